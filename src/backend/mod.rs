@@ -1,0 +1,60 @@
+//! What bkops reads from the world, behind traits: the simulated stack implements them now,
+//! the AWS SDK and Buildkite clients implement the same traits, so the app never knows which
+//! one it talks to.
+
+mod error;
+pub mod sim;
+
+use async_trait::async_trait;
+
+pub use error::BackendError;
+
+use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
+
+/// CloudFormation discovery plus Auto Scaling: the stacks and their fleets.
+#[async_trait]
+pub trait StackSource: Send + Sync {
+    async fn stacks(&self) -> Result<Vec<StackSummary>, BackendError>;
+    async fn fleet(&self, stack: &str) -> Result<Fleet, BackendError>;
+    /// Scaling activities, newest first.
+    async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError>;
+}
+
+/// Queue numbers: the live ones and their recent history.
+#[async_trait]
+pub trait QueueSource: Send + Sync {
+    async fn queue(&self, stack: &str) -> Result<QueueMetrics, BackendError>;
+    /// One sample a minute from `since` to now, oldest first.
+    async fn queue_history(
+        &self,
+        stack: &str,
+        since: Timestamp,
+    ) -> Result<Vec<QueueSample>, BackendError>;
+}
+
+/// Where the data comes from, for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackendLabel {
+    Demo { speed: f64 },
+    Aws { profile: String, region: String },
+}
+
+impl std::fmt::Display for BackendLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BackendLabel::Demo { speed } if (*speed - 1.0).abs() < f64::EPSILON => {
+                write!(f, "demo")
+            }
+            BackendLabel::Demo { speed } => write!(f, "demo x{speed}"),
+            BackendLabel::Aws { profile, region } => write!(f, "aws {profile} {region}"),
+        }
+    }
+}
+
+/// Every source bkops reads, bundled so the runtime can hand them to tasks.
+#[derive(Clone)]
+pub struct Backends {
+    pub label: BackendLabel,
+    pub stacks: std::sync::Arc<dyn StackSource>,
+    pub queues: std::sync::Arc<dyn QueueSource>,
+}

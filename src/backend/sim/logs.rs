@@ -1,0 +1,123 @@
+//! The simulated instances' CloudWatch log streams, and the lines written to them in the
+//! stack's real formats (syslog for the agent and dockerd, plain script output for
+//! elastic-stack, logrus for lifecycled).
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::domain::{LogEvent, Timestamp, groups};
+
+/// Events kept per stream; older ones are dropped, as a retention policy would.
+const STREAM_CAPACITY: usize = 2_000;
+
+#[derive(Debug, Default)]
+pub struct LogStore {
+    streams: HashMap<(String, String), VecDeque<LogEvent>>,
+    next_event: u64,
+}
+
+impl LogStore {
+    pub fn put(&mut self, group: &str, stream: &str, at: Timestamp, message: impl Into<String>) {
+        self.next_event += 1;
+        // CloudWatch event IDs are long decimal strings that sort by time within a stream.
+        let event_id = format!("{:020}{:016}", at.millis(), self.next_event);
+        let events = self.streams.entry((group.to_string(), stream.to_string())).or_default();
+        if events.len() == STREAM_CAPACITY {
+            events.pop_front();
+        }
+        events.push_back(LogEvent {
+            timestamp: at,
+            // The CloudWatch agent ships a few seconds after the line is written.
+            ingestion_time: at.plus_secs(3),
+            group: group.to_string(),
+            stream: stream.to_string(),
+            event_id,
+            message: message.into(),
+        });
+    }
+
+    pub fn events(&self, group: &str, stream: &str) -> impl Iterator<Item = &LogEvent> {
+        self.streams
+            .get(&(group.to_string(), stream.to_string()))
+            .into_iter()
+            .flat_map(|events| events.iter())
+    }
+
+    /// Every message of a group, stream by stream (for tests and searches across instances).
+    pub fn all_messages(&self, group: &str) -> Vec<String> {
+        self.streams
+            .iter()
+            .filter(|((g, _), _)| g == group)
+            .flat_map(|(_, events)| events.iter().map(|e| e.message.clone()))
+            .collect()
+    }
+
+    pub fn messages<'a>(&'a self, group: &str, stream: &str) -> impl Iterator<Item = &'a str> {
+        self.events(group, stream).map(|e| e.message.as_str())
+    }
+}
+
+/// Formats of the lines written by the stack's programs.
+pub mod line {
+    use super::Timestamp;
+
+    fn syslog_time(at: Timestamp) -> String {
+        jiff::Timestamp::from_second(at.secs())
+            .map(|t| t.strftime("%b %d %H:%M:%S").to_string())
+            .unwrap_or_default()
+    }
+
+    fn agent_time(at: Timestamp) -> String {
+        jiff::Timestamp::from_second(at.secs())
+            .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default()
+    }
+
+    /// A buildkite-agent line as rsyslog writes it to `/var/log/buildkite-agent`.
+    pub fn agent(at: Timestamp, host: &str, pid: u32, level: &str, text: &str) -> String {
+        format!("{} {host} buildkite-agent[{pid}]: {} {level:<6} {text}", syslog_time(at), agent_time(at))
+    }
+
+    /// A dockerd line as rsyslog writes it to `/var/log/docker`.
+    pub fn dockerd(at: Timestamp, host: &str, pid: u32, text: &str) -> String {
+        let rfc = jiff::Timestamp::from_second(at.secs())
+            .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S%.9fZ").to_string())
+            .unwrap_or_default();
+        format!("{} {host} dockerd[{pid}]: time=\"{rfc}\" level=info msg=\"{text}\"", syslog_time(at))
+    }
+
+    /// A lifecycled line (logrus text format).
+    pub fn lifecycled(at: Timestamp, text: &str, fields: &str) -> String {
+        format!("time=\"{}\" level=info msg=\"{text}\" {fields}", at.rfc3339())
+    }
+
+    /// A cloud-init log line.
+    pub fn cloud_init(at: Timestamp, text: &str) -> String {
+        let t = jiff::Timestamp::from_second(at.secs())
+            .map(|t| t.strftime("%Y-%m-%d %H:%M:%S,000").to_string())
+            .unwrap_or_default();
+        format!("{t} - {text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_are_bounded_and_ordered() {
+        let mut store = LogStore::default();
+        for n in 0..(STREAM_CAPACITY + 5) {
+            store.put(groups::ELASTIC_STACK, "i-1", Timestamp::from_secs(n as i64), format!("{n}"));
+        }
+        let msgs: Vec<&str> = store.messages(groups::ELASTIC_STACK, "i-1").collect();
+        assert_eq!(msgs.len(), STREAM_CAPACITY);
+        assert_eq!(msgs[0], "5");
+        assert_eq!(store.messages(groups::ELASTIC_STACK, "i-2").count(), 0);
+    }
+
+    #[test]
+    fn agent_lines_look_like_syslog() {
+        let l = line::agent(Timestamp::from_secs(1_795_000_000), "ip-10-0-1-7", 1234, "INFO", "hello");
+        assert_eq!(l, "Nov 18 11:06:40 ip-10-0-1-7 buildkite-agent[1234]: 2026-11-18 11:06:40 INFO   hello");
+    }
+}

@@ -1,0 +1,106 @@
+//! The simulated Elastic CI Stack behind `--demo`: a deterministic model of the real stack
+//! (its scaler, Auto Scaling group, agents, log streams and incidents) that advances to the
+//! clock's time whenever it is read.
+
+mod activity;
+mod clock;
+mod instance;
+mod jobs;
+mod logs;
+mod rng;
+pub mod scaler;
+pub mod scenario;
+mod stack;
+#[cfg(test)]
+mod tests;
+mod world;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use async_trait::async_trait;
+
+pub use clock::SimClock;
+pub use scenario::{Incident, Load, StackSpec};
+pub use world::{WARM_UP_SECS, World};
+
+use super::{BackendError, BackendLabel, Backends, QueueSource, StackSource};
+use crate::domain::{Fleet, LogEvent, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
+
+#[derive(Clone)]
+pub struct SimBackend {
+    world: Arc<Mutex<World>>,
+    clock: SimClock,
+}
+
+impl SimBackend {
+    pub fn new(world: World, clock: SimClock) -> Self {
+        Self { world: Arc::new(Mutex::new(world)), clock }
+    }
+
+    /// The demo world, starting at the clock's now.
+    pub fn demo(seed: u64, clock: SimClock) -> Self {
+        Self::new(World::demo(seed, clock.now()), clock)
+    }
+
+    pub fn clock(&self) -> &SimClock {
+        &self.clock
+    }
+
+    /// The world, advanced to the clock's now.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        // A panic while holding the lock leaves a usable world: recover it.
+        let mut world = self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        world.advance_to(self.clock.now());
+        world
+    }
+
+    pub fn backends(&self, speed: f64) -> Backends {
+        Backends {
+            label: BackendLabel::Demo { speed },
+            stacks: Arc::new(self.clone()),
+            queues: Arc::new(self.clone()),
+        }
+    }
+
+    /// The events of one stream, oldest first.
+    pub fn log_events(&self, group: &str, stream: &str) -> Vec<LogEvent> {
+        self.world().logs.events(group, stream).cloned().collect()
+    }
+}
+
+fn unknown_stack(name: &str) -> BackendError {
+    BackendError::NotFound { what: format!("stack {name}") }
+}
+
+#[async_trait]
+impl StackSource for SimBackend {
+    async fn stacks(&self) -> Result<Vec<StackSummary>, BackendError> {
+        Ok(self.world().stacks.iter().map(|s| s.summary()).collect())
+    }
+
+    async fn fleet(&self, stack: &str) -> Result<Fleet, BackendError> {
+        let world = self.world();
+        let s = world.stack(stack).ok_or_else(|| unknown_stack(stack))?;
+        Ok(s.fleet(&world.logs))
+    }
+
+    async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError> {
+        let world = self.world();
+        let s = world.stack(stack).ok_or_else(|| unknown_stack(stack))?;
+        Ok(s.activities.iter().rev().cloned().collect())
+    }
+}
+
+#[async_trait]
+impl QueueSource for SimBackend {
+    async fn queue(&self, stack: &str) -> Result<QueueMetrics, BackendError> {
+        let world = self.world();
+        Ok(world.stack(stack).ok_or_else(|| unknown_stack(stack))?.queue())
+    }
+
+    async fn queue_history(&self, stack: &str, since: Timestamp) -> Result<Vec<QueueSample>, BackendError> {
+        let world = self.world();
+        let s = world.stack(stack).ok_or_else(|| unknown_stack(stack))?;
+        Ok(s.history.iter().filter(|q| q.at >= since).copied().collect())
+    }
+}

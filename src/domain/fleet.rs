@@ -1,0 +1,138 @@
+use serde::{Deserialize, Serialize};
+
+use super::Timestamp;
+
+/// Auto Scaling lifecycle state of an instance (the subset an Elastic CI Stack goes through:
+/// it has no lifecycle hooks, so no `Pending:Wait` or `Terminating:Wait`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Lifecycle {
+    Pending,
+    InService,
+    Terminating,
+    Terminated,
+}
+
+impl Lifecycle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lifecycle::Pending => "Pending",
+            Lifecycle::InService => "InService",
+            Lifecycle::Terminating => "Terminating",
+            Lifecycle::Terminated => "Terminated",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Health {
+    Healthy,
+    Unhealthy,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Healthy => "Healthy",
+            Health::Unhealthy => "Unhealthy",
+        }
+    }
+}
+
+/// What the instance's own logs say about its disk (the stack publishes no disk metric).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiskSignal {
+    /// No log line about the disk has been seen.
+    Unknown,
+    /// The disk check passed (`Disk space free: …`).
+    Ok,
+    /// `Not enough disk space free` / `Not enough inodes free`: cleanup is running.
+    Low,
+    /// `Insufficient disk space after cleanup.` or `Marking instance as unhealthy`.
+    Full,
+}
+
+impl DiskSignal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiskSignal::Unknown => "-",
+            DiskSignal::Ok => "ok",
+            DiskSignal::Low => "low",
+            DiskSignal::Full => "FULL",
+        }
+    }
+}
+
+/// Buildkite agent connection state (REST `connection_state`), reduced to what operators act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentState {
+    /// No agent has registered from this instance (yet, or ever).
+    None,
+    Idle,
+    Busy,
+    Stopping,
+    Lost,
+}
+
+impl AgentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentState::None => "none",
+            AgentState::Idle => "idle",
+            AgentState::Busy => "busy",
+            AgentState::Stopping => "stopping",
+            AgentState::Lost => "lost",
+        }
+    }
+}
+
+/// The agents of one instance (an instance runs AgentsPerInstance agents).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentSummary {
+    pub state: AgentState,
+    pub busy: u32,
+    pub total: u32,
+    /// The job of the first busy agent, if any.
+    pub job: Option<String>,
+}
+
+impl AgentSummary {
+    pub fn label(&self) -> String {
+        match self.state {
+            AgentState::None => "none".into(),
+            _ if self.total > 1 => format!("{} {}/{}", self.state.as_str(), self.busy, self.total),
+            state => state.as_str().into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instance {
+    pub id: String,
+    pub lifecycle: Lifecycle,
+    pub health: Health,
+    pub instance_type: String,
+    pub availability_zone: String,
+    pub launched_at: Timestamp,
+    pub protected_from_scale_in: bool,
+    pub spot: bool,
+    pub agents: AgentSummary,
+    pub disk: DiskSignal,
+}
+
+/// The Auto Scaling group of one stack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fleet {
+    pub asg_name: String,
+    pub desired: u32,
+    pub min: u32,
+    pub max: u32,
+    pub instances: Vec<Instance>,
+}
+
+impl Fleet {
+    pub fn count(&self, lifecycle: Lifecycle) -> usize {
+        self.instances.iter().filter(|i| i.lifecycle == lifecycle).count()
+    }
+}

@@ -1,0 +1,62 @@
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Os {
+    Linux,
+    Windows,
+}
+
+impl Os {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Os::Linux => "linux",
+            Os::Windows => "windows",
+        }
+    }
+}
+
+/// Whether the stack's scaler runs. The scaler is the `AutoscalingFunction` Lambda, triggered
+/// by the `AutoscalingFunctionTimer` rule; pausing disables that rule. Fixed-size stacks
+/// (MinSize = MaxSize) are created without any scaler.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ScalingState {
+    Enabled { schedule: String },
+    Paused { schedule: String },
+    FixedSize,
+}
+
+impl ScalingState {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ScalingState::Enabled { .. } => "enabled",
+            ScalingState::Paused { .. } => "PAUSED",
+            ScalingState::FixedSize => "fixed size",
+        }
+    }
+    pub fn is_paused(&self) -> bool {
+        matches!(self, ScalingState::Paused { .. })
+    }
+}
+
+/// One Elastic CI Stack, as found among the account's CloudFormation stacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StackSummary {
+    pub name: String,
+    /// `BuildkiteQueue` parameter.
+    pub queue: String,
+    /// From the stack description `Buildkite stack vX.Y.Z`.
+    pub version: String,
+    pub os: Os,
+    /// CloudFormation status, e.g. `UPDATE_COMPLETE`.
+    pub status: String,
+    pub asg_name: String,
+    pub desired: u32,
+    pub min: u32,
+    pub max: u32,
+    pub agents_per_instance: u32,
+    /// `ScaleInIdlePeriod`, seconds.
+    pub scale_in_idle_period: u32,
+    pub scaling: ScalingState,
+}

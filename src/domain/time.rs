@@ -1,0 +1,77 @@
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch, the unit every AWS API in bkops speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    pub fn from_secs(secs: i64) -> Self {
+        Self(secs * 1000)
+    }
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+    pub fn secs(self) -> i64 {
+        self.0.div_euclid(1000)
+    }
+    pub fn plus_secs(self, secs: i64) -> Self {
+        Self(self.0 + secs * 1000)
+    }
+    /// Seconds from `earlier` to `self`, never negative.
+    pub fn secs_since(self, earlier: Timestamp) -> i64 {
+        (self.0 - earlier.0).max(0) / 1000
+    }
+    /// `2026-11-23T10:04:05Z`: the form AWS prints in scaling-activity causes.
+    pub fn rfc3339(self) -> String {
+        match jiff::Timestamp::from_second(self.secs()) {
+            Ok(ts) => ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            Err(_) => format!("@{}", self.secs()),
+        }
+    }
+    /// `10:04:05`, UTC, for dense tables.
+    pub fn clock(self) -> String {
+        match jiff::Timestamp::from_second(self.secs()) {
+            Ok(ts) => ts.strftime("%H:%M:%S").to_string(),
+            Err(_) => "--:--:--".to_string(),
+        }
+    }
+}
+
+/// A compact age such as `42s`, `7m`, `3h12m` or `2d4h`, as k9s prints them.
+pub fn format_age(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        0..=59 => format!("{secs}s"),
+        60..=3599 => format!("{}m", secs / 60),
+        3600..=86_399 => {
+            let (h, m) = (secs / 3600, (secs % 3600) / 60);
+            if m == 0 { format!("{h}h") } else { format!("{h}h{m}m") }
+        }
+        _ => {
+            let (d, h) = (secs / 86_400, (secs % 86_400) / 3600);
+            if h == 0 { format!("{d}d") } else { format!("{d}d{h}h") }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_are_compact() {
+        assert_eq!(format_age(-3), "0s");
+        assert_eq!(format_age(59), "59s");
+        assert_eq!(format_age(60), "1m");
+        assert_eq!(format_age(3600), "1h");
+        assert_eq!(format_age(3600 + 12 * 60), "1h12m");
+        assert_eq!(format_age(2 * 86_400 + 4 * 3600), "2d4h");
+    }
+
+    #[test]
+    fn rfc3339_is_utc_seconds() {
+        assert_eq!(Timestamp::from_secs(1_795_000_000).rfc3339(), "2026-11-18T11:06:40Z");
+        assert_eq!(Timestamp(1_795_000_000_999).clock(), "11:06:40");
+    }
+}

@@ -1,0 +1,83 @@
+//! What an instance's own log lines say about it. The Elastic CI Stack publishes no disk or
+//! bootstrap metric: its scripts write these lines to `/buildkite/elastic-stack`, so the
+//! dashboard reads its disk and boot signals from them (the same lines for every backend).
+
+use crate::domain::DiskSignal;
+
+/// Lines of `bk-check-disk-space.sh` and `docker-low-disk-gc` that say the disk is short.
+const DISK_LOW: [&str; 2] = ["Not enough disk space free", "Not enough inodes free"];
+/// Lines that say cleanup did not help and the instance is being given up.
+const DISK_FULL: [&str; 3] = [
+    "Insufficient disk space after cleanup.",
+    "Insufficient disk space remaining after build purge.",
+    "Marking instance as unhealthy",
+];
+/// Lines of a passing check.
+const DISK_OK: [&str; 1] = ["Disk space free:"];
+
+/// The disk signal of one elastic-stack line, if it is about the disk.
+pub fn disk_line(message: &str) -> Option<DiskSignal> {
+    if DISK_FULL.iter().any(|p| message.contains(p)) {
+        Some(DiskSignal::Full)
+    } else if DISK_LOW.iter().any(|p| message.contains(p)) {
+        Some(DiskSignal::Low)
+    } else if DISK_OK.iter().any(|p| message.starts_with(p)) {
+        Some(DiskSignal::Ok)
+    } else {
+        None
+    }
+}
+
+/// The disk signal of a stream: a `Full` verdict sticks (the instance is being replaced);
+/// otherwise the latest check wins.
+pub fn disk_signal<'a>(messages: impl IntoIterator<Item = &'a str>) -> DiskSignal {
+    let mut signal = DiskSignal::Unknown;
+    for line in messages {
+        match disk_line(line) {
+            Some(DiskSignal::Full) => return DiskSignal::Full,
+            Some(s) => signal = s,
+            None => {}
+        }
+    }
+    signal
+}
+
+/// A bootstrap failure line: `bk-install-elastic-stack.sh errored with exit code N on line L.`
+pub fn is_boot_failure(message: &str) -> bool {
+    message.contains("errored with exit code")
+        || message.contains("Bootstrap previously failed, will not continue from unknown state.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_disk_lines_are_recognised() {
+        let low = "Not enough disk space free: 3.1G (3250586KB) available, cutoff is 5.0GiB (5242880KB) 🚨";
+        assert_eq!(disk_line(low), Some(DiskSignal::Low));
+        assert_eq!(disk_line("Not enough inodes free: 1200 available, cutoff is 250000 🚨"), Some(DiskSignal::Low));
+        assert_eq!(disk_line("Insufficient disk space after cleanup."), Some(DiskSignal::Full));
+        assert_eq!(disk_line("Disk space free: 182G"), Some(DiskSignal::Ok));
+        assert_eq!(disk_line("Cleaning up docker resources older than 4h to free disk space"), None);
+    }
+
+    #[test]
+    fn full_sticks_and_latest_check_wins_otherwise() {
+        assert_eq!(disk_signal(["Disk space free: 1G"]), DiskSignal::Ok);
+        assert_eq!(disk_signal(["Not enough disk space free: x", "Disk space free: 9G"]), DiskSignal::Ok);
+        assert_eq!(
+            disk_signal(["Marking instance as unhealthy", "Disk space free: 9G"]),
+            DiskSignal::Full
+        );
+        assert_eq!(disk_signal(["hello"]), DiskSignal::Unknown);
+    }
+
+    #[test]
+    fn bootstrap_failures_are_recognised() {
+        assert!(is_boot_failure(
+            "/usr/local/bin/bk-install-elastic-stack.sh errored with exit code 1 on line 219."
+        ));
+        assert!(!is_boot_failure("Signaling success to CloudFormation..."));
+    }
+}
