@@ -1,1 +1,24 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = bkops::cli::Cli::parse();
+    let log = bkops::logging::init();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), log = ?log, "bkops starting");
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("bkops: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(bkops::run::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("bkops: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -55,6 +55,7 @@ impl std::fmt::Display for BackendLabel {
 #[derive(Clone)]
 pub struct Backends {
     pub label: BackendLabel,
+    pub clock: crate::clock::Clock,
     pub stacks: std::sync::Arc<dyn StackSource>,
     pub queues: std::sync::Arc<dyn QueueSource>,
 }

@@ -7,6 +7,7 @@ mod log;
 mod queue;
 mod stack;
 mod time;
+mod warnings;
 
 pub use activity::{ActivityStatus, ScalingActivity};
 pub use fleet::{AgentState, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle};
@@ -14,3 +15,4 @@ pub use log::{LogEvent, groups};
 pub use queue::{QueueMetrics, QueueSample};
 pub use stack::{Os, ScalingState, StackSummary};
 pub use time::{Timestamp, format_age};
+pub use warnings::{Warning, warnings};

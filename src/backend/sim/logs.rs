@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::domain::{LogEvent, Timestamp, groups};
+use crate::domain::{LogEvent, Timestamp};
 
 /// Events kept per stream; older ones are dropped, as a retention policy would.
 const STREAM_CAPACITY: usize = 2_000;
@@ -102,6 +102,7 @@ pub mod line {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::groups;
 
     #[test]
     fn streams_are_bounded_and_ordered() {

@@ -3,7 +3,6 @@
 //! clock's time whenever it is read.
 
 mod activity;
-mod clock;
 mod instance;
 mod jobs;
 mod logs;
@@ -19,30 +18,30 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
-pub use clock::SimClock;
 pub use scenario::{Incident, Load, StackSpec};
 pub use world::{WARM_UP_SECS, World};
 
+use crate::clock::Clock;
 use super::{BackendError, BackendLabel, Backends, QueueSource, StackSource};
 use crate::domain::{Fleet, LogEvent, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
 #[derive(Clone)]
 pub struct SimBackend {
     world: Arc<Mutex<World>>,
-    clock: SimClock,
+    clock: Clock,
 }
 
 impl SimBackend {
-    pub fn new(world: World, clock: SimClock) -> Self {
+    pub fn new(world: World, clock: Clock) -> Self {
         Self { world: Arc::new(Mutex::new(world)), clock }
     }
 
     /// The demo world, starting at the clock's now.
-    pub fn demo(seed: u64, clock: SimClock) -> Self {
+    pub fn demo(seed: u64, clock: Clock) -> Self {
         Self::new(World::demo(seed, clock.now()), clock)
     }
 
-    pub fn clock(&self) -> &SimClock {
+    pub fn clock(&self) -> &Clock {
         &self.clock
     }
 
@@ -57,6 +56,7 @@ impl SimBackend {
     pub fn backends(&self, speed: f64) -> Backends {
         Backends {
             label: BackendLabel::Demo { speed },
+            clock: self.clock.clone(),
             stacks: Arc::new(self.clone()),
             queues: Arc::new(self.clone()),
         }

@@ -85,7 +85,7 @@ pub fn demo_stacks() -> Vec<StackSpec> {
         spot: true,
         scaler: Some(ScalerParams { scale_out_cooldown_secs: 120, ..ScalerParams::default() }),
         incidents: true,
-        load: Load { bursts_per_hour: 14.0, burst_size: (2, 9), job_secs: (90, 600), waiting_share: 0.3 },
+        load: Load { bursts_per_hour: 10.0, burst_size: (2, 8), job_secs: (60, 420), waiting_share: 0.3 },
         ..StackSpec::linux("ci-linux", "default")
     };
     let windows = StackSpec {

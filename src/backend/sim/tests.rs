@@ -2,6 +2,7 @@
 
 use super::scaler::ScalerParams;
 use super::*;
+use crate::clock::Clock;
 use crate::domain::{ActivityStatus, DiskSignal, Health, Lifecycle, groups};
 
 const START: Timestamp = Timestamp(1_795_000_000_000);
@@ -270,7 +271,7 @@ fn the_demo_shows_every_incident_in_its_first_minutes() {
 
 #[tokio::test]
 async fn the_backend_reports_what_the_world_holds() {
-    let clock = SimClock::virtual_at(START);
+    let clock = Clock::virtual_at(START);
     let backend = SimBackend::demo(3, clock.clone());
     let stacks = backend.stacks().await.expect("stacks");
     let names: Vec<&str> = stacks.iter().map(|s| s.name.as_str()).collect();

@@ -1,0 +1,115 @@
+//! `:` commands, parsed from what the operator typed.
+
+use super::state::{InstanceColumn, Pane};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Stack(String),
+    Pane(Pane),
+    Filter(String),
+    Sort { column: InstanceColumn, descending: Option<bool> },
+    Theme(String),
+    Refresh,
+    Help,
+    Quit,
+}
+
+/// Name, arguments and description of every command, for help and completion.
+pub const COMMANDS: &[(&str, &str, &str)] = &[
+    ("stack", "NAME", "Show another stack"),
+    ("stacks", "", "Go to the stacks"),
+    ("queue", "", "Go to the queue"),
+    ("instances", "", "Go to the instances (also :asg)"),
+    ("activity", "", "Go to the scaling activity"),
+    ("filter", "TEXT", "Filter the focused list"),
+    ("sort", "COLUMN [asc|desc]", "Sort the instances (id, lifecycle, health, type, az, age, agent, disk)"),
+    ("theme", "NAME|PATH", "Switch theme (dark, light, high-contrast, or a file)"),
+    ("refresh", "", "Refresh everything now"),
+    ("help", "", "Show the key bindings"),
+    ("quit", "", "Quit (also :q)"),
+];
+
+pub fn parse(text: &str) -> Result<Command, String> {
+    let text = text.trim().trim_start_matches(':');
+    let (name, arg) = match text.split_once(char::is_whitespace) {
+        Some((n, a)) => (n, a.trim()),
+        None => (text, ""),
+    };
+    let need = |what: &str| if arg.is_empty() { Err(format!(":{name} needs {what}")) } else { Ok(arg.to_string()) };
+    match name {
+        "stack" if arg.is_empty() => Ok(Command::Pane(Pane::Stacks)),
+        "stack" => Ok(Command::Stack(arg.to_string())),
+        "stacks" => Ok(Command::Pane(Pane::Stacks)),
+        "queue" => Ok(Command::Pane(Pane::Queue)),
+        "instances" | "asg" | "instance" => Ok(Command::Pane(Pane::Instances)),
+        "activity" | "activities" => Ok(Command::Pane(Pane::Activity)),
+        "filter" => Ok(Command::Filter(arg.to_string())),
+        "sort" => {
+            let mut words = need("a column")?.split_whitespace().map(str::to_string).collect::<Vec<_>>().into_iter();
+            let col = words.next().unwrap_or_default();
+            let column = InstanceColumn::parse(&col).ok_or_else(|| format!("no column named '{col}'"))?;
+            let descending = match words.next().as_deref() {
+                None => None,
+                Some("asc") => Some(false),
+                Some("desc") => Some(true),
+                Some(other) => return Err(format!("sort order is asc or desc, not '{other}'")),
+            };
+            Ok(Command::Sort { column, descending })
+        }
+        "theme" => need("a theme name or path").map(Command::Theme),
+        "refresh" => Ok(Command::Refresh),
+        "help" | "h" => Ok(Command::Help),
+        "quit" | "q" | "q!" => Ok(Command::Quit),
+        "" => Err("type a command, e.g. :stack NAME (Tab completes)".into()),
+        other => Err(format!("unknown command ':{other}' (Tab completes, :help lists keys)")),
+    }
+}
+
+/// Completes a command name, or the stack name after `stack `.
+pub fn complete(text: &str, stacks: &[&str]) -> Option<String> {
+    if let Some(prefix) = text.strip_prefix("stack ") {
+        let hits: Vec<&&str> = stacks.iter().filter(|s| s.starts_with(prefix.trim())).collect();
+        return match hits.as_slice() {
+            [one] => Some(format!("stack {one}")),
+            _ => None,
+        };
+    }
+    let hits: Vec<&str> = COMMANDS.iter().map(|(n, _, _)| *n).filter(|n| n.starts_with(text)).collect();
+    match hits.as_slice() {
+        [one] => Some(format!("{one} ")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse() {
+        assert_eq!(parse("stack ci-linux"), Ok(Command::Stack("ci-linux".into())));
+        assert_eq!(parse(":q"), Ok(Command::Quit));
+        assert_eq!(parse("asg"), Ok(Command::Pane(Pane::Instances)));
+        assert_eq!(
+            parse("sort disk desc"),
+            Ok(Command::Sort { column: InstanceColumn::Disk, descending: Some(true) })
+        );
+        assert_eq!(parse("sort state"), Ok(Command::Sort { column: InstanceColumn::Lifecycle, descending: None }));
+    }
+
+    #[test]
+    fn bad_commands_say_what_is_wrong() {
+        assert_eq!(parse("frobnicate"), Err("unknown command ':frobnicate' (Tab completes, :help lists keys)".into()));
+        assert_eq!(parse("sort colour"), Err("no column named 'colour'".into()));
+        assert_eq!(parse("theme"), Err(":theme needs a theme name or path".into()));
+        assert_eq!(parse("sort age sideways"), Err("sort order is asc or desc, not 'sideways'".into()));
+    }
+
+    #[test]
+    fn completion_finds_one_candidate() {
+        assert_eq!(complete("sta", &[]), None); // stack, stacks
+        assert_eq!(complete("th", &[]), Some("theme ".into()));
+        assert_eq!(complete("stack ci-w", &["ci-linux", "ci-windows"]), Some("stack ci-windows".into()));
+        assert_eq!(complete("stack ci-", &["ci-linux", "ci-windows"]), None);
+    }
+}

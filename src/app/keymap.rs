@@ -1,0 +1,225 @@
+//! The one keymap: `update` dispatches keys through it and the `?` help is generated from it,
+//! so help can never drift from behaviour.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::state::Pane;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Interrupt,
+    Help,
+    NextPane,
+    PrevPane,
+    FocusPane(Pane),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    Filter,
+    Command,
+    Refresh,
+    SortNext,
+    SortReverse,
+    CloseOverlay,
+    PromptAccept,
+    PromptCancel,
+    PromptBackspace,
+    PromptClear,
+    PromptComplete,
+}
+
+/// Where a binding applies. Lookups try the narrowest scope first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// In every mode, even while typing.
+    Always,
+    Global,
+    /// Any pane with rows (stacks, instances, activity).
+    List,
+    Instances,
+    /// Help and detail windows.
+    Overlay,
+    /// The `/` and `:` prompts; other characters are typed.
+    Prompt,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Always | Scope::Global => "Everywhere",
+            Scope::List => "Lists (stacks, instances, activity)",
+            Scope::Instances => "Instances",
+            Scope::Overlay => "Help and details",
+            Scope::Prompt => "In the / and : prompts",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn ch(c: char) -> Key {
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::NONE }
+}
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+}
+const fn code(code: KeyCode) -> Key {
+    Key { code, mods: KeyModifiers::NONE }
+}
+
+pub struct Binding {
+    pub scope: Scope,
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub desc: &'static str,
+}
+
+const fn bind(scope: Scope, keys: &'static [Key], action: Action, desc: &'static str) -> Binding {
+    Binding { scope, keys, action, desc }
+}
+
+use Action as A;
+use Scope as S;
+
+pub static BINDINGS: &[Binding] = &[
+    bind(S::Always, &[ctrl('c')], A::Interrupt, "Close what is open; press twice to quit"),
+    bind(S::Global, &[ch('q')], A::Quit, "Quit"),
+    bind(S::Global, &[ch('?')], A::Help, "Show this help"),
+    bind(S::Global, &[code(KeyCode::Tab)], A::NextPane, "Next pane"),
+    bind(S::Global, &[code(KeyCode::BackTab)], A::PrevPane, "Previous pane"),
+    bind(S::Global, &[ch('1')], A::FocusPane(Pane::Stacks), "Go to the stacks"),
+    bind(S::Global, &[ch('2')], A::FocusPane(Pane::Queue), "Go to the queue"),
+    bind(S::Global, &[ch('3')], A::FocusPane(Pane::Instances), "Go to the instances"),
+    bind(S::Global, &[ch('4')], A::FocusPane(Pane::Activity), "Go to the scaling activity"),
+    bind(S::Global, &[ch('/')], A::Filter, "Filter the list: regex, !text inverts, column:text"),
+    bind(S::Global, &[ch(':')], A::Command, "Command mode (:stack NAME, :sort age, :help)"),
+    bind(S::Global, &[ctrl('r')], A::Refresh, "Refresh everything now"),
+    bind(S::List, &[code(KeyCode::Up), ch('k')], A::Up, "Up"),
+    bind(S::List, &[code(KeyCode::Down), ch('j')], A::Down, "Down"),
+    bind(S::List, &[code(KeyCode::PageUp), ctrl('b')], A::PageUp, "Page up"),
+    bind(S::List, &[code(KeyCode::PageDown), ctrl('f')], A::PageDown, "Page down"),
+    bind(S::List, &[code(KeyCode::Home), ch('g')], A::Top, "First row"),
+    bind(S::List, &[code(KeyCode::End), ch('G')], A::Bottom, "Last row"),
+    bind(S::List, &[code(KeyCode::Enter)], A::Open, "Open: show this stack, or the row's details"),
+    bind(S::List, &[code(KeyCode::Esc)], A::Back, "Clear the filter"),
+    bind(S::Instances, &[ch('s')], A::SortNext, "Sort by the next column"),
+    bind(S::Instances, &[ch('S')], A::SortReverse, "Reverse the sort"),
+    bind(S::Overlay, &[code(KeyCode::Esc), ch('q'), ch('?')], A::CloseOverlay, "Close"),
+    bind(S::Overlay, &[code(KeyCode::Up), ch('k')], A::Up, "Scroll up"),
+    bind(S::Overlay, &[code(KeyCode::Down), ch('j')], A::Down, "Scroll down"),
+    bind(S::Overlay, &[code(KeyCode::PageUp)], A::PageUp, "Page up"),
+    bind(S::Overlay, &[code(KeyCode::PageDown)], A::PageDown, "Page down"),
+    bind(S::Prompt, &[code(KeyCode::Enter)], A::PromptAccept, "Apply"),
+    bind(S::Prompt, &[code(KeyCode::Esc)], A::PromptCancel, "Cancel"),
+    bind(S::Prompt, &[code(KeyCode::Backspace)], A::PromptBackspace, "Delete a character"),
+    bind(S::Prompt, &[ctrl('u')], A::PromptClear, "Clear"),
+    bind(S::Prompt, &[code(KeyCode::Tab)], A::PromptComplete, "Complete a command or stack name"),
+];
+
+/// Shift is part of the character (`G`, `?`), so it is ignored for characters.
+fn normalise(key: &KeyEvent) -> Key {
+    let mut mods = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+    if matches!(key.code, KeyCode::Char(_) | KeyCode::BackTab) {
+        mods.remove(KeyModifiers::SHIFT);
+    }
+    let code = match key.code {
+        KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
+        other => other,
+    };
+    Key { code, mods }
+}
+
+/// The action bound to `key` in the first of `scopes` that binds it.
+pub fn resolve(scopes: &[Scope], key: &KeyEvent) -> Option<Action> {
+    let key = normalise(key);
+    scopes.iter().find_map(|scope| {
+        BINDINGS.iter().find(|b| b.scope == *scope && b.keys.contains(&key)).map(|b| b.action)
+    })
+}
+
+pub fn key_label(key: &Key) -> String {
+    let name = match key.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::BackTab => "Shift-Tab".into(),
+        KeyCode::Backspace => "Backspace".into(),
+        other => format!("{other:?}"),
+    };
+    if key.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{}", name.to_uppercase()) } else { name }
+}
+
+/// The help, section by section: (section title, [(keys, description)]).
+pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+    let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
+    for b in BINDINGS {
+        let keys = b.keys.iter().map(key_label).collect::<Vec<_>>().join(" ");
+        match sections.iter_mut().find(|(t, _)| *t == b.scope.title()) {
+            Some((_, rows)) => rows.push((keys, b.desc)),
+            None => sections.push((b.scope.title(), vec![(keys, b.desc)])),
+        }
+    }
+    sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEventKind;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent { code, modifiers: mods, kind: KeyEventKind::Press, state: crossterm::event::KeyEventState::NONE }
+    }
+
+    #[test]
+    fn narrowest_scope_wins() {
+        let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(resolve(&[Scope::Overlay, Scope::Global], &q), Some(Action::CloseOverlay));
+        assert_eq!(resolve(&[Scope::List, Scope::Global], &q), Some(Action::Quit));
+    }
+
+    #[test]
+    fn shifted_characters_and_control_keys_resolve() {
+        let g = key(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(resolve(&[Scope::List], &g), Some(Action::Bottom));
+        let c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(resolve(&[Scope::Always], &c), Some(Action::Interrupt));
+        let back = key(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(resolve(&[Scope::Global], &back), Some(Action::PrevPane));
+        assert_eq!(resolve(&[Scope::Global], &key(KeyCode::Char('z'), KeyModifiers::NONE)), None);
+    }
+
+    #[test]
+    fn help_lists_every_binding_once() {
+        let rows: usize = help_sections().iter().map(|(_, r)| r.len()).sum();
+        assert_eq!(rows, BINDINGS.len());
+        let everywhere = &help_sections()[0];
+        assert!(everywhere.1.iter().any(|(k, d)| k == "Ctrl-C" && d.contains("twice")));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_scope() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                if a.scope == b.scope {
+                    assert!(a.keys.iter().all(|k| !b.keys.contains(k)), "{} and {}", a.desc, b.desc);
+                }
+            }
+        }
+    }
+}

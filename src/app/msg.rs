@@ -1,0 +1,41 @@
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use super::state::Resource;
+use crate::backend::BackendError;
+use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
+
+/// Everything that can happen to the dashboard.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// The clock moved; refreshes that are due are started.
+    Tick(Timestamp),
+    Loaded { resource: Resource, result: Result<Payload, BackendError>, at: Timestamp },
+    /// Something the shell wants the operator to read (a theme that failed to load).
+    Notice { text: String, is_error: bool },
+    /// SIGTERM, SIGHUP or the end of input: leave now.
+    Shutdown,
+}
+
+#[derive(Debug, Clone)]
+pub enum Payload {
+    Stacks(Vec<StackSummary>),
+    Queue(QueueMetrics),
+    History(Vec<QueueSample>),
+    Fleet(Fleet),
+    Activities(Vec<ScalingActivity>),
+}
+
+/// Work `update` asks the runtime to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Read a resource; coalesced with one already in flight.
+    Fetch(Resource),
+    /// Stop reading a resource nobody looks at any more.
+    Cancel(Resource),
+    /// Load and apply another theme.
+    SetTheme(String),
+    Quit,
+}

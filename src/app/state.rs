@@ -1,0 +1,347 @@
+use super::filter::Filter;
+use crate::backend::BackendError;
+use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
+
+/// Something the dashboard reads from a backend, refreshed on its own interval.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Resource {
+    Stacks,
+    Queue(String),
+    History(String),
+    Fleet(String),
+    Activities(String),
+}
+
+impl Resource {
+    pub fn stack(&self) -> Option<&str> {
+        match self {
+            Resource::Stacks => None,
+            Resource::Queue(s) | Resource::History(s) | Resource::Fleet(s) | Resource::Activities(s) => Some(s),
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Resource::Stacks => "stacks",
+            Resource::Queue(_) => "queue",
+            Resource::History(_) => "queue history",
+            Resource::Fleet(_) => "auto scaling group",
+            Resource::Activities(_) => "scaling activity",
+        }
+    }
+
+    /// The resources one stack's panes read.
+    pub fn of_stack(stack: &str) -> [Resource; 4] {
+        [
+            Resource::Queue(stack.to_string()),
+            Resource::History(stack.to_string()),
+            Resource::Fleet(stack.to_string()),
+            Resource::Activities(stack.to_string()),
+        ]
+    }
+}
+
+/// Seconds between refreshes of each resource (`[refresh]` in the config file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshIntervals {
+    pub stacks: u32,
+    pub queue: u32,
+    pub history: u32,
+    pub fleet: u32,
+    pub activity: u32,
+}
+
+impl Default for RefreshIntervals {
+    fn default() -> Self {
+        Self { stacks: 30, queue: 5, history: 60, fleet: 5, activity: 10 }
+    }
+}
+
+impl RefreshIntervals {
+    pub fn of(&self, r: &Resource) -> i64 {
+        i64::from(
+            match r {
+                Resource::Stacks => self.stacks,
+                Resource::Queue(_) => self.queue,
+                Resource::History(_) => self.history,
+                Resource::Fleet(_) => self.fleet,
+                Resource::Activities(_) => self.activity,
+            }
+            .max(1),
+        )
+    }
+}
+
+/// A value read from a backend, with what the operator needs to trust it: its age, whether a
+/// read is under way, and the last error (the last good data is kept through errors).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loadable<T> {
+    pub data: Option<T>,
+    pub fetched_at: Option<Timestamp>,
+    pub error: Option<BackendError>,
+    pub loading: bool,
+    /// When the next refresh is due; later after errors (back-off).
+    pub next_due: Option<Timestamp>,
+    pub failures: u32,
+}
+
+impl<T> Default for Loadable<T> {
+    fn default() -> Self {
+        Self { data: None, fetched_at: None, error: None, loading: false, next_due: None, failures: 0 }
+    }
+}
+
+impl<T> Loadable<T> {
+    pub fn is_due(&self, now: Timestamp) -> bool {
+        !self.loading && self.next_due.is_none_or(|t| t <= now)
+    }
+
+    pub fn set(&mut self, result: Result<T, BackendError>, at: Timestamp, interval: i64) {
+        self.loading = false;
+        match result {
+            Ok(data) => {
+                self.data = Some(data);
+                self.fetched_at = Some(at);
+                self.error = None;
+                self.failures = 0;
+                self.next_due = Some(at.plus_secs(interval));
+            }
+            Err(err) => {
+                self.failures += 1;
+                // Back off: the interval doubled per failure up to 2 minutes, or what AWS asked.
+                let backoff = (interval << self.failures.min(5)).min(120);
+                let wait = match &err {
+                    BackendError::Throttled { retry_after, .. } => (retry_after.as_secs() as i64).max(backoff),
+                    _ => backoff,
+                };
+                self.next_due = Some(at.plus_secs(wait));
+                self.error = Some(err);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Stacks,
+    Queue,
+    Instances,
+    Activity,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Stacks, Pane::Queue, Pane::Instances, Pane::Activity];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Stacks => "Stacks",
+            Pane::Queue => "Queue",
+            Pane::Instances => "Auto Scaling",
+            Pane::Activity => "Activity",
+        }
+    }
+
+    pub fn next(self) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Pane::ALL[(i + 1) % Pane::ALL.len()]
+    }
+
+    pub fn prev(self) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    }
+
+    /// Panes whose rows can be filtered and selected.
+    pub fn is_list(self) -> bool {
+        self != Pane::Queue
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help { scroll: u16 },
+    Instance(String),
+    Activity(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Filter(Pane),
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceColumn {
+    Id,
+    Lifecycle,
+    Health,
+    Type,
+    Az,
+    Age,
+    Agent,
+    Disk,
+}
+
+impl InstanceColumn {
+    pub const ALL: [InstanceColumn; 8] = [
+        InstanceColumn::Id,
+        InstanceColumn::Lifecycle,
+        InstanceColumn::Health,
+        InstanceColumn::Type,
+        InstanceColumn::Az,
+        InstanceColumn::Age,
+        InstanceColumn::Agent,
+        InstanceColumn::Disk,
+    ];
+
+    pub fn header(self) -> &'static str {
+        match self {
+            InstanceColumn::Id => "INSTANCE",
+            InstanceColumn::Lifecycle => "LIFECYCLE",
+            InstanceColumn::Health => "HEALTH",
+            InstanceColumn::Type => "TYPE",
+            InstanceColumn::Az => "AZ",
+            InstanceColumn::Age => "AGE",
+            InstanceColumn::Agent => "AGENT",
+            InstanceColumn::Disk => "DISK",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<InstanceColumn> {
+        let name = name.to_ascii_lowercase();
+        Self::ALL.into_iter().find(|c| {
+            let h = c.header().to_ascii_lowercase();
+            h == name || (name == "id" && *c == InstanceColumn::Id) || (name == "state" && *c == InstanceColumn::Lifecycle)
+        })
+    }
+
+    pub fn next(self) -> InstanceColumn {
+        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: InstanceColumn,
+    pub descending: bool,
+}
+
+/// A short message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub is_error: bool,
+    pub until: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub backend: String,
+    pub now: Timestamp,
+    pub size: (u16, u16),
+    pub refresh: RefreshIntervals,
+    pub stacks: Loadable<Vec<StackSummary>>,
+    /// The stack the panes show.
+    pub stack: Option<String>,
+    /// `--stack`, checked once the stacks are known.
+    pub wanted_stack: Option<String>,
+    pub queue: Loadable<QueueMetrics>,
+    pub history: Loadable<Vec<QueueSample>>,
+    pub fleet: Loadable<Fleet>,
+    pub activities: Loadable<Vec<ScalingActivity>>,
+    pub focus: Pane,
+    pub overlay: Option<Overlay>,
+    pub prompt: Option<Prompt>,
+    pub stack_sel: usize,
+    pub instance_sel: usize,
+    pub activity_sel: usize,
+    pub stack_filter: Option<Filter>,
+    pub instance_filter: Option<Filter>,
+    pub activity_filter: Option<Filter>,
+    pub sort: Sort,
+    pub flash: Option<Flash>,
+    /// When Ctrl-C was first pressed: a second press soon after quits.
+    pub interrupt_at: Option<Timestamp>,
+    pub theme: String,
+    pub dirty: bool,
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(backend: impl Into<String>, now: Timestamp, size: (u16, u16)) -> Self {
+        Self {
+            backend: backend.into(),
+            now,
+            size,
+            refresh: RefreshIntervals::default(),
+            stacks: Loadable::default(),
+            stack: None,
+            wanted_stack: None,
+            queue: Loadable::default(),
+            history: Loadable::default(),
+            fleet: Loadable::default(),
+            activities: Loadable::default(),
+            focus: Pane::Instances,
+            overlay: None,
+            prompt: None,
+            stack_sel: 0,
+            instance_sel: 0,
+            activity_sel: 0,
+            stack_filter: None,
+            instance_filter: None,
+            activity_filter: None,
+            sort: Sort { column: InstanceColumn::Age, descending: false },
+            flash: None,
+            interrupt_at: None,
+            theme: "dark".into(),
+            dirty: true,
+            quit: false,
+        }
+    }
+
+    pub fn stack_summary(&self) -> Option<&StackSummary> {
+        let name = self.stack.as_deref()?;
+        self.stacks.data.as_ref()?.iter().find(|s| s.name == name)
+    }
+
+    pub fn filter_of(&self, pane: Pane) -> Option<&Filter> {
+        match pane {
+            Pane::Stacks => self.stack_filter.as_ref(),
+            Pane::Instances => self.instance_filter.as_ref(),
+            Pane::Activity => self.activity_filter.as_ref(),
+            Pane::Queue => None,
+        }
+    }
+
+    /// The oldest successful read among what the panes show, for "data Ns old".
+    pub fn data_age_secs(&self) -> Option<i64> {
+        let times = [
+            self.stacks.fetched_at,
+            self.queue.fetched_at,
+            self.fleet.fetched_at,
+            self.activities.fetched_at,
+        ];
+        let oldest = times.into_iter().flatten().min()?;
+        Some(self.now.secs_since(oldest))
+    }
+
+    /// The most recent error among the resources, with what it was reading.
+    pub fn last_error(&self) -> Option<(&'static str, &BackendError)> {
+        [
+            ("stacks", self.stacks.error.as_ref()),
+            ("queue", self.queue.error.as_ref()),
+            ("queue history", self.history.error.as_ref()),
+            ("auto scaling group", self.fleet.error.as_ref()),
+            ("scaling activity", self.activities.error.as_ref()),
+        ]
+        .into_iter()
+        .find_map(|(what, e)| e.map(|e| (what, e)))
+    }
+}

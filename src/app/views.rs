@@ -1,0 +1,96 @@
+//! Rows as the panes show them: filtered, sorted, and turned into text. Shared by `update`
+//! (to know how many rows there are) and the renderer (to draw them).
+
+use std::cmp::Ordering;
+
+use super::state::{AppState, InstanceColumn, Pane};
+use crate::domain::{Instance, ScalingActivity, StackSummary, Timestamp, format_age};
+
+pub fn instance_cell(i: &Instance, column: InstanceColumn, now: Timestamp) -> String {
+    match column {
+        InstanceColumn::Id => i.id.clone(),
+        InstanceColumn::Lifecycle => i.lifecycle.as_str().to_string(),
+        InstanceColumn::Health => i.health.as_str().to_string(),
+        InstanceColumn::Type => i.instance_type.clone(),
+        InstanceColumn::Az => i.availability_zone.clone(),
+        InstanceColumn::Age => format_age(now.secs_since(i.launched_at)),
+        InstanceColumn::Agent => i.agents.label(),
+        InstanceColumn::Disk => i.disk.as_str().to_string(),
+    }
+}
+
+fn compare(a: &Instance, b: &Instance, column: InstanceColumn) -> Ordering {
+    let by = match column {
+        InstanceColumn::Id => a.id.cmp(&b.id),
+        InstanceColumn::Lifecycle => a.lifecycle.cmp(&b.lifecycle),
+        InstanceColumn::Health => a.health.cmp(&b.health),
+        InstanceColumn::Type => a.instance_type.cmp(&b.instance_type),
+        InstanceColumn::Az => a.availability_zone.cmp(&b.availability_zone),
+        // Youngest first, as ages read.
+        InstanceColumn::Age => b.launched_at.cmp(&a.launched_at),
+        InstanceColumn::Agent => a.agents.state.cmp(&b.agents.state),
+        InstanceColumn::Disk => a.disk.cmp(&b.disk),
+    };
+    by.then_with(|| a.id.cmp(&b.id))
+}
+
+pub fn instances(state: &AppState) -> Vec<&Instance> {
+    let Some(fleet) = state.fleet.data.as_ref() else { return Vec::new() };
+    let mut rows: Vec<&Instance> = fleet
+        .instances
+        .iter()
+        .filter(|i| {
+            state.instance_filter.as_ref().is_none_or(|f| {
+                let cells: Vec<(&str, String)> =
+                    InstanceColumn::ALL.iter().map(|c| (c.header(), instance_cell(i, *c, state.now))).collect();
+                let refs: Vec<(&str, &str)> = cells.iter().map(|(h, v)| (*h, v.as_str())).collect();
+                f.matches(&refs)
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let o = compare(a, b, state.sort.column);
+        if state.sort.descending { o.reverse() } else { o }
+    });
+    rows
+}
+
+pub fn activities(state: &AppState) -> Vec<&ScalingActivity> {
+    let Some(list) = state.activities.data.as_ref() else { return Vec::new() };
+    list.iter()
+        .filter(|a| {
+            state.activity_filter.as_ref().is_none_or(|f| {
+                f.matches(&[
+                    ("status", a.status.as_str()),
+                    ("description", &a.description),
+                    ("cause", &a.cause),
+                ])
+            })
+        })
+        .collect()
+}
+
+pub fn stacks(state: &AppState) -> Vec<&StackSummary> {
+    let Some(list) = state.stacks.data.as_ref() else { return Vec::new() };
+    list.iter()
+        .filter(|s| {
+            state.stack_filter.as_ref().is_none_or(|f| {
+                f.matches(&[("name", &s.name), ("queue", &s.queue), ("os", s.os.as_str()), ("scaling", s.scaling.label())])
+            })
+        })
+        .collect()
+}
+
+pub fn len(state: &AppState, pane: Pane) -> usize {
+    match pane {
+        Pane::Stacks => stacks(state).len(),
+        Pane::Instances => instances(state).len(),
+        Pane::Activity => activities(state).len(),
+        Pane::Queue => 0,
+    }
+}
+
+/// The first row shown when `selected` must be visible in `height` rows.
+pub fn scroll_offset(selected: usize, height: usize) -> usize {
+    selected.saturating_sub(height.saturating_sub(1))
+}

@@ -1,0 +1,67 @@
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// A terminal operations console for the Buildkite Elastic CI Stack for AWS.
+#[derive(Debug, Parser)]
+#[command(name = "bkops", version, about, long_about = None)]
+pub struct Cli {
+    /// Run against the built-in simulated stacks instead of AWS (no account needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Fast-forward the simulated stacks by this factor (with --demo).
+    #[arg(long, global = true, value_name = "N", default_value_t = 1.0, value_parser = parse_speed)]
+    pub demo_speed: f64,
+
+    /// Seed of the simulated stacks: the same seed gives the same demo.
+    #[arg(long, global = true, value_name = "N", default_value_t = 1)]
+    pub demo_seed: u64,
+
+    /// The stack to show first (its CloudFormation stack name).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub stack: Option<String>,
+
+    /// Theme: dark, light, high-contrast, a name in ~/.config/bkops/themes, or a path.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+
+    /// Config file (default ~/.config/bkops/config.toml).
+    #[arg(long, global = true, value_name = "PATH", env = "BKOPS_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// AWS profile.
+    #[arg(long, global = true, value_name = "PROFILE", env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+
+    /// AWS region.
+    #[arg(long, global = true, value_name = "REGION", env = "AWS_REGION")]
+    pub region: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Print one snapshot of the stacks, for scripts and chat bots.
+    Status {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if v.is_finite() && v > 0.0 && v <= 10_000.0 {
+        Ok(v)
+    } else {
+        Err("the speed must be above 0 and at most 10000".into())
+    }
+}

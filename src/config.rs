@@ -1,0 +1,95 @@
+//! `config.toml`: settings an operator keeps between runs. Every field is optional; an unknown
+//! or malformed one is refused with the file's path, line and column.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::app::RefreshIntervals;
+use crate::theme::line_col;
+
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub refresh: RefreshFile,
+}
+
+/// Seconds between refreshes, per pane.
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshFile {
+    pub stacks: Option<u32>,
+    pub queue: Option<u32>,
+    pub history: Option<u32>,
+    pub fleet: Option<u32>,
+    pub activity: Option<u32>,
+}
+
+impl Config {
+    pub fn refresh(&self) -> RefreshIntervals {
+        let d = RefreshIntervals::default();
+        let r = &self.refresh;
+        RefreshIntervals {
+            stacks: r.stacks.unwrap_or(d.stacks),
+            queue: r.queue.unwrap_or(d.queue),
+            history: r.history.unwrap_or(d.history),
+            fleet: r.fleet.unwrap_or(d.fleet),
+            activity: r.activity.unwrap_or(d.activity),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid { path: PathBuf, line: usize, column: usize, message: String },
+}
+
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let (line, column) = line_col(text, e.span().map_or(0, |s| s.start));
+        ConfigError::Invalid { path: path.to_path_buf(), line, column, message: e.message().to_string() }
+    })
+}
+
+/// Reads `explicit` (which must exist), or the default file if there is one.
+pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    let (path, required) = match explicit {
+        Some(p) => (p.to_path_buf(), true),
+        None => match crate::paths::config_dir() {
+            Some(d) => (d.join("config.toml"), false),
+            None => return Ok(Config::default()),
+        },
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&path, &text),
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(e) => Err(ConfigError::Io { path, reason: e.to_string() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_parse_and_default() {
+        let c = parse(Path::new("c.toml"), "theme = \"light\"\n[refresh]\nqueue = 2\n").expect("parses");
+        assert_eq!(c.theme.as_deref(), Some("light"));
+        assert_eq!(c.refresh().queue, 2);
+        assert_eq!(c.refresh().stacks, RefreshIntervals::default().stacks);
+    }
+
+    #[test]
+    fn mistakes_are_located() {
+        let err = parse(Path::new("c.toml"), "theme = \"light\"\n[refresh]\nqueue = \"fast\"\n").expect_err("refused");
+        let ConfigError::Invalid { line, column, .. } = &err else { panic!("{err:?}") };
+        assert_eq!((*line, *column), (3, 9));
+        let err = parse(Path::new("c.toml"), "colour = 1\n").expect_err("refused");
+        assert!(err.to_string().starts_with("c.toml:1:1: unknown field `colour`"), "{err}");
+    }
+}

@@ -1,0 +1,31 @@
+//! Errors that end a command, each with its exit code: 2 for bad input (the operator can fix
+//! the command line or a file), 1 for everything else.
+
+use crate::backend::BackendError;
+use crate::config::ConfigError;
+use crate::theme::ThemeError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("theme: {0}")]
+    Theme(#[from] ThemeError),
+    #[error("config: {0}")]
+    Config(#[from] ConfigError),
+    #[error("no stack named '{name}'; the stacks here are: {known}")]
+    UnknownStack { name: String, known: String },
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Backend(#[from] BackendError),
+    #[error("terminal: {0}")]
+    Terminal(String),
+}
+
+impl AppError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::Theme(_) | AppError::Config(_) | AppError::UnknownStack { .. } | AppError::Usage(_) => 2,
+            AppError::Backend(_) | AppError::Terminal(_) => 1,
+        }
+    }
+}

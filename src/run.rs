@@ -1,0 +1,63 @@
+//! What each command does, from parsed arguments to exit: the backend, the theme, and either
+//! the dashboard or a snapshot.
+
+use std::io::IsTerminal;
+
+use crate::app::AppState;
+use crate::backend::Backends;
+use crate::backend::sim::SimBackend;
+use crate::cli::{Cli, Cmd, Format};
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::runtime::{self, Shell, terminal::TerminalGuard};
+use crate::{config, paths, status, theme};
+
+fn backends(cli: &Cli) -> Result<Backends, AppError> {
+    if cli.demo {
+        let clock = Clock::real(Clock::System.now(), cli.demo_speed);
+        return Ok(SimBackend::demo(cli.demo_seed, clock).backends(cli.demo_speed));
+    }
+    Err(AppError::Usage(
+        "this build of bkops has no AWS backend yet; run `bkops --demo` to use the dashboard on simulated stacks".into(),
+    ))
+}
+
+pub async fn run(cli: Cli) -> Result<(), AppError> {
+    let config = config::load(cli.config.as_deref())?;
+    match cli.command {
+        Some(Cmd::Status { format }) => {
+            let backends = backends(&cli)?;
+            let report = status::collect(&backends, cli.stack.as_deref()).await?;
+            let text = match format {
+                Format::Json => status::to_json(&report),
+                Format::Text => status::to_text(&report),
+            };
+            println!("{}", text.trim_end());
+            Ok(())
+        }
+        None => {
+            let themes_dir = paths::themes_dir();
+            let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());
+            let theme = theme::load(&theme_name, themes_dir.as_deref())?;
+            let backends = backends(&cli)?;
+            if let Some(name) = &cli.stack {
+                status::check_stack(&backends, name).await?;
+            }
+            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+                return Err(AppError::Usage(
+                    "the dashboard needs a terminal; for a snapshot a script can read, run `bkops status`".into(),
+                ));
+            }
+            let mut guard = TerminalGuard::enter().map_err(|e| AppError::Terminal(e.to_string()))?;
+            let size = guard.terminal.size().map_err(|e| AppError::Terminal(e.to_string()))?;
+            let mut state = AppState::new(backends.label.to_string(), backends.clock.now(), (size.width, size.height));
+            state.wanted_stack = cli.stack.clone();
+            state.refresh = config.refresh();
+            state.theme = theme.name.clone();
+            let shell = Shell { backends, theme, themes_dir };
+            let result = runtime::run(shell, state, &mut guard.terminal).await;
+            drop(guard);
+            result.map_err(|e| AppError::Terminal(e.to_string()))
+        }
+    }
+}

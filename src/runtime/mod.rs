@@ -1,0 +1,129 @@
+//! The imperative shell: reads input and signals, runs the effects `update` asks for on tokio
+//! tasks, and draws when the state changed, at most ~30 times a second.
+
+mod jobs;
+pub mod terminal;
+
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
+use tokio_util::sync::CancellationToken;
+
+pub use jobs::Jobs;
+
+use crate::app::{AppState, Effect, Msg, update};
+use crate::backend::Backends;
+use crate::theme::{self, Theme};
+
+const FRAME: Duration = Duration::from_millis(33);
+
+/// Terminal events become messages until `stop` is cancelled (a child process, such as an
+/// SSM shell, will need the terminal to itself).
+fn spawn_input(tx: UnboundedSender<Msg>, stop: CancellationToken) {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        loop {
+            let event = tokio::select! {
+                _ = stop.cancelled() => return,
+                e = events.next() => e,
+            };
+            let msg = match event {
+                Some(Ok(Event::Key(k))) => Msg::Key(k),
+                Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => {
+                    tracing::warn!("terminal input failed: {e}");
+                    Msg::Shutdown
+                }
+                None => Msg::Shutdown,
+            };
+            let end = matches!(msg, Msg::Shutdown);
+            if tx.send(msg).is_err() || end {
+                return;
+            }
+        }
+    });
+}
+
+/// SIGTERM and SIGHUP end the dashboard cleanly, restoring the terminal.
+fn spawn_signals(tx: UnboundedSender<Msg>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM"),
+            _ = hup.recv() => tracing::info!("SIGHUP"),
+        }
+        let _ = tx.send(Msg::Shutdown);
+    });
+}
+
+pub struct Shell {
+    pub backends: Backends,
+    pub theme: Theme,
+    pub themes_dir: Option<std::path::PathBuf>,
+}
+
+/// Runs the dashboard until the operator quits.
+pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> anyhow::Result<()> {
+    let Shell { backends, mut theme, themes_dir } = shell;
+    let (tx, mut rx) = unbounded_channel();
+    let input_stop = CancellationToken::new();
+    spawn_input(tx.clone(), input_stop.clone());
+    spawn_signals(tx.clone());
+    let mut jobs = Jobs::default();
+    let mut tick = interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut next_frame = Instant::now();
+    let mut draws: u64 = 0;
+
+    loop {
+        let msg = tokio::select! {
+            biased;
+            Some(msg) = rx.recv() => msg,
+            _ = tick.tick() => Msg::Tick(backends.clock.now()),
+            _ = sleep_until(next_frame), if state.dirty => {
+                tui.draw(|f| crate::ui::draw(f, &state, &theme))?;
+                draws += 1;
+                state.dirty = false;
+                next_frame = Instant::now() + FRAME;
+                continue;
+            }
+        };
+        if let Msg::Loaded { resource, .. } = &msg {
+            jobs.finished(resource, &backends, &tx);
+        }
+        for effect in update(&mut state, msg) {
+            match effect {
+                Effect::Fetch(r) => jobs.fetch(r, &backends, &tx),
+                Effect::Cancel(r) => jobs.cancel(&r),
+                Effect::SetTheme(name) => match theme::load(&name, themes_dir.as_deref()) {
+                    Ok(t) => {
+                        state.theme = t.name.clone();
+                        theme = t;
+                        state.dirty = true;
+                    }
+                    Err(e) => {
+                        tracing::warn!("theme: {e}");
+                        let _ = tx.send(Msg::Notice { text: e.to_string(), is_error: true });
+                    }
+                },
+                Effect::Quit => {}
+            }
+        }
+        if state.quit {
+            break;
+        }
+    }
+    input_stop.cancel();
+    jobs.cancel_all();
+    tracing::info!(draws, reads = jobs.started(), "dashboard closed");
+    Ok(())
+}

@@ -1,0 +1,119 @@
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::{pane, text::sanitize};
+use crate::app::{AppState, InstanceColumn, Pane, views};
+use crate::domain::{DiskSignal, Health, Instance, Lifecycle, warnings};
+use crate::theme::{Role, Theme};
+
+fn title(state: &AppState) -> String {
+    let Some(f) = state.fleet.data.as_ref() else { return "Auto Scaling".into() };
+    let in_service = f.count(Lifecycle::InService);
+    let pending = f.count(Lifecycle::Pending);
+    let terminating = f.count(Lifecycle::Terminating);
+    let mut t = format!("Auto Scaling  desired {} · min {} · max {} │ {in_service} InService", f.desired, f.min, f.max);
+    if pending > 0 {
+        t.push_str(&format!(" · {pending} Pending"));
+    }
+    if terminating > 0 {
+        t.push_str(&format!(" · {terminating} Terminating"));
+    }
+    t
+}
+
+fn cell_style(i: &Instance, column: InstanceColumn, theme: &Theme) -> Style {
+    match column {
+        InstanceColumn::Health if i.health == Health::Unhealthy => theme.style(Role::danger),
+        InstanceColumn::Lifecycle if i.lifecycle == Lifecycle::Pending => theme.style(Role::accent),
+        InstanceColumn::Disk if i.disk == DiskSignal::Full => theme.style(Role::danger),
+        InstanceColumn::Disk if i.disk == DiskSignal::Low => theme.style(Role::warn),
+        _ => Style::default(),
+    }
+}
+
+/// The AZ's own letter is what differs between rows; the region is the same for all.
+fn short_az(az: &str) -> &str {
+    az.rsplit('-').next().unwrap_or(az)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide: bool) {
+    let mut block = pane::block(state, theme, Pane::Instances, title(state), &state.fleet);
+    if let Some(stack) = state.stack_summary() {
+        let warns = warnings(stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
+        if !warns.is_empty() {
+            let text = warns.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" · ");
+            block = block.title_bottom(Line::from(Span::styled(format!(" ⚠ {text} "), theme.style(Role::warn))).alignment(Alignment::Left));
+        }
+    }
+    let rows = views::instances(state);
+    if rows.is_empty() {
+        let text = match &state.fleet.data {
+            Some(_) if state.instance_filter.is_some() => "no instance matches the filter".to_string(),
+            Some(_) => "no instances: the group is at 0".to_string(),
+            None => pane::empty_text(&state.fleet, "the Auto Scaling group"),
+        };
+        frame.render_widget(Paragraph::new(text).style(theme.style(Role::muted)).block(block), area);
+        return;
+    }
+    let height = usize::from(area.height.saturating_sub(3));
+    let offset = views::scroll_offset(state.instance_sel, height);
+    let focused = state.focus == Pane::Instances && state.overlay.is_none();
+    let body: Vec<Row> = rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(n, i)| {
+            let mut cells: Vec<Cell> = InstanceColumn::ALL
+                .iter()
+                .map(|c| {
+                    let text = views::instance_cell(i, *c, state.now);
+                    let text = if *c == InstanceColumn::Az && !wide { short_az(&text).to_string() } else { text };
+                    Cell::from(sanitize(&text).into_owned()).style(cell_style(i, *c, theme))
+                })
+                .collect();
+            if wide {
+                cells.push(Cell::from(if i.spot { "spot" } else { "on-demand" }));
+                cells.push(Cell::from(i.agents.job.as_deref().map(|j| sanitize(j).into_owned()).unwrap_or_default()));
+            }
+            let style = if n == state.instance_sel && focused {
+                theme.style(Role::selection)
+            } else if i.lifecycle == Lifecycle::Terminating {
+                theme.style(Role::muted)
+            } else {
+                theme.style(Role::base)
+            };
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let mut header: Vec<Cell> = InstanceColumn::ALL
+        .iter()
+        .map(|c| {
+            let arrow = match (state.sort.column == *c, state.sort.descending) {
+                (true, false) => "↑",
+                (true, true) => "↓",
+                _ => "",
+            };
+            Cell::from(format!("{}{arrow}", c.header()))
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Length(19),
+        Constraint::Length(11),
+        Constraint::Length(9),
+        Constraint::Length(11),
+        Constraint::Length(if wide { 10 } else { 3 }),
+        Constraint::Length(5),
+        Constraint::Length(if wide { 10 } else { 8 }),
+        Constraint::Length(5),
+    ];
+    if wide {
+        header.extend([Cell::from("MARKET"), Cell::from("JOB")]);
+        widths.extend([Constraint::Length(9), Constraint::Min(36)]);
+    }
+    let table = Table::new(body, widths).header(Row::new(header).style(theme.style(Role::header))).block(block).column_spacing(1);
+    frame.render_widget(table, area);
+}

@@ -1,0 +1,124 @@
+//! Windows over the dashboard: the help (generated from the keymap) and row details.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+use super::text::sanitize;
+use crate::app::{AppState, Overlay, command::COMMANDS, keymap};
+use crate::domain::{DiskSignal, format_age, groups};
+use crate::theme::{Role, Theme};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
+    h
+}
+
+fn frame_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme.style(Role::border_focused))
+        .title(Span::styled(format!(" {title} "), theme.style(Role::title)))
+        .title_bottom(Span::styled(" Esc close ", theme.style(Role::muted)))
+        .style(theme.style(Role::base))
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let Some(overlay) = &state.overlay else { return };
+    let (title, lines, scroll) = match overlay {
+        Overlay::Help { scroll } => ("Keys", help_lines(theme), *scroll),
+        Overlay::Instance(id) => ("Instance", instance_lines(state, id, theme), 0),
+        Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),
+    };
+    let width = area.width.saturating_sub(6).min(100);
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let max_scroll = (lines.len() as u16 + 2).saturating_sub(rect.height);
+    let para = Paragraph::new(lines).block(frame_block(title, theme)).wrap(Wrap { trim: false }).scroll((scroll.min(max_scroll), 0));
+    frame.render_widget(para, rect);
+}
+
+fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (section, rows) in keymap::help_sections() {
+        lines.push(Line::from(Span::styled(section, theme.style(Role::header))));
+        for (keys, desc) in rows {
+            lines.push(Line::from(vec![Span::styled(format!("  {keys:<18}"), theme.style(Role::accent)), Span::raw(desc)]));
+        }
+        lines.push(Line::default());
+    }
+    lines.push(Line::from(Span::styled("Commands (type : first)", theme.style(Role::header))));
+    for (name, args, desc) in COMMANDS {
+        let usage = format!("  :{name} {args}");
+        lines.push(Line::from(vec![Span::styled(format!("{usage:<26}"), theme.style(Role::accent)), Span::raw(*desc)]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Mouse: click a pane or row, scroll to move.", theme.style(Role::muted))));
+    lines
+}
+
+fn field(label: &str, value: String, theme: &Theme) -> Line<'static> {
+    Line::from(vec![Span::styled(format!("{label:<14}"), theme.style(Role::muted)), Span::raw(value)])
+}
+
+fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static>> {
+    let found = state.fleet.data.as_ref().and_then(|f| f.instances.iter().find(|i| i.id == id));
+    let Some(i) = found else {
+        return vec![Line::from(format!("{} has left the Auto Scaling group.", sanitize(id)))];
+    };
+    let disk = match i.disk {
+        DiskSignal::Unknown => "no disk check seen in its logs".to_string(),
+        DiskSignal::Ok => "the last disk check passed".to_string(),
+        DiskSignal::Low => "disk check failed; Docker cleanup is running".to_string(),
+        DiskSignal::Full => "disk full after cleanup: marked Unhealthy".to_string(),
+    };
+    let job = i.agents.job.clone().unwrap_or_else(|| "-".into());
+    vec![
+        field("Instance", sanitize(&i.id).into_owned(), theme),
+        field("Lifecycle", i.lifecycle.as_str().into(), theme),
+        field("Health", i.health.as_str().into(), theme),
+        field("Type", format!("{} ({})", i.instance_type, if i.spot { "spot" } else { "on-demand" }), theme),
+        field("Zone", i.availability_zone.clone(), theme),
+        field("Launched", format!("{} ({} ago)", i.launched_at.rfc3339(), format_age(state.now.secs_since(i.launched_at))), theme),
+        field("Scale-in", if i.protected_from_scale_in { "protected".into() } else { "not protected".into() }, theme),
+        field("Agents", format!("{} ({} of {} busy)", i.agents.state.as_str(), i.agents.busy, i.agents.total), theme),
+        field("Job", sanitize(&job).into_owned(), theme),
+        field("Disk", disk, theme),
+        Line::default(),
+        field("Logs", format!("{}, {} and the other /buildkite/* groups,", groups::ELASTIC_STACK, groups::BUILDKITE_AGENT), theme),
+        field("", format!("stream {}", sanitize(&i.id)), theme),
+    ]
+}
+
+fn activity_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static>> {
+    let found = state.activities.data.as_ref().and_then(|a| a.iter().find(|a| a.id == id));
+    let Some(a) = found else {
+        return vec![Line::from("This activity is no longer listed.")];
+    };
+    let status_role = if a.status.is_failure() { Role::warn } else { Role::base };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{:<14}", "Status"), theme.style(Role::muted)),
+            Span::styled(a.status.as_str(), theme.style(status_role)),
+        ]),
+        field("Started", a.start.rfc3339(), theme),
+        field("Ended", a.end.map(|e| format!("{} (took {})", e.rfc3339(), format_age(e.secs_since(a.start)))).unwrap_or_else(|| "in progress".into()), theme),
+        field("Activity ID", a.id.clone(), theme),
+        Line::default(),
+        Line::from(Span::styled("Description", theme.style(Role::header))),
+        Line::from(sanitize(&a.description).into_owned()),
+        Line::default(),
+        Line::from(Span::styled("Cause", theme.style(Role::header))),
+        Line::from(sanitize(&a.cause).into_owned()),
+    ];
+    if let Some(m) = &a.status_message {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("Status message", theme.style(Role::header))));
+        lines.push(Line::from(Span::styled(sanitize(m).into_owned(), theme.style(Role::warn))));
+    }
+    lines
+}

@@ -1,0 +1,89 @@
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
+
+use super::pane;
+use crate::app::{AppState, Pane};
+use crate::theme::{Role, Theme};
+
+pub fn draw_numbers(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let queue_name = state.stack_summary().map(|s| s.queue.clone()).unwrap_or_default();
+    let title = format!("Queue {}", super::text::sanitize(&queue_name));
+    let block = pane::block(state, theme, Pane::Queue, title, &state.queue);
+    let Some(q) = state.queue.data else {
+        let text = pane::empty_text(&state.queue, "queue metrics");
+        frame.render_widget(Paragraph::new(text).style(theme.style(Role::muted)).block(block), area);
+        return;
+    };
+    let num = |label: &str, n: u32, role: Role| {
+        vec![
+            Span::styled(format!("{label:<9}"), theme.style(Role::muted)),
+            Span::styled(format!("{n:>4}"), if n > 0 { theme.style(role) } else { theme.style(Role::base) }),
+        ]
+    };
+    let pair = |a: Vec<Span<'static>>, b: Vec<Span<'static>>| {
+        let mut l = a;
+        l.push(Span::raw("  "));
+        l.extend(b);
+        Line::from(l)
+    };
+    let lines = vec![
+        pair(num("Scheduled", q.scheduled, Role::chart_scheduled), num("Idle", q.idle_agents, Role::base)),
+        pair(num("Running", q.running, Role::chart_running), num("Busy", q.busy_agents, Role::base)),
+        pair(num("Waiting", q.waiting, Role::chart_waiting), num("Agents", q.total_agents, Role::base)),
+    ];
+    frame.render_widget(Paragraph::new(lines).style(theme.style(Role::base)).block(block), area);
+}
+
+pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let focused = state.focus == Pane::Queue && state.overlay.is_none();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.style(Role::border_focused) } else { theme.style(Role::border) })
+        .title(Span::styled(" jobs, last hour ", theme.style(Role::title)));
+    let history = state.history.data.as_deref().unwrap_or_default();
+    if history.is_empty() {
+        let text = pane::empty_text(&state.history, "queue history");
+        frame.render_widget(Paragraph::new(text).style(theme.style(Role::muted)).block(block), area);
+        return;
+    }
+    let now = state.now;
+    let minutes = |at: crate::domain::Timestamp| -(now.secs_since(at) as f64) / 60.0;
+    let mut series: [Vec<(f64, f64)>; 3] = Default::default();
+    for s in history.iter().filter(|s| now.secs_since(s.at) <= 3600) {
+        let x = minutes(s.at);
+        series[0].push((x, s.scheduled));
+        series[1].push((x, s.running));
+        series[2].push((x, s.waiting));
+    }
+    if let Some(q) = state.queue.data {
+        series[0].push((0.0, f64::from(q.scheduled)));
+        series[1].push((0.0, f64::from(q.running)));
+        series[2].push((0.0, f64::from(q.waiting)));
+    }
+    let top = series.iter().flatten().map(|(_, y)| *y).fold(1.0_f64, f64::max).ceil();
+    let names = [("scheduled", Role::chart_scheduled), ("running", Role::chart_running), ("waiting", Role::chart_waiting)];
+    let datasets = series
+        .iter()
+        .zip(names)
+        .map(|(data, (name, role))| {
+            Dataset::default()
+                .name(name)
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(theme.style(role))
+                .data(data)
+        })
+        .collect();
+    let axis_style = theme.style(Role::muted);
+    let chart = Chart::new(datasets)
+        .block(block)
+        .style(theme.style(Role::base))
+        .x_axis(Axis::default().bounds([-60.0, 0.0]).style(axis_style).labels(["-60m", "-30m", "now"]))
+        .y_axis(Axis::default().bounds([0.0, top]).style(axis_style).labels(["0".to_string(), format!("{top}")]))
+        .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
+        .hidden_legend_constraints((ratatui::layout::Constraint::Ratio(1, 2), ratatui::layout::Constraint::Ratio(1, 1)));
+    frame.render_widget(chart, area);
+}

@@ -1,0 +1,75 @@
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::{pane, text::sanitize};
+use crate::app::{AppState, Pane, views};
+use crate::domain::ScalingState;
+use crate::theme::{Role, Theme};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide: bool) {
+    let block = pane::block(state, theme, Pane::Stacks, "Stacks".into(), &state.stacks);
+    let rows = views::stacks(state);
+    if rows.is_empty() {
+        let text = if state.stack_filter.is_some() { "no stack matches the filter".into() } else { pane::empty_text(&state.stacks, "Elastic CI Stacks") };
+        frame.render_widget(Paragraph::new(text).style(theme.style(Role::muted)).block(block), area);
+        return;
+    }
+    let height = usize::from(area.height.saturating_sub(3));
+    let offset = views::scroll_offset(state.stack_sel, height);
+    let focused = state.focus == Pane::Stacks;
+    let body: Vec<Row> = rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, s)| {
+            let shown = state.stack.as_deref() == Some(s.name.as_str());
+            let scaling = match &s.scaling {
+                ScalingState::Paused { .. } => Span::styled(" PAUSED ", theme.style(Role::paused)),
+                ScalingState::Enabled { .. } => Span::styled("enabled", theme.style(Role::ok)),
+                ScalingState::FixedSize => Span::styled("fixed size", theme.style(Role::muted)),
+            };
+            let mut cells = vec![
+                Cell::from(format!("{}{}", if shown { "▶ " } else { "  " }, sanitize(&s.name))),
+                Cell::from(sanitize(&s.queue).into_owned()),
+                Cell::from(s.version.clone()),
+                Cell::from(s.os.as_str()),
+                Cell::from(format!("{}/{}/{}", s.desired, s.min, s.max)),
+                Cell::from(Line::from(scaling)),
+            ];
+            if wide {
+                cells.push(Cell::from(s.status.clone()));
+                cells.push(Cell::from(s.agents_per_instance.to_string()));
+                cells.push(Cell::from(sanitize(&s.asg_name).into_owned()));
+            }
+            let style = if i == state.stack_sel && focused {
+                theme.style(Role::selection)
+            } else if shown {
+                theme.style(Role::accent)
+            } else {
+                theme.style(Role::base)
+            };
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let mut header = vec!["  STACK", "QUEUE", "VERSION", "OS", "DES/MIN/MAX", "SCALING"];
+    let mut widths = vec![
+        Constraint::Min(14),
+        Constraint::Length(10),
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(11),
+        Constraint::Length(10),
+    ];
+    if wide {
+        header.extend(["STATUS", "AGENTS/INST", "AUTO SCALING GROUP"]);
+        widths.extend([Constraint::Length(16), Constraint::Length(11), Constraint::Min(20)]);
+    }
+    let table = Table::new(body, widths)
+        .header(Row::new(header).style(theme.style(Role::header)))
+        .block(block)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}

@@ -1,0 +1,60 @@
+//! The bottom line: where the data comes from and how old it is, the last error, and the
+//! prompt while one is open.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::text::{sanitize, truncate};
+use crate::app::{AppState, PromptKind};
+use crate::domain::format_age;
+use crate::theme::{Role, Theme};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    if let Some(prompt) = &state.prompt {
+        let (lead, hint) = match prompt.kind {
+            PromptKind::Filter(_) => ("/", "  Enter apply · Esc clear · !x inverts · col:x"),
+            PromptKind::Command => (":", "  Enter run · Tab complete · Esc cancel"),
+        };
+        let line = Line::from(vec![
+            Span::styled(format!("{lead}{}▏", sanitize(&prompt.text)), theme.style(Role::prompt)),
+            Span::styled(hint, theme.style(Role::muted)),
+        ]);
+        frame.render_widget(Paragraph::new(line).style(theme.style(Role::prompt)), area);
+        return;
+    }
+    let bar = theme.style(Role::status_bar);
+    let sep = Span::styled(" │ ", bar);
+    let mut spans = vec![Span::styled(" bkops", bar), sep.clone(), Span::styled(state.backend.clone(), bar)];
+    if let Some(s) = state.stack_summary() {
+        spans.push(sep.clone());
+        spans.push(Span::styled(sanitize(&s.name).into_owned(), bar));
+        if s.scaling.is_paused() {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(" PAUSED ", theme.style(Role::paused)));
+        }
+    }
+    spans.push(sep.clone());
+    spans.push(match state.data_age_secs() {
+        Some(age) if age > 60 => Span::styled(format!("data {} old", format_age(age)), theme.style(Role::warn)),
+        Some(age) => Span::styled(format!("data {} old", format_age(age)), bar),
+        None => Span::styled("no data yet", bar),
+    });
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let room = usize::from(area.width).saturating_sub(used + 12);
+    if let Some(flash) = &state.flash {
+        spans.push(sep.clone());
+        let role = if flash.is_error { Role::danger } else { Role::accent };
+        spans.push(Span::styled(truncate(&sanitize(&flash.text), room).into_owned(), theme.style(role)));
+    } else if let Some((what, err)) = state.last_error() {
+        spans.push(sep.clone());
+        let text = format!("{what}: {err}");
+        spans.push(Span::styled(truncate(&sanitize(&text), room).into_owned(), theme.style(Role::danger)));
+    }
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let pad = usize::from(area.width).saturating_sub(used + 8);
+    spans.push(Span::styled(" ".repeat(pad), bar));
+    spans.push(Span::styled("? help ", bar));
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
+}
