@@ -320,14 +320,10 @@ impl AppState {
         }
     }
 
-    /// The oldest successful read among what the panes show, for "data Ns old".
+    /// The oldest successful read among the live panes of the stack on screen (queue, group,
+    /// activity), for "data Ns old".
     pub fn data_age_secs(&self) -> Option<i64> {
-        let times = [
-            self.stacks.fetched_at,
-            self.queue.fetched_at,
-            self.fleet.fetched_at,
-            self.activities.fetched_at,
-        ];
+        let times = [self.queue.fetched_at, self.fleet.fetched_at, self.activities.fetched_at];
         let oldest = times.into_iter().flatten().min()?;
         Some(self.now.secs_since(oldest))
     }

@@ -1,6 +1,7 @@
 //! The imperative shell: reads input and signals, runs the effects `update` asks for on tokio
 //! tasks, and draws when the state changed, at most ~30 times a second.
 
+mod headless;
 mod jobs;
 pub mod terminal;
 
@@ -12,6 +13,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 use tokio_util::sync::CancellationToken;
 
+pub use headless::settle;
 pub use jobs::Jobs;
 
 use crate::app::{AppState, Effect, Msg, update};

@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
             Some(_) => "no scaling activity in the last six weeks".to_string(),
             None => pane::empty_text(&state.activities, "scaling activity"),
         };
-        frame.render_widget(Paragraph::new(msg).style(theme.style(Role::muted)).block(block), area);
+        frame.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }).style(theme.style(Role::muted)).block(block), area);
         return;
     }
     let height = usize::from(area.height.saturating_sub(3));

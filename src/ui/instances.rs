@@ -9,17 +9,18 @@ use crate::app::{AppState, InstanceColumn, Pane, views};
 use crate::domain::{DiskSignal, Health, Instance, Lifecycle, warnings};
 use crate::theme::{Role, Theme};
 
-fn title(state: &AppState) -> String {
+fn title(state: &AppState, narrow: bool) -> String {
     let Some(f) = state.fleet.data.as_ref() else { return "Auto Scaling".into() };
+    let sep = if narrow { " " } else { " · " };
     let in_service = f.count(Lifecycle::InService);
     let pending = f.count(Lifecycle::Pending);
     let terminating = f.count(Lifecycle::Terminating);
-    let mut t = format!("Auto Scaling  desired {} · min {} · max {} │ {in_service} InService", f.desired, f.min, f.max);
+    let mut t = format!("Auto Scaling  desired {}{sep}min {}{sep}max {} │ {in_service} InService", f.desired, f.min, f.max);
     if pending > 0 {
-        t.push_str(&format!(" · {pending} Pending"));
+        t.push_str(&format!("{sep}{pending} Pending"));
     }
     if terminating > 0 {
-        t.push_str(&format!(" · {terminating} Terminating"));
+        t.push_str(&format!("{sep}{terminating} Terminating"));
     }
     t
 }
@@ -39,8 +40,11 @@ fn short_az(az: &str) -> &str {
     az.rsplit('-').next().unwrap_or(az)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide: bool) {
-    let mut block = pane::block(state, theme, Pane::Instances, title(state), &state.fleet);
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    // Columns appear as the pane widens: full zone names, then the market, then the job.
+    let inner = area.width.saturating_sub(2);
+    let (full_az, market, job) = (inner >= 85, inner >= 95, inner >= 130);
+    let mut block = pane::block(state, theme, Pane::Instances, title(state, inner < 100), &state.fleet);
     if let Some(stack) = state.stack_summary() {
         let warns = warnings(stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
         if !warns.is_empty() {
@@ -55,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
             Some(_) => "no instances: the group is at 0".to_string(),
             None => pane::empty_text(&state.fleet, "the Auto Scaling group"),
         };
-        frame.render_widget(Paragraph::new(text).style(theme.style(Role::muted)).block(block), area);
+        frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }).style(theme.style(Role::muted)).block(block), area);
         return;
     }
     let height = usize::from(area.height.saturating_sub(3));
@@ -71,12 +75,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
                 .iter()
                 .map(|c| {
                     let text = views::instance_cell(i, *c, state.now);
-                    let text = if *c == InstanceColumn::Az && !wide { short_az(&text).to_string() } else { text };
+                    let text = if *c == InstanceColumn::Az && !full_az { short_az(&text).to_string() } else { text };
                     Cell::from(sanitize(&text).into_owned()).style(cell_style(i, *c, theme))
                 })
                 .collect();
-            if wide {
+            if market {
                 cells.push(Cell::from(if i.spot { "spot" } else { "on-demand" }));
+            }
+            if job {
                 cells.push(Cell::from(i.agents.job.as_deref().map(|j| sanitize(j).into_owned()).unwrap_or_default()));
             }
             let style = if n == state.instance_sel && focused {
@@ -105,14 +111,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         Constraint::Length(11),
         Constraint::Length(9),
         Constraint::Length(11),
-        Constraint::Length(if wide { 10 } else { 3 }),
+        Constraint::Length(if full_az { 10 } else { 3 }),
         Constraint::Length(5),
-        Constraint::Length(if wide { 10 } else { 8 }),
+        Constraint::Length(8),
         Constraint::Length(5),
     ];
-    if wide {
-        header.extend([Cell::from("MARKET"), Cell::from("JOB")]);
-        widths.extend([Constraint::Length(9), Constraint::Min(36)]);
+    if market {
+        header.push(Cell::from("MARKET"));
+        widths.push(Constraint::Length(9));
+    }
+    if job {
+        header.push(Cell::from("JOB"));
+        widths.push(Constraint::Min(36));
     }
     let table = Table::new(body, widths).header(Row::new(header).style(theme.style(Role::header))).block(block).column_spacing(1);
     frame.render_widget(table, area);

@@ -38,10 +38,6 @@ impl Areas {
         usize::from(self.of(pane).height.saturating_sub(3))
     }
 
-    /// A large terminal gets the wide layout: more columns and a taller chart.
-    pub fn is_wide(&self) -> bool {
-        self.instances.width >= 100
-    }
 }
 
 fn split(area: Rect, direction: Direction, constraints: &[Constraint]) -> Vec<Rect> {
@@ -64,7 +60,7 @@ pub fn compute(area: Rect, stack_count: usize) -> Option<Areas> {
             Direction::Vertical,
             &[Constraint::Length(stack_rows), Constraint::Min(10), Constraint::Length(activity_h)],
         );
-        let body = split(rows[1], Direction::Horizontal, &[Constraint::Percentage(42), Constraint::Percentage(58)]);
+        let body = split(rows[1], Direction::Horizontal, &[Constraint::Percentage(38), Constraint::Percentage(62)]);
         let left = split(body[0], Direction::Vertical, &[Constraint::Length(8), Constraint::Min(0)]);
         return Some(Areas {
             stacks: rows[0],

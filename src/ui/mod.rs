@@ -32,12 +32,12 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
         frame.render_widget(para, area);
         return;
     };
-    let wide = areas.is_wide();
-    stacks::draw(frame, areas.stacks, state, theme, wide);
+    // Each pane shows more columns when it has room for them.
+    stacks::draw(frame, areas.stacks, state, theme, areas.stacks.width >= 120);
     queue::draw_numbers(frame, areas.queue, state, theme);
     queue::draw_chart(frame, areas.chart, state, theme);
-    instances::draw(frame, areas.instances, state, theme, wide);
-    activity::draw(frame, areas.activity, state, theme, wide);
+    instances::draw(frame, areas.instances, state, theme);
+    activity::draw(frame, areas.activity, state, theme, areas.activity.width >= 120);
     status::draw(frame, areas.status, state, theme);
     overlay::draw(frame, area, state, theme);
 }

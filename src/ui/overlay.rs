@@ -22,7 +22,7 @@ fn frame_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
         .border_type(BorderType::Double)
         .border_style(theme.style(Role::border_focused))
         .title(Span::styled(format!(" {title} "), theme.style(Role::title)))
-        .title_bottom(Span::styled(" Esc close ", theme.style(Role::muted)))
+        .title_bottom(Span::styled(" Esc close · ↑↓ scroll ", theme.style(Role::muted)))
         .style(theme.style(Role::base))
 }
 
@@ -34,10 +34,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),
     };
     let width = area.width.saturating_sub(6).min(100);
-    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    // Rows the text takes once wrapped (words may wrap a little earlier; one spare row).
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum::<usize>() + 1;
+    let height = (rows as u16 + 2).min(area.height.saturating_sub(2));
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
-    let max_scroll = (lines.len() as u16 + 2).saturating_sub(rect.height);
+    let max_scroll = (rows as u16 + 2).saturating_sub(rect.height);
     let para = Paragraph::new(lines).block(frame_block(title, theme)).wrap(Wrap { trim: false }).scroll((scroll.min(max_scroll), 0));
     frame.render_widget(para, rect);
 }
@@ -88,9 +91,7 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
         field("Agents", format!("{} ({} of {} busy)", i.agents.state.as_str(), i.agents.busy, i.agents.total), theme),
         field("Job", sanitize(&job).into_owned(), theme),
         field("Disk", disk, theme),
-        Line::default(),
-        field("Logs", format!("{}, {} and the other /buildkite/* groups,", groups::ELASTIC_STACK, groups::BUILDKITE_AGENT), theme),
-        field("", format!("stream {}", sanitize(&i.id)), theme),
+        field("Log stream", format!("{} in {}, {} and the other /buildkite/* groups", sanitize(&i.id), groups::ELASTIC_STACK, groups::BUILDKITE_AGENT), theme),
     ]
 }
 

@@ -2,7 +2,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Wrap};
 
 use super::pane;
 use crate::app::{AppState, Pane};
@@ -14,13 +14,13 @@ pub fn draw_numbers(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
     let block = pane::block(state, theme, Pane::Queue, title, &state.queue);
     let Some(q) = state.queue.data else {
         let text = pane::empty_text(&state.queue, "queue metrics");
-        frame.render_widget(Paragraph::new(text).style(theme.style(Role::muted)).block(block), area);
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block), area);
         return;
     };
     let num = |label: &str, n: u32, role: Role| {
         vec![
-            Span::styled(format!("{label:<9}"), theme.style(Role::muted)),
-            Span::styled(format!("{n:>4}"), if n > 0 { theme.style(role) } else { theme.style(Role::base) }),
+            Span::styled(format!("{label:<9}"), if role == Role::base { theme.style(Role::muted) } else { theme.style(role) }),
+            Span::styled(format!("{n:>4}"), theme.style(role)),
         ]
     };
     let pair = |a: Vec<Span<'static>>, b: Vec<Span<'static>>| {
@@ -42,11 +42,16 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.style(Role::border_focused) } else { theme.style(Role::border) })
-        .title(Span::styled(" jobs, last hour ", theme.style(Role::title)));
+        .title(Line::from(vec![
+            Span::styled(" jobs, last hour: ", theme.style(Role::title)),
+            Span::styled("scheduled ", theme.style(Role::chart_scheduled)),
+            Span::styled("running ", theme.style(Role::chart_running)),
+            Span::styled("waiting ", theme.style(Role::chart_waiting)),
+        ]));
     let history = state.history.data.as_deref().unwrap_or_default();
     if history.is_empty() {
         let text = pane::empty_text(&state.history, "queue history");
-        frame.render_widget(Paragraph::new(text).style(theme.style(Role::muted)).block(block), area);
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block), area);
         return;
     }
     let now = state.now;
@@ -83,7 +88,6 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
         .style(theme.style(Role::base))
         .x_axis(Axis::default().bounds([-60.0, 0.0]).style(axis_style).labels(["-60m", "-30m", "now"]))
         .y_axis(Axis::default().bounds([0.0, top]).style(axis_style).labels(["0".to_string(), format!("{top}")]))
-        .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
-        .hidden_legend_constraints((ratatui::layout::Constraint::Ratio(1, 2), ratatui::layout::Constraint::Ratio(1, 1)));
+        .legend_position(None);
     frame.render_widget(chart, area);
 }

@@ -8,12 +8,21 @@ use crate::app::{AppState, Pane, views};
 use crate::domain::ScalingState;
 use crate::theme::{Role, Theme};
 
+/// Desired/min/max; for the stack on screen, from its Auto Scaling group, which is read more
+/// often than the stack list, so that both panes agree.
+fn sizes(state: &AppState, s: &crate::domain::StackSummary) -> String {
+    match state.fleet.data.as_ref().filter(|_| state.stack.as_deref() == Some(s.name.as_str())) {
+        Some(f) => format!("{}/{}/{}", f.desired, f.min, f.max),
+        None => format!("{}/{}/{}", s.desired, s.min, s.max),
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide: bool) {
     let block = pane::block(state, theme, Pane::Stacks, "Stacks".into(), &state.stacks);
     let rows = views::stacks(state);
     if rows.is_empty() {
         let text = if state.stack_filter.is_some() { "no stack matches the filter".into() } else { pane::empty_text(&state.stacks, "Elastic CI Stacks") };
-        frame.render_widget(Paragraph::new(text).style(theme.style(Role::muted)).block(block), area);
+        frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }).style(theme.style(Role::muted)).block(block), area);
         return;
     }
     let height = usize::from(area.height.saturating_sub(3));
@@ -36,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
                 Cell::from(sanitize(&s.queue).into_owned()),
                 Cell::from(s.version.clone()),
                 Cell::from(s.os.as_str()),
-                Cell::from(format!("{}/{}/{}", s.desired, s.min, s.max)),
+                Cell::from(sizes(state, s)),
                 Cell::from(Line::from(scaling)),
             ];
             if wide {
@@ -55,8 +64,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         })
         .collect();
     let mut header = vec!["  STACK", "QUEUE", "VERSION", "OS", "DES/MIN/MAX", "SCALING"];
+    let name_width = rows.iter().map(|s| s.name.chars().count()).max().unwrap_or(5).clamp(5, 40) as u16 + 2;
     let mut widths = vec![
-        Constraint::Min(14),
+        Constraint::Length(name_width),
         Constraint::Length(10),
         Constraint::Length(8),
         Constraint::Length(7),
@@ -65,7 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
     ];
     if wide {
         header.extend(["STATUS", "AGENTS/INST", "AUTO SCALING GROUP"]);
-        widths.extend([Constraint::Length(16), Constraint::Length(11), Constraint::Min(20)]);
+        widths.extend([Constraint::Length(16), Constraint::Length(11), Constraint::Fill(1)]);
     }
     let table = Table::new(body, widths)
         .header(Row::new(header).style(theme.style(Role::header)))

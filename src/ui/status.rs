@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         None => Span::styled("no data yet", bar),
     });
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let room = usize::from(area.width).saturating_sub(used + 12);
+    let room = usize::from(area.width).saturating_sub(used + 10);
     if let Some(flash) = &state.flash {
         spans.push(sep.clone());
         let role = if flash.is_error { Role::danger } else { Role::accent };

@@ -1,1 +1,287 @@
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
+use super::*;
+use crate::app::InstanceColumn;
+use crate::backend::sim::{SimBackend, World};
+use crate::backend::{BackendError, Backends};
+use crate::clock::Clock;
+use crate::runtime::settle;
+
+const START: Timestamp = Timestamp(1_795_000_000_000);
+
+fn backend() -> (Backends, Clock) {
+    let clock = Clock::virtual_at(START);
+    (SimBackend::new(World::demo(1, START), clock.clone()).backends(1.0), clock)
+}
+
+async fn loaded(size: (u16, u16)) -> (AppState, Backends, Clock) {
+    let (b, clock) = backend();
+    let mut state = AppState::new("demo", START, size);
+    settle(&mut state, &b, Msg::Tick(START)).await;
+    (state, b, clock)
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+fn code(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+fn typed(state: &mut AppState, text: &str) {
+    for c in text.chars() {
+        update(state, key(c));
+    }
+}
+
+#[test]
+fn the_first_tick_reads_the_stacks_only() {
+    let mut state = AppState::new("demo", START, (80, 24));
+    assert_eq!(update(&mut state, Msg::Tick(START)), vec![Effect::Fetch(Resource::Stacks)]);
+    // Still in flight: the next tick does not ask again.
+    assert_eq!(update(&mut state, Msg::Tick(START.plus_secs(1))), vec![]);
+}
+
+#[tokio::test]
+async fn loading_the_stacks_picks_the_first_and_reads_its_panes() {
+    let (state, _, _) = loaded((80, 24)).await;
+    assert_eq!(state.stack.as_deref(), Some("ci-linux"));
+    assert!(state.queue.data.is_some() && state.fleet.data.is_some());
+    assert!(state.history.data.as_ref().is_some_and(|h| h.len() >= 58));
+    assert!(state.activities.data.as_ref().is_some_and(|a| !a.is_empty()));
+}
+
+#[tokio::test]
+async fn refreshes_follow_their_intervals() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    assert_eq!(update(&mut state, Msg::Tick(START.plus_secs(4))), vec![]);
+    let fx = update(&mut state, Msg::Tick(START.plus_secs(5)));
+    assert_eq!(
+        fx,
+        vec![Effect::Fetch(Resource::Queue("ci-linux".into())), Effect::Fetch(Resource::Fleet("ci-linux".into()))]
+    );
+}
+
+#[tokio::test]
+async fn a_wanted_stack_is_shown_and_an_unknown_one_is_reported() {
+    let (b, _) = backend();
+    let mut state = AppState::new("demo", START, (80, 24));
+    state.wanted_stack = Some("ci-windows".into());
+    settle(&mut state, &b, Msg::Tick(START)).await;
+    assert_eq!(state.stack.as_deref(), Some("ci-windows"));
+
+    let mut state = AppState::new("demo", START, (80, 24));
+    state.wanted_stack = Some("nope".into());
+    settle(&mut state, &b, Msg::Tick(START)).await;
+    assert_eq!(state.stack.as_deref(), Some("ci-linux"));
+    assert_eq!(state.flash.as_ref().map(|f| (f.text.as_str(), f.is_error)), Some(("no stack named 'nope'", true)));
+}
+
+#[tokio::test]
+async fn switching_stacks_cancels_the_old_reads_and_ignores_late_answers() {
+    let (mut state, b, _) = loaded((80, 24)).await;
+    update(&mut state, key(':'));
+    typed(&mut state, "stack ci-arm64");
+    let fx = update(&mut state, code(KeyCode::Enter));
+    for r in Resource::of_stack("ci-linux") {
+        assert!(fx.contains(&Effect::Cancel(r)), "cancels {fx:?}");
+    }
+    assert!(fx.contains(&Effect::Fetch(Resource::Fleet("ci-arm64".into()))));
+    let late = crate::runtime::settle(
+        &mut state,
+        &b,
+        Msg::Loaded {
+            resource: Resource::Queue("ci-linux".into()),
+            result: Err(BackendError::Other("late".into())),
+            at: START,
+        },
+    )
+    .await;
+    assert!(late.is_empty());
+    assert!(state.queue.error.is_none(), "a late answer for the old stack is dropped");
+}
+
+#[tokio::test]
+async fn errors_keep_the_last_data_and_back_off() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let before = state.fleet.data.clone();
+    let throttled = BackendError::Throttled { service: "autoscaling".into(), retry_after: std::time::Duration::from_secs(30) };
+    update(
+        &mut state,
+        Msg::Loaded { resource: Resource::Fleet("ci-linux".into()), result: Err(throttled.clone()), at: START.plus_secs(5) },
+    );
+    assert_eq!(state.fleet.data, before, "the last good data stays on screen");
+    assert_eq!(state.fleet.error, Some(throttled));
+    assert_eq!(state.fleet.next_due, Some(START.plus_secs(35)), "waits as long as AWS asked");
+    assert_eq!(state.last_error().map(|(what, _)| what), Some("auto scaling group"));
+}
+
+#[tokio::test]
+async fn tab_cycles_panes_and_numbers_jump() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    assert_eq!(state.focus, Pane::Instances);
+    update(&mut state, code(KeyCode::Tab));
+    assert_eq!(state.focus, Pane::Activity);
+    update(&mut state, code(KeyCode::Tab));
+    assert_eq!(state.focus, Pane::Stacks);
+    update(&mut state, Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
+    assert_eq!(state.focus, Pane::Activity);
+    update(&mut state, key('2'));
+    assert_eq!(state.focus, Pane::Queue);
+}
+
+#[tokio::test]
+async fn vim_keys_move_and_stop_at_the_ends() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let n = views::instances(&state).len();
+    assert!(n > 2);
+    update(&mut state, key('j'));
+    update(&mut state, code(KeyCode::Down));
+    assert_eq!(state.instance_sel, 2);
+    update(&mut state, key('G'));
+    assert_eq!(state.instance_sel, n - 1);
+    update(&mut state, key('j'));
+    assert_eq!(state.instance_sel, n - 1);
+    update(&mut state, key('g'));
+    assert_eq!(state.instance_sel, 0);
+    update(&mut state, key('k'));
+    assert_eq!(state.instance_sel, 0);
+}
+
+#[tokio::test]
+async fn the_filter_applies_while_typing_and_esc_clears_it() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let all = views::instances(&state).len();
+    update(&mut state, key('/'));
+    typed(&mut state, "health:unhealthy");
+    assert_eq!(views::instances(&state).len(), 0);
+    update(&mut state, code(KeyCode::Backspace));
+    update(&mut state, ctrl('u'));
+    typed(&mut state, "!zzz");
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(views::instances(&state).len(), all);
+    assert_eq!(state.instance_filter.as_ref().map(|f| f.text.as_str()), Some("!zzz"));
+    update(&mut state, code(KeyCode::Esc));
+    assert!(state.instance_filter.is_none());
+}
+
+#[tokio::test]
+async fn sorting_by_key_and_command() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key('s'));
+    assert_eq!(state.sort.column, InstanceColumn::Agent);
+    update(&mut state, key('S'));
+    assert!(state.sort.descending);
+    update(&mut state, key(':'));
+    typed(&mut state, "sort id");
+    update(&mut state, code(KeyCode::Enter));
+    let ids: Vec<&str> = views::instances(&state).iter().map(|i| i.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+}
+
+#[tokio::test]
+async fn enter_drills_in_and_esc_comes_back() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, code(KeyCode::Enter));
+    let first = views::instances(&state)[0].id.clone();
+    assert_eq!(state.overlay, Some(Overlay::Instance(first)));
+    update(&mut state, code(KeyCode::Esc));
+    assert_eq!(state.overlay, None);
+    update(&mut state, key('1'));
+    update(&mut state, key('j'));
+    let fx = update(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.stack.as_deref(), Some("ci-windows"));
+    assert_eq!(state.focus, Pane::Instances);
+    assert!(fx.contains(&Effect::Fetch(Resource::Fleet("ci-windows".into()))));
+}
+
+#[tokio::test]
+async fn help_is_an_overlay_that_swallows_list_keys() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key('?'));
+    update(&mut state, key('j'));
+    assert_eq!(state.overlay, Some(Overlay::Help { scroll: 1 }));
+    assert_eq!(state.instance_sel, 0);
+    let fx = update(&mut state, key('q'));
+    assert!(fx.is_empty() && !state.quit, "q closes help, it does not quit");
+    assert_eq!(state.overlay, None);
+}
+
+#[tokio::test]
+async fn bad_commands_are_explained() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key(':'));
+    typed(&mut state, "stack nope");
+    update(&mut state, code(KeyCode::Enter));
+    let flash = state.flash.clone().expect("a message");
+    assert!(flash.is_error);
+    assert_eq!(flash.text, "no stack named 'nope' (known: ci-linux, ci-windows, ci-arm64)");
+    assert_eq!(state.stack.as_deref(), Some("ci-linux"));
+    update(&mut state, key(':'));
+    typed(&mut state, "theme solarized");
+    assert_eq!(update(&mut state, code(KeyCode::Enter)), vec![Effect::SetTheme("solarized".into())]);
+}
+
+#[tokio::test]
+async fn q_quits_and_ctrl_c_needs_two_presses() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    assert_eq!(update(&mut state, ctrl('c')), vec![]);
+    assert!(!state.quit);
+    assert_eq!(update(&mut state, ctrl('c')), vec![Effect::Quit]);
+
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, ctrl('c'));
+    update(&mut state, Msg::Tick(START.plus_secs(5)));
+    update(&mut state, ctrl('c'));
+    assert!(!state.quit, "too late for a double press");
+    assert_eq!(update(&mut state, key('q')), vec![Effect::Quit]);
+}
+
+#[tokio::test]
+async fn ctrl_c_first_closes_the_prompt() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key('/'));
+    typed(&mut state, "q");
+    assert!(!state.quit, "q is typed into the prompt");
+    update(&mut state, ctrl('c'));
+    assert!(state.prompt.is_none() && !state.quit);
+    assert!(state.instance_filter.is_none());
+}
+
+#[tokio::test]
+async fn clicks_focus_panes_and_pick_rows() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let areas = areas(&state).expect("fits");
+    let row = areas.instances.y + 2 + 2; // the third data row
+    let click = |column, row| {
+        Msg::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column, row, modifiers: KeyModifiers::NONE })
+    };
+    update(&mut state, click(areas.instances.x + 3, row));
+    assert_eq!((state.focus, state.instance_sel), (Pane::Instances, 2));
+    update(&mut state, click(areas.stacks.x + 3, areas.stacks.y + 1));
+    assert_eq!(state.focus, Pane::Stacks);
+    let wheel = Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: areas.activity.x + 3,
+        row: areas.activity.y + 3,
+        modifiers: KeyModifiers::NONE,
+    });
+    update(&mut state, wheel);
+    assert_eq!(state.activity_sel, 1);
+}
+
+#[tokio::test]
+async fn ticks_expire_messages() {
+    let (mut state, _, clock) = loaded((80, 24)).await;
+    update(&mut state, key(':'));
+    typed(&mut state, "bogus");
+    update(&mut state, code(KeyCode::Enter));
+    assert!(state.flash.is_some());
+    clock.advance_secs(6);
+    update(&mut state, Msg::Tick(clock.now()));
+    assert!(state.flash.is_none());
+}

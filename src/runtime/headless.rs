@@ -1,0 +1,26 @@
+//! The core without a terminal: tests and the benchmark drive `update` with it.
+
+use std::collections::VecDeque;
+
+use super::jobs::read;
+use crate::app::{AppState, Effect, Msg, update};
+use crate::backend::Backends;
+
+/// Applies `msg`, then runs each fetch it asks for to completion and feeds the result back,
+/// until nothing more is asked. Returns the effects other than fetches (quit, theme, cancel).
+pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<Effect> {
+    let mut queue = VecDeque::from([msg]);
+    let mut other = Vec::new();
+    while let Some(msg) = queue.pop_front() {
+        for effect in update(state, msg) {
+            match effect {
+                Effect::Fetch(r) => {
+                    let result = read(backends, &r).await;
+                    queue.push_back(Msg::Loaded { resource: r, result, at: backends.clock.now() });
+                }
+                e => other.push(e),
+            }
+        }
+    }
+    other
+}

@@ -1,0 +1,202 @@
+//! Snapshots of every pane, drawn by ratatui's TestBackend from the simulated stack on its
+//! virtual clock, at 80x24 and at 160x48.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use bkops::app::{AppState, Msg, Pane};
+use bkops::backend::sim::{SimBackend, World};
+use bkops::backend::{BackendError, Backends, QueueSource};
+use bkops::clock::Clock;
+use bkops::domain::{QueueMetrics, QueueSample, Timestamp};
+use bkops::runtime::settle;
+use bkops::theme::{self, Role};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const START: Timestamp = Timestamp(1_795_000_000_000);
+
+struct Harness {
+    state: AppState,
+    backends: Backends,
+    clock: Clock,
+}
+
+impl Harness {
+    async fn new(size: (u16, u16)) -> Self {
+        let clock = Clock::virtual_at(START);
+        let backends = SimBackend::new(World::demo(1, START), clock.clone()).backends(1.0);
+        Self::with(backends, clock, size).await
+    }
+
+    async fn with(backends: Backends, clock: Clock, size: (u16, u16)) -> Self {
+        let mut state = AppState::new("demo", START, size);
+        settle(&mut state, &backends, Msg::Tick(START)).await;
+        Self { state, backends, clock }
+    }
+
+    /// Moves the virtual clock second by second, refreshing as the dashboard would.
+    async fn run_for(&mut self, secs: i64) {
+        for _ in 0..secs {
+            self.clock.advance_secs(1);
+            settle(&mut self.state, &self.backends, Msg::Tick(self.clock.now())).await;
+        }
+    }
+
+    async fn keys(&mut self, keys: &str) {
+        for c in keys.chars() {
+            let code = match c {
+                '\n' => KeyCode::Enter,
+                '\t' => KeyCode::Tab,
+                '\x1b' => KeyCode::Esc,
+                c => KeyCode::Char(c),
+            };
+            settle(&mut self.state, &self.backends, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))).await;
+        }
+    }
+
+    fn draw(&self) -> Terminal<TestBackend> {
+        self.draw_with("dark")
+    }
+
+    fn draw_with(&self, theme: &str) -> Terminal<TestBackend> {
+        let theme = theme::load(theme, None).expect("theme");
+        let (w, h) = self.state.size;
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        terminal.draw(|f| bkops::ui::draw(f, &self.state, &theme)).expect("draw");
+        terminal
+    }
+}
+
+macro_rules! snap {
+    ($name:expr, $h:expr) => {
+        insta::assert_snapshot!($name, $h.draw().backend())
+    };
+}
+
+#[tokio::test]
+async fn dashboard_small() {
+    snap!("dashboard_80x24", Harness::new((80, 24)).await);
+}
+
+#[tokio::test]
+async fn dashboard_large() {
+    snap!("dashboard_160x48", Harness::new((160, 48)).await);
+}
+
+#[tokio::test]
+async fn a_full_disk_shows_before_the_instance_is_replaced() {
+    let mut h = Harness::new((80, 24)).await;
+    // The disk check fails at +45 s; the group replaces the instance at +56 s.
+    h.run_for(50).await;
+    h.keys(":sort disk desc\n").await;
+    snap!("disk_full_80x24", h);
+}
+
+#[tokio::test]
+async fn incidents_show_up_small_and_large() {
+    for size in [(80, 24), (160, 48)] {
+        let mut h = Harness::new(size).await;
+        // A failed launch, a replaced instance, a spot notice, and the MaxSize burst at +150 s.
+        h.run_for(170).await;
+        h.keys(":sort health desc\n").await;
+        let name = format!("incidents_{}x{}", size.0, size.1);
+        snap!(name, h);
+    }
+}
+
+#[tokio::test]
+async fn fixed_size_and_paused_stacks() {
+    let mut h = Harness::new((80, 24)).await;
+    h.keys(":stack ci-windows\n").await;
+    snap!("fixed_size_windows_80x24", h);
+    h.keys(":stack ci-arm64\n").await;
+    snap!("paused_arm64_80x24", h);
+}
+
+#[tokio::test]
+async fn help_overlay() {
+    let mut h = Harness::new((80, 24)).await;
+    h.keys("?").await;
+    snap!("help_80x24", h);
+    let mut h = Harness::new((160, 48)).await;
+    h.keys("?").await;
+    snap!("help_160x48", h);
+}
+
+#[tokio::test]
+async fn instance_and_activity_details() {
+    let mut h = Harness::new((80, 24)).await;
+    h.run_for(60).await;
+    h.keys(":sort disk desc\n\n").await;
+    snap!("instance_detail_80x24", h);
+    h.keys("\x1b4/Failed\n\n").await;
+    snap!("failed_activity_detail_80x24", h);
+}
+
+#[tokio::test]
+async fn prompts_and_stack_list_focus() {
+    let mut h = Harness::new((80, 24)).await;
+    h.keys("/InSer").await;
+    snap!("filter_prompt_80x24", h);
+    h.keys("\n1:stack ci-").await;
+    snap!("command_prompt_80x24", h);
+}
+
+#[tokio::test]
+async fn a_terminal_too_small_is_told_so() {
+    let h = Harness::new((60, 20)).await;
+    snap!("too_small_60x20", h);
+}
+
+#[tokio::test]
+async fn failures_use_the_warning_colour() {
+    let mut h = Harness::new((160, 48)).await;
+    h.run_for(60).await;
+    h.keys("4").await;
+    let terminal = h.draw();
+    let buffer = terminal.backend().buffer();
+    let warn = theme::load("dark", None).expect("dark").style(Role::warn).fg;
+    let area = buffer.area;
+    let failed_row = (0..area.height).find(|y| {
+        let line: String = (0..area.width).map(|x| buffer[(x, *y)].symbol()).collect();
+        line.contains(" Failed ")
+    });
+    let y = failed_row.expect("a failed activity on screen");
+    let x = (0..area.width).find(|x| buffer[(*x, y)].symbol() == "F").expect("F");
+    assert_eq!(buffer[(x, y)].fg, warn.expect("warn has a colour"));
+}
+
+/// A queue source that AWS is throttling: the panes keep their frames and say why.
+struct Throttled;
+
+#[async_trait]
+impl QueueSource for Throttled {
+    async fn queue(&self, _: &str) -> Result<QueueMetrics, BackendError> {
+        Err(BackendError::Throttled { service: "cloudwatch".into(), retry_after: std::time::Duration::from_secs(20) })
+    }
+    async fn queue_history(&self, _: &str, _: Timestamp) -> Result<Vec<QueueSample>, BackendError> {
+        Err(BackendError::PermissionDenied { action: "cloudwatch:GetMetricData".into() })
+    }
+}
+
+#[tokio::test]
+async fn errors_are_shown_in_the_panes_and_the_status_bar() {
+    let clock = Clock::virtual_at(START);
+    let mut backends = SimBackend::new(World::demo(1, START), clock.clone()).backends(1.0);
+    backends.queues = Arc::new(Throttled);
+    let h = Harness::with(backends, clock, (80, 24)).await;
+    assert_eq!(h.state.focus, Pane::Instances);
+    snap!("errors_80x24", h);
+}
+
+#[tokio::test]
+async fn every_built_in_theme_draws() {
+    let h = Harness::new((80, 24)).await;
+    for name in ["dark", "light", "high-contrast"] {
+        let t = h.draw_with(name);
+        let text = t.backend().to_string();
+        assert!(text.contains("Stacks") && text.contains("Auto Scaling"), "{name}");
+    }
+}
