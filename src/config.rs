@@ -86,7 +86,8 @@ mod tests {
 
     #[test]
     fn mistakes_are_located() {
-        let err = parse(Path::new("c.toml"), "theme = \"light\"\n[refresh]\nqueue = \"fast\"\n").expect_err("refused");
+        let err = parse(Path::new("c.toml"), "theme = \"light\"\n[refresh]\nqueue = \"fast\"\n")
+            .expect_err("refused");
         let ConfigError::Invalid { line, column, .. } = &err else { panic!("{err:?}") };
         assert_eq!((*line, *column), (3, 9));
         let err = parse(Path::new("c.toml"), "colour = 1\n").expect_err("refused");

@@ -24,7 +24,9 @@ pub enum AppError {
 impl AppError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            AppError::Theme(_) | AppError::Config(_) | AppError::UnknownStack { .. } | AppError::Usage(_) => 2,
+            AppError::Theme(_) | AppError::Config(_) | AppError::UnknownStack { .. } | AppError::Usage(_) => {
+                2
+            }
             AppError::Backend(_) | AppError::Terminal(_) => 1,
         }
     }

@@ -1,5 +1,9 @@
 //! bkops: a terminal operations console for the Buildkite Elastic CI Stack for AWS.
 
+// Bad input gets a message and an exit code, never a panic: outside tests, no unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![forbid(unsafe_code)]
+
 pub mod app;
 pub mod backend;
 pub mod cli;

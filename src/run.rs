@@ -45,12 +45,14 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             }
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 return Err(AppError::Usage(
-                    "the dashboard needs a terminal; for a snapshot a script can read, run `bkops status`".into(),
+                    "the dashboard needs a terminal; for a snapshot a script can read, run `bkops status`"
+                        .into(),
                 ));
             }
             let mut guard = TerminalGuard::enter().map_err(|e| AppError::Terminal(e.to_string()))?;
             let size = guard.terminal.size().map_err(|e| AppError::Terminal(e.to_string()))?;
-            let mut state = AppState::new(backends.label.to_string(), backends.clock.now(), (size.width, size.height));
+            let mut state =
+                AppState::new(backends.label.to_string(), backends.clock.now(), (size.width, size.height));
             state.wanted_stack = cli.stack.clone();
             state.refresh = config.refresh();
             state.theme = theme.name.clone();

@@ -56,7 +56,10 @@ mod tests {
     fn real_disk_lines_are_recognised() {
         let low = "Not enough disk space free: 3.1G (3250586KB) available, cutoff is 5.0GiB (5242880KB) 🚨";
         assert_eq!(disk_line(low), Some(DiskSignal::Low));
-        assert_eq!(disk_line("Not enough inodes free: 1200 available, cutoff is 250000 🚨"), Some(DiskSignal::Low));
+        assert_eq!(
+            disk_line("Not enough inodes free: 1200 available, cutoff is 250000 🚨"),
+            Some(DiskSignal::Low)
+        );
         assert_eq!(disk_line("Insufficient disk space after cleanup."), Some(DiskSignal::Full));
         assert_eq!(disk_line("Disk space free: 182G"), Some(DiskSignal::Ok));
         assert_eq!(disk_line("Cleaning up docker resources older than 4h to free disk space"), None);
@@ -66,10 +69,7 @@ mod tests {
     fn full_sticks_and_latest_check_wins_otherwise() {
         assert_eq!(disk_signal(["Disk space free: 1G"]), DiskSignal::Ok);
         assert_eq!(disk_signal(["Not enough disk space free: x", "Disk space free: 9G"]), DiskSignal::Ok);
-        assert_eq!(
-            disk_signal(["Marking instance as unhealthy", "Disk space free: 9G"]),
-            DiskSignal::Full
-        );
+        assert_eq!(disk_signal(["Marking instance as unhealthy", "Disk space free: 9G"]), DiskSignal::Full);
         assert_eq!(disk_signal(["hello"]), DiskSignal::Unknown);
     }
 

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::backend::Backends;
 use crate::domain::{
-    DiskSignal, Fleet, Health, Lifecycle, QueueMetrics, StackSummary, Timestamp, Warning, format_age, warnings,
+    DiskSignal, Fleet, Health, Lifecycle, QueueMetrics, StackSummary, Timestamp, Warning, format_age,
+    warnings,
 };
 use crate::error::AppError;
 
@@ -106,7 +107,8 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
     let now = backends.clock.now();
     let wanted: Vec<StackSummary> = stacks.into_iter().filter(|s| only.is_none_or(|o| s.name == o)).collect();
     let reads = wanted.into_iter().map(|stack| async move {
-        let (queue, fleet) = tokio::join!(backends.queues.queue(&stack.name), backends.stacks.fleet(&stack.name));
+        let (queue, fleet) =
+            tokio::join!(backends.queues.queue(&stack.name), backends.stacks.fleet(&stack.name));
         let mut errors = Vec::new();
         let queue = queue.map_err(|e| errors.push(format!("queue: {e}"))).ok();
         let fleet = fleet.map_err(|e| errors.push(format!("auto scaling group: {e}"))).ok();
@@ -118,7 +120,11 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
             errors,
         }
     });
-    Ok(StatusReport { generated_at: now.rfc3339(), backend: backends.label.to_string(), stacks: join_all(reads).await })
+    Ok(StatusReport {
+        generated_at: now.rfc3339(),
+        backend: backends.label.to_string(),
+        stacks: join_all(reads).await,
+    })
 }
 
 pub fn to_json(report: &StatusReport) -> String {
@@ -134,7 +140,14 @@ pub fn to_text(report: &StatusReport) -> String {
         let _ = writeln!(
             out,
             "{}  queue={}  {}  {}  scaling={}  desired/min/max={}/{}/{}",
-            st.name, st.queue, st.version, st.os.as_str(), st.scaling.label(), st.desired, st.min, st.max
+            st.name,
+            st.queue,
+            st.version,
+            st.os.as_str(),
+            st.scaling.label(),
+            st.desired,
+            st.min,
+            st.max
         );
         if let Some(q) = &s.queue_metrics {
             let _ = writeln!(

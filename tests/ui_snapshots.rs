@@ -174,7 +174,10 @@ struct Throttled;
 #[async_trait]
 impl QueueSource for Throttled {
     async fn queue(&self, _: &str) -> Result<QueueMetrics, BackendError> {
-        Err(BackendError::Throttled { service: "cloudwatch".into(), retry_after: std::time::Duration::from_secs(20) })
+        Err(BackendError::Throttled {
+            service: "cloudwatch".into(),
+            retry_after: std::time::Duration::from_secs(20),
+        })
     }
     async fn queue_history(&self, _: &str, _: Timestamp) -> Result<Vec<QueueSample>, BackendError> {
         Err(BackendError::PermissionDenied { action: "cloudwatch:GetMetricData".into() })

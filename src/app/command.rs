@@ -35,7 +35,8 @@ pub fn parse(text: &str) -> Result<Command, String> {
         Some((n, a)) => (n, a.trim()),
         None => (text, ""),
     };
-    let need = |what: &str| if arg.is_empty() { Err(format!(":{name} needs {what}")) } else { Ok(arg.to_string()) };
+    let need =
+        |what: &str| if arg.is_empty() { Err(format!(":{name} needs {what}")) } else { Ok(arg.to_string()) };
     match name {
         "stack" if arg.is_empty() => Ok(Command::Pane(Pane::Stacks)),
         "stack" => Ok(Command::Stack(arg.to_string())),
@@ -45,7 +46,8 @@ pub fn parse(text: &str) -> Result<Command, String> {
         "activity" | "activities" => Ok(Command::Pane(Pane::Activity)),
         "filter" => Ok(Command::Filter(arg.to_string())),
         "sort" => {
-            let mut words = need("a column")?.split_whitespace().map(str::to_string).collect::<Vec<_>>().into_iter();
+            let mut words =
+                need("a column")?.split_whitespace().map(str::to_string).collect::<Vec<_>>().into_iter();
             let col = words.next().unwrap_or_default();
             let column = InstanceColumn::parse(&col).ok_or_else(|| format!("no column named '{col}'"))?;
             let descending = match words.next().as_deref() {
@@ -94,12 +96,18 @@ mod tests {
             parse("sort disk desc"),
             Ok(Command::Sort { column: InstanceColumn::Disk, descending: Some(true) })
         );
-        assert_eq!(parse("sort state"), Ok(Command::Sort { column: InstanceColumn::Lifecycle, descending: None }));
+        assert_eq!(
+            parse("sort state"),
+            Ok(Command::Sort { column: InstanceColumn::Lifecycle, descending: None })
+        );
     }
 
     #[test]
     fn bad_commands_say_what_is_wrong() {
-        assert_eq!(parse("frobnicate"), Err("unknown command ':frobnicate' (Tab completes, :help lists keys)".into()));
+        assert_eq!(
+            parse("frobnicate"),
+            Err("unknown command ':frobnicate' (Tab completes, :help lists keys)".into())
+        );
         assert_eq!(parse("sort colour"), Err("no column named 'colour'".into()));
         assert_eq!(parse("theme"), Err(":theme needs a theme name or path".into()));
         assert_eq!(parse("sort age sideways"), Err("sort order is asc or desc, not 'sideways'".into()));

@@ -12,9 +12,16 @@ pub enum Msg {
     Resize(u16, u16),
     /// The clock moved; refreshes that are due are started.
     Tick(Timestamp),
-    Loaded { resource: Resource, result: Result<Payload, BackendError>, at: Timestamp },
+    Loaded {
+        resource: Resource,
+        result: Result<Payload, BackendError>,
+        at: Timestamp,
+    },
     /// Something the shell wants the operator to read (a theme that failed to load).
-    Notice { text: String, is_error: bool },
+    Notice {
+        text: String,
+        is_error: bool,
+    },
     /// SIGTERM, SIGHUP or the end of input: leave now.
     Shutdown,
 }

@@ -16,7 +16,9 @@ impl Resource {
     pub fn stack(&self) -> Option<&str> {
         match self {
             Resource::Stacks => None,
-            Resource::Queue(s) | Resource::History(s) | Resource::Fleet(s) | Resource::Activities(s) => Some(s),
+            Resource::Queue(s) | Resource::History(s) | Resource::Fleet(s) | Resource::Activities(s) => {
+                Some(s)
+            }
         }
     }
 
@@ -111,7 +113,9 @@ impl<T> Loadable<T> {
                 // Back off: the interval doubled per failure up to 2 minutes, or what AWS asked.
                 let backoff = (interval << self.failures.min(5)).min(120);
                 let wait = match &err {
-                    BackendError::Throttled { retry_after, .. } => (retry_after.as_secs() as i64).max(backoff),
+                    BackendError::Throttled { retry_after, .. } => {
+                        (retry_after.as_secs() as i64).max(backoff)
+                    }
                     _ => backoff,
                 };
                 self.next_due = Some(at.plus_secs(wait));
@@ -217,7 +221,9 @@ impl InstanceColumn {
         let name = name.to_ascii_lowercase();
         Self::ALL.into_iter().find(|c| {
             let h = c.header().to_ascii_lowercase();
-            h == name || (name == "id" && *c == InstanceColumn::Id) || (name == "state" && *c == InstanceColumn::Lifecycle)
+            h == name
+                || (name == "id" && *c == InstanceColumn::Id)
+                || (name == "state" && *c == InstanceColumn::Lifecycle)
         })
     }
 

@@ -1,7 +1,9 @@
 //! `update`: the only place the dashboard's state changes. It returns the work to do
 //! (fetches, cancellations, quitting) as data for the runtime.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::Rect;
 
 use super::command::{self, Command};

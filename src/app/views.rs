@@ -41,8 +41,10 @@ pub fn instances(state: &AppState) -> Vec<&Instance> {
         .iter()
         .filter(|i| {
             state.instance_filter.as_ref().is_none_or(|f| {
-                let cells: Vec<(&str, String)> =
-                    InstanceColumn::ALL.iter().map(|c| (c.header(), instance_cell(i, *c, state.now))).collect();
+                let cells: Vec<(&str, String)> = InstanceColumn::ALL
+                    .iter()
+                    .map(|c| (c.header(), instance_cell(i, *c, state.now)))
+                    .collect();
                 let refs: Vec<(&str, &str)> = cells.iter().map(|(h, v)| (*h, v.as_str())).collect();
                 f.matches(&refs)
             })
@@ -75,7 +77,12 @@ pub fn stacks(state: &AppState) -> Vec<&StackSummary> {
     list.iter()
         .filter(|s| {
             state.stack_filter.as_ref().is_none_or(|f| {
-                f.matches(&[("name", &s.name), ("queue", &s.queue), ("os", s.os.as_str()), ("scaling", s.scaling.label())])
+                f.matches(&[
+                    ("name", &s.name),
+                    ("queue", &s.queue),
+                    ("os", s.os.as_str()),
+                    ("scaling", s.scaling.label()),
+                ])
             })
         })
         .collect()

@@ -25,11 +25,7 @@ pub trait StackSource: Send + Sync {
 pub trait QueueSource: Send + Sync {
     async fn queue(&self, stack: &str) -> Result<QueueMetrics, BackendError>;
     /// One sample a minute from `since` to now, oldest first.
-    async fn queue_history(
-        &self,
-        stack: &str,
-        since: Timestamp,
-    ) -> Result<Vec<QueueSample>, BackendError>;
+    async fn queue_history(&self, stack: &str, since: Timestamp) -> Result<Vec<QueueSample>, BackendError>;
 }
 
 /// Where the data comes from, for the status bar.

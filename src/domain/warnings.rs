@@ -15,7 +15,11 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
     let mut out = Vec::new();
     let scheduled = queue.map_or(0, |q| q.scheduled);
     if let ScalingState::Paused { .. } = stack.scaling {
-        let tail = if scheduled > 0 { format!(": {scheduled} jobs scheduled and no scale-out") } else { String::new() };
+        let tail = if scheduled > 0 {
+            format!(": {scheduled} jobs scheduled and no scale-out")
+        } else {
+            String::new()
+        };
         out.push(Warning { code: "paused", text: format!("autoscaling PAUSED{tail}") });
     }
     if let Some(f) = fleet {
@@ -32,7 +36,10 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
         let full = f.instances.iter().filter(|i| i.disk == DiskSignal::Full).count();
         let low = f.instances.iter().filter(|i| i.disk == DiskSignal::Low).count();
         if full + low > 0 {
-            out.push(Warning { code: "disk", text: format!("disk full on {full}, low on {low} instance(s)") });
+            out.push(Warning {
+                code: "disk",
+                text: format!("disk full on {full}, low on {low} instance(s)"),
+            });
         }
     }
     out

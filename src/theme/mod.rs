@@ -179,7 +179,10 @@ fn apply(base: Style, file: &StyleFile, source: &Source) -> Result<Style, ThemeE
                     &source.label,
                     &source.text,
                     v.span().start,
-                    format!("'{}' is not a colour (a name such as red, \"#rrggbb\", 0-255, or reset)", v.get_ref()),
+                    format!(
+                        "'{}' is not a colour (a name such as red, \"#rrggbb\", 0-255, or reset)",
+                        v.get_ref()
+                    ),
                 )
             })?;
             style = if is_fg { style.fg(color) } else { style.bg(color) };
@@ -217,7 +220,9 @@ fn load_depth(spec: &str, user_dir: Option<&Path>, depth: usize) -> Result<Theme
     let name = file.theme.name.clone().unwrap_or_else(|| spec.to_string());
     // A theme without a parent inherits the default for the roles it leaves out.
     let parent = match file.theme.parent.as_deref() {
-        Some(p) if p == spec || Some(p) == file.theme.name.as_deref() => return Err(ThemeError::Cycle(p.to_string())),
+        Some(p) if p == spec || Some(p) == file.theme.name.as_deref() => {
+            return Err(ThemeError::Cycle(p.to_string()));
+        }
         Some(p) => Some(load_depth(p, user_dir, depth + 1)?),
         None if spec == "dark" && source.label.starts_with("built-in") => None,
         None => Some(load_depth("dark", None, depth + 1)?),
@@ -265,7 +270,11 @@ mod tests {
     #[test]
     fn a_partial_theme_inherits_from_its_parent() {
         let dir = tmpdir("partial");
-        let path = write(&dir, "prod.toml", "[theme]\nname = \"prod\"\nparent = \"light\"\n[roles]\nborder = { fg = \"red\" }\n");
+        let path = write(
+            &dir,
+            "prod.toml",
+            "[theme]\nname = \"prod\"\nparent = \"light\"\n[roles]\nborder = { fg = \"red\" }\n",
+        );
         let theme = load(path.to_str().expect("utf8"), None).expect("loads");
         let light = load("light", None).expect("light");
         assert_eq!(theme.style(Role::border).fg, Some(Color::Red));
@@ -277,11 +286,15 @@ mod tests {
     #[test]
     fn a_bad_colour_is_refused_with_its_line_and_column() {
         let dir = tmpdir("colour");
-        let path = write(&dir, "bad.toml", "[roles]\nbase = { fg = \"#12\" }\nwarn = { fg = \"yellowish\" }\n");
+        let path =
+            write(&dir, "bad.toml", "[roles]\nbase = { fg = \"#12\" }\nwarn = { fg = \"yellowish\" }\n");
         let err = load(path.to_str().expect("utf8"), None).expect_err("refused");
         assert_eq!(
             err.to_string(),
-            format!("{}:2:15: '#12' is not a colour (a name such as red, \"#rrggbb\", 0-255, or reset)", path.display())
+            format!(
+                "{}:2:15: '#12' is not a colour (a name such as red, \"#rrggbb\", 0-255, or reset)",
+                path.display()
+            )
         );
     }
 
@@ -293,7 +306,8 @@ mod tests {
             Err(ThemeError::Invalid { line, .. }) => assert_eq!(line, 2),
             other => panic!("{other:?}"),
         }
-        let path = write(&dir, "unknown.toml", "[roles]\nbase = { fg = \"red\" }\nsparkle = { fg = \"red\" }\n");
+        let path =
+            write(&dir, "unknown.toml", "[roles]\nbase = { fg = \"red\" }\nsparkle = { fg = \"red\" }\n");
         match load(path.to_str().expect("utf8"), None) {
             Err(ThemeError::Invalid { line, column, message, .. }) => {
                 assert_eq!((line, column), (3, 1));

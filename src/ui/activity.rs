@@ -16,7 +16,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
             Some(_) => "no scaling activity in the last six weeks".to_string(),
             None => pane::empty_text(&state.activities, "scaling activity"),
         };
-        frame.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }).style(theme.style(Role::muted)).block(block), area);
+        frame.render_widget(
+            Paragraph::new(msg)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .style(theme.style(Role::muted))
+                .block(block),
+            area,
+        );
         return;
     }
     let height = usize::from(area.height.saturating_sub(3));
@@ -63,8 +69,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
             ],
         )
     } else {
-        (vec!["START", "STATUS", "DESCRIPTION"], vec![Constraint::Length(8), Constraint::Length(12), Constraint::Min(20)])
+        (
+            vec!["START", "STATUS", "DESCRIPTION"],
+            vec![Constraint::Length(8), Constraint::Length(12), Constraint::Min(20)],
+        )
     };
-    let table = Table::new(body, widths).header(Row::new(header).style(theme.style(Role::header))).block(block).column_spacing(1);
+    let table = Table::new(body, widths)
+        .header(Row::new(header).style(theme.style(Role::header)))
+        .block(block)
+        .column_spacing(1);
     frame.render_widget(table, area);
 }

@@ -15,7 +15,10 @@ fn title(state: &AppState, narrow: bool) -> String {
     let in_service = f.count(Lifecycle::InService);
     let pending = f.count(Lifecycle::Pending);
     let terminating = f.count(Lifecycle::Terminating);
-    let mut t = format!("Auto Scaling  desired {}{sep}min {}{sep}max {} │ {in_service} InService", f.desired, f.min, f.max);
+    let mut t = format!(
+        "Auto Scaling  desired {}{sep}min {}{sep}max {} │ {in_service} InService",
+        f.desired, f.min, f.max
+    );
     if pending > 0 {
         t.push_str(&format!("{sep}{pending} Pending"));
     }
@@ -49,7 +52,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let warns = warnings(stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
         if !warns.is_empty() {
             let text = warns.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" · ");
-            block = block.title_bottom(Line::from(Span::styled(format!(" ⚠ {text} "), theme.style(Role::warn))).alignment(Alignment::Left));
+            block = block.title_bottom(
+                Line::from(Span::styled(format!(" ⚠ {text} "), theme.style(Role::warn)))
+                    .alignment(Alignment::Left),
+            );
         }
     }
     let rows = views::instances(state);
@@ -59,7 +65,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Some(_) => "no instances: the group is at 0".to_string(),
             None => pane::empty_text(&state.fleet, "the Auto Scaling group"),
         };
-        frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }).style(theme.style(Role::muted)).block(block), area);
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .style(theme.style(Role::muted))
+                .block(block),
+            area,
+        );
         return;
     }
     let height = usize::from(area.height.saturating_sub(3));
@@ -75,7 +87,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 .iter()
                 .map(|c| {
                     let text = views::instance_cell(i, *c, state.now);
-                    let text = if *c == InstanceColumn::Az && !full_az { short_az(&text).to_string() } else { text };
+                    let text =
+                        if *c == InstanceColumn::Az && !full_az { short_az(&text).to_string() } else { text };
                     Cell::from(sanitize(&text).into_owned()).style(cell_style(i, *c, theme))
                 })
                 .collect();
@@ -83,7 +96,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 cells.push(Cell::from(if i.spot { "spot" } else { "on-demand" }));
             }
             if job {
-                cells.push(Cell::from(i.agents.job.as_deref().map(|j| sanitize(j).into_owned()).unwrap_or_default()));
+                cells.push(Cell::from(
+                    i.agents.job.as_deref().map(|j| sanitize(j).into_owned()).unwrap_or_default(),
+                ));
             }
             let style = if n == state.instance_sel && focused {
                 theme.style(Role::selection)
@@ -124,6 +139,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         header.push(Cell::from("JOB"));
         widths.push(Constraint::Min(36));
     }
-    let table = Table::new(body, widths).header(Row::new(header).style(theme.style(Role::header))).block(block).column_spacing(1);
+    let table = Table::new(body, widths)
+        .header(Row::new(header).style(theme.style(Role::header)))
+        .block(block)
+        .column_spacing(1);
     frame.render_widget(table, area);
 }

@@ -37,7 +37,6 @@ impl Areas {
     pub fn list_rows(&self, pane: Pane) -> usize {
         usize::from(self.of(pane).height.saturating_sub(3))
     }
-
 }
 
 fn split(area: Rect, direction: Direction, constraints: &[Constraint]) -> Vec<Rect> {
@@ -60,7 +59,8 @@ pub fn compute(area: Rect, stack_count: usize) -> Option<Areas> {
             Direction::Vertical,
             &[Constraint::Length(stack_rows), Constraint::Min(10), Constraint::Length(activity_h)],
         );
-        let body = split(rows[1], Direction::Horizontal, &[Constraint::Percentage(38), Constraint::Percentage(62)]);
+        let body =
+            split(rows[1], Direction::Horizontal, &[Constraint::Percentage(38), Constraint::Percentage(62)]);
         let left = split(body[0], Direction::Vertical, &[Constraint::Length(8), Constraint::Min(0)]);
         return Some(Areas {
             stacks: rows[0],
@@ -82,7 +82,14 @@ pub fn compute(area: Rect, stack_count: usize) -> Option<Areas> {
         ],
     );
     let queue = split(rows[1], Direction::Horizontal, &[Constraint::Length(32), Constraint::Min(0)]);
-    Some(Areas { stacks: rows[0], queue: queue[0], chart: queue[1], instances: rows[2], activity: rows[3], status })
+    Some(Areas {
+        stacks: rows[0],
+        queue: queue[0],
+        chart: queue[1],
+        instances: rows[2],
+        activity: rows[3],
+        status,
+    })
 }
 
 #[cfg(test)]
@@ -99,7 +106,7 @@ mod tests {
     fn panes_tile_the_screen_at_both_sizes() {
         for (w, h) in [(80, 24), (160, 48), (300, 90)] {
             let a = compute(Rect::new(0, 0, w, h), 3).expect("fits");
-            let area: u32 = Pane::ALL.iter().map(|p| u32::from(a.of(*p).area())).sum::<u32>() + u32::from(a.status.area());
+            let area: u32 = Pane::ALL.iter().map(|p| a.of(*p).area()).sum::<u32>() + a.status.area();
             assert_eq!(area, u32::from(w) * u32::from(h), "{w}x{h}");
             assert!(a.list_rows(Pane::Instances) >= 3, "{w}x{h}");
             assert!(a.list_rows(Pane::Activity) >= 2, "{w}x{h}");

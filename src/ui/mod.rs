@@ -25,10 +25,19 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
     let Some(areas) = layout::compute(area, count) else {
         let text = vec![
             Line::from("bkops needs a terminal of at least"),
-            Line::from(format!("{}x{}; this one is {}x{}.", layout::MIN_WIDTH, layout::MIN_HEIGHT, area.width, area.height)),
+            Line::from(format!(
+                "{}x{}; this one is {}x{}.",
+                layout::MIN_WIDTH,
+                layout::MIN_HEIGHT,
+                area.width,
+                area.height
+            )),
             Line::from("Enlarge it, or press q to quit."),
         ];
-        let para = Paragraph::new(text).alignment(Alignment::Center).wrap(Wrap { trim: true }).style(theme.style(Role::warn));
+        let para = Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true })
+            .style(theme.style(Role::warn));
         frame.render_widget(para, area);
         return;
     };

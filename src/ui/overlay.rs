@@ -41,7 +41,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let max_scroll = (rows as u16 + 2).saturating_sub(rect.height);
-    let para = Paragraph::new(lines).block(frame_block(title, theme)).wrap(Wrap { trim: false }).scroll((scroll.min(max_scroll), 0));
+    let para = Paragraph::new(lines)
+        .block(frame_block(title, theme))
+        .wrap(Wrap { trim: false })
+        .scroll((scroll.min(max_scroll), 0));
     frame.render_widget(para, rect);
 }
 
@@ -50,17 +53,26 @@ fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     for (section, rows) in keymap::help_sections() {
         lines.push(Line::from(Span::styled(section, theme.style(Role::header))));
         for (keys, desc) in rows {
-            lines.push(Line::from(vec![Span::styled(format!("  {keys:<18}"), theme.style(Role::accent)), Span::raw(desc)]));
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<18}"), theme.style(Role::accent)),
+                Span::raw(desc),
+            ]));
         }
         lines.push(Line::default());
     }
     lines.push(Line::from(Span::styled("Commands (type : first)", theme.style(Role::header))));
     for (name, args, desc) in COMMANDS {
         let usage = format!("  :{name} {args}");
-        lines.push(Line::from(vec![Span::styled(format!("{usage:<26}"), theme.style(Role::accent)), Span::raw(*desc)]));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{usage:<26}"), theme.style(Role::accent)),
+            Span::raw(*desc),
+        ]));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Mouse: click a pane or row, scroll to move.", theme.style(Role::muted))));
+    lines.push(Line::from(Span::styled(
+        "Mouse: click a pane or row, scroll to move.",
+        theme.style(Role::muted),
+    )));
     lines
 }
 
@@ -86,12 +98,33 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
         field("Health", i.health.as_str().into(), theme),
         field("Type", format!("{} ({})", i.instance_type, if i.spot { "spot" } else { "on-demand" }), theme),
         field("Zone", i.availability_zone.clone(), theme),
-        field("Launched", format!("{} ({} ago)", i.launched_at.rfc3339(), format_age(state.now.secs_since(i.launched_at))), theme),
-        field("Scale-in", if i.protected_from_scale_in { "protected".into() } else { "not protected".into() }, theme),
-        field("Agents", format!("{} ({} of {} busy)", i.agents.state.as_str(), i.agents.busy, i.agents.total), theme),
+        field(
+            "Launched",
+            format!("{} ({} ago)", i.launched_at.rfc3339(), format_age(state.now.secs_since(i.launched_at))),
+            theme,
+        ),
+        field(
+            "Scale-in",
+            if i.protected_from_scale_in { "protected".into() } else { "not protected".into() },
+            theme,
+        ),
+        field(
+            "Agents",
+            format!("{} ({} of {} busy)", i.agents.state.as_str(), i.agents.busy, i.agents.total),
+            theme,
+        ),
         field("Job", sanitize(&job).into_owned(), theme),
         field("Disk", disk, theme),
-        field("Log stream", format!("{} in {}, {} and the other /buildkite/* groups", sanitize(&i.id), groups::ELASTIC_STACK, groups::BUILDKITE_AGENT), theme),
+        field(
+            "Log stream",
+            format!(
+                "{} in {}, {} and the other /buildkite/* groups",
+                sanitize(&i.id),
+                groups::ELASTIC_STACK,
+                groups::BUILDKITE_AGENT
+            ),
+            theme,
+        ),
     ]
 }
 
@@ -107,7 +140,13 @@ fn activity_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
             Span::styled(a.status.as_str(), theme.style(status_role)),
         ]),
         field("Started", a.start.rfc3339(), theme),
-        field("Ended", a.end.map(|e| format!("{} (took {})", e.rfc3339(), format_age(e.secs_since(a.start)))).unwrap_or_else(|| "in progress".into()), theme),
+        field(
+            "Ended",
+            a.end
+                .map(|e| format!("{} (took {})", e.rfc3339(), format_age(e.secs_since(a.start))))
+                .unwrap_or_else(|| "in progress".into()),
+            theme,
+        ),
         field("Activity ID", a.id.clone(), theme),
         Line::default(),
         Line::from(Span::styled("Description", theme.style(Role::header))),

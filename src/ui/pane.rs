@@ -8,7 +8,13 @@ use ratatui::widgets::{Block, BorderType, Borders};
 use crate::app::{AppState, Loadable, Pane};
 use crate::theme::{Role, Theme};
 
-pub fn block<'a, T>(state: &AppState, theme: &Theme, pane: Pane, title: String, data: &Loadable<T>) -> Block<'a> {
+pub fn block<'a, T>(
+    state: &AppState,
+    theme: &Theme,
+    pane: Pane,
+    title: String,
+    data: &Loadable<T>,
+) -> Block<'a> {
     let focused = state.focus == pane && state.overlay.is_none();
     let border = if focused { theme.style(Role::border_focused) } else { theme.style(Role::border) };
     let mut right = Vec::new();

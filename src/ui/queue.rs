@@ -14,12 +14,18 @@ pub fn draw_numbers(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
     let block = pane::block(state, theme, Pane::Queue, title, &state.queue);
     let Some(q) = state.queue.data else {
         let text = pane::empty_text(&state.queue, "queue metrics");
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block), area);
+        frame.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block),
+            area,
+        );
         return;
     };
     let num = |label: &str, n: u32, role: Role| {
         vec![
-            Span::styled(format!("{label:<9}"), if role == Role::base { theme.style(Role::muted) } else { theme.style(role) }),
+            Span::styled(
+                format!("{label:<9}"),
+                if role == Role::base { theme.style(Role::muted) } else { theme.style(role) },
+            ),
             Span::styled(format!("{n:>4}"), theme.style(role)),
         ]
     };
@@ -51,7 +57,10 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
     let history = state.history.data.as_deref().unwrap_or_default();
     if history.is_empty() {
         let text = pane::empty_text(&state.history, "queue history");
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block), area);
+        frame.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block),
+            area,
+        );
         return;
     }
     let now = state.now;
@@ -69,7 +78,11 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
         series[2].push((0.0, f64::from(q.waiting)));
     }
     let top = series.iter().flatten().map(|(_, y)| *y).fold(1.0_f64, f64::max).ceil();
-    let names = [("scheduled", Role::chart_scheduled), ("running", Role::chart_running), ("waiting", Role::chart_waiting)];
+    let names = [
+        ("scheduled", Role::chart_scheduled),
+        ("running", Role::chart_running),
+        ("waiting", Role::chart_waiting),
+    ];
     let datasets = series
         .iter()
         .zip(names)
@@ -87,7 +100,9 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
         .block(block)
         .style(theme.style(Role::base))
         .x_axis(Axis::default().bounds([-60.0, 0.0]).style(axis_style).labels(["-60m", "-30m", "now"]))
-        .y_axis(Axis::default().bounds([0.0, top]).style(axis_style).labels(["0".to_string(), format!("{top}")]))
+        .y_axis(
+            Axis::default().bounds([0.0, top]).style(axis_style).labels(["0".to_string(), format!("{top}")]),
+        )
         .legend_position(None);
     frame.render_widget(chart, area);
 }

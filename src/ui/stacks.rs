@@ -21,8 +21,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
     let block = pane::block(state, theme, Pane::Stacks, "Stacks".into(), &state.stacks);
     let rows = views::stacks(state);
     if rows.is_empty() {
-        let text = if state.stack_filter.is_some() { "no stack matches the filter".into() } else { pane::empty_text(&state.stacks, "Elastic CI Stacks") };
-        frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }).style(theme.style(Role::muted)).block(block), area);
+        let text = if state.stack_filter.is_some() {
+            "no stack matches the filter".into()
+        } else {
+            pane::empty_text(&state.stacks, "Elastic CI Stacks")
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .style(theme.style(Role::muted))
+                .block(block),
+            area,
+        );
         return;
     }
     let height = usize::from(area.height.saturating_sub(3));

@@ -37,7 +37,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
     spans.push(sep.clone());
     spans.push(match state.data_age_secs() {
-        Some(age) if age > 60 => Span::styled(format!("data {} old", format_age(age)), theme.style(Role::warn)),
+        Some(age) if age > 60 => {
+            Span::styled(format!("data {} old", format_age(age)), theme.style(Role::warn))
+        }
         Some(age) => Span::styled(format!("data {} old", format_age(age)), bar),
         None => Span::styled("no data yet", bar),
     });

@@ -60,7 +60,10 @@ async fn refreshes_follow_their_intervals() {
     let fx = update(&mut state, Msg::Tick(START.plus_secs(5)));
     assert_eq!(
         fx,
-        vec![Effect::Fetch(Resource::Queue("ci-linux".into())), Effect::Fetch(Resource::Fleet("ci-linux".into()))]
+        vec![
+            Effect::Fetch(Resource::Queue("ci-linux".into())),
+            Effect::Fetch(Resource::Fleet("ci-linux".into()))
+        ]
     );
 }
 
@@ -76,7 +79,10 @@ async fn a_wanted_stack_is_shown_and_an_unknown_one_is_reported() {
     state.wanted_stack = Some("nope".into());
     settle(&mut state, &b, Msg::Tick(START)).await;
     assert_eq!(state.stack.as_deref(), Some("ci-linux"));
-    assert_eq!(state.flash.as_ref().map(|f| (f.text.as_str(), f.is_error)), Some(("no stack named 'nope'", true)));
+    assert_eq!(
+        state.flash.as_ref().map(|f| (f.text.as_str(), f.is_error)),
+        Some(("no stack named 'nope'", true))
+    );
 }
 
 #[tokio::test]
@@ -107,10 +113,17 @@ async fn switching_stacks_cancels_the_old_reads_and_ignores_late_answers() {
 async fn errors_keep_the_last_data_and_back_off() {
     let (mut state, _, _) = loaded((80, 24)).await;
     let before = state.fleet.data.clone();
-    let throttled = BackendError::Throttled { service: "autoscaling".into(), retry_after: std::time::Duration::from_secs(30) };
+    let throttled = BackendError::Throttled {
+        service: "autoscaling".into(),
+        retry_after: std::time::Duration::from_secs(30),
+    };
     update(
         &mut state,
-        Msg::Loaded { resource: Resource::Fleet("ci-linux".into()), result: Err(throttled.clone()), at: START.plus_secs(5) },
+        Msg::Loaded {
+            resource: Resource::Fleet("ci-linux".into()),
+            result: Err(throttled.clone()),
+            at: START.plus_secs(5),
+        },
     );
     assert_eq!(state.fleet.data, before, "the last good data stays on screen");
     assert_eq!(state.fleet.error, Some(throttled));
@@ -258,7 +271,12 @@ async fn clicks_focus_panes_and_pick_rows() {
     let areas = areas(&state).expect("fits");
     let row = areas.instances.y + 2 + 2; // the third data row
     let click = |column, row| {
-        Msg::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column, row, modifiers: KeyModifiers::NONE })
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
     };
     update(&mut state, click(areas.instances.x + 3, row));
     assert_eq!((state.focus, state.instance_sel), (Pane::Instances, 2));

@@ -29,7 +29,9 @@ by not specifying an Availability Zone in your request or choosing {other_azs}."
     );
     ScalingActivity {
         id,
-        description: format!("Launching a new EC2 instance.  Status Reason: {reason} Launching EC2 instance failed."),
+        description: format!(
+            "Launching a new EC2 instance.  Status Reason: {reason} Launching EC2 instance failed."
+        ),
         cause,
         status: ActivityStatus::Failed,
         status_message: Some(format!("{reason} Launching EC2 instance failed.")),

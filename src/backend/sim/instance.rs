@@ -164,7 +164,14 @@ impl SimInstance {
     }
 
     /// The bootstrap finishes: agents register, or the script fails and marks itself Unhealthy.
-    pub fn finish_boot(&mut self, stack: &str, queue: &str, per_instance: u32, at: Timestamp, logs: &mut LogStore) {
+    pub fn finish_boot(
+        &mut self,
+        stack: &str,
+        queue: &str,
+        per_instance: u32,
+        at: Timestamp,
+        logs: &mut LogStore,
+    ) {
         let Boot::Running { fails, .. } = self.boot else { return };
         if fails {
             let role = format!("{stack}-Role");
@@ -201,7 +208,12 @@ arn:aws:ssm:us-east-1:123456789012:parameter/{stack}/buildkite/agent-token becau
         }
         self.stack_log(logs, at, "Bootstrap script completed successfully.");
         self.boot = Boot::Ready;
-        self.agent_log(logs, at, "NOTICE", &format!("Starting buildkite-agent v3.110.0 with PID: {}", self.agent_pid));
+        self.agent_log(
+            logs,
+            at,
+            "NOTICE",
+            &format!("Starting buildkite-agent v3.110.0 with PID: {}", self.agent_pid),
+        );
         self.agent_log(logs, at, "INFO", "Registering agent with Buildkite...");
         self.agents = (1..=per_instance)
             .map(|n| SimAgent { name: format!("{stack}-{}-{n}", self.id), job: None, idle_since: at })
@@ -285,16 +297,27 @@ arn:aws:ssm:us-east-1:123456789012:parameter/{stack}/buildkite/agent-token becau
     pub fn interrupt(&mut self, at: Timestamp, logs: &mut LogStore) {
         self.reclaim_at = Some(at.plus_secs(120));
         let fields = format!("instanceId={} notice=spot", self.id);
-        logs.put(groups::LIFECYCLED, &self.id, at, line::lifecycled(at, "Received termination notice", &fields));
+        logs.put(
+            groups::LIFECYCLED,
+            &self.id,
+            at,
+            line::lifecycled(at, "Received termination notice", &fields),
+        );
         let handler = "handler=/usr/local/bin/stop-agent-gracefully";
-        logs.put(groups::LIFECYCLED, &self.id, at, line::lifecycled(at, "Executing handler", &format!("{fields} {handler}")));
+        logs.put(
+            groups::LIFECYCLED,
+            &self.id,
+            at,
+            line::lifecycled(at, "Executing handler", &format!("{fields} {handler}")),
+        );
         self.agent_log(logs, at, "NOTICE", "Received signal `SIGTERM`, stopping agents gracefully");
     }
 
     /// Idle agents disconnect (`disconnect-after-idle-timeout`).
     pub fn log_idle_disconnect(&self, idle_secs: u32, at: Timestamp, logs: &mut LogStore) {
         for agent in &self.agents {
-            let text = format!("{} All agents have been idle for {idle_secs} seconds. Disconnecting...", agent.name);
+            let text =
+                format!("{} All agents have been idle for {idle_secs} seconds. Disconnecting...", agent.name);
             self.agent_log(logs, at, "INFO", &text);
         }
     }
@@ -304,7 +327,12 @@ arn:aws:ssm:us-east-1:123456789012:parameter/{stack}/buildkite/agent-token becau
         for agent in &mut self.agents {
             agent.idle_since = at;
         }
-        self.agent_log(logs, at, "NOTICE", &format!("Starting buildkite-agent v3.110.0 with PID: {}", self.agent_pid + 1));
+        self.agent_log(
+            logs,
+            at,
+            "NOTICE",
+            &format!("Starting buildkite-agent v3.110.0 with PID: {}", self.agent_pid + 1),
+        );
         self.agent_pid += 1;
     }
 

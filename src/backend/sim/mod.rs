@@ -21,8 +21,8 @@ use async_trait::async_trait;
 pub use scenario::{Incident, Load, StackSpec};
 pub use world::{WARM_UP_SECS, World};
 
-use crate::clock::Clock;
 use super::{BackendError, BackendLabel, Backends, QueueSource, StackSource};
+use crate::clock::Clock;
 use crate::domain::{Fleet, LogEvent, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
 #[derive(Clone)]

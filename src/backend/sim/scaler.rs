@@ -50,13 +50,29 @@ pub struct ScalerInputs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
-    NoChange { desired: u32 },
-    ScaleOut { from: u32, to: u32 },
-    ScaleIn { from: u32, to: u32 },
-    OutInCooldown { want: u32, remaining_secs: i64 },
-    InCooldown { want: u32, remaining_secs: i64 },
+    NoChange {
+        desired: u32,
+    },
+    ScaleOut {
+        from: u32,
+        to: u32,
+    },
+    ScaleIn {
+        from: u32,
+        to: u32,
+    },
+    OutInCooldown {
+        want: u32,
+        remaining_secs: i64,
+    },
+    InCooldown {
+        want: u32,
+        remaining_secs: i64,
+    },
     /// The scaler wanted fewer instances but scale-in is disabled.
-    ScaleInDisabled { want: u32 },
+    ScaleInDisabled {
+        want: u32,
+    },
 }
 
 /// The instance count the jobs call for, before cooldowns and the scale-out factor.

@@ -58,7 +58,11 @@ impl SimStack {
         let suffix = ctx.rng.hex(12).to_uppercase();
         let mut stack = Self {
             asg_name: format!("{}-AgentAutoScaleGroup-{suffix}", spec.name),
-            scaler_log_group: format!("/aws/lambda/{}-Autoscaling-AutoscalingFunction-{}", spec.name, ctx.rng.hex(12)),
+            scaler_log_group: format!(
+                "/aws/lambda/{}-Autoscaling-AutoscalingFunction-{}",
+                spec.name,
+                ctx.rng.hex(12)
+            ),
             desired: spec.initial,
             min: spec.min,
             max: spec.max,
@@ -84,7 +88,13 @@ impl SimStack {
             inst.log_launch(ctx.logs);
             inst.lifecycle = Lifecycle::InService;
             inst.state_until = None;
-            inst.finish_boot(&stack.spec.name, &stack.spec.queue, stack.per_instance(), at.plus_secs(90), ctx.logs);
+            inst.finish_boot(
+                &stack.spec.name,
+                &stack.spec.queue,
+                stack.per_instance(),
+                at.plus_secs(90),
+                ctx.logs,
+            );
             inst.check_disk(at.plus_secs(85), ctx.rng, ctx.logs);
             // Spread the hourly checks over the hour.
             inst.next_disk_check = ctx.now.plus_secs(i64::from(ctx.rng.between(60, 3600)));
@@ -270,7 +280,8 @@ impl SimStack {
     }
 
     fn metrics(&self) -> QueueMetrics {
-        let running = self.instances.iter().flat_map(|i| &i.agents).filter(|a| a.job.is_some()).count() as u32;
+        let running =
+            self.instances.iter().flat_map(|i| &i.agents).filter(|a| a.job.is_some()).count() as u32;
         let connected: Vec<_> = self
             .instances
             .iter()
@@ -304,7 +315,11 @@ impl SimStack {
             actual: self.instances.iter().filter(|i| i.lifecycle == Lifecycle::InService).count() as u32,
         };
         let pending = self.instances.iter().filter(|i| i.lifecycle == Lifecycle::Pending).count();
-        let stream = format!("{}/[$LATEST]{:032x}", ctx.now.rfc3339().get(..10).unwrap_or("").replace('-', "/"), now.secs() / 3600);
+        let stream = format!(
+            "{}/[$LATEST]{:032x}",
+            ctx.now.rfc3339().get(..10).unwrap_or("").replace('-', "/"),
+            now.secs() / 3600
+        );
         let group = self.scaler_log_group.clone();
         let mut log = |text: String| ctx.logs.put(&group, &stream, now, text);
         log(format!("Collecting Buildkite metrics for queue \"{}\"", self.spec.queue));
@@ -354,7 +369,12 @@ impl SimStack {
             if self.history.len() == HISTORY_CAPACITY {
                 self.history.pop_front();
             }
-            self.history.push_back(QueueSample { at: now.plus_secs(-60), scheduled: a / n, running: b / n, waiting: c / n });
+            self.history.push_back(QueueSample {
+                at: now.plus_secs(-60),
+                scheduled: a / n,
+                running: b / n,
+                waiting: c / n,
+            });
         }
     }
 
@@ -400,7 +420,13 @@ impl SimStack {
                 disk: signals::disk_signal(logs.messages(groups::ELASTIC_STACK, &i.id)),
             })
             .collect();
-        Fleet { asg_name: self.asg_name.clone(), desired: self.desired, min: self.min, max: self.max, instances }
+        Fleet {
+            asg_name: self.asg_name.clone(),
+            desired: self.desired,
+            min: self.min,
+            max: self.max,
+            instances,
+        }
     }
 
     pub fn queue(&self) -> QueueMetrics {

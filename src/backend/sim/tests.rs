@@ -42,7 +42,9 @@ fn scaler_scales_out_to_one_instance_per_job() {
     let a = s.activities.back().expect("an activity");
     assert!(a.description.starts_with("Launching a new EC2 instance: i-0"), "{}", a.description);
     assert!(
-        a.cause.contains("a user request explicitly set group desired capacity changing the desired capacity from 0 to 4."),
+        a.cause.contains(
+            "a user request explicitly set group desired capacity changing the desired capacity from 0 to 4."
+        ),
         "{}",
         a.cause
     );
@@ -119,8 +121,12 @@ fn idle_instances_terminate_themselves_after_the_idle_period() {
     advance(&mut w, 600);
     assert_eq!(desired(&w), 0, "both decremented the group");
     let s = w.stack("test").expect("stack");
-    let a = s.activities.iter().rev().find(|a| a.description.starts_with("Terminating")).expect("a termination");
-    assert!(a.cause.contains("was taken out of service in response to a user request, shrinking the capacity from"));
+    let a =
+        s.activities.iter().rev().find(|a| a.description.starts_with("Terminating")).expect("a termination");
+    assert!(
+        a.cause
+            .contains("was taken out of service in response to a user request, shrinking the capacity from")
+    );
     advance(&mut w, 60);
     assert_eq!(s_instances(&w), 0);
 }
@@ -162,11 +168,15 @@ fn a_full_disk_instance_is_marked_unhealthy_and_replaced() {
     spec.initial = 2;
     spec.min = 2;
     let mut w = world_with(spec);
-    let victim = w.stack("test").expect("stack").instances.iter().min_by_key(|i| i.launched_at).expect("i").id.clone();
+    let victim =
+        w.stack("test").expect("stack").instances.iter().min_by_key(|i| i.launched_at).expect("i").id.clone();
     w.trigger("test", Incident::DiskFill);
     advance(&mut w, 8);
     let lines: Vec<String> = w.logs.messages(groups::ELASTIC_STACK, &victim).map(str::to_string).collect();
-    assert!(lines.iter().any(|l| l.starts_with("Not enough disk space free: ") && l.ends_with("cutoff is 5.0GiB (5242880KB) 🚨")));
+    assert!(
+        lines.iter().any(|l| l.starts_with("Not enough disk space free: ")
+            && l.ends_with("cutoff is 5.0GiB (5242880KB) 🚨"))
+    );
     assert!(lines.iter().any(|l| l == "Insufficient disk space after cleanup."));
     assert!(lines.iter().any(|l| l == "Marking instance as unhealthy"));
     let fleet = w.stack("test").expect("stack").fleet(&w.logs);
@@ -175,7 +185,11 @@ fn a_full_disk_instance_is_marked_unhealthy_and_replaced() {
 
     advance(&mut w, 15);
     let s = w.stack("test").expect("stack");
-    let term = s.activities.iter().find(|a| a.description == format!("Terminating EC2 instance: {victim}")).expect("terminated");
+    let term = s
+        .activities
+        .iter()
+        .find(|a| a.description == format!("Terminating EC2 instance: {victim}"))
+        .expect("terminated");
     assert!(term.cause.ends_with("an instance was taken out of service in response to a user health-check."));
     let launch = s.activities.back().expect("replacement");
     assert!(launch.description.starts_with("Launching a new EC2 instance"));
@@ -214,7 +228,10 @@ fn a_spot_interruption_is_noticed_then_reclaimed() {
     let id = w.stack("test").expect("stack").instances[0].id.clone();
     w.trigger("test", Incident::SpotInterruption);
     let notice: Vec<String> = w.logs.messages(groups::LIFECYCLED, &id).map(str::to_string).collect();
-    assert!(notice[0].contains(&format!("level=info msg=\"Received termination notice\" instanceId={id} notice=spot")));
+    assert!(
+        notice[0]
+            .contains(&format!("level=info msg=\"Received termination notice\" instanceId={id} notice=spot"))
+    );
     advance(&mut w, 125);
     let s = w.stack("test").expect("stack");
     let term = s.activities.iter().find(|a| a.description.ends_with(&id)).expect("terminated");
@@ -229,7 +246,13 @@ fn a_capacity_shortage_is_a_failed_activity_then_a_retry() {
     advance(&mut w, 30);
     let s = w.stack("test").expect("stack");
     let failed = s.activities.iter().find(|a| a.status == ActivityStatus::Failed).expect("failed launch");
-    assert!(failed.status_message.as_deref().unwrap_or("").starts_with("We currently do not have sufficient t3.large capacity"));
+    assert!(
+        failed
+            .status_message
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("We currently do not have sufficient t3.large capacity")
+    );
     assert_eq!(s.instances.len(), 1, "launched on the next pass");
 }
 
@@ -237,7 +260,9 @@ fn a_capacity_shortage_is_a_failed_activity_then_a_retry() {
 fn the_same_seed_gives_the_same_demo() {
     let a = World::demo(7, START);
     let b = World::demo(7, START);
-    let ids = |w: &World| w.stacks.iter().flat_map(|s| s.instances.iter().map(|i| i.id.clone())).collect::<Vec<_>>();
+    let ids = |w: &World| {
+        w.stacks.iter().flat_map(|s| s.instances.iter().map(|i| i.id.clone())).collect::<Vec<_>>()
+    };
     assert_eq!(ids(&a), ids(&b));
     assert_ne!(ids(&a), ids(&World::demo(8, START)));
 }

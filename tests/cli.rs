@@ -1,0 +1,162 @@
+//! The `bkops` binary as scripts and operators run it: output, exit codes, and messages for
+//! bad input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn tmp(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bkops-cli-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+fn bkops(args: &[&str]) -> Output {
+    let home = tmp("home");
+    Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(args)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("BKOPS_CONFIG")
+        .output()
+        .expect("runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn status_json_describes_every_stack() {
+    let out = bkops(&["--demo", "status", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["backend"], "demo");
+    let stacks = v["stacks"].as_array().expect("stacks");
+    let names: Vec<&str> = stacks.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["ci-linux", "ci-windows", "ci-arm64"]);
+    let linux = &stacks[0];
+    assert_eq!(linux["queue"], "default");
+    assert_eq!(linux["scaling"]["state"], "enabled");
+    assert!(linux["queue_metrics"]["total_agents"].as_u64().is_some());
+    let asg = &linux["auto_scaling"];
+    assert!(asg["name"].as_str().expect("asg").starts_with("ci-linux-AgentAutoScaleGroup-"));
+    let inst = &asg["instances"][0];
+    for field in
+        ["id", "lifecycle", "health", "instance_type", "availability_zone", "age_seconds", "agent", "disk"]
+    {
+        assert!(!inst[field].is_null(), "instance field {field}");
+    }
+    assert_eq!(stacks[1]["scaling"]["state"], "fixed_size");
+    assert_eq!(stacks[2]["scaling"]["state"], "paused");
+    assert!(stacks[2]["warnings"].as_array().expect("w").iter().any(|w| w["code"] == "paused"));
+}
+
+#[test]
+fn status_text_for_one_stack() {
+    let out = bkops(&["status", "--demo", "--stack", "ci-windows"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ci-windows  queue=windows"), "{text}");
+    assert!(
+        text.contains("scaling=fixed size desired/min/max=2/2/2")
+            || text.contains("scaling=fixed size  desired/min/max=2/2/2"),
+        "{text}"
+    );
+    assert!(!text.contains("ci-linux"));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_fleet() {
+    let ids = |seed: &str| {
+        let out = bkops(&["--demo", "--demo-seed", seed, "status", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        v["stacks"][0]["auto_scaling"]["instances"]
+            .as_array()
+            .expect("i")
+            .iter()
+            .map(|i| i["id"].to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("5"), ids("5"));
+    assert_ne!(ids("5"), ids("6"));
+}
+
+#[test]
+fn an_unknown_stack_exits_2_and_lists_the_stacks() {
+    for args in [&["--demo", "status", "--stack", "nope"][..], &["--demo", "--stack", "nope"][..]] {
+        let out = bkops(args);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            stderr(&out).trim(),
+            "bkops: no stack named 'nope'; the stacks here are: ci-linux, ci-windows, ci-arm64"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_theme_exits_2() {
+    let out = bkops(&["--demo", "--theme", "solarized"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no theme named 'solarized'; built-in themes: dark, light, high-contrast"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_corrupt_theme_file_is_refused_with_its_position() {
+    let path = tmp("theme").join("broken.toml");
+    std::fs::write(&path, "[roles]\nbase = { fg = \"red\" }\nwarn = { fg = \"neon\" }\n").expect("write");
+    let out = bkops(&["--demo", "--theme", path.to_str().expect("utf8")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim(),
+        format!(
+            "bkops: theme: {}:3:15: 'neon' is not a colour (a name such as red, \"#rrggbb\", 0-255, or reset)",
+            path.display()
+        )
+    );
+    std::fs::write(&path, "[roles\n").expect("write");
+    let out = bkops(&["--demo", "--theme", path.to_str().expect("utf8")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(&format!("{}:1:", path.display())), "{}", stderr(&out));
+}
+
+#[test]
+fn a_corrupt_config_file_is_refused_with_its_position() {
+    let path = tmp("config").join("config.toml");
+    std::fs::write(&path, "theme = \"dark\"\n[refresh]\nqueue = -5\n").expect("write");
+    let out = bkops(&["--demo", "--config", path.to_str().expect("utf8"), "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with(&format!("bkops: config: {}:3:9:", path.display())), "{}", stderr(&out));
+    let out = bkops(&["--demo", "--config", "/nonexistent/bkops.toml", "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read config file /nonexistent/bkops.toml"));
+}
+
+#[test]
+fn the_dashboard_needs_a_terminal() {
+    let out = bkops(&["--demo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("the dashboard needs a terminal; for a snapshot a script can read, run `bkops status`")
+    );
+}
+
+#[test]
+fn bad_arguments_are_refused() {
+    let out = bkops(&["--demo", "--demo-speed", "0", "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the speed must be above 0"), "{}", stderr(&out));
+    let out = bkops(&["status", "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn without_demo_it_says_what_to_run() {
+    let out = bkops(&["status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("run `bkops --demo`"), "{}", stderr(&out));
+}
