@@ -1,6 +1,6 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row, Table};
 
 use super::{pane, text};
 use crate::app::{AppState, Pane, views};
@@ -16,24 +16,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
             Some(_) => "no scaling activity in the last six weeks".to_string(),
             None => pane::empty_text(&state.activities, "scaling activity"),
         };
-        frame.render_widget(
-            Paragraph::new(msg)
-                .wrap(ratatui::widgets::Wrap { trim: true })
-                .style(theme.style(Role::muted))
-                .block(block),
-            area,
-        );
+        pane::message(frame, area, block, msg, theme);
         return;
     }
-    let height = usize::from(area.height.saturating_sub(3));
-    let offset = views::scroll_offset(state.activity_sel, height);
-    let focused = state.focus == Pane::Activity && state.overlay.is_none();
-    // Only the visible window is turned into rows: ten thousand activities cost nothing.
-    let body: Vec<Row> = rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
+    let focused = pane::is_focused(state, Pane::Activity);
+    let body: Vec<Row> = pane::window(&rows, state.activity_sel, area)
         .map(|(n, a)| {
             let mut cells = vec![
                 Cell::from(a.start.clock()),
@@ -64,8 +51,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
                 Constraint::Length(8),
                 Constraint::Length(12),
                 Constraint::Length(5),
-                Constraint::Percentage(35),
-                Constraint::Min(20),
+                // Wide enough for "Launching a new EC2 instance: i-0123456789abcdef0".
+                Constraint::Length(50),
+                Constraint::Fill(1),
             ],
         )
     } else {

@@ -2,7 +2,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row, Table};
 
 use super::{pane, text::sanitize};
 use crate::app::{AppState, InstanceColumn, Pane, views};
@@ -65,23 +65,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Some(_) => "no instances: the group is at 0".to_string(),
             None => pane::empty_text(&state.fleet, "the Auto Scaling group"),
         };
-        frame.render_widget(
-            Paragraph::new(text)
-                .wrap(ratatui::widgets::Wrap { trim: true })
-                .style(theme.style(Role::muted))
-                .block(block),
-            area,
-        );
+        pane::message(frame, area, block, text, theme);
         return;
     }
-    let height = usize::from(area.height.saturating_sub(3));
-    let offset = views::scroll_offset(state.instance_sel, height);
-    let focused = state.focus == Pane::Instances && state.overlay.is_none();
-    let body: Vec<Row> = rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
+    let focused = pane::is_focused(state, Pane::Instances);
+    let body: Vec<Row> = pane::window(&rows, state.instance_sel, area)
         .map(|(n, i)| {
             let mut cells: Vec<Cell> = InstanceColumn::ALL
                 .iter()

@@ -1,11 +1,12 @@
 //! The frame every pane draws in: a border that shows focus, a title, and what the pane
 //! knows about its data (filter, loading, error).
 
-use ratatui::layout::Alignment;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
-use crate::app::{AppState, Loadable, Pane};
+use crate::app::{AppState, Loadable, Pane, views};
 use crate::theme::{Role, Theme};
 
 pub fn block<'a, T>(
@@ -15,7 +16,7 @@ pub fn block<'a, T>(
     title: String,
     data: &Loadable<T>,
 ) -> Block<'a> {
-    let focused = state.focus == pane && state.overlay.is_none();
+    let focused = is_focused(state, pane);
     let border = if focused { theme.style(Role::border_focused) } else { theme.style(Role::border) };
     let mut right = Vec::new();
     if let Some(f) = state.filter_of(pane) {
@@ -36,6 +37,24 @@ pub fn block<'a, T>(
             Span::styled(format!(" {title} "), theme.style(Role::title)),
         ]))
         .title(Line::from(right).alignment(Alignment::Right))
+}
+
+/// The pane has the keyboard (and no window covers it).
+pub fn is_focused(state: &AppState, pane: Pane) -> bool {
+    state.focus == pane && state.overlay.is_none()
+}
+
+/// A pane with no rows to show says why, wrapped to its width.
+pub fn message(frame: &mut Frame, area: Rect, block: Block, text: String, theme: &Theme) {
+    let para = Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block);
+    frame.render_widget(para, area);
+}
+
+/// The rows that fit in a bordered table with a header, with their indexes, scrolled so that
+/// `selected` is in view. Only these become widgets: a long list costs what a screenful does.
+pub fn window<T>(rows: &[T], selected: usize, area: Rect) -> impl Iterator<Item = (usize, &T)> {
+    let height = usize::from(area.height.saturating_sub(3));
+    rows.iter().enumerate().skip(views::scroll_offset(selected, height)).take(height)
 }
 
 /// A placeholder line for a pane without data: why, in words.

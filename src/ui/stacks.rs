@@ -1,7 +1,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row, Table};
 
 use super::{pane, text::sanitize};
 use crate::app::{AppState, Pane, views};
@@ -26,23 +26,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         } else {
             pane::empty_text(&state.stacks, "Elastic CI Stacks")
         };
-        frame.render_widget(
-            Paragraph::new(text)
-                .wrap(ratatui::widgets::Wrap { trim: true })
-                .style(theme.style(Role::muted))
-                .block(block),
-            area,
-        );
+        pane::message(frame, area, block, text, theme);
         return;
     }
-    let height = usize::from(area.height.saturating_sub(3));
-    let offset = views::scroll_offset(state.stack_sel, height);
-    let focused = state.focus == Pane::Stacks;
-    let body: Vec<Row> = rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
+    let focused = pane::is_focused(state, Pane::Stacks);
+    let body: Vec<Row> = pane::window(&rows, state.stack_sel, area)
         .map(|(i, s)| {
             let shown = state.stack.as_deref() == Some(s.name.as_str());
             let scaling = match &s.scaling {
