@@ -28,6 +28,8 @@ impl Jobs {
         let (backends, tx) = (backends.clone(), tx.clone());
         tokio::spawn(async move {
             tokio::select! {
+                // Cancellation wins when both are ready: a cancelled read never reports.
+                biased;
                 _ = token.cancelled() => {}
                 result = read(&backends, &resource) => {
                     let at = backends.clock.now();
@@ -81,5 +83,105 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
         }
         Resource::Fleet(s) => backends.stacks.fleet(s).await.map(Payload::Fleet),
         Resource::Activities(s) => backends.stacks.activities(s).await.map(Payload::Activities),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use async_trait::async_trait;
+    use tokio::sync::{Semaphore, mpsc::unbounded_channel};
+
+    use super::*;
+    use crate::backend::{BackendLabel, QueueSource, StackSource};
+    use crate::clock::Clock;
+    use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
+
+    /// Reads that wait for the test to let them finish, and count how often they start.
+    struct Gated {
+        gate: Semaphore,
+        calls: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl StackSource for Gated {
+        async fn stacks(&self) -> Result<Vec<StackSummary>, BackendError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let _permit = self.gate.acquire().await.map_err(|e| BackendError::Other(e.to_string()))?;
+            Ok(Vec::new())
+        }
+        async fn fleet(&self, _: &str) -> Result<Fleet, BackendError> {
+            Err(BackendError::Other("unused".into()))
+        }
+        async fn activities(&self, _: &str) -> Result<Vec<ScalingActivity>, BackendError> {
+            Err(BackendError::Other("unused".into()))
+        }
+    }
+
+    #[async_trait]
+    impl QueueSource for Gated {
+        async fn queue(&self, _: &str) -> Result<QueueMetrics, BackendError> {
+            Err(BackendError::Other("unused".into()))
+        }
+        async fn queue_history(&self, _: &str, _: Timestamp) -> Result<Vec<QueueSample>, BackendError> {
+            Err(BackendError::Other("unused".into()))
+        }
+    }
+
+    fn gated() -> (Arc<Gated>, Backends) {
+        let g = Arc::new(Gated { gate: Semaphore::new(0), calls: AtomicUsize::new(0) });
+        let b = Backends {
+            label: BackendLabel::Demo { speed: 1.0 },
+            clock: Clock::virtual_at(Timestamp(0)),
+            stacks: g.clone(),
+            queues: g.clone(),
+        };
+        (g, b)
+    }
+
+    async fn settle_tasks() {
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn refreshes_coalesce_to_one_in_flight_and_one_queued() {
+        let (g, b) = gated();
+        let (tx, mut rx) = unbounded_channel();
+        let mut jobs = Jobs::default();
+        for _ in 0..5 {
+            jobs.fetch(Resource::Stacks, &b, &tx);
+        }
+        settle_tasks().await;
+        assert_eq!(g.calls.load(Ordering::SeqCst), 1, "one read in flight");
+        g.gate.add_permits(1);
+        let Some(Msg::Loaded { resource, .. }) = rx.recv().await else { panic!("a result") };
+        assert!(jobs.finished(&resource, &b, &tx), "the queued refresh starts");
+        settle_tasks().await;
+        assert_eq!(g.calls.load(Ordering::SeqCst), 2, "five asks, two reads");
+        g.gate.add_permits(1);
+        let Some(Msg::Loaded { resource, .. }) = rx.recv().await else { panic!("a result") };
+        assert!(!jobs.finished(&resource, &b, &tx), "nothing more queued");
+        assert_eq!(jobs.in_flight(), 0);
+        assert_eq!(jobs.started(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_read_never_reports() {
+        let (g, b) = gated();
+        let (tx, mut rx) = unbounded_channel();
+        let mut jobs = Jobs::default();
+        jobs.fetch(Resource::Stacks, &b, &tx);
+        jobs.fetch(Resource::Stacks, &b, &tx);
+        settle_tasks().await;
+        jobs.cancel(&Resource::Stacks);
+        g.gate.add_permits(5);
+        settle_tasks().await;
+        drop(tx);
+        assert!(rx.recv().await.is_none(), "no result after cancel, and the queued read is dropped");
+        assert_eq!(g.calls.load(Ordering::SeqCst), 1);
     }
 }
