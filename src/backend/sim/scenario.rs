@@ -119,7 +119,8 @@ pub fn demo_script() -> Vec<(i64, &'static str, Incident)> {
         (5, "ci-linux", Incident::CapacityShortage),
         (15, "ci-linux", Incident::Burst(6)),
         (40, "ci-linux", Incident::DiskFill),
-        (60, "ci-linux", Incident::BootFailure),
+        // Armed before the full-disk instance is replaced (~57 s): that launch fails to boot.
+        (50, "ci-linux", Incident::BootFailure),
         (70, "ci-linux", Incident::Burst(8)),
         (100, "ci-linux", Incident::SpotInterruption),
         (150, "ci-linux", Incident::Burst(40)),

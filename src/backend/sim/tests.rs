@@ -273,7 +273,7 @@ fn the_demo_shows_every_incident_in_its_first_minutes() {
     let linux = "ci-linux";
     let before: usize = w.stack(linux).expect("stack").activities.len();
     let mut seen_max = false;
-    for _ in 0..(6 * 60) {
+    for _ in 0..(4 * 60) {
         advance(&mut w, 1);
         let s = w.stack(linux).expect("stack");
         seen_max |= s.desired == s.max && s.queue().scheduled > 0;
