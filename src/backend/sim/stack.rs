@@ -135,7 +135,7 @@ impl SimStack {
 
     pub fn step(&mut self, ctx: &mut Ctx<'_>) {
         let now = ctx.now;
-        self.jobs.arrive(&self.spec.load.clone(), now, ctx.rng);
+        self.jobs.arrive(&self.spec.load, now, ctx.rng);
         self.advance_instances(ctx);
         self.assign_jobs(ctx);
         self.scale_in_idle(ctx);

@@ -97,10 +97,7 @@ impl World {
         let Some(idx) = self.stacks.iter().position(|s| s.spec.name == stack) else { return };
         let s = &mut self.stacks[idx];
         match incident {
-            Incident::Burst(n) => {
-                let load = s.spec.load.clone();
-                s.jobs.add_burst(n, &load, now, &mut self.rng);
-            }
+            Incident::Burst(n) => s.jobs.add_burst(n, &s.spec.load, now, &mut self.rng),
             Incident::BootFailure => s.fail_next_boot = true,
             Incident::CapacityShortage => s.fail_next_launch = true,
             Incident::DiskFill => {
