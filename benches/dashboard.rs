@@ -97,9 +97,9 @@ fn big_state(size: (u16, u16)) -> AppState {
             health: if n % 17 == 0 { Health::Unhealthy } else { Health::Healthy },
             instance_type: "c5.2xlarge".into(),
             availability_zone: format!("us-east-1{}", ["a", "b", "c"][n % 3]),
-            launched_at: START.plus_secs(-(n as i64) * 37),
+            launched_at: Some(START.plus_secs(-(n as i64) * 37)),
             protected_from_scale_in: true,
-            spot: n % 2 == 0,
+            spot: Some(n % 2 == 0),
             agents: AgentSummary {
                 state: AgentState::Busy,
                 busy: 1,

@@ -38,6 +38,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "REGION", env = "AWS_REGION")]
     pub region: Option<String>,
 
+    /// A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 
 use crate::app::AppState;
 use crate::backend::Backends;
+use crate::backend::aws::{AwsBackend, AwsOptions};
 use crate::backend::sim::SimBackend;
 use crate::cli::{Cli, Cmd, Format};
 use crate::clock::Clock;
@@ -12,21 +13,24 @@ use crate::error::AppError;
 use crate::runtime::{self, Shell, terminal::TerminalGuard};
 use crate::{config, paths, status, theme};
 
-fn backends(cli: &Cli) -> Result<Backends, AppError> {
+async fn backends(cli: &Cli) -> Result<Backends, AppError> {
     if cli.demo {
         let clock = Clock::real(Clock::System.now(), cli.demo_speed);
         return Ok(SimBackend::demo(cli.demo_seed, clock).backends(cli.demo_speed));
     }
-    Err(AppError::Usage(
-        "this build of bkops has no AWS backend yet; run `bkops --demo` to use the dashboard on simulated stacks".into(),
-    ))
+    let opts = AwsOptions {
+        profile: cli.profile.clone(),
+        region: cli.region.clone(),
+        endpoint_url: cli.endpoint_url.clone(),
+    };
+    Ok(AwsBackend::connect(&opts).await.backends())
 }
 
 pub async fn run(cli: Cli) -> Result<(), AppError> {
     let config = config::load(cli.config.as_deref())?;
     match cli.command {
         Some(Cmd::Status { format }) => {
-            let backends = backends(&cli)?;
+            let backends = backends(&cli).await?;
             let report = status::collect(&backends, cli.stack.as_deref()).await?;
             let text = match format {
                 Format::Json => status::to_json(&report),
@@ -39,7 +43,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             let themes_dir = paths::themes_dir();
             let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());
             let theme = theme::load(&theme_name, themes_dir.as_deref())?;
-            let backends = backends(&cli)?;
+            let backends = backends(&cli).await?;
             if let Some(name) = &cli.stack {
                 status::check_stack(&backends, name).await?;
             }

@@ -155,8 +155,29 @@ fn bad_arguments_are_refused() {
 }
 
 #[test]
-fn without_demo_it_says_what_to_run() {
-    let out = bkops(&["status"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("run `bkops --demo`"), "{}", stderr(&out));
+fn without_credentials_aws_says_how_to_get_them() {
+    let home = tmp("nocreds");
+    // No credentials anywhere, the instance metadata service off, and a closed loopback port
+    // as the endpoint: nothing leaves this machine.
+    let out = Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["status", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"])
+        .env("HOME", &home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim(),
+        "bkops: credentials missing or expired: set AWS_PROFILE, or run `aws sso login` / `aws configure`"
+    );
 }

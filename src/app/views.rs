@@ -13,7 +13,7 @@ pub fn instance_cell(i: &Instance, column: InstanceColumn, now: Timestamp) -> St
         InstanceColumn::Health => i.health.as_str().to_string(),
         InstanceColumn::Type => i.instance_type.clone(),
         InstanceColumn::Az => i.availability_zone.clone(),
-        InstanceColumn::Age => format_age(now.secs_since(i.launched_at)),
+        InstanceColumn::Age => i.launched_at.map_or_else(|| "?".into(), |t| format_age(now.secs_since(t))),
         InstanceColumn::Agent => i.agents.label(),
         InstanceColumn::Disk => i.disk.as_str().to_string(),
     }
@@ -26,7 +26,7 @@ fn compare(a: &Instance, b: &Instance, column: InstanceColumn) -> Ordering {
         InstanceColumn::Health => a.health.cmp(&b.health),
         InstanceColumn::Type => a.instance_type.cmp(&b.instance_type),
         InstanceColumn::Az => a.availability_zone.cmp(&b.availability_zone),
-        // Youngest first, as ages read.
+        // Youngest first, as ages read; unknown ages last.
         InstanceColumn::Age => b.launched_at.cmp(&a.launched_at),
         InstanceColumn::Agent => a.agents.state.cmp(&b.agents.state),
         InstanceColumn::Disk => a.disk.cmp(&b.disk),

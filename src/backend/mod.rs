@@ -2,6 +2,7 @@
 //! the AWS SDK and Buildkite clients implement the same traits, so the app never knows which
 //! one it talks to.
 
+pub mod aws;
 mod error;
 pub mod sim;
 

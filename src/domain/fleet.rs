@@ -8,6 +8,8 @@ use super::Timestamp;
 pub enum Lifecycle {
     Pending,
     InService,
+    Standby,
+    Detaching,
     Terminating,
     Terminated,
 }
@@ -17,6 +19,8 @@ impl Lifecycle {
         match self {
             Lifecycle::Pending => "Pending",
             Lifecycle::InService => "InService",
+            Lifecycle::Standby => "Standby",
+            Lifecycle::Detaching => "Detaching",
             Lifecycle::Terminating => "Terminating",
             Lifecycle::Terminated => "Terminated",
         }
@@ -67,6 +71,8 @@ impl DiskSignal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AgentState {
+    /// Not known: agents are read from the Buildkite REST API, which needs an API token.
+    Unknown,
     /// No agent has registered from this instance (yet, or ever).
     None,
     Idle,
@@ -78,6 +84,7 @@ pub enum AgentState {
 impl AgentState {
     pub fn as_str(self) -> &'static str {
         match self {
+            AgentState::Unknown => "?",
             AgentState::None => "none",
             AgentState::Idle => "idle",
             AgentState::Busy => "busy",
@@ -98,8 +105,13 @@ pub struct AgentSummary {
 }
 
 impl AgentSummary {
+    pub fn unknown() -> Self {
+        Self { state: AgentState::Unknown, busy: 0, total: 0, job: None }
+    }
+
     pub fn label(&self) -> String {
         match self.state {
+            AgentState::Unknown => "?".into(),
             AgentState::None => "none".into(),
             _ if self.total > 1 => format!("{} {}/{}", self.state.as_str(), self.busy, self.total),
             state => state.as_str().into(),
@@ -114,9 +126,12 @@ pub struct Instance {
     pub health: Health,
     pub instance_type: String,
     pub availability_zone: String,
-    pub launched_at: Timestamp,
+    /// From the instance's launch activity; unknown when that is older than the activity
+    /// history Auto Scaling keeps (six weeks).
+    pub launched_at: Option<Timestamp>,
     pub protected_from_scale_in: bool,
-    pub spot: bool,
+    /// Spot or on-demand; unknown until the agent reports `aws:instance-life-cycle`.
+    pub spot: Option<bool>,
     pub agents: AgentSummary,
     pub disk: DiskSignal,
 }

@@ -22,9 +22,17 @@ impl Os {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ScalingState {
-    Enabled { schedule: String },
-    Paused { schedule: String },
+    Enabled {
+        schedule: String,
+    },
+    Paused {
+        schedule: String,
+    },
     FixedSize,
+    /// The scaler's rule could not be read (the reason says why).
+    Unknown {
+        reason: String,
+    },
 }
 
 impl ScalingState {
@@ -33,6 +41,7 @@ impl ScalingState {
             ScalingState::Enabled { .. } => "enabled",
             ScalingState::Paused { .. } => "PAUSED",
             ScalingState::FixedSize => "fixed size",
+            ScalingState::Unknown { .. } => "unknown",
         }
     }
     pub fn is_paused(&self) -> bool {

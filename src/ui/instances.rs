@@ -81,7 +81,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 })
                 .collect();
             if market {
-                cells.push(Cell::from(if i.spot { "spot" } else { "on-demand" }));
+                cells.push(Cell::from(match i.spot {
+                    Some(true) => "spot",
+                    Some(false) => "on-demand",
+                    None => "?",
+                }));
             }
             if job {
                 cells.push(Cell::from(

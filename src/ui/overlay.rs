@@ -96,11 +96,22 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
         field("Instance", sanitize(&i.id).into_owned(), theme),
         field("Lifecycle", i.lifecycle.as_str().into(), theme),
         field("Health", i.health.as_str().into(), theme),
-        field("Type", format!("{} ({})", i.instance_type, if i.spot { "spot" } else { "on-demand" }), theme),
+        field(
+            "Type",
+            match i.spot {
+                Some(true) => format!("{} (spot)", i.instance_type),
+                Some(false) => format!("{} (on-demand)", i.instance_type),
+                None => i.instance_type.clone(),
+            },
+            theme,
+        ),
         field("Zone", i.availability_zone.clone(), theme),
         field(
             "Launched",
-            format!("{} ({} ago)", i.launched_at.rfc3339(), format_age(state.now.secs_since(i.launched_at))),
+            match i.launched_at {
+                Some(t) => format!("{} ({} ago)", t.rfc3339(), format_age(state.now.secs_since(t))),
+                None => "not in the group's activity history (older than six weeks?)".into(),
+            },
             theme,
         ),
         field(

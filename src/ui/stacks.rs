@@ -37,6 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
                 ScalingState::Paused { .. } => Span::styled(" PAUSED ", theme.style(Role::paused)),
                 ScalingState::Enabled { .. } => Span::styled("enabled", theme.style(Role::ok)),
                 ScalingState::FixedSize => Span::styled("fixed size", theme.style(Role::muted)),
+                ScalingState::Unknown { .. } => Span::styled("unknown", theme.style(Role::warn)),
             };
             let mut cells = vec![
                 Cell::from(format!("{}{}", if shown { "▶ " } else { "  " }, sanitize(&s.name))),

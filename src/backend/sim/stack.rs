@@ -413,9 +413,9 @@ impl SimStack {
                 health: i.health,
                 instance_type: i.instance_type.clone(),
                 availability_zone: i.az.clone(),
-                launched_at: i.launched_at,
+                launched_at: Some(i.launched_at),
                 protected_from_scale_in: true,
-                spot: i.spot,
+                spot: Some(i.spot),
                 agents: i.agent_summary(),
                 disk: signals::disk_signal(logs.messages(groups::ELASTIC_STACK, &i.id)),
             })

@@ -1,0 +1,26 @@
+//! AWS configuration as the AWS CLI's users expect it: the default chain (environment,
+//! profiles, SSO, assume-role), `--profile`, `--region`, and `--endpoint-url` or the standard
+//! `AWS_ENDPOINT_URL` for a local endpoint.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+pub async fn load(opts: &AwsOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &opts.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(e) = &opts.endpoint_url {
+        loader = loader.endpoint_url(e);
+    }
+    loader.load().await
+}

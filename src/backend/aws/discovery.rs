@@ -1,0 +1,193 @@
+//! Finding the Elastic CI Stacks among an account's CloudFormation stacks, by their resources
+//! (an `AgentAutoScaleGroup` of type `AWS::AutoScaling::AutoScalingGroup`), never by name.
+//!
+//! A stack's resources only change when the stack is updated, so what was learnt about each
+//! stack is kept, keyed by its ID and last update time: a refresh of an unchanged account costs
+//! one DescribeStacks, one DescribeAutoScalingGroups, and one DescribeRule per scaler.
+
+use std::collections::HashMap;
+
+use aws_sdk_cloudformation::types::Stack;
+
+use super::calls::ACCOUNT;
+use super::{AwsBackend, errors::classify};
+use crate::backend::BackendError;
+use crate::domain::{Os, ScalingState, StackSummary};
+
+pub const ASG_LOGICAL_ID: &str = "AgentAutoScaleGroup";
+pub const ASG_TYPE: &str = "AWS::AutoScaling::AutoScalingGroup";
+/// The nested scaler stack (`AWS::Serverless::Application`, deployed as a nested stack).
+pub const SCALER_LOGICAL_IDS: [&str; 2] = ["Autoscaling", "AutoscalingArm64"];
+pub const RULE_LOGICAL_ID: &str = "AutoscalingFunctionTimer";
+
+/// What a stack's resources say, learnt once per stack version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resources {
+    /// `None`: not an Elastic CI Stack.
+    pub asg_name: Option<String>,
+    /// The `AutoscalingFunctionTimer` rule's name; `None` for a fixed-size stack.
+    pub rule_name: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// Stack ID → (version key, resources).
+    resources: HashMap<String, (String, Resources)>,
+    /// Stack name → its Auto Scaling group, from the last discovery.
+    pub asg_of: HashMap<String, String>,
+}
+
+fn param<'a>(stack: &'a Stack, key: &str) -> Option<&'a str> {
+    stack.parameters().iter().find(|p| p.parameter_key() == Some(key)).and_then(|p| p.parameter_value())
+}
+
+fn param_u32(stack: &Stack, key: &str) -> Option<u32> {
+    param(stack, key).and_then(|v| v.trim().parse().ok())
+}
+
+/// `Buildkite stack v6.71.1` → `v6.71.1`.
+pub fn version_of(description: Option<&str>) -> String {
+    description
+        .and_then(|d| {
+            d.split_whitespace()
+                .find(|w| w.starts_with('v') && w[1..].starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .unwrap_or("?")
+        .to_string()
+}
+
+fn version_key(stack: &Stack) -> String {
+    let t = stack.last_updated_time().or(stack.creation_time());
+    format!("{}", t.map_or(0, |t| t.secs()))
+}
+
+impl AwsBackend {
+    async fn root_stacks(&self) -> Result<Vec<Stack>, BackendError> {
+        let mut out = Vec::new();
+        let mut pages = self.cfn.describe_stacks().into_paginator().send();
+        while let Some(page) = pages.next().await {
+            self.calls.record(ACCOUNT, "cloudformation:DescribeStacks");
+            let page = page.map_err(|e| classify(&e, "cloudformation:DescribeStacks", self.profile()))?;
+            out.extend(page.stacks().iter().filter(|s| s.parent_id().is_none()).cloned());
+        }
+        out.retain(|s| !s.stack_status().is_some_and(|st| st.as_str().starts_with("DELETE_COMPLETE")));
+        Ok(out)
+    }
+
+    async fn learn_resources(&self, stack: &Stack) -> Result<Resources, BackendError> {
+        let id = stack.stack_id().or(stack.stack_name()).unwrap_or_default();
+        let name = stack.stack_name().unwrap_or_default();
+        let mut asg_name = None;
+        let mut scaler_stack = None;
+        let mut pages = self.cfn.list_stack_resources().stack_name(id).into_paginator().send();
+        while let Some(page) = pages.next().await {
+            self.calls.record(name, "cloudformation:ListStackResources");
+            let page = page.map_err(|e| classify(&e, "cloudformation:ListStackResources", self.profile()))?;
+            for r in page.stack_resource_summaries() {
+                let logical = r.logical_resource_id().unwrap_or_default();
+                if logical == ASG_LOGICAL_ID && r.resource_type() == Some(ASG_TYPE) {
+                    asg_name = r.physical_resource_id().map(str::to_string);
+                }
+                if SCALER_LOGICAL_IDS.contains(&logical) {
+                    scaler_stack = r.physical_resource_id().map(str::to_string);
+                }
+            }
+        }
+        let mut rule_name = None;
+        if let (Some(_), Some(nested)) = (&asg_name, scaler_stack) {
+            self.calls.record(name, "cloudformation:DescribeStackResource");
+            let rule = self
+                .cfn
+                .describe_stack_resource()
+                .stack_name(nested)
+                .logical_resource_id(RULE_LOGICAL_ID)
+                .send()
+                .await
+                .map_err(|e| classify(&e, "cloudformation:DescribeStackResource", self.profile()))?;
+            rule_name =
+                rule.stack_resource_detail().and_then(|d| d.physical_resource_id()).map(str::to_string);
+        }
+        Ok(Resources { asg_name, rule_name })
+    }
+
+    async fn scaling_state(&self, stack: &str, rule: Option<&str>) -> ScalingState {
+        let Some(rule) = rule else { return ScalingState::FixedSize };
+        self.calls.record(stack, "events:DescribeRule");
+        match self.events.describe_rule().name(rule).send().await {
+            Ok(r) => {
+                let schedule = r.schedule_expression().unwrap_or("?").to_string();
+                match r.state().map(|s| s.as_str()) {
+                    Some("DISABLED") => ScalingState::Paused { schedule },
+                    _ => ScalingState::Enabled { schedule },
+                }
+            }
+            Err(e) => ScalingState::Unknown {
+                reason: classify(&e, "events:DescribeRule", self.profile()).to_string(),
+            },
+        }
+    }
+
+    pub(super) async fn discover(&self) -> Result<Vec<StackSummary>, BackendError> {
+        let stacks = self.root_stacks().await?;
+        let mut found = Vec::new();
+        for stack in &stacks {
+            let id = stack.stack_id().unwrap_or_default().to_string();
+            let key = version_key(stack);
+            let known = self.cache().resources.get(&id).filter(|(k, _)| *k == key).map(|(_, r)| r.clone());
+            let resources = match known {
+                Some(r) => r,
+                None => {
+                    let r = self.learn_resources(stack).await?;
+                    self.cache().resources.insert(id, (key, r.clone()));
+                    r
+                }
+            };
+            if let Some(asg) = resources.asg_name.clone() {
+                found.push((stack, asg, resources.rule_name));
+            }
+        }
+        let names: Vec<String> = found.iter().map(|(_, asg, _)| asg.clone()).collect();
+        let groups = self.describe_groups(&names, ACCOUNT).await?;
+        let mut out = Vec::new();
+        for (stack, asg, rule) in found {
+            let name = stack.stack_name().unwrap_or_default().to_string();
+            let group = groups.iter().find(|g| g.auto_scaling_group_name() == Some(asg.as_str()));
+            let size = |v: Option<i32>, param: &str| {
+                v.map(|v| v.max(0) as u32).or_else(|| param_u32(stack, param)).unwrap_or(0)
+            };
+            let scaling = self.scaling_state(&name, rule.as_deref()).await;
+            out.push(StackSummary {
+                queue: param(stack, "BuildkiteQueue").unwrap_or("default").to_string(),
+                version: version_of(stack.description()),
+                os: if param(stack, "InstanceOperatingSystem") == Some("windows") {
+                    Os::Windows
+                } else {
+                    Os::Linux
+                },
+                status: stack.stack_status().map_or("?", |s| s.as_str()).to_string(),
+                desired: size(group.and_then(|g| g.desired_capacity()), "MinSize"),
+                min: size(group.and_then(|g| g.min_size()), "MinSize"),
+                max: size(group.and_then(|g| g.max_size()), "MaxSize"),
+                agents_per_instance: param_u32(stack, "AgentsPerInstance").unwrap_or(1),
+                scale_in_idle_period: param_u32(stack, "ScaleInIdlePeriod").unwrap_or(600),
+                asg_name: asg.clone(),
+                scaling,
+                name: name.clone(),
+            });
+            self.cache().asg_of.insert(name, asg);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_come_from_the_description() {
+        assert_eq!(version_of(Some("Buildkite stack v6.71.1")), "v6.71.1");
+        assert_eq!(version_of(Some("Buildkite stack %v")), "?");
+        assert_eq!(version_of(None), "?");
+    }
+}

@@ -1,0 +1,218 @@
+//! The Auto Scaling group: sizes and instances (DescribeAutoScalingGroups), and its scaling
+//! activities (DescribeScalingActivities), fetched incrementally.
+
+use aws_sdk_autoscaling::types::{Activity, AutoScalingGroup};
+
+use super::{AwsBackend, errors::classify};
+use crate::backend::BackendError;
+use crate::domain::{
+    ActivityStatus, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScalingActivity, Timestamp,
+};
+
+/// Activities kept per group (Auto Scaling keeps six weeks of them).
+const ACTIVITY_CAPACITY: usize = 5_000;
+/// Pages read on the first fetch of a group's activities; later fetches stop at known ones.
+const FIRST_FETCH_PAGES: usize = 10;
+
+pub fn lifecycle(state: &str) -> Lifecycle {
+    match state {
+        s if s.starts_with("Pending") || s.starts_with("Warmed") => Lifecycle::Pending,
+        "InService" => Lifecycle::InService,
+        s if s.starts_with("Terminating") => Lifecycle::Terminating,
+        "Terminated" => Lifecycle::Terminated,
+        s if s.contains("Standby") => Lifecycle::Standby,
+        _ => Lifecycle::Detaching,
+    }
+}
+
+pub fn status(code: &str) -> ActivityStatus {
+    match code {
+        "PendingSpotBidPlacement" => ActivityStatus::PendingSpotBidPlacement,
+        "WaitingForSpotInstanceRequestId" => ActivityStatus::WaitingForSpotInstanceRequestId,
+        "WaitingForSpotInstanceId" => ActivityStatus::WaitingForSpotInstanceId,
+        "WaitingForInstanceId" => ActivityStatus::WaitingForInstanceId,
+        "PreInService" => ActivityStatus::PreInService,
+        "InProgress" => ActivityStatus::InProgress,
+        "WaitingForELBConnectionDraining" => ActivityStatus::WaitingForELBConnectionDraining,
+        "MidLifecycleAction" => ActivityStatus::MidLifecycleAction,
+        "WaitingForInstanceWarmup" => ActivityStatus::WaitingForInstanceWarmup,
+        "Successful" => ActivityStatus::Successful,
+        "Failed" => ActivityStatus::Failed,
+        "Cancelled" => ActivityStatus::Cancelled,
+        _ => ActivityStatus::InProgress,
+    }
+}
+
+fn millis(t: Option<&aws_sdk_autoscaling::primitives::DateTime>) -> Option<Timestamp> {
+    t.and_then(|t| t.to_millis().ok()).map(Timestamp)
+}
+
+pub fn activity(a: &Activity) -> ScalingActivity {
+    ScalingActivity {
+        id: a.activity_id().unwrap_or_default().to_string(),
+        description: a.description().unwrap_or_default().to_string(),
+        cause: a.cause().unwrap_or_default().to_string(),
+        status: a.status_code().map_or(ActivityStatus::InProgress, |c| status(c.as_str())),
+        status_message: a.status_message().map(str::to_string),
+        start: millis(a.start_time()).unwrap_or_default(),
+        end: millis(a.end_time()),
+    }
+}
+
+/// When each instance was launched, from its "Launching a new EC2 instance: i-…" activity.
+fn launch_time(activities: &[ScalingActivity], instance: &str) -> Option<Timestamp> {
+    activities
+        .iter()
+        .find(|a| a.description.strip_prefix("Launching a new EC2 instance: ") == Some(instance))
+        .map(|a| a.start)
+}
+
+pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet {
+    let size = |v: Option<i32>| v.unwrap_or(0).max(0) as u32;
+    let instances = group
+        .instances()
+        .iter()
+        .map(|i| {
+            let id = i.instance_id().unwrap_or_default().to_string();
+            Instance {
+                lifecycle: i.lifecycle_state().map_or(Lifecycle::Pending, |s| lifecycle(s.as_str())),
+                health: if i.health_status() == Some("Unhealthy") {
+                    Health::Unhealthy
+                } else {
+                    Health::Healthy
+                },
+                instance_type: i.instance_type().unwrap_or("?").to_string(),
+                availability_zone: i.availability_zone().unwrap_or("?").to_string(),
+                launched_at: launch_time(activities, &id),
+                protected_from_scale_in: i.protected_from_scale_in().unwrap_or(false),
+                spot: None,
+                agents: AgentSummary::unknown(),
+                disk: DiskSignal::Unknown,
+                id,
+            }
+        })
+        .collect();
+    Fleet {
+        asg_name: group.auto_scaling_group_name().unwrap_or_default().to_string(),
+        desired: size(group.desired_capacity()),
+        min: size(group.min_size()),
+        max: size(group.max_size()),
+        instances,
+    }
+}
+
+/// Merges a fresh page (newest first) into the known list. Returns true when the page reached
+/// activities already known and finished, so older pages need not be read.
+pub fn merge(known: &mut Vec<ScalingActivity>, page: Vec<ScalingActivity>) -> bool {
+    let mut reached_known = false;
+    let mut fresh = Vec::new();
+    for a in page {
+        match known.iter_mut().find(|k| k.id == a.id) {
+            Some(k) => {
+                let was_finished = k.end.is_some();
+                *k = a;
+                if was_finished {
+                    reached_known = true;
+                }
+            }
+            None => fresh.push(a),
+        }
+    }
+    known.extend(fresh);
+    known.sort_by(|a, b| b.start.cmp(&a.start).then_with(|| b.id.cmp(&a.id)));
+    known.truncate(ACTIVITY_CAPACITY);
+    reached_known
+}
+
+impl AwsBackend {
+    pub(super) async fn describe_groups(
+        &self,
+        names: &[String],
+        stack: &str,
+    ) -> Result<Vec<AutoScalingGroup>, BackendError> {
+        let mut out = Vec::new();
+        for chunk in names.chunks(50) {
+            let mut pages = self
+                .asg
+                .describe_auto_scaling_groups()
+                .set_auto_scaling_group_names(Some(chunk.to_vec()))
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                self.calls.record(stack, "autoscaling:DescribeAutoScalingGroups");
+                let page =
+                    page.map_err(|e| classify(&e, "autoscaling:DescribeAutoScalingGroups", self.profile()))?;
+                out.extend(page.auto_scaling_groups().iter().cloned());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads new activities until it meets finished ones it already has.
+    pub(super) async fn refresh_activities(
+        &self,
+        stack: &str,
+        asg: &str,
+    ) -> Result<Vec<ScalingActivity>, BackendError> {
+        let mut known = self.activities_of(asg);
+        let first = known.is_empty();
+        let mut pages = self
+            .asg
+            .describe_scaling_activities()
+            .auto_scaling_group_name(asg)
+            .max_records(100)
+            .into_paginator()
+            .send();
+        let mut read = 0;
+        while let Some(page) = pages.next().await {
+            self.calls.record(stack, "autoscaling:DescribeScalingActivities");
+            let page =
+                page.map_err(|e| classify(&e, "autoscaling:DescribeScalingActivities", self.profile()))?;
+            read += 1;
+            let reached = merge(&mut known, page.activities().iter().map(activity).collect());
+            if reached || (first && read >= FIRST_FETCH_PAGES) {
+                break;
+            }
+        }
+        self.store_activities(asg, known.clone());
+        Ok(known)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(id: &str, start: i64, end: Option<i64>) -> ScalingActivity {
+        ScalingActivity {
+            id: id.into(),
+            description: String::new(),
+            cause: String::new(),
+            status: if end.is_some() { ActivityStatus::Successful } else { ActivityStatus::InProgress },
+            status_message: None,
+            start: Timestamp(start),
+            end: end.map(Timestamp),
+        }
+    }
+
+    #[test]
+    fn merging_updates_in_progress_ones_and_stops_at_finished_ones() {
+        let mut known = vec![a("b", 2, None), a("a", 1, Some(5))];
+        // b finished, c is new; a was already finished: older pages are known.
+        assert!(merge(&mut known, vec![a("c", 3, None), a("b", 2, Some(4)), a("a", 1, Some(5))]));
+        let ids: Vec<&str> = known.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(ids, ["c", "b", "a"]);
+        assert_eq!(known[1].end, Some(Timestamp(4)));
+        // A page of only unfinished or new ones does not stop the reading.
+        assert!(!merge(&mut known, vec![a("d", 4, None), a("c", 3, None)]));
+    }
+
+    #[test]
+    fn lifecycle_states_map() {
+        assert_eq!(lifecycle("Pending:Wait"), Lifecycle::Pending);
+        assert_eq!(lifecycle("Terminating:Proceed"), Lifecycle::Terminating);
+        assert_eq!(lifecycle("InService"), Lifecycle::InService);
+        assert_eq!(lifecycle("EnteringStandby"), Lifecycle::Standby);
+        assert_eq!(lifecycle("Detached"), Lifecycle::Detaching);
+    }
+}

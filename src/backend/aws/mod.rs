@@ -1,0 +1,134 @@
+//! The live backend: Elastic CI Stacks discovered through CloudFormation, their Auto Scaling
+//! groups and scaling activity, through the AWS SDK. Read-only.
+
+mod calls;
+mod config;
+mod discovery;
+mod errors;
+mod fleet;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use aws_config::SdkConfig;
+
+pub use calls::{ACCOUNT, CallCounter};
+pub use config::AwsOptions;
+pub use errors::credentials_hint;
+
+use super::{BackendError, BackendLabel, Backends, QueueSource, StackSource};
+use crate::clock::Clock;
+use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
+
+pub struct AwsBackend {
+    cfn: aws_sdk_cloudformation::Client,
+    asg: aws_sdk_autoscaling::Client,
+    events: aws_sdk_eventbridge::Client,
+    profile: Option<String>,
+    region: String,
+    cache: Mutex<discovery::Cache>,
+    activities: Mutex<HashMap<String, Vec<ScalingActivity>>>,
+    pub calls: Arc<CallCounter>,
+}
+
+impl AwsBackend {
+    pub async fn connect(opts: &AwsOptions) -> Self {
+        let sdk = config::load(opts).await;
+        Self::new(&sdk, opts.profile.clone())
+    }
+
+    /// Clients built from `sdk` (tests build their own, to point at a local endpoint).
+    pub fn new(sdk: &SdkConfig, profile: Option<String>) -> Self {
+        Self {
+            cfn: aws_sdk_cloudformation::Client::new(sdk),
+            asg: aws_sdk_autoscaling::Client::new(sdk),
+            events: aws_sdk_eventbridge::Client::new(sdk),
+            profile,
+            region: sdk.region().map_or_else(|| "(no region)".to_string(), |r| r.to_string()),
+            cache: Mutex::default(),
+            activities: Mutex::default(),
+            calls: Arc::default(),
+        }
+    }
+
+    pub fn label(&self) -> BackendLabel {
+        let profile = self
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok())
+            .unwrap_or_else(|| "default".into());
+        BackendLabel::Aws { profile, region: self.region.clone() }
+    }
+
+    pub fn backends(self) -> Backends {
+        let label = self.label();
+        let me = Arc::new(self);
+        Backends { label, clock: Clock::System, stacks: me.clone(), queues: me }
+    }
+
+    fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+
+    fn cache(&self) -> MutexGuard<'_, discovery::Cache> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn activities_of(&self, asg: &str) -> Vec<ScalingActivity> {
+        self.activities.lock().unwrap_or_else(|p| p.into_inner()).get(asg).cloned().unwrap_or_default()
+    }
+
+    fn store_activities(&self, asg: &str, list: Vec<ScalingActivity>) {
+        self.activities.lock().unwrap_or_else(|p| p.into_inner()).insert(asg.to_string(), list);
+    }
+
+    /// The stack's Auto Scaling group, discovering the stacks first if needed.
+    async fn asg_of(&self, stack: &str) -> Result<String, BackendError> {
+        if let Some(asg) = self.cache().asg_of.get(stack).cloned() {
+            return Ok(asg);
+        }
+        self.discover().await?;
+        self.cache()
+            .asg_of
+            .get(stack)
+            .cloned()
+            .ok_or_else(|| BackendError::NotFound { what: format!("Elastic CI Stack {stack}") })
+    }
+}
+
+#[async_trait]
+impl StackSource for AwsBackend {
+    async fn stacks(&self) -> Result<Vec<StackSummary>, BackendError> {
+        self.discover().await
+    }
+
+    async fn fleet(&self, stack: &str) -> Result<Fleet, BackendError> {
+        let asg = self.asg_of(stack).await?;
+        let groups = self.describe_groups(std::slice::from_ref(&asg), stack).await?;
+        let group = groups
+            .first()
+            .ok_or_else(|| BackendError::NotFound { what: format!("Auto Scaling group {asg}") })?;
+        Ok(fleet::fleet(group, &self.activities_of(&asg)))
+    }
+
+    async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError> {
+        let asg = self.asg_of(stack).await?;
+        self.refresh_activities(stack, &asg).await
+    }
+}
+
+#[async_trait]
+impl QueueSource for AwsBackend {
+    async fn queue(&self, _stack: &str) -> Result<QueueMetrics, BackendError> {
+        Err(BackendError::Other(
+            "live queue metrics (Buildkite agent metrics API) are not in this build yet".into(),
+        ))
+    }
+
+    async fn queue_history(&self, _stack: &str, _since: Timestamp) -> Result<Vec<QueueSample>, BackendError> {
+        Err(BackendError::Other(
+            "queue history (CloudWatch Buildkite metrics) is not in this build yet".into(),
+        ))
+    }
+}

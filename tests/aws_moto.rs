@@ -1,0 +1,215 @@
+//! The AWS backend's real SDK code against a local AWS API server (moto) that each test starts:
+//! stacks created with the Elastic CI Stack's real logical IDs, including the nested scaler
+//! stack, a fixed-size stack, and a look-alike that must be ignored.
+
+mod support;
+
+use aws_config::SdkConfig;
+use aws_sdk_cloudformation::types::{Capability, Parameter};
+use bkops::backend::aws::{ACCOUNT, AwsBackend};
+use bkops::backend::{BackendError, StackSource};
+use bkops::domain::{Health, Lifecycle, Os, ScalingState};
+use support::moto::Moto;
+
+const REGION: &str = "us-east-1";
+const SCALER_URL: &str = "https://templates.s3.amazonaws.com/scaler.yml";
+
+fn param(k: &str, v: &str) -> Parameter {
+    Parameter::builder().parameter_key(k).parameter_value(v).build()
+}
+
+/// ci-linux (autoscaling, MinSize 2), ci-windows (fixed size 2/2/2), ci-lookalike (not one).
+async fn deploy(moto: &Moto, sdk: &SdkConfig) {
+    moto.put_object("templates", "scaler.yml", include_bytes!("aws/scaler-stack.yml"));
+    let cfn = aws_sdk_cloudformation::Client::new(sdk);
+    let elastic = include_str!("aws/elastic-stack.yml");
+    cfn.create_stack()
+        .stack_name("ci-linux")
+        .template_body(elastic)
+        .parameters(param("ScalerTemplateURL", SCALER_URL))
+        .parameters(param("MinSize", "2"))
+        .parameters(param("AgentsPerInstance", "2"))
+        .capabilities(Capability::CapabilityIam)
+        .send()
+        .await
+        .expect("ci-linux");
+    cfn.create_stack()
+        .stack_name("ci-windows")
+        .template_body(elastic)
+        .parameters(param("ScalerTemplateURL", SCALER_URL))
+        .parameters(param("BuildkiteQueue", "windows"))
+        .parameters(param("MinSize", "2"))
+        .parameters(param("MaxSize", "2"))
+        .parameters(param("InstanceOperatingSystem", "windows"))
+        .send()
+        .await
+        .expect("ci-windows");
+    cfn.create_stack()
+        .stack_name("ci-lookalike")
+        .template_body(include_str!("aws/not-elastic.yml"))
+        .send()
+        .await
+        .expect("ci-lookalike");
+}
+
+async fn setup() -> (Moto, SdkConfig, AwsBackend) {
+    let moto = Moto::start();
+    let sdk = moto.sdk(REGION).await;
+    deploy(&moto, &sdk).await;
+    let backend = AwsBackend::new(&sdk, None);
+    (moto, sdk, backend)
+}
+
+async fn rule_name(sdk: &SdkConfig, stack: &str) -> String {
+    let cfn = aws_sdk_cloudformation::Client::new(sdk);
+    let nested = cfn
+        .describe_stack_resource()
+        .stack_name(stack)
+        .logical_resource_id("Autoscaling")
+        .send()
+        .await
+        .expect("nested");
+    let nested =
+        nested.stack_resource_detail().and_then(|d| d.physical_resource_id()).expect("id").to_string();
+    let rule = cfn
+        .describe_stack_resource()
+        .stack_name(nested)
+        .logical_resource_id("AutoscalingFunctionTimer")
+        .send()
+        .await
+        .expect("rule");
+    rule.stack_resource_detail().and_then(|d| d.physical_resource_id()).expect("rule name").to_string()
+}
+
+#[tokio::test]
+async fn elastic_stacks_are_found_by_their_resources() {
+    let (_moto, _sdk, backend) = setup().await;
+    let mut stacks = backend.stacks().await.expect("discovery");
+    stacks.sort_by(|a, b| a.name.cmp(&b.name));
+    let names: Vec<&str> = stacks.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["ci-linux", "ci-windows"],
+        "the look-alike and the nested scaler stack are not stacks"
+    );
+
+    let linux = &stacks[0];
+    assert_eq!(linux.queue, "default");
+    assert_eq!(linux.version, "v6.71.1");
+    assert_eq!(linux.os, Os::Linux);
+    assert_eq!(linux.status, "CREATE_COMPLETE");
+    assert_eq!((linux.desired, linux.min, linux.max), (2, 2, 10));
+    assert_eq!(linux.agents_per_instance, 2);
+    assert!(linux.asg_name.starts_with("ci-linux-AgentAutoScaleGroup-"), "{}", linux.asg_name);
+    assert_eq!(linux.scaling, ScalingState::Enabled { schedule: "rate(1 minute)".into() });
+
+    let windows = &stacks[1];
+    assert_eq!((windows.queue.as_str(), windows.os), ("windows", Os::Windows));
+    assert_eq!((windows.desired, windows.min, windows.max), (2, 2, 2));
+    assert_eq!(
+        windows.scaling,
+        ScalingState::FixedSize,
+        "a fixed-size stack has no scaler, and that is not an error"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_timer_rule_is_a_paused_stack() {
+    let (_moto, sdk, backend) = setup().await;
+    let events = aws_sdk_eventbridge::Client::new(&sdk);
+    let rule = rule_name(&sdk, "ci-linux").await;
+    events.disable_rule().name(&rule).send().await.expect("disable");
+    let stacks = backend.stacks().await.expect("discovery");
+    let linux = stacks.iter().find(|s| s.name == "ci-linux").expect("ci-linux");
+    assert_eq!(linux.scaling, ScalingState::Paused { schedule: "rate(1 minute)".into() });
+    events.enable_rule().name(&rule).send().await.expect("enable");
+    let stacks = backend.stacks().await.expect("discovery");
+    assert!(!stacks.iter().any(|s| s.scaling.is_paused()));
+}
+
+#[tokio::test]
+async fn the_fleet_is_the_auto_scaling_group() {
+    let (_moto, sdk, backend) = setup().await;
+    let fleet = backend.fleet("ci-linux").await.expect("fleet");
+    assert_eq!((fleet.desired, fleet.min, fleet.max), (2, 2, 10));
+    assert_eq!(fleet.instances.len(), 2);
+    for i in &fleet.instances {
+        assert!(i.id.starts_with("i-"), "{}", i.id);
+        assert_eq!((i.lifecycle, i.health), (Lifecycle::InService, Health::Healthy));
+        assert_eq!(i.instance_type, "t3.large");
+        assert!(i.availability_zone.starts_with("us-east-1"));
+    }
+    let asg = aws_sdk_autoscaling::Client::new(&sdk);
+    asg.set_desired_capacity()
+        .auto_scaling_group_name(&fleet.asg_name)
+        .desired_capacity(4)
+        .send()
+        .await
+        .expect("set");
+    let fleet = backend.fleet("ci-linux").await.expect("fleet");
+    assert_eq!((fleet.desired, fleet.instances.len()), (4, 4));
+    let first = fleet.instances[0].id.clone();
+    asg.set_instance_health().instance_id(&first).health_status("Unhealthy").send().await.expect("health");
+    let fleet = backend.fleet("ci-linux").await.expect("fleet");
+    let marked = fleet.instances.iter().find(|i| i.id == first).expect("still listed");
+    assert_eq!(marked.health, Health::Unhealthy);
+}
+
+#[tokio::test]
+async fn an_unknown_stack_is_not_found() {
+    let (_moto, _sdk, backend) = setup().await;
+    match backend.fleet("ci-lookalike").await {
+        Err(BackendError::NotFound { what }) => assert_eq!(what, "Elastic CI Stack ci-lookalike"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_of_an_unchanged_account_reuses_what_it_learnt() {
+    let (_moto, _sdk, backend) = setup().await;
+    backend.stacks().await.expect("first");
+    let first = backend.calls.snapshot();
+    // Four root stacks in moto (it lists the nested one as a root): each listed once.
+    let listed: u64 =
+        first.iter().filter(|((_, op), _)| *op == "cloudformation:ListStackResources").map(|(_, n)| n).sum();
+    assert_eq!(listed, 4);
+    backend.stacks().await.expect("second");
+    let second = backend.calls.snapshot();
+    let delta = |stack: &str, op: &'static str| {
+        second.get(&(stack.to_string(), op)).copied().unwrap_or(0)
+            - first.get(&(stack.to_string(), op)).copied().unwrap_or(0)
+    };
+    assert_eq!(delta(ACCOUNT, "cloudformation:DescribeStacks"), 1);
+    assert_eq!(
+        delta(ACCOUNT, "autoscaling:DescribeAutoScalingGroups"),
+        1,
+        "one call for every stack's group"
+    );
+    assert_eq!(delta("ci-linux", "events:DescribeRule"), 1);
+    assert_eq!(delta("ci-windows", "events:DescribeRule"), 0, "no scaler, no rule");
+    assert_eq!(backend.calls.total() - first.values().sum::<u64>(), 3, "a refresh costs three calls here");
+}
+
+#[tokio::test]
+async fn bkops_status_reads_the_local_endpoint() {
+    let (moto, _sdk, _backend) = setup().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["status", "--format", "json", "--region", REGION, "--endpoint-url", &moto.endpoint])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env_remove("AWS_PROFILE")
+        .env("XDG_STATE_HOME", std::env::temp_dir().join("bkops-aws-status"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["backend"], "aws default us-east-1");
+    let mut names: Vec<&str> =
+        v["stacks"].as_array().expect("stacks").iter().filter_map(|s| s["name"].as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["ci-linux", "ci-windows"]);
+    let linux =
+        v["stacks"].as_array().expect("stacks").iter().find(|s| s["name"] == "ci-linux").expect("linux");
+    assert_eq!(linux["auto_scaling"]["in_service"], 2);
+    assert_eq!(linux["scaling"]["state"], "enabled");
+}
