@@ -40,12 +40,30 @@ impl AwsBackend {
 
     /// Clients built from `sdk` (tests build their own, to point at a local endpoint).
     pub fn new(sdk: &SdkConfig, profile: Option<String>) -> Self {
-        Self {
-            cfn: aws_sdk_cloudformation::Client::new(sdk),
-            asg: aws_sdk_autoscaling::Client::new(sdk),
-            events: aws_sdk_eventbridge::Client::new(sdk),
+        let region = sdk.region().map_or_else(|| "(no region)".to_string(), |r| r.to_string());
+        Self::from_clients(
+            aws_sdk_cloudformation::Client::new(sdk),
+            aws_sdk_autoscaling::Client::new(sdk),
+            aws_sdk_eventbridge::Client::new(sdk),
             profile,
-            region: sdk.region().map_or_else(|| "(no region)".to_string(), |r| r.to_string()),
+            region,
+        )
+    }
+
+    /// From ready-made clients (tests hand in mocked ones for what no local server offers).
+    pub fn from_clients(
+        cfn: aws_sdk_cloudformation::Client,
+        asg: aws_sdk_autoscaling::Client,
+        events: aws_sdk_eventbridge::Client,
+        profile: Option<String>,
+        region: String,
+    ) -> Self {
+        Self {
+            cfn,
+            asg,
+            events,
+            profile,
+            region,
             cache: Mutex::default(),
             activities: Mutex::default(),
             calls: Arc::default(),

@@ -1,0 +1,281 @@
+//! What the local AWS API server lacks, through the SDK's own mocking tool (aws-smithy-mocks):
+//! scaling activities (moto always returns none), Pending and Terminating instances (moto's are
+//! always InService), and throttled, denied and expired calls. Auto Scaling answers are the
+//! Query protocol's XML as AWS sends it, so the SDK's real parser reads them.
+
+use aws_sdk_cloudformation::operation::describe_stack_resource::DescribeStackResourceOutput;
+use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
+use aws_sdk_cloudformation::operation::list_stack_resources::ListStackResourcesOutput;
+use aws_sdk_cloudformation::types::{
+    Parameter, Stack, StackResourceDetail, StackResourceSummary, StackStatus,
+};
+use aws_sdk_eventbridge::operation::describe_rule::DescribeRuleOutput;
+use aws_sdk_eventbridge::types::RuleState;
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::http::StatusCode;
+use aws_smithy_types::body::SdkBody;
+use bkops::backend::aws::AwsBackend;
+use bkops::backend::{BackendError, StackSource};
+use bkops::domain::{ActivityStatus, Health, Lifecycle, Timestamp};
+
+const ASG: &str = "ci-linux-AgentAutoScaleGroup-1A2B3C4D5E6F";
+const NS: &str = "https://autoscaling.amazonaws.com/doc/2011-01-01/";
+
+fn xml(status: u16, body: String) -> HttpResponse {
+    HttpResponse::new(StatusCode::try_from(status).expect("status"), SdkBody::from(body))
+}
+
+fn aws_error(code: &str, message: &str) -> HttpResponse {
+    xml(
+        400,
+        format!(
+            "<ErrorResponse xmlns=\"{NS}\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>7c4b1e5f-0000-4000-8000-000000000000</RequestId></ErrorResponse>"
+        ),
+    )
+}
+
+/// CloudFormation and EventBridge as they answer for one Elastic CI Stack with a scaler.
+fn discovery() -> (aws_sdk_cloudformation::Client, aws_sdk_eventbridge::Client) {
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks).then_output(|| {
+        let p = |k: &str, v: &str| Parameter::builder().parameter_key(k).parameter_value(v).build();
+        DescribeStacksOutput::builder()
+            .stacks(
+                Stack::builder()
+                    .stack_name("ci-linux")
+                    .stack_id("arn:aws:cloudformation:us-east-1:123456789012:stack/ci-linux/1")
+                    .description("Buildkite stack v6.71.1")
+                    .stack_status(StackStatus::UpdateComplete)
+                    .creation_time(aws_smithy_types::DateTime::from_secs(1_790_000_000))
+                    .parameters(p("BuildkiteQueue", "default"))
+                    .build(),
+            )
+            .build()
+    });
+    let resources = mock!(aws_sdk_cloudformation::Client::list_stack_resources).then_output(|| {
+        let r = |l: &str, t: &str, p: &str| {
+            StackResourceSummary::builder()
+                .logical_resource_id(l)
+                .resource_type(t)
+                .physical_resource_id(p)
+                .build()
+        };
+        ListStackResourcesOutput::builder()
+            .stack_resource_summaries(r("AgentAutoScaleGroup", "AWS::AutoScaling::AutoScalingGroup", ASG))
+            .stack_resource_summaries(r(
+                "Autoscaling",
+                "AWS::CloudFormation::Stack",
+                "arn:aws:cloudformation:us-east-1:123456789012:stack/ci-linux-Autoscaling-X/2",
+            ))
+            .build()
+    });
+    let rule = mock!(aws_sdk_cloudformation::Client::describe_stack_resource).then_output(|| {
+        DescribeStackResourceOutput::builder()
+            .stack_resource_detail(
+                StackResourceDetail::builder()
+                    .logical_resource_id("AutoscalingFunctionTimer")
+                    .physical_resource_id("ci-linux-Autoscaling-X-AutoscalingFunctionTimer-Y")
+                    .build(),
+            )
+            .build()
+    });
+    let state = mock!(aws_sdk_eventbridge::Client::describe_rule).then_output(|| {
+        DescribeRuleOutput::builder().state(RuleState::Enabled).schedule_expression("rate(1 minute)").build()
+    });
+    (
+        mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, [&stacks, &resources, &rule]),
+        mock_client!(aws_sdk_eventbridge, RuleMode::MatchAny, [&state]),
+    )
+}
+
+fn group_xml() -> String {
+    let instance = |id: &str, state: &str, health: &str| {
+        format!(
+            "<member><InstanceId>{id}</InstanceId><InstanceType>c5.2xlarge</InstanceType><AvailabilityZone>us-east-1b</AvailabilityZone>\
+<LifecycleState>{state}</LifecycleState><HealthStatus>{health}</HealthStatus><LaunchTemplate><LaunchTemplateId>lt-0a1b2c3d</LaunchTemplateId>\
+<LaunchTemplateName>ci-linux-AgentLaunchTemplate</LaunchTemplateName><Version>3</Version></LaunchTemplate><ProtectedFromScaleIn>true</ProtectedFromScaleIn></member>"
+        )
+    };
+    format!(
+        "<DescribeAutoScalingGroupsResponse xmlns=\"{NS}\"><DescribeAutoScalingGroupsResult><AutoScalingGroups><member>\
+<AutoScalingGroupName>{ASG}</AutoScalingGroupName><AutoScalingGroupARN>arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/{ASG}</AutoScalingGroupARN>\
+<MinSize>0</MinSize><MaxSize>10</MaxSize><DesiredCapacity>3</DesiredCapacity><DefaultCooldown>60</DefaultCooldown>\
+<AvailabilityZones><member>us-east-1a</member><member>us-east-1b</member></AvailabilityZones><HealthCheckType>EC2</HealthCheckType>\
+<CreatedTime>2026-10-01T09:00:00.000Z</CreatedTime><Instances>{}{}{}</Instances><NewInstancesProtectedFromScaleIn>true</NewInstancesProtectedFromScaleIn>\
+</member></AutoScalingGroups></DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>",
+        instance("i-0aaaaaaaaaaaaaaa1", "InService", "Healthy"),
+        instance("i-0bbbbbbbbbbbbbbb2", "Pending", "Healthy"),
+        instance("i-0ccccccccccccccc3", "Terminating:Wait", "Unhealthy"),
+    )
+}
+
+fn activity_xml(
+    id: &str,
+    description: &str,
+    cause: &str,
+    status: &str,
+    start: &str,
+    end: Option<&str>,
+) -> String {
+    let end = end.map(|e| format!("<EndTime>{e}</EndTime>")).unwrap_or_default();
+    format!(
+        "<member><ActivityId>{id}</ActivityId><AutoScalingGroupName>{ASG}</AutoScalingGroupName><Description>{description}</Description>\
+<Cause>{cause}</Cause><StartTime>{start}</StartTime>{end}<StatusCode>{status}</StatusCode><Progress>100</Progress>\
+<Details>{{&quot;Subnet ID&quot;:&quot;subnet-0123&quot;,&quot;Availability Zone&quot;:&quot;us-east-1b&quot;}}</Details></member>"
+    )
+}
+
+fn activities_page(members: &[String], next: Option<&str>) -> String {
+    let next = next.map(|n| format!("<NextToken>{n}</NextToken>")).unwrap_or_default();
+    format!(
+        "<DescribeScalingActivitiesResponse xmlns=\"{NS}\"><DescribeScalingActivitiesResult><Activities>{}</Activities>{next}\
+</DescribeScalingActivitiesResult><ResponseMetadata><RequestId>2</RequestId></ResponseMetadata></DescribeScalingActivitiesResponse>",
+        members.concat()
+    )
+}
+
+fn newest() -> String {
+    activity_xml(
+        "a3",
+        "Launching a new EC2 instance: i-0bbbbbbbbbbbbbbb2",
+        "At 2026-11-23T10:05:00Z a user request explicitly set group desired capacity changing the desired capacity from 2 to 3.  At 2026-11-23T10:05:04Z an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 2 to 3.",
+        "PreInService",
+        "2026-11-23T10:05:04.512Z",
+        None,
+    )
+}
+
+fn older() -> Vec<String> {
+    vec![
+        activity_xml(
+            "a2",
+            "Launching a new EC2 instance.  Status Reason: We currently do not have sufficient c5.2xlarge capacity in the Availability Zone you requested (us-east-1a). Launching EC2 instance failed.",
+            "At 2026-11-23T10:04:00Z an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 2 to 3.",
+            "Failed",
+            "2026-11-23T10:04:00.000Z",
+            Some("2026-11-23T10:04:00.000Z"),
+        ),
+        activity_xml(
+            "a1",
+            "Launching a new EC2 instance: i-0aaaaaaaaaaaaaaa1",
+            "At 2026-11-20T08:00:00Z an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 0 to 1.",
+            "Successful",
+            "2026-11-20T08:00:01.000Z",
+            Some("2026-11-20T08:00:40.000Z"),
+        ),
+    ]
+}
+
+fn backend(asg_rules: &[&Rule]) -> AwsBackend {
+    let (cfn, events) = discovery();
+    let asg = mock_client!(aws_sdk_autoscaling, RuleMode::MatchAny, asg_rules);
+    AwsBackend::from_clients(cfn, asg, events, Some("ci-prod".into()), "us-east-1".into())
+}
+
+#[tokio::test]
+async fn activities_pending_and_terminating_instances_in_aws_shapes() {
+    let groups = mock!(aws_sdk_autoscaling::Client::describe_auto_scaling_groups)
+        .then_http_response(|| xml(200, group_xml()));
+    let page2 = mock!(aws_sdk_autoscaling::Client::describe_scaling_activities)
+        .match_requests(|r| r.next_token() == Some("page-2"))
+        .then_http_response(|| xml(200, activities_page(&older(), None)));
+    let page1 = mock!(aws_sdk_autoscaling::Client::describe_scaling_activities)
+        .match_requests(|r| r.next_token().is_none())
+        .then_http_response(|| xml(200, activities_page(&[newest()], Some("page-2"))));
+    let b = backend(&[&groups, &page2, &page1]);
+
+    let activities = b.activities("ci-linux").await.expect("activities");
+    let ids: Vec<&str> = activities.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["a3", "a2", "a1"], "both pages, newest first");
+    assert_eq!(activities[0].status, ActivityStatus::PreInService);
+    assert!(
+        activities[0].cause.contains("changing the desired capacity from 2 to 3.  At"),
+        "AWS's words, verbatim"
+    );
+    assert_eq!(activities[1].status, ActivityStatus::Failed);
+    assert_eq!(activities[2].start, Timestamp(1_795_161_601_000));
+    assert_eq!(activities[2].end, Some(Timestamp(1_795_161_640_000)));
+
+    let fleet = b.fleet("ci-linux").await.expect("fleet");
+    assert_eq!((fleet.desired, fleet.min, fleet.max), (3, 0, 10));
+    let by_id = |id: &str| fleet.instances.iter().find(|i| i.id == id).expect(id);
+    assert_eq!(by_id("i-0aaaaaaaaaaaaaaa1").lifecycle, Lifecycle::InService);
+    assert_eq!(by_id("i-0bbbbbbbbbbbbbbb2").lifecycle, Lifecycle::Pending);
+    let leaving = by_id("i-0ccccccccccccccc3");
+    assert_eq!((leaving.lifecycle, leaving.health), (Lifecycle::Terminating, Health::Unhealthy));
+    assert!(leaving.protected_from_scale_in);
+    // Ages come from the launch activities; an instance without one has no known age.
+    assert_eq!(by_id("i-0aaaaaaaaaaaaaaa1").launched_at, Some(Timestamp(1_795_161_601_000)));
+    assert_eq!(by_id("i-0bbbbbbbbbbbbbbb2").launched_at, Some(Timestamp(1_795_428_304_512)));
+    assert_eq!(leaving.launched_at, None);
+}
+
+#[tokio::test]
+async fn later_refreshes_read_only_until_known_activities() {
+    let groups = mock!(aws_sdk_autoscaling::Client::describe_auto_scaling_groups)
+        .then_http_response(|| xml(200, group_xml()));
+    let page2 = mock!(aws_sdk_autoscaling::Client::describe_scaling_activities)
+        .match_requests(|r| r.next_token() == Some("page-2"))
+        .then_http_response(|| xml(200, activities_page(&older(), None)));
+    let page1 = mock!(aws_sdk_autoscaling::Client::describe_scaling_activities)
+        .match_requests(|r| r.next_token().is_none())
+        .then_http_response(|| {
+            let mut members = vec![newest()];
+            members.extend(older());
+            xml(200, activities_page(&members, Some("page-2")))
+        });
+    let b = backend(&[&groups, &page2, &page1]);
+    let pages = |b: &AwsBackend| {
+        b.calls
+            .snapshot()
+            .get(&("ci-linux".to_string(), "autoscaling:DescribeScalingActivities"))
+            .copied()
+            .unwrap_or(0)
+    };
+    b.activities("ci-linux").await.expect("first");
+    assert_eq!(pages(&b), 2, "the first read follows every page");
+    b.activities("ci-linux").await.expect("second");
+    assert_eq!(pages(&b), 3, "the next read stops at finished activities it has");
+}
+
+async fn fleet_error(code: &str, message: &str) -> BackendError {
+    let (code, message) = (code.to_string(), message.to_string());
+    let groups = mock!(aws_sdk_autoscaling::Client::describe_auto_scaling_groups)
+        .then_http_response(move || aws_error(&code, &message));
+    let b = backend(&[&groups]);
+    b.fleet("ci-linux").await.expect_err("an error")
+}
+
+#[tokio::test]
+async fn throttling_is_a_wait_not_a_failure() {
+    match fleet_error("Throttling", "Rate exceeded").await {
+        BackendError::Throttled { service, retry_after } => {
+            assert_eq!(service, "autoscaling");
+            assert!(retry_after.as_secs() >= 5);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_denied_call_names_the_iam_action() {
+    let err = fleet_error(
+        "AccessDenied",
+        "User: arn:aws:sts::123456789012:assumed-role/oncall/me is not authorized to perform: autoscaling:DescribeAutoScalingGroups",
+    )
+    .await;
+    assert_eq!(
+        err,
+        BackendError::PermissionDenied { action: "autoscaling:DescribeAutoScalingGroups".into() }
+    );
+    assert_eq!(err.to_string(), "permission denied: autoscaling:DescribeAutoScalingGroups");
+}
+
+#[tokio::test]
+async fn expired_credentials_say_which_command_fixes_them() {
+    let err = fleet_error("ExpiredToken", "The security token included in the request is expired").await;
+    assert_eq!(
+        err.to_string(),
+        "credentials missing or expired: ExpiredToken: run `aws sso login --profile ci-prod` (or refresh profile ci-prod's credentials)"
+    );
+}
