@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use crate::app::AppState;
 use crate::backend::Backends;
 use crate::backend::aws::{AwsBackend, AwsOptions};
+use crate::backend::buildkite::BuildkiteSettings;
 use crate::backend::sim::SimBackend;
 use crate::cli::{Cli, Cmd, Format};
 use crate::clock::Clock;
@@ -23,7 +24,7 @@ async fn backends(cli: &Cli) -> Result<Backends, AppError> {
         region: cli.region.clone(),
         endpoint_url: cli.endpoint_url.clone(),
     };
-    Ok(AwsBackend::connect(&opts).await.backends())
+    Ok(AwsBackend::connect(&opts, BuildkiteSettings::from_env()).await.backends())
 }
 
 pub async fn run(cli: Cli) -> Result<(), AppError> {

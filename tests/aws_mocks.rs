@@ -15,7 +15,8 @@ use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
-use bkops::backend::aws::AwsBackend;
+use bkops::backend::aws::{AwsBackend, Clients};
+use bkops::backend::buildkite::BuildkiteSettings;
 use bkops::backend::{BackendError, StackSource};
 use bkops::domain::{ActivityStatus, Health, Lifecycle, Timestamp};
 
@@ -169,7 +170,15 @@ fn older() -> Vec<String> {
 fn backend(asg_rules: &[&Rule]) -> AwsBackend {
     let (cfn, events) = discovery();
     let asg = mock_client!(aws_sdk_autoscaling, RuleMode::MatchAny, asg_rules);
-    AwsBackend::from_clients(cfn, asg, events, Some("ci-prod".into()), "us-east-1".into())
+    // Nothing here reads the agent token.
+    let ssm = mock_client!(aws_sdk_ssm, RuleMode::MatchAny, []);
+    let clients = Clients { cfn, asg, events, ssm };
+    AwsBackend::from_clients(
+        clients,
+        Some("ci-prod".into()),
+        "us-east-1".into(),
+        BuildkiteSettings::default(),
+    )
 }
 
 #[tokio::test]

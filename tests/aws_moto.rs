@@ -6,20 +6,26 @@ mod support;
 
 use aws_config::SdkConfig;
 use aws_sdk_cloudformation::types::{Capability, Parameter};
+use bkops::backend::QueueSource;
 use bkops::backend::aws::{ACCOUNT, AwsBackend};
+use bkops::backend::buildkite::BuildkiteSettings;
+use bkops::backend::buildkite::{POLL_DURATION_HEADER, Secret};
 use bkops::backend::{BackendError, StackSource};
 use bkops::domain::{Health, Lifecycle, Os, ScalingState};
+use support::buildkite::{FakeBuildkite, Reply, queue_body};
 use support::moto::Moto;
 
 const REGION: &str = "us-east-1";
 const SCALER_URL: &str = "https://templates.s3.amazonaws.com/scaler.yml";
+/// A closed loopback port: no test ever sends anything off this machine.
+const NOWHERE: &str = "http://127.0.0.1:9/v3";
 
 fn param(k: &str, v: &str) -> Parameter {
     Parameter::builder().parameter_key(k).parameter_value(v).build()
 }
 
 /// ci-linux (autoscaling, MinSize 2), ci-windows (fixed size 2/2/2), ci-lookalike (not one).
-async fn deploy(moto: &Moto, sdk: &SdkConfig) {
+async fn deploy(moto: &Moto, sdk: &SdkConfig, agent_endpoint: &str) {
     moto.put_object("templates", "scaler.yml", include_bytes!("aws/scaler-stack.yml"));
     let cfn = aws_sdk_cloudformation::Client::new(sdk);
     let elastic = include_str!("aws/elastic-stack.yml");
@@ -29,6 +35,7 @@ async fn deploy(moto: &Moto, sdk: &SdkConfig) {
         .parameters(param("ScalerTemplateURL", SCALER_URL))
         .parameters(param("MinSize", "2"))
         .parameters(param("AgentsPerInstance", "2"))
+        .parameters(param("AgentEndpoint", agent_endpoint))
         .capabilities(Capability::CapabilityIam)
         .send()
         .await
@@ -53,10 +60,14 @@ async fn deploy(moto: &Moto, sdk: &SdkConfig) {
 }
 
 async fn setup() -> (Moto, SdkConfig, AwsBackend) {
+    setup_with(NOWHERE, BuildkiteSettings::default()).await
+}
+
+async fn setup_with(agent_endpoint: &str, settings: BuildkiteSettings) -> (Moto, SdkConfig, AwsBackend) {
     let moto = Moto::start();
     let sdk = moto.sdk(REGION).await;
-    deploy(&moto, &sdk).await;
-    let backend = AwsBackend::new(&sdk, None);
+    deploy(&moto, &sdk, agent_endpoint).await;
+    let backend = AwsBackend::new(&sdk, None, settings);
     (moto, sdk, backend)
 }
 
@@ -197,6 +208,8 @@ async fn bkops_status_reads_the_local_endpoint() {
         .args(["status", "--format", "json", "--region", REGION, "--endpoint-url", &moto.endpoint])
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("BUILDKITE_AGENT_ENDPOINT", NOWHERE)
+        .env_remove("BUILDKITE_AGENT_TOKEN")
         .env_remove("AWS_PROFILE")
         .env("XDG_STATE_HOME", std::env::temp_dir().join("bkops-aws-status"))
         .output()
@@ -212,4 +225,59 @@ async fn bkops_status_reads_the_local_endpoint() {
         v["stacks"].as_array().expect("stacks").iter().find(|s| s["name"] == "ci-linux").expect("linux");
     assert_eq!(linux["auto_scaling"]["in_service"], 2);
     assert_eq!(linux["scaling"]["state"], "enabled");
+}
+
+async fn put_token(sdk: &SdkConfig, name: &str, value: &str) {
+    aws_sdk_ssm::Client::new(sdk)
+        .put_parameter()
+        .name(name)
+        .value(value)
+        .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+        .send()
+        .await
+        .expect("put parameter");
+}
+
+#[tokio::test]
+async fn queue_numbers_come_from_the_agent_api_with_the_stacks_own_token() {
+    let fake = FakeBuildkite::start();
+    let (_moto, sdk, backend) = setup_with(&fake.url, BuildkiteSettings::default()).await;
+    put_token(&sdk, "/ci-linux/buildkite/agent-token", "bkua_from_ssm").await;
+    fake.reply(Reply::json(200, &queue_body("acme", 7, 2, 1, 0, 2)).header(POLL_DURATION_HEADER, "30"));
+
+    let q = backend.queue("ci-linux").await.expect("queue");
+    assert_eq!((q.scheduled, q.running, q.waiting, q.busy_agents, q.total_agents), (7, 2, 1, 2, 2));
+    let req = &fake.requests()[0];
+    assert_eq!(req.target, "/v3/metrics/queue?name=default");
+    assert_eq!(req.header("Authorization"), Some("Token bkua_from_ssm"), "the decrypted SSM parameter");
+
+    // Within the poll duration the API is not asked again.
+    assert_eq!(backend.queue("ci-linux").await.expect("again"), q);
+    assert_eq!(fake.requests().len(), 1);
+    let calls = backend.calls.snapshot();
+    assert_eq!(calls.get(&("ci-linux".to_string(), "ssm:GetParameter")), Some(&1));
+
+    // A stack whose token parameter is missing says which one, and how to do without it.
+    match backend.queue("ci-windows").await {
+        Err(BackendError::NotFound { what }) => assert_eq!(
+            what,
+            "the agent token parameter /ci-windows/buildkite/agent-token (set BUILDKITE_AGENT_TOKEN to use another token)"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn buildkite_agent_token_and_endpoint_from_the_environment_win() {
+    let fake = FakeBuildkite::start();
+    let settings = BuildkiteSettings {
+        agent_token: Some(Secret::new("bkua_from_env")),
+        agent_endpoint: Some(fake.url.clone()),
+    };
+    let (_moto, _sdk, backend) = setup_with(NOWHERE, settings).await;
+    fake.reply(Reply::json(200, &queue_body("acme", 0, 0, 0, 2, 0)));
+    let q = backend.queue("ci-linux").await.expect("queue");
+    assert_eq!(q.idle_agents, 2);
+    assert_eq!(fake.requests()[0].header("Authorization"), Some("Token bkua_from_env"));
+    assert!(!backend.calls.snapshot().keys().any(|(_, op)| *op == "ssm:GetParameter"), "no parameter read");
 }

@@ -3,6 +3,7 @@
 //! one it talks to.
 
 pub mod aws;
+pub mod buildkite;
 mod error;
 pub mod sim;
 

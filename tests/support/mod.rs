@@ -1,1 +1,5 @@
+// Each test binary uses part of these helpers.
+#![allow(dead_code)]
+
+pub mod buildkite;
 pub mod moto;

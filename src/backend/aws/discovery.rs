@@ -29,12 +29,23 @@ pub struct Resources {
     pub rule_name: Option<String>,
 }
 
+/// What the other reads of a stack need, from its last discovery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownStack {
+    pub asg: String,
+    pub queue: String,
+    /// The `AgentEndpoint` parameter.
+    pub agent_endpoint: Option<String>,
+    /// The SSM parameter that holds the agent token.
+    pub token_parameter: String,
+}
+
 #[derive(Debug, Default)]
 pub struct Cache {
     /// Stack ID → (version key, resources).
     resources: HashMap<String, (String, Resources)>,
-    /// Stack name → its Auto Scaling group, from the last discovery.
-    pub asg_of: HashMap<String, String>,
+    /// Stack name → what its other reads need.
+    pub known: HashMap<String, KnownStack>,
 }
 
 fn param<'a>(stack: &'a Stack, key: &str) -> Option<&'a str> {
@@ -174,7 +185,18 @@ impl AwsBackend {
                 scaling,
                 name: name.clone(),
             });
-            self.cache().asg_of.insert(name, asg);
+            let token_parameter = param(stack, "BuildkiteAgentTokenParameterStorePath")
+                .filter(|p| !p.trim().is_empty())
+                .map_or_else(|| format!("/{name}/buildkite/agent-token"), str::to_string);
+            let known = KnownStack {
+                asg,
+                queue: param(stack, "BuildkiteQueue").unwrap_or("default").to_string(),
+                agent_endpoint: param(stack, "AgentEndpoint")
+                    .filter(|e| !e.trim().is_empty())
+                    .map(str::to_string),
+                token_parameter,
+            };
+            self.cache().known.insert(name, known);
         }
         Ok(out)
     }

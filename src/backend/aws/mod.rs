@@ -6,6 +6,7 @@ mod config;
 mod discovery;
 mod errors;
 mod fleet;
+mod queue;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -17,6 +18,7 @@ pub use calls::{ACCOUNT, CallCounter};
 pub use config::AwsOptions;
 pub use errors::credentials_hint;
 
+use super::buildkite::{BuildkiteSettings, MetricsClient};
 use super::{BackendError, BackendLabel, Backends, QueueSource, StackSource};
 use crate::clock::Clock;
 use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
@@ -25,47 +27,68 @@ pub struct AwsBackend {
     cfn: aws_sdk_cloudformation::Client,
     asg: aws_sdk_autoscaling::Client,
     events: aws_sdk_eventbridge::Client,
+    ssm: aws_sdk_ssm::Client,
+    metrics: Option<MetricsClient>,
+    buildkite: BuildkiteSettings,
     profile: Option<String>,
     region: String,
     cache: Mutex<discovery::Cache>,
     activities: Mutex<HashMap<String, Vec<ScalingActivity>>>,
+    queues: Mutex<queue::Cache>,
     pub calls: Arc<CallCounter>,
 }
 
+/// The SDK clients the backend reads with.
+pub struct Clients {
+    pub cfn: aws_sdk_cloudformation::Client,
+    pub asg: aws_sdk_autoscaling::Client,
+    pub events: aws_sdk_eventbridge::Client,
+    pub ssm: aws_sdk_ssm::Client,
+}
+
+impl Clients {
+    pub fn new(sdk: &SdkConfig) -> Self {
+        Self {
+            cfn: aws_sdk_cloudformation::Client::new(sdk),
+            asg: aws_sdk_autoscaling::Client::new(sdk),
+            events: aws_sdk_eventbridge::Client::new(sdk),
+            ssm: aws_sdk_ssm::Client::new(sdk),
+        }
+    }
+}
+
 impl AwsBackend {
-    pub async fn connect(opts: &AwsOptions) -> Self {
+    pub async fn connect(opts: &AwsOptions, buildkite: BuildkiteSettings) -> Self {
         let sdk = config::load(opts).await;
-        Self::new(&sdk, opts.profile.clone())
+        Self::new(&sdk, opts.profile.clone(), buildkite)
     }
 
     /// Clients built from `sdk` (tests build their own, to point at a local endpoint).
-    pub fn new(sdk: &SdkConfig, profile: Option<String>) -> Self {
+    pub fn new(sdk: &SdkConfig, profile: Option<String>, buildkite: BuildkiteSettings) -> Self {
         let region = sdk.region().map_or_else(|| "(no region)".to_string(), |r| r.to_string());
-        Self::from_clients(
-            aws_sdk_cloudformation::Client::new(sdk),
-            aws_sdk_autoscaling::Client::new(sdk),
-            aws_sdk_eventbridge::Client::new(sdk),
-            profile,
-            region,
-        )
+        Self::from_clients(Clients::new(sdk), profile, region, buildkite)
     }
 
     /// From ready-made clients (tests hand in mocked ones for what no local server offers).
     pub fn from_clients(
-        cfn: aws_sdk_cloudformation::Client,
-        asg: aws_sdk_autoscaling::Client,
-        events: aws_sdk_eventbridge::Client,
+        clients: Clients,
         profile: Option<String>,
         region: String,
+        buildkite: BuildkiteSettings,
     ) -> Self {
+        let metrics = MetricsClient::new().map_err(|e| tracing::error!("{e}")).ok();
         Self {
-            cfn,
-            asg,
-            events,
+            cfn: clients.cfn,
+            asg: clients.asg,
+            events: clients.events,
+            ssm: clients.ssm,
+            metrics,
+            buildkite,
             profile,
             region,
             cache: Mutex::default(),
             activities: Mutex::default(),
+            queues: Mutex::default(),
             calls: Arc::default(),
         }
     }
@@ -101,17 +124,21 @@ impl AwsBackend {
         self.activities.lock().unwrap_or_else(|p| p.into_inner()).insert(asg.to_string(), list);
     }
 
-    /// The stack's Auto Scaling group, discovering the stacks first if needed.
-    async fn asg_of(&self, stack: &str) -> Result<String, BackendError> {
-        if let Some(asg) = self.cache().asg_of.get(stack).cloned() {
-            return Ok(asg);
+    /// What the stack's reads need, discovering the stacks first if needed.
+    async fn known(&self, stack: &str) -> Result<discovery::KnownStack, BackendError> {
+        if let Some(k) = self.cache().known.get(stack).cloned() {
+            return Ok(k);
         }
         self.discover().await?;
         self.cache()
-            .asg_of
+            .known
             .get(stack)
             .cloned()
             .ok_or_else(|| BackendError::NotFound { what: format!("Elastic CI Stack {stack}") })
+    }
+
+    async fn asg_of(&self, stack: &str) -> Result<String, BackendError> {
+        Ok(self.known(stack).await?.asg)
     }
 }
 
@@ -138,10 +165,8 @@ impl StackSource for AwsBackend {
 
 #[async_trait]
 impl QueueSource for AwsBackend {
-    async fn queue(&self, _stack: &str) -> Result<QueueMetrics, BackendError> {
-        Err(BackendError::Other(
-            "live queue metrics (Buildkite agent metrics API) are not in this build yet".into(),
-        ))
+    async fn queue(&self, stack: &str) -> Result<QueueMetrics, BackendError> {
+        self.read_queue(stack).await
     }
 
     async fn queue_history(&self, _stack: &str, _since: Timestamp) -> Result<Vec<QueueSample>, BackendError> {

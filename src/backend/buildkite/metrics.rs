@@ -1,0 +1,139 @@
+//! The Buildkite agent metrics API, as the stack's scaler reads it:
+//! `GET {AgentEndpoint}/metrics/queue?name=QUEUE` with `Authorization: Token <agent token>`.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+use super::Secret;
+use crate::backend::BackendError;
+use crate::domain::QueueMetrics;
+
+/// The header with which the API asks clients to poll no more often than every N seconds.
+pub const POLL_DURATION_HEADER: &str = "Buildkite-Agent-Metrics-Poll-Duration";
+
+#[derive(Debug, Deserialize)]
+struct Org {
+    slug: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Jobs {
+    scheduled: u32,
+    running: u32,
+    waiting: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct Agents {
+    idle: u32,
+    busy: u32,
+    total: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct QueueResponse {
+    organization: Org,
+    jobs: Jobs,
+    agents: Agents,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueReading {
+    pub metrics: QueueMetrics,
+    pub org: String,
+    /// Do not ask again before this much time has passed.
+    pub poll_after: Option<Duration>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MetricsClient {
+    http: reqwest::Client,
+}
+
+fn seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
+    headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+impl MetricsClient {
+    pub fn new() -> Result<Self, BackendError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("bkops/", env!("CARGO_PKG_VERSION")))
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| BackendError::Other(format!("cannot set up the Buildkite client: {e}")))?;
+        Ok(Self { http })
+    }
+
+    pub async fn queue(
+        &self,
+        endpoint: &str,
+        token: &Secret,
+        queue: &str,
+    ) -> Result<QueueReading, BackendError> {
+        let mut url = reqwest::Url::parse(&format!("{}/metrics/queue", endpoint.trim_end_matches('/')))
+            .map_err(|e| BackendError::Other(format!("bad agent endpoint {endpoint}: {e}")))?;
+        url.query_pairs_mut().append_pair("name", queue);
+        let response = self
+            .http
+            .get(url)
+            .header("Authorization", format!("Token {}", token.expose()))
+            .send()
+            .await
+            .map_err(|e| BackendError::Transient(format!("Buildkite agent metrics API: {e}")))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        let parsed: QueueResponse = serde_json::from_str(&body).map_err(|e| {
+            BackendError::Other(format!("Buildkite agent metrics API sent an unexpected answer: {e}"))
+        })?;
+        Ok(QueueReading {
+            metrics: QueueMetrics {
+                scheduled: parsed.jobs.scheduled,
+                running: parsed.jobs.running,
+                waiting: parsed.jobs.waiting,
+                idle_agents: parsed.agents.idle,
+                busy_agents: parsed.agents.busy,
+                total_agents: parsed.agents.total,
+            },
+            org: parsed.organization.slug,
+            poll_after: seconds(&headers, POLL_DURATION_HEADER),
+        })
+    }
+}
+
+fn error_for(status: StatusCode, headers: &HeaderMap, body: &str) -> BackendError {
+    let message = serde_json::from_str::<ErrorBody>(body).map(|b| b.message).unwrap_or_default();
+    match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => BackendError::Credentials {
+            hint: format!(
+                "the Buildkite agent token was refused (HTTP {}{}); check BUILDKITE_AGENT_TOKEN or the stack's agent token parameter",
+                status.as_u16(),
+                if message.is_empty() { String::new() } else { format!(": {message}") }
+            ),
+        },
+        StatusCode::TOO_MANY_REQUESTS => BackendError::Throttled {
+            service: "Buildkite agent metrics API".into(),
+            retry_after: seconds(headers, "RateLimit-Reset")
+                .or_else(|| seconds(headers, "Retry-After"))
+                .or_else(|| seconds(headers, POLL_DURATION_HEADER))
+                .unwrap_or(Duration::from_secs(60)),
+        },
+        s if s.is_server_error() => BackendError::Transient(
+            format!("Buildkite agent metrics API: HTTP {} {message}", s.as_u16()).trim().to_string(),
+        ),
+        s => BackendError::Other(
+            format!("Buildkite agent metrics API: HTTP {} {message}", s.as_u16()).trim().to_string(),
+        ),
+    }
+}

@@ -1,0 +1,132 @@
+//! A loopback stand-in for Buildkite's hosted agent API (which cannot run here): it answers
+//! with the documented response shapes, queued by the test, and records every request.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: &str) -> Self {
+        Self { status, headers: Vec::new(), body: body.to_string() }
+    }
+    pub fn header(mut self, k: &str, v: &str) -> Self {
+        self.headers.push((k.to_string(), v.to_string()));
+        self
+    }
+}
+
+/// `GET /metrics/queue?name=…` as documented (buildkite-agent-metrics' collector tests).
+pub fn queue_body(org: &str, scheduled: u32, running: u32, waiting: u32, idle: u32, busy: u32) -> String {
+    format!(
+        r#"{{"organization":{{"slug":"{org}"}},"jobs":{{"scheduled":{scheduled},"running":{running},"waiting":{waiting},"total":{}}},"agents":{{"idle":{idle},"busy":{busy},"total":{}}}}}"#,
+        scheduled + running + waiting,
+        idle + busy
+    )
+}
+
+pub struct FakeBuildkite {
+    pub url: String,
+    requests: Arc<Mutex<Vec<Request>>>,
+    replies: Arc<Mutex<VecDeque<Reply>>>,
+    stop: Arc<AtomicBool>,
+    port: u16,
+}
+
+fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Request>>, replies: &Mutex<VecDeque<Reply>>) {
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut first = String::new();
+    if reader.read_line(&mut first).is_err() {
+        return;
+    }
+    let mut parts = first.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.trim_end().split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    requests.lock().expect("lock").push(Request { method, target, headers });
+    let reply = replies
+        .lock()
+        .expect("lock")
+        .pop_front()
+        .unwrap_or_else(|| Reply::json(500, r#"{"message":"no reply queued"}"#));
+    let mut out = format!(
+        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        reply.status,
+        reply.body.len()
+    );
+    for (k, v) in &reply.headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(&reply.body);
+    let _ = stream.write_all(out.as_bytes());
+}
+
+impl FakeBuildkite {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let port = listener.local_addr().expect("addr").port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let replies = Arc::new(Mutex::new(VecDeque::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (r, q, s) = (requests.clone(), replies.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if s.load(Ordering::SeqCst) {
+                    return;
+                }
+                if let Ok(stream) = stream {
+                    serve(stream, &r, &q);
+                }
+            }
+        });
+        Self { url: format!("http://127.0.0.1:{port}/v3"), requests, replies, stop, port }
+    }
+
+    pub fn reply(&self, reply: Reply) {
+        self.replies.lock().expect("lock").push_back(reply);
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().expect("lock").clone()
+    }
+}
+
+impl Drop for FakeBuildkite {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
