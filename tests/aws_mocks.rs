@@ -172,7 +172,8 @@ fn backend(asg_rules: &[&Rule]) -> AwsBackend {
     let asg = mock_client!(aws_sdk_autoscaling, RuleMode::MatchAny, asg_rules);
     // Nothing here reads the agent token.
     let ssm = mock_client!(aws_sdk_ssm, RuleMode::MatchAny, []);
-    let clients = Clients { cfn, asg, events, ssm };
+    let cw = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, []);
+    let clients = Clients { cfn, asg, events, ssm, cw };
     AwsBackend::from_clients(
         clients,
         Some("ci-prod".into()),

@@ -281,3 +281,57 @@ async fn buildkite_agent_token_and_endpoint_from_the_environment_win() {
     assert_eq!(fake.requests()[0].header("Authorization"), Some("Token bkua_from_env"));
     assert!(!backend.calls.snapshot().keys().any(|(_, op)| *op == "ssm:GetParameter"), "no parameter read");
 }
+
+#[tokio::test]
+async fn the_chart_history_is_the_scalers_cloudwatch_metrics() {
+    use aws_sdk_cloudwatch::primitives::DateTime;
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
+
+    let fake = FakeBuildkite::start();
+    let settings = BuildkiteSettings { agent_token: Some(Secret::new("bkua_test")), agent_endpoint: None };
+    let (_moto, sdk, backend) = setup_with(&fake.url, settings).await;
+    fake.reply(Reply::json(200, &queue_body("acme", 5, 2, 1, 0, 2)));
+
+    // What the scaler publishes: the three job counts with the Org and Queue dimensions,
+    // for this queue and (noise) another one.
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk);
+    let now = bkops::clock::Clock::System.now();
+    for minute in 0..30i64 {
+        for (queue, scheduled) in [("default", minute as f64), ("other", 1000.0)] {
+            let at = DateTime::from_millis(now.millis() - (minute * 60 + 30) * 1000);
+            let dims = [("Org", "acme"), ("Queue", queue)]
+                .map(|(k, v)| Dimension::builder().name(k).value(v).build());
+            let datum = |name: &str, value: f64| {
+                MetricDatum::builder()
+                    .metric_name(name)
+                    .set_dimensions(Some(dims.to_vec()))
+                    .timestamp(at)
+                    .value(value)
+                    .unit(StandardUnit::Count)
+                    .build()
+            };
+            cw.put_metric_data()
+                .namespace("Buildkite")
+                .metric_data(datum("ScheduledJobsCount", scheduled))
+                .metric_data(datum("RunningJobsCount", 2.0))
+                .metric_data(datum("WaitingJobsCount", 1.0))
+                .send()
+                .await
+                .expect("put metric data through the CBOR bridge");
+        }
+    }
+
+    let history = backend.queue_history("ci-linux", now.plus_secs(-3600)).await.expect("history");
+    assert_eq!(history.len(), 30, "one point a minute");
+    let mut scheduled: Vec<f64> = history.iter().map(|s| s.scheduled).collect();
+    scheduled.sort_by(f64::total_cmp);
+    assert_eq!(scheduled, (0..30).map(f64::from).collect::<Vec<_>>(), "this queue's values only");
+    assert!(history.iter().all(|s| s.running == 2.0 && s.waiting == 1.0));
+    assert!(history.windows(2).all(|w| w[0].at < w[1].at), "oldest first");
+    let calls = backend.calls.snapshot();
+    assert_eq!(
+        calls.get(&("ci-linux".to_string(), "cloudwatch:GetMetricData")),
+        Some(&1),
+        "three metrics, one call"
+    );
+}

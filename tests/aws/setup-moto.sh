@@ -5,6 +5,9 @@ set -euo pipefail
 venv="${BKOPS_MOTO_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/bkops-moto-venv}"
 if [ ! -x "$venv/bin/moto_server" ]; then
   python3 -m venv "$venv" >&2
-  "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5' >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5' 'cbor2==5.*' >&2
+fi
+if ! "$venv/bin/python" -c 'import cbor2' 2>/dev/null; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'cbor2==5.*' >&2
 fi
 echo "$venv/bin/moto_server"

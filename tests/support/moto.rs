@@ -24,33 +24,51 @@ fn moto_server() -> PathBuf {
 
 pub struct Moto {
     child: Child,
+    bridge: Child,
+    /// Where the SDK goes: the bridge.
     pub endpoint: String,
+    /// moto itself.
     port: u16,
+}
+
+/// Starts `cmd`, whose output names its port after `marker`; from then on its output is
+/// drained so that it never blocks on a full pipe.
+fn spawn_with_port(mut cmd: Command, marker: &'static str, from_stderr: bool) -> (Child, u16) {
+    let mut child = if from_stderr {
+        cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn()
+    } else {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn()
+    }
+    .expect("starts");
+    let out: Box<dyn Read + Send> = if from_stderr {
+        Box::new(child.stderr.take().expect("stderr"))
+    } else {
+        Box::new(child.stdout.take().expect("stdout"))
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split(marker).nth(1) {
+                let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                let _ = tx.send(port.parse::<u16>().ok());
+            }
+        }
+    });
+    let port = rx.recv_timeout(Duration::from_secs(30)).ok().flatten().expect("printed its port");
+    (child, port)
 }
 
 impl Moto {
     pub fn start() -> Self {
-        let mut child = Command::new(moto_server())
-            .args(["-H", "127.0.0.1", "-p", "0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("moto_server starts");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Reads the port from " * Running on http://127.0.0.1:PORT", then keeps draining the
-        // pipe so that moto never blocks on a full one.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-                    let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                    let _ = tx.send(port.parse::<u16>().ok());
-                }
-            }
-        });
-        let port =
-            rx.recv_timeout(Duration::from_secs(30)).ok().flatten().expect("moto_server printed its port");
-        let moto = Self { child, endpoint: format!("http://127.0.0.1:{port}"), port };
+        let server = moto_server();
+        let mut cmd = Command::new(&server);
+        cmd.args(["-H", "127.0.0.1", "-p", "0"]);
+        let (child, port) = spawn_with_port(cmd, "http://127.0.0.1:", true);
+        let mut cmd = Command::new(server.with_file_name("python"));
+        cmd.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/aws/cbor_bridge.py"))
+            .arg(format!("http://127.0.0.1:{port}"));
+        let (bridge, bridge_port) = spawn_with_port(cmd, "listening on ", false);
+        let moto = Self { child, bridge, endpoint: format!("http://127.0.0.1:{bridge_port}"), port };
         let deadline = Instant::now() + Duration::from_secs(30);
         while moto.http("GET", "/moto-api/", None, &[]).0 != 200 {
             assert!(Instant::now() < deadline, "moto did not answer");
@@ -105,7 +123,9 @@ impl Moto {
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for child in [&mut self.bridge, &mut self.child] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }

@@ -6,6 +6,7 @@ mod config;
 mod discovery;
 mod errors;
 mod fleet;
+mod history;
 mod queue;
 
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ pub struct AwsBackend {
     asg: aws_sdk_autoscaling::Client,
     events: aws_sdk_eventbridge::Client,
     ssm: aws_sdk_ssm::Client,
+    cw: aws_sdk_cloudwatch::Client,
     metrics: Option<MetricsClient>,
     buildkite: BuildkiteSettings,
     profile: Option<String>,
@@ -44,6 +46,7 @@ pub struct Clients {
     pub asg: aws_sdk_autoscaling::Client,
     pub events: aws_sdk_eventbridge::Client,
     pub ssm: aws_sdk_ssm::Client,
+    pub cw: aws_sdk_cloudwatch::Client,
 }
 
 impl Clients {
@@ -53,6 +56,7 @@ impl Clients {
             asg: aws_sdk_autoscaling::Client::new(sdk),
             events: aws_sdk_eventbridge::Client::new(sdk),
             ssm: aws_sdk_ssm::Client::new(sdk),
+            cw: aws_sdk_cloudwatch::Client::new(sdk),
         }
     }
 }
@@ -82,6 +86,7 @@ impl AwsBackend {
             asg: clients.asg,
             events: clients.events,
             ssm: clients.ssm,
+            cw: clients.cw,
             metrics,
             buildkite,
             profile,
@@ -169,9 +174,7 @@ impl QueueSource for AwsBackend {
         self.read_queue(stack).await
     }
 
-    async fn queue_history(&self, _stack: &str, _since: Timestamp) -> Result<Vec<QueueSample>, BackendError> {
-        Err(BackendError::Other(
-            "queue history (CloudWatch Buildkite metrics) is not in this build yet".into(),
-        ))
+    async fn queue_history(&self, stack: &str, since: Timestamp) -> Result<Vec<QueueSample>, BackendError> {
+        self.read_history(stack, since).await
     }
 }

@@ -16,6 +16,11 @@ pub struct Cache {
 }
 
 impl AwsBackend {
+    /// The organization slug the metrics API named for this stack's queue.
+    pub(super) fn org_of(&self, stack: &str) -> Option<String> {
+        self.queues().readings.get(stack).map(|(r, _)| r.org.clone())
+    }
+
     fn queues(&self) -> std::sync::MutexGuard<'_, Cache> {
         self.queues.lock().unwrap_or_else(|p| p.into_inner())
     }
