@@ -71,14 +71,16 @@ pub fn compute(area: Rect, stack_count: usize) -> Option<Areas> {
             status,
         });
     }
+    // The queue row grows with the terminal, so the chart has rows to draw in.
+    let queue_rows = (main.height.saturating_sub(stack_rows) / 4).clamp(5, 12);
     let rows = split(
         main,
         Direction::Vertical,
         &[
             Constraint::Length(stack_rows),
-            Constraint::Length(5),
+            Constraint::Length(queue_rows),
             Constraint::Min(6),
-            Constraint::Length(((main.height.saturating_sub(stack_rows + 5)) / 3).max(5)),
+            Constraint::Length(((main.height.saturating_sub(stack_rows + queue_rows)) / 3).max(5)),
         ],
     );
     let queue = split(rows[1], Direction::Horizontal, &[Constraint::Length(32), Constraint::Min(0)]);

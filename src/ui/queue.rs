@@ -96,10 +96,14 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
         })
         .collect();
     let axis_style = theme.style(Role::muted);
+    // The time labels take two rows; a short chart keeps them for the plot (the title says
+    // it is the last hour).
+    let x_axis = Axis::default().bounds([-60.0, 0.0]).style(axis_style);
+    let x_axis = if area.height >= 8 { x_axis.labels(["-60m", "-30m", "now"]) } else { x_axis };
     let chart = Chart::new(datasets)
         .block(block)
         .style(theme.style(Role::base))
-        .x_axis(Axis::default().bounds([-60.0, 0.0]).style(axis_style).labels(["-60m", "-30m", "now"]))
+        .x_axis(x_axis)
         .y_axis(
             Axis::default().bounds([0.0, top]).style(axis_style).labels(["0".to_string(), format!("{top}")]),
         )
