@@ -109,8 +109,14 @@ fn big_state(size: (u16, u16)) -> AppState {
             disk: [DiskSignal::Ok, DiskSignal::Low, DiskSignal::Full, DiskSignal::Unknown][n % 4],
         })
         .collect();
-    let fleet =
-        Fleet { asg_name: "big-AgentAutoScaleGroup-X".into(), desired: 1000, min: 0, max: 1000, instances };
+    let fleet = Fleet {
+        asg_name: "big-AgentAutoScaleGroup-X".into(),
+        desired: 1000,
+        min: 0,
+        max: 1000,
+        instances,
+        agents_note: None,
+    };
     let activities = (0..10_000)
         .map(|n| ScalingActivity {
             id: format!("a-{n}"),

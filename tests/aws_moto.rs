@@ -273,6 +273,7 @@ async fn buildkite_agent_token_and_endpoint_from_the_environment_win() {
     let settings = BuildkiteSettings {
         agent_token: Some(Secret::new("bkua_from_env")),
         agent_endpoint: Some(fake.url.clone()),
+        ..Default::default()
     };
     let (_moto, _sdk, backend) = setup_with(NOWHERE, settings).await;
     fake.reply(Reply::json(200, &queue_body("acme", 0, 0, 0, 2, 0)));
@@ -288,7 +289,7 @@ async fn the_chart_history_is_the_scalers_cloudwatch_metrics() {
     use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
 
     let fake = FakeBuildkite::start();
-    let settings = BuildkiteSettings { agent_token: Some(Secret::new("bkua_test")), agent_endpoint: None };
+    let settings = BuildkiteSettings { agent_token: Some(Secret::new("bkua_test")), ..Default::default() };
     let (_moto, sdk, backend) = setup_with(&fake.url, settings).await;
     fake.reply(Reply::json(200, &queue_body("acme", 5, 2, 1, 0, 2)));
 
@@ -334,4 +335,62 @@ async fn the_chart_history_is_the_scalers_cloudwatch_metrics() {
         Some(&1),
         "three metrics, one call"
     );
+}
+
+#[tokio::test]
+async fn agents_are_joined_to_instances_by_their_instance_id() {
+    use bkops::domain::AgentState;
+
+    let fake = FakeBuildkite::start();
+    let (_moto, sdk, without_token) = setup_with(NOWHERE, BuildkiteSettings::default()).await;
+    let fleet = without_token.fleet("ci-linux").await.expect("fleet");
+    assert_eq!(
+        fleet.agents_note.as_deref(),
+        Some("AGENT: set BUILDKITE_API_TOKEN (scope read_agents) to see each instance's agents"),
+        "without a token the pane says what the column needs"
+    );
+    assert!(fleet.instances.iter().all(|i| i.agents.state == AgentState::Unknown));
+    let ids: Vec<String> = fleet.instances.iter().map(|i| i.id.clone()).collect();
+
+    let settings = BuildkiteSettings {
+        agent_token: Some(Secret::new("bkua_test")),
+        agent_endpoint: Some(fake.url.clone()),
+        api_token: Some(Secret::new("bkapi_test")),
+        api_endpoint: Some(fake.url.clone()),
+    };
+    let backend = AwsBackend::new(&sdk, None, settings);
+    // The org comes from the metrics API; then the agent list, in two pages (Link header).
+    fake.reply(Reply::json(200, &queue_body("acme", 0, 1, 0, 0, 1)));
+    let agent = |instance: &str, n: u32, job: Option<&str>| {
+        let job = job.map_or("null".to_string(), |j| format!(r#"{{"id":"{j}","state":"running"}}"#));
+        format!(
+            r#"{{"id":"a{n}","name":"ci-linux-{instance}-{n}","connection_state":"connected","job":{job},"meta_data":["queue=default","stack=ci-linux","aws:instance-id={instance}","aws:instance-life-cycle=spot"]}}"#
+        )
+    };
+    let next = format!(r#"<{}/organizations/acme/agents?page=2&per_page=100>; rel="next""#, fake.url);
+    fake.reply(
+        Reply::json(
+            200,
+            &format!("[{},{}]", agent(&ids[0], 1, Some("0190b9a3-job")), agent(&ids[0], 2, None)),
+        )
+        .header("Link", &next),
+    );
+    fake.reply(Reply::json(200, &format!("[{}]", agent(&ids[1], 1, None))));
+
+    let fleet = backend.fleet("ci-linux").await.expect("fleet");
+    let by_id = |id: &str| fleet.instances.iter().find(|i| i.id == id).expect("instance");
+    let busy = by_id(&ids[0]);
+    assert_eq!((busy.agents.state, busy.agents.busy, busy.agents.total), (AgentState::Busy, 1, 2));
+    assert_eq!(busy.agents.job.as_deref(), Some("0190b9a3-job"));
+    assert_eq!(busy.spot, Some(true), "from aws:instance-life-cycle");
+    assert_eq!(by_id(&ids[1]).agents.state, AgentState::Idle);
+    assert!(fleet.agents_note.is_none());
+    let requests = fake.requests();
+    assert_eq!(requests[1].target, "/v3/organizations/acme/agents?per_page=100");
+    assert_eq!(requests[1].header("Authorization"), Some("Bearer bkapi_test"));
+    assert_eq!(requests[2].target, "/v3/organizations/acme/agents?page=2&per_page=100");
+
+    // The list serves the next refresh too: no new request within 30 s.
+    backend.fleet("ci-linux").await.expect("again");
+    assert_eq!(fake.requests().len(), 3);
 }

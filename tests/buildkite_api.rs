@@ -87,3 +87,15 @@ async fn an_unreachable_api_is_transient() {
         MetricsClient::new().expect("client").queue(&url, &Secret::new(TOKEN), "q").await.expect_err("down");
     assert!(matches!(err, BackendError::Transient(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_refused_api_token_names_the_scope_it_needs() {
+    let fake = FakeBuildkite::start();
+    fake.reply(Reply::json(401, r#"{"message":"Authentication required"}"#));
+    let client = MetricsClient::new().expect("client");
+    let err = client.agents(&fake.url, &Secret::new("bkapi_nope"), "acme").await.expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "credentials missing or expired: BUILDKITE_API_TOKEN was refused (HTTP 401: Authentication required); it needs the read_agents scope"
+    );
+}

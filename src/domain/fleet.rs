@@ -144,6 +144,8 @@ pub struct Fleet {
     pub min: u32,
     pub max: u32,
     pub instances: Vec<Instance>,
+    /// What the AGENT column lacks and how to get it (no API token, or its error).
+    pub agents_note: Option<String>,
 }
 
 impl Fleet {

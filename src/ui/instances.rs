@@ -58,6 +58,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             );
         }
     }
+    if let Some(note) = state.fleet.data.as_ref().and_then(|f| f.agents_note.as_deref()) {
+        block = block.title_bottom(
+            Line::from(Span::styled(format!(" {} ", sanitize(note)), theme.style(Role::muted)))
+                .alignment(Alignment::Right),
+        );
+    }
     let rows = views::instances(state);
     if rows.is_empty() {
         let text = match &state.fleet.data {

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::text::sanitize;
 use crate::app::{AppState, Overlay, command::COMMANDS, keymap};
-use crate::domain::{DiskSignal, format_age, groups};
+use crate::domain::{AgentState, DiskSignal, format_age, groups};
 use crate::theme::{Role, Theme};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -121,7 +121,10 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
         ),
         field(
             "Agents",
-            format!("{} ({} of {} busy)", i.agents.state.as_str(), i.agents.busy, i.agents.total),
+            match (&i.agents.state, state.fleet.data.as_ref().and_then(|f| f.agents_note.as_deref())) {
+                (AgentState::Unknown, Some(note)) => sanitize(note).into_owned(),
+                _ => format!("{} ({} of {} busy)", i.agents.state.as_str(), i.agents.busy, i.agents.total),
+            },
             theme,
         ),
         field("Job", sanitize(&job).into_owned(), theme),

@@ -98,6 +98,7 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
         min: size(group.min_size()),
         max: size(group.max_size()),
         instances,
+        agents_note: None,
     }
 }
 

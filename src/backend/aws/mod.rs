@@ -1,6 +1,7 @@
 //! The live backend: Elastic CI Stacks discovered through CloudFormation, their Auto Scaling
 //! groups and scaling activity, through the AWS SDK. Read-only.
 
+mod agents;
 mod calls;
 mod config;
 mod discovery;
@@ -37,6 +38,8 @@ pub struct AwsBackend {
     cache: Mutex<discovery::Cache>,
     activities: Mutex<HashMap<String, Vec<ScalingActivity>>>,
     queues: Mutex<queue::Cache>,
+    /// Organization → its agents and when they were read.
+    agent_lists: Mutex<HashMap<String, (Vec<crate::backend::buildkite::Agent>, std::time::Instant)>>,
     pub calls: Arc<CallCounter>,
 }
 
@@ -94,6 +97,7 @@ impl AwsBackend {
             cache: Mutex::default(),
             activities: Mutex::default(),
             queues: Mutex::default(),
+            agent_lists: Mutex::default(),
             calls: Arc::default(),
         }
     }
@@ -159,7 +163,9 @@ impl StackSource for AwsBackend {
         let group = groups
             .first()
             .ok_or_else(|| BackendError::NotFound { what: format!("Auto Scaling group {asg}") })?;
-        Ok(fleet::fleet(group, &self.activities_of(&asg)))
+        let mut fleet = fleet::fleet(group, &self.activities_of(&asg));
+        self.join_agents(stack, &mut fleet).await;
+        Ok(fleet)
     }
 
     async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError> {

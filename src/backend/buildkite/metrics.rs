@@ -72,6 +72,16 @@ impl MetricsClient {
         Ok(Self { http })
     }
 
+    /// The agent list of the REST API, with this client's connection pool.
+    pub async fn agents(
+        &self,
+        endpoint: &str,
+        token: &Secret,
+        org: &str,
+    ) -> Result<Vec<super::Agent>, BackendError> {
+        super::agents::list(&self.http, endpoint, token, org).await
+    }
+
     pub async fn queue(
         &self,
         endpoint: &str,

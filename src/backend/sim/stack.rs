@@ -426,6 +426,7 @@ impl SimStack {
             min: self.min,
             max: self.max,
             instances,
+            agents_note: None,
         }
     }
 

@@ -1,0 +1,181 @@
+//! The Buildkite REST API's agent list (`GET /v2/organizations/{org}/agents`, scope
+//! `read_agents`), joined to EC2 instances through the `aws:instance-id` meta-data that
+//! Elastic CI Stack agents carry.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+use super::Secret;
+use crate::backend::BackendError;
+use crate::domain::{AgentState, AgentSummary};
+
+pub const DEFAULT_API_ENDPOINT: &str = "https://api.buildkite.com/v2";
+/// Pages read at most per refresh (100 agents a page).
+const MAX_PAGES: usize = 50;
+
+#[derive(Debug, Clone, Deserialize)]
+struct Job {
+    id: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Agent {
+    pub name: String,
+    pub connection_state: String,
+    job: Option<Job>,
+    #[serde(default)]
+    meta_data: Vec<String>,
+}
+
+impl Agent {
+    fn meta(&self, key: &str) -> Option<&str> {
+        self.meta_data.iter().find_map(|m| m.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
+    }
+
+    pub fn instance_id(&self) -> Option<&str> {
+        self.meta("aws:instance-id")
+    }
+
+    pub fn spot(&self) -> Option<bool> {
+        self.meta("aws:instance-life-cycle").map(|v| v == "spot")
+    }
+
+    pub fn job_id(&self) -> Option<&str> {
+        self.job.as_ref().map(|j| j.id.as_str())
+    }
+}
+
+/// The agents of one instance, summarised for its row.
+pub fn summary(agents: &[&Agent]) -> AgentSummary {
+    let busy = agents.iter().filter(|a| a.job.is_some()).count() as u32;
+    let state = if agents.is_empty() {
+        AgentState::None
+    } else if agents.iter().any(|a| a.connection_state == "lost") {
+        AgentState::Lost
+    } else if agents.iter().any(|a| a.connection_state == "stopping") {
+        AgentState::Stopping
+    } else if busy > 0 {
+        AgentState::Busy
+    } else {
+        AgentState::Idle
+    };
+    let job = agents.iter().find_map(|a| a.job_id()).map(str::to_string);
+    AgentSummary { state, busy, total: agents.len() as u32, job }
+}
+
+/// Agents by the instance they run on.
+pub fn by_instance(agents: &[Agent]) -> HashMap<&str, Vec<&Agent>> {
+    let mut map: HashMap<&str, Vec<&Agent>> = HashMap::new();
+    for a in agents {
+        if let Some(id) = a.instance_id() {
+            map.entry(id).or_default().push(a);
+        }
+    }
+    map
+}
+
+/// The `rel="next"` target of a `Link` header.
+fn next_link(link: &str) -> Option<String> {
+    link.split(',').find(|part| part.contains("rel=\"next\"")).and_then(|part| {
+        let start = part.find('<')? + 1;
+        let end = part.find('>')?;
+        part.get(start..end).map(str::to_string)
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    message: String,
+}
+
+pub async fn list(
+    http: &reqwest::Client,
+    endpoint: &str,
+    token: &Secret,
+    org: &str,
+) -> Result<Vec<Agent>, BackendError> {
+    let mut url = Some(format!("{}/organizations/{org}/agents?per_page=100", endpoint.trim_end_matches('/')));
+    let mut agents = Vec::new();
+    let mut pages = 0;
+    while let Some(u) = url.take() {
+        pages += 1;
+        let response = http
+            .get(&u)
+            .header("Authorization", format!("Bearer {}", token.expose()))
+            .send()
+            .await
+            .map_err(|e| BackendError::Transient(format!("Buildkite REST API: {e}")))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            let message = serde_json::from_str::<ErrorBody>(&body).map(|b| b.message).unwrap_or_default();
+            return Err(match status {
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => BackendError::Credentials {
+                    hint: format!(
+                        "BUILDKITE_API_TOKEN was refused (HTTP {}{}); it needs the read_agents scope",
+                        status.as_u16(),
+                        if message.is_empty() { String::new() } else { format!(": {message}") }
+                    ),
+                },
+                StatusCode::TOO_MANY_REQUESTS => BackendError::Throttled {
+                    service: "Buildkite REST API".into(),
+                    retry_after: headers
+                        .get("RateLimit-Reset")
+                        .and_then(|v| v.to_str().ok()?.trim().parse().ok())
+                        .map_or(Duration::from_secs(60), Duration::from_secs),
+                },
+                s => BackendError::Other(
+                    format!("Buildkite REST API: HTTP {} {message}", s.as_u16()).trim().to_string(),
+                ),
+            });
+        }
+        let page: Vec<Agent> = serde_json::from_str(&body).map_err(|e| {
+            BackendError::Other(format!("Buildkite REST API sent an unexpected agent list: {e}"))
+        })?;
+        agents.extend(page);
+        if pages < MAX_PAGES {
+            url = headers.get("Link").and_then(|l| l.to_str().ok()).and_then(next_link);
+        }
+    }
+    Ok(agents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agent(state: &str, job: Option<&str>, instance: &str) -> Agent {
+        Agent {
+            name: format!("ci-linux-{instance}-1"),
+            connection_state: state.into(),
+            job: job.map(|id| Job { id: id.into() }),
+            meta_data: vec![format!("aws:instance-id={instance}"), "aws:instance-life-cycle=spot".into()],
+        }
+    }
+
+    #[test]
+    fn agents_summarise_per_instance() {
+        let a = agent("connected", Some("j1"), "i-1");
+        let b = agent("connected", None, "i-1");
+        let s = summary(&[&a, &b]);
+        assert_eq!((s.state, s.busy, s.total, s.job.as_deref()), (AgentState::Busy, 1, 2, Some("j1")));
+        assert_eq!(summary(&[&b]).state, AgentState::Idle);
+        assert_eq!(summary(&[&agent("lost", None, "i-2")]).state, AgentState::Lost);
+        assert_eq!(summary(&[]).state, AgentState::None);
+        assert_eq!(a.spot(), Some(true));
+    }
+
+    #[test]
+    fn link_headers_give_the_next_page() {
+        let link = r#"<https://api.buildkite.com/v2/organizations/acme/agents?page=3&per_page=100>; rel="next", <https://api.buildkite.com/v2/organizations/acme/agents?page=9&per_page=100>; rel="last""#;
+        assert_eq!(
+            next_link(link).as_deref(),
+            Some("https://api.buildkite.com/v2/organizations/acme/agents?page=3&per_page=100")
+        );
+        assert_eq!(next_link(r#"<https://x/y?page=1>; rel="prev""#), None);
+    }
+}
