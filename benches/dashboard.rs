@@ -116,6 +116,7 @@ fn big_state(size: (u16, u16)) -> AppState {
         max: 1000,
         instances,
         agents_note: None,
+        scheduled: Vec::new(),
     };
     let activities = (0..10_000)
         .map(|n| ScalingActivity {

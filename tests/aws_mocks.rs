@@ -169,7 +169,12 @@ fn older() -> Vec<String> {
 
 fn backend(asg_rules: &[&Rule]) -> AwsBackend {
     let (cfn, events) = discovery();
-    let asg = mock_client!(aws_sdk_autoscaling, RuleMode::MatchAny, asg_rules);
+    let scheduled = mock!(aws_sdk_autoscaling::Client::describe_scheduled_actions).then_http_response(|| {
+        xml(200, format!("<DescribeScheduledActionsResponse xmlns=\"{NS}\"><DescribeScheduledActionsResult><ScheduledUpdateGroupActions/></DescribeScheduledActionsResult><ResponseMetadata><RequestId>3</RequestId></ResponseMetadata></DescribeScheduledActionsResponse>"))
+    });
+    let mut rules: Vec<&Rule> = asg_rules.to_vec();
+    rules.push(&scheduled);
+    let asg = mock_client!(aws_sdk_autoscaling, RuleMode::MatchAny, &rules);
     // Nothing here reads the agent token.
     let ssm = mock_client!(aws_sdk_ssm, RuleMode::MatchAny, []);
     let cw = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, []);

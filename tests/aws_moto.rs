@@ -394,3 +394,28 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
     backend.fleet("ci-linux").await.expect("again");
     assert_eq!(fake.requests().len(), 3);
 }
+
+#[tokio::test]
+async fn scheduled_actions_that_move_min_size_are_shown() {
+    let (_moto, sdk, backend) = setup().await;
+    let asg = aws_sdk_autoscaling::Client::new(&sdk);
+    let group = backend.fleet("ci-linux").await.expect("fleet").asg_name;
+    // The stack's EnableScheduledScaling actions: <Stack>-ScaleUp and <Stack>-ScaleDown.
+    asg.put_scheduled_update_group_action()
+        .auto_scaling_group_name(&group)
+        .scheduled_action_name("ci-linux-ScaleUp")
+        .recurrence("0 8 * * MON-FRI")
+        .min_size(1)
+        .send()
+        .await
+        .expect("put");
+    // A new backend: the first read is cached for five minutes.
+    let backend = AwsBackend::new(&sdk, None, BuildkiteSettings::default());
+    let fleet = backend.fleet("ci-linux").await.expect("fleet");
+    assert_eq!(fleet.scheduled.len(), 1);
+    assert_eq!(fleet.scheduled[0].describe(), "ci-linux-ScaleUp sets MinSize 1 at `0 8 * * MON-FRI`");
+    let stack =
+        backend.stacks().await.expect("stacks").into_iter().find(|s| s.name == "ci-linux").expect("stack");
+    let warnings = bkops::domain::warnings(&stack, None, Some(&fleet));
+    assert!(warnings.iter().any(|w| w.code == "scheduled_action"), "{warnings:?}");
+}

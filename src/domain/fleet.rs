@@ -146,6 +146,36 @@ pub struct Fleet {
     pub instances: Vec<Instance>,
     /// What the AGENT column lacks and how to get it (no API token, or its error).
     pub agents_note: Option<String>,
+    /// Scheduled actions that change the group's sizes (the stack's ScaleUp/ScaleDown).
+    #[serde(default)]
+    pub scheduled: Vec<ScheduledAction>,
+}
+
+/// A scheduled action of the group (`EnableScheduledScaling`: `<Stack>-ScaleUp`, `-ScaleDown`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledAction {
+    pub name: String,
+    /// Cron recurrence, e.g. `0 8 * * MON-FRI`.
+    pub recurrence: Option<String>,
+    pub time_zone: Option<String>,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+    pub desired: Option<u32>,
+}
+
+impl ScheduledAction {
+    pub fn describe(&self) -> String {
+        let sizes: Vec<String> = [("MinSize", self.min), ("MaxSize", self.max), ("desired", self.desired)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
+            .collect();
+        let when = match (&self.recurrence, &self.time_zone) {
+            (Some(r), Some(tz)) => format!(" at `{r}` {tz}"),
+            (Some(r), None) => format!(" at `{r}`"),
+            _ => String::new(),
+        };
+        format!("{} sets {}{when}", self.name, sizes.join(", "))
+    }
 }
 
 impl Fleet {

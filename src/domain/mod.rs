@@ -10,7 +10,7 @@ mod time;
 mod warnings;
 
 pub use activity::{ActivityStatus, ScalingActivity};
-pub use fleet::{AgentState, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle};
+pub use fleet::{AgentState, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScheduledAction};
 pub use log::{LogEvent, groups};
 pub use queue::{QueueMetrics, QueueSample};
 pub use stack::{Os, ScalingState, StackSummary};

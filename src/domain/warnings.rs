@@ -33,6 +33,9 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
         if unhealthy > 0 {
             out.push(Warning { code: "unhealthy", text: format!("{unhealthy} Unhealthy instance(s)") });
         }
+        for action in &f.scheduled {
+            out.push(Warning { code: "scheduled_action", text: action.describe() });
+        }
         let full = f.instances.iter().filter(|i| i.disk == DiskSignal::Full).count();
         let low = f.instances.iter().filter(|i| i.disk == DiskSignal::Low).count();
         if full + low > 0 {

@@ -6,7 +6,8 @@ use aws_sdk_autoscaling::types::{Activity, AutoScalingGroup};
 use super::{AwsBackend, errors::classify};
 use crate::backend::BackendError;
 use crate::domain::{
-    ActivityStatus, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScalingActivity, Timestamp,
+    ActivityStatus, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScalingActivity,
+    ScheduledAction, Timestamp,
 };
 
 /// Activities kept per group (Auto Scaling keeps six weeks of them).
@@ -99,6 +100,7 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
         max: size(group.max_size()),
         instances,
         agents_note: None,
+        scheduled: Vec::new(),
     }
 }
 
@@ -126,6 +128,39 @@ pub fn merge(known: &mut Vec<ScalingActivity>, page: Vec<ScalingActivity>) -> bo
 }
 
 impl AwsBackend {
+    /// The group's scheduled actions; they rarely change, so they are read every 5 minutes.
+    pub(super) async fn scheduled_actions(
+        &self,
+        stack: &str,
+        asg: &str,
+    ) -> Result<Vec<ScheduledAction>, BackendError> {
+        const TTL: std::time::Duration = std::time::Duration::from_secs(300);
+        if let Some((list, at)) = self.scheduled_cache(asg)
+            && at.elapsed() < TTL
+        {
+            return Ok(list);
+        }
+        let mut out = Vec::new();
+        let mut pages =
+            self.asg.describe_scheduled_actions().auto_scaling_group_name(asg).into_paginator().send();
+        while let Some(page) = pages.next().await {
+            self.calls.record(stack, "autoscaling:DescribeScheduledActions");
+            let page =
+                page.map_err(|e| classify(&e, "autoscaling:DescribeScheduledActions", self.profile()))?;
+            let size = |v: Option<i32>| v.map(|v| v.max(0) as u32);
+            out.extend(page.scheduled_update_group_actions().iter().map(|a| ScheduledAction {
+                name: a.scheduled_action_name().unwrap_or_default().to_string(),
+                recurrence: a.recurrence().map(str::to_string),
+                time_zone: a.time_zone().map(str::to_string),
+                min: size(a.min_size()),
+                max: size(a.max_size()),
+                desired: size(a.desired_capacity()),
+            }));
+        }
+        self.store_scheduled(asg, out.clone());
+        Ok(out)
+    }
+
     pub(super) async fn describe_groups(
         &self,
         names: &[String],

@@ -40,6 +40,8 @@ pub struct AwsBackend {
     queues: Mutex<queue::Cache>,
     /// Organization → its agents and when they were read.
     agent_lists: Mutex<HashMap<String, (Vec<crate::backend::buildkite::Agent>, std::time::Instant)>>,
+    /// Group → its scheduled actions and when they were read.
+    scheduled: Mutex<HashMap<String, (Vec<crate::domain::ScheduledAction>, std::time::Instant)>>,
     pub calls: Arc<CallCounter>,
 }
 
@@ -98,6 +100,7 @@ impl AwsBackend {
             activities: Mutex::default(),
             queues: Mutex::default(),
             agent_lists: Mutex::default(),
+            scheduled: Mutex::default(),
             calls: Arc::default(),
         }
     }
@@ -133,6 +136,20 @@ impl AwsBackend {
         self.activities.lock().unwrap_or_else(|p| p.into_inner()).insert(asg.to_string(), list);
     }
 
+    fn scheduled_cache(
+        &self,
+        asg: &str,
+    ) -> Option<(Vec<crate::domain::ScheduledAction>, std::time::Instant)> {
+        self.scheduled.lock().unwrap_or_else(|p| p.into_inner()).get(asg).cloned()
+    }
+
+    fn store_scheduled(&self, asg: &str, list: Vec<crate::domain::ScheduledAction>) {
+        self.scheduled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(asg.to_string(), (list, std::time::Instant::now()));
+    }
+
     /// What the stack's reads need, discovering the stacks first if needed.
     async fn known(&self, stack: &str) -> Result<discovery::KnownStack, BackendError> {
         if let Some(k) = self.cache().known.get(stack).cloned() {
@@ -165,6 +182,7 @@ impl StackSource for AwsBackend {
             .ok_or_else(|| BackendError::NotFound { what: format!("Auto Scaling group {asg}") })?;
         let mut fleet = fleet::fleet(group, &self.activities_of(&asg));
         self.join_agents(stack, &mut fleet).await;
+        fleet.scheduled = self.scheduled_actions(stack, &asg).await?;
         Ok(fleet)
     }
 

@@ -427,6 +427,7 @@ impl SimStack {
             max: self.max,
             instances,
             agents_note: None,
+            scheduled: Vec::new(),
         }
     }
 
