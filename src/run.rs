@@ -14,17 +14,20 @@ use crate::error::AppError;
 use crate::runtime::{self, Shell, terminal::TerminalGuard};
 use crate::{config, paths, status, theme};
 
+fn aws_options(cli: &Cli) -> AwsOptions {
+    AwsOptions {
+        profile: cli.profile.clone(),
+        region: cli.region.clone(),
+        endpoint_url: cli.endpoint_url.clone(),
+    }
+}
+
 async fn backends(cli: &Cli) -> Result<Backends, AppError> {
     if cli.demo {
         let clock = Clock::real(Clock::System.now(), cli.demo_speed);
         return Ok(SimBackend::demo(cli.demo_seed, clock).backends(cli.demo_speed));
     }
-    let opts = AwsOptions {
-        profile: cli.profile.clone(),
-        region: cli.region.clone(),
-        endpoint_url: cli.endpoint_url.clone(),
-    };
-    Ok(AwsBackend::connect(&opts, BuildkiteSettings::from_env()).await.backends())
+    Ok(AwsBackend::connect(&aws_options(cli), BuildkiteSettings::from_env()).await.backends())
 }
 
 pub async fn run(cli: Cli) -> Result<(), AppError> {
@@ -61,7 +64,12 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             state.wanted_stack = cli.stack.clone();
             state.refresh = config.refresh();
             state.theme = theme.name.clone();
-            let shell = Shell { backends, theme, themes_dir };
+            let aws = (!cli.demo).then(|| (aws_options(&cli), BuildkiteSettings::from_env()));
+            if aws.is_some() {
+                state.aws = true;
+                state.profiles = crate::backend::aws::profiles::names();
+            }
+            let shell = Shell { backends, theme, themes_dir, aws };
             let result = runtime::run(shell, state, &mut guard.terminal).await;
             drop(guard);
             result.map_err(|e| AppError::Terminal(e.to_string()))

@@ -9,6 +9,8 @@ pub enum Command {
     Filter(String),
     Sort { column: InstanceColumn, descending: Option<bool> },
     Theme(String),
+    Profile(String),
+    Region(String),
     Refresh,
     Help,
     Quit,
@@ -24,6 +26,8 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("filter", "TEXT", "Filter the focused list"),
     ("sort", "COLUMN [asc|desc]", "Sort the instances (id, lifecycle, health, type, az, age, agent, disk)"),
     ("theme", "NAME|PATH", "Switch theme (dark, light, high-contrast, or a file)"),
+    ("profile", "NAME", "Switch AWS profile (Tab completes from ~/.aws)"),
+    ("region", "NAME", "Switch AWS region"),
     ("refresh", "", "Refresh everything now"),
     ("help", "", "Show the key bindings"),
     ("quit", "", "Quit (also :q)"),
@@ -59,6 +63,8 @@ pub fn parse(text: &str) -> Result<Command, String> {
             Ok(Command::Sort { column, descending })
         }
         "theme" => need("a theme name or path").map(Command::Theme),
+        "profile" => need("a profile name").map(Command::Profile),
+        "region" => need("a region such as us-east-1").map(Command::Region),
         "refresh" => Ok(Command::Refresh),
         "help" | "h" => Ok(Command::Help),
         "quit" | "q" | "q!" => Ok(Command::Quit),
@@ -67,12 +73,13 @@ pub fn parse(text: &str) -> Result<Command, String> {
     }
 }
 
-/// Completes a command name, or the stack name after `stack `.
-pub fn complete(text: &str, stacks: &[&str]) -> Option<String> {
-    if let Some(prefix) = text.strip_prefix("stack ") {
-        let hits: Vec<&&str> = stacks.iter().filter(|s| s.starts_with(prefix.trim())).collect();
+/// Completes a command name, or its argument from `candidates(command)`.
+pub fn complete<'a>(text: &str, candidates: impl Fn(&str) -> Vec<&'a str>) -> Option<String> {
+    if let Some((command, prefix)) = text.split_once(' ') {
+        let all = candidates(command);
+        let hits: Vec<&&str> = all.iter().filter(|s| s.starts_with(prefix.trim())).collect();
         return match hits.as_slice() {
-            [one] => Some(format!("stack {one}")),
+            [one] => Some(format!("{command} {one}")),
             _ => None,
         };
     }
@@ -115,9 +122,11 @@ mod tests {
 
     #[test]
     fn completion_finds_one_candidate() {
-        assert_eq!(complete("sta", &[]), None); // stack, stacks
-        assert_eq!(complete("th", &[]), Some("theme ".into()));
-        assert_eq!(complete("stack ci-w", &["ci-linux", "ci-windows"]), Some("stack ci-windows".into()));
-        assert_eq!(complete("stack ci-", &["ci-linux", "ci-windows"]), None);
+        let stacks = |c: &str| if c == "stack" { vec!["ci-linux", "ci-windows"] } else { vec![] };
+        assert_eq!(complete("sta", stacks), None); // stack, stacks
+        assert_eq!(complete("th", stacks), Some("theme ".into()));
+        assert_eq!(complete("stack ci-w", stacks), Some("stack ci-windows".into()));
+        assert_eq!(complete("stack ci-", stacks), None);
+        assert_eq!(complete("region eu-", stacks), None);
     }
 }

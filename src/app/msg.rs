@@ -17,6 +17,8 @@ pub enum Msg {
         result: Result<Payload, BackendError>,
         at: Timestamp,
     },
+    /// The shell now reads another AWS profile or region (the new backend's label).
+    BackendChanged(String),
     /// Something the shell wants the operator to read (a theme that failed to load).
     Notice {
         text: String,
@@ -44,5 +46,10 @@ pub enum Effect {
     Cancel(Resource),
     /// Load and apply another theme.
     SetTheme(String),
+    /// Read AWS with another profile and/or region.
+    SwitchAws {
+        profile: Option<String>,
+        region: Option<String>,
+    },
     Quit,
 }

@@ -276,6 +276,10 @@ pub struct AppState {
     /// When Ctrl-C was first pressed: a second press soon after quits.
     pub interrupt_at: Option<Timestamp>,
     pub theme: String,
+    /// The AWS profiles on this machine, for completing `:profile`; empty in the demo.
+    pub profiles: Vec<String>,
+    /// Whether the backend is AWS (profile and region can be switched).
+    pub aws: bool,
     pub dirty: bool,
     pub quit: bool,
 }
@@ -307,6 +311,8 @@ impl AppState {
             flash: None,
             interrupt_at: None,
             theme: "dark".into(),
+            profiles: Vec::new(),
+            aws: false,
             dirty: true,
             quit: false,
         }

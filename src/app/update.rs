@@ -48,6 +48,20 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_loaded(state, resource, result, at, &mut fx);
             state.dirty = true;
         }
+        Msg::BackendChanged(label) => {
+            // Another account or region: nothing read so far holds.
+            let fresh = AppState::new(label.clone(), state.now, state.size);
+            *state = AppState {
+                refresh: state.refresh,
+                theme: std::mem::take(&mut state.theme),
+                profiles: std::mem::take(&mut state.profiles),
+                aws: state.aws,
+                sort: state.sort,
+                ..fresh
+            };
+            flash(state, format!("now reading {label}"), false);
+            schedule(state, &mut fx);
+        }
         Msg::Notice { text, is_error } => {
             flash(state, text, is_error);
             state.dirty = true;
@@ -318,9 +332,18 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::PromptComplete => {
             let names: Vec<String> = state.stacks.data.iter().flatten().map(|s| s.name.clone()).collect();
-            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let profiles = state.profiles.clone();
+            let candidates = |command: &str| -> Vec<&str> {
+                match command {
+                    "stack" => names.iter().map(String::as_str).collect(),
+                    "profile" => profiles.iter().map(String::as_str).collect(),
+                    "region" => crate::backend::aws::profiles::REGIONS.to_vec(),
+                    "theme" => crate::theme::BUILT_IN.iter().map(|(n, _)| *n).collect(),
+                    _ => Vec::new(),
+                }
+            };
             if let Some(p) = state.prompt.as_mut().filter(|p| p.kind == PromptKind::Command)
-                && let Some(done) = command::complete(&p.text, &refs)
+                && let Some(done) = command::complete(&p.text, candidates)
             {
                 p.text = done;
             }
@@ -420,6 +443,11 @@ fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
             state.focus = Pane::Instances;
         }
         Command::Theme(name) => fx.push(Effect::SetTheme(name)),
+        Command::Profile(_) | Command::Region(_) if !state.aws => {
+            flash(state, "the demo has no AWS profile or region to switch", true);
+        }
+        Command::Profile(profile) => fx.push(Effect::SwitchAws { profile: Some(profile), region: None }),
+        Command::Region(region) => fx.push(Effect::SwitchAws { profile: None, region: Some(region) }),
         Command::Refresh => refresh_all(state, fx),
         Command::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Quit => quit(state, fx),

@@ -18,6 +18,8 @@ pub use jobs::Jobs;
 
 use crate::app::{AppState, Effect, Msg, update};
 use crate::backend::Backends;
+use crate::backend::aws::{AwsBackend, AwsOptions};
+use crate::backend::buildkite::BuildkiteSettings;
 use crate::theme::{self, Theme};
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -72,11 +74,14 @@ pub struct Shell {
     pub backends: Backends,
     pub theme: Theme,
     pub themes_dir: Option<std::path::PathBuf>,
+    /// How the AWS backend was built, to build it again for another profile or region;
+    /// `None` in the demo.
+    pub aws: Option<(AwsOptions, BuildkiteSettings)>,
 }
 
 /// Runs the dashboard until the operator quits.
 pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> anyhow::Result<()> {
-    let Shell { backends, mut theme, themes_dir } = shell;
+    let Shell { mut backends, mut theme, themes_dir, mut aws } = shell;
     let (tx, mut rx) = unbounded_channel();
     let input_stop = CancellationToken::new();
     spawn_input(tx.clone(), input_stop.clone());
@@ -118,6 +123,21 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                         let _ = tx.send(Msg::Notice { text: e.to_string(), is_error: true });
                     }
                 },
+                Effect::SwitchAws { profile, region } => {
+                    if let Some((opts, settings)) = aws.as_mut() {
+                        if profile.is_some() {
+                            opts.profile = profile;
+                        }
+                        if region.is_some() {
+                            opts.region = region;
+                        }
+                        // Nothing read from the old account or region may land after this.
+                        jobs.cancel_all();
+                        backends = AwsBackend::connect(opts, settings.clone()).await.backends();
+                        tracing::info!(backend = %backends.label, "switched");
+                        let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
+                    }
+                }
                 Effect::Quit => {}
             }
         }

@@ -303,3 +303,39 @@ async fn ticks_expire_messages() {
     update(&mut state, Msg::Tick(clock.now()));
     assert!(state.flash.is_none());
 }
+
+#[tokio::test]
+async fn switching_profile_or_region_starts_afresh_and_keeps_the_operators_settings() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    state.aws = true;
+    state.profiles = vec!["ci-prod".into(), "ci-staging".into()];
+    update(&mut state, key(':'));
+    typed(&mut state, "profile ci-s");
+    update(&mut state, code(KeyCode::Tab));
+    assert_eq!(state.prompt.as_ref().map(|p| p.text.as_str()), Some("profile ci-staging"));
+    let fx = update(&mut state, code(KeyCode::Enter));
+    assert_eq!(fx, vec![Effect::SwitchAws { profile: Some("ci-staging".into()), region: None }]);
+
+    update(&mut state, key('s'));
+    let sort = state.sort;
+    let fx = update(&mut state, Msg::BackendChanged("aws ci-staging eu-west-1".into()));
+    assert_eq!(state.backend, "aws ci-staging eu-west-1");
+    assert!(
+        state.stack.is_none() && state.stacks.data.is_none() && state.fleet.data.is_none(),
+        "nothing old stays"
+    );
+    assert_eq!(fx, vec![Effect::Fetch(Resource::Stacks)], "it reads the new account's stacks");
+    assert_eq!((state.sort, state.aws, state.profiles.len()), (sort, true, 2));
+}
+
+#[tokio::test]
+async fn the_demo_has_no_profile_to_switch() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key(':'));
+    typed(&mut state, "region eu-west-1");
+    assert_eq!(update(&mut state, code(KeyCode::Enter)), vec![]);
+    assert_eq!(
+        state.flash.as_ref().map(|f| f.text.as_str()),
+        Some("the demo has no AWS profile or region to switch")
+    );
+}

@@ -8,6 +8,7 @@ mod discovery;
 mod errors;
 mod fleet;
 mod history;
+pub mod profiles;
 mod queue;
 
 use std::collections::HashMap;

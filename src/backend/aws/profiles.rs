@@ -1,0 +1,74 @@
+//! The profile names in the AWS CLI's files, for completing `:profile`.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn aws_file(var: &str, name: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".aws").join(name)))
+}
+
+/// Section names of `~/.aws/config` (`[profile x]`, `[default]`) and `~/.aws/credentials` (`[x]`).
+pub fn names_in(config: &str, credentials: &str) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    let sections = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| l.trim().strip_prefix('[')?.strip_suffix(']').map(|s| s.trim().to_string()))
+            .collect()
+    };
+    for s in sections(config) {
+        if s == "default" {
+            out.insert(s);
+        } else if let Some(p) = s.strip_prefix("profile ") {
+            out.insert(p.trim().to_string());
+        }
+    }
+    out.extend(sections(credentials));
+    out.into_iter().collect()
+}
+
+pub fn names() -> Vec<String> {
+    let read = |p: Option<PathBuf>| p.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+    names_in(
+        &read(aws_file("AWS_CONFIG_FILE", "config")),
+        &read(aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials")),
+    )
+}
+
+/// Regions offered for completion of `:region` (any region name is accepted).
+pub const REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "me-south-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_come_from_both_files() {
+        let config = "[default]\nregion = us-east-1\n[profile ci-prod]\nsso_session = x\n[sso-session x]\n";
+        let credentials = "[legacy]\naws_access_key_id = AKIA\n";
+        assert_eq!(names_in(config, credentials), ["ci-prod", "default", "legacy"]);
+    }
+}
