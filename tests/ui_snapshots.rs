@@ -203,3 +203,38 @@ async fn every_built_in_theme_draws() {
         assert!(text.contains("Stacks") && text.contains("Auto Scaling"), "{name}");
     }
 }
+
+/// An account or region without any Elastic CI Stack.
+struct NoStacks;
+
+#[async_trait]
+impl bkops::backend::StackSource for NoStacks {
+    async fn stacks(&self) -> Result<Vec<bkops::domain::StackSummary>, BackendError> {
+        Ok(Vec::new())
+    }
+    async fn fleet(&self, s: &str) -> Result<bkops::domain::Fleet, BackendError> {
+        Err(BackendError::NotFound { what: s.into() })
+    }
+    async fn activities(&self, s: &str) -> Result<Vec<bkops::domain::ScalingActivity>, BackendError> {
+        Err(BackendError::NotFound { what: s.into() })
+    }
+}
+
+#[tokio::test]
+async fn an_account_without_stacks_says_so_and_where_to_look() {
+    let clock = Clock::virtual_at(START);
+    let mut backends = SimBackend::new(World::demo(1, START), clock.clone()).backends(1.0);
+    backends.stacks = Arc::new(NoStacks);
+    backends.label =
+        bkops::backend::BackendLabel::Aws { profile: "ci-prod".into(), region: "us-west-2".into() };
+    let mut state = AppState::new(backends.label.to_string(), START, (100, 30));
+    state.aws = true;
+    settle(&mut state, &backends, Msg::Tick(START)).await;
+    let h = Harness { state, backends, clock };
+    let screen = h.draw().backend().to_string();
+    assert!(!screen.contains("reading"), "nothing is being read:\n{screen}");
+    let says = "no Elastic CI Stack in aws ci-prod us-west-2; :region or :profile looks elsewhere";
+    assert!(screen.contains(says), "{screen}");
+    // Narrow panes wrap the sentence; each of the five starts with it.
+    assert_eq!(screen.matches("no Elastic CI Stack in aws").count(), 5, "every pane says so:\n{screen}");
+}

@@ -14,7 +14,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         let msg = match &state.activities.data {
             Some(_) if state.activity_filter.is_some() => "no activity matches the filter".to_string(),
             Some(_) => "no scaling activity in the last six weeks".to_string(),
-            None => pane::empty_text(&state.activities, "scaling activity"),
+            None => pane::empty_text(state, &state.activities, "scaling activity"),
         };
         pane::message(frame, area, block, msg, theme);
         return;

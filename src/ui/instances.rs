@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let text = match &state.fleet.data {
             Some(_) if state.instance_filter.is_some() => "no instance matches the filter".to_string(),
             Some(_) => "no instances: the group is at 0".to_string(),
-            None => pane::empty_text(&state.fleet, "the Auto Scaling group"),
+            None => pane::empty_text(state, &state.fleet, "the Auto Scaling group"),
         };
         pane::message(frame, area, block, text, theme);
         return;

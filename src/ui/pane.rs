@@ -58,7 +58,12 @@ pub fn window<T>(rows: &[T], selected: usize, area: Rect) -> impl Iterator<Item 
 }
 
 /// A placeholder line for a pane without data: why, in words.
-pub fn empty_text<T>(data: &Loadable<T>, what: &str) -> String {
+pub fn empty_text<T>(state: &AppState, data: &Loadable<T>, what: &str) -> String {
+    let stacks_known = state.stacks.data.as_ref().is_some_and(Vec::is_empty);
+    if state.stack.is_none() && stacks_known {
+        let elsewhere = if state.aws { "; :region or :profile looks elsewhere" } else { "" };
+        return format!("no Elastic CI Stack in {}{elsewhere}", state.backend);
+    }
     match &data.error {
         Some(e) => format!("cannot read {what}: {e}"),
         None if data.loading || data.fetched_at.is_none() => format!("reading {what}…"),

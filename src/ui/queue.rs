@@ -13,7 +13,7 @@ pub fn draw_numbers(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
     let title = format!("Queue {}", super::text::sanitize(&queue_name));
     let block = pane::block(state, theme, Pane::Queue, title, &state.queue);
     let Some(q) = state.queue.data else {
-        let text = pane::empty_text(&state.queue, "queue metrics");
+        let text = pane::empty_text(state, &state.queue, "queue metrics");
         frame.render_widget(
             Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block),
             area,
@@ -56,7 +56,7 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
         ]));
     let history = state.history.data.as_deref().unwrap_or_default();
     if history.is_empty() {
-        let text = pane::empty_text(&state.history, "queue history");
+        let text = pane::empty_text(state, &state.history, "queue history");
         frame.render_widget(
             Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block),
             area,

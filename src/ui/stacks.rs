@@ -24,7 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         let text = if state.stack_filter.is_some() {
             "no stack matches the filter".into()
         } else {
-            pane::empty_text(&state.stacks, "Elastic CI Stacks")
+            pane::empty_text(state, &state.stacks, "Elastic CI Stacks")
         };
         pane::message(frame, area, block, text, theme);
         return;
