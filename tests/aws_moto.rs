@@ -5,7 +5,6 @@
 mod support;
 
 use aws_config::SdkConfig;
-use aws_sdk_cloudformation::types::{Capability, Parameter};
 use bkops::backend::QueueSource;
 use bkops::backend::aws::{ACCOUNT, AwsBackend};
 use bkops::backend::buildkite::BuildkiteSettings;
@@ -16,48 +15,8 @@ use support::buildkite::{FakeBuildkite, Reply, queue_body};
 use support::moto::Moto;
 
 const REGION: &str = "us-east-1";
-const SCALER_URL: &str = "https://templates.s3.amazonaws.com/scaler.yml";
 /// A closed loopback port: no test ever sends anything off this machine.
 const NOWHERE: &str = "http://127.0.0.1:9/v3";
-
-fn param(k: &str, v: &str) -> Parameter {
-    Parameter::builder().parameter_key(k).parameter_value(v).build()
-}
-
-/// ci-linux (autoscaling, MinSize 2), ci-windows (fixed size 2/2/2), ci-lookalike (not one).
-async fn deploy(moto: &Moto, sdk: &SdkConfig, agent_endpoint: &str) {
-    moto.put_object("templates", "scaler.yml", include_bytes!("aws/scaler-stack.yml"));
-    let cfn = aws_sdk_cloudformation::Client::new(sdk);
-    let elastic = include_str!("aws/elastic-stack.yml");
-    cfn.create_stack()
-        .stack_name("ci-linux")
-        .template_body(elastic)
-        .parameters(param("ScalerTemplateURL", SCALER_URL))
-        .parameters(param("MinSize", "2"))
-        .parameters(param("AgentsPerInstance", "2"))
-        .parameters(param("AgentEndpoint", agent_endpoint))
-        .capabilities(Capability::CapabilityIam)
-        .send()
-        .await
-        .expect("ci-linux");
-    cfn.create_stack()
-        .stack_name("ci-windows")
-        .template_body(elastic)
-        .parameters(param("ScalerTemplateURL", SCALER_URL))
-        .parameters(param("BuildkiteQueue", "windows"))
-        .parameters(param("MinSize", "2"))
-        .parameters(param("MaxSize", "2"))
-        .parameters(param("InstanceOperatingSystem", "windows"))
-        .send()
-        .await
-        .expect("ci-windows");
-    cfn.create_stack()
-        .stack_name("ci-lookalike")
-        .template_body(include_str!("aws/not-elastic.yml"))
-        .send()
-        .await
-        .expect("ci-lookalike");
-}
 
 async fn setup() -> (Moto, SdkConfig, AwsBackend) {
     setup_with(NOWHERE, BuildkiteSettings::default()).await
@@ -66,7 +25,7 @@ async fn setup() -> (Moto, SdkConfig, AwsBackend) {
 async fn setup_with(agent_endpoint: &str, settings: BuildkiteSettings) -> (Moto, SdkConfig, AwsBackend) {
     let moto = Moto::start();
     let sdk = moto.sdk(REGION).await;
-    deploy(&moto, &sdk, agent_endpoint).await;
+    support::moto::deploy(&moto, &sdk, agent_endpoint).await;
     let backend = AwsBackend::new(&sdk, None, settings);
     (moto, sdk, backend)
 }

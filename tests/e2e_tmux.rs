@@ -1,98 +1,12 @@
 //! The real binary in a real terminal: tmux runs it, `send-keys` types, `capture-pane` reads
 //! the screen. The terminal's modes are compared before and after.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: String,
-    dir: PathBuf,
-}
-
-impl Tmux {
-    fn start(tag: &str) -> Self {
-        let socket = format!("bkops-e2e-{tag}-{}", std::process::id());
-        let dir = std::env::temp_dir().join(&socket);
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let t = Self { socket, dir };
-        let ok = t.cmd(&["new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh"]).status.success();
-        assert!(ok, "tmux must be installed (.ci/run installs it)");
-        t
-    }
-
-    fn cmd(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        assert!(self.cmd(&args).status.success());
-    }
-
-    fn type_text(&self, text: &str) {
-        assert!(self.cmd(&["send-keys", "-t", "e2e", "-l", text]).status.success());
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
-    }
-
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_file(&self, name: &str) -> String {
-        let path = self.dir.join(name);
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Ok(s) = std::fs::read_to_string(&path)
-                && s.ends_with('\n')
-            {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {}; screen:\n{}",
-                path.display(),
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Runs bkops in the shell, recording the terminal modes around it and its exit status.
-    fn run_bkops(&self, args: &str) {
-        let d = self.dir.display();
-        let bin = env!("CARGO_BIN_EXE_bkops");
-        let line = format!(
-            "export XDG_STATE_HOME={d}/state XDG_CONFIG_HOME={d}/config; stty -g > {d}/before; \
-             sh -c 'echo $$ > {d}/pid; exec {bin} {args}'; echo \"exit=$?\" > {d}/exit; stty -g > {d}/after; stty -a > {d}/after-a; clear"
-        );
-        self.type_text(&line);
-        self.keys(&["Enter"]);
-    }
-
-    fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.dir.join(name)).unwrap_or_default()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use support::tmux::Tmux;
 
 fn assert_restored(t: &Tmux) {
     assert_eq!(t.read("before"), t.read("after"), "terminal modes differ after bkops");

@@ -118,7 +118,10 @@ impl<T> Loadable<T> {
                     }
                     _ => backoff,
                 };
-                self.next_due = Some(at.plus_secs(wait));
+                // Jitter of up to a quarter, so that panes throttled together do not retry
+                // together; taken from the clock's milliseconds to keep `update` pure.
+                let jitter_ms = wait * 1000 * at.millis().rem_euclid(1000) / 4000;
+                self.next_due = Some(Timestamp(at.plus_secs(wait).millis() + jitter_ms));
                 self.error = Some(err);
             }
         }

@@ -3,3 +3,4 @@
 
 pub mod buildkite;
 pub mod moto;
+pub mod tmux;

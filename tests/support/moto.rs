@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig};
 use aws_sdk_cloudformation::config::Credentials;
+use aws_sdk_cloudformation::types::{Capability, Parameter};
+
+const SCALER_URL: &str = "https://templates.s3.amazonaws.com/scaler.yml";
 
 fn moto_server() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
@@ -128,4 +131,43 @@ impl Drop for Moto {
             let _ = child.wait();
         }
     }
+}
+
+fn param(k: &str, v: &str) -> Parameter {
+    Parameter::builder().parameter_key(k).parameter_value(v).build()
+}
+
+/// ci-linux (autoscaling, MinSize 2), ci-windows (fixed size 2/2/2), ci-lookalike (not one).
+pub async fn deploy(moto: &Moto, sdk: &SdkConfig, agent_endpoint: &str) {
+    moto.put_object("templates", "scaler.yml", include_bytes!("../aws/scaler-stack.yml"));
+    let cfn = aws_sdk_cloudformation::Client::new(sdk);
+    let elastic = include_str!("../aws/elastic-stack.yml");
+    cfn.create_stack()
+        .stack_name("ci-linux")
+        .template_body(elastic)
+        .parameters(param("ScalerTemplateURL", SCALER_URL))
+        .parameters(param("MinSize", "2"))
+        .parameters(param("AgentsPerInstance", "2"))
+        .parameters(param("AgentEndpoint", agent_endpoint))
+        .capabilities(Capability::CapabilityIam)
+        .send()
+        .await
+        .expect("ci-linux");
+    cfn.create_stack()
+        .stack_name("ci-windows")
+        .template_body(elastic)
+        .parameters(param("ScalerTemplateURL", SCALER_URL))
+        .parameters(param("BuildkiteQueue", "windows"))
+        .parameters(param("MinSize", "2"))
+        .parameters(param("MaxSize", "2"))
+        .parameters(param("InstanceOperatingSystem", "windows"))
+        .send()
+        .await
+        .expect("ci-windows");
+    cfn.create_stack()
+        .stack_name("ci-lookalike")
+        .template_body(include_str!("../aws/not-elastic.yml"))
+        .send()
+        .await
+        .expect("ci-lookalike");
 }

@@ -128,6 +128,17 @@ async fn errors_keep_the_last_data_and_back_off() {
     assert_eq!(state.fleet.data, before, "the last good data stays on screen");
     assert_eq!(state.fleet.error, Some(throttled));
     assert_eq!(state.fleet.next_due, Some(START.plus_secs(35)), "waits as long as AWS asked");
+    // Jitter: up to a quarter more, from the failure's milliseconds.
+    let later = Timestamp(START.plus_secs(5).millis() + 500);
+    let throttled = BackendError::Throttled {
+        service: "autoscaling".into(),
+        retry_after: std::time::Duration::from_secs(40),
+    };
+    update(
+        &mut state,
+        Msg::Loaded { resource: Resource::Fleet("ci-linux".into()), result: Err(throttled), at: later },
+    );
+    assert_eq!(state.fleet.next_due, Some(Timestamp(later.plus_secs(40).millis() + 5_000)));
     assert_eq!(state.last_error().map(|(what, _)| what), Some("auto scaling group"));
 }
 

@@ -169,6 +169,15 @@ impl AwsBackend {
     }
 }
 
+impl Drop for AwsBackend {
+    /// What this session cost, in AWS and Buildkite calls per stack and operation.
+    fn drop(&mut self) {
+        for ((stack, op), n) in self.calls.snapshot() {
+            tracing::info!(stack, op, calls = n, "API calls");
+        }
+    }
+}
+
 #[async_trait]
 impl StackSource for AwsBackend {
     async fn stacks(&self) -> Result<Vec<StackSummary>, BackendError> {

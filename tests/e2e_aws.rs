@@ -1,0 +1,42 @@
+//! The dashboard on AWS, in a real terminal: the real binary against the local AWS API server
+//! (moto, behind the CBOR bridge) and a loopback stand-in for Buildkite's agent API.
+
+mod support;
+
+use support::buildkite::{FakeBuildkite, Reply, queue_body};
+use support::moto::Moto;
+use support::tmux::Tmux;
+
+#[tokio::test]
+async fn the_dashboard_shows_what_aws_holds() {
+    let moto = Moto::start();
+    let sdk = moto.sdk("us-east-1").await;
+    let fake = FakeBuildkite::start();
+    support::moto::deploy(&moto, &sdk, &fake.url).await;
+    for _ in 0..40 {
+        fake.reply(Reply::json(200, &queue_body("acme", 7, 2, 1, 0, 2)));
+    }
+    let t = Tmux::start("aws");
+    let env = format!(
+        "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true BUILDKITE_AGENT_TOKEN=bkua_test BUILDKITE_AGENT_ENDPOINT={}",
+        fake.url
+    );
+    t.run_bkops_with(&env, &format!("--region us-east-1 --endpoint-url {}", moto.endpoint));
+    let s = t.wait_for("the stacks and the fleet", |s| s.contains("ci-linux") && s.contains("InService"));
+    assert!(s.contains("aws default us-east-1"), "the status bar names the profile and region:\n{s}");
+    assert!(s.contains("ci-windows") && s.contains("fixed size"), "{s}");
+    assert!(!s.contains("ci-lookalike"), "{s}");
+    let s = t.wait_for("the live queue numbers", |s| s.contains("Scheduled   7"));
+    assert!(s.contains("desired 2"), "{s}");
+    assert!(s.contains("AGENT: set BUILDKITE_API_TOKEN"), "the pane says what the agent column needs:\n{s}");
+    assert!(!s.contains("bkua_test"), "the token never shows");
+
+    t.keys(&[":"]);
+    t.type_text("region us-west-2");
+    t.keys(&["Enter"]);
+    t.wait_for("an empty region", |s| s.contains("no Elastic CI Stack in aws default us-west-2"));
+
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    assert_eq!(t.read("before"), t.read("after"), "terminal modes restored");
+}
