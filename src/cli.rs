@@ -53,6 +53,8 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print an instance's log lines from every log group of its stack, merged in time order.
+    Logs(crate::logs::cmd::LogsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,6 +12,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod logging;
+pub mod logs;
 pub mod paths;
 pub mod run;
 pub mod runtime;

@@ -43,6 +43,10 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             println!("{}", text.trim_end());
             Ok(())
         }
+        Some(Cmd::Logs(ref args)) => {
+            let backends = backends(&cli).await?;
+            crate::logs::cmd::run(args.clone(), &backends).await
+        }
         None => {
             let themes_dir = paths::themes_dir();
             let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());

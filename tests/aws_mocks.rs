@@ -178,7 +178,8 @@ fn backend(asg_rules: &[&Rule]) -> AwsBackend {
     // Nothing here reads the agent token.
     let ssm = mock_client!(aws_sdk_ssm, RuleMode::MatchAny, []);
     let cw = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, []);
-    let clients = Clients { cfn, asg, events, ssm, cw };
+    let cwl = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, []);
+    let clients = Clients { cfn, asg, events, ssm, cw, cwl };
     AwsBackend::from_clients(
         clients,
         Some("ci-prod".into()),

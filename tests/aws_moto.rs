@@ -378,3 +378,76 @@ async fn scheduled_actions_that_move_min_size_are_shown() {
     let warnings = bkops::domain::warnings(&stack, None, Some(&fleet));
     assert!(warnings.iter().any(|w| w.code == "scheduled_action"), "{warnings:?}");
 }
+
+#[tokio::test]
+async fn logs_of_one_instance_come_merged_from_several_groups() {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    use bkops::logs::{Notice, TailSpec, read_range};
+
+    let (_moto, sdk, backend) = setup().await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    let me = "i-0aaaaaaaaaaaaaaa1";
+    let now = bkops::clock::Clock::System.now().millis();
+    let put = |group: &'static str, stream: &'static str, lines: Vec<(i64, &'static str)>| {
+        let logs = logs.clone();
+        async move {
+            let _ = logs.create_log_group().log_group_name(group).send().await;
+            logs.create_log_stream()
+                .log_group_name(group)
+                .log_stream_name(stream)
+                .send()
+                .await
+                .expect("stream");
+            let mut req = logs.put_log_events().log_group_name(group).log_stream_name(stream);
+            for (ms, m) in lines {
+                req = req.log_events(
+                    InputLogEvent::builder().timestamp(now - 60_000 + ms).message(m).build().expect("event"),
+                );
+            }
+            req.send().await.expect("put");
+        }
+    };
+    put(
+        "/buildkite/elastic-stack",
+        me,
+        vec![(0, "Starting /usr/local/bin/bk-install-elastic-stack.sh..."), (3_000, "Disk space free: 182G")],
+    )
+    .await;
+    put(
+        "/buildkite/buildkite-agent",
+        me,
+        vec![(1_000, "Registering agent with Buildkite..."), (2_000, "Waiting for instructions...")],
+    )
+    .await;
+    put("/buildkite/elastic-stack", "i-0bbbbbbbbbbbbbbb2", vec![(500, "another instance's line")]).await;
+
+    let spec = TailSpec {
+        instance: me.into(),
+        groups: vec![
+            "/buildkite/buildkite-agent".into(),
+            "/buildkite/elastic-stack".into(),
+            "/buildkite/docker-daemon".into(),
+        ],
+        start: Some(bkops::domain::Timestamp(now - 3_600_000)),
+        end: None,
+        pattern: None,
+    };
+    let (events, notices) = read_range(&backend, &spec).await;
+    let messages: Vec<&str> = events.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "Starting /usr/local/bin/bk-install-elastic-stack.sh...",
+            "Registering agent with Buildkite...",
+            "Waiting for instructions...",
+            "Disk space free: 182G"
+        ],
+        "merged in time order; other instances' streams never appear"
+    );
+    assert!(events.iter().all(|e| e.stream == me && !e.event_id.is_empty()));
+    assert_eq!(
+        notices,
+        [Notice::MissingGroup("/buildkite/docker-daemon".into())],
+        "a missing group is a notice"
+    );
+}

@@ -181,3 +181,121 @@ fn without_credentials_aws_says_how_to_get_them() {
         "bkops: credentials missing or expired: set AWS_PROFILE, or run `aws sso login` / `aws configure`"
     );
 }
+
+fn demo_instance() -> String {
+    let out = bkops(&["--demo", "status", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    v["stacks"][0]["auto_scaling"]["instances"][0]["id"].as_str().expect("an instance").to_string()
+}
+
+fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+#[test]
+fn logs_merge_the_instances_groups_in_time_order() {
+    let id = demo_instance();
+    let out = bkops(&["--demo", "logs", &id, "--since", "2h", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines = json_lines(&out);
+    assert!(lines.len() > 10, "{}", lines.len());
+    let times: Vec<&str> = lines.iter().map(|l| l["timestamp"].as_str().expect("ts")).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "time order");
+    assert!(lines.iter().all(|l| l["stream"] == id.as_str()), "only this instance's stream");
+    let groups: std::collections::BTreeSet<&str> = lines.iter().filter_map(|l| l["group"].as_str()).collect();
+    assert!(
+        groups.contains("/buildkite/buildkite-agent") && groups.contains("/buildkite/elastic-stack"),
+        "{groups:?}"
+    );
+}
+
+#[test]
+fn logs_grep_and_time_windows() {
+    let id = demo_instance();
+    let out =
+        bkops(&["--demo", "logs", &id, "--since", "3h", "--grep", "^Disk space free", "--format", "json"]);
+    let lines = json_lines(&out);
+    assert!(
+        !lines.is_empty()
+            && lines.iter().all(|l| l["message"].as_str().expect("m").starts_with("Disk space free"))
+    );
+    let out = bkops(&[
+        "--demo",
+        "logs",
+        &id,
+        "--since",
+        "3h",
+        "--grep-v",
+        "Assigned|Finished",
+        "--group",
+        "agent",
+        "--format",
+        "json",
+    ]);
+    assert!(json_lines(&out).iter().all(|l| !l["message"].as_str().expect("m").contains("Assigned job")));
+    let out = bkops(&["--demo", "logs", &id, "--since", "30m", "--until", "20m", "--format", "json"]);
+    let window = json_lines(&out);
+    let all = json_lines(&bkops(&["--demo", "logs", &id, "--since", "2h", "--format", "json"]));
+    assert!(window.len() < all.len(), "a window holds fewer lines than two hours");
+}
+
+#[test]
+fn logs_refuse_bad_input_with_exit_2() {
+    for (args, says) in [
+        (vec!["--demo", "logs", "i-nope"], "is not an instance ID"),
+        (
+            vec!["--demo", "logs", "i-0123456789abcdef0", "--since", "yesterday"],
+            "--since: 'yesterday' is not a time",
+        ),
+        (vec!["--demo", "logs", "i-0123456789abcdef0", "--group", "no way"], "is not a log group"),
+        (vec!["--demo", "logs", "i-0123456789abcdef0", "--grep", "("], "--grep:"),
+    ] {
+        let out = bkops(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn logs_of_an_instance_without_streams_say_where_they_looked() {
+    let out = bkops(&["--demo", "logs", "i-0123456789abcdef0"]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr(&out).trim(),
+        "bkops: no log lines for i-0123456789abcdef0 since 1h in /buildkite/buildkite-agent, /buildkite/elastic-stack, /buildkite/docker-daemon, /buildkite/cloud-init/output"
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_a_follow_quietly() {
+    use std::io::{BufRead, BufReader};
+    let id = demo_instance();
+    let home = tmp("pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["--demo", "--demo-speed", "60", "logs", &id, "--follow", "--poll", "1", "--since", "2h"])
+        .env("XDG_STATE_HOME", home.join("state"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("a line");
+    assert!(!first.is_empty());
+    // stdout is dropped here, as `| head -1` would close it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(std::time::Instant::now() < deadline, "bkops kept running after its pipe closed");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err).expect("stderr");
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+}

@@ -30,6 +30,33 @@ pub trait QueueSource: Send + Sync {
     async fn queue_history(&self, stack: &str, since: Timestamp) -> Result<Vec<QueueSample>, BackendError>;
 }
 
+/// One FilterLogEvents request: events of some streams of one group, in a time range.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilterQuery {
+    pub group: String,
+    pub streams: Vec<String>,
+    /// Inclusive, in milliseconds, as CloudWatch takes it.
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+    /// A CloudWatch filter pattern, applied by the server.
+    pub pattern: Option<String>,
+    pub next_token: Option<String>,
+}
+
+/// One page of FilterLogEvents.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogPage {
+    pub events: Vec<crate::domain::LogEvent>,
+    pub next_token: Option<String>,
+}
+
+/// CloudWatch Logs, as the tail engine reads it.
+#[async_trait]
+pub trait LogSource: Send + Sync {
+    /// A missing group is `NotFound`; a missing stream is an empty page.
+    async fn filter_log_events(&self, query: &FilterQuery) -> Result<LogPage, BackendError>;
+}
+
 /// Where the data comes from, for the status bar.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BackendLabel {
@@ -56,4 +83,5 @@ pub struct Backends {
     pub clock: crate::clock::Clock,
     pub stacks: std::sync::Arc<dyn StackSource>,
     pub queues: std::sync::Arc<dyn QueueSource>,
+    pub logs: std::sync::Arc<dyn LogSource>,
 }

@@ -8,6 +8,7 @@ mod queue;
 mod stack;
 mod time;
 mod warnings;
+mod when;
 
 pub use activity::{ActivityStatus, ScalingActivity};
 pub use fleet::{AgentState, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScheduledAction};
@@ -16,3 +17,4 @@ pub use queue::{QueueMetrics, QueueSample};
 pub use stack::{Os, ScalingState, StackSummary};
 pub use time::{Timestamp, format_age};
 pub use warnings::{Warning, warnings};
+pub use when::parse_when;

@@ -137,6 +137,10 @@ mod tests {
             clock: Clock::virtual_at(Timestamp(0)),
             stacks: g.clone(),
             queues: g.clone(),
+            logs: Arc::new(crate::backend::sim::SimBackend::new(
+                crate::backend::sim::World::new(0, Timestamp(0), Vec::new()),
+                Clock::virtual_at(Timestamp(0)),
+            )),
         };
         (g, b)
     }

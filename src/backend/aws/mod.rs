@@ -8,6 +8,7 @@ mod discovery;
 mod errors;
 mod fleet;
 mod history;
+mod logs;
 pub mod profiles;
 mod queue;
 
@@ -32,6 +33,7 @@ pub struct AwsBackend {
     events: aws_sdk_eventbridge::Client,
     ssm: aws_sdk_ssm::Client,
     cw: aws_sdk_cloudwatch::Client,
+    cwl: aws_sdk_cloudwatchlogs::Client,
     metrics: Option<MetricsClient>,
     buildkite: BuildkiteSettings,
     profile: Option<String>,
@@ -53,6 +55,7 @@ pub struct Clients {
     pub events: aws_sdk_eventbridge::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub cw: aws_sdk_cloudwatch::Client,
+    pub cwl: aws_sdk_cloudwatchlogs::Client,
 }
 
 impl Clients {
@@ -63,6 +66,7 @@ impl Clients {
             events: aws_sdk_eventbridge::Client::new(sdk),
             ssm: aws_sdk_ssm::Client::new(sdk),
             cw: aws_sdk_cloudwatch::Client::new(sdk),
+            cwl: aws_sdk_cloudwatchlogs::Client::new(sdk),
         }
     }
 }
@@ -93,6 +97,7 @@ impl AwsBackend {
             events: clients.events,
             ssm: clients.ssm,
             cw: clients.cw,
+            cwl: clients.cwl,
             metrics,
             buildkite,
             profile,
@@ -118,7 +123,7 @@ impl AwsBackend {
     pub fn backends(self) -> Backends {
         let label = self.label();
         let me = Arc::new(self);
-        Backends { label, clock: Clock::System, stacks: me.clone(), queues: me }
+        Backends { label, clock: Clock::System, stacks: me.clone(), queues: me.clone(), logs: me }
     }
 
     fn profile(&self) -> Option<&str> {

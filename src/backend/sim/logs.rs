@@ -35,6 +35,11 @@ impl LogStore {
         });
     }
 
+    /// The groups that exist (the CloudWatch agent creates one when it first ships to it).
+    pub fn has_group(&self, group: &str) -> bool {
+        self.streams.keys().any(|(g, _)| g == group)
+    }
+
     pub fn events(&self, group: &str, stream: &str) -> impl Iterator<Item = &LogEvent> {
         self.streams
             .get(&(group.to_string(), stream.to_string()))

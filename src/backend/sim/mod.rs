@@ -21,7 +21,9 @@ use async_trait::async_trait;
 pub use scenario::{Incident, Load, StackSpec};
 pub use world::{WARM_UP_SECS, World};
 
-use super::{BackendError, BackendLabel, Backends, QueueSource, StackSource};
+use super::{
+    BackendError, BackendLabel, Backends, FilterQuery, LogPage, LogSource, QueueSource, StackSource,
+};
 use crate::clock::Clock;
 use crate::domain::{Fleet, LogEvent, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
@@ -59,6 +61,7 @@ impl SimBackend {
             clock: self.clock.clone(),
             stacks: Arc::new(self.clone()),
             queues: Arc::new(self.clone()),
+            logs: Arc::new(self.clone()),
         }
     }
 
@@ -88,6 +91,41 @@ impl StackSource for SimBackend {
         let world = self.world();
         let s = world.stack(stack).ok_or_else(|| unknown_stack(stack))?;
         Ok(s.activities.iter().rev().cloned().collect())
+    }
+}
+
+/// Events per page, as FilterLogEvents pages them (smaller here, so that paging is exercised).
+const LOG_PAGE: usize = 500;
+
+/// moto's and the simplest CloudWatch filter patterns: every term must appear.
+fn pattern_matches(pattern: &str, message: &str) -> bool {
+    let pattern = pattern.trim();
+    if let Some(phrase) = pattern.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+        return message.contains(phrase);
+    }
+    pattern.split_whitespace().all(|term| message.contains(term))
+}
+
+#[async_trait]
+impl LogSource for SimBackend {
+    async fn filter_log_events(&self, q: &FilterQuery) -> Result<LogPage, BackendError> {
+        let world = self.world();
+        if !world.logs.has_group(&q.group) {
+            return Err(BackendError::NotFound { what: format!("log group {}", q.group) });
+        }
+        let mut events: Vec<LogEvent> = q
+            .streams
+            .iter()
+            .flat_map(|s| world.logs.events(&q.group, s))
+            .filter(|e| q.start.is_none_or(|t| e.timestamp >= t) && q.end.is_none_or(|t| e.timestamp <= t))
+            .filter(|e| q.pattern.as_deref().is_none_or(|p| pattern_matches(p, &e.message)))
+            .cloned()
+            .collect();
+        events.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then_with(|| a.event_id.cmp(&b.event_id)));
+        let skip: usize = q.next_token.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0);
+        let page: Vec<LogEvent> = events.iter().skip(skip).take(LOG_PAGE).cloned().collect();
+        let next = skip + page.len();
+        Ok(LogPage { next_token: (next < events.len()).then(|| next.to_string()), events: page })
     }
 }
 

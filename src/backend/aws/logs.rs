@@ -1,0 +1,45 @@
+//! CloudWatch Logs for the tail engine: FilterLogEvents on one group, for the streams named
+//! by instance IDs.
+
+use async_trait::async_trait;
+
+use super::{AwsBackend, errors::classify};
+use crate::backend::{BackendError, FilterQuery, LogPage, LogSource};
+use crate::domain::{LogEvent, Timestamp};
+
+#[async_trait]
+impl LogSource for AwsBackend {
+    async fn filter_log_events(&self, q: &FilterQuery) -> Result<LogPage, BackendError> {
+        self.calls.record(super::ACCOUNT, "logs:FilterLogEvents");
+        let out = self
+            .cwl
+            .filter_log_events()
+            .log_group_name(&q.group)
+            .set_log_stream_names(Some(q.streams.clone()))
+            .set_start_time(q.start.map(Timestamp::millis))
+            .set_end_time(q.end.map(Timestamp::millis))
+            .set_filter_pattern(q.pattern.clone())
+            .set_next_token(q.next_token.clone())
+            .send()
+            .await
+            .map_err(|e| match classify(&e, "logs:FilterLogEvents", self.profile()) {
+                BackendError::NotFound { .. } => {
+                    BackendError::NotFound { what: format!("log group {}", q.group) }
+                }
+                other => other,
+            })?;
+        let events = out
+            .events()
+            .iter()
+            .map(|e| LogEvent {
+                timestamp: Timestamp(e.timestamp().unwrap_or_default()),
+                ingestion_time: Timestamp(e.ingestion_time().unwrap_or_default()),
+                group: q.group.clone(),
+                stream: e.log_stream_name().unwrap_or_default().to_string(),
+                event_id: e.event_id().unwrap_or_default().to_string(),
+                message: e.message().unwrap_or_default().to_string(),
+            })
+            .collect();
+        Ok(LogPage { events, next_token: out.next_token().map(str::to_string) })
+    }
+}

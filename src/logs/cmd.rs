@@ -1,0 +1,173 @@
+//! `bkops logs <instance-id>`: the instance's streams in the stack's log groups, merged in time
+//! order, printed, and followed with `-f`.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use regex::Regex;
+
+use super::format::{self, Format, Style};
+use super::{Follower, Notice, TailSpec, groups, instance_id, read_range};
+use crate::backend::Backends;
+use crate::domain::{LogEvent, Os, parse_when};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LogsArgs {
+    /// The instance ID (i-0123456789abcdef0), or an agent name (<stack>-i-…-1).
+    pub instance: String,
+    /// Keep printing new lines as they arrive.
+    #[arg(short, long)]
+    pub follow: bool,
+    /// From when: a duration back (10m, 2h30m, 1d) or an RFC 3339 time.
+    #[arg(long, default_value = "1h")]
+    pub since: String,
+    /// Until when (same forms as --since).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// A log group (repeatable): agent, elastic-stack, docker, cloud-init, system, lifecycled, … or a full name.
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
+    /// Every group the stack ships to (system, cloud-init, cfn-init, lifecycled, auth too).
+    #[arg(long, conflicts_with = "groups")]
+    pub all_groups: bool,
+    /// A CloudWatch filter pattern, applied by CloudWatch.
+    #[arg(long)]
+    pub filter_pattern: Option<String>,
+    /// Only lines matching this regex.
+    #[arg(long)]
+    pub grep: Option<String>,
+    /// Only lines not matching this regex.
+    #[arg(long = "grep-v")]
+    pub grep_v: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Short)]
+    pub format: Format,
+    /// No colours (also NO_COLOR).
+    #[arg(long)]
+    pub no_color: bool,
+    /// No timestamps (the lines may have their own).
+    #[arg(long)]
+    pub no_timestamps: bool,
+    /// Seconds between polls with --follow.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub poll: u64,
+}
+
+fn usage(msg: String) -> AppError {
+    AppError::Usage(msg)
+}
+
+fn regex(flag: &str, pattern: &Option<String>) -> Result<Option<Regex>, AppError> {
+    pattern.as_deref().map(|p| Regex::new(p).map_err(|e| usage(format!("{flag}: {e}")))).transpose()
+}
+
+/// The OS of the stack the instance belongs to, if it is still in one.
+async fn os_of(backends: &Backends, instance: &str) -> Os {
+    let Ok(stacks) = backends.stacks.stacks().await else { return Os::Linux };
+    for s in stacks {
+        if let Ok(f) = backends.stacks.fleet(&s.name).await
+            && f.instances.iter().any(|i| i.id == instance)
+        {
+            return s.os;
+        }
+    }
+    Os::Linux
+}
+
+/// Writes lines; a closed pipe (`| head`) ends the command quietly.
+struct Out<W: Write> {
+    w: W,
+    style: Style,
+    grep: Option<Regex>,
+    grep_v: Option<Regex>,
+}
+
+enum Stop {
+    PipeClosed,
+}
+
+impl<W: Write> Out<W> {
+    fn print(&mut self, events: &[LogEvent]) -> Result<usize, Stop> {
+        let mut n = 0;
+        for e in events {
+            if self.grep.as_ref().is_some_and(|r| !r.is_match(&e.message))
+                || self.grep_v.as_ref().is_some_and(|r| r.is_match(&e.message))
+            {
+                continue;
+            }
+            let line = format::line(e, self.style);
+            if writeln!(self.w, "{line}").is_err() {
+                return Err(Stop::PipeClosed);
+            }
+            n += 1;
+        }
+        self.w.flush().map_err(|_| Stop::PipeClosed)?;
+        Ok(n)
+    }
+}
+
+fn report(notices: &[Notice]) {
+    for n in notices {
+        match n {
+            Notice::MissingGroup(g) => eprintln!("bkops: log group {g} does not exist here; skipping it"),
+            Notice::Failed { group, error } => eprintln!("bkops: {group}: {error}"),
+        }
+    }
+}
+
+pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
+    let instance = instance_id(&args.instance).map_err(usage)?;
+    let now = backends.clock.now();
+    let start = parse_when(&args.since, now).map_err(|e| usage(format!("--since: {e}")))?;
+    let end = args
+        .until
+        .as_deref()
+        .map(|u| parse_when(u, now))
+        .transpose()
+        .map_err(|e| usage(format!("--until: {e}")))?;
+    let groups: Vec<String> = if args.groups.is_empty() {
+        let os = os_of(backends, &instance).await;
+        let list = if args.all_groups { groups::all_groups(os) } else { groups::default_groups(os) };
+        list.into_iter().map(str::to_string).collect()
+    } else {
+        args.groups.iter().map(|g| groups::resolve(g)).collect::<Result<_, _>>().map_err(usage)?
+    };
+    let color = !args.no_color
+        && std::env::var_os("NO_COLOR").is_none()
+        && args.format != Format::Json
+        && std::io::stdout().is_terminal();
+    let style = Style { format: args.format, color, timestamps: !args.no_timestamps };
+    let mut out = Out {
+        w: std::io::BufWriter::new(std::io::stdout().lock()),
+        style,
+        grep: regex("--grep", &args.grep)?,
+        grep_v: regex("--grep-v", &args.grep_v)?,
+    };
+    let spec = TailSpec {
+        instance: instance.clone(),
+        groups: groups.clone(),
+        start: Some(start),
+        end,
+        pattern: args.filter_pattern,
+    };
+    let (events, notices) = read_range(backends.logs.as_ref(), &spec).await;
+    report(&notices);
+    if out.print(&events).is_err() {
+        return Ok(());
+    }
+    if events.is_empty() && !args.follow {
+        eprintln!("bkops: no log lines for {instance} since {} in {}", args.since, groups.join(", "));
+    }
+    if !args.follow {
+        return Ok(());
+    }
+    let mut follower = Follower::after(spec, &events, &notices);
+    loop {
+        tokio::time::sleep(Duration::from_secs(args.poll)).await;
+        let (events, notices) = follower.poll(backends.logs.as_ref(), backends.clock.now()).await;
+        report(&notices);
+        if out.print(&events).is_err() {
+            return Ok(());
+        }
+    }
+}

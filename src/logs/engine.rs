@@ -1,0 +1,329 @@
+//! The tail engine, shared by `bkops logs` and (next) the TUI's log view: an instance's
+//! stream in several groups, read concurrently, merged in time order, and followed.
+
+use std::collections::{HashMap, HashSet};
+
+use futures::future::join_all;
+
+use crate::backend::{BackendError, FilterQuery, LogSource};
+use crate::domain::{LogEvent, Timestamp};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailSpec {
+    pub instance: String,
+    pub groups: Vec<String>,
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+    pub pattern: Option<String>,
+}
+
+/// Something to tell the operator once, beside the lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The group does not exist in this account and region.
+    MissingGroup(String),
+    /// A read failed; following goes on.
+    Failed { group: String, error: BackendError },
+}
+
+/// Events in display order: time, then group, then CloudWatch's event ID.
+pub fn order(events: &mut [LogEvent]) {
+    events.sort_by(|a, b| {
+        a.timestamp
+            .cmp(&b.timestamp)
+            .then_with(|| a.group.cmp(&b.group))
+            .then_with(|| a.event_id.cmp(&b.event_id))
+    });
+}
+
+/// Every page of one group from `start`.
+async fn read_group(
+    src: &dyn LogSource,
+    spec: &TailSpec,
+    group: &str,
+    start: Option<Timestamp>,
+) -> Result<Vec<LogEvent>, BackendError> {
+    let mut q = FilterQuery {
+        group: group.to_string(),
+        streams: vec![spec.instance.clone()],
+        start,
+        end: spec.end,
+        pattern: spec.pattern.clone(),
+        next_token: None,
+    };
+    let mut out = Vec::new();
+    loop {
+        let page = src.filter_log_events(&q).await?;
+        out.extend(page.events);
+        match page.next_token {
+            Some(t) if Some(&t) != q.next_token.as_ref() => q.next_token = Some(t),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// The events of every group in the spec's range, merged; groups are read concurrently.
+pub async fn read_range(src: &dyn LogSource, spec: &TailSpec) -> (Vec<LogEvent>, Vec<Notice>) {
+    let reads =
+        spec.groups.iter().map(|g| async move { (g.clone(), read_group(src, spec, g, spec.start).await) });
+    let mut events = Vec::new();
+    let mut notices = Vec::new();
+    for (group, result) in join_all(reads).await {
+        match result {
+            Ok(e) => events.extend(e),
+            Err(BackendError::NotFound { .. }) => notices.push(Notice::MissingGroup(group)),
+            Err(error) => notices.push(Notice::Failed { group, error }),
+        }
+    }
+    order(&mut events);
+    (events, notices)
+}
+
+/// Where a group's next read starts: its newest timestamp, and the events already seen there
+/// (the API's paging is by time, so the newest millisecond is read again and deduplicated).
+#[derive(Debug, Clone, Default)]
+struct Cursor {
+    from: Option<Timestamp>,
+    seen_at_from: HashSet<String>,
+}
+
+impl Cursor {
+    fn advance(&mut self, e: &LogEvent) {
+        if self.from.is_none_or(|f| e.timestamp > f) {
+            self.from = Some(e.timestamp);
+            self.seen_at_from.clear();
+        }
+        self.seen_at_from.insert(e.event_id.clone());
+    }
+
+    fn is_new(&self, e: &LogEvent) -> bool {
+        match self.from {
+            None => true,
+            Some(f) => e.timestamp > f || (e.timestamp == f && !self.seen_at_from.contains(&e.event_id)),
+        }
+    }
+}
+
+/// Follows the groups after a range read.
+pub struct Follower {
+    spec: TailSpec,
+    cursors: HashMap<String, Cursor>,
+    held: Vec<LogEvent>,
+    reported: HashSet<String>,
+    /// Events younger than this are held back, so that a group whose lines arrive late
+    /// (ingestion lag) does not print them out of order.
+    pub reorder_ms: i64,
+}
+
+impl Follower {
+    /// Starts after what the range read returned.
+    pub fn after(spec: TailSpec, seen: &[LogEvent], notices: &[Notice]) -> Self {
+        let mut cursors: HashMap<String, Cursor> =
+            spec.groups.iter().map(|g| (g.clone(), Cursor::default())).collect();
+        for e in seen {
+            if let Some(c) = cursors.get_mut(&e.group) {
+                c.advance(e);
+            }
+        }
+        for c in cursors.values_mut() {
+            if c.from.is_none() {
+                c.from = spec.start;
+            }
+        }
+        let reported = notices
+            .iter()
+            .filter_map(|n| match n {
+                Notice::MissingGroup(g) => Some(g.clone()),
+                Notice::Failed { .. } => None,
+            })
+            .collect();
+        Self { spec, cursors, held: Vec::new(), reported, reorder_ms: 2_000 }
+    }
+
+    /// One round: new events of every group, in order, those older than the reorder window;
+    /// and what went wrong (each missing group once; failures every time, but never fatal).
+    pub async fn poll(&mut self, src: &dyn LogSource, now: Timestamp) -> (Vec<LogEvent>, Vec<Notice>) {
+        let groups: Vec<(String, Option<Timestamp>)> =
+            self.spec.groups.iter().map(|g| (g.clone(), self.cursors.get(g).and_then(|c| c.from))).collect();
+        let spec = &self.spec;
+        let reads = groups.into_iter().map(|(g, from)| async move {
+            let r = read_group(src, spec, &g, from).await;
+            (g, r)
+        });
+        let mut notices = Vec::new();
+        for (group, result) in join_all(reads).await {
+            match result {
+                Ok(events) => {
+                    let cursor = self.cursors.entry(group).or_default();
+                    for e in events {
+                        if cursor.is_new(&e) {
+                            cursor.advance(&e);
+                            self.held.push(e);
+                        }
+                    }
+                }
+                Err(BackendError::NotFound { .. }) => {
+                    if self.reported.insert(group.clone()) {
+                        notices.push(Notice::MissingGroup(group));
+                    }
+                }
+                Err(error) => notices.push(Notice::Failed { group, error }),
+            }
+        }
+        let cutoff = now.millis() - self.reorder_ms;
+        let (ready, held): (Vec<_>, Vec<_>) =
+            self.held.drain(..).partition(|e| e.timestamp.millis() <= cutoff);
+        self.held = held;
+        let mut ready = ready;
+        order(&mut ready);
+        (ready, notices)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::backend::LogPage;
+
+    /// A scripted CloudWatch Logs: two events a page, groups that exist or not, and an error
+    /// to answer once.
+    #[derive(Default)]
+    struct Scripted {
+        events: Mutex<Vec<LogEvent>>,
+        fail_once: Mutex<Option<BackendError>>,
+    }
+
+    fn ev(group: &str, stream: &str, ms: i64, id: &str) -> LogEvent {
+        LogEvent {
+            timestamp: Timestamp(ms),
+            ingestion_time: Timestamp(ms),
+            group: group.into(),
+            stream: stream.into(),
+            event_id: id.into(),
+            message: format!("{group} {id}"),
+        }
+    }
+
+    #[async_trait]
+    impl LogSource for Scripted {
+        async fn filter_log_events(&self, q: &FilterQuery) -> Result<LogPage, BackendError> {
+            if let Some(e) = self.fail_once.lock().expect("lock").take() {
+                return Err(e);
+            }
+            if q.group == "/buildkite/missing" {
+                return Err(BackendError::NotFound { what: q.group.clone() });
+            }
+            let mut all: Vec<LogEvent> = self
+                .events
+                .lock()
+                .expect("lock")
+                .iter()
+                .filter(|e| e.group == q.group && q.streams.contains(&e.stream))
+                .filter(|e| {
+                    q.start.is_none_or(|s| e.timestamp >= s) && q.end.is_none_or(|t| e.timestamp <= t)
+                })
+                .cloned()
+                .collect();
+            all.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then_with(|| a.event_id.cmp(&b.event_id)));
+            let skip: usize = q.next_token.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0);
+            let events: Vec<LogEvent> = all.iter().skip(skip).take(2).cloned().collect();
+            let next = skip + events.len();
+            Ok(LogPage { next_token: (next < all.len()).then(|| next.to_string()), events })
+        }
+    }
+
+    const A: &str = "/buildkite/elastic-stack";
+    const B: &str = "/buildkite/buildkite-agent";
+    const ME: &str = "i-0aaaaaaaaaaaaaaa1";
+
+    fn spec(groups: &[&str]) -> TailSpec {
+        TailSpec {
+            instance: ME.into(),
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            start: Some(Timestamp(0)),
+            end: None,
+            pattern: None,
+        }
+    }
+
+    fn ids(events: &[LogEvent]) -> Vec<&str> {
+        events.iter().map(|e| e.event_id.as_str()).collect()
+    }
+
+    #[tokio::test]
+    async fn groups_merge_in_time_order_across_pages() {
+        let src = Scripted::default();
+        *src.events.lock().expect("lock") = vec![
+            ev(A, ME, 10, "a1"),
+            ev(B, ME, 11, "b1"),
+            ev(A, ME, 12, "a2"),
+            ev(A, ME, 12, "a3"),
+            ev(B, ME, 12, "b2"),
+            ev(A, ME, 30, "a4"),
+            ev(A, "i-0other000000000001", 15, "theirs"),
+        ];
+        let (events, notices) = read_range(&src, &spec(&[A, B, "/buildkite/missing"])).await;
+        // Same millisecond: the agent group sorts before elastic-stack.
+        assert_eq!(
+            ids(&events),
+            ["a1", "b1", "b2", "a2", "a3", "a4"],
+            "every page, in order, no one else's stream"
+        );
+        assert_eq!(notices, [Notice::MissingGroup("/buildkite/missing".into())]);
+    }
+
+    #[tokio::test]
+    async fn following_picks_up_new_events_once_and_in_order() {
+        let src = Scripted::default();
+        *src.events.lock().expect("lock") = vec![ev(A, ME, 100, "a1"), ev(A, ME, 100, "a2")];
+        let s = spec(&[A, B, "/buildkite/missing"]);
+        let (first, notices) = read_range(&src, &s).await;
+        let mut f = Follower::after(s, &first, &notices);
+        f.reorder_ms = 0;
+        // A third event at the same millisecond as the last seen, and newer ones in both groups.
+        src.events.lock().expect("lock").extend([
+            ev(A, ME, 100, "a3"),
+            ev(B, ME, 150, "b1"),
+            ev(A, ME, 160, "a4"),
+        ]);
+        let (new, notices) = f.poll(&src, Timestamp(10_000)).await;
+        assert_eq!(ids(&new), ["a3", "b1", "a4"], "the boundary millisecond is re-read without duplicates");
+        assert!(notices.is_empty(), "the missing group was reported by the range read already");
+        let (again, _) = f.poll(&src, Timestamp(10_000)).await;
+        assert!(again.is_empty());
+    }
+
+    #[tokio::test]
+    async fn late_lines_wait_in_the_reorder_window() {
+        let src = Scripted::default();
+        let s = spec(&[A, B]);
+        let mut f = Follower::after(s, &[], &[]);
+        src.events.lock().expect("lock").push(ev(A, ME, 9_500, "a1"));
+        let (ready, _) = f.poll(&src, Timestamp(10_000)).await;
+        assert!(ready.is_empty(), "younger than 2 s: held");
+        // The other group's older line arrives late (ingestion lag).
+        src.events.lock().expect("lock").push(ev(B, ME, 9_000, "b1"));
+        let (ready, _) = f.poll(&src, Timestamp(12_000)).await;
+        assert_eq!(ids(&ready), ["b1", "a1"], "printed in time order despite arriving later");
+    }
+
+    #[tokio::test]
+    async fn throttling_never_ends_a_follow() {
+        let src = Scripted::default();
+        let mut f = Follower::after(spec(&[A]), &[], &[]);
+        f.reorder_ms = 0;
+        *src.fail_once.lock().expect("lock") =
+            Some(BackendError::Throttled { service: "logs".into(), retry_after: Duration::from_secs(1) });
+        src.events.lock().expect("lock").push(ev(A, ME, 5, "a1"));
+        let (none, notices) = f.poll(&src, Timestamp(10_000)).await;
+        assert!(none.is_empty());
+        assert!(matches!(notices.as_slice(), [Notice::Failed { .. }]));
+        let (events, _) = f.poll(&src, Timestamp(10_000)).await;
+        assert_eq!(ids(&events), ["a1"], "the next poll carries on");
+    }
+}
