@@ -26,6 +26,9 @@ const HEALTH_CHECK_DELAY_SECS: i64 = 10;
 /// Everything a stack's step may touch outside the stack itself.
 pub struct Ctx<'a> {
     pub now: Timestamp,
+    /// Seconds since the world began: the scaler's cadence counts from it, so that a seed
+    /// gives the same world whatever the wall clock said when it started.
+    pub elapsed: i64,
     pub rng: &'a mut Rng,
     pub logs: &'a mut LogStore,
 }
@@ -141,7 +144,8 @@ impl SimStack {
         self.scale_in_idle(ctx);
         self.replace_unhealthy(ctx);
         self.reconcile(ctx);
-        if self.rule_enabled && self.spec.scaler.is_some() && now.secs() % 60 < 50 && now.secs() % 10 == 0 {
+        let t = ctx.elapsed;
+        if self.rule_enabled && self.spec.scaler.is_some() && t % 60 < 50 && t % 10 == 0 {
             self.run_scaler(ctx);
         }
         self.sample(now);

@@ -101,7 +101,7 @@ fn scale_out_factor_and_instance_buffer_apply() {
 fn instances_boot_then_run_jobs_and_go_idle() {
     let mut w = world_with(linux());
     jobs(&mut w, 2, 120);
-    // START is 40 s into its minute: the scaler's first run in a minute is 20 s away.
+    // The scaler runs every 10 s from the world's start: it launches at +10 s.
     advance(&mut w, 25);
     assert_eq!(w.count("test", Lifecycle::Pending), 2, "instances start Pending");
     advance(&mut w, 150);

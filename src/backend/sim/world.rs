@@ -14,6 +14,7 @@ const MAX_CATCH_UP_SECS: i64 = 6 * 3600;
 const INCIDENT_MEAN_SECS: f64 = 1200.0;
 
 pub struct World {
+    origin: Timestamp,
     now: Timestamp,
     rng: Rng,
     pub logs: LogStore,
@@ -26,9 +27,9 @@ impl World {
     pub fn new(seed: u64, start: Timestamp, specs: Vec<StackSpec>) -> Self {
         let mut rng = Rng::new(seed);
         let mut logs = LogStore::default();
-        let mut ctx = Ctx { now: start, rng: &mut rng, logs: &mut logs };
+        let mut ctx = Ctx { now: start, elapsed: 0, rng: &mut rng, logs: &mut logs };
         let stacks = specs.into_iter().map(|spec| SimStack::new(spec, &mut ctx)).collect();
-        Self { now: start, rng, logs, stacks, script: Vec::new() }
+        Self { origin: start, now: start, rng, logs, stacks, script: Vec::new() }
     }
 
     /// The demo: its stacks with an hour of history behind `start`, and the incidents of its
@@ -86,7 +87,8 @@ impl World {
                 let name = self.stacks[idx].spec.name.clone();
                 self.trigger(&name, incident);
             }
-            let mut ctx = Ctx { now, rng: &mut self.rng, logs: &mut self.logs };
+            let elapsed = now.secs() - self.origin.secs();
+            let mut ctx = Ctx { now, elapsed, rng: &mut self.rng, logs: &mut self.logs };
             self.stacks[idx].step(&mut ctx);
         }
     }
