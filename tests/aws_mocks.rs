@@ -178,7 +178,11 @@ fn backend(asg_rules: &[&Rule]) -> AwsBackend {
     // Nothing here reads the agent token.
     let ssm = mock_client!(aws_sdk_ssm, RuleMode::MatchAny, []);
     let cw = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, []);
-    let cwl = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, []);
+    // No disk-check lines: the DISK column stays unknown.
+    let no_lines = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events).then_output(|| {
+        aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput::builder().build()
+    });
+    let cwl = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, [&no_lines]);
     let clients = Clients { cfn, asg, events, ssm, cw, cwl };
     AwsBackend::from_clients(
         clients,

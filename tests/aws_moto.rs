@@ -451,3 +451,52 @@ async fn logs_of_one_instance_come_merged_from_several_groups() {
         "a missing group is a notice"
     );
 }
+
+#[tokio::test]
+async fn the_disk_column_reads_the_disk_checks_own_lines() {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    use bkops::domain::DiskSignal;
+
+    let (_moto, sdk, backend) = setup().await;
+    let ids: Vec<String> =
+        backend.fleet("ci-linux").await.expect("fleet").instances.iter().map(|i| i.id.clone()).collect();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    let group = "/buildkite/elastic-stack";
+    logs.create_log_group().log_group_name(group).send().await.expect("group");
+    let now = bkops::clock::Clock::System.now().millis();
+    // The real lines of bk-check-disk-space.sh and docker-low-disk-gc (the stack's section 6).
+    let streams = [
+        (
+            &ids[0],
+            vec![
+                "Not enough disk space free: 3.1G (3250586KB) available, cutoff is 5.0GiB (5242880KB) 🚨",
+                "Cleaning up docker resources older than 4h to free disk space",
+                "Insufficient disk space after cleanup.",
+                "Marking instance as unhealthy",
+            ],
+        ),
+        (&ids[1], vec!["Disk space free: 182G", "Inodes free: 12M"]),
+    ];
+    for (id, lines) in streams {
+        logs.create_log_stream().log_group_name(group).log_stream_name(id).send().await.expect("stream");
+        let mut req = logs.put_log_events().log_group_name(group).log_stream_name(id);
+        for (n, line) in lines.into_iter().enumerate() {
+            req = req.log_events(
+                InputLogEvent::builder().timestamp(now - 60_000 + n as i64).message(line).build().expect("e"),
+            );
+        }
+        req.send().await.expect("put");
+    }
+    // A new backend: the first one cached "no lines" for a minute.
+    let backend = AwsBackend::new(&sdk, None, BuildkiteSettings::default());
+    let fleet = backend.fleet("ci-linux").await.expect("fleet");
+    let disk = |id: &str| fleet.instances.iter().find(|i| i.id == id).expect("instance").disk;
+    assert_eq!(disk(&ids[0]), DiskSignal::Full);
+    assert_eq!(disk(&ids[1]), DiskSignal::Ok);
+    let calls = backend.calls.snapshot();
+    assert_eq!(
+        calls.get(&(ACCOUNT.to_string(), "logs:FilterLogEvents")),
+        Some(&1),
+        "one call for the whole group"
+    );
+}

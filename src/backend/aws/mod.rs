@@ -5,6 +5,7 @@ mod agents;
 mod calls;
 mod config;
 mod discovery;
+mod disk;
 mod errors;
 mod fleet;
 mod history;
@@ -45,6 +46,8 @@ pub struct AwsBackend {
     agent_lists: Mutex<HashMap<String, (Vec<crate::backend::buildkite::Agent>, std::time::Instant)>>,
     /// Group → its scheduled actions and when they were read.
     scheduled: Mutex<HashMap<String, (Vec<crate::domain::ScheduledAction>, std::time::Instant)>>,
+    /// Group → its instances' disk signals and when they were read.
+    disk: Mutex<disk::DiskCache>,
     pub calls: Arc<CallCounter>,
 }
 
@@ -107,6 +110,7 @@ impl AwsBackend {
             queues: Mutex::default(),
             agent_lists: Mutex::default(),
             scheduled: Mutex::default(),
+            disk: Mutex::default(),
             calls: Arc::default(),
         }
     }
@@ -198,6 +202,7 @@ impl StackSource for AwsBackend {
         let mut fleet = fleet::fleet(group, &self.activities_of(&asg));
         self.join_agents(stack, &mut fleet).await;
         fleet.scheduled = self.scheduled_actions(stack, &asg).await?;
+        self.join_disk(&asg, &mut fleet).await;
         Ok(fleet)
     }
 
