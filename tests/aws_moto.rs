@@ -500,3 +500,56 @@ async fn the_disk_column_reads_the_disk_checks_own_lines() {
         "one call for the whole group"
     );
 }
+
+#[tokio::test]
+async fn bkops_logs_reads_the_local_endpoint() {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+
+    let (moto, sdk, backend) = setup().await;
+    let id = backend.fleet("ci-linux").await.expect("fleet").instances[0].id.clone();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    let now = bkops::clock::Clock::System.now().millis();
+    for (group, offset, line) in [
+        (
+            "/buildkite/elastic-stack",
+            0,
+            "/usr/local/bin/bk-install-elastic-stack.sh errored with exit code 254 on line 219.",
+        ),
+        (
+            "/buildkite/cloud-init/output",
+            1_000,
+            "util.py[WARNING]: Failed running /var/lib/cloud/instance/scripts/part-001 [254]",
+        ),
+    ] {
+        let _ = logs.create_log_group().log_group_name(group).send().await;
+        logs.create_log_stream().log_group_name(group).log_stream_name(&id).send().await.expect("stream");
+        logs.put_log_events()
+            .log_group_name(group)
+            .log_stream_name(&id)
+            .log_events(
+                InputLogEvent::builder().timestamp(now - 120_000 + offset).message(line).build().expect("e"),
+            )
+            .send()
+            .await
+            .expect("put");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["logs", &id, "--format", "json", "--region", REGION, "--endpoint-url", &moto.endpoint])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env("XDG_STATE_HOME", std::env::temp_dir().join("bkops-aws-logs"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let groups: Vec<&str> = lines.iter().filter_map(|l| l["group"].as_str()).collect();
+    assert_eq!(groups, ["/buildkite/elastic-stack", "/buildkite/cloud-init/output"], "merged in time order");
+    // The two default groups nobody wrote to are reported, once each, and are not fatal.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("log group /buildkite/buildkite-agent does not exist here"), "{err}");
+}

@@ -5,6 +5,7 @@
 pub mod aws;
 pub mod buildkite;
 mod error;
+pub mod ratelimit;
 pub mod sim;
 
 use async_trait::async_trait;

@@ -10,6 +10,7 @@ use crate::domain::{LogEvent, Timestamp};
 #[async_trait]
 impl LogSource for AwsBackend {
     async fn filter_log_events(&self, q: &FilterQuery) -> Result<LogPage, BackendError> {
+        self.logs_limit.acquire().await;
         self.calls.record(super::ACCOUNT, "logs:FilterLogEvents");
         let out = self
             .cwl

@@ -48,6 +48,8 @@ pub struct AwsBackend {
     scheduled: Mutex<HashMap<String, (Vec<crate::domain::ScheduledAction>, std::time::Instant)>>,
     /// Group → its instances' disk signals and when they were read.
     disk: Mutex<disk::DiskCache>,
+    /// FilterLogEvents' quota (about 5 a second per account and region), shared by every log poller.
+    logs_limit: crate::backend::ratelimit::RateLimiter,
     pub calls: Arc<CallCounter>,
 }
 
@@ -111,6 +113,7 @@ impl AwsBackend {
             agent_lists: Mutex::default(),
             scheduled: Mutex::default(),
             disk: Mutex::default(),
+            logs_limit: crate::backend::ratelimit::RateLimiter::new(5.0, 5.0),
             calls: Arc::default(),
         }
     }
