@@ -2,13 +2,11 @@
 //! `read_agents`), joined to EC2 instances through the `aws:instance-id` meta-data that
 //! Elastic CI Stack agents carry.
 
-use std::collections::HashMap;
-use std::time::Duration;
-
-use reqwest::StatusCode;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 use super::Secret;
+use super::http::{Api, error_for};
 use crate::backend::BackendError;
 use crate::domain::{AgentState, AgentSummary};
 
@@ -86,10 +84,11 @@ fn next_link(link: &str) -> Option<String> {
     })
 }
 
-#[derive(Debug, Deserialize)]
-struct ErrorBody {
-    message: String,
-}
+const API: Api = Api {
+    service: "Buildkite REST API",
+    token: "BUILDKITE_API_TOKEN",
+    fix: "it needs the read_agents scope",
+};
 
 pub async fn list(
     http: &reqwest::Client,
@@ -112,26 +111,7 @@ pub async fn list(
         let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_default();
         if !status.is_success() {
-            let message = serde_json::from_str::<ErrorBody>(&body).map(|b| b.message).unwrap_or_default();
-            return Err(match status {
-                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => BackendError::Credentials {
-                    hint: format!(
-                        "BUILDKITE_API_TOKEN was refused (HTTP {}{}); it needs the read_agents scope",
-                        status.as_u16(),
-                        if message.is_empty() { String::new() } else { format!(": {message}") }
-                    ),
-                },
-                StatusCode::TOO_MANY_REQUESTS => BackendError::Throttled {
-                    service: "Buildkite REST API".into(),
-                    retry_after: headers
-                        .get("RateLimit-Reset")
-                        .and_then(|v| v.to_str().ok()?.trim().parse().ok())
-                        .map_or(Duration::from_secs(60), Duration::from_secs),
-                },
-                s => BackendError::Other(
-                    format!("Buildkite REST API: HTTP {} {message}", s.as_u16()).trim().to_string(),
-                ),
-            });
+            return Err(error_for(&API, status, &headers, &body));
         }
         let page: Vec<Agent> = serde_json::from_str(&body).map_err(|e| {
             BackendError::Other(format!("Buildkite REST API sent an unexpected agent list: {e}"))

@@ -3,11 +3,10 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
 use super::Secret;
+use super::http::{Api, error_for, seconds};
 use crate::backend::BackendError;
 use crate::domain::QueueMetrics;
 
@@ -40,11 +39,6 @@ struct QueueResponse {
     agents: Agents,
 }
 
-#[derive(Debug, Deserialize)]
-struct ErrorBody {
-    message: String,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueReading {
     pub metrics: QueueMetrics,
@@ -58,9 +52,11 @@ pub struct MetricsClient {
     http: reqwest::Client,
 }
 
-fn seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
-    headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
-}
+const API: Api = Api {
+    service: "Buildkite agent metrics API",
+    token: "the Buildkite agent token",
+    fix: "check BUILDKITE_AGENT_TOKEN or the stack's agent token parameter",
+};
 
 impl MetricsClient {
     pub fn new() -> Result<Self, BackendError> {
@@ -102,7 +98,7 @@ impl MetricsClient {
         let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_default();
         if !status.is_success() {
-            return Err(error_for(status, &headers, &body));
+            return Err(error_for(&API, status, &headers, &body));
         }
         let parsed: QueueResponse = serde_json::from_str(&body).map_err(|e| {
             BackendError::Other(format!("Buildkite agent metrics API sent an unexpected answer: {e}"))
@@ -119,31 +115,5 @@ impl MetricsClient {
             org: parsed.organization.slug,
             poll_after: seconds(&headers, POLL_DURATION_HEADER),
         })
-    }
-}
-
-fn error_for(status: StatusCode, headers: &HeaderMap, body: &str) -> BackendError {
-    let message = serde_json::from_str::<ErrorBody>(body).map(|b| b.message).unwrap_or_default();
-    match status {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => BackendError::Credentials {
-            hint: format!(
-                "the Buildkite agent token was refused (HTTP {}{}); check BUILDKITE_AGENT_TOKEN or the stack's agent token parameter",
-                status.as_u16(),
-                if message.is_empty() { String::new() } else { format!(": {message}") }
-            ),
-        },
-        StatusCode::TOO_MANY_REQUESTS => BackendError::Throttled {
-            service: "Buildkite agent metrics API".into(),
-            retry_after: seconds(headers, "RateLimit-Reset")
-                .or_else(|| seconds(headers, "Retry-After"))
-                .or_else(|| seconds(headers, POLL_DURATION_HEADER))
-                .unwrap_or(Duration::from_secs(60)),
-        },
-        s if s.is_server_error() => BackendError::Transient(
-            format!("Buildkite agent metrics API: HTTP {} {message}", s.as_u16()).trim().to_string(),
-        ),
-        s => BackendError::Other(
-            format!("Buildkite agent metrics API: HTTP {} {message}", s.as_u16()).trim().to_string(),
-        ),
     }
 }

@@ -2,6 +2,7 @@
 //! stack's scaler polls, with the stack's own agent token.
 
 pub mod agents;
+mod http;
 mod metrics;
 mod secret;
 

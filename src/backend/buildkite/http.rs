@@ -1,0 +1,56 @@
+//! What a failed Buildkite API answer means, for both APIs bkops reads.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+use super::POLL_DURATION_HEADER;
+use crate::backend::BackendError;
+
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    message: String,
+}
+
+/// Which API answered, and what to tell the operator when it refuses the token.
+pub struct Api {
+    pub service: &'static str,
+    /// e.g. "the Buildkite agent token"
+    pub token: &'static str,
+    /// e.g. "check BUILDKITE_AGENT_TOKEN or the stack's agent token parameter"
+    pub fix: &'static str,
+}
+
+pub fn seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
+    headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+pub fn error_for(api: &Api, status: StatusCode, headers: &HeaderMap, body: &str) -> BackendError {
+    let message = serde_json::from_str::<ErrorBody>(body).map(|b| b.message).unwrap_or_default();
+    match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => BackendError::Credentials {
+            hint: format!(
+                "{} was refused (HTTP {}{}); {}",
+                api.token,
+                status.as_u16(),
+                if message.is_empty() { String::new() } else { format!(": {message}") },
+                api.fix
+            ),
+        },
+        StatusCode::TOO_MANY_REQUESTS => BackendError::Throttled {
+            service: api.service.into(),
+            retry_after: seconds(headers, "RateLimit-Reset")
+                .or_else(|| seconds(headers, "Retry-After"))
+                .or_else(|| seconds(headers, POLL_DURATION_HEADER))
+                .unwrap_or(Duration::from_secs(60)),
+        },
+        s if s.is_server_error() => BackendError::Transient(
+            format!("{}: HTTP {} {message}", api.service, s.as_u16()).trim().to_string(),
+        ),
+        s => {
+            BackendError::Other(format!("{}: HTTP {} {message}", api.service, s.as_u16()).trim().to_string())
+        }
+    }
+}
