@@ -46,6 +46,14 @@ fn start_switch_panes_help_filter_quit() {
         filtered.lines().filter(|l| l.starts_with("┃i-") && l.contains(" InService ")).count();
     assert_eq!(rows_in_service, 0, "only Pending or Terminating rows remain:\n{filtered}");
 
+    // Esc and a key sent together read as Alt-key: one at a time.
+    t.keys(&["Escape"]);
+    t.wait_for("the filter cleared", |s| !s.contains("/Pending|Terminating|zzz"));
+    t.keys(&["l"]);
+    t.wait_for("the log view", |s| s.contains("Logs i-") && s.contains("following"));
+    t.keys(&["Escape"]);
+    t.wait_for("the dashboard again", |s| s.contains("┏3 Auto Scaling"));
+
     t.keys(&[":"]);
     t.type_text("stack ci-windows");
     t.keys(&["Enter"]);

@@ -238,3 +238,31 @@ async fn an_account_without_stacks_says_so_and_where_to_look() {
     // Narrow panes wrap the sentence; each of the five starts with it.
     assert_eq!(screen.matches("no Elastic CI Stack in aws").count(), 5, "every pane says so:\n{screen}");
 }
+
+#[tokio::test]
+async fn the_log_view_of_a_full_disk_instance() {
+    use bkops::app::Effect;
+    use bkops::logs::{TailSpec, read_range};
+
+    let mut h = Harness::new((100, 30)).await;
+    h.run_for(50).await;
+    h.keys(":sort disk desc\n").await;
+    let fx =
+        settle(&mut h.state, &h.backends, Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE)))
+            .await;
+    let Some(Effect::StartTail { instance, groups }) = fx.into_iter().next() else { panic!("a tail") };
+    // What the runtime's reader would send: the engine's range read.
+    let spec = TailSpec {
+        instance: instance.clone(),
+        groups,
+        start: Some(h.clock.now().plus_secs(-600)),
+        end: None,
+        pattern: None,
+    };
+    let (lines, _) = read_range(h.backends.logs.as_ref(), &spec).await;
+    settle(&mut h.state, &h.backends, Msg::LogLines { instance, lines }).await;
+    let screen = h.draw().backend().to_string();
+    assert!(screen.contains("Insufficient disk space after cleanup."), "{screen}");
+    assert!(screen.contains("Marking instance as unhealthy"), "{screen}");
+    snap!("log_view_full_disk_100x30", h);
+}

@@ -11,6 +11,7 @@ pub enum Command {
     Theme(String),
     Profile(String),
     Region(String),
+    Logs(String),
     Refresh,
     Help,
     Quit,
@@ -26,6 +27,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("filter", "TEXT", "Filter the focused list"),
     ("sort", "COLUMN [asc|desc]", "Sort the instances (id, lifecycle, health, type, az, age, agent, disk)"),
     ("theme", "NAME|PATH", "Switch theme (dark, light, high-contrast, or a file)"),
+    ("logs", "INSTANCE", "Tail an instance's logs (an instance ID or agent name)"),
     ("profile", "NAME", "Switch AWS profile (Tab completes from ~/.aws)"),
     ("region", "NAME", "Switch AWS region"),
     ("refresh", "", "Refresh everything now"),
@@ -64,6 +66,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         }
         "theme" => need("a theme name or path").map(Command::Theme),
         "profile" => need("a profile name").map(Command::Profile),
+        "logs" | "log" => need("an instance ID").map(Command::Logs),
         "region" => need("a region such as us-east-1").map(Command::Region),
         "refresh" => Ok(Command::Refresh),
         "help" | "h" => Ok(Command::Help),

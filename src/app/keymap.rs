@@ -26,6 +26,11 @@ pub enum Action {
     Refresh,
     SortNext,
     SortReverse,
+    OpenLogs,
+    CloseLogs,
+    ToggleFollow,
+    ToggleWrap,
+    ToggleTimestamps,
     CloseOverlay,
     PromptAccept,
     PromptCancel,
@@ -45,6 +50,8 @@ pub enum Scope {
     Instances,
     /// Help and detail windows.
     Overlay,
+    /// The log view.
+    Logs,
     /// The `/` and `:` prompts; other characters are typed.
     Prompt,
 }
@@ -56,6 +63,7 @@ impl Scope {
             Scope::List => "Lists (stacks, instances, activity)",
             Scope::Instances => "Instances",
             Scope::Overlay => "Help and details",
+            Scope::Logs => "The log view",
             Scope::Prompt => "In the / and : prompts",
         }
     }
@@ -114,6 +122,19 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::List, &[code(KeyCode::Esc)], A::Back, "Clear the filter"),
     bind(S::Instances, &[ch('s')], A::SortNext, "Sort by the next column"),
     bind(S::Instances, &[ch('S')], A::SortReverse, "Reverse the sort"),
+    bind(S::Instances, &[ch('l')], A::OpenLogs, "Tail this instance's logs (also :logs ID)"),
+    bind(S::Logs, &[code(KeyCode::Esc), ch('q')], A::CloseLogs, "Close the logs"),
+    bind(S::Logs, &[ch(' ')], A::ToggleFollow, "Pause, or follow new lines"),
+    bind(S::Logs, &[ch('w')], A::ToggleWrap, "Wrap long lines"),
+    bind(S::Logs, &[ch('t')], A::ToggleTimestamps, "Show or hide timestamps"),
+    bind(S::Logs, &[ch('/')], A::Filter, "Filter the lines (regex, !text inverts)"),
+    bind(S::Logs, &[code(KeyCode::Up), ch('k')], A::Up, "Scroll up"),
+    bind(S::Logs, &[code(KeyCode::Down), ch('j')], A::Down, "Scroll down"),
+    bind(S::Logs, &[code(KeyCode::PageUp), ctrl('b')], A::PageUp, "Page up"),
+    bind(S::Logs, &[code(KeyCode::PageDown), ctrl('f')], A::PageDown, "Page down"),
+    bind(S::Logs, &[code(KeyCode::Home), ch('g')], A::Top, "Oldest line"),
+    bind(S::Logs, &[code(KeyCode::End), ch('G')], A::Bottom, "Newest line, and follow"),
+    bind(S::Logs, &[ch('?')], A::Help, "Show this help"),
     bind(S::Overlay, &[code(KeyCode::Esc), ch('q'), ch('?')], A::CloseOverlay, "Close"),
     bind(S::Overlay, &[code(KeyCode::Up), ch('k')], A::Up, "Scroll up"),
     bind(S::Overlay, &[code(KeyCode::Down), ch('j')], A::Down, "Scroll down"),

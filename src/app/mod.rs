@@ -4,6 +4,7 @@
 pub mod command;
 pub mod filter;
 pub mod keymap;
+pub mod logview;
 mod msg;
 mod state;
 mod update;

@@ -17,6 +17,16 @@ pub enum Msg {
         result: Result<Payload, BackendError>,
         at: Timestamp,
     },
+    /// Lines for the open log view, in order.
+    LogLines {
+        instance: String,
+        lines: Vec<crate::domain::LogEvent>,
+    },
+    /// Something the log view's reader wants said once (a missing group, a failed read).
+    LogNotice {
+        instance: String,
+        text: String,
+    },
     /// The shell now reads another AWS profile or region (the new backend's label).
     BackendChanged(String),
     /// Something the shell wants the operator to read (a theme that failed to load).
@@ -46,6 +56,13 @@ pub enum Effect {
     Cancel(Resource),
     /// Load and apply another theme.
     SetTheme(String),
+    /// Read an instance's log lines from these groups, and follow them.
+    StartTail {
+        instance: String,
+        groups: Vec<String>,
+    },
+    /// Stop reading logs.
+    StopTail,
     /// Read AWS with another profile and/or region.
     SwitchAws {
         profile: Option<String>,

@@ -174,6 +174,8 @@ pub enum Overlay {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
     Filter(Pane),
+    /// The log view's filter.
+    LogFilter,
     Command,
 }
 
@@ -279,6 +281,10 @@ pub struct AppState {
     /// When Ctrl-C was first pressed: a second press soon after quits.
     pub interrupt_at: Option<Timestamp>,
     pub theme: String,
+    /// The log view, when open: it takes the screen above the status bar.
+    pub logs: Option<super::logview::LogView>,
+    /// Lines a log view keeps.
+    pub log_capacity: usize,
     /// The AWS profiles on this machine, for completing `:profile`; empty in the demo.
     pub profiles: Vec<String>,
     /// Whether the backend is AWS (profile and region can be switched).
@@ -314,6 +320,8 @@ impl AppState {
             flash: None,
             interrupt_at: None,
             theme: "dark".into(),
+            logs: None,
+            log_capacity: super::logview::DEFAULT_CAPACITY,
             profiles: Vec::new(),
             aws: false,
             dirty: true,

@@ -48,6 +48,19 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             on_loaded(state, resource, result, at, &mut fx);
             state.dirty = true;
         }
+        Msg::LogLines { instance, lines } => {
+            if let Some(view) = state.logs.as_mut().filter(|v| v.instance == instance) {
+                view.push(lines);
+                state.dirty = true;
+            }
+        }
+        Msg::LogNotice { instance, text } => {
+            if let Some(view) = state.logs.as_mut().filter(|v| v.instance == instance) {
+                view.notices.push(text.clone());
+                flash(state, text, true);
+                state.dirty = true;
+            }
+        }
         Msg::BackendChanged(label) => {
             // Another account or region: nothing read so far holds.
             let fresh = AppState::new(label.clone(), state.now, state.size);
@@ -231,6 +244,9 @@ fn scopes(state: &AppState) -> Vec<Scope> {
     if state.overlay.is_some() {
         return vec![Scope::Always, Scope::Overlay];
     }
+    if state.logs.is_some() {
+        return vec![Scope::Always, Scope::Logs];
+    }
     let mut s = vec![Scope::Always];
     if state.focus == Pane::Instances {
         s.push(Scope::Instances);
@@ -283,6 +299,57 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 };
             }
         }
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+            if state.logs.is_some() =>
+        {
+            let page = areas(state).map_or(20, |a| a.stacks.height as isize + a.instances.height as isize);
+            if let Some(view) = state.logs.as_mut() {
+                match action {
+                    Action::Up => view.scroll(-1),
+                    Action::Down => view.scroll(1),
+                    Action::PageUp => view.scroll(-page),
+                    Action::PageDown => view.scroll(page),
+                    Action::Top => view.scroll(isize::MIN / 2),
+                    _ => view.scroll(isize::MAX / 2),
+                }
+            }
+        }
+        Action::Filter if state.logs.is_some() => {
+            let text = state
+                .logs
+                .as_ref()
+                .and_then(|v| v.filter.as_ref())
+                .map(|f| f.text.clone())
+                .unwrap_or_default();
+            state.prompt = Some(Prompt { kind: PromptKind::LogFilter, text });
+        }
+        Action::OpenLogs => {
+            if let Some(id) = views::instances(state).get(state.instance_sel).map(|i| i.id.clone()) {
+                open_logs(state, id, fx);
+            }
+        }
+        Action::CloseLogs => {
+            state.logs = None;
+            fx.push(Effect::StopTail);
+        }
+        Action::ToggleFollow => {
+            if let Some(v) = state.logs.as_mut() {
+                v.follow = !v.follow;
+                if v.follow {
+                    v.offset = 0;
+                }
+            }
+        }
+        Action::ToggleWrap => {
+            if let Some(v) = state.logs.as_mut() {
+                v.wrap = !v.wrap;
+            }
+        }
+        Action::ToggleTimestamps => {
+            if let Some(v) = state.logs.as_mut() {
+                v.timestamps = !v.timestamps;
+            }
+        }
         Action::Up => move_selection(state, focus, -1),
         Action::Down => move_selection(state, focus, 1),
         Action::PageUp => move_selection(state, focus, -page(state, focus)),
@@ -313,11 +380,11 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::SortReverse => state.sort.descending = !state.sort.descending,
         Action::CloseOverlay => state.overlay = None,
         Action::PromptAccept => accept_prompt(state, fx),
-        Action::PromptCancel => {
-            if let Some(Prompt { kind: PromptKind::Filter(pane), .. }) = state.prompt.take() {
-                set_filter(state, pane, "");
-            }
-        }
+        Action::PromptCancel => match state.prompt.take() {
+            Some(Prompt { kind: PromptKind::Filter(pane), .. }) => set_filter(state, pane, ""),
+            Some(Prompt { kind: PromptKind::LogFilter, .. }) => set_log_filter(state, ""),
+            _ => {}
+        },
         Action::PromptBackspace => {
             if let Some(p) = state.prompt.as_mut() {
                 p.text.pop();
@@ -357,6 +424,10 @@ fn interrupt(state: &mut AppState, fx: &mut Vec<Effect>) {
         return act(state, Action::PromptCancel, fx);
     }
     if state.overlay.take().is_some() {
+        return;
+    }
+    if state.logs.take().is_some() {
+        fx.push(Effect::StopTail);
         return;
     }
     match state.interrupt_at {
@@ -406,15 +477,37 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str) {
 
 /// Filters apply as they are typed.
 fn live_filter(state: &mut AppState) {
-    if let Some(Prompt { kind: PromptKind::Filter(pane), text }) = state.prompt.clone() {
-        set_filter(state, pane, &text);
+    match state.prompt.clone() {
+        Some(Prompt { kind: PromptKind::Filter(pane), text }) => set_filter(state, pane, &text),
+        Some(Prompt { kind: PromptKind::LogFilter, text }) => set_log_filter(state, &text),
+        _ => {}
     }
+}
+
+fn set_log_filter(state: &mut AppState, text: &str) {
+    if let Some(v) = state.logs.as_mut() {
+        v.filter = Filter::parse(text);
+        v.offset = 0;
+    }
+}
+
+/// Opens the log view of an instance, in its stack's groups, and starts reading.
+fn open_logs(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
+    let os = state.stack_summary().map_or(crate::domain::Os::Linux, |s| s.os);
+    let groups: Vec<String> =
+        crate::logs::groups::default_groups(os).into_iter().map(str::to_string).collect();
+    if state.logs.is_some() {
+        fx.push(Effect::StopTail);
+    }
+    state.logs = Some(super::logview::LogView::new(instance.clone(), groups.clone(), state.log_capacity));
+    fx.push(Effect::StartTail { instance, groups });
 }
 
 fn accept_prompt(state: &mut AppState, fx: &mut Vec<Effect>) {
     let Some(prompt) = state.prompt.take() else { return };
     match prompt.kind {
         PromptKind::Filter(pane) => set_filter(state, pane, &prompt.text),
+        PromptKind::LogFilter => set_log_filter(state, &prompt.text),
         PromptKind::Command => match command::parse(&prompt.text) {
             Ok(cmd) => run_command(state, cmd, fx),
             Err(msg) => flash(state, msg, true),
@@ -443,6 +536,10 @@ fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
             state.focus = Pane::Instances;
         }
         Command::Theme(name) => fx.push(Effect::SetTheme(name)),
+        Command::Logs(text) => match crate::logs::instance_id(&text) {
+            Ok(id) => open_logs(state, id, fx),
+            Err(msg) => flash(state, msg, true),
+        },
         Command::Profile(_) | Command::Region(_) if !state.aws => {
             flash(state, "the demo has no AWS profile or region to switch", true);
         }

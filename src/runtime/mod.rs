@@ -3,6 +3,7 @@
 
 mod headless;
 mod jobs;
+mod tail;
 pub mod terminal;
 
 use std::time::Duration;
@@ -90,6 +91,7 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
     let mut tick = interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut next_frame = Instant::now();
+    let mut tail: Option<CancellationToken> = None;
     let mut draws: u64 = 0;
 
     loop {
@@ -133,9 +135,23 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                         }
                         // Nothing read from the old account or region may land after this.
                         jobs.cancel_all();
+                        if let Some(t) = tail.take() {
+                            t.cancel();
+                        }
                         backends = AwsBackend::connect(opts, settings.clone()).await.backends();
                         tracing::info!(backend = %backends.label, "switched");
                         let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
+                    }
+                }
+                Effect::StartTail { instance, groups } => {
+                    if let Some(t) = tail.take() {
+                        t.cancel();
+                    }
+                    tail = Some(tail::spawn(backends.clone(), tx.clone(), instance, groups));
+                }
+                Effect::StopTail => {
+                    if let Some(t) = tail.take() {
+                        t.cancel();
                     }
                 }
                 Effect::Quit => {}
@@ -147,6 +163,9 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
     }
     input_stop.cancel();
     jobs.cancel_all();
+    if let Some(t) = tail.take() {
+        t.cancel();
+    }
     tracing::info!(draws, reads = jobs.started(), "dashboard closed");
     Ok(())
 }

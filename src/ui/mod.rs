@@ -3,6 +3,7 @@
 mod activity;
 mod instances;
 pub mod layout;
+mod logs;
 mod overlay;
 mod pane;
 mod queue;
@@ -11,7 +12,7 @@ mod status;
 pub mod text;
 
 use ratatui::Frame;
-use ratatui::layout::Alignment;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -41,6 +42,13 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
         frame.render_widget(para, area);
         return;
     };
+    if let Some(view) = &state.logs {
+        let main = Rect { height: area.height.saturating_sub(1), ..area };
+        logs::draw(frame, main, view, theme);
+        status::draw(frame, areas.status, state, theme);
+        overlay::draw(frame, area, state, theme);
+        return;
+    }
     // Each pane shows more columns when it has room for them.
     stacks::draw(frame, areas.stacks, state, theme, areas.stacks.width >= 120);
     queue::draw_numbers(frame, areas.queue, state, theme);

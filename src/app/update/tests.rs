@@ -350,3 +350,56 @@ async fn the_demo_has_no_profile_to_switch() {
         Some("the demo has no AWS profile or region to switch")
     );
 }
+
+#[tokio::test]
+async fn l_opens_the_instances_logs_and_esc_stops_them() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let id = views::instances(&state)[0].id.clone();
+    let fx = update(&mut state, key('l'));
+    let groups: Vec<String> =
+        crate::logs::groups::default_groups(crate::domain::Os::Linux).into_iter().map(String::from).collect();
+    assert_eq!(fx, vec![Effect::StartTail { instance: id.clone(), groups }]);
+    assert_eq!(state.logs.as_ref().map(|v| v.instance.as_str()), Some(id.as_str()));
+
+    // Lines for another instance (a reader not yet stopped) are not shown.
+    update(&mut state, Msg::LogLines { instance: "i-0other".into(), lines: vec![] });
+    let line = crate::domain::LogEvent {
+        timestamp: START,
+        ingestion_time: START,
+        group: "/buildkite/elastic-stack".into(),
+        stream: id.clone(),
+        event_id: "1".into(),
+        message: "Disk space free: 9G".into(),
+    };
+    update(&mut state, Msg::LogLines { instance: id.clone(), lines: vec![line] });
+    assert_eq!(state.logs.as_ref().map(|v| v.lines.len()), Some(1));
+
+    update(&mut state, key(' '));
+    assert!(state.logs.as_ref().is_some_and(|v| !v.follow), "Space pauses");
+    update(&mut state, key('w'));
+    assert!(state.logs.as_ref().is_some_and(|v| v.wrap));
+    update(&mut state, key('/'));
+    typed(&mut state, "nothing matches this");
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.logs.as_ref().map(|v| v.visible().len()), Some(0));
+    assert_eq!(update(&mut state, code(KeyCode::Esc)), vec![Effect::StopTail]);
+    assert!(state.logs.is_none());
+    assert_eq!(state.focus, Pane::Instances, "back where it was");
+}
+
+#[tokio::test]
+async fn logs_by_command_and_ctrl_c() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key(':'));
+    typed(&mut state, "logs nope");
+    assert_eq!(update(&mut state, code(KeyCode::Enter)), vec![]);
+    assert!(state.flash.as_ref().is_some_and(|f| f.is_error && f.text.contains("is not an instance ID")));
+    update(&mut state, key(':'));
+    typed(&mut state, "logs ci-linux-i-0123456789abcdef0-1");
+    let fx = update(&mut state, code(KeyCode::Enter));
+    assert!(
+        matches!(fx.as_slice(), [Effect::StartTail { instance, .. }] if instance == "i-0123456789abcdef0")
+    );
+    assert_eq!(update(&mut state, ctrl('c')), vec![Effect::StopTail], "Ctrl-C closes the logs first");
+    assert!(state.logs.is_none() && !state.quit);
+}

@@ -1,0 +1,117 @@
+//! The log view's state: an instance's lines in a bounded ring, following or paused.
+
+use std::collections::VecDeque;
+
+use super::filter::Filter;
+use crate::domain::LogEvent;
+
+/// Lines kept by default (`[logs] buffer` in the config file).
+pub const DEFAULT_CAPACITY: usize = 100_000;
+
+#[derive(Debug, Clone)]
+pub struct LogView {
+    pub instance: String,
+    pub groups: Vec<String>,
+    pub lines: VecDeque<LogEvent>,
+    pub capacity: usize,
+    /// New lines scroll into view; off, the view stays where it is.
+    pub follow: bool,
+    /// Lines scrolled up from the newest (when not following).
+    pub offset: usize,
+    pub wrap: bool,
+    pub timestamps: bool,
+    pub filter: Option<Filter>,
+    /// Lines the ring let go of.
+    pub dropped: u64,
+    pub notices: Vec<String>,
+}
+
+impl LogView {
+    pub fn new(instance: String, groups: Vec<String>, capacity: usize) -> Self {
+        Self {
+            instance,
+            groups,
+            lines: VecDeque::new(),
+            capacity: capacity.max(1),
+            follow: true,
+            offset: 0,
+            wrap: false,
+            timestamps: true,
+            filter: None,
+            dropped: 0,
+            notices: Vec::new(),
+        }
+    }
+
+    /// Appends a batch; the oldest lines go when the ring is full. A paused view keeps its
+    /// place on screen.
+    pub fn push(&mut self, batch: Vec<LogEvent>) {
+        let added = batch.iter().filter(|e| self.matches(e)).count();
+        for e in batch {
+            if self.lines.len() == self.capacity {
+                self.lines.pop_front();
+                self.dropped += 1;
+            }
+            self.lines.push_back(e);
+        }
+        if !self.follow {
+            self.offset += added;
+        }
+    }
+
+    pub fn matches(&self, e: &LogEvent) -> bool {
+        self.filter
+            .as_ref()
+            .is_none_or(|f| f.matches(&[("group", e.group.as_str()), ("message", e.message.as_str())]))
+    }
+
+    /// The lines the filter lets through, oldest first.
+    pub fn visible(&self) -> Vec<&LogEvent> {
+        self.lines.iter().filter(|e| self.matches(e)).collect()
+    }
+
+    pub fn scroll(&mut self, delta: isize) {
+        let max = self.visible().len().saturating_sub(1) as isize;
+        let offset = (self.offset as isize - delta).clamp(0, max);
+        self.offset = offset as usize;
+        self.follow = self.offset == 0 && delta > 0 || self.follow && delta >= 0 && self.offset == 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Timestamp;
+
+    fn ev(n: i64) -> LogEvent {
+        LogEvent {
+            timestamp: Timestamp(n),
+            ingestion_time: Timestamp(n),
+            group: "/buildkite/elastic-stack".into(),
+            stream: "i-1".into(),
+            event_id: n.to_string(),
+            message: format!("line {n}"),
+        }
+    }
+
+    #[test]
+    fn the_ring_is_bounded() {
+        let mut v = LogView::new("i-1".into(), Vec::new(), 3);
+        v.push((0..5).map(ev).collect());
+        assert_eq!(v.lines.iter().map(|e| e.timestamp.millis()).collect::<Vec<_>>(), [2, 3, 4]);
+        assert_eq!(v.dropped, 2);
+    }
+
+    #[test]
+    fn a_paused_view_keeps_its_place() {
+        let mut v = LogView::new("i-1".into(), Vec::new(), 100);
+        v.push((0..10).map(ev).collect());
+        v.scroll(-3);
+        assert!(!v.follow);
+        assert_eq!(v.offset, 3);
+        v.push((10..12).map(ev).collect());
+        assert_eq!(v.offset, 5, "new lines arrive below; the screen does not move");
+        v.scroll(100);
+        assert_eq!((v.offset, v.follow), (0, true), "back at the bottom: following again");
+    }
+}

@@ -1,0 +1,86 @@
+//! The log view: an instance's lines from its stack's log groups, newest at the bottom.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+
+use super::text::sanitize;
+use crate::app::logview::LogView;
+use crate::domain::LogEvent;
+use crate::logs::groups::label;
+use crate::theme::{Role, Theme};
+
+const GROUP_ROLES: [Role; 5] =
+    [Role::accent, Role::ok, Role::chart_scheduled, Role::header, Role::chart_waiting];
+
+fn group_role(view: &LogView, group: &str) -> Role {
+    let i = view.groups.iter().position(|g| g == group).unwrap_or(0);
+    GROUP_ROLES[i % GROUP_ROLES.len()]
+}
+
+fn line<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme) -> Line<'a> {
+    let mut spans = Vec::with_capacity(4);
+    if view.timestamps {
+        let t = jiff::Timestamp::from_millisecond(e.timestamp.millis())
+            .map(|t| t.strftime("%H:%M:%S%.3f ").to_string())
+            .unwrap_or_default();
+        spans.push(Span::styled(t, theme.style(Role::muted)));
+    }
+    spans.push(Span::styled(format!("{} ", label(&e.group)), theme.style(group_role(view, &e.group))));
+    spans.push(Span::styled(sanitize(&e.message).into_owned(), theme.style(Role::base)));
+    Line::from(spans)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
+    let visible = view.visible();
+    let state = if view.follow { "following" } else { "PAUSED (Space follows)" };
+    let mut title = vec![
+        Span::styled(format!(" Logs {} ", sanitize(&view.instance)), theme.style(Role::title)),
+        Span::styled(format!("{} lines · {state} ", visible.len()), theme.style(Role::muted)),
+    ];
+    if let Some(f) = &view.filter {
+        title.push(Span::styled(format!("/{} ", sanitize(&f.text)), theme.style(Role::accent)));
+    }
+    if view.dropped > 0 {
+        title.push(Span::styled(format!("{} oldest dropped ", view.dropped), theme.style(Role::warn)));
+    }
+    let groups = view.groups.iter().map(|g| label(g)).collect::<Vec<_>>().join(" ");
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Thick)
+        .border_style(theme.style(Role::border_focused))
+        .title(Line::from(title))
+        .title_bottom(Line::from(Span::styled(
+            format!(" {groups} · Esc close · ? keys "),
+            theme.style(Role::muted),
+        )));
+    let inner_h = usize::from(area.height.saturating_sub(2)).max(1);
+    let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
+    if visible.is_empty() {
+        let text =
+            view.notices.last().cloned().unwrap_or_else(|| format!("reading the last hour of {groups}…"));
+        let para = Paragraph::new(sanitize(&text).into_owned()).style(theme.style(Role::muted)).block(block);
+        frame.render_widget(para, area);
+        return;
+    }
+    // The newest line on screen is `offset` lines above the newest; fill the rows above it.
+    let end = visible.len().saturating_sub(view.offset);
+    let mut rows = 0;
+    let mut begin = end;
+    while begin > 0 && rows < inner_h {
+        let e = visible[begin - 1];
+        let len = line(view, e, theme).width();
+        rows += if view.wrap { len.div_ceil(inner_w).max(1) } else { 1 };
+        if rows > inner_h && begin < end {
+            break;
+        }
+        begin -= 1;
+    }
+    let lines: Vec<Line> = visible[begin..end].iter().map(|e| line(view, e, theme)).collect();
+    let mut para = Paragraph::new(lines).block(block);
+    if view.wrap {
+        para = para.wrap(Wrap { trim: false });
+    }
+    frame.render_widget(para, area);
+}
