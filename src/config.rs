@@ -14,6 +14,16 @@ pub struct Config {
     pub theme: Option<String>,
     #[serde(default)]
     pub refresh: RefreshFile,
+    #[serde(default)]
+    pub logs: LogsFile,
+}
+
+/// `[logs]`: the log view.
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LogsFile {
+    /// Lines the log view keeps (100,000 by default).
+    pub buffer: Option<usize>,
 }
 
 /// Seconds between refreshes, per pane.
@@ -78,7 +88,9 @@ mod tests {
 
     #[test]
     fn settings_parse_and_default() {
-        let c = parse(Path::new("c.toml"), "theme = \"light\"\n[refresh]\nqueue = 2\n").expect("parses");
+        let c = parse(Path::new("c.toml"), "theme = \"light\"\n[refresh]\nqueue = 2\n[logs]\nbuffer = 500\n")
+            .expect("parses");
+        assert_eq!(c.logs.buffer, Some(500));
         assert_eq!(c.theme.as_deref(), Some("light"));
         assert_eq!(c.refresh().queue, 2);
         assert_eq!(c.refresh().stacks, RefreshIntervals::default().stacks);

@@ -67,6 +67,9 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
                 AppState::new(backends.label.to_string(), backends.clock.now(), (size.width, size.height));
             state.wanted_stack = cli.stack.clone();
             state.refresh = config.refresh();
+            if let Some(n) = config.logs.buffer {
+                state.log_capacity = n.max(1);
+            }
             state.theme = theme.name.clone();
             let aws = (!cli.demo).then(|| (aws_options(&cli), BuildkiteSettings::from_env()));
             if aws.is_some() {

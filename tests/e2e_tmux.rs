@@ -51,6 +51,10 @@ fn start_switch_panes_help_filter_quit() {
     t.wait_for("the filter cleared", |s| !s.contains("/Pending|Terminating|zzz"));
     t.keys(&["l"]);
     t.wait_for("the log view", |s| s.contains("Logs i-") && s.contains("following"));
+    t.keys(&["C-s"]);
+    let saved = t.wait_for("the save", |s| s.contains("saved to "));
+    let path = saved.split("saved to ").nth(1).and_then(|r| r.split_whitespace().next()).expect("a path");
+    assert!(std::path::Path::new(path).is_file(), "{path}");
     t.keys(&["Escape"]);
     t.wait_for("the dashboard again", |s| s.contains("┏3 Auto Scaling"));
 

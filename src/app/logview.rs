@@ -21,6 +21,8 @@ pub struct LogView {
     pub wrap: bool,
     pub timestamps: bool,
     pub filter: Option<Filter>,
+    /// Groups switched off with their number key.
+    pub hidden: std::collections::HashSet<String>,
     /// Lines the ring let go of.
     pub dropped: u64,
     pub notices: Vec<String>,
@@ -38,6 +40,7 @@ impl LogView {
             wrap: false,
             timestamps: true,
             filter: None,
+            hidden: std::collections::HashSet::new(),
             dropped: 0,
             notices: Vec::new(),
         }
@@ -60,14 +63,40 @@ impl LogView {
     }
 
     pub fn matches(&self, e: &LogEvent) -> bool {
-        self.filter
-            .as_ref()
-            .is_none_or(|f| f.matches(&[("group", e.group.as_str()), ("message", e.message.as_str())]))
+        !self.hidden.contains(&e.group)
+            && self
+                .filter
+                .as_ref()
+                .is_none_or(|f| f.matches(&[("group", e.group.as_str()), ("message", e.message.as_str())]))
     }
 
     /// The lines the filter lets through, oldest first.
     pub fn visible(&self) -> Vec<&LogEvent> {
         self.lines.iter().filter(|e| self.matches(e)).collect()
+    }
+
+    /// Shows or hides the n-th group (from 1).
+    pub fn toggle_group(&mut self, n: usize) {
+        if let Some(g) = n.checked_sub(1).and_then(|i| self.groups.get(i)).cloned()
+            && !self.hidden.remove(&g)
+        {
+            self.hidden.insert(g);
+        }
+        self.offset = 0;
+    }
+
+    /// Pauses on the first line that reads like an error; false if there is none.
+    pub fn first_error(&mut self) -> bool {
+        let Ok(re) = regex::Regex::new(
+            r"(?i)\b(error|errored|fail(ed|ure)?|fatal|panic|unhealthy|insufficient|not enough)\b",
+        ) else {
+            return false;
+        };
+        let visible = self.visible();
+        let Some(i) = visible.iter().position(|e| re.is_match(&e.message)) else { return false };
+        self.offset = visible.len() - 1 - i;
+        self.follow = false;
+        true
     }
 
     pub fn scroll(&mut self, delta: isize) {
@@ -100,6 +129,32 @@ mod tests {
         v.push((0..5).map(ev).collect());
         assert_eq!(v.lines.iter().map(|e| e.timestamp.millis()).collect::<Vec<_>>(), [2, 3, 4]);
         assert_eq!(v.dropped, 2);
+    }
+
+    #[test]
+    fn groups_toggle_and_errors_are_found() {
+        let mut v = LogView::new(
+            "i-1".into(),
+            vec!["/buildkite/elastic-stack".into(), "/buildkite/other".into()],
+            100,
+        );
+        let mut batch: Vec<LogEvent> = (0..5).map(ev).collect();
+        batch[2].message = "bk-install-elastic-stack.sh errored with exit code 254 on line 219.".into();
+        batch[4].group = "/buildkite/other".into();
+        v.push(batch);
+        v.toggle_group(2);
+        assert_eq!(v.visible().len(), 4);
+        v.toggle_group(2);
+        assert_eq!(v.visible().len(), 5);
+        assert!(v.first_error());
+        assert_eq!(
+            (v.offset, v.follow),
+            (2, false),
+            "the error line ends the screen, the lines before it above"
+        );
+        let mut quiet = LogView::new("i-2".into(), Vec::new(), 10);
+        quiet.push(vec![ev(1)]);
+        assert!(!quiet.first_error());
     }
 
     #[test]

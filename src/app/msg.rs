@@ -63,6 +63,11 @@ pub enum Effect {
     },
     /// Stop reading logs.
     StopTail,
+    /// Write these lines to a file named after the instance, in bkops' state directory.
+    SaveLogs {
+        instance: String,
+        text: String,
+    },
     /// Read AWS with another profile and/or region.
     SwitchAws {
         profile: Option<String>,

@@ -264,6 +264,11 @@ fn on_key(state: &mut AppState, key: KeyEvent, fx: &mut Vec<Effect>) {
         state.interrupt_at = None;
     }
     match action {
+        Some(Action::ToggleGroup) => {
+            if let (Some(v), KeyCode::Char(c)) = (state.logs.as_mut(), key.code) {
+                v.toggle_group(c.to_digit(10).unwrap_or(0) as usize);
+            }
+        }
         Some(action) => act(state, action, fx),
         None => {
             if let (Some(prompt), KeyCode::Char(c)) = (state.prompt.as_mut(), key.code)
@@ -343,6 +348,27 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::ToggleWrap => {
             if let Some(v) = state.logs.as_mut() {
                 v.wrap = !v.wrap;
+            }
+        }
+        Action::ToggleGroup => {}
+        Action::FirstError => {
+            if let Some(v) = state.logs.as_mut()
+                && !v.first_error()
+            {
+                let n = v.visible().len();
+                flash(state, format!("no error in the {n} lines shown"), false);
+            }
+        }
+        Action::SaveLogs => {
+            if let Some(v) = &state.logs {
+                let style = crate::logs::format::Style {
+                    format: crate::logs::format::Format::Detailed,
+                    color: false,
+                    timestamps: true,
+                };
+                let text: String =
+                    v.visible().iter().map(|e| crate::logs::format::line(e, style) + "\n").collect();
+                fx.push(Effect::SaveLogs { instance: v.instance.clone(), text });
             }
         }
         Action::ToggleTimestamps => {

@@ -71,6 +71,19 @@ fn spawn_signals(tx: UnboundedSender<Msg>) {
     });
 }
 
+/// Writes a log view's lines to `$XDG_STATE_HOME/bkops/logs/<instance>-<unix seconds>.log`.
+fn save_logs(instance: &str, text: &str) -> std::io::Result<std::path::PathBuf> {
+    let dir = crate::paths::state_dir()
+        .ok_or_else(|| std::io::Error::other("no state directory (set HOME or XDG_STATE_HOME)"))?
+        .join("logs");
+    std::fs::create_dir_all(&dir)?;
+    // The instance ID was checked when the view opened; keep the name plain all the same.
+    let name: String = instance.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    let path = dir.join(format!("{name}-{}.log", crate::clock::Clock::System.now().secs()));
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
 pub struct Shell {
     pub backends: Backends,
     pub theme: Theme,
@@ -148,6 +161,22 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                         t.cancel();
                     }
                     tail = Some(tail::spawn(backends.clone(), tx.clone(), instance, groups));
+                }
+                Effect::SaveLogs { instance, text } => {
+                    let notice = match save_logs(&instance, &text) {
+                        Ok(path) => {
+                            // ~/… reads shorter than the home directory spelt out.
+                            let shown = match std::env::var_os("HOME").map(std::path::PathBuf::from) {
+                                Some(home) if path.starts_with(&home) => {
+                                    format!("~/{}", path.strip_prefix(&home).unwrap_or(&path).display())
+                                }
+                                _ => path.display().to_string(),
+                            };
+                            Msg::Notice { text: format!("saved to {shown}"), is_error: false }
+                        }
+                        Err(e) => Msg::Notice { text: format!("cannot save the lines: {e}"), is_error: true },
+                    };
+                    let _ = tx.send(notice);
                 }
                 Effect::StopTail => {
                     if let Some(t) = tail.take() {

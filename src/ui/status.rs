@@ -27,6 +27,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
     let bar = theme.style(Role::status_bar);
     let sep = Span::styled(" │ ", bar);
+    // A message for the operator (a saved file's path, a refused command) gets the whole bar.
+    if let Some(flash) = &state.flash {
+        let role = if flash.is_error { Role::danger } else { Role::accent };
+        let room = usize::from(area.width).saturating_sub(10);
+        let line = Line::from(vec![
+            Span::styled(" bkops", bar),
+            sep,
+            Span::styled(truncate(&sanitize(&flash.text), room).into_owned(), theme.style(role)),
+        ]);
+        frame.render_widget(Paragraph::new(line).style(bar), area);
+        return;
+    }
     let mut spans = vec![Span::styled(" bkops", bar), sep.clone(), Span::styled(state.backend.clone(), bar)];
     if let Some(s) = state.stack_summary() {
         spans.push(sep.clone());
@@ -46,11 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     });
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     let room = usize::from(area.width).saturating_sub(used + 10);
-    if let Some(flash) = &state.flash {
-        spans.push(sep.clone());
-        let role = if flash.is_error { Role::danger } else { Role::accent };
-        spans.push(Span::styled(truncate(&sanitize(&flash.text), room).into_owned(), theme.style(role)));
-    } else if let Some((what, err)) = state.last_error() {
+    if let Some((what, err)) = state.last_error() {
         spans.push(sep.clone());
         let text = format!("{what}: {err}");
         spans.push(Span::styled(truncate(&sanitize(&text), room).into_owned(), theme.style(Role::danger)));

@@ -403,3 +403,45 @@ async fn logs_by_command_and_ctrl_c() {
     assert_eq!(update(&mut state, ctrl('c')), vec![Effect::StopTail], "Ctrl-C closes the logs first");
     assert!(state.logs.is_none() && !state.quit);
 }
+
+#[tokio::test]
+async fn the_log_views_keys_save_toggle_and_find_errors() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key('l'));
+    let id = state.logs.as_ref().map(|v| v.instance.clone()).expect("open");
+    let line = |g: &str, ms: i64, m: &str| crate::domain::LogEvent {
+        timestamp: Timestamp(ms),
+        ingestion_time: Timestamp(ms),
+        group: g.into(),
+        stream: id.clone(),
+        event_id: ms.to_string(),
+        message: m.into(),
+    };
+    let lines = vec![
+        line("/buildkite/buildkite-agent", 1, "Registering agent with Buildkite..."),
+        line("/buildkite/elastic-stack", 2, "Insufficient disk space after cleanup."),
+        line("/buildkite/buildkite-agent", 3, "Waiting for instructions..."),
+    ];
+    update(&mut state, Msg::LogLines { instance: id.clone(), lines });
+    update(&mut state, key('1'));
+    assert_eq!(
+        state.logs.as_ref().map(|v| v.visible().len()),
+        Some(1),
+        "the first group (buildkite-agent) hidden"
+    );
+    update(&mut state, key('1'));
+    update(&mut state, key('e'));
+    assert_eq!(state.logs.as_ref().map(|v| (v.offset, v.follow)), Some((1, false)));
+    let fx = update(&mut state, ctrl('s'));
+    match fx.as_slice() {
+        [Effect::SaveLogs { instance, text }] => {
+            assert_eq!(instance, &id);
+            assert_eq!(text.lines().count(), 3);
+            assert!(
+                text.contains("/buildkite/elastic-stack")
+                    && text.contains("Insufficient disk space after cleanup.")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
