@@ -553,3 +553,49 @@ async fn bkops_logs_reads_the_local_endpoint() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("log group /buildkite/buildkite-agent does not exist here"), "{err}");
 }
+
+#[tokio::test]
+async fn a_follow_picks_up_lines_put_after_it_started() {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    use bkops::domain::Timestamp;
+    use bkops::logs::{Follower, TailSpec, read_range};
+
+    let (_moto, sdk, backend) = setup().await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    let (group, me) = ("/buildkite/buildkite-agent", "i-0aaaaaaaaaaaaaaa1");
+    logs.create_log_group().log_group_name(group).send().await.expect("group");
+    logs.create_log_stream().log_group_name(group).log_stream_name(me).send().await.expect("stream");
+    let now = bkops::clock::Clock::System.now().millis();
+    let put = |ms: i64, m: &'static str| {
+        let logs = logs.clone();
+        async move {
+            logs.put_log_events()
+                .log_group_name(group)
+                .log_stream_name(me)
+                .log_events(InputLogEvent::builder().timestamp(ms).message(m).build().expect("e"))
+                .send()
+                .await
+                .expect("put");
+        }
+    };
+    put(now - 30_000, "Registering agent with Buildkite...").await;
+    let spec = TailSpec {
+        instance: me.into(),
+        groups: vec![group.into()],
+        start: Some(Timestamp(now - 3_600_000)),
+        end: None,
+        pattern: None,
+    };
+    let (first, notices) = read_range(&backend, &spec).await;
+    assert_eq!(first.len(), 1);
+    let mut follower = Follower::after(spec, &first, &notices);
+
+    put(now - 20_000, "Waiting for instructions...").await;
+    put(now - 10_000, "Assigned job 0190b9a3. Accepting...").await;
+    let later = Timestamp(now + 5_000);
+    let (new, _) = follower.poll(&backend, later).await;
+    let messages: Vec<&str> = new.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages, ["Waiting for instructions...", "Assigned job 0190b9a3. Accepting..."]);
+    let (again, _) = follower.poll(&backend, later).await;
+    assert!(again.is_empty(), "nothing twice");
+}
