@@ -264,5 +264,6 @@ async fn the_log_view_of_a_full_disk_instance() {
     let screen = h.draw().backend().to_string();
     assert!(screen.contains("Insufficient disk space after cleanup."), "{screen}");
     assert!(screen.contains("Marking instance as unhealthy"), "{screen}");
+    h.keys("/disk space\n").await;
     snap!("log_view_full_disk_100x30", h);
 }

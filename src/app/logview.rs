@@ -21,6 +21,8 @@ pub struct LogView {
     pub wrap: bool,
     pub timestamps: bool,
     pub filter: Option<Filter>,
+    /// What `/` searches for; matches are highlighted and `n`/`N` move between them.
+    pub search: Option<regex::Regex>,
     /// Groups switched off with their number key.
     pub hidden: std::collections::HashSet<String>,
     /// Lines the ring let go of.
@@ -40,6 +42,7 @@ impl LogView {
             wrap: false,
             timestamps: true,
             filter: None,
+            search: None,
             hidden: std::collections::HashSet::new(),
             dropped: 0,
             notices: Vec::new(),
@@ -83,6 +86,39 @@ impl LogView {
             self.hidden.insert(g);
         }
         self.offset = 0;
+    }
+
+    /// Sets the search (case-insensitive; taken literally if it is not a regex) and shows its
+    /// newest match; false if nothing matches.
+    pub fn set_search(&mut self, text: &str) -> bool {
+        let build = |p: &str| regex::RegexBuilder::new(p).case_insensitive(true).size_limit(1 << 20).build();
+        self.search = if text.trim().is_empty() {
+            None
+        } else {
+            build(text).or_else(|_| build(&regex::escape(text))).ok()
+        };
+        self.offset = 0;
+        self.search.is_some() && self.next_match(false)
+    }
+
+    /// Moves to the next (newer) or previous (older) line that matches the search, counting
+    /// from the line at the bottom of the screen; false if there is none that way.
+    pub fn next_match(&mut self, newer: bool) -> bool {
+        let Some(re) = self.search.clone() else { return false };
+        let visible = self.visible();
+        let Some(last) = visible.len().checked_sub(1) else { return false };
+        let at = last.saturating_sub(self.offset);
+        let hit = if newer {
+            (at + 1..=last).find(|&i| re.is_match(&visible[i].message))
+        } else if self.offset == 0 && re.is_match(&visible[last].message) && self.follow {
+            Some(last)
+        } else {
+            (0..at).rev().find(|&i| re.is_match(&visible[i].message))
+        };
+        let Some(i) = hit else { return false };
+        self.offset = last - i;
+        self.follow = false;
+        true
     }
 
     /// Pauses on the first line that reads like an error; false if there is none.

@@ -176,6 +176,8 @@ pub enum PromptKind {
     Filter(Pane),
     /// The log view's filter.
     LogFilter,
+    /// The log view's search.
+    LogSearch,
     Command,
 }
 

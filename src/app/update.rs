@@ -351,6 +351,16 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::ToggleGroup => {}
+        Action::Search => state.prompt = Some(Prompt { kind: PromptKind::LogSearch, text: String::new() }),
+        Action::NextMatch | Action::PrevMatch => {
+            if let Some(v) = state.logs.as_mut()
+                && v.search.is_some()
+                && !v.next_match(action == Action::NextMatch)
+            {
+                let way = if action == Action::NextMatch { "newer" } else { "older" };
+                flash(state, format!("no {way} match"), false);
+            }
+        }
         Action::FirstError => {
             if let Some(v) = state.logs.as_mut()
                 && !v.first_error()
@@ -534,6 +544,14 @@ fn accept_prompt(state: &mut AppState, fx: &mut Vec<Effect>) {
     match prompt.kind {
         PromptKind::Filter(pane) => set_filter(state, pane, &prompt.text),
         PromptKind::LogFilter => set_log_filter(state, &prompt.text),
+        PromptKind::LogSearch => {
+            if let Some(v) = state.logs.as_mut()
+                && !v.set_search(&prompt.text)
+                && v.search.is_some()
+            {
+                flash(state, format!("'{}' is not in the lines shown", prompt.text), false);
+            }
+        }
         PromptKind::Command => match command::parse(&prompt.text) {
             Ok(cmd) => run_command(state, cmd, fx),
             Err(msg) => flash(state, msg, true),

@@ -28,7 +28,24 @@ fn line<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme) -> Line<'a> {
         spans.push(Span::styled(t, theme.style(Role::muted)));
     }
     spans.push(Span::styled(format!("{} ", label(&e.group)), theme.style(group_role(view, &e.group))));
-    spans.push(Span::styled(sanitize(&e.message).into_owned(), theme.style(Role::base)));
+    let text = sanitize(&e.message).into_owned();
+    match &view.search {
+        // Matches are found in the text as shown, so the highlight lines up with it.
+        Some(re) if re.is_match(&text) => {
+            let mut at = 0;
+            for m in re.find_iter(&text) {
+                if m.start() > at {
+                    spans.push(Span::styled(text[at..m.start()].to_string(), theme.style(Role::base)));
+                }
+                spans.push(Span::styled(m.as_str().to_string(), theme.style(Role::selection)));
+                at = m.end();
+            }
+            if at < text.len() {
+                spans.push(Span::styled(text[at..].to_string(), theme.style(Role::base)));
+            }
+        }
+        _ => spans.push(Span::styled(text, theme.style(Role::base))),
+    }
     Line::from(spans)
 }
 
@@ -40,7 +57,10 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
         Span::styled(format!("{} lines · {state} ", visible.len()), theme.style(Role::muted)),
     ];
     if let Some(f) = &view.filter {
-        title.push(Span::styled(format!("/{} ", sanitize(&f.text)), theme.style(Role::accent)));
+        title.push(Span::styled(format!("&{} ", sanitize(&f.text)), theme.style(Role::accent)));
+    }
+    if let Some(re) = &view.search {
+        title.push(Span::styled(format!("/{} (n/N) ", sanitize(re.as_str())), theme.style(Role::accent)));
     }
     if view.dropped > 0 {
         title.push(Span::styled(format!("{} oldest dropped ", view.dropped), theme.style(Role::warn)));

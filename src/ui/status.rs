@@ -15,7 +15,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(prompt) = &state.prompt {
         let (lead, hint) = match prompt.kind {
             PromptKind::Filter(_) => ("/", "  Enter apply · Esc clear · !x inverts · col:x"),
-            PromptKind::LogFilter => ("/", "  Enter apply · Esc clear · !x inverts"),
+            PromptKind::LogFilter => ("&", "  Enter apply · Esc clear · !x inverts"),
+            PromptKind::LogSearch => ("/", "  Enter search · n newer · N older · Esc cancel"),
             PromptKind::Command => (":", "  Enter run · Tab complete · Esc cancel"),
         };
         let line = Line::from(vec![

@@ -378,7 +378,7 @@ async fn l_opens_the_instances_logs_and_esc_stops_them() {
     assert!(state.logs.as_ref().is_some_and(|v| !v.follow), "Space pauses");
     update(&mut state, key('w'));
     assert!(state.logs.as_ref().is_some_and(|v| v.wrap));
-    update(&mut state, key('/'));
+    update(&mut state, key('&'));
     typed(&mut state, "nothing matches this");
     update(&mut state, code(KeyCode::Enter));
     assert_eq!(state.logs.as_ref().map(|v| v.visible().len()), Some(0));
@@ -444,4 +444,36 @@ async fn the_log_views_keys_save_toggle_and_find_errors() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn search_moves_between_matches_like_less() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key('l'));
+    let id = state.logs.as_ref().map(|v| v.instance.clone()).expect("open");
+    let lines = (0..6)
+        .map(|n| crate::domain::LogEvent {
+            timestamp: Timestamp(n),
+            ingestion_time: Timestamp(n),
+            group: "/buildkite/buildkite-agent".into(),
+            stream: id.clone(),
+            event_id: n.to_string(),
+            message: if n % 2 == 0 { format!("Assigned job {n}") } else { format!("Finished job {n}") },
+        })
+        .collect();
+    update(&mut state, Msg::LogLines { instance: id, lines });
+    update(&mut state, key('/'));
+    typed(&mut state, "assigned");
+    update(&mut state, code(KeyCode::Enter));
+    let offset = |s: &AppState| s.logs.as_ref().map(|v| v.offset);
+    assert_eq!(offset(&state), Some(1), "the newest match (line 4) at the bottom");
+    update(&mut state, key('N'));
+    assert_eq!(offset(&state), Some(3), "line 2");
+    update(&mut state, key('N'));
+    assert_eq!(offset(&state), Some(5), "line 0");
+    update(&mut state, key('N'));
+    assert_eq!(offset(&state), Some(5));
+    assert_eq!(state.flash.as_ref().map(|f| f.text.as_str()), Some("no older match"));
+    update(&mut state, key('n'));
+    assert_eq!(offset(&state), Some(3));
 }
