@@ -267,3 +267,32 @@ async fn the_log_view_of_a_full_disk_instance() {
     h.keys("/disk space\n").await;
     snap!("log_view_full_disk_100x30", h);
 }
+
+#[tokio::test]
+async fn json_lines_can_be_pretty_printed() {
+    use bkops::domain::LogEvent;
+
+    let mut h = Harness::new((100, 30)).await;
+    h.keys("l").await;
+    let instance = h.state.logs.as_ref().map(|v| v.instance.clone()).expect("open");
+    let event = |ms: i64, message: &str| LogEvent {
+        timestamp: Timestamp(START.millis() - 10_000 + ms),
+        ingestion_time: START,
+        group: "/buildkite/buildkite-agent".into(),
+        stream: instance.clone(),
+        event_id: ms.to_string(),
+        message: message.into(),
+    };
+    let lines = vec![
+        event(1, r#"{"level":"error","msg":"upload failed","attempt":3,"note":"\u001b[2J"}"#),
+        event(2, "plain text line"),
+    ];
+    settle(&mut h.state, &h.backends, Msg::LogLines { instance, lines }).await;
+    h.keys("J").await;
+    let screen = h.draw().backend().to_string();
+    assert!(screen.contains("JSON pretty"), "{screen}");
+    assert!(screen.contains(r#"    "level": "error","#), "{screen}");
+    assert!(screen.contains(r#"    "attempt": 3,"#), "{screen}");
+    assert!(screen.contains("plain text line"), "{screen}");
+    assert!(!screen.chars().any(|c| c == '\u{1b}'), "no escape reaches the screen");
+}

@@ -20,6 +20,8 @@ pub struct LogView {
     pub offset: usize,
     pub wrap: bool,
     pub timestamps: bool,
+    /// JSON messages shown indented over several rows.
+    pub pretty_json: bool,
     pub filter: Option<Filter>,
     /// What `/` searches for; matches are highlighted and `n`/`N` move between them.
     pub search: Option<regex::Regex>,
@@ -41,6 +43,7 @@ impl LogView {
             offset: 0,
             wrap: false,
             timestamps: true,
+            pretty_json: false,
             filter: None,
             search: None,
             hidden: std::collections::HashSet::new(),

@@ -351,6 +351,11 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::ToggleGroup => {}
+        Action::TogglePrettyJson => {
+            if let Some(v) = state.logs.as_mut() {
+                v.pretty_json = !v.pretty_json;
+            }
+        }
         Action::Search => state.prompt = Some(Prompt { kind: PromptKind::LogSearch, text: String::new() }),
         Action::NextMatch | Action::PrevMatch => {
             if let Some(v) = state.logs.as_mut()

@@ -19,6 +19,30 @@ fn group_role(view: &LogView, group: &str) -> Role {
     GROUP_ROLES[i % GROUP_ROLES.len()]
 }
 
+/// A JSON object message, indented, when pretty-printing is on.
+fn pretty(view: &LogView, message: &str) -> Option<Vec<String>> {
+    if !view.pretty_json || !message.trim_start().starts_with('{') {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(message).ok()?;
+    let text = serde_json::to_string_pretty(&value).ok()?;
+    Some(text.lines().map(|l| format!("  {}", sanitize(l))).collect())
+}
+
+/// The screen lines of one event: one, or a header and the indented JSON.
+fn lines_of<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme) -> Vec<Line<'a>> {
+    match pretty(view, &e.message) {
+        Some(json) => {
+            let mut head = line(view, e, theme);
+            head.spans.pop();
+            let mut out = vec![head];
+            out.extend(json.into_iter().map(|l| Line::from(Span::styled(l, theme.style(Role::base)))));
+            out
+        }
+        None => vec![line(view, e, theme)],
+    }
+}
+
 fn line<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme) -> Line<'a> {
     let mut spans = Vec::with_capacity(4);
     if view.timestamps {
@@ -52,9 +76,10 @@ fn line<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme) -> Line<'a> {
 pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
     let visible = view.visible();
     let state = if view.follow { "following" } else { "PAUSED (Space follows)" };
+    let pretty_flag = if view.pretty_json { "JSON pretty · " } else { "" };
     let mut title = vec![
         Span::styled(format!(" Logs {} ", sanitize(&view.instance)), theme.style(Role::title)),
-        Span::styled(format!("{} lines · {state} ", visible.len()), theme.style(Role::muted)),
+        Span::styled(format!("{} lines · {pretty_flag}{state} ", visible.len()), theme.style(Role::muted)),
     ];
     if let Some(f) = &view.filter {
         title.push(Span::styled(format!("&{} ", sanitize(&f.text)), theme.style(Role::accent)));
@@ -86,18 +111,17 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
     }
     // The newest line on screen is `offset` lines above the newest; fill the rows above it.
     let end = visible.len().saturating_sub(view.offset);
+    let rows_of = |l: &Line| if view.wrap { l.width().div_ceil(inner_w).max(1) } else { 1 };
     let mut rows = 0;
     let mut begin = end;
     while begin > 0 && rows < inner_h {
-        let e = visible[begin - 1];
-        let len = line(view, e, theme).width();
-        rows += if view.wrap { len.div_ceil(inner_w).max(1) } else { 1 };
+        rows += lines_of(view, visible[begin - 1], theme).iter().map(rows_of).sum::<usize>();
         if rows > inner_h && begin < end {
             break;
         }
         begin -= 1;
     }
-    let lines: Vec<Line> = visible[begin..end].iter().map(|e| line(view, e, theme)).collect();
+    let lines: Vec<Line> = visible[begin..end].iter().flat_map(|e| lines_of(view, e, theme)).collect();
     let mut para = Paragraph::new(lines).block(block);
     if view.wrap {
         para = para.wrap(Wrap { trim: false });
