@@ -107,6 +107,7 @@ fn big_state(size: (u16, u16)) -> AppState {
                 job: Some(format!("job-{n}")),
             },
             disk: [DiskSignal::Ok, DiskSignal::Low, DiskSignal::Full, DiskSignal::Unknown][n % 4],
+            boot_failed: false,
         })
         .collect();
     let fleet = Fleet {

@@ -56,6 +56,7 @@ pub struct InstanceStatus {
     pub agent: String,
     pub job: Option<String>,
     pub disk: DiskSignal,
+    pub boot_failed: bool,
 }
 
 fn asg_status(f: &Fleet, now: Timestamp) -> AsgStatus {
@@ -83,6 +84,7 @@ fn asg_status(f: &Fleet, now: Timestamp) -> AsgStatus {
                 agent: i.agents.label(),
                 job: i.agents.job.clone(),
                 disk: i.disk,
+                boot_failed: i.boot_failed,
             })
             .collect(),
     }

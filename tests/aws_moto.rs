@@ -475,7 +475,14 @@ async fn the_disk_column_reads_the_disk_checks_own_lines() {
                 "Marking instance as unhealthy",
             ],
         ),
-        (&ids[1], vec!["Disk space free: 182G", "Inodes free: 12M"]),
+        (
+            &ids[1],
+            vec![
+                "Disk space free: 182G",
+                "Inodes free: 12M",
+                "/usr/local/bin/bk-install-elastic-stack.sh errored with exit code 254 on line 219.",
+            ],
+        ),
     ];
     for (id, lines) in streams {
         logs.create_log_stream().log_group_name(group).log_stream_name(id).send().await.expect("stream");
@@ -493,6 +500,8 @@ async fn the_disk_column_reads_the_disk_checks_own_lines() {
     let disk = |id: &str| fleet.instances.iter().find(|i| i.id == id).expect("instance").disk;
     assert_eq!(disk(&ids[0]), DiskSignal::Full);
     assert_eq!(disk(&ids[1]), DiskSignal::Ok);
+    let boot = |id: &str| fleet.instances.iter().find(|i| i.id == id).expect("instance").boot_failed;
+    assert!(!boot(&ids[0]) && boot(&ids[1]), "the failed bootstrap is flagged, from the same call");
     let calls = backend.calls.snapshot();
     assert_eq!(
         calls.get(&(ACCOUNT.to_string(), "logs:FilterLogEvents")),

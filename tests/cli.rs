@@ -41,9 +41,17 @@ fn status_json_describes_every_stack() {
     let asg = &linux["auto_scaling"];
     assert!(asg["name"].as_str().expect("asg").starts_with("ci-linux-AgentAutoScaleGroup-"));
     let inst = &asg["instances"][0];
-    for field in
-        ["id", "lifecycle", "health", "instance_type", "availability_zone", "age_seconds", "agent", "disk"]
-    {
+    for field in [
+        "id",
+        "lifecycle",
+        "health",
+        "instance_type",
+        "availability_zone",
+        "age_seconds",
+        "agent",
+        "disk",
+        "boot_failed",
+    ] {
         assert!(!inst[field].is_null(), "instance field {field}");
     }
     assert_eq!(stacks[1]["scaling"]["state"], "fixed_size");

@@ -134,6 +134,9 @@ pub struct Instance {
     pub spot: Option<bool>,
     pub agents: AgentSummary,
     pub disk: DiskSignal,
+    /// Its logs hold a bootstrap failure (`… errored with exit code N on line L.`).
+    #[serde(default)]
+    pub boot_failed: bool,
 }
 
 /// The Auto Scaling group of one stack.

@@ -36,6 +36,13 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
         for action in &f.scheduled {
             out.push(Warning { code: "scheduled_action", text: action.describe() });
         }
+        let boot = f.instances.iter().filter(|i| i.boot_failed).count();
+        if boot > 0 {
+            out.push(Warning {
+                code: "boot_failed",
+                text: format!("{boot} instance(s) failed to boot (see elastic-stack)"),
+            });
+        }
         let full = f.instances.iter().filter(|i| i.disk == DiskSignal::Full).count();
         let low = f.instances.iter().filter(|i| i.disk == DiskSignal::Low).count();
         if full + low > 0 {

@@ -130,6 +130,15 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
         field("Job", sanitize(&job).into_owned(), theme),
         field("Disk", disk, theme),
         field(
+            "Bootstrap",
+            if i.boot_failed {
+                "FAILED: its elastic-stack log has the error (l opens the logs)".into()
+            } else {
+                "no failure in its logs".into()
+            },
+            theme,
+        ),
+        field(
             "Log stream",
             format!(
                 "{} in {}, {} and the other /buildkite/* groups",

@@ -16,10 +16,12 @@ const LOOK_BACK_SECS: i64 = 2 * 3600;
 /// FilterLogEvents takes at most 100 stream names.
 const STREAMS_PER_CALL: usize = 100;
 
-pub type DiskCache = HashMap<String, (HashMap<String, DiskSignal>, Instant)>;
+/// What an instance's elastic-stack lines say: its disk, and whether its bootstrap failed.
+pub type Signals = HashMap<String, (DiskSignal, bool)>;
+pub type DiskCache = HashMap<String, (Signals, Instant)>;
 
 impl AwsBackend {
-    async fn read_disk_signals(&self, instances: &[String]) -> HashMap<String, DiskSignal> {
+    async fn read_disk_signals(&self, instances: &[String]) -> Signals {
         let now = crate::clock::Clock::System.now();
         let mut lines: HashMap<String, Vec<(i64, String)>> = HashMap::new();
         for chunk in instances.chunks(STREAMS_PER_CALL) {
@@ -33,7 +35,7 @@ impl AwsBackend {
             loop {
                 let Ok(page) = self.filter_log_events(&q).await else { break };
                 for e in page.events {
-                    if signals::disk_line(&e.message).is_some() {
+                    if signals::disk_line(&e.message).is_some() || signals::is_boot_failure(&e.message) {
                         lines.entry(e.stream).or_default().push((e.timestamp.millis(), e.message));
                     }
                 }
@@ -47,7 +49,9 @@ impl AwsBackend {
             .into_iter()
             .map(|(stream, mut l)| {
                 l.sort();
-                (stream, signals::disk_signal(l.iter().map(|(_, m)| m.as_str())))
+                let disk = signals::disk_signal(l.iter().map(|(_, m)| m.as_str()));
+                let boot = l.iter().any(|(_, m)| signals::is_boot_failure(m));
+                (stream, (disk, boot))
             })
             .collect()
     }
@@ -67,7 +71,9 @@ impl AwsBackend {
             }
         };
         for i in &mut fleet.instances {
-            i.disk = signals.get(&i.id).copied().unwrap_or(DiskSignal::Unknown);
+            let (disk, boot) = signals.get(&i.id).copied().unwrap_or((DiskSignal::Unknown, false));
+            i.disk = disk;
+            i.boot_failed = boot;
         }
     }
 }

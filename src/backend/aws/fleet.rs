@@ -89,6 +89,7 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
                 spot: None,
                 agents: AgentSummary::unknown(),
                 disk: DiskSignal::Unknown,
+                boot_failed: false,
                 id,
             }
         })

@@ -422,6 +422,7 @@ impl SimStack {
                 spot: Some(i.spot),
                 agents: i.agent_summary(),
                 disk: signals::disk_signal(logs.messages(groups::ELASTIC_STACK, &i.id)),
+                boot_failed: logs.messages(groups::ELASTIC_STACK, &i.id).any(signals::is_boot_failure),
             })
             .collect();
         Fleet {

@@ -212,6 +212,11 @@ fn a_failed_bootstrap_is_logged_and_replaced() {
     let out: Vec<String> = w.logs.messages(groups::CLOUD_INIT_OUTPUT, &first).map(str::to_string).collect();
     assert!(out.iter().any(|l| l.ends_with("errored with exit code 254 on line 219.")), "{out:?}");
     assert!(w.logs.messages(groups::ELASTIC_STACK, &first).any(crate::signals::is_boot_failure));
+    let fleet = w.stack("test").expect("stack").fleet(&w.logs);
+    let failed = fleet.instances.iter().find(|i| i.id == first).expect("still listed");
+    assert!(failed.boot_failed, "flagged in the instance table");
+    let stack = w.stack("test").expect("stack").summary();
+    assert!(crate::domain::warnings(&stack, None, Some(&fleet)).iter().any(|w| w.code == "boot_failed"));
     advance(&mut w, 200);
     let s = w.stack("test").expect("stack");
     assert!(s.instances.iter().all(|i| i.id != first));
