@@ -21,9 +21,11 @@ fn assert_restored(t: &Tmux) {
 fn start_switch_panes_help_filter_quit() {
     let t = Tmux::start("keys");
     t.run_bkops("--demo --demo-seed 3");
-    let s = t.wait_for("the dashboard with data", |s| s.contains("ci-linux") && s.contains("InService"));
-    assert!(s.contains("Stacks") && s.contains("Queue default") && s.contains("Scaling activity"), "{s}");
-    assert!(s.contains("┏3 Auto Scaling"), "instances focused first:\n{s}");
+    t.wait_for("the whole dashboard, instances focused first", |s| {
+        ["ci-linux", "InService", "Stacks", "Queue default", "Scaling activity", "┏3 Auto Scaling"]
+            .iter()
+            .all(|w| s.contains(w))
+    });
 
     t.keys(&["Tab"]);
     t.wait_for("the activity pane focused", |s| s.contains("┏4 Scaling activity"));
@@ -31,8 +33,10 @@ fn start_switch_panes_help_filter_quit() {
     t.wait_for("back on the instances", |s| s.contains("┏3 Auto Scaling"));
 
     t.keys(&["?"]);
-    let help = t.wait_for("help", |s| s.contains("Show this help"));
-    assert!(help.contains("Ctrl-C") && help.contains("Command mode"), "{help}");
+    // A capture can land mid-frame: wait for everything the test reads.
+    t.wait_for("help", |s| {
+        s.contains("Show this help") && s.contains("Ctrl-C") && s.contains("Command mode")
+    });
     t.keys(&["Escape"]);
     t.wait_for("help closed", |s| !s.contains("Show this help"));
 
