@@ -1,5 +1,6 @@
 //! What an on-call engineer should notice first about a stack, derived from what the panes
-//! show; the dashboard and `bkops status` print the same list.
+//! show; the dashboard and `bkops status` print the same list. The texts are short, so that
+//! they share the one line under the instance table at 80 columns.
 
 use serde::Serialize;
 
@@ -22,35 +23,34 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
         };
         out.push(Warning { code: "paused", text: format!("autoscaling PAUSED{tail}") });
     }
-    if let Some(f) = fleet {
-        if f.desired >= f.max && scheduled > 0 && stack.scaling != ScalingState::FixedSize {
-            out.push(Warning {
-                code: "at_max_size",
-                text: format!("at MaxSize ({}): {scheduled} jobs wait for an agent", f.max),
-            });
-        }
-        let unhealthy = f.instances.iter().filter(|i| i.health == Health::Unhealthy).count();
-        if unhealthy > 0 {
-            out.push(Warning { code: "unhealthy", text: format!("{unhealthy} Unhealthy instance(s)") });
-        }
-        for action in &f.scheduled {
-            out.push(Warning { code: "scheduled_action", text: action.describe() });
-        }
-        let boot = f.instances.iter().filter(|i| i.boot_failed).count();
-        if boot > 0 {
-            out.push(Warning {
-                code: "boot_failed",
-                text: format!("{boot} instance(s) failed to boot (see elastic-stack)"),
-            });
-        }
-        let full = f.instances.iter().filter(|i| i.disk == DiskSignal::Full).count();
-        let low = f.instances.iter().filter(|i| i.disk == DiskSignal::Low).count();
-        if full + low > 0 {
-            out.push(Warning {
-                code: "disk",
-                text: format!("disk full on {full}, low on {low} instance(s)"),
-            });
-        }
+    let Some(f) = fleet else { return out };
+    if f.desired >= f.max && scheduled > 0 && stack.scaling != ScalingState::FixedSize {
+        out.push(Warning {
+            code: "at_max_size",
+            text: format!("at MaxSize ({}): {scheduled} jobs wait for an agent", f.max),
+        });
+    }
+    let count = |pred: &dyn Fn(&super::Instance) -> bool| f.instances.iter().filter(|i| pred(i)).count();
+    let unhealthy = count(&|i| i.health == Health::Unhealthy);
+    if unhealthy > 0 {
+        out.push(Warning { code: "unhealthy", text: format!("{unhealthy} Unhealthy") });
+    }
+    let boot = count(&|i| i.boot_failed);
+    if boot > 0 {
+        out.push(Warning { code: "boot_failed", text: format!("{boot} failed to boot") });
+    }
+    let (full, low) = (count(&|i| i.disk == DiskSignal::Full), count(&|i| i.disk == DiskSignal::Low));
+    let disk = match (full, low) {
+        (0, 0) => None,
+        (f, 0) => Some(format!("{f} disk FULL")),
+        (0, l) => Some(format!("{l} disk low")),
+        (f, l) => Some(format!("{f} disk FULL, {l} low")),
+    };
+    if let Some(text) = disk {
+        out.push(Warning { code: "disk", text });
+    }
+    for action in &f.scheduled {
+        out.push(Warning { code: "scheduled_action", text: action.describe() });
     }
     out
 }
