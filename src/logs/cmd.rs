@@ -61,10 +61,11 @@ fn regex(flag: &str, pattern: &Option<String>) -> Result<Option<Regex>, AppError
     pattern.as_deref().map(|p| Regex::new(p).map_err(|e| usage(format!("{flag}: {e}")))).transpose()
 }
 
-/// The OS of the stack the instance belongs to, if it is still in one.
+/// The OS of the stack the instance belongs to, if it is still in one. Only a Windows stack
+/// changes the answer, so only Windows stacks' groups are read.
 async fn os_of(backends: &Backends, instance: &str) -> Os {
     let Ok(stacks) = backends.stacks.stacks().await else { return Os::Linux };
-    for s in stacks {
+    for s in stacks.into_iter().filter(|s| s.os == Os::Windows) {
         if let Ok(f) = backends.stacks.fleet(&s.name).await
             && f.instances.iter().any(|i| i.id == instance)
         {

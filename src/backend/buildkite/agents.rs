@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 use super::Secret;
-use super::http::{Api, error_for};
+use super::http::{Api, get};
 use crate::backend::BackendError;
 use crate::domain::{AgentState, AgentSummary};
 
@@ -101,18 +101,9 @@ pub async fn list(
     let mut pages = 0;
     while let Some(u) = url.take() {
         pages += 1;
-        let response = http
-            .get(&u)
-            .header("Authorization", format!("Bearer {}", token.expose()))
-            .send()
-            .await
-            .map_err(|e| BackendError::Transient(format!("Buildkite REST API: {e}")))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.text().await.unwrap_or_default();
-        if !status.is_success() {
-            return Err(error_for(&API, status, &headers, &body));
-        }
+        let u = reqwest::Url::parse(&u)
+            .map_err(|e| BackendError::Other(format!("bad REST API address {u}: {e}")))?;
+        let (headers, body) = get(http, &API, u, format!("Bearer {}", token.expose())).await?;
         let page: Vec<Agent> = serde_json::from_str(&body).map_err(|e| {
             BackendError::Other(format!("Buildkite REST API sent an unexpected agent list: {e}"))
         })?;

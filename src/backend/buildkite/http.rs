@@ -54,3 +54,26 @@ pub fn error_for(api: &Api, status: StatusCode, headers: &HeaderMap, body: &str)
         }
     }
 }
+
+/// GETs `url` with an `Authorization` header; a failed answer becomes the API's error.
+/// Returns the answer's headers and body.
+pub async fn get(
+    http: &reqwest::Client,
+    api: &Api,
+    url: reqwest::Url,
+    authorization: String,
+) -> Result<(HeaderMap, String), BackendError> {
+    let response = http
+        .get(url)
+        .header("Authorization", authorization)
+        .send()
+        .await
+        .map_err(|e| BackendError::Transient(format!("{}: {e}", api.service)))?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap_or_default();
+    if !status.is_success() {
+        return Err(error_for(api, status, &headers, &body));
+    }
+    Ok((headers, body))
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::Secret;
-use super::http::{Api, error_for, seconds};
+use super::http::{Api, get, seconds};
 use crate::backend::BackendError;
 use crate::domain::QueueMetrics;
 
@@ -87,19 +87,7 @@ impl MetricsClient {
         let mut url = reqwest::Url::parse(&format!("{}/metrics/queue", endpoint.trim_end_matches('/')))
             .map_err(|e| BackendError::Other(format!("bad agent endpoint {endpoint}: {e}")))?;
         url.query_pairs_mut().append_pair("name", queue);
-        let response = self
-            .http
-            .get(url)
-            .header("Authorization", format!("Token {}", token.expose()))
-            .send()
-            .await
-            .map_err(|e| BackendError::Transient(format!("Buildkite agent metrics API: {e}")))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.text().await.unwrap_or_default();
-        if !status.is_success() {
-            return Err(error_for(&API, status, &headers, &body));
-        }
+        let (headers, body) = get(&self.http, &API, url, format!("Token {}", token.expose())).await?;
         let parsed: QueueResponse = serde_json::from_str(&body).map_err(|e| {
             BackendError::Other(format!("Buildkite agent metrics API sent an unexpected answer: {e}"))
         })?;
