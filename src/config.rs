@@ -24,6 +24,9 @@ pub struct Config {
 pub struct LogsFile {
     /// Lines the log view keeps (100,000 by default).
     pub buffer: Option<usize>,
+    /// Follow with CloudWatch Live Tail instead of polling (billed per minute).
+    #[serde(default)]
+    pub live: bool,
 }
 
 /// Seconds between refreshes, per pane.
@@ -88,9 +91,13 @@ mod tests {
 
     #[test]
     fn settings_parse_and_default() {
-        let c = parse(Path::new("c.toml"), "theme = \"light\"\n[refresh]\nqueue = 2\n[logs]\nbuffer = 500\n")
-            .expect("parses");
+        let c = parse(
+            Path::new("c.toml"),
+            "theme = \"light\"\n[refresh]\nqueue = 2\n[logs]\nbuffer = 500\nlive = true\n",
+        )
+        .expect("parses");
         assert_eq!(c.logs.buffer, Some(500));
+        assert!(c.logs.live);
         assert_eq!(c.theme.as_deref(), Some("light"));
         assert_eq!(c.refresh().queue, 2);
         assert_eq!(c.refresh().stacks, RefreshIntervals::default().stacks);

@@ -70,6 +70,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             if let Some(n) = config.logs.buffer {
                 state.log_capacity = n.max(1);
             }
+            state.log_live = config.logs.live;
             state.theme = theme.name.clone();
             let aws = (!cli.demo).then(|| (aws_options(&cli), BuildkiteSettings::from_env()));
             if aws.is_some() {

@@ -563,29 +563,41 @@ async fn bkops_logs_reads_the_local_endpoint() {
     assert!(err.contains("log group /buildkite/buildkite-agent does not exist here"), "{err}");
 }
 
+/// Creates a log group (unless it exists) and a stream in it.
+async fn log_stream(logs: &aws_sdk_cloudwatchlogs::Client, group: &str, stream: &str) {
+    let _ = logs.create_log_group().log_group_name(group).send().await;
+    logs.create_log_stream().log_group_name(group).log_stream_name(stream).send().await.expect("stream");
+}
+
+/// Writes one line to a stream.
+async fn put_line(logs: &aws_sdk_cloudwatchlogs::Client, group: &str, stream: &str, ms: i64, message: &str) {
+    let event = aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+        .timestamp(ms)
+        .message(message)
+        .build()
+        .expect("event");
+    logs.put_log_events()
+        .log_group_name(group)
+        .log_stream_name(stream)
+        .log_events(event)
+        .send()
+        .await
+        .expect("put");
+}
+
 #[tokio::test]
 async fn a_follow_picks_up_lines_put_after_it_started() {
-    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
     use bkops::domain::Timestamp;
     use bkops::logs::{Follower, TailSpec, read_range};
 
     let (_moto, sdk, backend) = setup().await;
     let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
     let (group, me) = ("/buildkite/buildkite-agent", "i-0aaaaaaaaaaaaaaa1");
-    logs.create_log_group().log_group_name(group).send().await.expect("group");
-    logs.create_log_stream().log_group_name(group).log_stream_name(me).send().await.expect("stream");
+    log_stream(&logs, group, me).await;
     let now = bkops::clock::Clock::System.now().millis();
     let put = |ms: i64, m: &'static str| {
         let logs = logs.clone();
-        async move {
-            logs.put_log_events()
-                .log_group_name(group)
-                .log_stream_name(me)
-                .log_events(InputLogEvent::builder().timestamp(ms).message(m).build().expect("e"))
-                .send()
-                .await
-                .expect("put");
-        }
+        async move { put_line(&logs, group, me, ms, m).await }
     };
     put(now - 30_000, "Registering agent with Buildkite...").await;
     let spec = TailSpec {
@@ -607,4 +619,138 @@ async fn a_follow_picks_up_lines_put_after_it_started() {
     assert_eq!(messages, ["Waiting for instructions...", "Assigned job 0190b9a3. Accepting..."]);
     let (again, _) = follower.poll(&backend, later).await;
     assert!(again.is_empty(), "nothing twice");
+}
+
+#[tokio::test]
+async fn live_tail_sessions_follow_one_stream_and_hand_back_to_polling_when_they_end() {
+    use bkops::backend::{LiveQuery, LogSource};
+    use bkops::domain::Timestamp;
+    use bkops::logs::{Follower, Notice, TailSpec, read_range};
+
+    let (_moto, sdk, backend) = setup().await;
+    let backend = std::sync::Arc::new(backend);
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    let (group, me, other) = ("/buildkite/buildkite-agent", "i-0aaaaaaaaaaaaaaa1", "i-0bbbbbbbbbbbbbbb2");
+    log_stream(&logs, group, me).await;
+    log_stream(&logs, group, other).await;
+    let now = bkops::clock::Clock::System.now().millis();
+    let put = |stream: &'static str, ms: i64, m: &'static str| {
+        let logs = logs.clone();
+        async move { put_line(&logs, group, stream, ms, m).await }
+    };
+    put(me, now - 30_000, "Registering agent with Buildkite...").await;
+    put(other, now - 25_000, "another instance's line").await;
+
+    // One session, read off the event stream as StartLiveTail sends it.
+    let q = LiveQuery { group: group.into(), stream: me.into(), pattern: None };
+    let mut session = backend.live_tail(&q).await.expect("a session");
+    let update = session.next().await.expect("an update").expect("not ended");
+    let lines: Vec<(&str, &str, &str)> =
+        update.events.iter().map(|e| (e.group.as_str(), e.stream.as_str(), e.message.as_str())).collect();
+    assert_eq!(lines, [(group, me, "Registering agent with Buildkite...")], "only this instance's stream");
+    assert!(!update.sampled);
+    let missing = LiveQuery { group: "/buildkite/docker-daemon".into(), ..q };
+    assert!(
+        matches!(backend.live_tail(&missing).await, Err(bkops::backend::BackendError::NotFound { .. })),
+        "a missing group is not found"
+    );
+
+    // The follower: what the range read showed is not shown again, a line written between the
+    // range read and the session's start is shown once, and when the session ends (the local
+    // server ends it after one update) the group is polled.
+    let spec = TailSpec {
+        instance: me.into(),
+        groups: vec![group.into()],
+        start: Some(Timestamp(now - 3_600_000)),
+        end: None,
+        pattern: None,
+    };
+    let (first, notices) = read_range(backend.as_ref(), &spec).await;
+    assert_eq!(first.len(), 1);
+    let mut follower = Follower::after(spec, &first, &notices);
+    follower.reorder_ms = 0;
+    put(me, now - 20_000, "Waiting for instructions...").await;
+    let opened = follower.go_live(backend.clone()).await;
+    assert_eq!(opened, [Notice::Live(group.into())]);
+    let mut shown = Vec::new();
+    let mut said = Vec::new();
+    for _ in 0..50 {
+        let (new, notices) = follower.poll(backend.as_ref(), Timestamp(now + 5_000)).await;
+        shown.extend(new.into_iter().map(|e| e.message));
+        said.extend(notices);
+        if !follower.is_live(group) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(shown, ["Waiting for instructions..."], "once, though both the catch-up and Live Tail had it");
+    assert!(
+        matches!(said.as_slice(), [Notice::LivePolling { why, .. }] if why == "the session ended"),
+        "{said:?}"
+    );
+    put(me, now - 10_000, "Assigned job 0190b9a3. Accepting...").await;
+    let (new, _) = follower.poll(backend.as_ref(), Timestamp(now + 5_000)).await;
+    let messages: Vec<&str> = new.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages, ["Assigned job 0190b9a3. Accepting..."], "polled after the session ended");
+}
+
+#[tokio::test]
+async fn bkops_logs_live_says_how_it_follows_and_keeps_following() {
+    use std::io::BufRead;
+
+    let (moto, sdk, _backend) = setup().await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    let (group, me) = ("/buildkite/buildkite-agent", "i-0aaaaaaaaaaaaaaa1");
+    log_stream(&logs, group, me).await;
+    let put = |m: &'static str| {
+        let logs = logs.clone();
+        let now = bkops::clock::Clock::System.now().millis();
+        async move { put_line(&logs, group, me, now - 3_000, m).await }
+    };
+    put("Registering agent with Buildkite...").await;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["logs", me, "--live", "--group", "agent", "--poll", "1", "--no-timestamps"])
+        .args(["--region", REGION, "--endpoint-url", &moto.endpoint])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env("XDG_STATE_HOME", std::env::temp_dir().join("bkops-aws-live"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    for pipe in [
+        Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().expect("stderr")),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let mut seen = Vec::new();
+    let wait_for = |want: &str, seen: &mut Vec<String>| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !seen.iter().any(|l| l.contains(want)) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => seen.push(line),
+                Err(_) => panic!("no {want:?} in {seen:#?}"),
+            }
+        }
+    };
+    wait_for("Registering agent with Buildkite...", &mut seen);
+    wait_for("following /buildkite/buildkite-agent with Live Tail", &mut seen);
+    // The local server ends each session after its first update, as a 3-hour session ends.
+    wait_for("/buildkite/buildkite-agent: no Live Tail (the session ended); polling", &mut seen);
+    put("Waiting for instructions...").await;
+    wait_for("Waiting for instructions...", &mut seen);
+    let _ = child.kill();
+    let _ = child.wait();
+    let registering = seen.iter().filter(|l| l.contains("Registering agent")).count();
+    assert_eq!(registering, 1, "the session's replay of a shown line is not shown again: {seen:#?}");
 }

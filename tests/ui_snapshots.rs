@@ -250,7 +250,7 @@ async fn the_log_view_of_a_full_disk_instance() {
     let fx =
         settle(&mut h.state, &h.backends, Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE)))
             .await;
-    let Some(Effect::StartTail { instance, groups }) = fx.into_iter().next() else { panic!("a tail") };
+    let Some(Effect::StartTail { instance, groups, .. }) = fx.into_iter().next() else { panic!("a tail") };
     // What the runtime's reader would send: the engine's range read.
     let spec = TailSpec {
         instance: instance.clone(),

@@ -60,6 +60,8 @@ pub enum Effect {
     StartTail {
         instance: String,
         groups: Vec<String>,
+        /// Follow with Live Tail rather than polling (`[logs] live = true`).
+        live: bool,
     },
     /// Stop reading logs.
     StopTail,

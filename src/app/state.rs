@@ -287,6 +287,8 @@ pub struct AppState {
     pub logs: Option<super::logview::LogView>,
     /// Lines a log view keeps.
     pub log_capacity: usize,
+    /// Whether log views follow with Live Tail.
+    pub log_live: bool,
     /// The AWS profiles on this machine, for completing `:profile`; empty in the demo.
     pub profiles: Vec<String>,
     /// Whether the backend is AWS (profile and region can be switched).
@@ -324,6 +326,7 @@ impl AppState {
             theme: "dark".into(),
             logs: None,
             log_capacity: super::logview::DEFAULT_CAPACITY,
+            log_live: false,
             profiles: Vec::new(),
             aws: false,
             dirty: true,

@@ -541,7 +541,7 @@ fn open_logs(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
         fx.push(Effect::StopTail);
     }
     state.logs = Some(super::logview::LogView::new(instance.clone(), groups.clone(), state.log_capacity));
-    fx.push(Effect::StartTail { instance, groups });
+    fx.push(Effect::StartTail { instance, groups, live: state.log_live });
 }
 
 fn accept_prompt(state: &mut AppState, fx: &mut Vec<Effect>) {

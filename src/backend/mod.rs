@@ -56,6 +56,37 @@ pub struct LogPage {
 pub trait LogSource: Send + Sync {
     /// A missing group is `NotFound`; a missing stream is an empty page.
     async fn filter_log_events(&self, query: &FilterQuery) -> Result<LogPage, BackendError>;
+
+    /// Opens a Live Tail session on one group, for one stream. Sources without Live Tail say
+    /// so, and the tail engine polls instead.
+    async fn live_tail(&self, query: &LiveQuery) -> Result<Box<dyn LiveSession>, BackendError> {
+        let _ = query;
+        Err(BackendError::Other("not offered by this source".into()))
+    }
+}
+
+/// What a Live Tail session is asked for: StartLiveTail takes a stream filter only with a
+/// single group, so the engine opens one session per group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveQuery {
+    pub group: String,
+    pub stream: String,
+    pub pattern: Option<String>,
+}
+
+/// One push of a Live Tail session: new events (without event IDs, which Live Tail does not
+/// send) and whether CloudWatch sampled them (over 500 events a second).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LiveUpdate {
+    pub events: Vec<crate::domain::LogEvent>,
+    pub sampled: bool,
+}
+
+/// An open Live Tail session.
+#[async_trait]
+pub trait LiveSession: Send {
+    /// The next update; `None` when the session has ended (CloudWatch ends them after 3 hours).
+    async fn next(&mut self) -> Result<Option<LiveUpdate>, BackendError>;
 }
 
 /// Where the data comes from, for the status bar.

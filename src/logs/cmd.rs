@@ -48,6 +48,10 @@ pub struct LogsArgs {
     /// No timestamps (the lines may have their own).
     #[arg(long)]
     pub no_timestamps: bool,
+    /// Follow with CloudWatch Live Tail (pushed each second, billed per minute, sampled over
+    /// 500 lines/s); groups it cannot open are polled. Implies --follow.
+    #[arg(long)]
+    pub live: bool,
     /// Seconds between polls with --follow.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=60))]
     pub poll: u64,
@@ -107,12 +111,32 @@ impl<W: Write> Out<W> {
     }
 }
 
+/// Prints notices to stderr; the Live Tail ones as one line per outcome rather than per group.
 fn report(notices: &[Notice]) {
+    let live: Vec<&str> = notices
+        .iter()
+        .filter_map(|n| match n {
+            Notice::Live(g) => Some(g.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !live.is_empty() {
+        eprintln!("bkops: following {} with Live Tail (CloudWatch bills it by the minute)", live.join(", "));
+    }
+    let mut polled: Vec<(&str, Vec<&str>)> = Vec::new();
     for n in notices {
-        match n {
-            Notice::MissingGroup(g) => eprintln!("bkops: log group {g} does not exist here; skipping it"),
-            Notice::Failed { group, error } => eprintln!("bkops: {group}: {error}"),
+        if let Notice::LivePolling { group, why } = n {
+            match polled.iter_mut().find(|(w, _)| w == why) {
+                Some((_, groups)) => groups.push(group),
+                None => polled.push((why, vec![group])),
+            }
         }
+    }
+    for (why, groups) in polled {
+        eprintln!("bkops: {}: no Live Tail ({why}); polling", groups.join(", "));
+    }
+    for n in notices.iter().filter(|n| !matches!(n, Notice::Live(_) | Notice::LivePolling { .. })) {
+        eprintln!("bkops: {n}");
     }
 }
 
@@ -156,13 +180,17 @@ pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
     if out.print(&events).is_err() {
         return Ok(());
     }
-    if events.is_empty() && !args.follow {
+    let follow = args.follow || args.live;
+    if events.is_empty() && !follow {
         eprintln!("bkops: no log lines for {instance} since {} in {}", args.since, groups.join(", "));
     }
-    if !args.follow {
+    if !follow {
         return Ok(());
     }
     let mut follower = Follower::after(spec, &events, &notices);
+    if args.live {
+        report(&follower.go_live(backends.logs.clone()).await);
+    }
     loop {
         tokio::time::sleep(Duration::from_secs(args.poll)).await;
         let (events, notices) = follower.poll(backends.logs.as_ref(), backends.clock.now()).await;

@@ -2,10 +2,12 @@
 //! stream in several groups, read concurrently, merged in time order, and followed.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use futures::future::join_all;
 
-use crate::backend::{BackendError, FilterQuery, LogSource};
+use super::live::{self, Feed, FeedMsg, Recent};
+use crate::backend::{BackendError, FilterQuery, LiveQuery, LogSource};
 use crate::domain::{LogEvent, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +26,27 @@ pub enum Notice {
     MissingGroup(String),
     /// A read failed; following goes on.
     Failed { group: String, error: BackendError },
+    /// The group is followed through a Live Tail session.
+    Live(String),
+    /// Live Tail could not start, or its session ended: the group is polled instead.
+    LivePolling { group: String, why: String },
+    /// CloudWatch is sampling the group's Live Tail (over 500 lines a second): some lines are
+    /// not shown.
+    LiveSampled(String),
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::MissingGroup(g) => write!(f, "log group {g} does not exist here; skipping it"),
+            Notice::Failed { group, error } => write!(f, "{group}: {error}"),
+            Notice::Live(g) => write!(f, "{g}: following with Live Tail"),
+            Notice::LivePolling { group, why } => write!(f, "{group}: no Live Tail ({why}); polling"),
+            Notice::LiveSampled(g) => {
+                write!(f, "{g}: Live Tail is sampling (over 500 lines/s); some lines are not shown")
+            }
+        }
+    }
 }
 
 /// Events in display order: time, then group, then CloudWatch's event ID.
@@ -110,6 +133,12 @@ pub struct Follower {
     cursors: HashMap<String, Cursor>,
     held: Vec<LogEvent>,
     reported: HashSet<String>,
+    /// Groups followed through Live Tail rather than polled.
+    live: HashMap<String, Feed>,
+    /// The last lines shown, known by their text: Live Tail sends no event IDs, and may send
+    /// again what a read already showed. Consulted only once something is live.
+    recent: Recent,
+    dedupe_text: bool,
     /// Events younger than this are held back, so that a group whose lines arrive late
     /// (ingestion lag) does not print them out of order.
     pub reorder_ms: i64,
@@ -120,10 +149,12 @@ impl Follower {
     pub fn after(spec: TailSpec, seen: &[LogEvent], notices: &[Notice]) -> Self {
         let mut cursors: HashMap<String, Cursor> =
             spec.groups.iter().map(|g| (g.clone(), Cursor::default())).collect();
+        let mut recent = Recent::new(10_000);
         for e in seen {
             if let Some(c) = cursors.get_mut(&e.group) {
                 c.advance(e);
             }
+            recent.first_time(e);
         }
         for c in cursors.values_mut() {
             if c.from.is_none() {
@@ -134,23 +165,114 @@ impl Follower {
             .iter()
             .filter_map(|n| match n {
                 Notice::MissingGroup(g) => Some(g.clone()),
-                Notice::Failed { .. } => None,
+                _ => None,
             })
             .collect();
-        Self { spec, cursors, held: Vec::new(), reported, reorder_ms: 2_000 }
+        Self {
+            spec,
+            cursors,
+            held: Vec::new(),
+            reported,
+            live: HashMap::new(),
+            recent,
+            dedupe_text: false,
+            reorder_ms: 2_000,
+        }
+    }
+
+    /// Opens a Live Tail session for every group that exists; those that cannot have one stay
+    /// polled. Says which is which.
+    pub async fn go_live(&mut self, src: Arc<dyn LogSource>) -> Vec<Notice> {
+        self.dedupe_text = true;
+        let groups: Vec<String> =
+            self.spec.groups.iter().filter(|g| !self.reported.contains(*g)).cloned().collect();
+        let opens = groups.into_iter().map(|group| {
+            let q = LiveQuery {
+                group: group.clone(),
+                stream: self.spec.instance.clone(),
+                pattern: self.spec.pattern.clone(),
+            };
+            let src = src.clone();
+            async move { (group, src.live_tail(&q).await) }
+        });
+        let mut notices = Vec::new();
+        for (group, opened) in join_all(opens).await {
+            match opened {
+                Ok(session) => {
+                    self.live.insert(group.clone(), live::spawn(session));
+                    notices.push(Notice::Live(group));
+                }
+                Err(e) => notices.push(Notice::LivePolling { group, why: e.to_string() }),
+            }
+        }
+        notices
+    }
+
+    /// Whether a group is read through Live Tail now.
+    pub fn is_live(&self, group: &str) -> bool {
+        self.live.contains_key(group)
+    }
+
+    /// Takes what the Live Tail sessions pushed since the last round; ended sessions hand
+    /// their group back to polling.
+    fn drain_live(&mut self, notices: &mut Vec<Notice>) {
+        let mut ended = Vec::new();
+        for (group, feed) in &mut self.live {
+            while let Ok(msg) = feed.rx.try_recv() {
+                match msg {
+                    FeedMsg::Update(update) => {
+                        if update.sampled && !feed.said_sampled {
+                            feed.said_sampled = true;
+                            notices.push(Notice::LiveSampled(group.clone()));
+                        }
+                        let cursor = self.cursors.entry(group.clone()).or_default();
+                        for e in update.events {
+                            let in_range = self.spec.start.is_none_or(|s| e.timestamp >= s)
+                                && self.spec.end.is_none_or(|t| e.timestamp <= t);
+                            if in_range && self.recent.first_time(&e) {
+                                if cursor.from.is_none_or(|f| e.timestamp > f) {
+                                    cursor.from = Some(e.timestamp);
+                                    cursor.seen_at_from.clear();
+                                }
+                                self.held.push(e);
+                            }
+                        }
+                    }
+                    FeedMsg::Ended(why) => {
+                        let why = why.map_or_else(|| "the session ended".to_string(), |e| e.to_string());
+                        ended.push((group.clone(), why));
+                        break;
+                    }
+                }
+            }
+        }
+        for (group, why) in ended {
+            self.live.remove(&group);
+            notices.push(Notice::LivePolling { group, why });
+        }
     }
 
     /// One round: new events of every group, in order, those older than the reorder window;
     /// and what went wrong (each missing group once; failures every time, but never fatal).
     pub async fn poll(&mut self, src: &dyn LogSource, now: Timestamp) -> (Vec<LogEvent>, Vec<Notice>) {
-        let groups: Vec<(String, Option<Timestamp>)> =
-            self.spec.groups.iter().map(|g| (g.clone(), self.cursors.get(g).and_then(|c| c.from))).collect();
+        let mut notices = Vec::new();
+        self.drain_live(&mut notices);
+        let mut groups: Vec<(String, Option<Timestamp>)> = Vec::new();
+        for g in &self.spec.groups {
+            // A live group is read once more, to catch up to its session's start.
+            let read = match self.live.get_mut(g) {
+                None => true,
+                Some(feed) => !std::mem::replace(&mut feed.caught_up, true),
+            };
+            if read {
+                groups.push((g.clone(), self.cursors.get(g).and_then(|c| c.from)));
+            }
+        }
         let spec = &self.spec;
         let reads = groups.into_iter().map(|(g, from)| async move {
             let r = read_group(src, spec, &g, from).await;
             (g, r)
         });
-        let mut notices = Vec::new();
         for (group, result) in join_all(reads).await {
             match result {
                 Ok(events) => {
@@ -158,7 +280,9 @@ impl Follower {
                     for e in events {
                         if cursor.is_new(&e) {
                             cursor.advance(&e);
-                            self.held.push(e);
+                            if self.recent.first_time(&e) || !self.dedupe_text {
+                                self.held.push(e);
+                            }
                         }
                     }
                 }
@@ -188,14 +312,27 @@ mod tests {
     use async_trait::async_trait;
 
     use super::*;
-    use crate::backend::LogPage;
+    use crate::backend::{LiveSession, LiveUpdate, LogPage};
 
-    /// A scripted CloudWatch Logs: two events a page, groups that exist or not, and an error
-    /// to answer once.
+    /// A scripted CloudWatch Logs: two events a page, groups that exist or not, an error
+    /// to answer once, and Live Tail sessions that push their updates and then end with an error.
     #[derive(Default)]
     struct Scripted {
         events: Mutex<Vec<LogEvent>>,
         fail_once: Mutex<Option<BackendError>>,
+        live: Mutex<HashMap<String, Vec<LiveUpdate>>>,
+    }
+
+    struct ScriptedSession(Vec<LiveUpdate>);
+
+    #[async_trait]
+    impl LiveSession for ScriptedSession {
+        async fn next(&mut self) -> Result<Option<LiveUpdate>, BackendError> {
+            if self.0.is_empty() {
+                return Err(BackendError::Transient("connection reset".into()));
+            }
+            Ok(Some(self.0.remove(0)))
+        }
     }
 
     fn ev(group: &str, stream: &str, ms: i64, id: &str) -> LogEvent {
@@ -234,6 +371,13 @@ mod tests {
             let events: Vec<LogEvent> = all.iter().skip(skip).take(2).cloned().collect();
             let next = skip + events.len();
             Ok(LogPage { next_token: (next < all.len()).then(|| next.to_string()), events })
+        }
+
+        async fn live_tail(&self, q: &LiveQuery) -> Result<Box<dyn LiveSession>, BackendError> {
+            match self.live.lock().expect("lock").remove(&q.group) {
+                Some(updates) => Ok(Box::new(ScriptedSession(updates))),
+                None => Err(BackendError::PermissionDenied { action: "logs:StartLiveTail".into() }),
+            }
         }
     }
 
@@ -325,5 +469,57 @@ mod tests {
         assert!(matches!(notices.as_slice(), [Notice::Failed { .. }]));
         let (events, _) = f.poll(&src, Timestamp(10_000)).await;
         assert_eq!(ids(&events), ["a1"], "the next poll carries on");
+    }
+
+    #[tokio::test]
+    async fn live_lines_are_shown_once_in_order_and_a_failed_session_falls_back_to_polling() {
+        let src = Arc::new(Scripted::default());
+        *src.events.lock().expect("lock") = vec![ev(A, ME, 100, "a1")];
+        let s = spec(&[A, B]);
+        let (first, notices) = read_range(src.as_ref(), &s).await;
+        let mut f = Follower::after(s, &first, &notices);
+        f.reorder_ms = 0;
+        // Live Tail replays the shown line, sends a new one (no event ID), one from before
+        // the range, and the same new line again; the catch-up read has the new line too.
+        let live_a2 = LogEvent { event_id: String::new(), ..ev(A, ME, 120, "a2") };
+        let polled_a2 = ev(A, ME, 120, "a2");
+        src.events.lock().expect("lock").push(polled_a2);
+        src.live.lock().expect("lock").insert(
+            A.into(),
+            vec![LiveUpdate {
+                events: vec![
+                    LogEvent { event_id: String::new(), ..ev(A, ME, 100, "a1") },
+                    live_a2.clone(),
+                    LogEvent { event_id: String::new(), ..ev(A, ME, -5, "old") },
+                    live_a2,
+                ],
+                sampled: true,
+            }],
+        );
+        let opened = f.go_live(src.clone()).await;
+        assert_eq!(
+            opened,
+            [
+                Notice::Live(A.into()),
+                Notice::LivePolling { group: B.into(), why: "permission denied: logs:StartLiveTail".into() }
+            ]
+        );
+        assert!(f.is_live(A) && !f.is_live(B));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        src.events.lock().expect("lock").push(ev(B, ME, 110, "b1"));
+        let (new, notices) = f.poll(src.as_ref(), Timestamp(10_000)).await;
+        let messages: Vec<String> = new.iter().map(|e| e.message.clone()).collect();
+        assert_eq!(messages, [format!("{B} b1"), format!("{A} a2")], "each line once, in time order");
+        assert_eq!(
+            notices,
+            [
+                Notice::LiveSampled(A.into()),
+                Notice::LivePolling { group: A.into(), why: "temporary failure: connection reset".into() }
+            ]
+        );
+        assert!(!f.is_live(A), "polled from now on");
+        src.events.lock().expect("lock").push(ev(A, ME, 130, "a3"));
+        let (new, _) = f.poll(src.as_ref(), Timestamp(10_000)).await;
+        assert_eq!(ids(&new), ["a3"], "and what the session had shown is not read again");
     }
 }

@@ -4,6 +4,7 @@ pub mod cmd;
 pub mod engine;
 pub mod format;
 pub mod groups;
+mod live;
 
 pub use engine::{Follower, Notice, TailSpec, read_range};
 

@@ -156,11 +156,11 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                         let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
                     }
                 }
-                Effect::StartTail { instance, groups } => {
+                Effect::StartTail { instance, groups, live } => {
                     if let Some(t) = tail.take() {
                         t.cancel();
                     }
-                    tail = Some(tail::spawn(backends.clone(), tx.clone(), instance, groups));
+                    tail = Some(tail::spawn(backends.clone(), tx.clone(), instance, groups, live));
                 }
                 Effect::SaveLogs { instance, text } => {
                     let notice = match save_logs(&instance, &text) {

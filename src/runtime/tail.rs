@@ -15,12 +15,15 @@ const BACKFILL_SECS: i64 = 3600;
 const POLL: Duration = Duration::from_secs(2);
 
 fn say(tx: &UnboundedSender<Msg>, instance: &str, notices: Vec<Notice>) {
-    for n in notices {
-        let text = match n {
-            Notice::MissingGroup(g) => format!("log group {g} does not exist here"),
-            Notice::Failed { group, error } => format!("{group}: {error}"),
-        };
+    // Sessions opening are one line, not one per group.
+    let (live, notices): (Vec<Notice>, Vec<Notice>) =
+        notices.into_iter().partition(|n| matches!(n, Notice::Live(_)));
+    if !live.is_empty() {
+        let text = format!("following {} groups with Live Tail", live.len());
         let _ = tx.send(Msg::LogNotice { instance: instance.to_string(), text });
+    }
+    for n in notices {
+        let _ = tx.send(Msg::LogNotice { instance: instance.to_string(), text: n.to_string() });
     }
 }
 
@@ -29,6 +32,7 @@ pub fn spawn(
     tx: UnboundedSender<Msg>,
     instance: String,
     groups: Vec<String>,
+    live: bool,
 ) -> CancellationToken {
     let token = CancellationToken::new();
     let stop = token.clone();
@@ -44,6 +48,14 @@ pub fn spawn(
         let mut follower = Follower::after(spec, &lines, &notices);
         let _ = tx.send(Msg::LogLines { instance: instance.clone(), lines });
         say(&tx, &instance, notices);
+        if live {
+            let opened = tokio::select! {
+                biased;
+                _ = stop.cancelled() => return,
+                n = follower.go_live(backends.logs.clone()) => n,
+            };
+            say(&tx, &instance, opened);
+        }
         loop {
             tokio::select! {
                 biased;

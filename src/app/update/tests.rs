@@ -358,7 +358,7 @@ async fn l_opens_the_instances_logs_and_esc_stops_them() {
     let fx = update(&mut state, key('l'));
     let groups: Vec<String> =
         crate::logs::groups::default_groups(crate::domain::Os::Linux).into_iter().map(String::from).collect();
-    assert_eq!(fx, vec![Effect::StartTail { instance: id.clone(), groups }]);
+    assert_eq!(fx, vec![Effect::StartTail { instance: id.clone(), groups, live: false }]);
     assert_eq!(state.logs.as_ref().map(|v| v.instance.as_str()), Some(id.as_str()));
 
     // Lines for another instance (a reader not yet stopped) are not shown.

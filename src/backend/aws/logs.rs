@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use super::{AwsBackend, errors::classify};
-use crate::backend::{BackendError, FilterQuery, LogPage, LogSource};
+use crate::backend::{BackendError, FilterQuery, LiveQuery, LiveSession, LogPage, LogSource};
 use crate::domain::{LogEvent, Timestamp};
 
 #[async_trait]
@@ -42,5 +42,9 @@ impl LogSource for AwsBackend {
             })
             .collect();
         Ok(LogPage { events, next_token: out.next_token().map(str::to_string) })
+    }
+
+    async fn live_tail(&self, q: &LiveQuery) -> Result<Box<dyn LiveSession>, BackendError> {
+        Ok(Box::new(self.start_live_tail(q).await?))
     }
 }

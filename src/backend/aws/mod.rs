@@ -9,6 +9,7 @@ mod disk;
 mod errors;
 mod fleet;
 mod history;
+mod livetail;
 mod logs;
 pub mod profiles;
 mod queue;
@@ -50,6 +51,8 @@ pub struct AwsBackend {
     disk: Mutex<disk::DiskCache>,
     /// FilterLogEvents' quota (about 5 a second per account and region), shared by every log poller.
     logs_limit: crate::backend::ratelimit::RateLimiter,
+    /// Whether `--endpoint-url` (or AWS_ENDPOINT_URL) names one endpoint for every API.
+    endpoint_override: bool,
     pub calls: Arc<CallCounter>,
 }
 
@@ -85,7 +88,9 @@ impl AwsBackend {
     /// Clients built from `sdk` (tests build their own, to point at a local endpoint).
     pub fn new(sdk: &SdkConfig, profile: Option<String>, buildkite: BuildkiteSettings) -> Self {
         let region = sdk.region().map_or_else(|| "(no region)".to_string(), |r| r.to_string());
-        Self::from_clients(Clients::new(sdk), profile, region, buildkite)
+        let mut me = Self::from_clients(Clients::new(sdk), profile, region, buildkite);
+        me.endpoint_override = sdk.endpoint_url().is_some();
+        me
     }
 
     /// From ready-made clients (tests hand in mocked ones for what no local server offers).
@@ -114,6 +119,7 @@ impl AwsBackend {
             scheduled: Mutex::default(),
             disk: Mutex::default(),
             logs_limit: crate::backend::ratelimit::RateLimiter::new(5.0, 5.0),
+            endpoint_override: false,
             calls: Arc::default(),
         }
     }

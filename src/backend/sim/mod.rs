@@ -5,6 +5,7 @@
 mod activity;
 mod instance;
 mod jobs;
+mod live;
 mod logs;
 mod rng;
 pub mod scaler;
@@ -22,7 +23,8 @@ pub use scenario::{Incident, Load, StackSpec};
 pub use world::{WARM_UP_SECS, World};
 
 use super::{
-    BackendError, BackendLabel, Backends, FilterQuery, LogPage, LogSource, QueueSource, StackSource,
+    BackendError, BackendLabel, Backends, FilterQuery, LiveQuery, LiveSession, LogPage, LogSource,
+    QueueSource, StackSource,
 };
 use crate::clock::Clock;
 use crate::domain::{Fleet, LogEvent, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
@@ -126,6 +128,10 @@ impl LogSource for SimBackend {
         let page: Vec<LogEvent> = events.iter().skip(skip).take(LOG_PAGE).cloned().collect();
         let next = skip + page.len();
         Ok(LogPage { next_token: (next < events.len()).then(|| next.to_string()), events: page })
+    }
+
+    async fn live_tail(&self, q: &LiveQuery) -> Result<Box<dyn LiveSession>, BackendError> {
+        Ok(Box::new(self.start_live_tail(q)?))
     }
 }
 
