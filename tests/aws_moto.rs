@@ -754,3 +754,40 @@ async fn bkops_logs_live_says_how_it_follows_and_keeps_following() {
     let registering = seen.iter().filter(|l| l.contains("Registering agent")).count();
     assert_eq!(registering, 1, "the session's replay of a shown line is not shown again: {seen:#?}");
 }
+
+#[tokio::test]
+async fn hostile_lines_from_cloudwatch_reach_the_terminal_as_visible_text() {
+    let (moto, sdk, _backend) = setup().await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    let (group, me) = ("/buildkite/buildkite-agent", "i-0aaaaaaaaaaaaaaa1");
+    log_stream(&logs, group, me).await;
+    let now = bkops::clock::Clock::System.now().millis();
+    // Invalid UTF-8 cannot travel in CloudWatch's JSON: the agent that ships the logs sends
+    // U+FFFD in its place, as from_utf8_lossy does.
+    let invalid = String::from_utf8_lossy(&[b'b', b'a', b'd', 0xff, 0xfe]).into_owned();
+    let big = format!("big {}", "x".repeat(256 * 1024 - 30));
+    let hostile =
+        ["\x1b]0;owned\x07\x1b[2J\x1b[31mred", "nul\0byte\r\u{9b}31m", invalid.as_str(), big.as_str()];
+    for (i, line) in hostile.iter().enumerate() {
+        put_line(&logs, group, me, now - 10_000 + i as i64, line).await;
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["logs", me, "--group", "agent", "--no-timestamps"])
+        .args(["--region", REGION, "--endpoint-url", &moto.endpoint])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env("XDG_STATE_HOME", std::env::temp_dir().join("bkops-aws-hostile"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("UTF-8 out");
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "no control character reaches the terminal");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "one line each, the big one whole");
+    assert_eq!(lines[0], "buildkite-agent \\x1b]0;owned\\x07\\x1b[2J\\x1b[31mred");
+    assert_eq!(lines[1], "buildkite-agent nul\\x00byte\\x0d\\x9b31m");
+    assert_eq!(lines[2], "buildkite-agent bad\u{fffd}\u{fffd}");
+    assert_eq!(lines[3].len(), "buildkite-agent ".len() + big.len());
+}
