@@ -42,6 +42,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
+    /// Make no change anywhere: every mutating AWS call is refused (also `read_only = true`).
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
@@ -55,6 +59,13 @@ pub enum Cmd {
     },
     /// Print an instance's log lines from every log group of its stack, merged in time order.
     Logs(crate::logs::cmd::LogsArgs),
+    /// Pause or resume a stack's autoscaling, or show whether it is paused and by whom.
+    Scaling {
+        #[command(subcommand)]
+        action: crate::ops::cmd::ScalingAction,
+    },
+    /// Terminate instances of a stack's Auto Scaling group, replacing them or shrinking it.
+    Terminate(crate::ops::cmd::TerminateArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

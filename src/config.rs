@@ -12,6 +12,9 @@ use crate::theme::line_col;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub theme: Option<String>,
+    /// Make no change anywhere, as `--read-only` does.
+    #[serde(default)]
+    pub read_only: bool,
     #[serde(default)]
     pub refresh: RefreshFile,
     #[serde(default)]

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod logging;
 pub mod logs;
+pub mod ops;
 pub mod paths;
 pub mod run;
 pub mod runtime;

@@ -19,19 +19,23 @@ fn aws_options(cli: &Cli) -> AwsOptions {
         profile: cli.profile.clone(),
         region: cli.region.clone(),
         endpoint_url: cli.endpoint_url.clone(),
+        read_only: cli.read_only,
     }
 }
 
 async fn backends(cli: &Cli) -> Result<Backends, AppError> {
     if cli.demo {
         let clock = Clock::real(Clock::System.now(), cli.demo_speed);
-        return Ok(SimBackend::demo(cli.demo_seed, clock).backends(cli.demo_speed));
+        let sim = SimBackend::demo(cli.demo_seed, clock);
+        let sim = if cli.read_only { sim.read_only() } else { sim };
+        return Ok(sim.backends(cli.demo_speed));
     }
     Ok(AwsBackend::connect(&aws_options(cli), BuildkiteSettings::from_env()).await.backends())
 }
 
-pub async fn run(cli: Cli) -> Result<(), AppError> {
+pub async fn run(mut cli: Cli) -> Result<(), AppError> {
     let config = config::load(cli.config.as_deref())?;
+    cli.read_only |= config.read_only;
     match cli.command {
         Some(Cmd::Status { format }) => {
             let backends = backends(&cli).await?;
@@ -46,6 +50,14 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Some(Cmd::Logs(ref args)) => {
             let backends = backends(&cli).await?;
             crate::logs::cmd::run(args.clone(), &backends).await
+        }
+        Some(Cmd::Scaling { ref action }) => {
+            let backends = backends(&cli).await?;
+            crate::ops::cmd::scaling(action.clone(), &backends, cli.stack.as_deref()).await
+        }
+        Some(Cmd::Terminate(ref args)) => {
+            let backends = backends(&cli).await?;
+            crate::ops::cmd::terminate(args.clone(), &backends, cli.stack.as_deref()).await
         }
         None => {
             let themes_dir = paths::themes_dir();

@@ -183,7 +183,14 @@ fn backend(asg_rules: &[&Rule]) -> AwsBackend {
         aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput::builder().build()
     });
     let cwl = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, [&no_lines]);
-    let clients = Clients { cfn, asg, events, ssm, cw, cwl };
+    // Nothing here asks who is calling; a client that is never used.
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::Config::builder()
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .region(aws_sdk_sts::config::Region::new("us-east-1"))
+            .build(),
+    );
+    let clients = Clients { cfn, asg, events, ssm, cw, cwl, sts };
     AwsBackend::from_clients(
         clients,
         Some("ci-prod".into()),

@@ -14,6 +14,8 @@ pub enum BackendError {
     NotFound { what: String },
     #[error("temporary failure: {0}")]
     Transient(String),
+    #[error("read-only: bkops does not call {action}")]
+    ReadOnly { action: String },
     #[error("{0}")]
     Other(String),
 }
@@ -27,6 +29,7 @@ impl BackendError {
             BackendError::PermissionDenied { .. } => "permission",
             BackendError::NotFound { .. } => "not found",
             BackendError::Transient(_) => "transient",
+            BackendError::ReadOnly { .. } => "read-only",
             BackendError::Other(_) => "error",
         }
     }

@@ -89,6 +89,17 @@ pub trait LiveSession: Send {
     async fn next(&mut self) -> Result<Option<LiveUpdate>, BackendError>;
 }
 
+/// The only way bkops changes a stack. Each backend refuses every call in read-only mode,
+/// in `execute` itself, so nothing above it can get round the refusal.
+#[async_trait]
+pub trait Operator: Send + Sync {
+    /// What a pause, resume or terminate plan needs to know about the stack now.
+    async fn scaling_target(&self, stack: &str) -> Result<crate::ops::ScalingTarget, BackendError>;
+    /// Who the calls are made as, for the confirmation and the audit log.
+    async fn identity(&self) -> Result<crate::ops::Identity, BackendError>;
+    async fn execute(&self, call: &crate::ops::Call) -> Result<(), BackendError>;
+}
+
 /// Where the data comes from, for the status bar.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BackendLabel {
@@ -116,4 +127,5 @@ pub struct Backends {
     pub stacks: std::sync::Arc<dyn StackSource>,
     pub queues: std::sync::Arc<dyn QueueSource>,
     pub logs: std::sync::Arc<dyn LogSource>,
+    pub ops: std::sync::Arc<dyn Operator>,
 }

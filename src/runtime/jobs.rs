@@ -132,15 +132,17 @@ mod tests {
 
     fn gated() -> (Arc<Gated>, Backends) {
         let g = Arc::new(Gated { gate: Semaphore::new(0), calls: AtomicUsize::new(0) });
+        let sim = Arc::new(crate::backend::sim::SimBackend::new(
+            crate::backend::sim::World::new(0, Timestamp(0), Vec::new()),
+            Clock::virtual_at(Timestamp(0)),
+        ));
         let b = Backends {
             label: BackendLabel::Demo { speed: 1.0 },
             clock: Clock::virtual_at(Timestamp(0)),
             stacks: g.clone(),
             queues: g.clone(),
-            logs: Arc::new(crate::backend::sim::SimBackend::new(
-                crate::backend::sim::World::new(0, Timestamp(0), Vec::new()),
-                Clock::virtual_at(Timestamp(0)),
-            )),
+            logs: sim.clone(),
+            ops: sim,
         };
         (g, b)
     }

@@ -6,12 +6,16 @@ does not. This proxy passes every other request to moto untouched, and translate
 CBOR requests into the awsJson1_0 protocol moto speaks, and moto's answers back into CBOR.
 botocore's service model says which members are timestamps (CBOR tag 1 <-> epoch seconds).
 
+It also records the name of every operation it receives, so that a test can prove what
+reached the server (GET /__bridge/operations answers them as a JSON list).
+
 Usage: cbor_bridge.py MOTO_URL   (prints "listening on PORT" once ready)
 """
 import datetime
 import http.client
 import json
 import sys
+import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +25,21 @@ import cbor2
 MODEL = botocore.session.get_session().get_service_model("cloudwatch")
 TARGET = MODEL.metadata["targetPrefix"]
 MOTO = urllib.parse.urlparse(sys.argv[1])
+SEEN = []
+SEEN_LOCK = threading.Lock()
+
+
+def operation(handler, body):
+    """The operation a request calls, in any of the protocols the SDK speaks."""
+    target = handler.headers.get("X-Amz-Target")
+    if target:
+        return target.split(".")[-1]
+    if handler.headers.get("smithy-protocol") == "rpc-v2-cbor":
+        return handler.path.rstrip("/").split("/")[-1]
+    form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+    if "Action" in form:
+        return form["Action"][0]
+    return f"{handler.command} {handler.path}"
 
 
 def to_json(value, shape):
@@ -96,11 +115,21 @@ class Bridge(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _pass(self):
+    def _record(self, body):
+        with SEEN_LOCK:
+            SEEN.append(operation(self, body))
+
+    def _pass(self, body=None):
+        body = self._body() if body is None else body
+        self._record(body)
         headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-        self._reply(*moto(self.command, self.path, self._body(), headers))
+        self._reply(*moto(self.command, self.path, body, headers))
 
     def do_GET(self):
+        if self.path == "/__bridge/operations":
+            with SEEN_LOCK:
+                body = json.dumps(SEEN).encode()
+            return self._reply(200, [("Content-Type", "application/json")], body)
         self._pass()
 
     def do_PUT(self):
@@ -113,11 +142,12 @@ class Bridge(BaseHTTPRequestHandler):
         self._pass()
 
     def do_POST(self):
+        raw = self._body()
         if self.headers.get("smithy-protocol") != "rpc-v2-cbor":
-            return self._pass()
+            return self._pass(raw)
+        self._record(raw)
         op_name = self.path.rstrip("/").split("/")[-1]
         op = MODEL.operation_model(op_name)
-        raw = self._body()
         request = cbor2.loads(raw) if raw else {}
         payload = json.dumps(to_json(request, op.input_shape)).encode()
         headers = {

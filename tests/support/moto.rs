@@ -80,6 +80,21 @@ impl Moto {
         moto
     }
 
+    /// The name of every operation the server has received, in order (the bridge records
+    /// them).
+    pub fn operations(&self) -> Vec<String> {
+        let url = self.endpoint.trim_start_matches("http://").to_string();
+        let Ok(mut s) = TcpStream::connect(url.as_str()) else { return Vec::new() };
+        let req = format!("GET /__bridge/operations HTTP/1.1\r\nHost: {url}\r\nConnection: close\r\n\r\n");
+        if s.write_all(req.as_bytes()).is_err() {
+            return Vec::new();
+        }
+        let mut resp = String::new();
+        let _ = s.read_to_string(&mut resp);
+        let body = resp.split("\r\n\r\n").nth(1).unwrap_or_default();
+        serde_json::from_str(body).expect("a JSON list of operations")
+    }
+
     /// A plain HTTP/1.1 request; returns the status and body.
     pub fn http(&self, method: &str, path: &str, body: Option<&[u8]>, headers: &[&str]) -> (u16, String) {
         let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) else { return (0, String::new()) };

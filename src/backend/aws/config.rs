@@ -9,6 +9,8 @@ pub struct AwsOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// No mutating call leaves bkops (`--read-only`, `read_only = true`).
+    pub read_only: bool,
 }
 
 pub async fn load(opts: &AwsOptions) -> SdkConfig {

@@ -38,6 +38,8 @@ pub struct KnownStack {
     pub agent_endpoint: Option<String>,
     /// The SSM parameter that holds the agent token.
     pub token_parameter: String,
+    /// The scaler's `AutoscalingFunctionTimer` rule; `None` for a fixed-size stack.
+    pub rule: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -195,6 +197,7 @@ impl AwsBackend {
                     .filter(|e| !e.trim().is_empty())
                     .map(str::to_string),
                 token_parameter,
+                rule: rule.clone(),
             };
             self.cache().known.insert(name, known);
         }

@@ -11,6 +11,7 @@ mod fleet;
 mod history;
 mod livetail;
 mod logs;
+mod operate;
 pub mod profiles;
 mod queue;
 
@@ -25,7 +26,7 @@ pub use config::AwsOptions;
 pub use errors::credentials_hint;
 
 use super::buildkite::{BuildkiteSettings, MetricsClient};
-use super::{BackendError, BackendLabel, Backends, QueueSource, StackSource};
+use super::{BackendError, BackendLabel, Backends, Operator, QueueSource, StackSource};
 use crate::clock::Clock;
 use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
@@ -53,6 +54,8 @@ pub struct AwsBackend {
     logs_limit: crate::backend::ratelimit::RateLimiter,
     /// Whether `--endpoint-url` (or AWS_ENDPOINT_URL) names one endpoint for every API.
     endpoint_override: bool,
+    sts: aws_sdk_sts::Client,
+    read_only: bool,
     pub calls: Arc<CallCounter>,
 }
 
@@ -64,17 +67,29 @@ pub struct Clients {
     pub ssm: aws_sdk_ssm::Client,
     pub cw: aws_sdk_cloudwatch::Client,
     pub cwl: aws_sdk_cloudwatchlogs::Client,
+    pub sts: aws_sdk_sts::Client,
 }
 
 impl Clients {
-    pub fn new(sdk: &SdkConfig) -> Self {
+    /// Read-only clients carry a guard that refuses every operation that is not a read.
+    pub fn new(sdk: &SdkConfig, read_only: bool) -> Self {
+        macro_rules! client {
+            ($krate:ident) => {{
+                let mut c = $krate::config::Builder::from(sdk);
+                if read_only {
+                    c = c.interceptor(operate::ReadOnlyGuard);
+                }
+                $krate::Client::from_conf(c.build())
+            }};
+        }
         Self {
-            cfn: aws_sdk_cloudformation::Client::new(sdk),
-            asg: aws_sdk_autoscaling::Client::new(sdk),
-            events: aws_sdk_eventbridge::Client::new(sdk),
-            ssm: aws_sdk_ssm::Client::new(sdk),
-            cw: aws_sdk_cloudwatch::Client::new(sdk),
-            cwl: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            cfn: client!(aws_sdk_cloudformation),
+            asg: client!(aws_sdk_autoscaling),
+            events: client!(aws_sdk_eventbridge),
+            ssm: client!(aws_sdk_ssm),
+            cw: client!(aws_sdk_cloudwatch),
+            cwl: client!(aws_sdk_cloudwatchlogs),
+            sts: client!(aws_sdk_sts),
         }
     }
 }
@@ -82,14 +97,29 @@ impl Clients {
 impl AwsBackend {
     pub async fn connect(opts: &AwsOptions, buildkite: BuildkiteSettings) -> Self {
         let sdk = config::load(opts).await;
-        Self::new(&sdk, opts.profile.clone(), buildkite)
+        Self::build(&sdk, opts.profile.clone(), buildkite, opts.read_only)
     }
 
     /// Clients built from `sdk` (tests build their own, to point at a local endpoint).
     pub fn new(sdk: &SdkConfig, profile: Option<String>, buildkite: BuildkiteSettings) -> Self {
+        Self::build(sdk, profile, buildkite, false)
+    }
+
+    /// As `new`, and nothing that is not a read can be called.
+    pub fn read_only(sdk: &SdkConfig, profile: Option<String>, buildkite: BuildkiteSettings) -> Self {
+        Self::build(sdk, profile, buildkite, true)
+    }
+
+    fn build(
+        sdk: &SdkConfig,
+        profile: Option<String>,
+        buildkite: BuildkiteSettings,
+        read_only: bool,
+    ) -> Self {
         let region = sdk.region().map_or_else(|| "(no region)".to_string(), |r| r.to_string());
-        let mut me = Self::from_clients(Clients::new(sdk), profile, region, buildkite);
+        let mut me = Self::from_clients(Clients::new(sdk, read_only), profile, region, buildkite);
         me.endpoint_override = sdk.endpoint_url().is_some();
+        me.read_only = read_only;
         me
     }
 
@@ -108,6 +138,8 @@ impl AwsBackend {
             ssm: clients.ssm,
             cw: clients.cw,
             cwl: clients.cwl,
+            sts: clients.sts,
+            read_only: false,
             metrics,
             buildkite,
             profile,
@@ -136,7 +168,14 @@ impl AwsBackend {
     pub fn backends(self) -> Backends {
         let label = self.label();
         let me = Arc::new(self);
-        Backends { label, clock: Clock::System, stacks: me.clone(), queues: me.clone(), logs: me }
+        Backends {
+            label,
+            clock: Clock::System,
+            stacks: me.clone(),
+            queues: me.clone(),
+            logs: me.clone(),
+            ops: me,
+        }
     }
 
     fn profile(&self) -> Option<&str> {
@@ -218,6 +257,21 @@ impl StackSource for AwsBackend {
     async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError> {
         let asg = self.asg_of(stack).await?;
         self.refresh_activities(stack, &asg).await
+    }
+}
+
+#[async_trait]
+impl Operator for AwsBackend {
+    async fn scaling_target(&self, stack: &str) -> Result<crate::ops::ScalingTarget, BackendError> {
+        self.read_target(stack).await
+    }
+
+    async fn identity(&self) -> Result<crate::ops::Identity, BackendError> {
+        self.caller().await
+    }
+
+    async fn execute(&self, call: &crate::ops::Call) -> Result<(), BackendError> {
+        self.make(call).await
     }
 }
 

@@ -76,6 +76,17 @@ pub fn self_terminate_cause(at: Timestamp, instance: &str, from: u32, to: u32) -
     )
 }
 
+/// An instance an operator terminated (TerminateInstanceInAutoScalingGroup).
+pub fn user_terminate_cause(at: Timestamp, instance: &str, shrink: Option<(u32, u32)>) -> String {
+    match shrink {
+        Some((from, to)) => self_terminate_cause(at, instance, from, to),
+        None => format!(
+            "At {} instance {instance} was taken out of service in response to a user request.",
+            at.rfc3339()
+        ),
+    }
+}
+
 /// An instance marked Unhealthy with SetInstanceHealth (full disk, failed bootstrap).
 pub fn health_check_cause(at: Timestamp) -> String {
     format!("At {} an instance was taken out of service in response to a user health-check.", at.rfc3339())

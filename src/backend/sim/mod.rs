@@ -7,6 +7,7 @@ mod instance;
 mod jobs;
 mod live;
 mod logs;
+mod operate;
 mod rng;
 pub mod scaler;
 pub mod scenario;
@@ -33,11 +34,19 @@ use crate::domain::{Fleet, LogEvent, QueueMetrics, QueueSample, ScalingActivity,
 pub struct SimBackend {
     world: Arc<Mutex<World>>,
     clock: Clock,
+    /// `--read-only`: every operator call is refused.
+    read_only: bool,
 }
 
 impl SimBackend {
     pub fn new(world: World, clock: Clock) -> Self {
-        Self { world: Arc::new(Mutex::new(world)), clock }
+        Self { world: Arc::new(Mutex::new(world)), clock, read_only: false }
+    }
+
+    /// Refuses every operator call from now on.
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
     }
 
     /// The demo world, starting at the clock's now.
@@ -64,6 +73,7 @@ impl SimBackend {
             stacks: Arc::new(self.clone()),
             queues: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
+            ops: Arc::new(self.clone()),
         }
     }
 

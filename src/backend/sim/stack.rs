@@ -54,6 +54,8 @@ pub struct SimStack {
     next_az: usize,
     pub fail_next_boot: bool,
     pub fail_next_launch: bool,
+    /// The group's tags (bkops records a pause in them).
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 impl SimStack {
@@ -81,6 +83,7 @@ impl SimStack {
             next_az: 0,
             fail_next_boot: false,
             fail_next_launch: false,
+            tags: std::collections::BTreeMap::new(),
             spec,
         };
         // Instances that have been up for a while: launched hours ago, long since bootstrapped.
@@ -122,7 +125,7 @@ impl SimStack {
         SimInstance::launch(rng, self.spec.os, instance_type, az, self.spec.spot, at, boot_fails)
     }
 
-    fn record(&mut self, activity: ScalingActivity) {
+    pub(super) fn record(&mut self, activity: ScalingActivity) {
         if self.activities.len() == ACTIVITY_CAPACITY {
             self.activities.pop_front();
         }

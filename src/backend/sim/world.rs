@@ -52,6 +52,11 @@ impl World {
         self.stacks.iter().find(|s| s.spec.name == name)
     }
 
+    /// A new ID from the world's generator (an operator's activity).
+    pub fn uuid(&mut self) -> String {
+        self.rng.uuid()
+    }
+
     pub fn stack_mut(&mut self, name: &str) -> Option<&mut SimStack> {
         self.stacks.iter_mut().find(|s| s.spec.name == name)
     }

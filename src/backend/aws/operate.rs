@@ -1,0 +1,184 @@
+//! The AWS side of operator actions: what a plan needs to know (read fresh, never from a
+//! cache), who is calling (STS), and `execute`, the one function that changes anything. In
+//! read-only mode `execute` refuses every call, and the clients themselves refuse any operation
+//! that is not a read (see `ReadOnlyGuard`), so no code path in bkops can mutate AWS.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_autoscaling::types::Tag;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+use super::{ACCOUNT, AwsBackend, errors::classify};
+use crate::backend::BackendError;
+use crate::ops::{Call, Identity, ScalingTarget};
+
+/// Refuses, before anything is sent, every operation whose name is not a read.
+#[derive(Debug)]
+pub struct ReadOnlyGuard;
+
+/// Reads by name, plus the two reads whose names do not say so.
+pub fn is_read(operation: &str) -> bool {
+    ["Describe", "List", "Get", "Filter"].iter().any(|p| operation.starts_with(p))
+        || operation == "StartLiveTail"
+}
+
+impl Intercept for ReadOnlyGuard {
+    fn name(&self) -> &'static str {
+        "ReadOnlyGuard"
+    }
+
+    // Not `read_before_execution`: client interceptors run that before the operation's own
+    // configuration (and its name) is in the bag.
+    fn read_before_serialization(
+        &self,
+        _: &BeforeSerializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        match cfg.load::<Metadata>() {
+            Some(m) if is_read(m.name()) => Ok(()),
+            Some(m) => Err(format!("read-only: bkops does not call {}:{}", m.service(), m.name()).into()),
+            None => Err("read-only: an operation without a name is refused".into()),
+        }
+    }
+}
+
+impl AwsBackend {
+    pub(super) async fn read_target(&self, stack: &str) -> Result<ScalingTarget, BackendError> {
+        // Fresh: a decision to change production is not made on a cached size.
+        self.discover().await?;
+        let known = self.known(stack).await?;
+        let groups = self.describe_groups(std::slice::from_ref(&known.asg), stack).await?;
+        let group = groups
+            .first()
+            .ok_or_else(|| BackendError::NotFound { what: format!("Auto Scaling group {}", known.asg) })?;
+        let rule_enabled = match &known.rule {
+            None => None,
+            Some(rule) => {
+                self.calls.record(stack, "events:DescribeRule");
+                let r = self
+                    .events
+                    .describe_rule()
+                    .name(rule)
+                    .send()
+                    .await
+                    .map_err(|e| classify(&e, "events:DescribeRule", self.profile()))?;
+                Some(r.state().map(|s| s.as_str()) != Some("DISABLED"))
+            }
+        };
+        let tags: BTreeMap<String, String> = group
+            .tags()
+            .iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
+            .filter(|(k, _)| k.starts_with("bkops:"))
+            .collect();
+        let scheduled = self
+            .scheduled_actions(stack, &known.asg)
+            .await?
+            .into_iter()
+            .filter_map(|a| a.min.map(|m| format!("{} (MinSize {m})", a.name)))
+            .collect();
+        let size = |v: Option<i32>| v.unwrap_or(0).max(0) as u32;
+        Ok(ScalingTarget {
+            stack: stack.to_string(),
+            group: known.asg.clone(),
+            rule: known.rule.clone(),
+            rule_enabled,
+            min: size(group.min_size()),
+            max: size(group.max_size()),
+            desired: size(group.desired_capacity()),
+            tags,
+            scheduled,
+            instances: group.instances().iter().filter_map(|i| i.instance_id().map(str::to_string)).collect(),
+        })
+    }
+
+    pub(super) async fn caller(&self) -> Result<Identity, BackendError> {
+        self.calls.record(ACCOUNT, "sts:GetCallerIdentity");
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| classify(&e, "sts:GetCallerIdentity", self.profile()))?;
+        Ok(Identity {
+            arn: out.arn().unwrap_or("?").to_string(),
+            account: out.account().unwrap_or("?").to_string(),
+        })
+    }
+
+    pub(super) async fn make(&self, call: &Call) -> Result<(), BackendError> {
+        if self.read_only {
+            return Err(BackendError::ReadOnly { action: call.action().to_string() });
+        }
+        self.calls.record(ACCOUNT, call.action());
+        let action = call.action();
+        // Every call ends the same way: the answer is not needed, an error is classified.
+        macro_rules! send {
+            ($request:expr) => {
+                $request.send().await.map(drop).map_err(|e| classify(&e, action, self.profile()))
+            };
+        }
+        let tag = |group: &str, key: &str| {
+            Tag::builder().resource_id(group).resource_type("auto-scaling-group").key(key)
+        };
+        match call {
+            Call::DisableRule { rule } => send!(self.events.disable_rule().name(rule)),
+            Call::EnableRule { rule } => send!(self.events.enable_rule().name(rule)),
+            Call::UpdateGroup { group, min, desired } => send!(
+                self.asg
+                    .update_auto_scaling_group()
+                    .auto_scaling_group_name(group)
+                    .set_min_size(min.map(|m| m as i32))
+                    .set_desired_capacity(desired.map(|d| d as i32))
+            ),
+            Call::TagGroup { group, tags } => {
+                let tags =
+                    tags.iter().map(|(k, v)| tag(group, k).value(v).propagate_at_launch(false).build());
+                send!(self.asg.create_or_update_tags().set_tags(Some(tags.collect())))
+            }
+            Call::DeleteGroupTags { group, keys } => {
+                let tags = keys.iter().map(|k| tag(group, k).build());
+                send!(self.asg.delete_tags().set_tags(Some(tags.collect())))
+            }
+            Call::Terminate { instance, decrement, .. } => send!(
+                self.asg
+                    .terminate_instance_in_auto_scaling_group()
+                    .instance_id(instance)
+                    .should_decrement_desired_capacity(*decrement)
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_read;
+
+    #[test]
+    fn only_reads_pass_the_guard() {
+        for op in ["DescribeStacks", "ListStackResources", "GetParameter", "FilterLogEvents", "StartLiveTail"]
+        {
+            assert!(is_read(op), "{op}");
+        }
+        for op in [
+            "DisableRule",
+            "EnableRule",
+            "UpdateAutoScalingGroup",
+            "TerminateInstanceInAutoScalingGroup",
+            "CreateOrUpdateTags",
+            "DeleteTags",
+            "SetDesiredCapacity",
+            "SendCommand",
+            "StartSession",
+            "PutLogEvents",
+        ] {
+            assert!(!is_read(op), "{op}");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Operator actions in the demo: the same calls as on AWS, applied to the simulated stack,
+//! with Auto Scaling's own refusals (below MinSize, an instance not in the group).
+
+use async_trait::async_trait;
+
+use super::stack::SimStack;
+use super::{SimBackend, World, activity};
+use crate::backend::{BackendError, Operator};
+use crate::ops::{Call, Identity, ScalingTarget};
+
+/// The timer rule's name, shaped like the nested stack's physical IDs.
+pub fn rule_name(s: &SimStack) -> Option<String> {
+    let suffix = s.asg_name.rsplit('-').next().unwrap_or("1");
+    s.spec
+        .scaler
+        .as_ref()
+        .map(|_| format!("{}-Autoscaling-{suffix}-AutoscalingFunctionTimer-{suffix}", s.spec.name))
+}
+
+fn validation(message: String) -> BackendError {
+    BackendError::Other(format!("ValidationError: {message}"))
+}
+
+fn group_mut<'a>(world: &'a mut World, group: &str) -> Result<&'a mut SimStack, BackendError> {
+    let name = world
+        .stacks
+        .iter()
+        .find(|s| s.asg_name == group)
+        .map(|s| s.spec.name.clone())
+        .ok_or_else(|| BackendError::NotFound { what: format!("Auto Scaling group {group}") })?;
+    world
+        .stack_mut(&name)
+        .ok_or_else(|| BackendError::NotFound { what: format!("Auto Scaling group {group}") })
+}
+
+fn apply(world: &mut World, call: &Call) -> Result<(), BackendError> {
+    let now = world.now();
+    match call {
+        Call::DisableRule { rule } | Call::EnableRule { rule } => {
+            let name = world
+                .stacks
+                .iter()
+                .find(|s| rule_name(s).as_deref() == Some(rule.as_str()))
+                .map(|s| s.spec.name.clone())
+                .ok_or_else(|| BackendError::NotFound { what: format!("rule {rule}") })?;
+            world.set_rule_enabled(&name, matches!(call, Call::EnableRule { .. }));
+        }
+        Call::UpdateGroup { group, min, desired } => {
+            let s = group_mut(world, group)?;
+            let min = min.unwrap_or(s.min);
+            let desired = desired.unwrap_or(s.desired.max(min));
+            if min > s.max || desired < min || desired > s.max {
+                return Err(validation(format!(
+                    "Desired capacity:{desired} must be between the specified min size:{min} and max size:{}",
+                    s.max
+                )));
+            }
+            s.min = min;
+            s.desired = desired;
+        }
+        Call::TagGroup { group, tags } => {
+            group_mut(world, group)?.tags.extend(tags.iter().cloned());
+        }
+        Call::DeleteGroupTags { group, keys } => {
+            let s = group_mut(world, group)?;
+            keys.iter().for_each(|k| {
+                s.tags.remove(k);
+            });
+        }
+        Call::Terminate { group, instance, decrement } => {
+            let id = world.uuid();
+            let s = group_mut(world, group)?;
+            let Some(pos) = s.instances.iter().position(|i| i.id == *instance && i.is_active()) else {
+                return Err(validation(format!(
+                    "Instance Id not found - No managed instance found for instance ID: {instance}"
+                )));
+            };
+            let shrink = if *decrement {
+                if s.desired <= s.min {
+                    return Err(validation(format!(
+                        "Currently, desiredSize equals minSize ({}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.",
+                        s.min
+                    )));
+                }
+                s.desired -= 1;
+                Some((s.desired + 1, s.desired))
+            } else {
+                None
+            };
+            let cause = activity::user_terminate_cause(now, instance, shrink);
+            s.record(activity::terminate(id.clone(), instance, now, cause));
+            s.instances[pos].begin_terminating(now, id);
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Operator for SimBackend {
+    async fn scaling_target(&self, stack: &str) -> Result<ScalingTarget, BackendError> {
+        let world = self.world();
+        let s = world.stack(stack).ok_or_else(|| super::unknown_stack(stack))?;
+        Ok(ScalingTarget {
+            stack: stack.to_string(),
+            group: s.asg_name.clone(),
+            rule: rule_name(s),
+            rule_enabled: s.spec.scaler.as_ref().map(|_| s.rule_enabled),
+            min: s.min,
+            max: s.max,
+            desired: s.desired,
+            tags: s.tags.clone(),
+            scheduled: Vec::new(),
+            instances: s.instances.iter().filter(|i| i.is_active()).map(|i| i.id.clone()).collect(),
+        })
+    }
+
+    async fn identity(&self) -> Result<Identity, BackendError> {
+        Ok(Identity {
+            arn: "arn:aws:sts::000000000000:assumed-role/demo/operator".into(),
+            account: "000000000000".into(),
+        })
+    }
+
+    async fn execute(&self, call: &Call) -> Result<(), BackendError> {
+        if self.read_only {
+            return Err(BackendError::ReadOnly { action: call.action().to_string() });
+        }
+        apply(&mut self.world(), call)
+    }
+}

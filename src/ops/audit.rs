@@ -1,0 +1,54 @@
+//! The audit log: one JSON line per mutating call bkops makes (or would make, with
+//! `--dry-run`), with who made it, where, and what came back. Appended to
+//! `~/.local/state/bkops/audit.jsonl`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::call::{Call, Identity};
+use crate::domain::Timestamp;
+
+/// Where and as whom the calls are made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Context {
+    pub identity: Identity,
+    /// The backend: `aws PROFILE REGION`, or `demo`.
+    pub backend: String,
+    pub stack: String,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    time: String,
+    #[serde(flatten)]
+    context: &'a Context,
+    action: &'static str,
+    request: &'a Call,
+    result: &'a str,
+}
+
+pub fn path() -> Option<PathBuf> {
+    crate::paths::state_dir().map(|d| d.join("audit.jsonl"))
+}
+
+/// Appends one line. A log that cannot be written is an error the caller must show: a
+/// mutation nobody can trace is not made silently.
+pub fn record(ctx: &Context, call: &Call, at: Timestamp, result: &Result<(), String>) -> std::io::Result<()> {
+    let path =
+        path().ok_or_else(|| std::io::Error::other("no state directory (set HOME or XDG_STATE_HOME)"))?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let result = match result {
+        Ok(()) => "ok".to_string(),
+        Err(e) => format!("error: {e}"),
+    };
+    let line =
+        Line { time: at.rfc3339(), context: ctx, action: call.action(), request: call, result: &result };
+    let mut text = serde_json::to_string(&line).map_err(std::io::Error::other)?;
+    text.push('\n');
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
+    f.write_all(text.as_bytes())
+}

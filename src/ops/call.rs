@@ -1,0 +1,90 @@
+//! The mutating calls bkops can make, as data: a plan lists them, `--dry-run` prints them,
+//! the audit log records them, and a backend's `execute` is the one place that makes them.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "call")]
+pub enum Call {
+    /// Stops the scaler: its `AutoscalingFunctionTimer` rule no longer fires.
+    DisableRule {
+        rule: String,
+    },
+    EnableRule {
+        rule: String,
+    },
+    /// UpdateAutoScalingGroup; only the sizes given change.
+    UpdateGroup {
+        group: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        min: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        desired: Option<u32>,
+    },
+    /// CreateOrUpdateTags on the group, not propagated to instances.
+    TagGroup {
+        group: String,
+        tags: Vec<(String, String)>,
+    },
+    DeleteGroupTags {
+        group: String,
+        keys: Vec<String>,
+    },
+    /// TerminateInstanceInAutoScalingGroup: with `decrement` the group shrinks, without it the
+    /// group launches a replacement.
+    Terminate {
+        group: String,
+        instance: String,
+        decrement: bool,
+    },
+}
+
+impl Call {
+    /// The IAM action the call needs, as AWS names it.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Call::DisableRule { .. } => "events:DisableRule",
+            Call::EnableRule { .. } => "events:EnableRule",
+            Call::UpdateGroup { .. } => "autoscaling:UpdateAutoScalingGroup",
+            Call::TagGroup { .. } => "autoscaling:CreateOrUpdateTags",
+            Call::DeleteGroupTags { .. } => "autoscaling:DeleteTags",
+            Call::Terminate { .. } => "autoscaling:TerminateInstanceInAutoScalingGroup",
+        }
+    }
+}
+
+impl std::fmt::Display for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ", self.action())?;
+        match self {
+            Call::DisableRule { rule } | Call::EnableRule { rule } => write!(f, "Name={rule}"),
+            Call::UpdateGroup { group, min, desired } => {
+                write!(f, "AutoScalingGroupName={group}")?;
+                if let Some(m) = min {
+                    write!(f, " MinSize={m}")?;
+                }
+                if let Some(d) = desired {
+                    write!(f, " DesiredCapacity={d}")?;
+                }
+                Ok(())
+            }
+            Call::TagGroup { group, tags } => {
+                let tags: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                write!(f, "AutoScalingGroupName={group} Tags={} PropagateAtLaunch=false", tags.join(","))
+            }
+            Call::DeleteGroupTags { group, keys } => {
+                write!(f, "AutoScalingGroupName={group} Keys={}", keys.join(","))
+            }
+            Call::Terminate { instance, decrement, .. } => {
+                write!(f, "InstanceId={instance} ShouldDecrementDesiredCapacity={decrement}")
+            }
+        }
+    }
+}
+
+/// Who is making the calls, from STS GetCallerIdentity (or the demo's stand-in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    pub arn: String,
+    pub account: String,
+}

@@ -1,0 +1,236 @@
+//! `bkops scaling pause|resume|status` and `bkops terminate`, for runbooks and scripts: the
+//! plan is printed with the account, region and stack it touches; nothing happens without a
+//! typed confirmation on a terminal or `--yes`; `--dry-run` stops after printing.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::audit::{self, Context};
+use super::plan::{self, Plan, PlanError, ScalingTarget, TerminateMode};
+use super::{Identity, apply};
+use crate::backend::Backends;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum ScalingAction {
+    /// Stop the scaler (disable its AutoscalingFunctionTimer rule), recording what it was.
+    Pause {
+        /// Also empty the group: DesiredCapacity 0, and MinSize 0 where needed.
+        #[arg(long)]
+        drain: bool,
+        #[command(flatten)]
+        confirm: Confirm,
+    },
+    /// Start the scaler again and restore the MinSize from before the pause.
+    Resume {
+        #[command(flatten)]
+        confirm: Confirm,
+    },
+    /// Whether the stack is paused, by whom and since when, and its sizes.
+    Status,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Confirm {
+    /// Do it without asking (for scripts).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the calls that would be made, and make none.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct TerminateArgs {
+    /// Instance IDs (or agent names) in one stack's group.
+    #[arg(required = true, value_name = "INSTANCE")]
+    pub instances: Vec<String>,
+    /// Launch a replacement for each (the group keeps its size). The default.
+    #[arg(long, conflicts_with = "shrink")]
+    pub replace: bool,
+    /// Lower the group's desired capacity instead of replacing them.
+    #[arg(long)]
+    pub shrink: bool,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+fn stack_of(stack: Option<&str>, command: &str) -> Result<String, AppError> {
+    stack.map(str::to_string).ok_or_else(|| AppError::Usage(format!("bkops {command} needs --stack NAME")))
+}
+
+fn refused(e: PlanError) -> AppError {
+    AppError::Usage(e.to_string())
+}
+
+/// The confirmation screen: what will change, where, and as whom.
+pub fn describe(plan: &Plan, target: &ScalingTarget, who: &Identity, backend: &str) -> String {
+    let mut out = format!("{}\n", plan.title);
+    out.push_str(&format!("  as      {} (account {})\n", who.arn, who.account));
+    out.push_str(&format!("  on      {backend}\n"));
+    out.push_str(&format!(
+        "  stack   {}: group {} (min {}, desired {}, max {})\n",
+        target.stack, target.group, target.min, target.desired, target.max
+    ));
+    out.push_str("  calls\n");
+    for c in &plan.calls {
+        out.push_str(&format!("    {c}\n"));
+    }
+    for w in &plan.warnings {
+        out.push_str(&format!("  note    {w}\n"));
+    }
+    out
+}
+
+/// Asks on the terminal; only `expected`, typed exactly, goes ahead.
+fn ask(question: &str, expected: &str) -> Result<bool, AppError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(AppError::Usage(
+            "this changes the stack and there is no terminal to confirm on: pass --yes to go ahead, or --dry-run to see the calls"
+                .into(),
+        ));
+    }
+    eprint!("{question} ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).map_err(|e| AppError::Terminal(e.to_string()))?;
+    Ok(answer.trim() == expected)
+}
+
+/// Confirms, makes the calls, and reports each; a failed call fails the command.
+async fn carry_out(
+    backends: &Backends,
+    plan: Plan,
+    target: &ScalingTarget,
+    confirm: &Confirm,
+    question: (&str, &str),
+) -> Result<(), AppError> {
+    let who = backends.ops.identity().await?;
+    let backend = backends.label.to_string();
+    eprint!("{}", describe(&plan, target, &who, &backend));
+    if confirm.dry_run {
+        eprintln!("dry run: no call made");
+        return Ok(());
+    }
+    if !confirm.yes && !ask(question.0, question.1)? {
+        eprintln!("cancelled: nothing changed");
+        return Ok(());
+    }
+    let ctx = Context { identity: who, backend, stack: target.stack.clone() };
+    let outcomes = apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock)
+        .await
+        .map_err(|e| AppError::Terminal(format!("audit log: {e}; stopped before any further call")))?;
+    let mut failed = None;
+    for o in &outcomes {
+        match &o.result {
+            Ok(()) => eprintln!("done    {}", o.call),
+            Err(e) => {
+                eprintln!("FAILED  {}: {e}", o.call);
+                failed = Some(e.clone());
+            }
+        }
+    }
+    for c in plan.calls.iter().skip(outcomes.len()) {
+        eprintln!("skipped {c}");
+    }
+    if let Some(p) = audit::path() {
+        eprintln!("audit   {}", p.display());
+    }
+    failed.map_or(Ok(()), |e| Err(AppError::Backend(e)))
+}
+
+async fn target(backends: &Backends, stack: &str) -> Result<ScalingTarget, AppError> {
+    crate::status::check_stack(backends, stack).await?;
+    Ok(backends.ops.scaling_target(stack).await?)
+}
+
+pub async fn scaling(
+    action: ScalingAction,
+    backends: &Backends,
+    stack: Option<&str>,
+) -> Result<(), AppError> {
+    let stack = stack_of(stack, "scaling")?;
+    let t = target(backends, &stack).await?;
+    match action {
+        ScalingAction::Status => {
+            println!("{}", status_text(&t));
+            Ok(())
+        }
+        ScalingAction::Pause { drain, confirm } => {
+            let who = backends.ops.identity().await?;
+            match plan::pause(&t, drain, &who.arn, backends.clock.now()) {
+                Err(e @ PlanError::AlreadyPaused { .. }) => {
+                    eprintln!("{e}");
+                    Ok(())
+                }
+                Err(e) => Err(refused(e)),
+                Ok(p) => carry_out(backends, p, &t, &confirm, ("Pause? [y/N]", "y")).await,
+            }
+        }
+        ScalingAction::Resume { confirm } => match plan::resume(&t) {
+            Err(e @ PlanError::NotPaused { .. }) => {
+                eprintln!("{e}");
+                Ok(())
+            }
+            Err(e) => Err(refused(e)),
+            Ok(p) => carry_out(backends, p, &t, &confirm, ("Resume? [y/N]", "y")).await,
+        },
+    }
+}
+
+/// `bkops scaling status`: the truth about a stack's scaling, in lines a runbook can grep.
+pub fn status_text(t: &ScalingTarget) -> String {
+    let state = match (&t.rule, t.rule_enabled) {
+        (None, _) => "fixed size (no scaler)".to_string(),
+        (Some(_), Some(true)) => "enabled".to_string(),
+        (Some(_), Some(false)) => "PAUSED".to_string(),
+        (Some(_), None) => "unknown".to_string(),
+    };
+    let mut out = format!("{}: scaling {state}\n", t.stack);
+    out.push_str(&format!("  group {}: min {} desired {} max {}\n", t.group, t.min, t.desired, t.max));
+    if let Some(rule) = &t.rule {
+        out.push_str(&format!("  rule {rule}\n"));
+    }
+    for (k, v) in &t.tags {
+        out.push_str(&format!("  {k} = {v}\n"));
+    }
+    for s in &t.scheduled {
+        out.push_str(&format!("  scheduled action {s}\n"));
+    }
+    out.trim_end().to_string()
+}
+
+pub async fn terminate(
+    args: TerminateArgs,
+    backends: &Backends,
+    stack: Option<&str>,
+) -> Result<(), AppError> {
+    let ids: Vec<String> = args
+        .instances
+        .iter()
+        .map(|i| crate::logs::instance_id(i).map_err(AppError::Usage))
+        .collect::<Result<_, _>>()?;
+    let stack = match stack {
+        Some(s) => s.to_string(),
+        None => stack_holding(backends, &ids[0]).await?,
+    };
+    let t = target(backends, &stack).await?;
+    let mode = if args.shrink { TerminateMode::Shrink } else { TerminateMode::Replace };
+    let p = plan::terminate(&t, &ids, mode).map_err(refused)?;
+    let expected = if ids.len() == 1 { ids[0].clone() } else { ids.len().to_string() };
+    let question = if ids.len() == 1 {
+        "Type the instance ID to terminate it:".to_string()
+    } else {
+        format!("Type the number of instances ({}) to terminate them:", ids.len())
+    };
+    carry_out(backends, p, &t, &args.confirm, (&question, &expected)).await
+}
+
+/// The stack whose group has the instance.
+async fn stack_holding(backends: &Backends, instance: &str) -> Result<String, AppError> {
+    for s in backends.stacks.stacks().await? {
+        if backends.stacks.fleet(&s.name).await.is_ok_and(|f| f.instances.iter().any(|i| i.id == instance)) {
+            return Ok(s.name);
+        }
+    }
+    Err(AppError::Usage(format!("{instance} is in no Elastic CI Stack's Auto Scaling group here")))
+}

@@ -1,0 +1,262 @@
+//! Operator actions against a local AWS API server (moto) that each test starts: pause and
+//! resume through the timer rule and the group's tags, terminate with replace or shrink, the
+//! audit log, and read-only mode proved by what the server received.
+
+mod support;
+
+use std::process::{Command, Output};
+
+use aws_config::SdkConfig;
+use bkops::backend::Operator;
+use bkops::backend::aws::AwsBackend;
+use bkops::backend::buildkite::BuildkiteSettings;
+use support::moto::Moto;
+
+const REGION: &str = "us-east-1";
+const NOWHERE: &str = "http://127.0.0.1:9/v3";
+
+async fn setup() -> (Moto, SdkConfig) {
+    let moto = Moto::start();
+    let sdk = moto.sdk(REGION).await;
+    support::moto::deploy(&moto, &sdk, NOWHERE).await;
+    (moto, sdk)
+}
+
+/// The real binary against the server, with its own state directory (for the audit log).
+fn bkops(moto: &Moto, state: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(args)
+        .args(["--region", REGION, "--endpoint-url", &moto.endpoint])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("BUILDKITE_AGENT_ENDPOINT", NOWHERE)
+        .env_remove("AWS_PROFILE")
+        .env_remove("BKOPS_CONFIG")
+        .env("XDG_CONFIG_HOME", state.join("config"))
+        .env("XDG_STATE_HOME", state)
+        .output()
+        .expect("runs")
+}
+
+fn state_dir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("bkops-ops-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn audit_lines(state: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(state.join("bkops/audit.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+async fn group(sdk: &SdkConfig, name: &str) -> aws_sdk_autoscaling::types::AutoScalingGroup {
+    let asg = aws_sdk_autoscaling::Client::new(sdk);
+    let out = asg.describe_auto_scaling_groups().send().await.expect("groups");
+    out.auto_scaling_groups()
+        .iter()
+        .find(|g| g.auto_scaling_group_name().is_some_and(|n| n.starts_with(name)))
+        .cloned()
+        .expect("the group")
+}
+
+fn tag<'a>(g: &'a aws_sdk_autoscaling::types::AutoScalingGroup, key: &str) -> Option<&'a str> {
+    g.tags().iter().find(|t| t.key() == Some(key)).and_then(|t| t.value())
+}
+
+async fn rule_state(sdk: &SdkConfig, stack: &str) -> String {
+    let backend = AwsBackend::new(sdk, None, BuildkiteSettings::default());
+    let rule = backend.scaling_target(stack).await.expect("target").rule.expect("a rule");
+    let events = aws_sdk_eventbridge::Client::new(sdk);
+    let r = events.describe_rule().name(rule).send().await.expect("rule");
+    r.state().map(|s| s.as_str().to_string()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn pause_with_drain_then_resume_restores_the_stack_exactly() {
+    let (moto, sdk) = setup().await;
+    let state = state_dir("pause");
+    let before = group(&sdk, "ci-linux").await;
+    let (min, desired) = (before.min_size(), before.desired_capacity());
+    assert_eq!(min, Some(2), "the fixture's MinSize");
+
+    let out = bkops(&moto, &state, &["scaling", "pause", "--stack", "ci-linux", "--drain", "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(rule_state(&sdk, "ci-linux").await, "DISABLED");
+    let paused = group(&sdk, "ci-linux").await;
+    assert_eq!((paused.min_size(), paused.desired_capacity()), (Some(0), Some(0)), "drained");
+    assert_eq!(tag(&paused, "bkops:pre-pause-min-size"), Some("2"));
+    assert_eq!(tag(&paused, "bkops:pre-pause-desired"), desired.map(|d| d.to_string()).as_deref());
+    // moto's caller identity: its default account, as the root user.
+    assert_eq!(tag(&paused, "bkops:paused-by"), Some("arn:aws:sts::123456789012:user/moto"));
+    assert!(tag(&paused, "bkops:paused-at").is_some_and(|t| t.ends_with('Z')));
+    assert!(
+        paused.tags().iter().all(|t| t.propagate_at_launch() == Some(false)),
+        "instances keep their tags"
+    );
+
+    let status = bkops(&moto, &state, &["scaling", "status", "--stack", "ci-linux"]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("ci-linux: scaling PAUSED")
+            && text.contains("bkops:paused-by = arn:aws:sts::123456789012:user/moto"),
+        "{text}"
+    );
+
+    let again = bkops(&moto, &state, &["scaling", "pause", "--stack", "ci-linux", "--yes"]);
+    assert!(again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr)
+            .contains("already paused (by arn:aws:sts::123456789012:user/moto at ")
+    );
+
+    let out = bkops(&moto, &state, &["scaling", "resume", "--stack", "ci-linux", "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(rule_state(&sdk, "ci-linux").await, "ENABLED");
+    let resumed = group(&sdk, "ci-linux").await;
+    assert_eq!(resumed.min_size(), min, "MinSize restored");
+    assert!(
+        resumed.tags().iter().all(|t| !t.key().unwrap_or_default().starts_with("bkops:")),
+        "record removed"
+    );
+
+    // One audit line per mutation: tag, disable, update; enable, update, untag.
+    let audit = audit_lines(&state);
+    let actions: Vec<&str> = audit.iter().filter_map(|l| l["action"].as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "autoscaling:CreateOrUpdateTags",
+            "events:DisableRule",
+            "autoscaling:UpdateAutoScalingGroup",
+            "events:EnableRule",
+            "autoscaling:UpdateAutoScalingGroup",
+            "autoscaling:DeleteTags"
+        ]
+    );
+    assert!(audit.iter().all(|l| l["result"] == "ok" && l["identity"]["account"] == "123456789012"));
+    assert!(
+        audit
+            .iter()
+            .all(|l| l["stack"] == "ci-linux" && l["backend"].as_str().is_some_and(|b| b.contains(REGION)))
+    );
+}
+
+#[tokio::test]
+async fn a_fixed_size_stack_is_not_paused_and_says_why() {
+    let (moto, _sdk) = setup().await;
+    let state = state_dir("fixed");
+    let out = bkops(&moto, &state, &["scaling", "pause", "--stack", "ci-windows", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ci-windows has no scaler to pause: it is a fixed-size stack (MinSize = MaxSize = 2)"),
+        "{err}"
+    );
+    assert!(audit_lines(&state).is_empty());
+}
+
+#[tokio::test]
+async fn terminate_replaces_or_shrinks() {
+    let (moto, sdk) = setup().await;
+    let state = state_dir("terminate");
+    // Room to shrink above MinSize 2.
+    let asg = aws_sdk_autoscaling::Client::new(&sdk);
+    let g = group(&sdk, "ci-linux").await;
+    let name = g.auto_scaling_group_name().expect("name").to_string();
+    asg.set_desired_capacity().auto_scaling_group_name(&name).desired_capacity(4).send().await.expect("grow");
+    let g = group(&sdk, "ci-linux").await;
+    let ids: Vec<String> = g.instances().iter().filter_map(|i| i.instance_id().map(String::from)).collect();
+    assert_eq!(ids.len(), 4);
+
+    let out = bkops(&moto, &state, &["terminate", &ids[0], "--replace", "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(group(&sdk, "ci-linux").await.desired_capacity(), Some(4), "replace keeps the size");
+
+    let out = bkops(&moto, &state, &["terminate", &ids[1], &ids[2], "--shrink", "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(group(&sdk, "ci-linux").await.desired_capacity(), Some(2), "shrink lowers it");
+
+    let left: Vec<String> = group(&sdk, "ci-linux")
+        .await
+        .instances()
+        .iter()
+        .filter_map(|i| i.instance_id().map(String::from))
+        .collect();
+    let out = bkops(&moto, &state, &["terminate", &left[0], "--shrink", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "not below MinSize");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("below MinSize (2)"));
+
+    // Without --yes and without a terminal: refused, nothing called.
+    let out = bkops(&moto, &state, &["terminate", &left[0]]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no terminal to confirm on"));
+
+    let audit = audit_lines(&state);
+    let decrements: Vec<bool> = audit.iter().filter_map(|l| l["request"]["decrement"].as_bool()).collect();
+    assert_eq!(decrements, [false, true, true], "one line per terminated instance");
+}
+
+#[tokio::test]
+async fn read_only_sends_no_mutating_request_from_anywhere() {
+    let (moto, sdk) = setup().await;
+    let state = state_dir("readonly");
+    let start = moto.operations().len();
+    let g = group(&sdk, "ci-linux").await;
+    let id = g.instances()[0].instance_id().expect("id").to_string();
+    // Reads work as ever.
+    let status = bkops(&moto, &state, &["--read-only", "status"]);
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(String::from_utf8_lossy(&status.stdout).contains("ci-linux"));
+    for args in [
+        vec!["--read-only", "scaling", "pause", "--stack", "ci-linux", "--drain", "--yes"],
+        vec!["--read-only", "scaling", "resume", "--stack", "ci-linux", "--yes"],
+        vec!["--read-only", "terminate", &id, "--yes"],
+        vec!["--read-only", "logs", &id],
+    ] {
+        let _ = bkops(&moto, &state, &args);
+    }
+    // And through the config file.
+    std::fs::create_dir_all(state.join("config/bkops")).expect("dir");
+    std::fs::write(state.join("config/bkops/config.toml"), "read_only = true\n").expect("config");
+    let out = bkops(&moto, &state, &["terminate", &id, "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("read-only: bkops does not call autoscaling:TerminateInstanceInAutoScalingGroup"),
+        "{err}"
+    );
+
+    let received = moto.operations();
+    let ops = &received[start..];
+    assert!(ops.iter().any(|o| o == "DescribeAutoScalingGroups"), "the reads did happen: {ops:?}");
+    let writes: Vec<&String> = ops
+        .iter()
+        .filter(|o| !["Describe", "List", "Get", "Filter"].iter().any(|p| o.starts_with(p)))
+        .collect();
+    assert!(writes.is_empty(), "mutating requests reached the server: {writes:?}");
+    assert_eq!(rule_state(&sdk, "ci-linux").await, "ENABLED");
+    // Refusals are audited too: who tried what, and that it was refused.
+    let audit = audit_lines(&state);
+    assert!(
+        !audit.is_empty()
+            && audit.iter().all(|l| l["result"].as_str().is_some_and(|r| r.starts_with("error: read-only")))
+    );
+
+    // Below `execute`, the read-only clients themselves refuse any operation that is not a read.
+    let clients = bkops::backend::aws::Clients::new(&sdk, true);
+    let before = moto.operations().len();
+    let rule = AwsBackend::new(&sdk, None, BuildkiteSettings::default())
+        .scaling_target("ci-linux")
+        .await
+        .expect("target")
+        .rule
+        .expect("rule");
+    let err = clients.events.disable_rule().name(rule).send().await.expect_err("refused by the client");
+    assert!(format!("{:?}", err).contains("read-only"), "{err:?}");
+    let sent: Vec<String> = moto.operations()[before..].to_vec();
+    assert!(!sent.iter().any(|o| o == "DisableRule"), "{sent:?}");
+}
