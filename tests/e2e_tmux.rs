@@ -96,3 +96,61 @@ fn a_small_terminal_gets_a_message_not_a_crash() {
     assert_eq!(t.wait_file("exit").trim(), "exit=0");
     assert!(Path::new(&t.dir).exists());
 }
+
+#[test]
+fn pause_drain_resume_and_terminate_with_confirmations() {
+    let t = Tmux::start("actions");
+    t.run_bkops("--demo --demo-seed 3");
+    t.wait_for("the dashboard", |s| s.contains("ci-linux") && s.contains("InService"));
+
+    t.keys(&["P"]);
+    t.wait_for("the pause dialog", |s| s.contains("Pause scaling of ci-linux") && s.contains("[ Cancel ]"));
+    t.keys(&["Tab"]);
+    t.wait_for("drain chosen", |s| {
+        s.contains("Pause scaling of ci-linux and drain it") && s.contains("[x] drain")
+    });
+    t.keys(&["Right"]);
+    t.keys(&["Enter"]);
+    t.wait_for("paused and drained", |s| {
+        s.contains("done: Pause scaling of ci-linux and drain it") && s.contains("desired 0")
+    });
+
+    t.keys(&["P"]);
+    t.wait_for("the resume dialog", |s| {
+        s.contains("Resume scaling of ci-linux (by arn:aws:sts::000000000000")
+    });
+    // Esc cancels: nothing changes.
+    t.keys(&["Escape"]);
+    t.wait_for("cancelled", |s| s.contains("cancelled: nothing changed"));
+    t.keys(&["P"]);
+    t.wait_for("the resume dialog again", |s| s.contains("[ Resume ]"));
+    t.keys(&["Right"]);
+    t.keys(&["Enter"]);
+    t.wait_for("resumed", |s| s.contains("done: Resume scaling of ci-linux"));
+
+    t.keys(&["3"]);
+    let screen = t.wait_for("the instances", |s| s.contains("┏3 Auto Scaling"));
+    let id = screen
+        .lines()
+        .find_map(|l| l.strip_prefix("┃i-"))
+        .map(|rest| format!("i-{}", &rest[..17]))
+        .expect("an instance row");
+    t.keys(&["X"]);
+    t.wait_for("the terminate dialog", |s| s.contains("Type the instance ID"));
+    // The action cannot be chosen before the ID is typed.
+    t.keys(&["Right"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Enter on Cancel cancels", |s| s.contains("cancelled: nothing changed"));
+    t.keys(&["X"]);
+    t.wait_for("the terminate dialog again", |s| s.contains("Type the instance ID"));
+    t.type_text(&id);
+    t.keys(&["Right"]);
+    t.keys(&["Enter"]);
+    t.wait_for("terminating", |s| s.contains(&format!("┃{id} Terminating")));
+
+    let audit = t.read("state/bkops/audit.jsonl");
+    assert_eq!(audit.lines().count(), 6, "tag, disable, drain, enable, untag, terminate:\n{audit}");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    assert_restored(&t);
+}

@@ -296,3 +296,13 @@ async fn json_lines_can_be_pretty_printed() {
     assert!(screen.contains("plain text line"), "{screen}");
     assert!(!screen.chars().any(|c| c == '\u{1b}'), "no escape reaches the screen");
 }
+
+#[tokio::test]
+async fn confirmation_dialogs_name_everything_and_open_on_cancel() {
+    let mut h = Harness::new((80, 24)).await;
+    h.keys("P\t").await;
+    snap!("pause_and_drain_dialog_80x24", h);
+    let mut h = Harness::new((160, 48)).await;
+    h.keys("3 X").await;
+    snap!("terminate_dialog_160x48", h);
+}

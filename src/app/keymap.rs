@@ -44,6 +44,17 @@ pub enum Action {
     PromptBackspace,
     PromptClear,
     PromptComplete,
+    /// Pause the shown stack's scaling, or resume it.
+    PauseResume,
+    Mark,
+    MarkFullDisk,
+    Terminate,
+    ConfirmCancel,
+    ConfirmAccept,
+    ConfirmOption,
+    ConfirmLeft,
+    ConfirmRight,
+    ConfirmBackspace,
 }
 
 /// Where a binding applies. Lookups try the narrowest scope first.
@@ -61,6 +72,8 @@ pub enum Scope {
     Logs,
     /// The `/` and `:` prompts; other characters are typed.
     Prompt,
+    /// A confirmation dialog; other characters are typed into it.
+    Confirm,
 }
 
 impl Scope {
@@ -72,6 +85,7 @@ impl Scope {
             Scope::Overlay => "Help and details",
             Scope::Logs => "The log view",
             Scope::Prompt => "In the / and : prompts",
+            Scope::Confirm => "Confirmation dialogs (they open on Cancel)",
         }
     }
 }
@@ -119,6 +133,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Global, &[ch('/')], A::Filter, "Filter the list: regex, !text inverts, column:text"),
     bind(S::Global, &[ch(':')], A::Command, "Command mode (:stack NAME, :sort age, :help)"),
     bind(S::Global, &[ctrl('r')], A::Refresh, "Refresh everything now"),
+    bind(S::Global, &[ch('P')], A::PauseResume, "Pause (and drain) or resume the stack's scaling"),
     bind(S::List, &[code(KeyCode::Up), ch('k')], A::Up, "Up"),
     bind(S::List, &[code(KeyCode::Down), ch('j')], A::Down, "Down"),
     bind(S::List, &[code(KeyCode::PageUp), ctrl('b')], A::PageUp, "Page up"),
@@ -130,6 +145,9 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Instances, &[ch('s')], A::SortNext, "Sort by the next column"),
     bind(S::Instances, &[ch('S')], A::SortReverse, "Reverse the sort"),
     bind(S::Instances, &[ch('l')], A::OpenLogs, "Tail this instance's logs (also :logs ID)"),
+    bind(S::Instances, &[ch(' ')], A::Mark, "Mark or unmark the instance"),
+    bind(S::Instances, &[ch('F')], A::MarkFullDisk, "Mark every full-disk or Unhealthy instance"),
+    bind(S::Instances, &[ch('X')], A::Terminate, "Terminate the marked instances, or this one"),
     bind(S::Logs, &[code(KeyCode::Esc), ch('q')], A::CloseLogs, "Close the logs"),
     bind(S::Logs, &[ch(' ')], A::ToggleFollow, "Pause, or follow new lines"),
     bind(S::Logs, &[ch('w')], A::ToggleWrap, "Wrap long lines"),
@@ -164,6 +182,17 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Prompt, &[code(KeyCode::Backspace)], A::PromptBackspace, "Delete a character"),
     bind(S::Prompt, &[ctrl('u')], A::PromptClear, "Clear"),
     bind(S::Prompt, &[code(KeyCode::Tab)], A::PromptComplete, "Complete a command or stack name"),
+    bind(S::Confirm, &[code(KeyCode::Esc)], A::ConfirmCancel, "Cancel"),
+    bind(S::Confirm, &[code(KeyCode::Enter)], A::ConfirmAccept, "Press the focused button"),
+    bind(S::Confirm, &[code(KeyCode::Left)], A::ConfirmLeft, "Focus Cancel"),
+    bind(S::Confirm, &[code(KeyCode::Right)], A::ConfirmRight, "Focus the action (once it is allowed)"),
+    bind(
+        S::Confirm,
+        &[code(KeyCode::Tab)],
+        A::ConfirmOption,
+        "Drain too (pause), or replace ⇄ shrink (terminate)",
+    ),
+    bind(S::Confirm, &[code(KeyCode::Backspace)], A::ConfirmBackspace, "Delete a typed character"),
 ];
 
 /// Shift is part of the character (`G`, `?`), so it is ignored for characters.

@@ -1,7 +1,9 @@
 //! The functional core: the dashboard's state, the messages that change it, and `update`,
 //! which returns the work to do as data. Nothing here does I/O or reads a clock.
 
+mod actions;
 pub mod command;
+pub mod confirm;
 pub mod filter;
 pub mod keymap;
 pub mod logview;

@@ -34,6 +34,13 @@ pub enum Msg {
         text: String,
         is_error: bool,
     },
+    /// What an operator action's confirmation needs, read fresh.
+    ActionReady(Result<super::confirm::Prepared, BackendError>),
+    /// A confirmed action ended.
+    ActionDone {
+        text: String,
+        ok: bool,
+    },
     /// SIGTERM, SIGHUP or the end of input: leave now.
     Shutdown,
 }
@@ -52,6 +59,16 @@ pub enum Payload {
 pub enum Effect {
     /// Read a resource; coalesced with one already in flight.
     Fetch(Resource),
+    /// Read what an action's confirmation needs (the stack now, and who is calling).
+    PrepareAction {
+        stack: String,
+        kind: super::confirm::ActionKind,
+    },
+    /// Make a confirmed plan's calls.
+    Apply {
+        plan: crate::ops::Plan,
+        ctx: crate::ops::audit::Context,
+    },
     /// Stop reading a resource nobody looks at any more.
     Cancel(Resource),
     /// Load and apply another theme.

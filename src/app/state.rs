@@ -272,6 +272,10 @@ pub struct AppState {
     pub focus: Pane,
     pub overlay: Option<Overlay>,
     pub prompt: Option<Prompt>,
+    /// An operator action waiting for the operator's yes.
+    pub confirm: Option<super::confirm::Confirm>,
+    /// Instances marked (Space) for an action on several at once.
+    pub marked: std::collections::BTreeSet<String>,
     pub stack_sel: usize,
     pub instance_sel: usize,
     pub activity_sel: usize,
@@ -314,6 +318,8 @@ impl AppState {
             focus: Pane::Instances,
             overlay: None,
             prompt: None,
+            confirm: None,
+            marked: Default::default(),
             stack_sel: 0,
             instance_sel: 0,
             activity_sel: 0,

@@ -79,6 +79,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             flash(state, text, is_error);
             state.dirty = true;
         }
+        Msg::ActionReady(result) => {
+            super::actions::ready(state, result);
+            state.dirty = true;
+        }
+        Msg::ActionDone { text, ok } => {
+            flash(state, text, !ok);
+            refresh_all(state, &mut fx);
+            state.dirty = true;
+        }
         Msg::Shutdown => quit(state, &mut fx),
     }
     fx
@@ -89,7 +98,7 @@ fn quit(state: &mut AppState, fx: &mut Vec<Effect>) {
     fx.push(Effect::Quit);
 }
 
-fn flash(state: &mut AppState, text: impl Into<String>, is_error: bool) {
+pub(super) fn flash(state: &mut AppState, text: impl Into<String>, is_error: bool) {
     state.flash = Some(Flash { text: text.into(), is_error, until: state.now.plus_secs(FLASH_SECS) });
 }
 
@@ -238,6 +247,9 @@ fn move_selection(state: &mut AppState, pane: Pane, delta: isize) {
 }
 
 fn scopes(state: &AppState) -> Vec<Scope> {
+    if state.confirm.is_some() {
+        return vec![Scope::Always, Scope::Confirm];
+    }
     if state.prompt.is_some() {
         return vec![Scope::Always, Scope::Prompt];
     }
@@ -270,6 +282,13 @@ fn on_key(state: &mut AppState, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
         }
         Some(action) => act(state, action, fx),
+        None if state.confirm.is_some() => {
+            if let (Some(c), KeyCode::Char(ch)) = (state.confirm.as_mut(), key.code)
+                && !key.modifiers.contains(KeyModifiers::CONTROL)
+            {
+                c.type_char(ch);
+            }
+        }
         None => {
             if let (Some(prompt), KeyCode::Char(c)) = (state.prompt.as_mut(), key.code)
                 && !key.modifiers.contains(KeyModifiers::CONTROL)
@@ -438,6 +457,15 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             }
             live_filter(state);
         }
+        Action::PauseResume | Action::Mark | Action::MarkFullDisk | Action::Terminate => {
+            super::actions::start(state, action, fx)
+        }
+        Action::ConfirmCancel
+        | Action::ConfirmAccept
+        | Action::ConfirmOption
+        | Action::ConfirmLeft
+        | Action::ConfirmRight
+        | Action::ConfirmBackspace => super::actions::in_dialog(state, action, fx),
         Action::PromptComplete => {
             let names: Vec<String> = state.stacks.data.iter().flatten().map(|s| s.name.clone()).collect();
             let profiles = state.profiles.clone();
@@ -461,6 +489,9 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
 
 /// Ctrl-C closes what is open; on the bare dashboard, a second press within 2 s quits.
 fn interrupt(state: &mut AppState, fx: &mut Vec<Effect>) {
+    if state.confirm.take().is_some() {
+        return flash(state, "cancelled: nothing changed", false);
+    }
     if state.prompt.is_some() {
         return act(state, Action::PromptCancel, fx);
     }

@@ -128,4 +128,6 @@ pub struct Backends {
     pub queues: std::sync::Arc<dyn QueueSource>,
     pub logs: std::sync::Arc<dyn LogSource>,
     pub ops: std::sync::Arc<dyn Operator>,
+    /// Where every mutating call is recorded (`~/.local/state/bkops/audit.jsonl`).
+    pub audit_log: Option<std::path::PathBuf>,
 }

@@ -21,12 +21,13 @@ pub async fn apply(
     plan: &Plan,
     ctx: &Context,
     clock: &Clock,
+    audit_log: Option<&std::path::Path>,
 ) -> Result<Vec<Outcome>, std::io::Error> {
     let mut done = Vec::new();
     for call in &plan.calls {
         let result = op.execute(call).await;
         let text = result.as_ref().map(|_| ()).map_err(BackendError::to_string);
-        audit::record(ctx, call, clock.now(), &text)?;
+        audit::record(audit_log, ctx, call, clock.now(), &text)?;
         let failed = result.is_err();
         done.push(Outcome { call: call.clone(), result });
         if failed {

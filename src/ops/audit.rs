@@ -35,9 +35,15 @@ pub fn path() -> Option<PathBuf> {
 
 /// Appends one line. A log that cannot be written is an error the caller must show: a
 /// mutation nobody can trace is not made silently.
-pub fn record(ctx: &Context, call: &Call, at: Timestamp, result: &Result<(), String>) -> std::io::Result<()> {
+pub fn record(
+    path: Option<&std::path::Path>,
+    ctx: &Context,
+    call: &Call,
+    at: Timestamp,
+    result: &Result<(), String>,
+) -> std::io::Result<()> {
     let path =
-        path().ok_or_else(|| std::io::Error::other("no state directory (set HOME or XDG_STATE_HOME)"))?;
+        path.ok_or_else(|| std::io::Error::other("no state directory (set HOME or XDG_STATE_HOME)"))?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -49,6 +55,6 @@ pub fn record(ctx: &Context, call: &Call, at: Timestamp, result: &Result<(), Str
         Line { time: at.rfc3339(), context: ctx, action: call.action(), request: call, result: &result };
     let mut text = serde_json::to_string(&line).map_err(std::io::Error::other)?;
     text.push('\n');
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
     f.write_all(text.as_bytes())
 }

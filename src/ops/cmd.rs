@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use super::audit::{self, Context};
+use super::audit::Context;
 use super::plan::{self, Plan, PlanError, ScalingTarget, TerminateMode};
 use super::{Identity, apply};
 use crate::backend::Backends;
@@ -116,7 +116,7 @@ async fn carry_out(
         return Ok(());
     }
     let ctx = Context { identity: who, backend, stack: target.stack.clone() };
-    let outcomes = apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock)
+    let outcomes = apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, backends.audit_log.as_deref())
         .await
         .map_err(|e| AppError::Terminal(format!("audit log: {e}; stopped before any further call")))?;
     let mut failed = None;
@@ -132,7 +132,7 @@ async fn carry_out(
     for c in plan.calls.iter().skip(outcomes.len()) {
         eprintln!("skipped {c}");
     }
-    if let Some(p) = audit::path() {
+    if let Some(p) = &backends.audit_log {
         eprintln!("audit   {}", p.display());
     }
     failed.map_or(Ok(()), |e| Err(AppError::Backend(e)))

@@ -6,8 +6,8 @@ use super::jobs::read;
 use crate::app::{AppState, Effect, Msg, update};
 use crate::backend::Backends;
 
-/// Applies `msg`, then runs each fetch it asks for to completion and feeds the result back,
-/// until nothing more is asked. Returns the effects other than fetches (quit, theme, cancel).
+/// Applies `msg`, then runs each fetch and operator action it asks for to completion and feeds
+/// the result back, until nothing more is asked. Returns the other effects (quit, theme, cancel).
 pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<Effect> {
     let mut queue = VecDeque::from([msg]);
     let mut other = Vec::new();
@@ -17,6 +17,12 @@ pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<
                 Effect::Fetch(r) => {
                     let result = read(backends, &r).await;
                     queue.push_back(Msg::Loaded { resource: r, result, at: backends.clock.now() });
+                }
+                Effect::PrepareAction { stack, kind } => {
+                    queue.push_back(super::actions::prepare(backends, &stack, kind).await);
+                }
+                Effect::Apply { plan, ctx } => {
+                    queue.push_back(super::actions::apply(backends, plan, ctx).await);
                 }
                 e => other.push(e),
             }

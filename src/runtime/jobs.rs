@@ -143,6 +143,7 @@ mod tests {
             queues: g.clone(),
             logs: sim.clone(),
             ops: sim,
+            audit_log: None,
         };
         (g, b)
     }

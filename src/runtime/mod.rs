@@ -1,6 +1,7 @@
 //! The imperative shell: reads input and signals, runs the effects `update` asks for on tokio
 //! tasks, and draws when the state changed, at most ~30 times a second.
 
+mod actions;
 mod headless;
 mod jobs;
 mod tail;
@@ -126,6 +127,18 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
         for effect in update(&mut state, msg) {
             match effect {
                 Effect::Fetch(r) => jobs.fetch(r, &backends, &tx),
+                Effect::PrepareAction { stack, kind } => {
+                    let (b, tx) = (backends.clone(), tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(actions::prepare(&b, &stack, kind).await);
+                    });
+                }
+                Effect::Apply { plan, ctx } => {
+                    let (b, tx) = (backends.clone(), tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(actions::apply(&b, plan, ctx).await);
+                    });
+                }
                 Effect::Cancel(r) => jobs.cancel(&r),
                 Effect::SetTheme(name) => match theme::load(&name, themes_dir.as_deref()) {
                     Ok(t) => {

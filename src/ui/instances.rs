@@ -25,6 +25,9 @@ fn title(state: &AppState, narrow: bool) -> String {
     if terminating > 0 {
         t.push_str(&format!("{sep}{terminating} Terminating"));
     }
+    if !state.marked.is_empty() {
+        t.push_str(&format!(" │ {} marked", state.marked.len()));
+    }
     t
 }
 
@@ -100,6 +103,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             }
             let style = if n == state.instance_sel && focused {
                 theme.style(Role::selection)
+            } else if state.marked.contains(&i.id) {
+                // Marked for an action: as loud as a warning, so it is never forgotten.
+                theme.style(Role::warn).add_modifier(ratatui::style::Modifier::REVERSED)
             } else if i.lifecycle == Lifecycle::Terminating {
                 theme.style(Role::muted)
             } else {

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the state and the theme. It never changes the state.
 
 mod activity;
+mod confirm;
 mod instances;
 pub mod layout;
 mod logs;
@@ -57,4 +58,5 @@ pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {
     activity::draw(frame, areas.activity, state, theme, areas.activity.width >= 120);
     status::draw(frame, areas.status, state, theme);
     overlay::draw(frame, area, state, theme);
+    confirm::draw(frame, area, state, theme);
 }

@@ -175,6 +175,7 @@ impl AwsBackend {
             queues: me.clone(),
             logs: me.clone(),
             ops: me,
+            audit_log: crate::ops::audit::path(),
         }
     }
 

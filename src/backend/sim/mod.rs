@@ -74,6 +74,7 @@ impl SimBackend {
             queues: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
             ops: Arc::new(self.clone()),
+            audit_log: crate::ops::audit::path(),
         }
     }
 

@@ -1,0 +1,107 @@
+//! Keys that start operator actions, and the confirmation dialog's keys. Starting an action
+//! only asks the runtime to read the stack fresh; the dialog opens with what it read, and only
+//! its action button, pressed on purpose, produces the calls.
+
+use super::confirm::{ActionKind, Confirm, Prepared};
+use super::keymap::Action;
+use super::msg::Effect;
+use super::state::AppState;
+use super::update::flash;
+use super::views;
+use crate::backend::BackendError;
+use crate::domain::{DiskSignal, Health, ScalingState};
+
+pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
+    let Some(stack) = state.stack_summary().cloned() else { return };
+    match action {
+        Action::PauseResume => match stack.scaling {
+            ScalingState::FixedSize => {
+                flash(state, format!("{} is a fixed-size stack: it has no scaler to pause", stack.name), true)
+            }
+            ScalingState::Paused { .. } => {
+                fx.push(Effect::PrepareAction { stack: stack.name, kind: ActionKind::Resume })
+            }
+            _ => fx.push(Effect::PrepareAction { stack: stack.name, kind: ActionKind::Pause }),
+        },
+        Action::Mark => {
+            if let Some(id) = views::instances(state).get(state.instance_sel).map(|i| i.id.clone())
+                && !state.marked.remove(&id)
+            {
+                state.marked.insert(id);
+            }
+        }
+        Action::MarkFullDisk => {
+            let full: Vec<String> = views::instances(state)
+                .iter()
+                .filter(|i| i.disk == DiskSignal::Full || i.health == Health::Unhealthy)
+                .map(|i| i.id.clone())
+                .collect();
+            if full.is_empty() {
+                flash(state, "no full-disk or Unhealthy instance", false);
+            } else {
+                flash(
+                    state,
+                    format!("marked {} full-disk or Unhealthy instances; X terminates them", full.len()),
+                    false,
+                );
+            }
+            state.marked.extend(full);
+        }
+        Action::Terminate => {
+            let shown: Vec<String> = views::instances(state).iter().map(|i| i.id.clone()).collect();
+            let marked: Vec<String> = shown.iter().filter(|id| state.marked.contains(*id)).cloned().collect();
+            let instances = if marked.is_empty() {
+                shown.get(state.instance_sel).cloned().into_iter().collect()
+            } else {
+                marked
+            };
+            if !instances.is_empty() {
+                fx.push(Effect::PrepareAction {
+                    stack: stack.name,
+                    kind: ActionKind::Terminate { instances },
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The runtime read the stack: open the dialog, or say why not.
+pub fn ready(state: &mut AppState, result: Result<Prepared, BackendError>) {
+    match result {
+        Ok(p) => state.confirm = Some(Confirm::new(p, state.backend.clone(), state.now)),
+        Err(e) => flash(state, format!("cannot prepare the action: {e}"), true),
+    }
+}
+
+pub fn in_dialog(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
+    let Some(c) = state.confirm.as_mut() else { return };
+    match action {
+        Action::ConfirmCancel => {
+            state.confirm = None;
+            flash(state, "cancelled: nothing changed", false);
+        }
+        Action::ConfirmOption => c.toggle_option(),
+        Action::ConfirmLeft => c.focus(false),
+        Action::ConfirmRight => c.focus(true),
+        Action::ConfirmBackspace => c.backspace(),
+        Action::ConfirmAccept => match c.accept() {
+            Some((plan, ctx)) => {
+                let terminated = matches!(c.kind, ActionKind::Terminate { .. });
+                flash(state, format!("{}…", plan.title), false);
+                state.confirm = None;
+                if terminated {
+                    state.marked.clear();
+                }
+                fx.push(Effect::Apply { plan, ctx });
+            }
+            // Enter on Cancel, or on an action that is not allowed yet.
+            None if !c.on_go => {
+                state.confirm = None;
+                flash(state, "cancelled: nothing changed", false);
+            }
+            None => {}
+        },
+        _ => {}
+    }
+}

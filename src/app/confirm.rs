@@ -1,0 +1,208 @@
+//! The confirmation dialog for operator actions: it names the account, region, stack and
+//! instances, shows the calls the plan makes, defaults to Cancel, and for terminate asks for the
+//! instance ID (or the count) to be typed. The plan is worked out again on every change.
+
+use crate::domain::Timestamp;
+use crate::ops::plan::{self, Plan, PlanError, ScalingTarget, TerminateMode};
+use crate::ops::{Identity, audit};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionKind {
+    Pause,
+    Resume,
+    Terminate { instances: Vec<String> },
+}
+
+/// What was read before the dialog could open (by the runtime).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub kind: ActionKind,
+    pub target: ScalingTarget,
+    pub identity: Identity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub kind: ActionKind,
+    pub target: ScalingTarget,
+    pub identity: Identity,
+    pub backend: String,
+    /// Pause: also empty the group.
+    pub drain: bool,
+    /// Terminate: replace the instances or shrink the group.
+    pub mode: TerminateMode,
+    /// Terminate: what the operator typed.
+    pub typed: String,
+    /// Whether the action button, not Cancel, has the focus.
+    pub on_go: bool,
+    pub plan: Result<Plan, PlanError>,
+    at: Timestamp,
+}
+
+impl Confirm {
+    /// Opens on Cancel. Terminate replaces by default when jobs are waiting (the fleet is
+    /// needed), and otherwise too: shrinking is a choice to make on purpose.
+    pub fn new(p: Prepared, backend: String, now: Timestamp) -> Self {
+        let mut c = Confirm {
+            kind: p.kind,
+            target: p.target,
+            identity: p.identity,
+            backend,
+            drain: false,
+            mode: TerminateMode::Replace,
+            typed: String::new(),
+            on_go: false,
+            plan: Err(PlanError::NoInstances),
+            at: now,
+        };
+        c.replan();
+        c
+    }
+
+    fn replan(&mut self) {
+        self.plan = match &self.kind {
+            ActionKind::Pause => plan::pause(&self.target, self.drain, &self.identity.arn, self.at),
+            ActionKind::Resume => plan::resume(&self.target),
+            ActionKind::Terminate { instances } => plan::terminate(&self.target, instances, self.mode),
+        };
+    }
+
+    /// What must be typed before terminate can go ahead.
+    pub fn expected(&self) -> Option<String> {
+        match &self.kind {
+            ActionKind::Terminate { instances } if instances.len() == 1 => Some(instances[0].clone()),
+            ActionKind::Terminate { instances } => Some(instances.len().to_string()),
+            _ => None,
+        }
+    }
+
+    /// Whether the action button can be pressed.
+    pub fn can_go(&self) -> bool {
+        self.plan.as_ref().is_ok_and(|p| !p.calls.is_empty())
+            && self.expected().is_none_or(|e| self.typed.trim() == e)
+    }
+
+    pub fn verb(&self) -> &'static str {
+        match self.kind {
+            ActionKind::Pause => "Pause",
+            ActionKind::Resume => "Resume",
+            ActionKind::Terminate { .. } => "Terminate",
+        }
+    }
+
+    /// Tab: the dialog's one option.
+    pub fn toggle_option(&mut self) {
+        match self.kind {
+            ActionKind::Pause => self.drain = !self.drain,
+            ActionKind::Terminate { .. } => {
+                self.mode = match self.mode {
+                    TerminateMode::Replace => TerminateMode::Shrink,
+                    TerminateMode::Shrink => TerminateMode::Replace,
+                }
+            }
+            ActionKind::Resume => {}
+        }
+        self.replan();
+        self.on_go &= self.can_go();
+    }
+
+    pub fn focus(&mut self, go: bool) {
+        self.on_go = go && self.can_go();
+    }
+
+    pub fn type_char(&mut self, c: char) {
+        if self.expected().is_some() && !c.is_control() && self.typed.len() < 40 {
+            self.typed.push(c);
+        }
+    }
+
+    pub fn backspace(&mut self) {
+        self.typed.pop();
+        self.on_go &= self.can_go();
+    }
+
+    /// The plan and its audit context, if Enter goes ahead now.
+    pub fn accept(&self) -> Option<(Plan, audit::Context)> {
+        if !self.on_go || !self.can_go() {
+            return None;
+        }
+        let plan = self.plan.clone().ok()?;
+        let ctx = audit::Context {
+            identity: self.identity.clone(),
+            backend: self.backend.clone(),
+            stack: self.target.stack.clone(),
+        };
+        Some((plan, ctx))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> ScalingTarget {
+        ScalingTarget {
+            stack: "ci-linux".into(),
+            group: "ci-linux-AgentAutoScaleGroup-1".into(),
+            rule: Some("ci-linux-Autoscaling-1-AutoscalingFunctionTimer-1".into()),
+            rule_enabled: Some(true),
+            min: 0,
+            max: 10,
+            desired: 4,
+            instances: vec!["i-0aaaaaaaaaaaaaaa1".into(), "i-0bbbbbbbbbbbbbbb2".into()],
+            ..ScalingTarget::default()
+        }
+    }
+
+    fn open(kind: ActionKind) -> Confirm {
+        let identity = Identity { arn: "arn:aws:sts::1:assumed-role/ops/ana".into(), account: "1".into() };
+        Confirm::new(Prepared { kind, target: target(), identity }, "aws ops us-east-1".into(), Timestamp(0))
+    }
+
+    #[test]
+    fn it_opens_on_cancel_and_enter_there_does_nothing() {
+        let c = open(ActionKind::Pause);
+        assert!(!c.on_go);
+        assert!(c.accept().is_none());
+    }
+
+    #[test]
+    fn drain_is_one_toggle_and_changes_the_plan() {
+        let mut c = open(ActionKind::Pause);
+        assert_eq!(c.plan.as_ref().map(|p| p.calls.len()), Ok(2));
+        c.toggle_option();
+        assert_eq!(c.plan.as_ref().map(|p| p.calls.len()), Ok(3), "the drain call added");
+        c.focus(true);
+        let (plan, ctx) = c.accept().expect("goes");
+        assert!(plan.title.contains("drain"));
+        assert_eq!(ctx.stack, "ci-linux");
+    }
+
+    #[test]
+    fn terminate_needs_the_instance_id_typed() {
+        let mut c = open(ActionKind::Terminate { instances: vec!["i-0aaaaaaaaaaaaaaa1".into()] });
+        c.focus(true);
+        assert!(!c.on_go, "not before the ID is typed");
+        "i-0aaaaaaaaaaaaaaa".chars().for_each(|ch| c.type_char(ch));
+        c.focus(true);
+        assert!(c.accept().is_none(), "one character short");
+        c.type_char('1');
+        c.focus(true);
+        let (plan, _) = c.accept().expect("goes");
+        assert!(matches!(plan.calls.as_slice(), [crate::ops::Call::Terminate { decrement: false, .. }]));
+        c.backspace();
+        assert!(!c.on_go && c.accept().is_none(), "taking a character back disarms it");
+    }
+
+    #[test]
+    fn several_instances_need_their_count() {
+        let ids = vec!["i-0aaaaaaaaaaaaaaa1".to_string(), "i-0bbbbbbbbbbbbbbb2".to_string()];
+        let mut c = open(ActionKind::Terminate { instances: ids });
+        c.toggle_option();
+        assert_eq!(c.mode, TerminateMode::Shrink);
+        c.type_char('2');
+        c.focus(true);
+        let (plan, _) = c.accept().expect("goes");
+        assert_eq!(plan.calls.len(), 2);
+    }
+}

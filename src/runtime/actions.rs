@@ -1,0 +1,40 @@
+//! Operator actions for the dashboard: reading what the confirmation needs, and carrying out
+//! a confirmed plan through the backend's `execute` and the audit log. Each ends in one message.
+
+use crate::app::Msg;
+use crate::app::confirm::{ActionKind, Prepared};
+use crate::backend::Backends;
+use crate::ops::{self, Plan, audit};
+
+/// The stack as it is now and who is asking, for the confirmation dialog.
+pub async fn prepare(backends: &Backends, stack: &str, kind: ActionKind) -> Msg {
+    let read = async {
+        let target = backends.ops.scaling_target(stack).await?;
+        let identity = backends.ops.identity().await?;
+        Ok(Prepared { kind, target, identity })
+    };
+    Msg::ActionReady(read.await)
+}
+
+/// Makes the calls; the message says what happened, in one line.
+pub async fn apply(backends: &Backends, plan: Plan, ctx: audit::Context) -> Msg {
+    let log = backends.audit_log.as_deref();
+    match ops::apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, log).await {
+        Err(e) => Msg::ActionDone { text: format!("audit log: {e}; stopped"), ok: false },
+        Ok(outcomes) => {
+            let failed = outcomes.iter().find_map(|o| o.result.as_ref().err().map(|e| (o, e)));
+            match failed {
+                None => Msg::ActionDone { text: format!("done: {}", plan.title), ok: true },
+                Some((o, e)) => Msg::ActionDone {
+                    text: format!(
+                        "{} failed: {e} ({} of {} calls made)",
+                        o.call.action(),
+                        outcomes.len() - 1,
+                        plan.calls.len()
+                    ),
+                    ok: false,
+                },
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The dashboard's operator actions on the simulated stack, through `update` and the headless
+//! runtime: each opens a confirmation on Cancel, goes ahead only when chosen on purpose, changes
+//! the stack, and writes the audit log.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use bkops::app::{AppState, Msg, views};
+use bkops::backend::Backends;
+use bkops::backend::sim::{SimBackend, World};
+use bkops::clock::Clock;
+use bkops::domain::{Lifecycle, ScalingState, Timestamp};
+use bkops::runtime::settle;
+
+const START: Timestamp = Timestamp(1_795_000_000_000);
+
+fn backends(tag: &str, read_only: bool) -> (Backends, std::path::PathBuf) {
+    let clock = Clock::virtual_at(START);
+    let sim = SimBackend::new(World::demo(1, START), clock);
+    let sim = if read_only { sim.read_only() } else { sim };
+    let mut b = sim.backends(1.0);
+    let log = std::env::temp_dir().join(format!("bkops-ui-actions-{tag}-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    b.audit_log = Some(log.clone());
+    (b, log)
+}
+
+async fn press(state: &mut AppState, b: &Backends, code: KeyCode) {
+    settle(state, b, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))).await;
+}
+
+async fn typed(state: &mut AppState, b: &Backends, text: &str) {
+    for c in text.chars() {
+        press(state, b, KeyCode::Char(c)).await;
+    }
+}
+
+async fn loaded(b: &Backends) -> AppState {
+    let mut state = AppState::new("demo", START, (160, 48));
+    settle(&mut state, b, Msg::Tick(START)).await;
+    state
+}
+
+fn audit(log: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect()
+}
+
+fn scaling(state: &AppState) -> ScalingState {
+    state.stack_summary().expect("a stack").scaling.clone()
+}
+
+#[tokio::test]
+async fn pause_with_drain_then_resume() {
+    let (b, log) = backends("pause", false);
+    let mut state = loaded(&b).await;
+    assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
+
+    // Enter on the dialog as it opens is Cancel.
+    press(&mut state, &b, KeyCode::Char('P')).await;
+    assert!(state.confirm.is_some());
+    press(&mut state, &b, KeyCode::Enter).await;
+    assert!(state.confirm.is_none());
+    assert!(audit(&log).is_empty(), "nothing was called");
+
+    press(&mut state, &b, KeyCode::Char('P')).await;
+    press(&mut state, &b, KeyCode::Tab).await; // drain too
+    press(&mut state, &b, KeyCode::Right).await;
+    press(&mut state, &b, KeyCode::Enter).await;
+    assert!(matches!(scaling(&state), ScalingState::Paused { .. }), "{:?}", scaling(&state));
+    assert_eq!(state.stack_summary().map(|s| s.desired), Some(0), "drained");
+    assert_eq!(audit(&log).len(), 3, "tag, disable, drain");
+
+    press(&mut state, &b, KeyCode::Char('P')).await;
+    let title = state.confirm.as_ref().and_then(|c| c.plan.as_ref().ok()).map(|p| p.title.clone());
+    assert!(title.is_some_and(|t| {
+        t.starts_with("Resume scaling of ci-linux (by arn:aws:sts::000000000000:assumed-role/demo/operator")
+    }));
+    press(&mut state, &b, KeyCode::Right).await;
+    press(&mut state, &b, KeyCode::Enter).await;
+    assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
+    let actions: Vec<String> =
+        audit(&log).iter().filter_map(|l| l["action"].as_str().map(String::from)).collect();
+    assert_eq!(actions[3..], ["events:EnableRule", "autoscaling:DeleteTags"], "MinSize was 0 already");
+}
+
+#[tokio::test]
+async fn terminate_the_marked_instances_after_typing_their_count() {
+    let (b, log) = backends("terminate", false);
+    let mut state = loaded(&b).await;
+    press(&mut state, &b, KeyCode::Char('3')).await;
+    let ids: Vec<String> = views::instances(&state).iter().take(2).map(|i| i.id.clone()).collect();
+    press(&mut state, &b, KeyCode::Char(' ')).await;
+    press(&mut state, &b, KeyCode::Char('j')).await;
+    press(&mut state, &b, KeyCode::Char(' ')).await;
+    assert_eq!(state.marked.len(), 2);
+    press(&mut state, &b, KeyCode::Char('X')).await;
+    press(&mut state, &b, KeyCode::Right).await;
+    assert!(!state.confirm.as_ref().is_some_and(|c| c.on_go), "not before the count is typed");
+    typed(&mut state, &b, "2").await;
+    press(&mut state, &b, KeyCode::Right).await;
+    press(&mut state, &b, KeyCode::Enter).await;
+    assert!(state.confirm.is_none() && state.marked.is_empty());
+    let fleet = state.fleet.data.as_ref().expect("fleet");
+    for id in &ids {
+        let i = fleet.instances.iter().find(|i| &i.id == id).expect("still listed while terminating");
+        assert_eq!(i.lifecycle, Lifecycle::Terminating, "{id}");
+    }
+    let terminated: Vec<String> =
+        audit(&log).iter().filter_map(|l| l["request"]["instance"].as_str().map(String::from)).collect();
+    assert_eq!(terminated, ids);
+}
+
+#[tokio::test]
+async fn read_only_refuses_in_the_backend_and_says_so() {
+    let (b, log) = backends("readonly", true);
+    let mut state = loaded(&b).await;
+    press(&mut state, &b, KeyCode::Char('P')).await;
+    press(&mut state, &b, KeyCode::Right).await;
+    press(&mut state, &b, KeyCode::Enter).await;
+    let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flash.contains("read-only: bkops does not call autoscaling:CreateOrUpdateTags"), "{flash}");
+    assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
+    assert_eq!(audit(&log).len(), 1, "the refusal is audited");
+}
+
+#[tokio::test]
+async fn a_fixed_size_stack_says_it_has_no_scaler() {
+    let (b, _) = backends("fixed", false);
+    let mut state = loaded(&b).await;
+    press(&mut state, &b, KeyCode::Char(':')).await;
+    typed(&mut state, &b, "stack ci-windows").await;
+    press(&mut state, &b, KeyCode::Enter).await;
+    press(&mut state, &b, KeyCode::Char('P')).await;
+    assert!(state.confirm.is_none());
+    let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flash.contains("ci-windows is a fixed-size stack"), "{flash}");
+}
