@@ -117,6 +117,7 @@ fn big_state(size: (u16, u16)) -> AppState {
         max: 1000,
         instances,
         agents_note: None,
+        paused_by: None,
         scheduled: Vec::new(),
     };
     let activities = (0..10_000)

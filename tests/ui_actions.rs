@@ -72,6 +72,9 @@ async fn pause_with_drain_then_resume() {
     assert!(matches!(scaling(&state), ScalingState::Paused { .. }), "{:?}", scaling(&state));
     assert_eq!(state.stack_summary().map(|s| s.desired), Some(0), "drained");
     assert_eq!(audit(&log).len(), 3, "tag, disable, drain");
+    let stack = state.stack_summary().expect("stack").clone();
+    let said = bkops::domain::warnings(&stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
+    assert!(said.iter().any(|w| w.text.starts_with("autoscaling PAUSED by operator")), "{said:?}");
 
     press(&mut state, &b, KeyCode::Char('P')).await;
     let title = state.confirm.as_ref().and_then(|c| c.plan.as_ref().ok()).map(|p| p.title.clone());

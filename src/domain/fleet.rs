@@ -152,6 +152,9 @@ pub struct Fleet {
     /// Scheduled actions that change the group's sizes (the stack's ScaleUp/ScaleDown).
     #[serde(default)]
     pub scheduled: Vec<ScheduledAction>,
+    /// Who paused the stack with bkops (the group's `bkops:paused-by` tag).
+    #[serde(default)]
+    pub paused_by: Option<String>,
 }
 
 /// A scheduled action of the group (`EnableScheduledScaling`: `<Stack>-ScaleUp`, `-ScaleDown`).

@@ -21,7 +21,12 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
         } else {
             String::new()
         };
-        out.push(Warning { code: "paused", text: format!("autoscaling PAUSED{tail}") });
+        // The name at the end of the ARN: the role session or the user.
+        let by = fleet
+            .and_then(|f| f.paused_by.as_deref())
+            .map(|arn| format!(" by {}", arn.rsplit(['/', ':']).next().unwrap_or(arn)))
+            .unwrap_or_default();
+        out.push(Warning { code: "paused", text: format!("autoscaling PAUSED{by}{tail}") });
     }
     let Some(f) = fleet else { return out };
     if f.desired >= f.max && scheduled > 0 && stack.scaling != ScalingState::FixedSize {

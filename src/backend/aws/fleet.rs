@@ -102,6 +102,11 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
         instances,
         agents_note: None,
         scheduled: Vec::new(),
+        paused_by: group
+            .tags()
+            .iter()
+            .find(|t| t.key() == Some(crate::ops::plan::PAUSED_BY))
+            .and_then(|t| t.value().map(str::to_string)),
     }
 }
 

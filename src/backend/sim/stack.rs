@@ -436,6 +436,7 @@ impl SimStack {
             instances,
             agents_note: None,
             scheduled: Vec::new(),
+            paused_by: self.tags.get(crate::ops::plan::PAUSED_BY).cloned(),
         }
     }
 
