@@ -24,13 +24,20 @@ async fn setup() -> (Moto, SdkConfig) {
 
 /// The real binary against the server, with its own state directory (for the audit log).
 fn bkops(moto: &Moto, state: &std::path::Path, args: &[&str]) -> Output {
+    bkops_env(moto, state, args, &[])
+}
+
+fn bkops_env(moto: &Moto, state: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .env("BUILDKITE_AGENT_ENDPOINT", NOWHERE)
+        .env_remove("BUILDKITE_API_TOKEN")
+        .env_remove("BUILDKITE_AGENT_TOKEN")
+        .envs(env.iter().copied())
         .args(args)
         .args(["--region", REGION, "--endpoint-url", &moto.endpoint])
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("BUILDKITE_AGENT_ENDPOINT", NOWHERE)
         .env_remove("AWS_PROFILE")
         .env_remove("BKOPS_CONFIG")
         .env("XDG_CONFIG_HOME", state.join("config"))
@@ -259,4 +266,60 @@ async fn read_only_sends_no_mutating_request_from_anywhere() {
     assert!(format!("{:?}", err).contains("read-only"), "{err:?}");
     let sent: Vec<String> = moto.operations()[before..].to_vec();
     assert!(!sent.iter().any(|o| o == "DisableRule"), "{sent:?}");
+}
+
+#[tokio::test]
+async fn terminate_with_drain_stops_the_agents_and_waits_for_their_jobs() {
+    use support::buildkite::{FakeBuildkite, Reply, queue_body};
+
+    let (moto, sdk) = setup().await;
+    let state = state_dir("drain");
+    let fake = FakeBuildkite::start();
+    let g = group(&sdk, "ci-linux").await;
+    let id = g.instances()[0].instance_id().expect("id").to_string();
+    let agent = |job: &str| {
+        format!(
+            r#"[{{"id":"0190b9a4-agent","name":"ci-linux-{id}-1","connection_state":"connected","job":{job},"meta_data":["queue=default","aws:instance-id={id}"]}}]"#
+        )
+    };
+    // The organization (metrics API), the agents (one busy), the stop, then the job is done.
+    fake.reply(Reply::json(200, &queue_body("acme", 0, 1, 0, 0, 1)));
+    fake.reply(Reply::json(200, &agent(r#"{"id":"0190b9a3-job","state":"running"}"#)));
+    fake.reply(Reply::json(204, ""));
+    fake.reply(Reply::json(200, &agent("null")));
+    let env = [
+        ("BUILDKITE_AGENT_TOKEN", "bkua_test"),
+        ("BUILDKITE_AGENT_ENDPOINT", fake.url.as_str()),
+        ("BUILDKITE_API_TOKEN", "bkapi_test"),
+        ("BUILDKITE_API_ENDPOINT", fake.url.as_str()),
+    ];
+    let out = bkops_env(&moto, &state, &["terminate", &id, "--stack", "ci-linux", "--drain", "--yes"], &env);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("their jobs (1 running now)"), "{err}");
+    let requests = fake.requests();
+    let stop = requests.iter().find(|r| r.method == "PUT").expect("a stop request");
+    assert_eq!(stop.target, "/v3/organizations/acme/agents/0190b9a4-agent/stop");
+    assert_eq!(stop.body, r#"{"force":false}"#, "the agent finishes its job");
+    assert_eq!(stop.header("Authorization"), Some("Bearer bkapi_test"));
+    let gets_after_stop =
+        requests.iter().skip_while(|r| r.method != "PUT").filter(|r| r.method == "GET").count();
+    assert_eq!(gets_after_stop, 1, "the agents were read again before terminating");
+    let actions: Vec<String> =
+        audit_lines(&state).iter().filter_map(|l| l["action"].as_str().map(String::from)).collect();
+    assert_eq!(actions, ["buildkite:StopAgent", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
+    let left = group(&sdk, "ci-linux").await;
+    assert!(left.instances().iter().all(|i| i.instance_id() != Some(id.as_str())), "terminated");
+}
+
+#[tokio::test]
+async fn drain_without_a_buildkite_token_is_refused_before_anything_is_called() {
+    let (moto, sdk) = setup().await;
+    let state = state_dir("drain-no-token");
+    let g = group(&sdk, "ci-linux").await;
+    let id = g.instances()[0].instance_id().expect("id").to_string();
+    let out = bkops(&moto, &state, &["terminate", &id, "--drain", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--drain: set BUILDKITE_API_TOKEN"));
+    assert!(audit_lines(&state).is_empty());
 }

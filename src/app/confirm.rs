@@ -4,7 +4,7 @@
 
 use crate::domain::Timestamp;
 use crate::ops::plan::{self, Plan, PlanError, ScalingTarget, TerminateMode};
-use crate::ops::{Identity, audit};
+use crate::ops::{AgentRef, Identity, audit};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionKind {
@@ -19,11 +19,14 @@ pub struct Prepared {
     pub kind: ActionKind,
     pub target: ScalingTarget,
     pub identity: Identity,
+    /// Terminate: the instances' agents, when the Buildkite API can drain them.
+    pub agents: Option<Vec<AgentRef>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
     pub kind: ActionKind,
+    pub agents: Option<Vec<AgentRef>>,
     pub target: ScalingTarget,
     pub identity: Identity,
     pub backend: String,
@@ -45,6 +48,7 @@ impl Confirm {
     pub fn new(p: Prepared, backend: String, now: Timestamp) -> Self {
         let mut c = Confirm {
             kind: p.kind,
+            agents: p.agents,
             target: p.target,
             identity: p.identity,
             backend,
@@ -63,7 +67,9 @@ impl Confirm {
         self.plan = match &self.kind {
             ActionKind::Pause => plan::pause(&self.target, self.drain, &self.identity.arn, self.at),
             ActionKind::Resume => plan::resume(&self.target),
-            ActionKind::Terminate { instances } => plan::terminate(&self.target, instances, self.mode),
+            ActionKind::Terminate { instances } => {
+                plan::terminate(&self.target, instances, self.mode, self.agents.as_deref())
+            }
         };
     }
 
@@ -156,7 +162,11 @@ mod tests {
 
     fn open(kind: ActionKind) -> Confirm {
         let identity = Identity { arn: "arn:aws:sts::1:assumed-role/ops/ana".into(), account: "1".into() };
-        Confirm::new(Prepared { kind, target: target(), identity }, "aws ops us-east-1".into(), Timestamp(0))
+        Confirm::new(
+            Prepared { kind, target: target(), identity, agents: None },
+            "aws ops us-east-1".into(),
+            Timestamp(0),
+        )
     }
 
     #[test]

@@ -98,6 +98,16 @@ pub trait Operator: Send + Sync {
     /// Who the calls are made as, for the confirmation and the audit log.
     async fn identity(&self) -> Result<crate::ops::Identity, BackendError>;
     async fn execute(&self, call: &crate::ops::Call) -> Result<(), BackendError>;
+    /// The Buildkite agents on these instances now (not cached): what a drain stops and waits
+    /// for. Only with a Buildkite API token.
+    async fn agents_on(
+        &self,
+        stack: &str,
+        instances: &[String],
+    ) -> Result<Vec<crate::ops::AgentRef>, BackendError> {
+        let _ = (stack, instances);
+        Err(BackendError::Other("no Buildkite API here to drain agents through".into()))
+    }
 }
 
 /// Where the data comes from, for the status bar.

@@ -37,6 +37,19 @@ pub enum Call {
         instance: String,
         decrement: bool,
     },
+    /// Buildkite's `PUT …/agents/{id}/stop` with `force: false`: the agent finishes its job
+    /// and takes no other.
+    StopAgent {
+        org: String,
+        agent_id: String,
+        name: String,
+    },
+    /// Not a call: the plan waits until no agent on the instances runs a job, or gives up
+    /// (and makes no later call) after the timeout.
+    WaitForJobs {
+        instances: Vec<String>,
+        timeout_secs: u64,
+    },
 }
 
 impl Call {
@@ -49,7 +62,14 @@ impl Call {
             Call::TagGroup { .. } => "autoscaling:CreateOrUpdateTags",
             Call::DeleteGroupTags { .. } => "autoscaling:DeleteTags",
             Call::Terminate { .. } => "autoscaling:TerminateInstanceInAutoScalingGroup",
+            Call::StopAgent { .. } => "buildkite:StopAgent",
+            Call::WaitForJobs { .. } => "bkops:WaitForJobs",
         }
+    }
+
+    /// Whether the call changes anything (everything but waiting does).
+    pub fn mutates(&self) -> bool {
+        !matches!(self, Call::WaitForJobs { .. })
     }
 }
 
@@ -78,8 +98,27 @@ impl std::fmt::Display for Call {
             Call::Terminate { instance, decrement, .. } => {
                 write!(f, "InstanceId={instance} ShouldDecrementDesiredCapacity={decrement}")
             }
+            Call::StopAgent { org, agent_id, name } => {
+                write!(f, "PUT /organizations/{org}/agents/{agent_id}/stop force=false ({name})")
+            }
+            Call::WaitForJobs { instances, timeout_secs } => write!(
+                f,
+                "until no job runs on {} (at most {}m; no terminate after that)",
+                instances.join(" "),
+                timeout_secs / 60
+            ),
         }
     }
+}
+
+/// A Buildkite agent on one of a stack's instances, from the REST API, read fresh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgentRef {
+    pub org: String,
+    pub id: String,
+    pub name: String,
+    pub instance: String,
+    pub busy: bool,
 }
 
 /// Who is making the calls, from STS GetCallerIdentity (or the demo's stand-in).

@@ -50,6 +50,10 @@ pub struct TerminateArgs {
     /// Lower the group's desired capacity instead of replacing them.
     #[arg(long)]
     pub shrink: bool,
+    /// Stop their Buildkite agents first and wait (up to 10 minutes) for their jobs to finish
+    /// (needs BUILDKITE_API_TOKEN with write_agents).
+    #[arg(long)]
+    pub drain: bool,
     #[command(flatten)]
     pub confirm: Confirm,
 }
@@ -116,7 +120,10 @@ async fn carry_out(
         return Ok(());
     }
     let ctx = Context { identity: who, backend, stack: target.stack.clone() };
-    let outcomes = apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, backends.audit_log.as_deref())
+    let outcomes =
+        apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, backends.audit_log.as_deref(), &|text| {
+            eprintln!("{text}")
+        })
         .await
         .map_err(|e| AppError::Terminal(format!("audit log: {e}; stopped before any further call")))?;
     let mut failed = None;
@@ -215,7 +222,13 @@ pub async fn terminate(
     };
     let t = target(backends, &stack).await?;
     let mode = if args.shrink { TerminateMode::Shrink } else { TerminateMode::Replace };
-    let p = plan::terminate(&t, &ids, mode).map_err(refused)?;
+    let agents = if args.drain {
+        let found = backends.ops.agents_on(&stack, &ids).await;
+        Some(found.map_err(|e| AppError::Usage(format!("--drain: {e}")))?)
+    } else {
+        None
+    };
+    let p = plan::terminate(&t, &ids, mode, agents.as_deref()).map_err(refused)?;
     let expected = if ids.len() == 1 { ids[0].clone() } else { ids.len().to_string() };
     let question = if ids.len() == 1 {
         "Type the instance ID to terminate it:".to_string()

@@ -9,5 +9,5 @@ pub mod cmd;
 pub mod plan;
 
 pub use apply::{Outcome, apply};
-pub use call::{Call, Identity};
+pub use call::{AgentRef, Call, Identity};
 pub use plan::{Plan, PlanError, ScalingTarget, TerminateMode};

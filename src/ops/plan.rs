@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::call::Call;
+use super::call::{AgentRef, Call};
 use crate::domain::Timestamp;
 
 pub const PAUSED_BY: &str = "bkops:paused-by";
@@ -161,7 +161,17 @@ pub enum TerminateMode {
     Shrink,
 }
 
-pub fn terminate(t: &ScalingTarget, instances: &[String], mode: TerminateMode) -> Result<Plan, PlanError> {
+/// How long a drain waits for running jobs before giving up.
+pub const DRAIN_TIMEOUT_SECS: u64 = 600;
+
+/// Terminates `instances`. With `agents` (read from the Buildkite API), their agents are
+/// stopped first and the plan waits for their jobs; without, a running job is lost.
+pub fn terminate(
+    t: &ScalingTarget,
+    instances: &[String],
+    mode: TerminateMode,
+    agents: Option<&[AgentRef]>,
+) -> Result<Plan, PlanError> {
     if instances.is_empty() {
         return Err(PlanError::NoInstances);
     }
@@ -173,10 +183,32 @@ pub fn terminate(t: &ScalingTarget, instances: &[String], mode: TerminateMode) -
     if decrement && t.desired.saturating_sub(count) < t.min {
         return Err(PlanError::BelowMin { stack: t.stack.clone(), count, min: t.min });
     }
-    let calls = instances
-        .iter()
-        .map(|i| Call::Terminate { group: t.group.clone(), instance: i.clone(), decrement })
-        .collect();
+    let mut calls = Vec::new();
+    let warning = match agents {
+        Some(agents) => {
+            let mine: Vec<&AgentRef> = agents.iter().filter(|a| instances.contains(&a.instance)).collect();
+            calls.extend(mine.iter().map(|a| Call::StopAgent {
+                org: a.org.clone(),
+                agent_id: a.id.clone(),
+                name: a.name.clone(),
+            }));
+            if !mine.is_empty() {
+                calls.push(Call::WaitForJobs { instances: instances.to_vec(), timeout_secs: DRAIN_TIMEOUT_SECS });
+            }
+            let busy = mine.iter().filter(|a| a.busy).count();
+            format!(
+                "Their {} agents are stopped first and finish their jobs ({busy} running now); the instances are terminated once no job runs, or not at all after {}m.",
+                mine.len(),
+                DRAIN_TIMEOUT_SECS / 60
+            )
+        }
+        None => "A job running on them is lost: without BUILDKITE_API_TOKEN (scope write_agents) their agents cannot be drained first.".to_string(),
+    };
+    calls.extend(instances.iter().map(|i| Call::Terminate {
+        group: t.group.clone(),
+        instance: i.clone(),
+        decrement,
+    }));
     let what = match mode {
         TerminateMode::Replace => "replace them (desired stays".to_string(),
         TerminateMode::Shrink => format!("shrink the group (desired {} → {}", t.desired, t.desired - count),
@@ -185,7 +217,7 @@ pub fn terminate(t: &ScalingTarget, instances: &[String], mode: TerminateMode) -
     Ok(Plan {
         title: format!("Terminate {count} {noun} of {} and {what})", t.stack),
         calls,
-        warnings: vec!["A job running on them is lost: its agent is not drained first.".into()],
+        warnings: vec![warning],
     })
 }
 
@@ -222,7 +254,7 @@ mod tests {
                 Call::DeleteGroupTags { keys, .. } => keys.iter().for_each(|k| {
                     t.tags.remove(k);
                 }),
-                Call::Terminate { .. } => {}
+                Call::Terminate { .. } | Call::StopAgent { .. } | Call::WaitForJobs { .. } => {}
             }
         }
     }
@@ -297,18 +329,52 @@ mod tests {
     fn terminate_replaces_or_shrinks_but_never_below_min_size() {
         let t = linux();
         let ids = vec!["i-0aaaaaaaaaaaaaaa1".to_string()];
-        let plan = terminate(&t, &ids, TerminateMode::Replace).expect("replace");
+        let plan = terminate(&t, &ids, TerminateMode::Replace, None).expect("replace");
         assert!(matches!(plan.calls.as_slice(), [Call::Terminate { decrement: false, .. }]));
-        let plan = terminate(&t, &ids, TerminateMode::Shrink).expect("shrink");
+        let plan = terminate(&t, &ids, TerminateMode::Shrink, None).expect("shrink");
         assert!(matches!(plan.calls.as_slice(), [Call::Terminate { decrement: true, .. }]));
         assert!(plan.title.contains("desired 6 → 5"), "{}", plan.title);
         let at_min = ScalingTarget { desired: 2, ..linux() };
-        assert!(matches!(terminate(&at_min, &ids, TerminateMode::Shrink), Err(PlanError::BelowMin { .. })));
+        assert!(matches!(
+            terminate(&at_min, &ids, TerminateMode::Shrink, None),
+            Err(PlanError::BelowMin { .. })
+        ));
         let stranger = vec!["i-0ccccccccccccccc3".to_string()];
         assert!(matches!(
-            terminate(&t, &stranger, TerminateMode::Replace),
+            terminate(&t, &stranger, TerminateMode::Replace, None),
             Err(PlanError::NotInGroup { .. })
         ));
-        assert!(matches!(terminate(&t, &[], TerminateMode::Replace), Err(PlanError::NoInstances)));
+        assert!(matches!(terminate(&t, &[], TerminateMode::Replace, None), Err(PlanError::NoInstances)));
+    }
+
+    #[test]
+    fn with_agents_terminate_stops_them_and_waits_for_their_jobs_first() {
+        let t = linux();
+        let ids = vec!["i-0aaaaaaaaaaaaaaa1".to_string()];
+        let agent = |n: u32, instance: &str, busy: bool| AgentRef {
+            org: "acme".into(),
+            id: format!("a{n}"),
+            name: format!("ci-linux-{instance}-{n}"),
+            instance: instance.into(),
+            busy,
+        };
+        let agents = vec![
+            agent(1, "i-0aaaaaaaaaaaaaaa1", true),
+            agent(2, "i-0aaaaaaaaaaaaaaa1", false),
+            agent(3, "i-0bbbbbbbbbbbbbbb2", true),
+        ];
+        let plan = terminate(&t, &ids, TerminateMode::Replace, Some(&agents)).expect("plan");
+        let actions: Vec<&str> = plan.calls.iter().map(Call::action).collect();
+        assert_eq!(
+            actions,
+            [
+                "buildkite:StopAgent",
+                "buildkite:StopAgent",
+                "bkops:WaitForJobs",
+                "autoscaling:TerminateInstanceInAutoScalingGroup"
+            ],
+            "only this instance's agents, then the wait, then the terminate"
+        );
+        assert!(plan.warnings[0].contains("(1 running now)"), "{:?}", plan.warnings);
     }
 }

@@ -11,15 +11,25 @@ pub async fn prepare(backends: &Backends, stack: &str, kind: ActionKind) -> Msg 
     let read = async {
         let target = backends.ops.scaling_target(stack).await?;
         let identity = backends.ops.identity().await?;
-        Ok(Prepared { kind, target, identity })
+        // A drain when the Buildkite API allows one; otherwise the dialog says a job is lost.
+        let agents = match &kind {
+            ActionKind::Terminate { instances } => backends.ops.agents_on(stack, instances).await.ok(),
+            _ => None,
+        };
+        Ok(Prepared { kind, target, identity, agents })
     };
     Msg::ActionReady(read.await)
 }
 
 /// Makes the calls; the message says what happened, in one line.
-pub async fn apply(backends: &Backends, plan: Plan, ctx: audit::Context) -> Msg {
+pub async fn apply(
+    backends: &Backends,
+    plan: Plan,
+    ctx: audit::Context,
+    progress: &(dyn Fn(String) + Send + Sync),
+) -> Msg {
     let log = backends.audit_log.as_deref();
-    match ops::apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, log).await {
+    match ops::apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, log, progress).await {
         Err(e) => Msg::ActionDone { text: format!("audit log: {e}; stopped"), ok: false },
         Ok(outcomes) => {
             let failed = outcomes.iter().find_map(|o| o.result.as_ref().err().map(|e| (o, e)));

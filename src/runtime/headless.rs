@@ -22,7 +22,7 @@ pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<
                     queue.push_back(super::actions::prepare(backends, &stack, kind).await);
                 }
                 Effect::Apply { plan, ctx } => {
-                    queue.push_back(super::actions::apply(backends, plan, ctx).await);
+                    queue.push_back(super::actions::apply(backends, plan, ctx, &|_| {}).await);
                 }
                 e => other.push(e),
             }

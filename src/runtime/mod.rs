@@ -136,7 +136,13 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                 Effect::Apply { plan, ctx } => {
                     let (b, tx) = (backends.clone(), tx.clone());
                     tokio::spawn(async move {
-                        let _ = tx.send(actions::apply(&b, plan, ctx).await);
+                        let say = {
+                            let tx = tx.clone();
+                            move |text: String| {
+                                let _ = tx.send(Msg::Notice { text, is_error: false });
+                            }
+                        };
+                        let _ = tx.send(actions::apply(&b, plan, ctx, &say).await);
                     });
                 }
                 Effect::Cancel(r) => jobs.cancel(&r),

@@ -2,7 +2,7 @@
 //! with the documented response shapes, queued by the test, and records every request.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,6 +12,7 @@ pub struct Request {
     pub method: String,
     pub target: String,
     pub headers: Vec<(String, String)>,
+    pub body: String,
 }
 
 impl Request {
@@ -75,7 +76,17 @@ fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Request>>, replies: &Mutex<
             headers.push((k.trim().to_string(), v.trim().to_string()));
         }
     }
-    requests.lock().expect("lock").push(Request { method, target, headers });
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
+    let body = String::from_utf8_lossy(&body).into_owned();
+    requests.lock().expect("lock").push(Request { method, target, headers, body });
     let reply = replies
         .lock()
         .expect("lock")

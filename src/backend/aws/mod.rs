@@ -274,6 +274,14 @@ impl Operator for AwsBackend {
     async fn execute(&self, call: &crate::ops::Call) -> Result<(), BackendError> {
         self.make(call).await
     }
+
+    async fn agents_on(
+        &self,
+        stack: &str,
+        instances: &[String],
+    ) -> Result<Vec<crate::ops::AgentRef>, BackendError> {
+        self.agents_of(stack, instances).await
+    }
 }
 
 #[async_trait]

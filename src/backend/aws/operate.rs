@@ -15,7 +15,8 @@ use aws_smithy_types::config_bag::ConfigBag;
 
 use super::{ACCOUNT, AwsBackend, errors::classify};
 use crate::backend::BackendError;
-use crate::ops::{Call, Identity, ScalingTarget};
+use crate::backend::buildkite::DEFAULT_API_ENDPOINT;
+use crate::ops::{AgentRef, Call, Identity, ScalingTarget};
 
 /// Refuses, before anything is sent, every operation whose name is not a read.
 #[derive(Debug)]
@@ -98,6 +99,45 @@ impl AwsBackend {
         })
     }
 
+    /// The agents on `instances`, read fresh from the REST API (a drain must not wait on a
+    /// 30 s old list).
+    pub(super) async fn agents_of(
+        &self,
+        stack: &str,
+        instances: &[String],
+    ) -> Result<Vec<AgentRef>, BackendError> {
+        let (Some(token), Some(client)) = (self.buildkite.api_token.as_ref(), self.metrics.as_ref()) else {
+            return Err(BackendError::Other(
+                "set BUILDKITE_API_TOKEN (scopes read_agents, write_agents) to drain agents".into(),
+            ));
+        };
+        let org = match self.org_of(stack) {
+            Some(org) => org,
+            None => {
+                self.read_queue(stack).await?;
+                self.org_of(stack).ok_or_else(|| {
+                    BackendError::Other(format!("the Buildkite organization of {stack} is unknown"))
+                })?
+            }
+        };
+        let endpoint = self.buildkite.api_endpoint.as_deref().unwrap_or(DEFAULT_API_ENDPOINT);
+        self.calls.record(stack, "buildkite:GET /agents");
+        let list = client.agents(endpoint, token, &org).await?;
+        Ok(list
+            .iter()
+            .filter_map(|a| {
+                let instance = a.instance_id().filter(|i| instances.iter().any(|x| x == i))?;
+                Some(AgentRef {
+                    org: org.clone(),
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    instance: instance.to_string(),
+                    busy: a.busy(),
+                })
+            })
+            .collect())
+    }
+
     pub(super) async fn caller(&self) -> Result<Identity, BackendError> {
         self.calls.record(ACCOUNT, "sts:GetCallerIdentity");
         let out = self
@@ -146,6 +186,16 @@ impl AwsBackend {
                 let tags = keys.iter().map(|k| tag(group, k).build());
                 send!(self.asg.delete_tags().set_tags(Some(tags.collect())))
             }
+            Call::StopAgent { org, agent_id, .. } => {
+                let (Some(token), Some(client)) = (self.buildkite.api_token.as_ref(), self.metrics.as_ref())
+                else {
+                    return Err(BackendError::Other("stopping an agent needs BUILDKITE_API_TOKEN".into()));
+                };
+                let endpoint = self.buildkite.api_endpoint.as_deref().unwrap_or(DEFAULT_API_ENDPOINT);
+                client.stop_agent(endpoint, token, org, agent_id).await
+            }
+            // Waiting is not a call; `apply` does it.
+            Call::WaitForJobs { .. } => Ok(()),
             Call::Terminate { instance, decrement, .. } => send!(
                 self.asg
                     .terminate_instance_in_auto_scaling_group()

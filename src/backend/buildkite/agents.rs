@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 use super::Secret;
-use super::http::{Api, get};
+use super::http::{Api, get, put_json};
 use crate::backend::BackendError;
 use crate::domain::{AgentState, AgentSummary};
 
@@ -21,6 +21,8 @@ struct Job {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Agent {
+    #[serde(default)]
+    pub id: String,
     pub name: String,
     pub connection_state: String,
     job: Option<Job>,
@@ -31,6 +33,11 @@ pub struct Agent {
 impl Agent {
     fn meta(&self, key: &str) -> Option<&str> {
         self.meta_data.iter().find_map(|m| m.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
+    }
+
+    /// Whether the agent is running a job now.
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
     }
 
     pub fn instance_id(&self) -> Option<&str> {
@@ -90,6 +97,27 @@ const API: Api = Api {
     fix: "it needs the read_agents scope",
 };
 
+const WRITE_API: Api = Api {
+    service: "Buildkite REST API",
+    token: "BUILDKITE_API_TOKEN",
+    fix: "stopping agents needs the write_agents scope",
+};
+
+/// `PUT /organizations/{org}/agents/{id}/stop` with `force: false`: the agent finishes its job,
+/// takes no other, and disconnects.
+pub async fn stop(
+    http: &reqwest::Client,
+    endpoint: &str,
+    token: &Secret,
+    org: &str,
+    id: &str,
+) -> Result<(), BackendError> {
+    let u = format!("{}/organizations/{org}/agents/{id}/stop", endpoint.trim_end_matches('/'));
+    let url =
+        reqwest::Url::parse(&u).map_err(|e| BackendError::Other(format!("bad REST API address {u}: {e}")))?;
+    put_json(http, &WRITE_API, url, format!("Bearer {}", token.expose()), r#"{"force":false}"#.into()).await
+}
+
 pub async fn list(
     http: &reqwest::Client,
     endpoint: &str,
@@ -121,6 +149,7 @@ mod tests {
 
     fn agent(state: &str, job: Option<&str>, instance: &str) -> Agent {
         Agent {
+            id: format!("a-{instance}"),
             name: format!("ci-linux-{instance}-1"),
             connection_state: state.into(),
             job: job.map(|id| Job { id: id.into() }),

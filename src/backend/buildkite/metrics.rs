@@ -78,6 +78,17 @@ impl MetricsClient {
         super::agents::list(&self.http, endpoint, token, org).await
     }
 
+    /// Asks an agent to stop once its job is done (REST API, scope `write_agents`).
+    pub async fn stop_agent(
+        &self,
+        endpoint: &str,
+        token: &Secret,
+        org: &str,
+        id: &str,
+    ) -> Result<(), BackendError> {
+        super::agents::stop(&self.http, endpoint, token, org, id).await
+    }
+
     pub async fn queue(
         &self,
         endpoint: &str,

@@ -67,6 +67,10 @@ fn apply(world: &mut World, call: &Call) -> Result<(), BackendError> {
                 s.tags.remove(k);
             });
         }
+        Call::StopAgent { .. } => {
+            return Err(BackendError::Other("the demo has no Buildkite API to stop agents through".into()));
+        }
+        Call::WaitForJobs { .. } => {}
         Call::Terminate { group, instance, decrement } => {
             let id = world.uuid();
             let s = group_mut(world, group)?;
