@@ -323,3 +323,32 @@ async fn drain_without_a_buildkite_token_is_refused_before_anything_is_called() 
     assert!(String::from_utf8_lossy(&out.stderr).contains("--drain: set BUILDKITE_API_TOKEN"));
     assert!(audit_lines(&state).is_empty());
 }
+
+#[tokio::test]
+async fn the_disk_check_is_an_ssm_run_command() {
+    use bkops::app::{AppState, Msg};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    let (moto, sdk) = setup().await;
+    let state_path = state_dir("disk");
+    let mut backends = AwsBackend::new(&sdk, None, BuildkiteSettings::default()).backends();
+    backends.audit_log = Some(state_path.join("audit.jsonl"));
+    let now = backends.clock.now();
+    let mut state = AppState::new("aws", now, (160, 48));
+    bkops::runtime::settle(&mut state, &backends, Msg::Tick(now)).await;
+    for c in ['3', 'D'] {
+        let key = Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        bkops::runtime::settle(&mut state, &backends, key).await;
+    }
+    let ops = moto.operations();
+    assert!(
+        ops.iter().any(|o| o == "SendCommand") && ops.iter().any(|o| o == "GetCommandInvocation"),
+        "{ops:?}"
+    );
+    // The local server runs no script (there is no SSM agent), so the answer has no df lines;
+    // the parser is tested on real df output.
+    let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flash.contains("the check printed no disk usage"), "{flash}");
+    let audit = std::fs::read_to_string(state_path.join("audit.jsonl")).expect("audited");
+    assert!(audit.contains(r#""document":"AWS-RunShellScript""#), "{audit}");
+}

@@ -141,3 +141,31 @@ async fn a_fixed_size_stack_says_it_has_no_scaler() {
     let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
     assert!(flash.contains("ci-windows is a fixed-size stack"), "{flash}");
 }
+
+#[tokio::test]
+async fn d_checks_the_disk_and_shows_the_percentage() {
+    let (b, log) = backends("disk", false);
+    let mut state = loaded(&b).await;
+    press(&mut state, &b, KeyCode::Char('3')).await;
+    let id = views::instances(&state)[0].id.clone();
+    press(&mut state, &b, KeyCode::Char('D')).await;
+    let row = views::instances(&state).into_iter().find(|i| i.id == id).expect("row");
+    let pct = row.disk_used_pct.expect("a reading");
+    assert_eq!(views::instance_cell(row, bkops::app::InstanceColumn::Disk, START), format!("{pct}%"));
+    let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flash.starts_with(&format!("disk: {id} {pct}% of /var/lib/docker (")), "{flash}");
+    let actions: Vec<String> =
+        audit(&log).iter().filter_map(|l| l["action"].as_str().map(String::from)).collect();
+    assert_eq!(actions, ["ssm:SendCommand"], "running a command on an instance is audited");
+    // It survives the next refresh of the group.
+    settle(&mut state, &b, Msg::Tick(START.plus_secs(6))).await;
+    let row = views::instances(&state).into_iter().find(|i| i.id == id).expect("row");
+    assert_eq!(row.disk_used_pct, Some(pct));
+
+    let (b, _) = backends("disk-ro", true);
+    let mut state = loaded(&b).await;
+    press(&mut state, &b, KeyCode::Char('3')).await;
+    press(&mut state, &b, KeyCode::Char('D')).await;
+    let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flash.contains("read-only: bkops does not call ssm:SendCommand"), "{flash}");
+}

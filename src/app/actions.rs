@@ -48,13 +48,7 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             state.marked.extend(full);
         }
         Action::Terminate => {
-            let shown: Vec<String> = views::instances(state).iter().map(|i| i.id.clone()).collect();
-            let marked: Vec<String> = shown.iter().filter(|id| state.marked.contains(*id)).cloned().collect();
-            let instances = if marked.is_empty() {
-                shown.get(state.instance_sel).cloned().into_iter().collect()
-            } else {
-                marked
-            };
+            let instances = chosen(state);
             if !instances.is_empty() {
                 fx.push(Effect::PrepareAction {
                     stack: stack.name,
@@ -62,8 +56,51 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 });
             }
         }
+        Action::CheckDisk => {
+            let instances = chosen(state);
+            if !instances.is_empty() {
+                flash(state, format!("checking the disk of {} through SSM…", instances.join(" ")), false);
+                let windows = stack.os == crate::domain::Os::Windows;
+                fx.push(Effect::CheckDisk { stack: stack.name, instances, windows });
+            }
+        }
         _ => {}
     }
+}
+
+/// The marked instances on screen, or else the selected one.
+fn chosen(state: &AppState) -> Vec<String> {
+    let shown: Vec<String> = views::instances(state).iter().map(|i| i.id.clone()).collect();
+    let marked: Vec<String> = shown.iter().filter(|id| state.marked.contains(*id)).cloned().collect();
+    if marked.is_empty() { shown.get(state.instance_sel).cloned().into_iter().collect() } else { marked }
+}
+
+/// The disk check answered: the DISK column shows the percentages, the status line the rest.
+pub fn disk_checked(state: &mut AppState, result: Result<Vec<crate::backend::DiskAnswer>, BackendError>) {
+    let answers = match result {
+        Ok(a) => a,
+        Err(e) => return flash(state, format!("disk check: {e}"), true),
+    };
+    let mut said = Vec::new();
+    let mut failed = false;
+    for (id, answer) in answers {
+        match answer {
+            Ok(r) => {
+                said.push(format!("{id} {}% of {} ({}G free)", r.used_pct, r.mount, r.free_kb / 1024 / 1024));
+                state.disk_checks.insert(id, r.used_pct);
+            }
+            Err(e) => {
+                failed = true;
+                said.push(format!("{id}: {e}"));
+            }
+        }
+    }
+    if let Some(f) = state.fleet.data.as_mut() {
+        for i in &mut f.instances {
+            i.disk_used_pct = state.disk_checks.get(&i.id).copied();
+        }
+    }
+    flash(state, format!("disk: {}", said.join(" · ")), failed);
 }
 
 /// The runtime read the stack: open the dialog, or say why not.

@@ -41,6 +41,8 @@ pub enum Msg {
         text: String,
         ok: bool,
     },
+    /// The instances' answers to a live disk check.
+    DiskChecked(Result<Vec<crate::backend::DiskAnswer>, BackendError>),
     /// SIGTERM, SIGHUP or the end of input: leave now.
     Shutdown,
 }
@@ -63,6 +65,12 @@ pub enum Effect {
     PrepareAction {
         stack: String,
         kind: super::confirm::ActionKind,
+    },
+    /// Run the live disk check on these instances (SSM Run Command).
+    CheckDisk {
+        stack: String,
+        instances: Vec<String>,
+        windows: bool,
     },
     /// Make a confirmed plan's calls.
     Apply {

@@ -276,6 +276,8 @@ pub struct AppState {
     pub confirm: Option<super::confirm::Confirm>,
     /// Instances marked (Space) for an action on several at once.
     pub marked: std::collections::BTreeSet<String>,
+    /// Live disk checks (`D`): percent used of each instance's fullest disk.
+    pub disk_checks: std::collections::HashMap<String, u8>,
     pub stack_sel: usize,
     pub instance_sel: usize,
     pub activity_sel: usize,
@@ -320,6 +322,7 @@ impl AppState {
             prompt: None,
             confirm: None,
             marked: Default::default(),
+            disk_checks: Default::default(),
             stack_sel: 0,
             instance_sel: 0,
             activity_sel: 0,

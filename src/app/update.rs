@@ -83,6 +83,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             super::actions::ready(state, result);
             state.dirty = true;
         }
+        Msg::DiskChecked(result) => {
+            super::actions::disk_checked(state, result);
+            state.dirty = true;
+        }
         Msg::ActionDone { text, ok } => {
             flash(state, text, !ok);
             refresh_all(state, &mut fx);
@@ -168,7 +172,12 @@ fn on_loaded(
         (Ok(Payload::Stacks(v)), _) => state.stacks.set(Ok(v), at, interval),
         (Ok(Payload::Queue(v)), _) => state.queue.set(Ok(v), at, interval),
         (Ok(Payload::History(v)), _) => state.history.set(Ok(v), at, interval),
-        (Ok(Payload::Fleet(v)), _) => state.fleet.set(Ok(v), at, interval),
+        (Ok(Payload::Fleet(mut v)), _) => {
+            for i in &mut v.instances {
+                i.disk_used_pct = state.disk_checks.get(&i.id).copied();
+            }
+            state.fleet.set(Ok(v), at, interval)
+        }
         (Ok(Payload::Activities(v)), _) => state.activities.set(Ok(v), at, interval),
         (Err(e), Resource::Stacks) => state.stacks.set(Err(e), at, interval),
         (Err(e), Resource::Queue(_)) => state.queue.set(Err(e), at, interval),
@@ -457,7 +466,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             }
             live_filter(state);
         }
-        Action::PauseResume | Action::Mark | Action::MarkFullDisk | Action::Terminate => {
+        Action::PauseResume | Action::Mark | Action::MarkFullDisk | Action::Terminate | Action::CheckDisk => {
             super::actions::start(state, action, fx)
         }
         Action::ConfirmCancel

@@ -15,7 +15,10 @@ pub fn instance_cell(i: &Instance, column: InstanceColumn, now: Timestamp) -> St
         InstanceColumn::Az => i.availability_zone.clone(),
         InstanceColumn::Age => i.launched_at.map_or_else(|| "?".into(), |t| format_age(now.secs_since(t))),
         InstanceColumn::Agent => i.agents.label(),
-        InstanceColumn::Disk => i.disk.as_str().to_string(),
+        InstanceColumn::Disk => match i.disk_used_pct {
+            Some(p) => format!("{p}%"),
+            None => i.disk.as_str().to_string(),
+        },
     }
 }
 

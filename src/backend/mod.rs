@@ -108,7 +108,17 @@ pub trait Operator: Send + Sync {
         let _ = (stack, instances);
         Err(BackendError::Other("no Buildkite API here to drain agents through".into()))
     }
+
+    /// What the instances answered to the last disk check sent with `execute`: a reading, or
+    /// why there is none. Waits for the answers (at most about 30 s).
+    async fn disk_readings(&self, instances: &[String]) -> Result<Vec<DiskAnswer>, BackendError> {
+        let _ = instances;
+        Err(BackendError::Other("no disk check was sent".into()))
+    }
 }
+
+/// One instance's answer to the disk check.
+pub type DiskAnswer = (String, Result<crate::ops::disk::DiskReading, String>);
 
 /// Where the data comes from, for the status bar.
 #[derive(Debug, Clone, PartialEq)]

@@ -137,6 +137,9 @@ pub struct Instance {
     /// Its logs hold a bootstrap failure (`… errored with exit code N on line L.`).
     #[serde(default)]
     pub boot_failed: bool,
+    /// Percent used of its fullest disk, from the last live disk check (`D`).
+    #[serde(default)]
+    pub disk_used_pct: Option<u8>,
 }
 
 /// The Auto Scaling group of one stack.

@@ -44,6 +44,12 @@ pub enum Call {
         agent_id: String,
         name: String,
     },
+    /// SSM Run Command: the disk check's script on the instances (its answers are read with
+    /// `Operator::disk_readings`).
+    SendCommand {
+        document: String,
+        instances: Vec<String>,
+    },
     /// Not a call: the plan waits until no agent on the instances runs a job, or gives up
     /// (and makes no later call) after the timeout.
     WaitForJobs {
@@ -63,6 +69,7 @@ impl Call {
             Call::DeleteGroupTags { .. } => "autoscaling:DeleteTags",
             Call::Terminate { .. } => "autoscaling:TerminateInstanceInAutoScalingGroup",
             Call::StopAgent { .. } => "buildkite:StopAgent",
+            Call::SendCommand { .. } => "ssm:SendCommand",
             Call::WaitForJobs { .. } => "bkops:WaitForJobs",
         }
     }
@@ -100,6 +107,9 @@ impl std::fmt::Display for Call {
             }
             Call::StopAgent { org, agent_id, name } => {
                 write!(f, "PUT /organizations/{org}/agents/{agent_id}/stop force=false ({name})")
+            }
+            Call::SendCommand { document, instances } => {
+                write!(f, "DocumentName={document} InstanceIds={} (the disk check)", instances.join(","))
             }
             Call::WaitForJobs { instances, timeout_secs } => write!(
                 f,

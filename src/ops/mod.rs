@@ -6,6 +6,7 @@ pub mod apply;
 pub mod audit;
 pub mod call;
 pub mod cmd;
+pub mod disk;
 pub mod plan;
 
 pub use apply::{Outcome, apply};

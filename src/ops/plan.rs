@@ -254,7 +254,10 @@ mod tests {
                 Call::DeleteGroupTags { keys, .. } => keys.iter().for_each(|k| {
                     t.tags.remove(k);
                 }),
-                Call::Terminate { .. } | Call::StopAgent { .. } | Call::WaitForJobs { .. } => {}
+                Call::Terminate { .. }
+                | Call::StopAgent { .. }
+                | Call::WaitForJobs { .. }
+                | Call::SendCommand { .. } => {}
             }
         }
     }

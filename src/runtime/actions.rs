@@ -48,3 +48,24 @@ pub async fn apply(
         }
     }
 }
+
+/// The live disk check: SendCommand through `execute` (refused in read-only mode, audited),
+/// then the instances' answers.
+pub async fn check_disk(backends: &Backends, stack: &str, instances: Vec<String>, windows: bool) -> Msg {
+    let run = async {
+        let identity = backends.ops.identity().await?;
+        let document = if windows { ops::disk::WINDOWS_DOCUMENT } else { ops::disk::LINUX_DOCUMENT };
+        let call = ops::Call::SendCommand { document: document.into(), instances: instances.clone() };
+        let ctx = audit::Context { identity, backend: backends.label.to_string(), stack: stack.to_string() };
+        let plan = Plan { title: "disk check".into(), calls: vec![call], warnings: Vec::new() };
+        let log = backends.audit_log.as_deref();
+        let outcomes = ops::apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, log, &|_| {})
+            .await
+            .map_err(|e| crate::backend::BackendError::Other(format!("audit log: {e}")))?;
+        if let Some(Err(e)) = outcomes.into_iter().next().map(|o| o.result) {
+            return Err(e);
+        }
+        backends.ops.disk_readings(&instances).await
+    };
+    Msg::DiskChecked(run.await)
+}

@@ -21,6 +21,9 @@ pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<
                 Effect::PrepareAction { stack, kind } => {
                     queue.push_back(super::actions::prepare(backends, &stack, kind).await);
                 }
+                Effect::CheckDisk { stack, instances, windows } => {
+                    queue.push_back(super::actions::check_disk(backends, &stack, instances, windows).await);
+                }
                 Effect::Apply { plan, ctx } => {
                     queue.push_back(super::actions::apply(backends, plan, ctx, &|_| {}).await);
                 }

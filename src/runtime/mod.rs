@@ -133,6 +133,12 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                         let _ = tx.send(actions::prepare(&b, &stack, kind).await);
                     });
                 }
+                Effect::CheckDisk { stack, instances, windows } => {
+                    let (b, tx) = (backends.clone(), tx.clone());
+                    tokio::spawn(async move {
+                        let _ = tx.send(actions::check_disk(&b, &stack, instances, windows).await);
+                    });
+                }
                 Effect::Apply { plan, ctx } => {
                     let (b, tx) = (backends.clone(), tx.clone());
                     tokio::spawn(async move {

@@ -35,7 +35,10 @@ fn cell_style(i: &Instance, column: InstanceColumn, theme: &Theme) -> Style {
     match column {
         InstanceColumn::Health if i.health == Health::Unhealthy => theme.style(Role::danger),
         InstanceColumn::Lifecycle if i.lifecycle == Lifecycle::Pending => theme.style(Role::accent),
-        InstanceColumn::Disk if i.disk == DiskSignal::Full => theme.style(Role::danger),
+        InstanceColumn::Disk if i.disk == DiskSignal::Full || i.disk_used_pct.is_some_and(|p| p >= 95) => {
+            theme.style(Role::danger)
+        }
+        InstanceColumn::Disk if i.disk_used_pct.is_some_and(|p| p >= 85) => theme.style(Role::warn),
         InstanceColumn::Disk if i.disk == DiskSignal::Low => theme.style(Role::warn),
         _ => Style::default(),
     }

@@ -90,6 +90,7 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
                 agents: AgentSummary::unknown(),
                 disk: DiskSignal::Unknown,
                 boot_failed: false,
+                disk_used_pct: None,
                 id,
             }
         })

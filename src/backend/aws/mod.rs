@@ -6,6 +6,7 @@ mod calls;
 mod config;
 mod discovery;
 mod disk;
+mod diskcheck;
 mod errors;
 mod fleet;
 mod history;
@@ -56,6 +57,8 @@ pub struct AwsBackend {
     endpoint_override: bool,
     sts: aws_sdk_sts::Client,
     read_only: bool,
+    /// The last disk check's command ID, and whether it ran the Windows script.
+    disk_command: Mutex<Option<(String, bool)>>,
     pub calls: Arc<CallCounter>,
 }
 
@@ -140,6 +143,7 @@ impl AwsBackend {
             cwl: clients.cwl,
             sts: clients.sts,
             read_only: false,
+            disk_command: Mutex::default(),
             metrics,
             buildkite,
             profile,
@@ -281,6 +285,13 @@ impl Operator for AwsBackend {
         instances: &[String],
     ) -> Result<Vec<crate::ops::AgentRef>, BackendError> {
         self.agents_of(stack, instances).await
+    }
+
+    async fn disk_readings(
+        &self,
+        instances: &[String],
+    ) -> Result<Vec<crate::backend::DiskAnswer>, BackendError> {
+        self.read_disk_answers(instances).await
     }
 }
 

@@ -194,6 +194,7 @@ impl AwsBackend {
                 let endpoint = self.buildkite.api_endpoint.as_deref().unwrap_or(DEFAULT_API_ENDPOINT);
                 client.stop_agent(endpoint, token, org, agent_id).await
             }
+            Call::SendCommand { document, instances } => self.send_disk_check(document, instances).await,
             // Waiting is not a call; `apply` does it.
             Call::WaitForJobs { .. } => Ok(()),
             Call::Terminate { instance, decrement, .. } => send!(

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use super::stack::SimStack;
 use super::{SimBackend, World, activity};
 use crate::backend::{BackendError, Operator};
+use crate::ops::disk::DiskReading;
 use crate::ops::{Call, Identity, ScalingTarget};
 
 /// The timer rule's name, shaped like the nested stack's physical IDs.
@@ -71,6 +72,11 @@ fn apply(world: &mut World, call: &Call) -> Result<(), BackendError> {
             return Err(BackendError::Other("the demo has no Buildkite API to stop agents through".into()));
         }
         Call::WaitForJobs { .. } => {}
+        Call::SendCommand { instances, .. } => {
+            let answers: Vec<crate::backend::DiskAnswer> =
+                instances.iter().map(|id| disk_answer(world, id)).collect();
+            world.disk_answers = answers.into_iter().map(|a| (a.0.clone(), a)).collect();
+        }
         Call::Terminate { group, instance, decrement } => {
             let id = world.uuid();
             let s = group_mut(world, group)?;
@@ -97,6 +103,23 @@ fn apply(world: &mut World, call: &Call) -> Result<(), BackendError> {
         }
     }
     Ok(())
+}
+
+/// The demo's disks: 250 GiB, of which the instance's simulated free space is left.
+const DISK_TOTAL_KB: u64 = 250 * 1024 * 1024;
+
+fn disk_answer(world: &World, id: &str) -> crate::backend::DiskAnswer {
+    let found = world.stacks.iter().flat_map(|s| &s.instances).find(|i| i.id == id && i.is_active());
+    let reading = match found {
+        None => Err("InvalidInstanceId: the instance is not running or not managed by SSM".to_string()),
+        Some(i) => {
+            let free = i.disk_free_kb.min(DISK_TOTAL_KB);
+            let used_pct = (100 - free * 100 / DISK_TOTAL_KB) as u8;
+            let mount = if i.os == crate::domain::Os::Windows { "C:" } else { "/var/lib/docker" };
+            Ok(DiskReading { used_pct, free_kb: free, mount: mount.into() })
+        }
+    };
+    (id.to_string(), reading)
 }
 
 #[async_trait]
@@ -130,5 +153,22 @@ impl Operator for SimBackend {
             return Err(BackendError::ReadOnly { action: call.action().to_string() });
         }
         apply(&mut self.world(), call)
+    }
+
+    async fn disk_readings(
+        &self,
+        instances: &[String],
+    ) -> Result<Vec<crate::backend::DiskAnswer>, BackendError> {
+        let world = self.world();
+        Ok(instances
+            .iter()
+            .map(|id| {
+                world
+                    .disk_answers
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| (id.clone(), Err("no disk check was sent".into())))
+            })
+            .collect())
     }
 }

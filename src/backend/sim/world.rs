@@ -20,6 +20,8 @@ pub struct World {
     pub logs: LogStore,
     pub stacks: Vec<SimStack>,
     script: Vec<(Timestamp, String, Incident)>,
+    /// The answers to the last disk check, by instance.
+    pub disk_answers: std::collections::HashMap<String, crate::backend::DiskAnswer>,
 }
 
 impl World {
@@ -29,7 +31,15 @@ impl World {
         let mut logs = LogStore::default();
         let mut ctx = Ctx { now: start, elapsed: 0, rng: &mut rng, logs: &mut logs };
         let stacks = specs.into_iter().map(|spec| SimStack::new(spec, &mut ctx)).collect();
-        Self { origin: start, now: start, rng, logs, stacks, script: Vec::new() }
+        Self {
+            origin: start,
+            now: start,
+            rng,
+            logs,
+            stacks,
+            script: Vec::new(),
+            disk_answers: Default::default(),
+        }
     }
 
     /// The demo: its stacks with an hour of history behind `start`, and the incidents of its
