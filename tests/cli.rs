@@ -307,3 +307,39 @@ fn a_closed_pipe_ends_a_follow_quietly() {
     std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err).expect("stderr");
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
 }
+
+#[test]
+fn dry_run_prints_the_calls_and_makes_none() {
+    let id = demo_instance();
+    let out = bkops(&["--demo", "terminate", &id, "--shrink", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "autoscaling:TerminateInstanceInAutoScalingGroup InstanceId={id} ShouldDecrementDesiredCapacity=true"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("as      arn:aws:sts::000000000000:assumed-role/demo/operator (account 000000000000)")
+    );
+    assert!(err.contains("dry run: no call made") && !err.contains("done "), "{err}");
+}
+
+#[test]
+fn operator_commands_refuse_bad_input_with_exit_2() {
+    for (args, message) in [
+        (vec!["--demo", "terminate", "i-nothere", "--yes"], "'i-nothere' is not an instance ID"),
+        (vec!["--demo", "scaling", "pause", "--yes"], "bkops scaling needs --stack NAME"),
+        (vec!["--demo", "scaling", "pause", "--stack", "nope", "--yes"], "no stack named 'nope'"),
+        (
+            vec!["--demo", "terminate", "i-0123456789abcdef0", "--yes"],
+            "is in no Elastic CI Stack's Auto Scaling group",
+        ),
+        (vec!["--demo", "terminate", "i-0123456789abcdef0", "--replace", "--shrink"], "cannot be used with"),
+    ] {
+        let out = bkops(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+}

@@ -154,3 +154,35 @@ fn pause_drain_resume_and_terminate_with_confirmations() {
     assert_eq!(t.wait_file("exit").trim(), "exit=0");
     assert_restored(&t);
 }
+
+#[test]
+fn the_command_line_asks_on_the_terminal_and_wants_the_id_typed() {
+    let status = Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["--demo", "status", "--format", "json"])
+        .output()
+        .expect("status");
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+    let id = v["stacks"][0]["auto_scaling"]["instances"][0]["id"].as_str().expect("an instance").to_string();
+
+    let t = Tmux::start("ask");
+    t.run_bkops(&format!("--demo terminate {id}"));
+    t.wait_for("the question", |s| s.contains("Type the instance ID to terminate it:"));
+    t.type_text("i-0000000000000000");
+    t.keys(&["Enter"]);
+    // The shell clears the screen after bkops exits: the files tell what happened.
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    assert!(t.read("state/bkops/audit.jsonl").is_empty(), "a wrong ID cancels: nothing was called");
+
+    let _ = std::fs::remove_file(t.dir.join("exit"));
+    t.run_bkops(&format!("--demo terminate {id}"));
+    t.wait_for("the question again", |s| s.matches("Type the instance ID to terminate it:").count() == 1);
+    t.type_text(&id);
+    t.keys(&["Enter"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    let audit = t.read("state/bkops/audit.jsonl");
+    assert_eq!(audit.lines().count(), 1, "{audit}");
+    assert!(
+        audit.contains(&format!(r#""instance":"{id}""#)) && audit.contains(r#""result":"ok""#),
+        "{audit}"
+    );
+}
