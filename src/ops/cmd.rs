@@ -97,7 +97,11 @@ fn ask(question: &str, expected: &str) -> Result<bool, AppError> {
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).map_err(|e| AppError::Terminal(e.to_string()))?;
-    Ok(answer.trim() == expected)
+    let answer = answer.trim();
+    // "y" also takes "yes", in any case; a typed ID must match exactly.
+    Ok(answer == expected
+        || (expected == "y" && answer.eq_ignore_ascii_case("yes"))
+        || (expected == "y" && answer == "Y"))
 }
 
 /// Confirms, makes the calls, and reports each; a failed call fails the command.
