@@ -66,6 +66,8 @@ pub enum Cmd {
     },
     /// Terminate instances of a stack's Auto Scaling group, replacing them or shrinking it.
     Terminate(crate::ops::cmd::TerminateArgs),
+    /// Open a shell on an instance through Session Manager.
+    Ssm(crate::ssm::cmd::SsmArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

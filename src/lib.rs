@@ -18,6 +18,7 @@ pub mod paths;
 pub mod run;
 pub mod runtime;
 pub mod signals;
+pub mod ssm;
 pub mod status;
 pub mod theme;
 pub mod ui;

@@ -55,6 +55,10 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let backends = backends(&cli).await?;
             crate::ops::cmd::scaling(action.clone(), &backends, cli.stack.as_deref()).await
         }
+        Some(Cmd::Ssm(ref args)) => {
+            let backends = backends(&cli).await?;
+            crate::ssm::cmd::run(args.clone(), &backends).await
+        }
         Some(Cmd::Terminate(ref args)) => {
             let backends = backends(&cli).await?;
             crate::ops::cmd::terminate(args.clone(), &backends, cli.stack.as_deref()).await

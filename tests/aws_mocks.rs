@@ -168,6 +168,10 @@ fn older() -> Vec<String> {
 }
 
 fn backend(asg_rules: &[&Rule]) -> AwsBackend {
+    backend_with(asg_rules, &[])
+}
+
+fn backend_with(asg_rules: &[&Rule], ssm_rules: &[&Rule]) -> AwsBackend {
     let (cfn, events) = discovery();
     let scheduled = mock!(aws_sdk_autoscaling::Client::describe_scheduled_actions).then_http_response(|| {
         xml(200, format!("<DescribeScheduledActionsResponse xmlns=\"{NS}\"><DescribeScheduledActionsResult><ScheduledUpdateGroupActions/></DescribeScheduledActionsResult><ResponseMetadata><RequestId>3</RequestId></ResponseMetadata></DescribeScheduledActionsResponse>"))
@@ -175,8 +179,8 @@ fn backend(asg_rules: &[&Rule]) -> AwsBackend {
     let mut rules: Vec<&Rule> = asg_rules.to_vec();
     rules.push(&scheduled);
     let asg = mock_client!(aws_sdk_autoscaling, RuleMode::MatchAny, &rules);
-    // Nothing here reads the agent token.
-    let ssm = mock_client!(aws_sdk_ssm, RuleMode::MatchAny, []);
+    // The agent token is never read here; sessions are, when a test gives rules.
+    let ssm = mock_client!(aws_sdk_ssm, RuleMode::MatchAny, ssm_rules);
     let cw = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, []);
     // No disk-check lines: the DISK column stays unknown.
     let no_lines = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events).then_output(|| {
@@ -305,4 +309,76 @@ async fn expired_credentials_say_which_command_fixes_them() {
         err.to_string(),
         "credentials missing or expired: ExpiredToken: run `aws sso login --profile ci-prod` (or refresh profile ci-prod's credentials)"
     );
+}
+
+/// Session Manager, which moto lacks: DescribeInstanceInformation's ping status, StartSession's
+/// request (target, document, parameters, a reason naming bkops), and read-only's refusal.
+#[tokio::test]
+async fn sessions_check_the_agent_and_start_with_a_reason() {
+    use aws_sdk_ssm::operation::describe_instance_information::DescribeInstanceInformationOutput;
+    use aws_sdk_ssm::operation::start_session::StartSessionOutput;
+    use aws_sdk_ssm::types::{InstanceInformation, PingStatus};
+    use bkops::backend::Operator;
+    use bkops::ssm::{Registration, SessionRequest};
+
+    let info = |status: Option<PingStatus>| {
+        let mut out = DescribeInstanceInformationOutput::builder();
+        if let Some(s) = status {
+            out = out.instance_information_list(
+                InstanceInformation::builder().instance_id("i-0aaaaaaaaaaaaaaa1").ping_status(s).build(),
+            );
+        }
+        out.build()
+    };
+    let online = mock!(aws_sdk_ssm::Client::describe_instance_information)
+        .match_requests(|r| {
+            r.filters()
+                .first()
+                .is_some_and(|f| f.key() == "InstanceIds" && f.values() == ["i-0aaaaaaaaaaaaaaa1"])
+        })
+        .then_output(move || info(Some(PingStatus::Online)));
+    let lost = mock!(aws_sdk_ssm::Client::describe_instance_information)
+        .match_requests(|r| r.filters().first().is_some_and(|f| f.values() == ["i-0bbbbbbbbbbbbbbb2"]))
+        .then_output(move || info(Some(PingStatus::ConnectionLost)));
+    let none = mock!(aws_sdk_ssm::Client::describe_instance_information).then_output(move || info(None));
+    let start = mock!(aws_sdk_ssm::Client::start_session)
+        .match_requests(|r| {
+            r.target() == Some("i-0aaaaaaaaaaaaaaa1")
+                && r.document_name() == Some("AWS-StartInteractiveCommand")
+                && r.parameters()
+                    .and_then(|p| p.get("command"))
+                    .is_some_and(|c| c == &["sudo -iu buildkite-agent".to_string()])
+                && r.reason() == Some("bkops: shell by arn:aws:sts::1:assumed-role/ops/ana")
+        })
+        .then_output(|| {
+            StartSessionOutput::builder()
+                .session_id("ana-0a1b2c3d4e5f60718")
+                .token_value("AAEAAToken")
+                .stream_url("wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/ana-0a1b2c3d4e5f60718")
+                .build()
+        });
+    let b = backend_with(&[], &[&online, &lost, &none, &start]);
+    assert_eq!(b.registration("i-0aaaaaaaaaaaaaaa1").await, Ok(Registration::Online));
+    assert_eq!(
+        b.registration("i-0bbbbbbbbbbbbbbb2").await,
+        Ok(Registration::Offline("ConnectionLost".into()))
+    );
+    assert_eq!(b.registration("i-0ccccccccccccccc3").await, Ok(Registration::NotRegistered));
+    let request = SessionRequest::new(
+        "i-0aaaaaaaaaaaaaaa1",
+        None,
+        Some("sudo -iu buildkite-agent"),
+        "arn:aws:sts::1:assumed-role/ops/ana",
+    );
+    let session = b.start_session(&request).await.expect("started");
+    assert_eq!(session.session_id, "ana-0a1b2c3d4e5f60718");
+    assert!(!format!("{session:?}").contains("AAEAAToken"), "the token is never printed");
+
+    let read_only = backend_with(&[], &[&start]).into_read_only();
+    let refused = read_only.start_session(&request).await;
+    assert_eq!(
+        refused.map(|s| s.session_id),
+        Err(BackendError::ReadOnly { action: "ssm:StartSession".into() })
+    );
+    assert_eq!(start.num_calls(), 1, "the read-only backend sent nothing");
 }

@@ -343,3 +343,28 @@ fn operator_commands_refuse_bad_input_with_exit_2() {
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn ssm_without_the_plugin_says_what_to_install_before_starting_anything() {
+    let id = demo_instance();
+    let home = tmp("ssm");
+    for (extra, message) in [
+        (None, "opens sessions through session-manager-plugin, which is not on PATH"),
+        (Some("plugin"), "--ssm-client plugin: session-manager-plugin is not on PATH"),
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bkops"));
+        cmd.args(["--demo", "ssm", &id])
+            .env("PATH", "/nonexistent")
+            .env("XDG_STATE_HOME", home.join("state"));
+        if let Some(c) = extra {
+            cmd.args(["--ssm-client", c]);
+        }
+        let out = cmd.output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    }
+    assert!(!home.join("state/bkops/audit.jsonl").exists(), "no session was started");
+    let out = bkops(&["--demo", "ssm", "i-nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("'i-nope' is not an instance ID"));
+}

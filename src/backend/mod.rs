@@ -109,6 +109,31 @@ pub trait Operator: Send + Sync {
         Err(BackendError::Other("no Buildkite API here to drain agents through".into()))
     }
 
+    /// Whether SSM can reach the instance (DescribeInstanceInformation).
+    async fn registration(&self, instance: &str) -> Result<crate::ssm::Registration, BackendError> {
+        let _ = instance;
+        Err(BackendError::Other("sessions are not available here yet".into()))
+    }
+
+    /// StartSession. Refused in read-only mode: a shell can change anything.
+    async fn start_session(
+        &self,
+        request: &crate::ssm::SessionRequest,
+    ) -> Result<crate::ssm::Session, BackendError> {
+        let _ = request;
+        Err(BackendError::Other("sessions are not available here yet".into()))
+    }
+
+    async fn terminate_session(&self, session_id: &str) -> Result<(), BackendError> {
+        let _ = session_id;
+        Ok(())
+    }
+
+    /// What `session-manager-plugin` needs for its own calls.
+    async fn plugin_context(&self) -> Result<crate::ssm::plugin::PluginContext, BackendError> {
+        Err(BackendError::Other("sessions are not available here yet".into()))
+    }
+
     /// What the instances answered to the last disk check sent with `execute`: a reading, or
     /// why there is none. Waits for the answers (at most about 30 s).
     async fn disk_readings(&self, instances: &[String]) -> Result<Vec<DiskAnswer>, BackendError> {

@@ -24,8 +24,8 @@ struct Line<'a> {
     time: String,
     #[serde(flatten)]
     context: &'a Context,
-    action: &'static str,
-    request: &'a Call,
+    action: &'a str,
+    request: &'a serde_json::Value,
     result: &'a str,
 }
 
@@ -33,12 +33,25 @@ pub fn path() -> Option<PathBuf> {
     crate::paths::state_dir().map(|d| d.join("audit.jsonl"))
 }
 
-/// Appends one line. A log that cannot be written is an error the caller must show: a
-/// mutation nobody can trace is not made silently.
+/// Appends one line for a call of a plan.
 pub fn record(
     path: Option<&std::path::Path>,
     ctx: &Context,
     call: &Call,
+    at: Timestamp,
+    result: &Result<(), String>,
+) -> std::io::Result<()> {
+    let request = serde_json::to_value(call).map_err(std::io::Error::other)?;
+    record_action(path, ctx, call.action(), &request, at, result)
+}
+
+/// Appends one line. A log that cannot be written is an error the caller must show: a
+/// mutation nobody can trace is not made silently.
+pub fn record_action(
+    path: Option<&std::path::Path>,
+    ctx: &Context,
+    action: &str,
+    request: &serde_json::Value,
     at: Timestamp,
     result: &Result<(), String>,
 ) -> std::io::Result<()> {
@@ -51,8 +64,7 @@ pub fn record(
         Ok(()) => "ok".to_string(),
         Err(e) => format!("error: {e}"),
     };
-    let line =
-        Line { time: at.rfc3339(), context: ctx, action: call.action(), request: call, result: &result };
+    let line = Line { time: at.rfc3339(), context: ctx, action, request, result: &result };
     let mut text = serde_json::to_string(&line).map_err(std::io::Error::other)?;
     text.push('\n');
     let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path)?;

@@ -15,6 +15,7 @@ mod logs;
 mod operate;
 pub mod profiles;
 mod queue;
+mod sessions;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -59,6 +60,10 @@ pub struct AwsBackend {
     read_only: bool,
     /// The last disk check's command ID, and whether it ran the Windows script.
     disk_command: Mutex<Option<(String, bool)>>,
+    /// `--endpoint-url`, for the session plugin's own calls.
+    endpoint_url: Option<String>,
+    /// The resolved credentials, handed to the session plugin when there is no profile.
+    credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
     pub calls: Arc<CallCounter>,
 }
 
@@ -122,6 +127,8 @@ impl AwsBackend {
         let region = sdk.region().map_or_else(|| "(no region)".to_string(), |r| r.to_string());
         let mut me = Self::from_clients(Clients::new(sdk, read_only), profile, region, buildkite);
         me.endpoint_override = sdk.endpoint_url().is_some();
+        me.endpoint_url = sdk.endpoint_url().map(str::to_string);
+        me.credentials = sdk.credentials_provider();
         me.read_only = read_only;
         me
     }
@@ -144,6 +151,8 @@ impl AwsBackend {
             sts: clients.sts,
             read_only: false,
             disk_command: Mutex::default(),
+            endpoint_url: None,
+            credentials: None,
             metrics,
             buildkite,
             profile,
@@ -158,6 +167,12 @@ impl AwsBackend {
             endpoint_override: false,
             calls: Arc::default(),
         }
+    }
+
+    /// Refuses every mutating call from now on (`--read-only`).
+    pub fn into_read_only(mut self) -> Self {
+        self.read_only = true;
+        self
     }
 
     pub fn label(&self) -> BackendLabel {
@@ -292,6 +307,25 @@ impl Operator for AwsBackend {
         instances: &[String],
     ) -> Result<Vec<crate::backend::DiskAnswer>, BackendError> {
         self.read_disk_answers(instances).await
+    }
+
+    async fn registration(&self, instance: &str) -> Result<crate::ssm::Registration, BackendError> {
+        self.read_registration(instance).await
+    }
+
+    async fn start_session(
+        &self,
+        request: &crate::ssm::SessionRequest,
+    ) -> Result<crate::ssm::Session, BackendError> {
+        self.open_session(request).await
+    }
+
+    async fn terminate_session(&self, session_id: &str) -> Result<(), BackendError> {
+        self.close_session(session_id).await
+    }
+
+    async fn plugin_context(&self) -> Result<crate::ssm::plugin::PluginContext, BackendError> {
+        self.context_for_plugin().await
     }
 }
 

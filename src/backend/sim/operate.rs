@@ -155,6 +155,13 @@ impl Operator for SimBackend {
         apply(&mut self.world(), call)
     }
 
+    async fn registration(&self, _: &str) -> Result<crate::ssm::Registration, BackendError> {
+        Err(BackendError::Other(
+            "the demo's instances take no sessions yet: that needs bkops' built-in Session Manager client"
+                .into(),
+        ))
+    }
+
     async fn disk_readings(
         &self,
         instances: &[String],

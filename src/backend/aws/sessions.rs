@@ -1,0 +1,96 @@
+//! Session Manager on AWS: whether an instance is reachable, StartSession (refused in
+//! read-only mode), TerminateSession, and what the plugin needs for its own calls.
+
+use aws_credential_types::provider::ProvideCredentials;
+use aws_sdk_ssm::types::InstanceInformationStringFilter;
+
+use super::{ACCOUNT, AwsBackend, errors::classify};
+use crate::backend::BackendError;
+use crate::backend::buildkite::Secret;
+use crate::ssm::plugin::PluginContext;
+use crate::ssm::{Registration, Session, SessionRequest};
+
+impl AwsBackend {
+    pub(super) async fn read_registration(&self, instance: &str) -> Result<Registration, BackendError> {
+        self.calls.record(ACCOUNT, "ssm:DescribeInstanceInformation");
+        let filter = InstanceInformationStringFilter::builder()
+            .key("InstanceIds")
+            .values(instance)
+            .build()
+            .map_err(|e| BackendError::Other(e.to_string()))?;
+        let out = self
+            .ssm
+            .describe_instance_information()
+            .filters(filter)
+            .send()
+            .await
+            .map_err(|e| classify(&e, "ssm:DescribeInstanceInformation", self.profile()))?;
+        Ok(match out.instance_information_list().first() {
+            None => Registration::NotRegistered,
+            Some(i) => match i.ping_status().map(|p| p.as_str()) {
+                Some("Online") => Registration::Online,
+                other => Registration::Offline(other.unwrap_or("unknown").to_string()),
+            },
+        })
+    }
+
+    pub(super) async fn open_session(&self, r: &SessionRequest) -> Result<Session, BackendError> {
+        if self.read_only {
+            return Err(BackendError::ReadOnly { action: "ssm:StartSession".into() });
+        }
+        self.calls.record(ACCOUNT, "ssm:StartSession");
+        let out = self
+            .ssm
+            .start_session()
+            .target(&r.target)
+            .set_document_name(r.document.clone())
+            .set_parameters((!r.parameters.is_empty()).then(|| r.parameters.clone().into_iter().collect()))
+            .reason(&r.reason)
+            .send()
+            .await
+            .map_err(|e| classify(&e, "ssm:StartSession", self.profile()))?;
+        Ok(Session {
+            session_id: out.session_id().unwrap_or_default().to_string(),
+            token: Secret::new(out.token_value().unwrap_or_default()),
+            stream_url: out.stream_url().unwrap_or_default().to_string(),
+        })
+    }
+
+    pub(super) async fn close_session(&self, id: &str) -> Result<(), BackendError> {
+        self.calls.record(ACCOUNT, "ssm:TerminateSession");
+        self.ssm
+            .terminate_session()
+            .session_id(id)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| classify(&e, "ssm:TerminateSession", self.profile()))
+    }
+
+    /// The plugin gets the profile by name when there is one; otherwise the credentials bkops
+    /// resolved (an SSO cache, an assumed role) go into its environment.
+    pub(super) async fn context_for_plugin(&self) -> Result<PluginContext, BackendError> {
+        let endpoint =
+            self.endpoint_url.clone().unwrap_or_else(|| format!("https://ssm.{}.amazonaws.com", self.region));
+        let mut ctx = PluginContext {
+            region: self.region.clone(),
+            profile: self.profile.clone().unwrap_or_default(),
+            endpoint,
+            credentials_env: Vec::new(),
+        };
+        if ctx.profile.is_empty()
+            && let Some(provider) = &self.credentials
+        {
+            let c = provider
+                .provide_credentials()
+                .await
+                .map_err(|e| BackendError::Credentials { hint: format!("the session's credentials: {e}") })?;
+            ctx.credentials_env.push(("AWS_ACCESS_KEY_ID".into(), c.access_key_id().to_string()));
+            ctx.credentials_env.push(("AWS_SECRET_ACCESS_KEY".into(), c.secret_access_key().to_string()));
+            if let Some(t) = c.session_token() {
+                ctx.credentials_env.push(("AWS_SESSION_TOKEN".into(), t.to_string()));
+            }
+        }
+        Ok(ctx)
+    }
+}
