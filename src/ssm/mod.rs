@@ -3,6 +3,7 @@
 //! session cannot start or fails.
 
 pub mod cmd;
+pub mod frame;
 pub mod plugin;
 
 use std::collections::BTreeMap;
