@@ -19,6 +19,18 @@ pub struct Config {
     pub refresh: RefreshFile,
     #[serde(default)]
     pub logs: LogsFile,
+    #[serde(default)]
+    pub ssm: SsmFile,
+}
+
+/// `[ssm]`: how shells on instances are opened.
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SsmFile {
+    /// auto (the plugin when installed), plugin, or native; `--ssm-client` wins.
+    pub client: Option<crate::ssm::cmd::ClientChoice>,
+    /// Where session-manager-plugin is, when it is not on PATH.
+    pub plugin: Option<std::path::PathBuf>,
 }
 
 /// `[logs]`: the log view.
@@ -96,11 +108,14 @@ mod tests {
     fn settings_parse_and_default() {
         let c = parse(
             Path::new("c.toml"),
-            "theme = \"light\"\n[refresh]\nqueue = 2\n[logs]\nbuffer = 500\nlive = true\n",
+            "theme = \"light\"\n[refresh]\nqueue = 2\n[logs]\nbuffer = 500\nlive = true\n\
+             [ssm]\nclient = \"plugin\"\nplugin = \"/opt/aws/session-manager-plugin\"\n",
         )
         .expect("parses");
         assert_eq!(c.logs.buffer, Some(500));
         assert!(c.logs.live);
+        assert_eq!(c.ssm.client, Some(crate::ssm::cmd::ClientChoice::Plugin));
+        assert_eq!(c.ssm.plugin.as_deref(), Some(Path::new("/opt/aws/session-manager-plugin")));
         assert_eq!(c.theme.as_deref(), Some("light"));
         assert_eq!(c.refresh().queue, 2);
         assert_eq!(c.refresh().stacks, RefreshIntervals::default().stacks);

@@ -57,7 +57,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
         }
         Some(Cmd::Ssm(ref args)) => {
             let backends = backends(&cli).await?;
-            crate::ssm::cmd::run(args.clone(), &backends).await
+            crate::ssm::cmd::run(args.clone(), &backends, &config.ssm).await
         }
         Some(Cmd::Terminate(ref args)) => {
             let backends = backends(&cli).await?;

@@ -350,7 +350,10 @@ fn ssm_without_the_plugin_says_what_to_install_before_starting_anything() {
     let home = tmp("ssm");
     for (extra, message) in [
         (None, "opens sessions through session-manager-plugin, which is not on PATH"),
-        (Some("plugin"), "--ssm-client plugin: session-manager-plugin is not on PATH"),
+        (
+            Some("plugin"),
+            "the plugin client was chosen, and session-manager-plugin is neither on PATH nor at [ssm] plugin",
+        ),
     ] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_bkops"));
         cmd.args(["--demo", "ssm", &id])

@@ -143,3 +143,10 @@ async fn a_missing_or_failing_plugin_terminates_the_session() {
     assert_eq!(ended, Ended::Exit(3));
     assert_eq!(*ops.terminated.lock().expect("lock"), ["ana-0a1b2c3d4e5f60718", "ana-0a1b2c3d4e5f60718"]);
 }
+
+#[test]
+fn a_configured_plugin_path_is_used_and_a_wrong_one_is_not() {
+    let (plugin, dir) = fake_plugin("configured", "1.2.707.0", 0);
+    assert_eq!(bkops::ssm::plugin::find(Some(&plugin)), Some(plugin.clone()));
+    assert_eq!(bkops::ssm::plugin::find(Some(&dir.join("nothing-here"))), None);
+}

@@ -10,7 +10,8 @@ use crate::domain::Lifecycle;
 use crate::error::AppError;
 use crate::ops::audit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ClientChoice {
     /// The plugin when it is installed.
     Auto,
@@ -29,8 +30,9 @@ pub struct SsmArgs {
     /// A command instead of a shell, e.g. 'sudo -iu buildkite-agent' (AWS-StartInteractiveCommand).
     #[arg(long)]
     pub command: Option<String>,
-    #[arg(long, value_enum, default_value_t = ClientChoice::Auto)]
-    pub ssm_client: ClientChoice,
+    /// auto (the plugin when installed), plugin, or native (also `[ssm] client`).
+    #[arg(long, value_enum)]
+    pub ssm_client: Option<ClientChoice>,
 }
 
 /// How a plugin session ended.
@@ -113,13 +115,18 @@ async fn find(backends: &Backends, instance: &str) -> Result<(String, Lifecycle)
     Err(AppError::Usage(format!("{instance} is in no Elastic CI Stack's Auto Scaling group here")))
 }
 
-pub async fn run(args: SsmArgs, backends: &Backends) -> Result<(), AppError> {
+pub async fn run(
+    args: SsmArgs,
+    backends: &Backends,
+    config: &crate::config::SsmFile,
+) -> Result<(), AppError> {
     let id = crate::logs::instance_id(&args.instance).map_err(AppError::Usage)?;
     // Which client, before anything is started on the instance.
-    let path = match (args.ssm_client, plugin::find(None)) {
+    let choice = args.ssm_client.or(config.client).unwrap_or(ClientChoice::Auto);
+    let path = match (choice, plugin::find(config.plugin.as_deref())) {
         (ClientChoice::Plugin, None) => {
             return Err(AppError::Usage(format!(
-                "--ssm-client plugin: {} is not on PATH; install it (AWS documentation: \"Install the Session Manager plugin for the AWS CLI\")",
+                "the plugin client was chosen, and {} is neither on PATH nor at [ssm] plugin; install it (AWS documentation: \"Install the Session Manager plugin for the AWS CLI\")",
                 plugin::PLUGIN
             )));
         }
