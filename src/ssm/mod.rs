@@ -2,6 +2,7 @@
 //! `session-manager-plugin` with the terminal handed to it, and TerminateSession when the
 //! session cannot start or fails.
 
+pub mod channel;
 pub mod cmd;
 pub mod frame;
 pub mod plugin;
