@@ -9,6 +9,9 @@ use std::process::Command;
 use support::tmux::Tmux;
 
 fn assert_restored(t: &Tmux) {
+    // The shell writes these after the exit status: wait for the last one (a loaded machine
+    // can be slow to get there).
+    t.wait_file("after-a");
     assert_eq!(t.read("before"), t.read("after"), "terminal modes differ after bkops");
     let modes = t.read("after-a");
     assert!(modes.split_whitespace().any(|w| w == "icanon"), "cooked mode: {modes}");

@@ -66,11 +66,6 @@ pub struct Channel {
     client_version: String,
 }
 
-fn uuid_text(id: &[u8; 16]) -> String {
-    let h: String = id.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
-}
-
 impl Channel {
     /// `seed` makes the message IDs (random UUIDs in the plugin) differ between sessions.
     pub fn new(seed: u64, client_version: &str) -> Self {
@@ -95,25 +90,14 @@ impl Channel {
         self.ready
     }
 
-    /// A version 4 UUID from SplitMix64.
     fn new_id(&mut self) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        for half in out.chunks_mut(8) {
-            self.ids = self.ids.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.ids;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            half.copy_from_slice(&(z ^ (z >> 31)).to_be_bytes());
-        }
-        out[6] = (out[6] & 0x0f) | 0x40;
-        out[8] = (out[8] & 0x3f) | 0x80;
-        out
+        super::ids::uuid_v4(&mut self.ids)
     }
 
     fn ack(&mut self, m: &ClientMessage, now_ms: u64) -> Event {
         let payload = json!({
             "AcknowledgedMessageType": m.message_type,
-            "AcknowledgedMessageId": uuid_text(&m.message_id),
+            "AcknowledgedMessageId": super::ids::uuid_text(&m.message_id),
             "AcknowledgedMessageSequenceNumber": m.sequence,
             "IsSequentialMessage": true,
         })

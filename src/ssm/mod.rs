@@ -5,6 +5,8 @@
 pub mod channel;
 pub mod cmd;
 pub mod frame;
+mod ids;
+pub mod native;
 pub mod plugin;
 
 use std::collections::BTreeMap;
