@@ -146,3 +146,64 @@ fn only_aws_or_loopback_stream_urls_are_taken() {
     assert!(StreamUrl::loopback("ws://127.0.0.1:5000/x").is_ok());
     assert!(StreamUrl::loopback("ws://10.0.0.1:5000/x").is_err());
 }
+
+/// The fake agent's first input frame after the prompt, skipping acknowledgements.
+async fn next_input<S>(ws: &mut S) -> ClientMessage
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Binary(b))) => {
+                let m = ClientMessage::decode(&b).expect("a valid frame");
+                if m.message_type == "input_stream_data" {
+                    return m;
+                }
+            }
+            Some(Ok(_)) => {}
+            other => panic!("the client went away: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unacknowledged_input_is_resent_identically_and_a_bare_close_is_an_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("ws://{}/v1/data-channel/sess-2", listener.local_addr().expect("addr"));
+    let agent = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.expect("accept");
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
+        let _open = ws.next().await;
+        ws.send(agent_frame("output_stream_data", 0, OUTPUT, b"$ ")).await.expect("send");
+        // The Size, acknowledged at once; then the keystroke, whose ack is withheld.
+        let size = next_input(&mut ws).await;
+        let ack = |seq: i64| {
+            serde_json::json!({"AcknowledgedMessageType":"input_stream_data","AcknowledgedMessageId":"x",
+                "AcknowledgedMessageSequenceNumber":seq,"IsSequentialMessage":true})
+            .to_string()
+        };
+        ws.send(agent_frame("acknowledge", 0, 0, ack(size.sequence).as_bytes())).await.expect("ack");
+        let first = next_input(&mut ws).await;
+        let again = next_input(&mut ws).await;
+        // A WebSocket close without channel_closed.
+        ws.close(None).await.expect("close");
+        (size, first, again)
+    });
+    let (in_tx, input) = mpsc::unbounded_channel();
+    let (_resize_tx, resize) = mpsc::unbounded_channel();
+    let (output, _out) = mpsc::unbounded_channel();
+    in_tx.send(b"x".to_vec()).expect("queued");
+    let term = Terminal { input, resize, output, size: (80, 24) };
+    let url = StreamUrl::loopback(&url).expect("loopback");
+    let ended = tokio::time::timeout(
+        Duration::from_secs(10),
+        run(&url, &Secret::new("t"), term, Duration::from_secs(300)),
+    )
+    .await
+    .expect("in time");
+    assert_eq!(ended, Err("the data channel closed without ending the session".into()));
+    let (size, first, again) = agent.await.expect("the agent's checks");
+    assert_eq!((size.sequence, size.payload_type), (0, SIZE));
+    assert_eq!((first.sequence, first.payload.as_slice()), (1, &b"x"[..]));
+    assert_eq!(again, first, "the identical frame (same ID and sequence) once the timeout passed");
+}
