@@ -99,20 +99,19 @@ fn ask(question: &str, expected: &str) -> Result<bool, AppError> {
     std::io::stdin().lock().read_line(&mut answer).map_err(|e| AppError::Terminal(e.to_string()))?;
     let answer = answer.trim();
     // "y" also takes "yes", in any case; a typed ID must match exactly.
-    Ok(answer == expected
-        || (expected == "y" && answer.eq_ignore_ascii_case("yes"))
-        || (expected == "y" && answer == "Y"))
+    let yes = expected == "y" && (answer.eq_ignore_ascii_case("y") || answer.eq_ignore_ascii_case("yes"));
+    Ok(answer == expected || yes)
 }
 
 /// Confirms, makes the calls, and reports each; a failed call fails the command.
 async fn carry_out(
     backends: &Backends,
+    who: Identity,
     plan: Plan,
     target: &ScalingTarget,
     confirm: &Confirm,
     question: (&str, &str),
 ) -> Result<(), AppError> {
-    let who = backends.ops.identity().await?;
     let backend = backends.label.to_string();
     eprint!("{}", describe(&plan, target, &who, &backend));
     if confirm.dry_run {
@@ -174,7 +173,7 @@ pub async fn scaling(
                     Ok(())
                 }
                 Err(e) => Err(refused(e)),
-                Ok(p) => carry_out(backends, p, &t, &confirm, ("Pause? [y/N]", "y")).await,
+                Ok(p) => carry_out(backends, who, p, &t, &confirm, ("Pause? [y/N]", "y")).await,
             }
         }
         ScalingAction::Resume { confirm } => match plan::resume(&t) {
@@ -183,7 +182,10 @@ pub async fn scaling(
                 Ok(())
             }
             Err(e) => Err(refused(e)),
-            Ok(p) => carry_out(backends, p, &t, &confirm, ("Resume? [y/N]", "y")).await,
+            Ok(p) => {
+                let who = backends.ops.identity().await?;
+                carry_out(backends, who, p, &t, &confirm, ("Resume? [y/N]", "y")).await
+            }
         },
     }
 }
@@ -239,7 +241,8 @@ pub async fn terminate(
     } else {
         format!("Type the number of instances ({}) to terminate them:", ids.len())
     };
-    carry_out(backends, p, &t, &args.confirm, (&question, &expected)).await
+    let who = backends.ops.identity().await?;
+    carry_out(backends, who, p, &t, &args.confirm, (&question, &expected)).await
 }
 
 /// The stack whose group has the instance.

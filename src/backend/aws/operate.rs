@@ -51,8 +51,8 @@ impl Intercept for ReadOnlyGuard {
 
 impl AwsBackend {
     pub(super) async fn read_target(&self, stack: &str) -> Result<ScalingTarget, BackendError> {
-        // Fresh: a decision to change production is not made on a cached size.
-        self.discover().await?;
+        // Sizes, tags and the rule's state are read now: a decision to change production is not
+        // made on a cached size. Only the names (group, rule) come from discovery's cache.
         let known = self.known(stack).await?;
         let groups = self.describe_groups(std::slice::from_ref(&known.asg), stack).await?;
         let group = groups

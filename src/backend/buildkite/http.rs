@@ -55,45 +55,11 @@ pub fn error_for(api: &Api, status: StatusCode, headers: &HeaderMap, body: &str)
     }
 }
 
-/// PUTs a JSON body to `url`; a failed answer becomes the API's error.
-pub async fn put_json(
-    http: &reqwest::Client,
-    api: &Api,
-    url: reqwest::Url,
-    authorization: String,
-    body: String,
-) -> Result<(), BackendError> {
-    let response = http
-        .put(url)
-        .header("Authorization", authorization)
-        .header("Content-Type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| BackendError::Transient(format!("{}: {e}", api.service)))?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap_or_default();
-    if !status.is_success() {
-        return Err(error_for(api, status, &headers, &text));
-    }
-    Ok(())
-}
-
-/// GETs `url` with an `Authorization` header; a failed answer becomes the API's error.
-/// Returns the answer's headers and body.
-pub async fn get(
-    http: &reqwest::Client,
-    api: &Api,
-    url: reqwest::Url,
-    authorization: String,
-) -> Result<(HeaderMap, String), BackendError> {
-    let response = http
-        .get(url)
-        .header("Authorization", authorization)
-        .send()
-        .await
-        .map_err(|e| BackendError::Transient(format!("{}: {e}", api.service)))?;
+/// Sends a request; a failed answer becomes the API's error. Returns the answer's headers and
+/// body.
+async fn send(api: &Api, request: reqwest::RequestBuilder) -> Result<(HeaderMap, String), BackendError> {
+    let response =
+        request.send().await.map_err(|e| BackendError::Transient(format!("{}: {e}", api.service)))?;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.text().await.unwrap_or_default();
@@ -101,4 +67,30 @@ pub async fn get(
         return Err(error_for(api, status, &headers, &body));
     }
     Ok((headers, body))
+}
+
+/// PUTs a JSON body to `url` with an `Authorization` header.
+pub async fn put_json(
+    http: &reqwest::Client,
+    api: &Api,
+    url: reqwest::Url,
+    authorization: String,
+    body: String,
+) -> Result<(), BackendError> {
+    let request = http
+        .put(url)
+        .header("Authorization", authorization)
+        .header("Content-Type", "application/json")
+        .body(body);
+    send(api, request).await.map(drop)
+}
+
+/// GETs `url` with an `Authorization` header.
+pub async fn get(
+    http: &reqwest::Client,
+    api: &Api,
+    url: reqwest::Url,
+    authorization: String,
+) -> Result<(HeaderMap, String), BackendError> {
+    send(api, http.get(url).header("Authorization", authorization)).await
 }
