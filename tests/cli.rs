@@ -2,7 +2,7 @@
 //! bad input.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn tmp(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("bkops-cli-{tag}-{}", std::process::id()));
@@ -345,29 +345,78 @@ fn operator_commands_refuse_bad_input_with_exit_2() {
 }
 
 #[test]
-fn ssm_without_the_plugin_says_what_to_install_before_starting_anything() {
+fn ssm_with_the_plugin_forced_and_missing_says_what_to_install_before_starting_anything() {
     let id = demo_instance();
     let home = tmp("ssm");
-    for (extra, message) in [
-        (None, "opens sessions through session-manager-plugin, which is not on PATH"),
-        (
-            Some("plugin"),
-            "the plugin client was chosen, and session-manager-plugin is neither on PATH nor at [ssm] plugin",
+    let out = Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["--demo", "ssm", &id, "--ssm-client", "plugin"])
+        .env("PATH", "/nonexistent")
+        .env("XDG_STATE_HOME", home.join("state"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "the plugin client was chosen, and session-manager-plugin is neither on PATH nor at [ssm] plugin"
         ),
-    ] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bkops"));
-        cmd.args(["--demo", "ssm", &id])
-            .env("PATH", "/nonexistent")
-            .env("XDG_STATE_HOME", home.join("state"));
-        if let Some(c) = extra {
-            cmd.args(["--ssm-client", c]);
-        }
-        let out = cmd.output().expect("runs");
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        assert!(stderr(&out).contains(message), "{}", stderr(&out));
-    }
+        "{}",
+        stderr(&out)
+    );
     assert!(!home.join("state/bkops/audit.jsonl").exists(), "no session was started");
     let out = bkops(&["--demo", "ssm", "i-nope"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("'i-nope' is not an instance ID"));
+}
+
+/// `bkops ssm` in the demo, without a terminal: the built-in client against the simulated
+/// agent on loopback, through the whole data channel (handshake, acks, channel_closed).
+fn demo_ssm(home: &std::path::Path, args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .arg("--demo")
+        .args(args)
+        .env("PATH", "/nonexistent")
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child.stdin.take().expect("stdin").write_all(stdin).expect("typed");
+    child.wait_with_output().expect("ends")
+}
+
+#[test]
+fn ssm_in_the_demo_runs_a_command_through_the_built_in_client() {
+    let id = demo_instance();
+    let home = tmp("ssm-native");
+    let out = demo_ssm(&home, &["ssm", &id, "--command", "ec2-metadata"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.starts_with(&format!("instance-id: {id}\r\n")), "{shown:?}");
+    assert!(stderr(&out).contains("through the built-in client"), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("on {id} ended")), "{}", stderr(&out));
+
+    // Keystrokes from standard input, as the agent's user.
+    let out = demo_ssm(&home, &["ssm", &id, "--command", "sudo -iu buildkite-agent"], b"whoami\nexit\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("whoami\r\nbuildkite-agent\r\n"), "{shown:?}");
+
+    let audit = std::fs::read_to_string(home.join("state/bkops/audit.jsonl")).expect("audited");
+    let lines: Vec<serde_json::Value> =
+        audit.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["action"], "ssm:StartSession");
+    assert_eq!(lines[1]["request"]["document"], "AWS-StartInteractiveCommand");
+    assert_eq!(lines[1]["result"], "ok");
+
+    // Read-only: refused before anything starts, and audited.
+    let out = demo_ssm(&home, &["--read-only", "ssm", &id], b"");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
+    let audit = std::fs::read_to_string(home.join("state/bkops/audit.jsonl")).expect("audited");
+    assert_eq!(audit.lines().count(), 3);
+    assert!(audit.lines().last().is_some_and(|l| l.contains("read-only")), "{audit}");
 }

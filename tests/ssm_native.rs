@@ -2,13 +2,19 @@
 //! agent cannot run here). The fake speaks the data channel as the agent does: it checks the
 //! open-data-channel frame, sends sequenced output, acknowledges input, and closes the channel.
 
+mod support;
+
 use std::time::Duration;
 
 use bkops::backend::buildkite::Secret;
-use bkops::ssm::channel::{OUTPUT, SIZE};
+use bkops::ssm::channel::{
+    HANDSHAKE_COMPLETE, HANDSHAKE_REQUEST, HANDSHAKE_RESPONSE, KMS_REFUSAL, OUTPUT, SIZE,
+};
 use bkops::ssm::frame::ClientMessage;
-use bkops::ssm::native::{Ended, StreamUrl, Terminal, run};
+use bkops::ssm::native::{Ended, Options, StreamUrl, Terminal, run};
+use bkops::ssm::session::terminate_on_failure;
 use futures::{SinkExt, StreamExt};
+use support::sessions::Recorder;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
@@ -104,7 +110,12 @@ async fn a_shell_session_from_open_to_channel_closed() {
     let url = StreamUrl::loopback(&url).expect("loopback");
     let ended = tokio::time::timeout(
         Duration::from_secs(10),
-        run(&url, &Secret::new("AAEAAToken"), term, Duration::from_millis(50)),
+        run(
+            &url,
+            &Secret::new("AAEAAToken"),
+            term,
+            Options { ping_every: Duration::from_millis(50), ..Options::default() },
+        ),
     )
     .await
     .expect("in time");
@@ -195,15 +206,214 @@ async fn an_unacknowledged_input_is_resent_identically_and_a_bare_close_is_an_er
     in_tx.send(b"x".to_vec()).expect("queued");
     let term = Terminal { input, resize, output, size: (80, 24) };
     let url = StreamUrl::loopback(&url).expect("loopback");
-    let ended = tokio::time::timeout(
-        Duration::from_secs(10),
-        run(&url, &Secret::new("t"), term, Duration::from_secs(300)),
-    )
-    .await
-    .expect("in time");
+    let ended =
+        tokio::time::timeout(Duration::from_secs(10), run(&url, &Secret::new("t"), term, Options::default()))
+            .await
+            .expect("in time");
     assert_eq!(ended, Err("the data channel closed without ending the session".into()));
     let (size, first, again) = agent.await.expect("the agent's checks");
     assert_eq!((size.sequence, size.payload_type), (0, SIZE));
     assert_eq!((first.sequence, first.payload.as_slice()), (1, &b"x"[..]));
     assert_eq!(again, first, "the identical frame (same ID and sequence) once the timeout passed");
+}
+
+/// An agent frame from its parts, with the 112-byte header some channel_closed frames arrive
+/// with: no PayloadType, and the type name padded with NULs.
+fn short_header_frame(message_type: &str, payload: &[u8]) -> Message {
+    let Message::Binary(long) = agent_frame(message_type, 0, 0, payload) else { unreachable!() };
+    let mut b = 112u32.to_be_bytes().to_vec();
+    b.extend(long[4..112].iter().enumerate().map(|(i, &c)| if i < 32 && c == b' ' { 0 } else { c }));
+    b.extend_from_slice(&long[116..]);
+    Message::Binary(b.into())
+}
+
+fn ack_of(m: &ClientMessage) -> Message {
+    let ack = serde_json::json!({
+        "AcknowledgedMessageType": "input_stream_data",
+        "AcknowledgedMessageId": "x",
+        "AcknowledgedMessageSequenceNumber": m.sequence,
+        "IsSequentialMessage": true,
+    });
+    agent_frame("acknowledge", 0, 0, ack.to_string().as_bytes())
+}
+
+/// A terminal for the client, and the test's ends of it: keys, sizes, and what was shown.
+type TerminalEnds = (
+    Terminal,
+    mpsc::UnboundedSender<Vec<u8>>,
+    mpsc::UnboundedSender<(u16, u16)>,
+    mpsc::UnboundedReceiver<Vec<u8>>,
+);
+
+fn terminal(size: (u16, u16)) -> TerminalEnds {
+    let (in_tx, input) = mpsc::unbounded_channel();
+    let (resize_tx, resize) = mpsc::unbounded_channel();
+    let (output, out_rx) = mpsc::unbounded_channel();
+    (Terminal { input, resize, output, size }, in_tx, resize_tx, out_rx)
+}
+
+/// The fake agent's next frame of any kind but acknowledgements and pings, or None when the
+/// client sent nothing for `quiet`.
+async fn next_stream_frame<S>(ws: &mut S, quiet: Duration) -> Option<ClientMessage>
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match tokio::time::timeout(quiet, ws.next()).await {
+            Err(_) => return None,
+            Ok(Some(Ok(Message::Binary(b)))) => {
+                let m = ClientMessage::decode(&b).expect("a valid frame");
+                if m.message_type != "acknowledge" {
+                    return Some(m);
+                }
+            }
+            Ok(Some(Ok(_))) => {}
+            Ok(other) => panic!("the client went away: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_handshake_then_resize_paused_publication_and_a_short_channel_closed() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("ws://{}/v1/data-channel/sess-3", listener.local_addr().expect("addr"));
+    let (paused_tx, paused_rx) = tokio::sync::oneshot::channel();
+    let agent = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.expect("accept");
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
+        let _open = ws.next().await;
+        let request = serde_json::json!({
+            "AgentVersion": "3.3.1345.0",
+            "RequestedClientActions": [{"ActionType": "SessionType",
+                "ActionParameters": {"SessionType": "Standard_Stream", "Properties": null}}],
+        });
+        ws.send(agent_frame("output_stream_data", 0, HANDSHAKE_REQUEST, request.to_string().as_bytes()))
+            .await
+            .expect("send");
+        let response = next_stream_frame(&mut ws, Duration::from_secs(5)).await.expect("a response");
+        ws.send(ack_of(&response)).await.expect("ack");
+        // Nothing else before HandshakeComplete: the size and input wait for it.
+        let early = next_stream_frame(&mut ws, Duration::from_millis(300)).await;
+        let done = serde_json::json!({"HandshakeTimeToComplete": 1000, "CustomerMessage": "Welcome to the fake agent"});
+        ws.send(agent_frame("output_stream_data", 1, HANDSHAKE_COMPLETE, done.to_string().as_bytes()))
+            .await
+            .expect("send");
+        let size = next_stream_frame(&mut ws, Duration::from_secs(5)).await.expect("the size");
+        ws.send(ack_of(&size)).await.expect("ack");
+        ws.send(agent_frame("output_stream_data", 2, OUTPUT, b"$ ")).await.expect("prompt");
+        let resized = next_stream_frame(&mut ws, Duration::from_secs(5)).await.expect("a resize");
+        ws.send(ack_of(&resized)).await.expect("ack");
+        // Paused: the keystroke typed now is held until start_publication.
+        ws.send(agent_frame("pause_publication", 0, 0, b"")).await.expect("pause");
+        paused_tx.send(()).expect("the test waits");
+        let while_paused = next_stream_frame(&mut ws, Duration::from_millis(500)).await;
+        ws.send(agent_frame("start_publication", 0, 0, b"")).await.expect("start");
+        let typed = next_stream_frame(&mut ws, Duration::from_secs(5)).await.expect("the keystroke");
+        ws.send(ack_of(&typed)).await.expect("ack");
+        let closed = br#"{"SessionId":"sess-3","Output":""}"#;
+        ws.send(short_header_frame("channel_closed", closed)).await.expect("close");
+        while let Some(Ok(_)) = ws.next().await {}
+        (response, early, size, resized, while_paused, typed)
+    });
+    let (term, in_tx, resize_tx, mut out_rx) = terminal((100, 30));
+    let url = StreamUrl::loopback(&url).expect("loopback");
+    let client = tokio::spawn(async move { run(&url, &Secret::new("t"), term, Options::default()).await });
+    // Type once the prompt is shown, resize, then type while the agent has paused publication.
+    let mut shown = Vec::new();
+    while !String::from_utf8_lossy(&shown).ends_with("$ ") {
+        shown.extend(
+            tokio::time::timeout(Duration::from_secs(5), out_rx.recv()).await.expect("output").expect("open"),
+        );
+    }
+    resize_tx.send((132, 43)).expect("resize");
+    paused_rx.await.expect("paused");
+    // The pause travels the same socket as everything before it: give the client a moment.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    in_tx.send(b"l".to_vec()).expect("typed");
+    let ended =
+        tokio::time::timeout(Duration::from_secs(10), client).await.expect("in time").expect("joined");
+    assert_eq!(ended, Ok(Ended::Closed(String::new())), "a 112-byte, NUL-padded channel_closed ends it");
+    assert_eq!(String::from_utf8_lossy(&shown), "Welcome to the fake agent\r\n$ ");
+    let (response, early, size, resized, while_paused, typed) = agent.await.expect("the agent's checks");
+    assert_eq!((response.sequence, response.payload_type), (0, HANDSHAKE_RESPONSE));
+    let r: serde_json::Value = serde_json::from_slice(&response.payload).expect("json");
+    assert_eq!(r["ProcessedClientActions"][0]["ActionType"], "SessionType");
+    assert_eq!(r["ProcessedClientActions"][0]["ActionStatus"], 1);
+    assert_eq!(r["ClientVersion"], "1.2.764.0");
+    assert_eq!(early, None, "nothing before HandshakeComplete");
+    assert_eq!(
+        (size.sequence, size.payload_type, size.payload.as_slice()),
+        (1, SIZE, &br#"{"cols":100,"rows":30}"#[..])
+    );
+    assert_eq!((resized.sequence, resized.payload.as_slice()), (2, &br#"{"cols":132,"rows":43}"#[..]));
+    assert_eq!(while_paused, None, "no sends while publication is paused");
+    assert_eq!((typed.sequence, typed.payload_type, typed.payload.as_slice()), (3, OUTPUT, &b"l"[..]));
+}
+
+#[tokio::test]
+async fn a_kms_session_is_refused_with_a_message_and_not_a_hang() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("ws://{}/v1/data-channel/sess-4", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.expect("accept");
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
+        let _open = ws.next().await;
+        let request = serde_json::json!({
+            "AgentVersion": "3.3.1345.0",
+            "RequestedClientActions": [{"ActionType": "KMSEncryption",
+                "ActionParameters": {"KMSKeyId": "arn:aws:kms:us-east-1:1:key/k"}}],
+        });
+        ws.send(agent_frame("output_stream_data", 0, HANDSHAKE_REQUEST, request.to_string().as_bytes()))
+            .await
+            .expect("send");
+        while let Some(Ok(_)) = ws.next().await {}
+    });
+    let (term, _in, _resize, _out) = terminal((80, 24));
+    let url = StreamUrl::loopback(&url).expect("loopback");
+    let ended =
+        tokio::time::timeout(Duration::from_secs(5), run(&url, &Secret::new("t"), term, Options::default()))
+            .await
+            .expect("no hang");
+    assert_eq!(ended, Err(KMS_REFUSAL.to_string()));
+    assert!(KMS_REFUSAL.contains("session-manager-plugin"));
+}
+
+#[tokio::test]
+async fn an_agent_that_stops_acknowledging_is_given_up_and_the_session_terminated() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("ws://{}/v1/data-channel/sess-5", listener.local_addr().expect("addr"));
+    let agent = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.expect("accept");
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
+        let _open = ws.next().await;
+        ws.send(agent_frame("output_stream_data", 0, OUTPUT, b"$ ")).await.expect("send");
+        // Never acknowledges: count the sends of the size, the client's first message.
+        let mut sends = Vec::new();
+        while let Some(Ok(m)) = ws.next().await {
+            if let Message::Binary(b) = m
+                && let Ok(m) = ClientMessage::decode(&b)
+                && m.message_type == "input_stream_data"
+            {
+                sends.push(m);
+            }
+        }
+        sends
+    });
+    let (term, _in, _resize, _out) = terminal((80, 24));
+    let url = StreamUrl::loopback(&url).expect("loopback");
+    let ops = Recorder::default();
+    let options = Options { max_attempts: 3, ..Options::default() };
+    let ended = tokio::time::timeout(
+        Duration::from_secs(10),
+        terminate_on_failure(&ops, "sess-5", run(&url, &Secret::new("t"), term, options)),
+    )
+    .await
+    .expect("gives up in time");
+    let err = ended.expect_err("given up");
+    assert!(err.to_string().contains("stopped acknowledging"), "{err}");
+    assert!(err.to_string().contains("the session was terminated"), "{err}");
+    assert_eq!(*ops.terminated.lock().expect("lock"), ["sess-5"]);
+    let sends = agent.await.expect("the agent");
+    assert_eq!(sends.len(), 3, "sent three times, then given up");
+    assert!(sends.iter().all(|m| *m == sends[0]), "the identical frame each time");
 }

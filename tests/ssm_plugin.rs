@@ -2,39 +2,15 @@
 //! script that records its arguments and environment. Both version forms, a missing binary and
 //! a failing plugin, which must leave no session open.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-use async_trait::async_trait;
 use bkops::backend::buildkite::Secret;
-use bkops::backend::{BackendError, Operator};
-use bkops::ops::{Call, Identity, ScalingTarget};
-use bkops::ssm::cmd::{Ended, run_plugin};
 use bkops::ssm::plugin::PluginContext;
+use bkops::ssm::plugin::{Ended, run_plugin};
 use bkops::ssm::{Session, SessionRequest};
-
-/// Records which sessions were terminated.
-#[derive(Default)]
-struct Recorder {
-    terminated: Mutex<Vec<String>>,
-}
-
-#[async_trait]
-impl Operator for Recorder {
-    async fn scaling_target(&self, _: &str) -> Result<ScalingTarget, BackendError> {
-        Err(BackendError::Other("unused".into()))
-    }
-    async fn identity(&self) -> Result<Identity, BackendError> {
-        Err(BackendError::Other("unused".into()))
-    }
-    async fn execute(&self, _: &Call) -> Result<(), BackendError> {
-        Err(BackendError::Other("unused".into()))
-    }
-    async fn terminate_session(&self, id: &str) -> Result<(), BackendError> {
-        self.terminated.lock().expect("lock").push(id.to_string());
-        Ok(())
-    }
-}
+use support::sessions::Recorder;
 
 fn fake_plugin(tag: &str, version: &str, exit: i32) -> (PathBuf, PathBuf) {
     let dir = std::env::temp_dir().join(format!("bkops-fake-plugin-{tag}-{}", std::process::id()));
@@ -60,6 +36,7 @@ fn session() -> Session {
         session_id: "ana-0a1b2c3d4e5f60718".into(),
         token: Secret::new("AAEAAFakeToken"),
         stream_url: "wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/ana-0a1b2c3d4e5f60718".into(),
+        local_agent: false,
     }
 }
 

@@ -20,8 +20,8 @@ pub const STD_ERR: u32 = 11;
 
 /// Out-of-order messages kept, and unacknowledged ones, as the plugin does.
 const CAPACITY: usize = 10_000;
-/// After this many resends of one message, the session is given up (about 5 minutes).
-const MAX_ATTEMPTS: u32 = 3_000;
+/// After this many sends of one message the session is given up, as the plugin does.
+pub const MAX_ATTEMPTS: u32 = 3_000;
 const RTO_START_MS: f64 = 200.0;
 const RTO_MAX_MS: f64 = 1_000.0;
 
@@ -64,6 +64,7 @@ pub struct Channel {
     rto_ms: f64,
     ids: u64,
     client_version: String,
+    max_attempts: u32,
 }
 
 impl Channel {
@@ -83,7 +84,14 @@ impl Channel {
             rto_ms: RTO_START_MS,
             ids: seed,
             client_version: client_version.to_string(),
+            max_attempts: MAX_ATTEMPTS,
         }
+    }
+
+    /// How many times one message is sent before the session is given up.
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
     }
 
     pub fn is_ready(&self) -> bool {
@@ -311,7 +319,7 @@ impl Channel {
         if let Some(oldest) = self.unacked.front_mut()
             && oldest.last_sent_ms.is_some_and(|t| now_ms.saturating_sub(t) >= rto)
         {
-            if oldest.attempts >= MAX_ATTEMPTS {
+            if oldest.attempts >= self.max_attempts {
                 return vec![Event::Failed("the agent stopped acknowledging; the session is lost".into())];
             }
             oldest.attempts += 1;

@@ -1,13 +1,16 @@
 //! Shells on instances through AWS Systems Manager Session Manager: StartSession, then
-//! `session-manager-plugin` with the terminal handed to it, and TerminateSession when the
-//! session cannot start or fails.
+//! `session-manager-plugin` with the terminal handed to it, or bkops' own client of the data
+//! channel, and TerminateSession when the session cannot start or fails.
 
 pub mod channel;
 pub mod cmd;
+mod console;
 pub mod frame;
-mod ids;
+pub(crate) mod ids;
 pub mod native;
 pub mod plugin;
+pub mod session;
+pub mod tty;
 
 use std::collections::BTreeMap;
 
@@ -48,6 +51,9 @@ pub struct Session {
     pub session_id: String,
     pub token: Secret,
     pub stream_url: String,
+    /// The demo's simulated agent: its StreamUrl is `ws://127.0.0.1:…`, which no AWS session
+    /// may use.
+    pub local_agent: bool,
 }
 
 /// SSM's view of an instance (DescribeInstanceInformation).

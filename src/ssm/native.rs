@@ -64,14 +64,28 @@ pub struct Terminal {
     pub size: (u16, u16),
 }
 
+/// How often the client pings, and how many sends of one message it tries before giving up.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub ping_every: Duration,
+    pub max_attempts: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { ping_every: PING_EVERY, max_attempts: super::channel::MAX_ATTEMPTS }
+    }
+}
+
 /// Runs a session until channel_closed. An error means the session could not go on (the
 /// caller terminates it).
 pub async fn run(
     url: &StreamUrl,
     token: &Secret,
     mut term: Terminal,
-    ping_every: Duration,
+    options: Options,
 ) -> Result<Ended, String> {
+    let ping_every = options.ping_every;
     let (mut ws, _) = tokio_tungstenite::connect_async(url.0.as_str())
         .await
         .map_err(|e| format!("cannot open the data channel: {e}"))?;
@@ -84,7 +98,7 @@ pub async fn run(
         "ClientVersion": CLIENT_VERSION,
     });
     ws.send(Message::Text(open.to_string().into())).await.map_err(|e| format!("data channel: {e}"))?;
-    let mut channel = Channel::new(seed, CLIENT_VERSION);
+    let mut channel = Channel::new(seed, CLIENT_VERSION).with_max_attempts(options.max_attempts);
     let mut pending = channel.resize(term.size.0, term.size.1, now_ms());
     let mut tick = tokio::time::interval(TICK);
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::{Session, SessionRequest};
+use crate::backend::{BackendError, Operator};
 
 pub const PLUGIN: &str = "session-manager-plugin";
 /// The newest plugin that only takes the response as an argument.
@@ -87,6 +88,74 @@ pub fn invocation(
     (args, env)
 }
 
+/// How a plugin session ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// The plugin exited with this status (0: the shell exited).
+    Exit(i32),
+    /// A signal ended the plugin.
+    Signal,
+}
+
+/// Keeps Ctrl-C, Ctrl-\ and Ctrl-Z from ending or stopping bkops while the plugin owns the
+/// terminal: they reach the whole foreground process group, and the plugin forwards them to
+/// the remote shell. Handlers, not SIG_IGN, so the child starts with the defaults.
+fn guard_signals() -> Vec<tokio::signal::unix::Signal> {
+    use tokio::signal::unix::{SignalKind, signal};
+    [SignalKind::interrupt(), SignalKind::quit(), SignalKind::from_raw(libc::SIGTSTP)]
+        .into_iter()
+        .filter_map(|k| signal(k).ok())
+        .collect()
+}
+
+/// Runs the plugin for a started session. When it cannot run, or fails, the session is
+/// terminated so that no session is left open on the instance.
+pub async fn run_plugin(
+    path: &Path,
+    session: &Session,
+    request: &SessionRequest,
+    ctx: &PluginContext,
+    ops: &dyn Operator,
+) -> Result<Ended, BackendError> {
+    let version = tokio::process::Command::new(path).arg("--version").output().await;
+    let version = match version {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        Ok(out) => {
+            let _ = ops.terminate_session(&session.session_id).await;
+            return Err(BackendError::Other(format!(
+                "{} --version failed ({}); the session was terminated",
+                path.display(),
+                out.status
+            )));
+        }
+        Err(e) => {
+            let _ = ops.terminate_session(&session.session_id).await;
+            return Err(BackendError::Other(format!(
+                "cannot run {}: {e}; the session was terminated",
+                path.display()
+            )));
+        }
+    };
+    let (args, env) = invocation(session, request, ctx, takes_env_var(&version));
+    let _guard = guard_signals();
+    let status = tokio::process::Command::new(path).args(&args).envs(env).status().await;
+    let ended = match status {
+        Ok(s) => s.code().map_or(Ended::Signal, Ended::Exit),
+        Err(e) => {
+            let _ = ops.terminate_session(&session.session_id).await;
+            return Err(BackendError::Other(format!(
+                "cannot run {}: {e}; the session was terminated",
+                path.display()
+            )));
+        }
+    };
+    if ended != Ended::Exit(0) {
+        // Best effort: the agent may already have closed it.
+        let _ = ops.terminate_session(&session.session_id).await;
+    }
+    Ok(ended)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +166,7 @@ mod tests {
             session_id: "ana-0123456789abcdef0".into(),
             token: Secret::new("AAEAAToken"),
             stream_url: "wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/ana-0123456789abcdef0?role=publish_subscribe".into(),
+            local_agent: false,
         }
     }
 

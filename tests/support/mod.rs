@@ -3,4 +3,5 @@
 
 pub mod buildkite;
 pub mod moto;
+pub mod sessions;
 pub mod tmux;

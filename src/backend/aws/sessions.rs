@@ -53,6 +53,7 @@ impl AwsBackend {
             session_id: out.session_id().unwrap_or_default().to_string(),
             token: Secret::new(out.token_value().unwrap_or_default()),
             stream_url: out.stream_url().unwrap_or_default().to_string(),
+            local_agent: false,
         })
     }
 

@@ -3,6 +3,7 @@
 //! clock's time whenever it is read.
 
 mod activity;
+mod agent;
 mod instance;
 mod jobs;
 mod live;
@@ -11,6 +12,8 @@ mod operate;
 mod rng;
 pub mod scaler;
 pub mod scenario;
+mod sessions;
+mod shell;
 mod stack;
 #[cfg(test)]
 mod tests;
@@ -36,11 +39,13 @@ pub struct SimBackend {
     clock: Clock,
     /// `--read-only`: every operator call is refused.
     read_only: bool,
+    /// The simulated SSM agent, started by the first session.
+    agent: Arc<tokio::sync::OnceCell<agent::SessionAgent>>,
 }
 
 impl SimBackend {
     pub fn new(world: World, clock: Clock) -> Self {
-        Self { world: Arc::new(Mutex::new(world)), clock, read_only: false }
+        Self { world: Arc::new(Mutex::new(world)), clock, read_only: false, agent: Arc::default() }
     }
 
     /// Refuses every operator call from now on.

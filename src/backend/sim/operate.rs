@@ -106,7 +106,7 @@ fn apply(world: &mut World, call: &Call) -> Result<(), BackendError> {
 }
 
 /// The demo's disks: 250 GiB, of which the instance's simulated free space is left.
-const DISK_TOTAL_KB: u64 = 250 * 1024 * 1024;
+pub(super) const DISK_TOTAL_KB: u64 = 250 * 1024 * 1024;
 
 fn disk_answer(world: &World, id: &str) -> crate::backend::DiskAnswer {
     let found = world.stacks.iter().flat_map(|s| &s.instances).find(|i| i.id == id && i.is_active());
@@ -155,11 +155,25 @@ impl Operator for SimBackend {
         apply(&mut self.world(), call)
     }
 
-    async fn registration(&self, _: &str) -> Result<crate::ssm::Registration, BackendError> {
-        Err(BackendError::Other(
-            "the demo's instances take no sessions yet: that needs bkops' built-in Session Manager client"
-                .into(),
-        ))
+    async fn registration(&self, instance: &str) -> Result<crate::ssm::Registration, BackendError> {
+        Ok(self.sim_registration(instance))
+    }
+
+    async fn start_session(
+        &self,
+        request: &crate::ssm::SessionRequest,
+    ) -> Result<crate::ssm::Session, BackendError> {
+        self.sim_start_session(request).await
+    }
+
+    async fn terminate_session(&self, session_id: &str) -> Result<(), BackendError> {
+        self.sim_terminate_session(session_id);
+        Ok(())
+    }
+
+    /// The demo has no AWS credentials to hand on: a plugin run against it gets the region only.
+    async fn plugin_context(&self) -> Result<crate::ssm::plugin::PluginContext, BackendError> {
+        Ok(crate::ssm::plugin::PluginContext { region: "us-east-1".into(), ..Default::default() })
     }
 
     async fn disk_readings(

@@ -1,0 +1,191 @@
+//! One session, from the checks to its end, for `bkops ssm` and the dashboard's `s` alike:
+//! which client, whether the instance can take a session, StartSession (audited, refused in
+//! read-only mode), then the plugin or the built-in client on the terminal, and
+//! TerminateSession whenever a session fails rather than ends.
+
+use std::future::Future;
+use std::path::PathBuf;
+
+use super::cmd::ClientChoice;
+use super::native::{self, StreamUrl};
+use super::plugin;
+use super::{Registration, Session, SessionRequest};
+use crate::backend::{BackendError, Backends, Operator};
+use crate::domain::Lifecycle;
+use crate::error::AppError;
+use crate::ops::audit;
+
+/// What runs the session on this terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Client {
+    /// `session-manager-plugin`, at this path.
+    Plugin(PathBuf),
+    /// bkops' own data-channel client.
+    Native,
+}
+
+/// The client for a choice: `auto` takes the plugin when it is installed, else the built-in one.
+pub fn choose(choice: ClientChoice, found: Option<PathBuf>) -> Result<Client, AppError> {
+    match (choice, found) {
+        (ClientChoice::Plugin, None) => Err(AppError::Usage(format!(
+            "the plugin client was chosen, and {} is neither on PATH nor at [ssm] plugin; install it (AWS documentation: \"Install the Session Manager plugin for the AWS CLI\"), or use --ssm-client native",
+            plugin::PLUGIN
+        ))),
+        (ClientChoice::Plugin | ClientChoice::Auto, Some(p)) => Ok(Client::Plugin(p)),
+        (ClientChoice::Native, _) | (ClientChoice::Auto, None) => Ok(Client::Native),
+    }
+}
+
+/// A started session, and how it will be run.
+#[derive(Debug)]
+pub struct Opened {
+    pub instance: String,
+    pub session: Session,
+    pub request: SessionRequest,
+    pub client: Client,
+}
+
+/// How a session ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// The agent closed the channel (the shell exited), with its last words if any.
+    Closed(String),
+    /// The plugin exited with this status (0: the shell exited).
+    Exit(i32),
+    /// A signal ended the plugin.
+    Signal,
+}
+
+impl Ending {
+    /// A line for the operator, and whether it reports a failure.
+    pub fn describe(&self, opened: &Opened) -> (String, bool) {
+        let (id, on) = (&opened.session.session_id, &opened.instance);
+        match self {
+            Ending::Closed(said) if !said.trim().is_empty() => {
+                (format!("session {id} on {on} ended: {}", said.trim()), false)
+            }
+            Ending::Closed(_) | Ending::Exit(0) => (format!("session {id} on {on} ended"), false),
+            Ending::Exit(n) => {
+                (format!("session {id} on {on} ended with status {n}; it was terminated"), true)
+            }
+            Ending::Signal => (format!("session {id} on {on} ended by a signal; it was terminated"), true),
+        }
+    }
+}
+
+/// The stack whose group has the instance, and its lifecycle there.
+async fn find(backends: &Backends, instance: &str) -> Result<(String, Lifecycle), AppError> {
+    for s in backends.stacks.stacks().await? {
+        if let Ok(f) = backends.stacks.fleet(&s.name).await
+            && let Some(i) = f.instances.iter().find(|i| i.id == instance)
+        {
+            return Ok((s.name, i.lifecycle));
+        }
+    }
+    Err(AppError::Usage(format!("{instance} is in no Elastic CI Stack's Auto Scaling group here")))
+}
+
+/// Checks that the instance can take a session (InService, its SSM agent online), then starts
+/// one. The start is written to the audit log, refused or not.
+pub async fn open(
+    backends: &Backends,
+    instance: &str,
+    document: Option<String>,
+    command: Option<&str>,
+    client: Client,
+) -> Result<Opened, AppError> {
+    let (stack, lifecycle) = find(backends, instance).await?;
+    if lifecycle != Lifecycle::InService {
+        return Err(AppError::Usage(format!(
+            "{instance} is {}: a session needs an InService instance",
+            lifecycle.as_str()
+        )));
+    }
+    match backends.ops.registration(instance).await? {
+        Registration::Online => {}
+        Registration::Offline(status) => {
+            return Err(AppError::Backend(BackendError::Other(format!(
+                "SSM cannot reach {instance} now (PingStatus {status}): its SSM agent is not connected"
+            ))));
+        }
+        Registration::NotRegistered => {
+            return Err(AppError::Backend(BackendError::Other(format!(
+                "{instance} is not registered with SSM: its agent has not checked in (still booting, or no route to the ssm and ssmmessages endpoints)"
+            ))));
+        }
+    }
+    let who = backends.ops.identity().await?;
+    let request = SessionRequest::new(instance, document, command, &who.arn);
+    let started = backends.ops.start_session(&request).await;
+    let ctx = audit::Context { identity: who, backend: backends.label.to_string(), stack };
+    let line =
+        serde_json::json!({"target": request.target, "document": request.document, "reason": request.reason});
+    let result = started.as_ref().map(|_| ()).map_err(|e| e.to_string());
+    audit::record_action(
+        backends.audit_log.as_deref(),
+        &ctx,
+        "ssm:StartSession",
+        &line,
+        backends.clock.now(),
+        &result,
+    )
+    .map_err(|e| AppError::Terminal(format!("audit log: {e}")))?;
+    let session = started?;
+    Ok(Opened { instance: instance.to_string(), session, request, client })
+}
+
+/// Where the built-in client may connect: AWS's own hosts, or loopback for the demo's agent.
+fn stream_url(session: &Session) -> Result<StreamUrl, String> {
+    if session.local_agent {
+        StreamUrl::loopback(&session.stream_url)
+    } else {
+        StreamUrl::aws(&session.stream_url)
+    }
+}
+
+/// Runs a session; when it fails rather than ends, terminates it so that nothing is left open
+/// on the instance (best effort: the agent may already have closed it).
+pub async fn terminate_on_failure<T>(
+    ops: &dyn Operator,
+    session_id: &str,
+    session: impl Future<Output = Result<T, String>>,
+) -> Result<T, BackendError> {
+    match session.await {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            let _ = ops.terminate_session(session_id).await;
+            Err(BackendError::Other(format!("{e}; the session was terminated")))
+        }
+    }
+}
+
+/// Runs a started session on this terminal, which must be in its ordinary modes (not the
+/// dashboard's), until the shell exits.
+pub async fn attach(opened: &Opened, backends: &Backends) -> Result<Ending, BackendError> {
+    let ops = backends.ops.as_ref();
+    let session = &opened.session;
+    match &opened.client {
+        Client::Plugin(path) => {
+            let ctx = match ops.plugin_context().await {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = ops.terminate_session(&session.session_id).await;
+                    return Err(e);
+                }
+            };
+            let _modes = super::tty::Modes::save();
+            Ok(match plugin::run_plugin(path, session, &opened.request, &ctx, ops).await? {
+                plugin::Ended::Exit(n) => Ending::Exit(n),
+                plugin::Ended::Signal => Ending::Signal,
+            })
+        }
+        Client::Native => {
+            let run = async {
+                let url = stream_url(session)?;
+                super::console::run(&url, &session.token, native::Options::default()).await
+            };
+            let native::Ended::Closed(said) = terminate_on_failure(ops, &session.session_id, run).await?;
+            Ok(Ending::Closed(crate::ui::text::sanitize(&said).into_owned()))
+        }
+    }
+}
