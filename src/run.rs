@@ -93,7 +93,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
                 state.aws = true;
                 state.profiles = crate::backend::aws::profiles::names();
             }
-            let shell = Shell { backends, theme, themes_dir, aws };
+            let shell = Shell { backends, theme, themes_dir, aws, ssm: config.ssm };
             let result = runtime::run(shell, state, &mut guard.terminal).await;
             drop(guard);
             result.map_err(|e| AppError::Terminal(e.to_string()))

@@ -396,7 +396,8 @@ fn ssm_in_the_demo_runs_a_command_through_the_built_in_client() {
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.starts_with(&format!("instance-id: {id}\r\n")), "{shown:?}");
     assert!(stderr(&out).contains("through the built-in client"), "{}", stderr(&out));
-    assert!(stderr(&out).contains(&format!("on {id} ended")), "{}", stderr(&out));
+    let ended = format!("bkops: {id}: session operator-");
+    assert!(stderr(&out).lines().any(|l| l.starts_with(&ended) && l.ends_with(" ended")), "{}", stderr(&out));
 
     // Keystrokes from standard input, as the agent's user.
     let out = demo_ssm(&home, &["ssm", &id, "--command", "sudo -iu buildkite-agent"], b"whoami\nexit\n");

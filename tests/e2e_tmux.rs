@@ -189,3 +189,110 @@ fn the_command_line_asks_on_the_terminal_and_wants_the_id_typed() {
         "{audit}"
     );
 }
+
+/// Filters the instances to InService ones and returns the first row's ID (the selected one).
+fn first_in_service(t: &Tmux) -> String {
+    t.keys(&["3"]);
+    t.wait_for("the instances", |s| s.contains("┏3 Auto Scaling") && s.contains("InService"));
+    t.keys(&["/"]);
+    t.type_text("InService");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the filter applied", |s| s.contains("/InService ") && !s.contains("▏"));
+    screen
+        .lines()
+        .find_map(|l| l.strip_prefix("┃i-"))
+        .map(|rest| format!("i-{}", &rest[..17]))
+        .expect("an instance row")
+}
+
+#[test]
+fn a_shell_from_the_demo_dashboard_and_back() {
+    let t = Tmux::start("shell");
+    t.run_bkops("--demo --demo-seed 3");
+    let id = first_in_service(&t);
+    t.keys(&["s"]);
+    t.wait_for("the simulated instance's shell", |s| {
+        s.contains("through the built-in client") && s.contains("sh-5.2$")
+    });
+    t.type_text("ec2-metadata");
+    t.keys(&["Enter"]);
+    t.wait_for("the command's output", |s| s.contains(&format!("instance-id: {id}")));
+    // The session has the terminal's size, and Ctrl-C is the remote shell's, not a signal.
+    t.type_text("stty size");
+    t.keys(&["Enter"]);
+    t.wait_for("the size", |s| s.lines().any(|l| l == "30 100"));
+    t.type_text("sleep 100");
+    t.keys(&["C-c"]);
+    t.wait_for("Ctrl-C in the shell", |s| s.contains("sleep 100^C"));
+    t.type_text("exit");
+    t.keys(&["Enter"]);
+    let back = t.wait_for("the dashboard, saying how the session ended", |s| {
+        s.contains("┏3 Auto Scaling") && s.contains(&format!("{id}: session operator-"))
+    });
+    assert!(back.lines().last().is_some_and(|l| l.contains(" ended")), "{back}");
+    // The dashboard answers keys again.
+    t.keys(&["?"]);
+    t.wait_for("help", |s| s.contains("Show this help"));
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("Show this help"));
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    assert_restored(&t);
+    let audit = t.read("state/bkops/audit.jsonl");
+    assert!(audit.contains("\"action\":\"ssm:StartSession\"") && audit.contains(&id), "{audit}");
+}
+
+/// Waits until the file `name` in the test's directory contains `text`.
+fn wait_in_file(t: &Tmux, name: &str, text: &str) -> String {
+    t.wait_for(&format!("{text} in {name}"), |_| t.read(name).contains(text));
+    t.read(name)
+}
+
+#[test]
+fn the_plugin_gets_the_terminal_in_cooked_mode_and_ctrl_c_is_its_own() {
+    let t = Tmux::start("plugin");
+    let d = t.dir.display();
+    let plugin = t.dir.join("session-manager-plugin");
+    // A fake plugin: the real one is in no package here. It reports the terminal modes it was
+    // given, echoes what it reads, and traps SIGINT.
+    std::fs::write(
+        &plugin,
+        format!(
+            "#!/bin/sh\n[ \"$1\" = \"--version\" ] && {{ echo 1.2.764.0; exit 0; }}\n\
+             trap 'echo child-INT >> {d}/plugin-log' INT\nstty -a > {d}/plugin-stty\necho plugin ready\n\
+             while :; do read l || continue; echo \"got:$l\" >> {d}/plugin-log; [ \"$l\" = bye ] && exit 0; done\n"
+        ),
+    )
+    .expect("plugin");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::create_dir_all(t.dir.join("config/bkops")).expect("config dir");
+    std::fs::write(
+        t.dir.join("config/bkops/config.toml"),
+        format!("[ssm]\nclient = \"plugin\"\nplugin = \"{}\"\n", plugin.display()),
+    )
+    .expect("config");
+    t.run_bkops("--demo --demo-seed 3");
+    let id = first_in_service(&t);
+    t.keys(&["s"]);
+    t.wait_for("the plugin running", |s| s.contains("plugin ready"));
+    let modes = wait_in_file(&t, "plugin-stty", "speed");
+    for mode in ["icanon", "echo", "isig"] {
+        assert!(modes.split_whitespace().any(|w| w == mode), "{mode} for the plugin: {modes}");
+    }
+    // The first keystrokes reach the plugin: no reader of bkops' is left to steal them.
+    t.type_text("hello");
+    t.keys(&["Enter"]);
+    wait_in_file(&t, "plugin-log", "got:hello");
+    t.keys(&["C-c"]);
+    wait_in_file(&t, "plugin-log", "child-INT");
+    t.type_text("bye");
+    t.keys(&["Enter"]);
+    t.wait_for("the dashboard after the plugin exited", |s| {
+        s.contains("┏3 Auto Scaling") && s.contains(&format!("{id}: session operator-"))
+    });
+    assert!(t.read("exit").is_empty(), "Ctrl-C did not end bkops");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    assert_restored(&t);
+}

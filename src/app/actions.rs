@@ -56,6 +56,11 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 });
             }
         }
+        Action::OpenShell => {
+            if let Some(id) = views::instances(state).get(state.instance_sel).map(|i| i.id.clone()) {
+                open_shell(state, id, fx);
+            }
+        }
         Action::CheckDisk => {
             let instances = chosen(state);
             if !instances.is_empty() {
@@ -66,6 +71,13 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         }
         _ => {}
     }
+}
+
+/// Asks the runtime for a session. Whether the instance can take one (InService, its SSM agent
+/// online) is checked there, fresh, with the rest of the session's start.
+pub fn open_shell(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
+    flash(state, format!("opening a session on {instance}…"), false);
+    fx.push(Effect::OpenShell { instance });
 }
 
 /// The marked instances on screen, or else the selected one.

@@ -72,6 +72,10 @@ pub enum Effect {
         instances: Vec<String>,
         windows: bool,
     },
+    /// Open a session on the instance and hand it the terminal until the shell exits.
+    OpenShell {
+        instance: String,
+    },
     /// Make a confirmed plan's calls.
     Apply {
         plan: crate::ops::Plan,

@@ -466,9 +466,12 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             }
             live_filter(state);
         }
-        Action::PauseResume | Action::Mark | Action::MarkFullDisk | Action::Terminate | Action::CheckDisk => {
-            super::actions::start(state, action, fx)
-        }
+        Action::PauseResume
+        | Action::Mark
+        | Action::MarkFullDisk
+        | Action::Terminate
+        | Action::CheckDisk
+        | Action::OpenShell => super::actions::start(state, action, fx),
         Action::ConfirmCancel
         | Action::ConfirmAccept
         | Action::ConfirmOption
@@ -627,6 +630,10 @@ fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Theme(name) => fx.push(Effect::SetTheme(name)),
         Command::Logs(text) => match crate::logs::instance_id(&text) {
             Ok(id) => open_logs(state, id, fx),
+            Err(msg) => flash(state, msg, true),
+        },
+        Command::Shell(text) => match crate::logs::instance_id(&text) {
+            Ok(id) => super::actions::open_shell(state, id, fx),
             Err(msg) => flash(state, msg, true),
         },
         Command::Profile(_) | Command::Region(_) if !state.aws => {

@@ -2,15 +2,15 @@
 //! tasks, and draws when the state changed, at most ~30 times a second.
 
 mod actions;
+mod handoff;
 mod headless;
+mod input;
 mod jobs;
 mod tail;
 pub mod terminal;
 
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
-use futures::StreamExt;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 use tokio_util::sync::CancellationToken;
@@ -25,35 +25,6 @@ use crate::backend::buildkite::BuildkiteSettings;
 use crate::theme::{self, Theme};
 
 const FRAME: Duration = Duration::from_millis(33);
-
-/// Terminal events become messages until `stop` is cancelled (a child process, such as an
-/// SSM shell, will need the terminal to itself).
-fn spawn_input(tx: UnboundedSender<Msg>, stop: CancellationToken) {
-    tokio::spawn(async move {
-        let mut events = EventStream::new();
-        loop {
-            let event = tokio::select! {
-                _ = stop.cancelled() => return,
-                e = events.next() => e,
-            };
-            let msg = match event {
-                Some(Ok(Event::Key(k))) => Msg::Key(k),
-                Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
-                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
-                Some(Ok(_)) => continue,
-                Some(Err(e)) => {
-                    tracing::warn!("terminal input failed: {e}");
-                    Msg::Shutdown
-                }
-                None => Msg::Shutdown,
-            };
-            let end = matches!(msg, Msg::Shutdown);
-            if tx.send(msg).is_err() || end {
-                return;
-            }
-        }
-    });
-}
 
 /// SIGTERM and SIGHUP end the dashboard cleanly, restoring the terminal.
 fn spawn_signals(tx: UnboundedSender<Msg>) {
@@ -92,14 +63,15 @@ pub struct Shell {
     /// How the AWS backend was built, to build it again for another profile or region;
     /// `None` in the demo.
     pub aws: Option<(AwsOptions, BuildkiteSettings)>,
+    /// How sessions on instances are opened.
+    pub ssm: crate::config::SsmFile,
 }
 
 /// Runs the dashboard until the operator quits.
 pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> anyhow::Result<()> {
-    let Shell { mut backends, mut theme, themes_dir, mut aws } = shell;
+    let Shell { mut backends, mut theme, themes_dir, mut aws, ssm } = shell;
     let (tx, mut rx) = unbounded_channel();
-    let input_stop = CancellationToken::new();
-    spawn_input(tx.clone(), input_stop.clone());
+    let mut input = input::Input::started(tx.clone());
     spawn_signals(tx.clone());
     let mut jobs = Jobs::default();
     let mut tick = interval(Duration::from_secs(1));
@@ -150,6 +122,13 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                         };
                         let _ = tx.send(actions::apply(&b, plan, ctx, &say).await);
                     });
+                }
+                Effect::OpenShell { instance } => {
+                    // The status line says a session is being opened while it starts.
+                    tui.draw(|f| crate::ui::draw(f, &state, &theme))?;
+                    let said = handoff::open_shell(tui, &mut input, &tx, &backends, &ssm, &instance).await;
+                    let _ = tx.send(said);
+                    state.dirty = true;
                 }
                 Effect::Cancel(r) => jobs.cancel(&r),
                 Effect::SetTheme(name) => match theme::load(&name, themes_dir.as_deref()) {
@@ -215,7 +194,7 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
             break;
         }
     }
-    input_stop.cancel();
+    input.stop().await;
     jobs.cancel_all();
     if let Some(t) = tail.take() {
         t.cancel();

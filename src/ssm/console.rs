@@ -107,6 +107,6 @@ pub async fn run(url: &StreamUrl, token: &Secret, options: Options) -> Result<En
     if raw {
         let _ = crossterm::terminal::disable_raw_mode();
     }
-    modes.restore();
+    drop(modes);
     ended
 }

@@ -60,15 +60,16 @@ impl Ending {
     /// A line for the operator, and whether it reports a failure.
     pub fn describe(&self, opened: &Opened) -> (String, bool) {
         let (id, on) = (&opened.session.session_id, &opened.instance);
+        // The instance first: the status line cuts what does not fit at the end.
         match self {
             Ending::Closed(said) if !said.trim().is_empty() => {
-                (format!("session {id} on {on} ended: {}", said.trim()), false)
+                (format!("{on}: session {id} ended: {}", said.trim()), false)
             }
-            Ending::Closed(_) | Ending::Exit(0) => (format!("session {id} on {on} ended"), false),
+            Ending::Closed(_) | Ending::Exit(0) => (format!("{on}: session {id} ended"), false),
             Ending::Exit(n) => {
-                (format!("session {id} on {on} ended with status {n}; it was terminated"), true)
+                (format!("{on}: the plugin exited with status {n}; session {id} was terminated"), true)
             }
-            Ending::Signal => (format!("session {id} on {on} ended by a signal; it was terminated"), true),
+            Ending::Signal => (format!("{on}: a signal ended the plugin; session {id} was terminated"), true),
         }
     }
 }

@@ -194,9 +194,9 @@ async fn the_filter_applies_while_typing_and_esc_clears_it() {
 #[tokio::test]
 async fn sorting_by_key_and_command() {
     let (mut state, _, _) = loaded((80, 24)).await;
-    update(&mut state, key('s'));
+    update(&mut state, key('o'));
     assert_eq!(state.sort.column, InstanceColumn::Agent);
-    update(&mut state, key('S'));
+    update(&mut state, key('O'));
     assert!(state.sort.descending);
     update(&mut state, key(':'));
     typed(&mut state, "sort id");
@@ -205,6 +205,24 @@ async fn sorting_by_key_and_command() {
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted);
+}
+
+#[tokio::test]
+async fn s_and_shell_ask_for_a_session_on_the_instance() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let first = views::instances(&state)[0].id.clone();
+    let fx = update(&mut state, key('s'));
+    assert_eq!(fx, [Effect::OpenShell { instance: first.clone() }]);
+    assert!(state.flash.as_ref().is_some_and(|f| f.text == format!("opening a session on {first}…")));
+    update(&mut state, key(':'));
+    typed(&mut state, "shell i-0123456789abcdef0");
+    let fx = update(&mut state, code(KeyCode::Enter));
+    assert_eq!(fx, [Effect::OpenShell { instance: "i-0123456789abcdef0".into() }]);
+    update(&mut state, key(':'));
+    typed(&mut state, "ssm i-nope");
+    let fx = update(&mut state, code(KeyCode::Enter));
+    assert!(fx.is_empty());
+    assert!(state.flash.as_ref().is_some_and(|f| f.is_error && f.text.contains("not an instance ID")));
 }
 
 #[tokio::test]

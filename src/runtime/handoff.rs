@@ -1,0 +1,104 @@
+//! Hands the terminal to a session and takes it back. Before: the input reader is stopped (a
+//! reader left running would steal the shell's keystrokes), mouse capture, the alternate screen
+//! and raw mode are left, and the exact terminal modes are saved. After: those modes are put
+//! back whatever the session left behind, keys typed meanwhile are discarded, the dashboard's
+//! modes return, and the whole screen is repainted.
+
+use std::io::Write;
+
+use crossterm::cursor::{Hide, MoveTo, Show};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::input::Input;
+use super::terminal::Tui;
+use crate::app::Msg;
+use crate::backend::Backends;
+use crate::config::SsmFile;
+use crate::ssm::session::{self, Client};
+use crate::ssm::{cmd::ClientChoice, plugin, tty};
+
+fn leave_dashboard() -> std::io::Result<()> {
+    let mut out = std::io::stdout();
+    execute!(out, DisableMouseCapture, LeaveAlternateScreen, Show, Clear(ClearType::All), MoveTo(0, 0))?;
+    disable_raw_mode()
+}
+
+fn enter_dashboard(tui: &mut Tui) -> std::io::Result<()> {
+    enable_raw_mode()?;
+    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, Hide)?;
+    // ratatui's last frame is stale: draw everything again, at the size the terminal has now.
+    tui.clear()
+}
+
+/// Opens a session on `instance` and runs it on the terminal until the shell exits. Returns
+/// what the status line should say.
+pub async fn open_shell(
+    tui: &mut Tui,
+    input: &mut Input,
+    tx: &UnboundedSender<Msg>,
+    backends: &Backends,
+    ssm: &SsmFile,
+    instance: &str,
+) -> Msg {
+    let notice = |text: String, is_error: bool| Msg::Notice { text, is_error };
+    // Stopped before anything else: keys typed from here on belong to the shell.
+    input.stop().await;
+    let choice = ssm.client.unwrap_or(ClientChoice::Auto);
+    let opened = match session::choose(choice, plugin::find(ssm.plugin.as_deref())) {
+        Ok(client) => session::open(backends, instance, None, None, client).await,
+        Err(e) => Err(e),
+    };
+    let opened = match opened {
+        Ok(o) => o,
+        Err(e) => {
+            input.start(tx.clone());
+            return notice(format!("{instance}: no session: {e}"), true);
+        }
+    };
+    let left = leave_dashboard();
+    // The ordinary modes, saved once the dashboard's raw mode is off: what the session gets,
+    // and what the dashboard's raw mode will later return to at exit.
+    let modes = tty::Modes::save();
+    let result = match left {
+        Ok(()) => {
+            let how = match &opened.client {
+                Client::Plugin(p) => p.display().to_string(),
+                Client::Native => "the built-in client".into(),
+            };
+            let mut out = std::io::stdout();
+            let _ = write!(
+                out,
+                "bkops: session {} on {instance} through {how}; exit the shell to return to the dashboard\r\n",
+                opened.session.session_id
+            );
+            let _ = out.flush();
+            session::attach(&opened, backends).await
+        }
+        Err(e) => {
+            let _ = backends.ops.terminate_session(&opened.session.session_id).await;
+            Err(crate::backend::BackendError::Other(format!(
+                "cannot hand over the terminal ({e}); the session was terminated"
+            )))
+        }
+    };
+    // Dropping puts the saved modes back (and must happen before raw mode is set again).
+    drop(modes);
+    tty::discard_input();
+    let back = enter_dashboard(tui);
+    input.start(tx.clone());
+    if let Err(e) = back {
+        return notice(format!("cannot take the terminal back: {e}"), true);
+    }
+    match result {
+        Ok(ending) => {
+            let (text, failed) = ending.describe(&opened);
+            notice(text, failed)
+        }
+        Err(e) => notice(format!("{instance}: session {}: {e}", opened.session.session_id), true),
+    }
+}
