@@ -57,7 +57,10 @@ pub async fn open_shell(
         Ok(o) => o,
         Err(e) => {
             input.start(tx.clone());
-            return notice(format!("{instance}: no session: {e}"), true);
+            // Most reasons name the instance already (the status line is short).
+            let e = e.to_string();
+            let text = if e.contains(instance) { e } else { format!("{instance}: {e}") };
+            return notice(text, true);
         }
     };
     let left = leave_dashboard();
@@ -91,6 +94,10 @@ pub async fn open_shell(
     tty::discard_input();
     let back = enter_dashboard(tui);
     input.start(tx.clone());
+    // The terminal may have been resized during the session, when nobody read the event.
+    if let Ok((w, h)) = crossterm::terminal::size() {
+        let _ = tx.send(Msg::Resize(w, h));
+    }
     if let Err(e) = back {
         return notice(format!("cannot take the terminal back: {e}"), true);
     }

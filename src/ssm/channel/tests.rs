@@ -153,3 +153,44 @@ fn channel_closed_ends_the_session_with_its_message_even_with_a_short_header() {
     let read = ClientMessage::decode(&short).expect("lenient");
     assert_eq!(c.on_frame(read, 1), [Event::Closed("Exiting session with sessionId: s.".into())]);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The agent's stream as the network may deliver it: chunks in any order, some twice.
+    fn delivery() -> impl Strategy<Value = (Vec<Vec<u8>>, Vec<usize>)> {
+        prop::collection::vec(prop::collection::vec(any::<u8>(), 1..20), 1..30).prop_flat_map(|chunks| {
+            let n = chunks.len();
+            let order = (Just((0..n).collect::<Vec<_>>()).prop_shuffle(), prop::collection::vec(0..n, 0..10))
+                .prop_map(|(mut order, again): (Vec<usize>, Vec<usize>)| {
+                    for (i, seq) in again.into_iter().enumerate() {
+                        order.insert((i * 7) % (order.len() + 1), seq);
+                    }
+                    order
+                });
+            (Just(chunks), order)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_delivery_order_shows_the_stream_once_in_order_and_acks_every_frame((chunks, order) in delivery()) {
+            let mut c = Channel::new(1, "1.2.764.0");
+            let mut events = Vec::new();
+            for &seq in &order {
+                events.extend(c.on_frame(agent(seq as i64, OUTPUT, &chunks[seq]), 1_000));
+            }
+            prop_assert_eq!(outputs(&events), chunks.concat());
+            let acked: Vec<i64> = sent(&events)
+                .iter()
+                .filter(|m| m.message_type == "acknowledge")
+                .filter_map(|m| serde_json::from_slice::<serde_json::Value>(&m.payload).ok())
+                .filter_map(|v| v["AcknowledgedMessageSequenceNumber"].as_i64())
+                .collect();
+            let delivered: Vec<i64> = order.iter().map(|&s| s as i64).collect();
+            prop_assert_eq!(acked, delivered, "one ack per frame received, duplicates included");
+        }
+    }
+}
