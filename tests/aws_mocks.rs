@@ -374,6 +374,17 @@ async fn sessions_check_the_agent_and_start_with_a_reason() {
     assert_eq!(session.session_id, "ana-0a1b2c3d4e5f60718");
     assert!(!format!("{session:?}").contains("AAEAAToken"), "the token is never printed");
 
+    // An operator whose role lacks ssm:StartSession (awsJson 1.1's error shape).
+    let denied = mock!(aws_sdk_ssm::Client::start_session).then_http_response(|| {
+        let body = r#"{"__type":"AccessDeniedException","message":"User: arn:aws:sts::1:assumed-role/ops/ana is not authorized to perform: ssm:StartSession on resource: arn:aws:ec2:us-east-1:1:instance/i-0aaaaaaaaaaaaaaa1"}"#;
+        HttpResponse::new(StatusCode::try_from(400).expect("status"), SdkBody::from(body))
+    });
+    let refused = backend_with(&[], &[&denied]).start_session(&request).await;
+    assert_eq!(
+        refused.map(|s| s.session_id),
+        Err(BackendError::PermissionDenied { action: "ssm:StartSession".into() })
+    );
+
     let read_only = backend_with(&[], &[&start]).into_read_only();
     let refused = read_only.start_session(&request).await;
     assert_eq!(

@@ -352,3 +352,26 @@ async fn the_disk_check_is_an_ssm_run_command() {
     let audit = std::fs::read_to_string(state_path.join("audit.jsonl")).expect("audited");
     assert!(audit.contains(r#""document":"AWS-RunShellScript""#), "{audit}");
 }
+
+#[tokio::test]
+async fn ssm_on_aws_checks_the_instance_before_starting_a_session() {
+    let (moto, _sdk) = setup().await;
+    let state = state_dir("ssm");
+    let status = bkops(&moto, &state, &["status", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+    let id = v["stacks"][0]["auto_scaling"]["instances"][0]["id"].as_str().expect("an instance").to_string();
+    let out = bkops(&moto, &state, &["ssm", &id, "--ssm-client", "native"]);
+    // moto has no SSM agents (nor DescribeInstanceInformation): whichever it answers, the
+    // instance is not reachable, and the operator is told which call said so.
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ssm:DescribeInstanceInformation")
+            || String::from_utf8_lossy(&out.stderr).contains("is not registered with SSM"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ops = moto.operations();
+    assert!(ops.iter().any(|o| o == "DescribeInstanceInformation"), "{ops:?}");
+    assert!(!ops.iter().any(|o| o == "StartSession"), "no session was started: {ops:?}");
+    assert!(!state.join("bkops/audit.jsonl").exists(), "nothing to audit");
+}

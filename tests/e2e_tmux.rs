@@ -221,6 +221,11 @@ fn a_shell_from_the_demo_dashboard_and_back() {
     t.type_text("stty size");
     t.keys(&["Enter"]);
     t.wait_for("the size", |s| s.lines().any(|l| l == "30 100"));
+    // A resize (SIGWINCH) reaches the remote terminal.
+    assert!(t.cmd(&["resize-window", "-t", "e2e", "-x", "120", "-y", "35"]).status.success());
+    t.type_text("stty size");
+    t.keys(&["Enter"]);
+    t.wait_for("the new size", |s| s.lines().any(|l| l == "35 120"));
     t.type_text("sleep 100");
     t.keys(&["C-c"]);
     t.wait_for("Ctrl-C in the shell", |s| s.contains("sleep 100^C"));
@@ -230,6 +235,10 @@ fn a_shell_from_the_demo_dashboard_and_back() {
         s.contains("┏3 Auto Scaling") && s.contains(&format!("{id}: session operator-"))
     });
     assert!(back.lines().last().is_some_and(|l| l.contains(" ended")), "{back}");
+    assert!(
+        back.lines().any(|l| l.chars().count() == 120 && l.starts_with("┏3 Auto Scaling")),
+        "redrawn at the new size:\n{back}"
+    );
     // The dashboard answers keys again.
     t.keys(&["?"]);
     t.wait_for("help", |s| s.contains("Show this help"));

@@ -42,10 +42,12 @@ pub fn record(
     result: &Result<(), String>,
 ) -> std::io::Result<()> {
     let request = serde_json::to_value(call).map_err(std::io::Error::other)?;
-    record_action(path, ctx, call.action(), &request, at, result)
+    let result = result.clone().map(|()| String::new());
+    record_action(path, ctx, call.action(), &request, at, &result)
 }
 
-/// Appends one line. A log that cannot be written is an error the caller must show: a
+/// Appends one line; `Ok` may say what was made (a session's ID), for finding it in
+/// CloudTrail. A log that cannot be written is an error the caller must show: a
 /// mutation nobody can trace is not made silently.
 pub fn record_action(
     path: Option<&std::path::Path>,
@@ -53,7 +55,7 @@ pub fn record_action(
     action: &str,
     request: &serde_json::Value,
     at: Timestamp,
-    result: &Result<(), String>,
+    result: &Result<String, String>,
 ) -> std::io::Result<()> {
     let path =
         path.ok_or_else(|| std::io::Error::other("no state directory (set HOME or XDG_STATE_HOME)"))?;
@@ -61,7 +63,8 @@ pub fn record_action(
         std::fs::create_dir_all(dir)?;
     }
     let result = match result {
-        Ok(()) => "ok".to_string(),
+        Ok(made) if made.is_empty() => "ok".to_string(),
+        Ok(made) => format!("ok: {made}"),
         Err(e) => format!("error: {e}"),
     };
     let line = Line { time: at.rfc3339(), context: ctx, action, request, result: &result };

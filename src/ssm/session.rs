@@ -121,7 +121,7 @@ pub async fn open(
     let ctx = audit::Context { identity: who, backend: backends.label.to_string(), stack };
     let line =
         serde_json::json!({"target": request.target, "document": request.document, "reason": request.reason});
-    let result = started.as_ref().map(|_| ()).map_err(|e| e.to_string());
+    let result = started.as_ref().map(|s| format!("session {}", s.session_id)).map_err(|e| e.to_string());
     audit::record_action(
         backends.audit_log.as_deref(),
         &ctx,

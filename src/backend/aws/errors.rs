@@ -89,7 +89,7 @@ where
                     what: if message.is_empty() { code.to_string() } else { message.to_string() },
                 }
             } else if code.is_empty() {
-                BackendError::Transient(detail)
+                BackendError::Transient(format!("{action}: {detail}"))
             } else {
                 BackendError::Other(format!("{action}: {code}: {message}"))
             }
