@@ -417,3 +417,63 @@ async fn an_agent_that_stops_acknowledging_is_given_up_and_the_session_terminate
     assert_eq!(sends.len(), 3, "sent three times, then given up");
     assert!(sends.iter().all(|m| *m == sends[0]), "the identical frame each time");
 }
+
+#[tokio::test]
+async fn the_upgrade_is_signed_with_sigv4_for_ssmmessages() {
+    use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!(
+        "ws://{}/v1/data-channel/sess-6?role=publish_subscribe",
+        listener.local_addr().expect("addr")
+    );
+    let agent = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.expect("accept");
+        let (tx, rx) = std::sync::mpsc::channel();
+        #[allow(clippy::result_large_err)]
+        let keep = move |req: &Request, resp: Response| {
+            let headers: Vec<(String, String)> = req
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+                .collect();
+            tx.send(headers).expect("kept");
+            Ok(resp)
+        };
+        let mut ws = tokio_tungstenite::accept_hdr_async(tcp, keep).await.expect("upgrade");
+        let _open = ws.next().await;
+        let closed = br#"{"SessionId":"sess-6","Output":""}"#;
+        ws.send(agent_frame("channel_closed", 0, 0, closed)).await.expect("close");
+        while let Some(Ok(_)) = ws.next().await {}
+        rx.recv().expect("the upgrade's headers")
+    });
+    let (term, _in, _resize, _out) = terminal((80, 24));
+    let signer = bkops::ssm::signing::UpgradeSigner {
+        credentials: aws_credential_types::Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            Some("tok".into()),
+            None,
+            "t",
+        ),
+        region: "us-east-1".into(),
+    };
+    let options = Options { signer: Some(signer), ..Options::default() };
+    let url = StreamUrl::loopback(&url).expect("loopback");
+    let ended = tokio::time::timeout(Duration::from_secs(10), run(&url, &Secret::new("t"), term, options))
+        .await
+        .expect("in time");
+    assert_eq!(ended, Ok(Ended::Closed(String::new())));
+    let headers = agent.await.expect("the agent");
+    let get =
+        |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default();
+    assert!(
+        get("authorization").starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+            && get("authorization").contains(
+                "/us-east-1/ssmmessages/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token,"
+            ),
+        "{headers:?}"
+    );
+    assert_eq!(get("x-amz-security-token"), "tok");
+    assert_eq!(get("x-amz-date").len(), "20261124T013000Z".len());
+}

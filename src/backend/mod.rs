@@ -134,6 +134,11 @@ pub trait Operator: Send + Sync {
         Err(BackendError::Other("sessions are not available here yet".into()))
     }
 
+    /// Who signs the built-in client's WebSocket upgrade; `None` leaves it unsigned.
+    async fn upgrade_signer(&self) -> Option<crate::ssm::signing::UpgradeSigner> {
+        None
+    }
+
     /// What the instances answered to the last disk check sent with `execute`: a reading, or
     /// why there is none. Waits for the answers (at most about 30 s).
     async fn disk_readings(&self, instances: &[String]) -> Result<Vec<DiskAnswer>, BackendError> {

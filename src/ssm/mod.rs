@@ -10,6 +10,7 @@ pub(crate) mod ids;
 pub mod native;
 pub mod plugin;
 pub mod session;
+pub mod signing;
 pub mod tty;
 
 use std::collections::BTreeMap;

@@ -8,9 +8,11 @@ use futures::{SinkExt, StreamExt};
 use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use super::channel::{Channel, Event};
 use super::frame::ClientMessage;
+use super::signing::UpgradeSigner;
 use crate::backend::buildkite::Secret;
 
 /// The version bkops announces: the oldest plugin version AWS documents as supported, so the
@@ -64,17 +66,32 @@ pub struct Terminal {
     pub size: (u16, u16),
 }
 
-/// How often the client pings, and how many sends of one message it tries before giving up.
-#[derive(Debug, Clone, Copy)]
+/// How often the client pings, how many sends of one message it tries before giving up, and
+/// who signs the WebSocket upgrade.
+#[derive(Debug, Clone)]
 pub struct Options {
     pub ping_every: Duration,
     pub max_attempts: u32,
+    pub signer: Option<UpgradeSigner>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { ping_every: PING_EVERY, max_attempts: super::channel::MAX_ATTEMPTS }
+        Self { ping_every: PING_EVERY, max_attempts: super::channel::MAX_ATTEMPTS, signer: None }
     }
+}
+
+/// The upgrade request, signed when there is a signer (unsigned if signing fails, as the
+/// plugin does).
+fn upgrade_request(url: &StreamUrl, signer: Option<&UpgradeSigner>) -> Result<http::Request<()>, String> {
+    let mut request =
+        url.0.as_str().into_client_request().map_err(|e| format!("the stream URL is not usable: {e}"))?;
+    if let Some(s) = signer
+        && let Err(e) = s.sign(&mut request, SystemTime::now())
+    {
+        tracing::warn!("data channel: the upgrade goes unsigned: {e}");
+    }
+    Ok(request)
 }
 
 /// Runs a session until channel_closed. An error means the session could not go on (the
@@ -86,7 +103,8 @@ pub async fn run(
     options: Options,
 ) -> Result<Ended, String> {
     let ping_every = options.ping_every;
-    let (mut ws, _) = tokio_tungstenite::connect_async(url.0.as_str())
+    let request = upgrade_request(url, options.signer.as_ref())?;
+    let (mut ws, _) = tokio_tungstenite::connect_async(request)
         .await
         .map_err(|e| format!("cannot open the data channel: {e}"))?;
     let mut seed = now_ms() ^ u64::from(std::process::id()).rotate_left(32);

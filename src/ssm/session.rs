@@ -181,9 +181,11 @@ pub async fn attach(opened: &Opened, backends: &Backends) -> Result<Ending, Back
             })
         }
         Client::Native => {
+            let signer = if session.local_agent { None } else { ops.upgrade_signer().await };
+            let options = native::Options { signer, ..native::Options::default() };
             let run = async {
                 let url = stream_url(session)?;
-                super::console::run(&url, &session.token, native::Options::default()).await
+                super::console::run(&url, &session.token, options).await
             };
             let native::Ended::Closed(said) = terminate_on_failure(ops, &session.session_id, run).await?;
             Ok(Ending::Closed(crate::ui::text::sanitize(&said).into_owned()))

@@ -327,6 +327,10 @@ impl Operator for AwsBackend {
     async fn plugin_context(&self) -> Result<crate::ssm::plugin::PluginContext, BackendError> {
         self.context_for_plugin().await
     }
+
+    async fn upgrade_signer(&self) -> Option<crate::ssm::signing::UpgradeSigner> {
+        self.signer_for_upgrade().await
+    }
 }
 
 #[async_trait]

@@ -94,4 +94,10 @@ impl AwsBackend {
         }
         Ok(ctx)
     }
+
+    /// The resolved credentials sign the data channel's upgrade, as the plugin signs it.
+    pub(super) async fn signer_for_upgrade(&self) -> Option<crate::ssm::signing::UpgradeSigner> {
+        let credentials = self.credentials.as_ref()?.provide_credentials().await.ok()?;
+        Some(crate::ssm::signing::UpgradeSigner { credentials, region: self.region.clone() })
+    }
 }
