@@ -6,6 +6,7 @@ pub mod command;
 pub mod confirm;
 pub mod filter;
 pub mod keymap;
+mod logkeys;
 pub mod logview;
 mod msg;
 mod state;

@@ -242,7 +242,7 @@ fn clamp_selections(state: &mut AppState) {
     }
 }
 
-fn areas(state: &AppState) -> Option<layout::Areas> {
+pub(super) fn areas(state: &AppState) -> Option<layout::Areas> {
     let count = state.stacks.data.as_ref().map_or(1, Vec::len);
     layout::compute(Rect::new(0, 0, state.size.0, state.size.1), count)
 }
@@ -332,93 +332,29 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 };
             }
         }
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Filter
             if state.logs.is_some() =>
         {
-            let page = areas(state).map_or(20, |a| a.stacks.height as isize + a.instances.height as isize);
-            if let Some(view) = state.logs.as_mut() {
-                match action {
-                    Action::Up => view.scroll(-1),
-                    Action::Down => view.scroll(1),
-                    Action::PageUp => view.scroll(-page),
-                    Action::PageDown => view.scroll(page),
-                    Action::Top => view.scroll(isize::MIN / 2),
-                    _ => view.scroll(isize::MAX / 2),
-                }
-            }
+            super::logkeys::act(state, action, fx)
         }
-        Action::Filter if state.logs.is_some() => {
-            let text = state
-                .logs
-                .as_ref()
-                .and_then(|v| v.filter.as_ref())
-                .map(|f| f.text.clone())
-                .unwrap_or_default();
-            state.prompt = Some(Prompt { kind: PromptKind::LogFilter, text });
-        }
-        Action::OpenLogs => {
-            if let Some(id) = views::instances(state).get(state.instance_sel).map(|i| i.id.clone()) {
-                open_logs(state, id, fx);
-            }
-        }
-        Action::CloseLogs => {
-            state.logs = None;
-            fx.push(Effect::StopTail);
-        }
-        Action::ToggleFollow => {
-            if let Some(v) = state.logs.as_mut() {
-                v.follow = !v.follow;
-                if v.follow {
-                    v.offset = 0;
-                }
-            }
-        }
-        Action::ToggleWrap => {
-            if let Some(v) = state.logs.as_mut() {
-                v.wrap = !v.wrap;
-            }
-        }
-        Action::ToggleGroup => {}
-        Action::TogglePrettyJson => {
-            if let Some(v) = state.logs.as_mut() {
-                v.pretty_json = !v.pretty_json;
-            }
-        }
-        Action::Search => state.prompt = Some(Prompt { kind: PromptKind::LogSearch, text: String::new() }),
-        Action::NextMatch | Action::PrevMatch => {
-            if let Some(v) = state.logs.as_mut()
-                && v.search.is_some()
-                && !v.next_match(action == Action::NextMatch)
-            {
-                let way = if action == Action::NextMatch { "newer" } else { "older" };
-                flash(state, format!("no {way} match"), false);
-            }
-        }
-        Action::FirstError => {
-            if let Some(v) = state.logs.as_mut()
-                && !v.first_error()
-            {
-                let n = v.visible().len();
-                flash(state, format!("no error in the {n} lines shown"), false);
-            }
-        }
-        Action::SaveLogs => {
-            if let Some(v) = &state.logs {
-                let style = crate::logs::format::Style {
-                    format: crate::logs::format::Format::Detailed,
-                    color: false,
-                    timestamps: true,
-                };
-                let text: String =
-                    v.visible().iter().map(|e| crate::logs::format::line(e, style) + "\n").collect();
-                fx.push(Effect::SaveLogs { instance: v.instance.clone(), text });
-            }
-        }
-        Action::ToggleTimestamps => {
-            if let Some(v) = state.logs.as_mut() {
-                v.timestamps = !v.timestamps;
-            }
-        }
+        Action::OpenLogs
+        | Action::CloseLogs
+        | Action::ToggleFollow
+        | Action::ToggleWrap
+        | Action::ToggleGroup
+        | Action::TogglePrettyJson
+        | Action::Search
+        | Action::NextMatch
+        | Action::PrevMatch
+        | Action::FirstError
+        | Action::SaveLogs
+        | Action::ToggleTimestamps => super::logkeys::act(state, action, fx),
         Action::Up => move_selection(state, focus, -1),
         Action::Down => move_selection(state, focus, 1),
         Action::PageUp => move_selection(state, focus, -page(state, focus)),
@@ -451,7 +387,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::PromptAccept => accept_prompt(state, fx),
         Action::PromptCancel => match state.prompt.take() {
             Some(Prompt { kind: PromptKind::Filter(pane), .. }) => set_filter(state, pane, ""),
-            Some(Prompt { kind: PromptKind::LogFilter, .. }) => set_log_filter(state, ""),
+            Some(Prompt { kind: PromptKind::LogFilter, .. }) => super::logkeys::set_filter(state, ""),
             _ => {}
         },
         Action::PromptBackspace => {
@@ -563,35 +499,16 @@ fn set_filter(state: &mut AppState, pane: Pane, text: &str) {
 fn live_filter(state: &mut AppState) {
     match state.prompt.clone() {
         Some(Prompt { kind: PromptKind::Filter(pane), text }) => set_filter(state, pane, &text),
-        Some(Prompt { kind: PromptKind::LogFilter, text }) => set_log_filter(state, &text),
+        Some(Prompt { kind: PromptKind::LogFilter, text }) => super::logkeys::set_filter(state, &text),
         _ => {}
     }
-}
-
-fn set_log_filter(state: &mut AppState, text: &str) {
-    if let Some(v) = state.logs.as_mut() {
-        v.filter = Filter::parse(text);
-        v.offset = 0;
-    }
-}
-
-/// Opens the log view of an instance, in its stack's groups, and starts reading.
-fn open_logs(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
-    let os = state.stack_summary().map_or(crate::domain::Os::Linux, |s| s.os);
-    let groups: Vec<String> =
-        crate::logs::groups::default_groups(os).into_iter().map(str::to_string).collect();
-    if state.logs.is_some() {
-        fx.push(Effect::StopTail);
-    }
-    state.logs = Some(super::logview::LogView::new(instance.clone(), groups.clone(), state.log_capacity));
-    fx.push(Effect::StartTail { instance, groups, live: state.log_live });
 }
 
 fn accept_prompt(state: &mut AppState, fx: &mut Vec<Effect>) {
     let Some(prompt) = state.prompt.take() else { return };
     match prompt.kind {
         PromptKind::Filter(pane) => set_filter(state, pane, &prompt.text),
-        PromptKind::LogFilter => set_log_filter(state, &prompt.text),
+        PromptKind::LogFilter => super::logkeys::set_filter(state, &prompt.text),
         PromptKind::LogSearch => {
             if let Some(v) = state.logs.as_mut()
                 && !v.set_search(&prompt.text)
@@ -629,7 +546,7 @@ fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         }
         Command::Theme(name) => fx.push(Effect::SetTheme(name)),
         Command::Logs(text) => match crate::logs::instance_id(&text) {
-            Ok(id) => open_logs(state, id, fx),
+            Ok(id) => super::logkeys::open(state, id, fx),
             Err(msg) => flash(state, msg, true),
         },
         Command::Shell(text) => match crate::logs::instance_id(&text) {

@@ -1,0 +1,120 @@
+//! The log view's keys: scrolling, follow, wrap, search, filter, first error, save, and
+//! opening and closing the view. `update` hands them over while the view is open.
+
+use super::filter::Filter;
+use super::keymap::Action;
+use super::msg::Effect;
+use super::state::{AppState, Prompt, PromptKind};
+use super::update::flash;
+use super::views;
+
+pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+            let page = super::update::areas(state)
+                .map_or(20, |a| a.stacks.height as isize + a.instances.height as isize);
+            if let Some(view) = state.logs.as_mut() {
+                match action {
+                    Action::Up => view.scroll(-1),
+                    Action::Down => view.scroll(1),
+                    Action::PageUp => view.scroll(-page),
+                    Action::PageDown => view.scroll(page),
+                    Action::Top => view.scroll(isize::MIN / 2),
+                    _ => view.scroll(isize::MAX / 2),
+                }
+            }
+        }
+        Action::Filter => {
+            let text = state
+                .logs
+                .as_ref()
+                .and_then(|v| v.filter.as_ref())
+                .map(|f| f.text.clone())
+                .unwrap_or_default();
+            state.prompt = Some(Prompt { kind: PromptKind::LogFilter, text });
+        }
+        Action::OpenLogs => {
+            if let Some(id) = views::instances(state).get(state.instance_sel).map(|i| i.id.clone()) {
+                open(state, id, fx);
+            }
+        }
+        Action::CloseLogs => {
+            state.logs = None;
+            fx.push(Effect::StopTail);
+        }
+        Action::ToggleFollow => {
+            if let Some(v) = state.logs.as_mut() {
+                v.follow = !v.follow;
+                if v.follow {
+                    v.offset = 0;
+                }
+            }
+        }
+        Action::ToggleWrap => {
+            if let Some(v) = state.logs.as_mut() {
+                v.wrap = !v.wrap;
+            }
+        }
+        Action::ToggleGroup => {}
+        Action::TogglePrettyJson => {
+            if let Some(v) = state.logs.as_mut() {
+                v.pretty_json = !v.pretty_json;
+            }
+        }
+        Action::Search => state.prompt = Some(Prompt { kind: PromptKind::LogSearch, text: String::new() }),
+        Action::NextMatch | Action::PrevMatch => {
+            if let Some(v) = state.logs.as_mut()
+                && v.search.is_some()
+                && !v.next_match(action == Action::NextMatch)
+            {
+                let way = if action == Action::NextMatch { "newer" } else { "older" };
+                flash(state, format!("no {way} match"), false);
+            }
+        }
+        Action::FirstError => {
+            if let Some(v) = state.logs.as_mut()
+                && !v.first_error()
+            {
+                let n = v.visible().len();
+                flash(state, format!("no error in the {n} lines shown"), false);
+            }
+        }
+        Action::SaveLogs => {
+            if let Some(v) = &state.logs {
+                let style = crate::logs::format::Style {
+                    format: crate::logs::format::Format::Detailed,
+                    color: false,
+                    timestamps: true,
+                };
+                let text: String =
+                    v.visible().iter().map(|e| crate::logs::format::line(e, style) + "\n").collect();
+                fx.push(Effect::SaveLogs { instance: v.instance.clone(), text });
+            }
+        }
+        Action::ToggleTimestamps => {
+            if let Some(v) = state.logs.as_mut() {
+                v.timestamps = !v.timestamps;
+            }
+        }
+        _ => {}
+    }
+}
+
+pub fn set_filter(state: &mut AppState, text: &str) {
+    if let Some(v) = state.logs.as_mut() {
+        v.filter = Filter::parse(text);
+        v.offset = 0;
+    }
+}
+
+/// Opens the log view of an instance, in its stack's groups, and starts reading.
+pub fn open(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
+    let os = state.stack_summary().map_or(crate::domain::Os::Linux, |s| s.os);
+    let groups: Vec<String> =
+        crate::logs::groups::default_groups(os).into_iter().map(str::to_string).collect();
+    if state.logs.is_some() {
+        fx.push(Effect::StopTail);
+    }
+    state.logs = Some(super::logview::LogView::new(instance.clone(), groups.clone(), state.log_capacity));
+    fx.push(Effect::StartTail { instance, groups, live: state.log_live });
+}
