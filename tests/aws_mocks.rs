@@ -374,6 +374,27 @@ async fn sessions_check_the_agent_and_start_with_a_reason() {
     assert_eq!(session.session_id, "ana-0a1b2c3d4e5f60718");
     assert!(!format!("{session:?}").contains("AAEAAToken"), "the token is never printed");
 
+    // ResumeSession after a broken connection: a new token for the same session, or none when
+    // the session is gone.
+    let resumed = mock!(aws_sdk_ssm::Client::resume_session)
+        .match_requests(|r| r.session_id() == Some("ana-0a1b2c3d4e5f60718"))
+        .then_output(|| {
+            aws_sdk_ssm::operation::resume_session::ResumeSessionOutput::builder()
+                .session_id("ana-0a1b2c3d4e5f60718")
+                .token_value("AAEAAToken2")
+                .stream_url("wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/ana-0a1b2c3d4e5f60718")
+                .build()
+        });
+    let gone = mock!(aws_sdk_ssm::Client::resume_session)
+        .then_output(|| aws_sdk_ssm::operation::resume_session::ResumeSessionOutput::builder().build());
+    let b2 = backend_with(&[], &[&resumed, &gone]);
+    let again = b2.resume_session("ana-0a1b2c3d4e5f60718").await.expect("resumed");
+    assert_eq!((again.session_id.as_str(), again.token.expose()), ("ana-0a1b2c3d4e5f60718", "AAEAAToken2"));
+    assert_eq!(
+        b2.resume_session("ana-ffffffffffffffff0").await.map(|s| s.session_id),
+        Err(BackendError::Other("session ana-ffffffffffffffff0 timed out".into()))
+    );
+
     // An operator whose role lacks ssm:StartSession (awsJson 1.1's error shape).
     let denied = mock!(aws_sdk_ssm::Client::start_session).then_http_response(|| {
         let body = r#"{"__type":"AccessDeniedException","message":"User: arn:aws:sts::1:assumed-role/ops/ana is not authorized to perform: ssm:StartSession on resource: arn:aws:ec2:us-east-1:1:instance/i-0aaaaaaaaaaaaaaa1"}"#;

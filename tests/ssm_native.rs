@@ -477,3 +477,103 @@ async fn the_upgrade_is_signed_with_sigv4_for_ssmmessages() {
     assert_eq!(get("x-amz-security-token"), "tok");
     assert_eq!(get("x-amz-date").len(), "20261124T013000Z".len());
 }
+
+/// ResumeSession in the tests: the same loopback agent, with a new token each time.
+struct FakeResume {
+    url: String,
+    calls: std::sync::atomic::AtomicUsize,
+    works: bool,
+}
+
+#[async_trait::async_trait]
+impl bkops::ssm::native::Resume for FakeResume {
+    async fn resume(&self) -> Result<(StreamUrl, Secret), String> {
+        let n = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if !self.works {
+            return Err("session sess-7 timed out".into());
+        }
+        Ok((StreamUrl::loopback(&self.url).expect("loopback"), Secret::new(format!("t{}", n + 2))))
+    }
+}
+
+#[tokio::test]
+async fn a_broken_connection_is_resumed_with_a_new_token_and_the_stream_goes_on() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("ws://{}/v1/data-channel/sess-7", listener.local_addr().expect("addr"));
+    let agent = tokio::spawn(async move {
+        let token = |open: Option<Result<Message, _>>| match open {
+            Some(Ok(Message::Text(t))) => {
+                serde_json::from_str::<serde_json::Value>(&t).expect("json")["TokenValue"].to_string()
+            }
+            other => panic!("no open frame: {other:?}"),
+        };
+        let (tcp, _) = listener.accept().await.expect("accept");
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
+        let first_token = token(ws.next().await);
+        ws.send(agent_frame("output_stream_data", 0, OUTPUT, b"$ ")).await.expect("prompt");
+        let size = next_input(&mut ws).await;
+        // The connection breaks: no close frame, no acknowledgement of the size.
+        drop(ws);
+        let (tcp, _) = listener.accept().await.expect("accept again");
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
+        let second_token = token(ws.next().await);
+        ws.send(agent_frame("start_publication", 0, 0, b"")).await.expect("start");
+        // What was not acknowledged is sent again, as it was.
+        let again = next_input(&mut ws).await;
+        ws.send(ack_of(&again)).await.expect("ack");
+        ws.send(agent_frame("output_stream_data", 1, OUTPUT, b"back\r\n")).await.expect("output");
+        ws.send(agent_frame("channel_closed", 0, 0, br#"{"Output":""}"#)).await.expect("close");
+        while let Some(Ok(_)) = ws.next().await {}
+        (first_token, second_token, size, again)
+    });
+    let resume = std::sync::Arc::new(FakeResume { url: url.clone(), calls: Default::default(), works: true });
+    let (term, _in, _resize, mut out) = terminal((80, 24));
+    let options = Options { resume: Some(resume.clone()), ..Options::default() };
+    let url = StreamUrl::loopback(&url).expect("loopback");
+    let ended = tokio::time::timeout(Duration::from_secs(10), run(&url, &Secret::new("t1"), term, options))
+        .await
+        .expect("in time");
+    assert_eq!(ended, Ok(Ended::Closed(String::new())));
+    let mut shown = Vec::new();
+    while let Ok(b) = out.try_recv() {
+        shown.extend(b);
+    }
+    assert_eq!(String::from_utf8_lossy(&shown), "$ back\r\n", "one stream across both connections");
+    let (first, second, size, again) = agent.await.expect("the agent's checks");
+    assert_eq!(
+        (first.as_str(), second.as_str()),
+        ("\"t1\"", "\"t2\""),
+        "the resumed token opens the channel"
+    );
+    assert_eq!(resume.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(again, size, "the unacknowledged size, identical, on the new connection");
+}
+
+#[tokio::test]
+async fn a_session_that_cannot_be_resumed_ends_and_is_terminated() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("ws://{}/v1/data-channel/sess-7", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.expect("accept");
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("upgrade");
+        let _open = ws.next().await;
+        ws.send(agent_frame("output_stream_data", 0, OUTPUT, b"$ ")).await.expect("prompt");
+        drop(ws);
+    });
+    let resume =
+        std::sync::Arc::new(FakeResume { url: url.clone(), calls: Default::default(), works: false });
+    let (term, _in, _resize, _out) = terminal((80, 24));
+    let options = Options { resume: Some(resume.clone()), ..Options::default() };
+    let url = StreamUrl::loopback(&url).expect("loopback");
+    let ops = Recorder::default();
+    let ended = tokio::time::timeout(
+        Duration::from_secs(15),
+        terminate_on_failure(&ops, "sess-7", run(&url, &Secret::new("t1"), term, options)),
+    )
+    .await
+    .expect("gives up in time");
+    let err = ended.expect_err("not resumed");
+    assert!(err.to_string().contains("could not be resumed: session sess-7 timed out"), "{err}");
+    assert_eq!(resume.calls.load(std::sync::atomic::Ordering::SeqCst), 5, "the plugin's five attempts");
+    assert_eq!(*ops.terminated.lock().expect("lock"), ["sess-7"]);
+}

@@ -124,6 +124,12 @@ pub trait Operator: Send + Sync {
         Err(BackendError::Other("sessions are not available here yet".into()))
     }
 
+    /// ResumeSession: a new token and stream URL for a session whose connection broke.
+    async fn resume_session(&self, session_id: &str) -> Result<crate::ssm::Session, BackendError> {
+        let _ = session_id;
+        Err(BackendError::Other("sessions cannot be resumed here".into()))
+    }
+
     async fn terminate_session(&self, session_id: &str) -> Result<(), BackendError> {
         let _ = session_id;
         Ok(())

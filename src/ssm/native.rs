@@ -66,20 +66,40 @@ pub struct Terminal {
     pub size: (u16, u16),
 }
 
-/// How often the client pings, how many sends of one message it tries before giving up, and
-/// who signs the WebSocket upgrade.
-#[derive(Debug, Clone)]
+/// ResumeSession: a new token (and stream URL) for the same session, after the connection
+/// broke. The channel's sequence state is kept across it.
+#[async_trait::async_trait]
+pub trait Resume: Send + Sync {
+    async fn resume(&self) -> Result<(StreamUrl, Secret), String>;
+}
+
+/// How often the client pings, how many sends of one message it tries before giving up, who
+/// signs the WebSocket upgrade, and how a broken connection is resumed (without, it ends the
+/// session).
+#[derive(Clone)]
 pub struct Options {
     pub ping_every: Duration,
     pub max_attempts: u32,
     pub signer: Option<UpgradeSigner>,
+    pub resume: Option<std::sync::Arc<dyn Resume>>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { ping_every: PING_EVERY, max_attempts: super::channel::MAX_ATTEMPTS, signer: None }
+        Self {
+            ping_every: PING_EVERY,
+            max_attempts: super::channel::MAX_ATTEMPTS,
+            signer: None,
+            resume: None,
+        }
     }
 }
+
+/// Reconnects after a broken connection: the plugin's schedule (100 ms doubling up to 5 s,
+/// 5 attempts).
+const RESUME_ATTEMPTS: u32 = 5;
+const RESUME_FIRST_DELAY: Duration = Duration::from_millis(100);
+const RESUME_MAX_DELAY: Duration = Duration::from_secs(5);
 
 /// The upgrade request, signed when there is a signer (unsigned if signing fails, as the
 /// plugin does).
@@ -94,6 +114,51 @@ fn upgrade_request(url: &StreamUrl, signer: Option<&UpgradeSigner>) -> Result<ht
     Ok(request)
 }
 
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Connects and sends the open-data-channel frame.
+async fn open(
+    url: &StreamUrl,
+    token: &Secret,
+    signer: Option<&UpgradeSigner>,
+    seed: &mut u64,
+) -> Result<Socket, String> {
+    let request = upgrade_request(url, signer)?;
+    let (mut ws, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .map_err(|e| format!("cannot open the data channel: {e}"))?;
+    let open = json!({
+        "MessageSchemaVersion": "1.0",
+        "RequestId": super::ids::uuid_text(&super::ids::uuid_v4(seed)),
+        "TokenValue": token.expose(),
+        "ClientId": super::ids::uuid_text(&super::ids::uuid_v4(seed)),
+        "ClientVersion": CLIENT_VERSION,
+    });
+    ws.send(Message::Text(open.to_string().into())).await.map_err(|e| format!("data channel: {e}"))?;
+    Ok(ws)
+}
+
+/// After the connection broke: ResumeSession and a new connection, retried on the plugin's
+/// schedule. Without a way to resume, the session is over.
+async fn reopen(options: &Options, broke: String, seed: &mut u64) -> Result<Socket, String> {
+    let Some(resume) = &options.resume else { return Err(broke) };
+    tracing::warn!("data channel: {broke}; resuming the session");
+    let mut delay = RESUME_FIRST_DELAY;
+    let mut last = broke;
+    for _ in 0..RESUME_ATTEMPTS {
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(RESUME_MAX_DELAY);
+        match resume.resume().await {
+            Ok((url, token)) => match open(&url, &token, options.signer.as_ref(), seed).await {
+                Ok(ws) => return Ok(ws),
+                Err(e) => last = e,
+            },
+            Err(e) => last = e,
+        }
+    }
+    Err(format!("the connection broke and the session could not be resumed: {last}"))
+}
+
 /// Runs a session until channel_closed. An error means the session could not go on (the
 /// caller terminates it).
 pub async fn run(
@@ -103,30 +168,25 @@ pub async fn run(
     options: Options,
 ) -> Result<Ended, String> {
     let ping_every = options.ping_every;
-    let request = upgrade_request(url, options.signer.as_ref())?;
-    let (mut ws, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .map_err(|e| format!("cannot open the data channel: {e}"))?;
     let mut seed = now_ms() ^ u64::from(std::process::id()).rotate_left(32);
-    let open = json!({
-        "MessageSchemaVersion": "1.0",
-        "RequestId": super::ids::uuid_text(&super::ids::uuid_v4(&mut seed)),
-        "TokenValue": token.expose(),
-        "ClientId": super::ids::uuid_text(&super::ids::uuid_v4(&mut seed)),
-        "ClientVersion": CLIENT_VERSION,
-    });
-    ws.send(Message::Text(open.to_string().into())).await.map_err(|e| format!("data channel: {e}"))?;
+    let mut ws = open(url, token, options.signer.as_ref(), &mut seed).await?;
     let mut channel = Channel::new(seed, CLIENT_VERSION).with_max_attempts(options.max_attempts);
     let mut pending = channel.resize(term.size.0, term.size.1, now_ms());
     let mut tick = tokio::time::interval(TICK);
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
     loop {
+        let mut broke = None;
         for event in std::mem::take(&mut pending) {
             match event {
-                Event::Send(m) => {
+                // A frame that cannot be sent is sent again after the connection is resumed
+                // (the channel keeps it until it is acknowledged).
+                Event::Send(m) if broke.is_none() => {
                     let bytes = m.encode().map_err(|e| e.to_string())?;
-                    ws.send(Message::Binary(bytes.into())).await.map_err(|e| format!("data channel: {e}"))?;
+                    if let Err(e) = ws.send(Message::Binary(bytes.into())).await {
+                        broke = Some(format!("data channel: {e}"));
+                    }
                 }
+                Event::Send(_) => {}
                 Event::Output(b) => {
                     let _ = term.output.send(b);
                 }
@@ -140,6 +200,10 @@ pub async fn run(
                 Event::Failed(t) => return Err(t),
             }
         }
+        if let Some(b) = broke {
+            ws = reopen(&options, b, &mut seed).await?;
+            continue;
+        }
         tokio::select! {
             frame = ws.next() => match frame {
                 Some(Ok(Message::Binary(b))) => match ClientMessage::decode(&b) {
@@ -148,16 +212,19 @@ pub async fn run(
                     Err(e) => tracing::warn!("data channel: dropped a frame: {e}"),
                 },
                 Some(Ok(Message::Close(_))) | None => {
-                    return Err("the data channel closed without ending the session".into());
+                    let broke = "the data channel closed without ending the session".to_string();
+                    ws = reopen(&options, broke, &mut seed).await?;
                 }
                 Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(format!("data channel: {e}")),
+                Some(Err(e)) => ws = reopen(&options, format!("data channel: {e}"), &mut seed).await?,
             },
             Some(bytes) = term.input.recv() => pending = channel.input(&bytes, now_ms()),
             Some((cols, rows)) = term.resize.recv() => pending = channel.resize(cols, rows, now_ms()),
             _ = tick.tick() => pending = channel.tick(now_ms()),
             _ = ping.tick() => {
-                ws.send(Message::Ping(b"keepalive".to_vec().into())).await.map_err(|e| format!("data channel: {e}"))?;
+                if let Err(e) = ws.send(Message::Ping(b"keepalive".to_vec().into())).await {
+                    ws = reopen(&options, format!("data channel: {e}"), &mut seed).await?;
+                }
             }
         }
     }

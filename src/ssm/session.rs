@@ -144,6 +144,22 @@ fn stream_url(session: &Session) -> Result<StreamUrl, String> {
     }
 }
 
+/// ResumeSession through the backend, for the built-in client's reconnects.
+struct Resumer {
+    ops: std::sync::Arc<dyn Operator>,
+    session_id: String,
+    local_agent: bool,
+}
+
+#[async_trait::async_trait]
+impl native::Resume for Resumer {
+    async fn resume(&self) -> Result<(StreamUrl, crate::backend::buildkite::Secret), String> {
+        let s = self.ops.resume_session(&self.session_id).await.map_err(|e| e.to_string())?;
+        let s = Session { local_agent: self.local_agent, ..s };
+        Ok((stream_url(&s)?, s.token))
+    }
+}
+
 /// Runs a session; when it fails rather than ends, terminates it so that nothing is left open
 /// on the instance (best effort: the agent may already have closed it).
 pub async fn terminate_on_failure<T>(
@@ -182,7 +198,12 @@ pub async fn attach(opened: &Opened, backends: &Backends) -> Result<Ending, Back
         }
         Client::Native => {
             let signer = if session.local_agent { None } else { ops.upgrade_signer().await };
-            let options = native::Options { signer, ..native::Options::default() };
+            let resume: std::sync::Arc<dyn native::Resume> = std::sync::Arc::new(Resumer {
+                ops: backends.ops.clone(),
+                session_id: session.session_id.clone(),
+                local_agent: session.local_agent,
+            });
+            let options = native::Options { signer, resume: Some(resume), ..native::Options::default() };
             let run = async {
                 let url = stream_url(session)?;
                 super::console::run(&url, &session.token, options).await

@@ -328,6 +328,10 @@ impl Operator for AwsBackend {
         self.context_for_plugin().await
     }
 
+    async fn resume_session(&self, session_id: &str) -> Result<crate::ssm::Session, BackendError> {
+        self.reopen_session(session_id).await
+    }
+
     async fn upgrade_signer(&self) -> Option<crate::ssm::signing::UpgradeSigner> {
         self.signer_for_upgrade().await
     }

@@ -57,6 +57,27 @@ impl AwsBackend {
         })
     }
 
+    pub(super) async fn reopen_session(&self, id: &str) -> Result<Session, BackendError> {
+        self.calls.record(ACCOUNT, "ssm:ResumeSession");
+        let out = self
+            .ssm
+            .resume_session()
+            .session_id(id)
+            .send()
+            .await
+            .map_err(|e| classify(&e, "ssm:ResumeSession", self.profile()))?;
+        match (out.token_value(), out.stream_url()) {
+            (Some(token), Some(url)) => Ok(Session {
+                session_id: out.session_id().unwrap_or(id).to_string(),
+                token: Secret::new(token),
+                stream_url: url.to_string(),
+                local_agent: false,
+            }),
+            // The plugin's words for it: the session is gone.
+            _ => Err(BackendError::Other(format!("session {id} timed out"))),
+        }
+    }
+
     pub(super) async fn close_session(&self, id: &str) -> Result<(), BackendError> {
         self.calls.record(ACCOUNT, "ssm:TerminateSession");
         self.ssm
