@@ -368,11 +368,10 @@ fn ssm_with_the_plugin_forced_and_missing_says_what_to_install_before_starting_a
     assert!(stderr(&out).contains("'i-nope' is not an instance ID"));
 }
 
-/// `bkops ssm` in the demo, without a terminal: the built-in client against the simulated
-/// agent on loopback, through the whole data channel (handshake, acks, channel_closed).
-fn demo_ssm(home: &std::path::Path, args: &[&str], stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bkops"))
+/// `bkops --demo ARGS` with its standard streams piped, no plugin on PATH, and its own state
+/// and config directories.
+fn demo_child(home: &std::path::Path, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_bkops"))
         .arg("--demo")
         .args(args)
         .env("PATH", "/nonexistent")
@@ -382,7 +381,14 @@ fn demo_ssm(home: &std::path::Path, args: &[&str], stdin: &[u8]) -> Output {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("runs");
+        .expect("runs")
+}
+
+/// `bkops ssm` in the demo, without a terminal: the built-in client against the simulated
+/// agent on loopback, through the whole data channel (handshake, acks, channel_closed).
+fn demo_ssm(home: &std::path::Path, args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = demo_child(home, args);
     child.stdin.take().expect("stdin").write_all(stdin).expect("typed");
     child.wait_with_output().expect("ends")
 }
@@ -420,4 +426,66 @@ fn ssm_in_the_demo_runs_a_command_through_the_built_in_client() {
     let audit = std::fs::read_to_string(home.join("state/bkops/audit.jsonl")).expect("audited");
     assert_eq!(audit.lines().count(), 3);
     assert!(audit.lines().last().is_some_and(|l| l.contains("read-only")), "{audit}");
+}
+
+/// Runs `bkops --demo ARGS` with stdin held open, waits until `ready` holds, sends SIGTERM,
+/// and returns how it exited and how long that took.
+fn sigterm_during_a_session(
+    home: &std::path::Path,
+    args: &[&str],
+    ready: impl Fn(&str) -> bool,
+) -> (Output, std::time::Duration) {
+    use std::io::Read;
+    let mut child = demo_child(home, args);
+    let mut stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                return;
+            }
+        }
+    });
+    let mut shown = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !ready(&String::from_utf8_lossy(&shown)) {
+        assert!(std::time::Instant::now() < deadline, "not ready: {:?}", String::from_utf8_lossy(&shown));
+        if let Ok(b) = rx.recv_timeout(std::time::Duration::from_millis(50)) {
+            shown.extend(b);
+        }
+    }
+    let started = std::time::Instant::now();
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("ends");
+    (out, started.elapsed())
+}
+
+#[test]
+fn sigterm_during_a_session_ends_it_and_terminates_it() {
+    let id = demo_instance();
+    let home = tmp("ssm-sigterm");
+    // The built-in client, waiting at the shell's prompt.
+    let (out, took) = sigterm_during_a_session(&home, &["ssm", &id], |s| s.contains("sh-5.2$ "));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bkops got SIGTERM; the session was terminated"), "{}", stderr(&out));
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+
+    // A plugin that would run for a minute is stopped, and the session terminated.
+    let plugin = home.join("session-manager-plugin");
+    std::fs::write(&plugin, "#!/bin/sh\n[ \"$1\" = \"--version\" ] && { echo 1.2.764.0; exit 0; }\necho plugin running\nexec /bin/sleep 60\n")
+        .expect("plugin");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::create_dir_all(home.join("config/bkops")).expect("config dir");
+    std::fs::write(
+        home.join("config/bkops/config.toml"),
+        format!("[ssm]\nclient = \"plugin\"\nplugin = \"{}\"\n", plugin.display()),
+    )
+    .expect("config");
+    let (out, took) = sigterm_during_a_session(&home, &["ssm", &id], |s| s.contains("plugin running"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bkops got SIGTERM; the session was terminated"), "{}", stderr(&out));
+    assert!(took < std::time::Duration::from_secs(5), "the plugin was stopped, not waited for: {took:?}");
 }

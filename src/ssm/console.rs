@@ -99,7 +99,10 @@ pub async fn run(url: &StreamUrl, token: &Secret, options: Options) -> Result<En
         }
     });
     let term = Terminal { input, resize, output, size: size() };
-    let ended = native::run(url, token, term, options).await;
+    let ended = tokio::select! {
+        ended = native::run(url, token, term, options) => ended,
+        signal = tty::hangup_or_terminate() => Err(format!("bkops got {signal}")),
+    };
     pump.stop().await;
     winch.abort();
     // The session dropped its sender: the writer ends once everything shown is written.

@@ -108,6 +108,18 @@ fn guard_signals() -> Vec<tokio::signal::unix::Signal> {
         .collect()
 }
 
+/// Asks the plugin to stop (SIGTERM, which it handles by closing its session), and kills it
+/// if it has not within two seconds.
+async fn stop(child: &mut tokio::process::Child) {
+    if let Some(pid) = child.id().and_then(|p| rustix::process::Pid::from_raw(p as i32)) {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+    }
+    if tokio::time::timeout(std::time::Duration::from_secs(2), child.wait()).await.is_err() {
+        let _ = child.start_kill();
+        let _ = child.wait().await;
+    }
+}
+
 /// Runs the plugin for a started session. When it cannot run, or fails, the session is
 /// terminated so that no session is left open on the instance.
 pub async fn run_plugin(
@@ -138,7 +150,18 @@ pub async fn run_plugin(
     };
     let (args, env) = invocation(session, request, ctx, takes_env_var(&version));
     let _guard = guard_signals();
-    let status = tokio::process::Command::new(path).args(&args).envs(env).status().await;
+    let child = tokio::process::Command::new(path).args(&args).envs(env).spawn();
+    let status = match child {
+        Ok(mut child) => tokio::select! {
+            status = child.wait() => status,
+            signal = super::tty::hangup_or_terminate() => {
+                stop(&mut child).await;
+                let _ = ops.terminate_session(&session.session_id).await;
+                return Err(BackendError::Other(format!("bkops got {signal}; the session was terminated")));
+            }
+        },
+        Err(e) => Err(e),
+    };
     let ended = match status {
         Ok(s) => s.code().map_or(Ended::Signal, Ended::Exit),
         Err(e) => {

@@ -42,3 +42,17 @@ pub fn discard_input() {
         let _ = tcflush(&stdin, QueueSelector::IFlush);
     }
 }
+
+/// Resolves when the terminal goes away (SIGHUP) or bkops is told to stop (SIGTERM), with the
+/// signal's name. A session must end then, and be terminated, rather than stay open on the
+/// instance with nobody at the keyboard.
+pub async fn hangup_or_terminate() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (signal(SignalKind::hangup()), signal(SignalKind::terminate())) {
+        (Ok(mut hup), Ok(mut term)) => tokio::select! {
+            _ = hup.recv() => "SIGHUP",
+            _ = term.recv() => "SIGTERM",
+        },
+        _ => std::future::pending().await,
+    }
+}
