@@ -40,6 +40,16 @@ async fn the_dashboard_shows_what_aws_holds() {
     assert!(!s.contains("ci-lookalike"), "{s}");
     assert!(!s.contains("bkua_test"), "the token never shows");
 
+    // A shell: moto has no SSM agents, so the session is refused before it starts, with the
+    // reason on the status line, and the dashboard goes on answering keys.
+    t.keys(&["3"]);
+    t.wait_for("the instances", |s| s.contains("┏3 Auto Scaling"));
+    t.keys(&["s"]);
+    t.wait_for("why there is no session", |s| {
+        s.contains("ssm:DescribeInstanceInformation") || s.contains("is not registered with SSM")
+    });
+    assert!(!moto.operations().iter().any(|o| o == "StartSession"), "no session was started");
+
     t.keys(&[":"]);
     t.type_text("region us-west-2");
     t.keys(&["Enter"]);
