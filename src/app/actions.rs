@@ -76,8 +76,21 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
 /// Asks the runtime for a session. Whether the instance can take one (InService, its SSM agent
 /// online) is checked there, fresh, with the rest of the session's start.
 pub fn open_shell(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
-    flash(state, format!("opening a session on {instance}…"), false);
+    if let Some(other) = &state.opening_shell {
+        let text = format!("a session on {other} is being opened (Esc cancels it)");
+        return flash(state, text, true);
+    }
+    flash(state, format!("opening a session on {instance}… (Esc cancels)"), false);
+    state.opening_shell = Some(instance.clone());
     fx.push(Effect::OpenShell { instance });
+}
+
+/// Stops opening a session; one that starts after all is terminated by the runtime.
+pub fn cancel_shell(state: &mut AppState, fx: &mut Vec<Effect>) {
+    if let Some(instance) = state.opening_shell.take() {
+        flash(state, format!("cancelled the session on {instance}"), false);
+        fx.push(Effect::CancelShell);
+    }
 }
 
 /// The marked instances on screen, or else the selected one.

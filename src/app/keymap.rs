@@ -52,6 +52,7 @@ pub enum Action {
     CheckDisk,
     /// A shell on the instance through Session Manager.
     OpenShell,
+    CancelShell,
     ConfirmCancel,
     ConfirmAccept,
     ConfirmOption,
@@ -77,6 +78,8 @@ pub enum Scope {
     Prompt,
     /// A confirmation dialog; other characters are typed into it.
     Confirm,
+    /// While a session is being opened.
+    Opening,
 }
 
 impl Scope {
@@ -89,6 +92,7 @@ impl Scope {
             Scope::Logs => "The log view",
             Scope::Prompt => "In the / and : prompts",
             Scope::Confirm => "Confirmation dialogs (they open on Cancel)",
+            Scope::Opening => "While a session is being opened",
         }
     }
 }
@@ -193,6 +197,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Prompt, &[ctrl('u')], A::PromptClear, "Clear"),
     bind(S::Prompt, &[code(KeyCode::Tab)], A::PromptComplete, "Complete a command or stack name"),
     bind(S::Confirm, &[code(KeyCode::Esc)], A::ConfirmCancel, "Cancel"),
+    bind(S::Opening, &[code(KeyCode::Esc)], A::CancelShell, "Cancel opening the session (Ctrl-C too)"),
     bind(S::Confirm, &[code(KeyCode::Enter)], A::ConfirmAccept, "Press the focused button"),
     bind(S::Confirm, &[code(KeyCode::Left)], A::ConfirmLeft, "Focus Cancel"),
     bind(S::Confirm, &[code(KeyCode::Right)], A::ConfirmRight, "Focus the action (once it is allowed)"),

@@ -43,6 +43,11 @@ pub enum Msg {
     },
     /// The instances' answers to a live disk check.
     DiskChecked(Result<Vec<crate::backend::DiskAnswer>, BackendError>),
+    /// A session ended, or could not start: what the status line says.
+    ShellEnded {
+        text: String,
+        is_error: bool,
+    },
     /// SIGTERM, SIGHUP or the end of input: leave now.
     Shutdown,
 }
@@ -76,6 +81,8 @@ pub enum Effect {
     OpenShell {
         instance: String,
     },
+    /// Stop opening the session: if it starts after all, it is terminated.
+    CancelShell,
     /// Make a confirmed plan's calls.
     Apply {
         plan: crate::ops::Plan,

@@ -295,6 +295,9 @@ pub struct AppState {
     pub log_capacity: usize,
     /// Whether log views follow with Live Tail.
     pub log_live: bool,
+    /// The instance a session is being opened on (the checks and StartSession), until it
+    /// starts, fails or is cancelled.
+    pub opening_shell: Option<String>,
     /// The AWS profiles on this machine, for completing `:profile`; empty in the demo.
     pub profiles: Vec<String>,
     /// Whether the backend is AWS (profile and region can be switched).
@@ -336,6 +339,7 @@ impl AppState {
             logs: None,
             log_capacity: super::logview::DEFAULT_CAPACITY,
             log_live: false,
+            opening_shell: None,
             profiles: Vec::new(),
             aws: false,
             dirty: true,

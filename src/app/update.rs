@@ -79,6 +79,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             flash(state, text, is_error);
             state.dirty = true;
         }
+        Msg::ShellEnded { text, is_error } => {
+            state.opening_shell = None;
+            flash(state, text, is_error);
+            state.dirty = true;
+        }
         Msg::ActionReady(result) => {
             super::actions::ready(state, result);
             state.dirty = true;
@@ -269,6 +274,9 @@ fn scopes(state: &AppState) -> Vec<Scope> {
         return vec![Scope::Always, Scope::Logs];
     }
     let mut s = vec![Scope::Always];
+    if state.opening_shell.is_some() {
+        s.push(Scope::Opening);
+    }
     if state.focus == Pane::Instances {
         s.push(Scope::Instances);
     }
@@ -408,6 +416,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         | Action::Terminate
         | Action::CheckDisk
         | Action::OpenShell => super::actions::start(state, action, fx),
+        Action::CancelShell => super::actions::cancel_shell(state, fx),
         Action::ConfirmCancel
         | Action::ConfirmAccept
         | Action::ConfirmOption
@@ -439,6 +448,9 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
 fn interrupt(state: &mut AppState, fx: &mut Vec<Effect>) {
     if state.confirm.take().is_some() {
         return flash(state, "cancelled: nothing changed", false);
+    }
+    if state.opening_shell.is_some() {
+        return super::actions::cancel_shell(state, fx);
     }
     if state.prompt.is_some() {
         return act(state, Action::PromptCancel, fx);

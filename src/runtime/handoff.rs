@@ -19,7 +19,7 @@ use super::terminal::Tui;
 use crate::app::Msg;
 use crate::backend::Backends;
 use crate::config::SsmFile;
-use crate::ssm::session::{self, Client};
+use crate::ssm::session::{self, Client, Opened};
 use crate::ssm::{cmd::ClientChoice, plugin, tty};
 
 fn leave_dashboard() -> std::io::Result<()> {
@@ -35,34 +35,40 @@ fn enter_dashboard(tui: &mut Tui) -> std::io::Result<()> {
     tui.clear()
 }
 
-/// Opens a session on `instance` and runs it on the terminal until the shell exits. Returns
-/// what the status line should say.
-pub async fn open_shell(
+/// Checks the instance and starts a session on it, while the dashboard goes on. An error is
+/// the status line's text.
+pub async fn open(backends: Backends, ssm: ClientChoiceAndPath, instance: String) -> Result<Opened, String> {
+    let opened = match session::choose(ssm.0, plugin::find(ssm.1.as_deref())) {
+        Ok(client) => session::open(&backends, &instance, None, None, client).await,
+        Err(e) => Err(e),
+    };
+    opened.map_err(|e| {
+        // Most reasons name the instance already (the status line is short).
+        let e = e.to_string();
+        if e.contains(&instance) { e } else { format!("{instance}: {e}") }
+    })
+}
+
+/// The client chosen in the config file, and where the plugin is.
+pub type ClientChoiceAndPath = (ClientChoice, Option<std::path::PathBuf>);
+
+pub fn choice(ssm: &SsmFile) -> ClientChoiceAndPath {
+    (ssm.client.unwrap_or(ClientChoice::Auto), ssm.plugin.clone())
+}
+
+/// Runs a started session on the terminal until the shell exits, and gives the terminal back
+/// to the dashboard. Returns what the status line should say.
+pub async fn hand_over(
     tui: &mut Tui,
     input: &mut Input,
     tx: &UnboundedSender<Msg>,
     backends: &Backends,
-    ssm: &SsmFile,
-    instance: &str,
+    opened: Opened,
 ) -> Msg {
-    let notice = |text: String, is_error: bool| Msg::Notice { text, is_error };
+    let ended = |text: String, is_error: bool| Msg::ShellEnded { text, is_error };
+    let instance = opened.instance.clone();
     // Stopped before anything else: keys typed from here on belong to the shell.
     input.stop().await;
-    let choice = ssm.client.unwrap_or(ClientChoice::Auto);
-    let opened = match session::choose(choice, plugin::find(ssm.plugin.as_deref())) {
-        Ok(client) => session::open(backends, instance, None, None, client).await,
-        Err(e) => Err(e),
-    };
-    let opened = match opened {
-        Ok(o) => o,
-        Err(e) => {
-            input.start(tx.clone());
-            // Most reasons name the instance already (the status line is short).
-            let e = e.to_string();
-            let text = if e.contains(instance) { e } else { format!("{instance}: {e}") };
-            return notice(text, true);
-        }
-    };
     let left = leave_dashboard();
     // The ordinary modes, saved once the dashboard's raw mode is off: what the session gets,
     // and what the dashboard's raw mode will later return to at exit.
@@ -99,13 +105,13 @@ pub async fn open_shell(
         let _ = tx.send(Msg::Resize(w, h));
     }
     if let Err(e) = back {
-        return notice(format!("cannot take the terminal back: {e}"), true);
+        return ended(format!("cannot take the terminal back: {e}"), true);
     }
     match result {
         Ok(ending) => {
             let (text, failed) = ending.describe(&opened);
-            notice(text, failed)
+            ended(text, failed)
         }
-        Err(e) => notice(format!("{instance}: session {}: {e}", opened.session.session_id), true),
+        Err(e) => ended(format!("{instance}: session {}: {e}", opened.session.session_id), true),
     }
 }

@@ -79,11 +79,34 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
     let mut next_frame = Instant::now();
     let mut tail: Option<CancellationToken> = None;
     let mut draws: u64 = 0;
+    // Sessions are opened in the background, numbered: only the latest one not cancelled is
+    // handed the terminal; any other that starts after all is terminated.
+    let (opened_tx, mut opened_rx) =
+        unbounded_channel::<(u64, Result<crate::ssm::session::Opened, String>)>();
+    let mut opening: Option<u64> = None;
+    let mut openings: u64 = 0;
 
     loop {
         let msg = tokio::select! {
             biased;
             Some(msg) = rx.recv() => msg,
+            Some((n, opened)) = opened_rx.recv() => {
+                let wanted = opening == Some(n);
+                if wanted {
+                    opening = None;
+                }
+                match (opened, !wanted) {
+                    (Ok(o), true) => {
+                        // Started after the operator gave up on it: leave nothing open.
+                        let ops = backends.ops.clone();
+                        tokio::spawn(async move { ops.terminate_session(&o.session.session_id).await });
+                        continue;
+                    }
+                    (Err(_), true) => continue,
+                    (Err(text), false) => Msg::ShellEnded { text, is_error: true },
+                    (Ok(o), false) => handoff::hand_over(tui, &mut input, &tx, &backends, o).await,
+                }
+            }
             _ = tick.tick() => Msg::Tick(backends.clock.now()),
             _ = sleep_until(next_frame), if state.dirty => {
                 tui.draw(|f| crate::ui::draw(f, &state, &theme))?;
@@ -124,12 +147,15 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                     });
                 }
                 Effect::OpenShell { instance } => {
-                    // The status line says a session is being opened while it starts.
-                    tui.draw(|f| crate::ui::draw(f, &state, &theme))?;
-                    let said = handoff::open_shell(tui, &mut input, &tx, &backends, &ssm, &instance).await;
-                    let _ = tx.send(said);
-                    state.dirty = true;
+                    openings += 1;
+                    opening = Some(openings);
+                    let (n, b, choice, done) =
+                        (openings, backends.clone(), handoff::choice(&ssm), opened_tx.clone());
+                    tokio::spawn(async move {
+                        let _ = done.send((n, handoff::open(b, choice, instance).await));
+                    });
                 }
+                Effect::CancelShell => opening = None,
                 Effect::Cancel(r) => jobs.cancel(&r),
                 Effect::SetTheme(name) => match theme::load(&name, themes_dir.as_deref()) {
                     Ok(t) => {
@@ -195,6 +221,16 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
         }
     }
     input.stop().await;
+    // Sessions still being opened are waited for (briefly), and terminated if they started.
+    drop(opened_tx);
+    let leftovers = async {
+        while let Some((_, opened)) = opened_rx.recv().await {
+            if let Ok(o) = opened {
+                let _ = backends.ops.terminate_session(&o.session.session_id).await;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), leftovers).await;
     jobs.cancel_all();
     if let Some(t) = tail.take() {
         t.cancel();

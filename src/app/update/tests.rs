@@ -213,7 +213,31 @@ async fn s_and_shell_ask_for_a_session_on_the_instance() {
     let first = views::instances(&state)[0].id.clone();
     let fx = update(&mut state, key('s'));
     assert_eq!(fx, [Effect::OpenShell { instance: first.clone() }]);
-    assert!(state.flash.as_ref().is_some_and(|f| f.text == format!("opening a session on {first}…")));
+    assert!(
+        state
+            .flash
+            .as_ref()
+            .is_some_and(|f| f.text == format!("opening a session on {first}… (Esc cancels)"))
+    );
+    // One at a time: a second s while the first opens is refused.
+    assert!(update(&mut state, key('s')).is_empty());
+    assert!(state.flash.as_ref().is_some_and(|f| f.is_error && f.text.contains("is being opened")));
+    // Esc cancels the opening (not the filter), and so does Ctrl-C.
+    assert_eq!(update(&mut state, code(KeyCode::Esc)), [Effect::CancelShell]);
+    assert!(state.opening_shell.is_none());
+    update(&mut state, key('s'));
+    assert_eq!(update(&mut state, ctrl('c')), [Effect::CancelShell]);
+    // The runtime says how it ended; the dashboard can open another.
+    update(&mut state, key('s'));
+    update(
+        &mut state,
+        Msg::ShellEnded { text: format!("{first}: session operator-1 ended"), is_error: false },
+    );
+    assert!(state.opening_shell.is_none());
+    assert_eq!(
+        state.flash.as_ref().map(|f| f.text.clone()),
+        Some(format!("{first}: session operator-1 ended"))
+    );
     update(&mut state, key(':'));
     typed(&mut state, "shell i-0123456789abcdef0");
     let fx = update(&mut state, code(KeyCode::Enter));
