@@ -24,7 +24,7 @@ pub struct Config {
 }
 
 /// `[ssm]`: how shells on instances are opened.
-#[derive(Debug, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SsmFile {
     /// auto (the plugin when installed), plugin, or native; `--ssm-client` wins.

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use bkops::backend::buildkite::Secret;
 use bkops::ssm::plugin::PluginContext;
-use bkops::ssm::plugin::{Ended, run_plugin};
+use bkops::ssm::plugin::run_plugin;
+use bkops::ssm::session::Ending as Ended;
 use bkops::ssm::{Session, SessionRequest};
 use support::sessions::Recorder;
 

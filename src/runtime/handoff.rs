@@ -19,7 +19,7 @@ use super::terminal::Tui;
 use crate::app::Msg;
 use crate::backend::Backends;
 use crate::config::SsmFile;
-use crate::ssm::session::{self, Client, Opened};
+use crate::ssm::session::{self, Opened};
 use crate::ssm::{cmd::ClientChoice, plugin, tty};
 
 fn leave_dashboard() -> std::io::Result<()> {
@@ -37,8 +37,9 @@ fn enter_dashboard(tui: &mut Tui) -> std::io::Result<()> {
 
 /// Checks the instance and starts a session on it, while the dashboard goes on. An error is
 /// the status line's text.
-pub async fn open(backends: Backends, ssm: ClientChoiceAndPath, instance: String) -> Result<Opened, String> {
-    let opened = match session::choose(ssm.0, plugin::find(ssm.1.as_deref())) {
+pub async fn open(backends: Backends, ssm: SsmFile, instance: String) -> Result<Opened, String> {
+    let choice = ssm.client.unwrap_or(ClientChoice::Auto);
+    let opened = match session::choose(choice, plugin::find(ssm.plugin.as_deref())) {
         Ok(client) => session::open(&backends, &instance, None, None, client).await,
         Err(e) => Err(e),
     };
@@ -47,13 +48,6 @@ pub async fn open(backends: Backends, ssm: ClientChoiceAndPath, instance: String
         let e = e.to_string();
         if e.contains(&instance) { e } else { format!("{instance}: {e}") }
     })
-}
-
-/// The client chosen in the config file, and where the plugin is.
-pub type ClientChoiceAndPath = (ClientChoice, Option<std::path::PathBuf>);
-
-pub fn choice(ssm: &SsmFile) -> ClientChoiceAndPath {
-    (ssm.client.unwrap_or(ClientChoice::Auto), ssm.plugin.clone())
 }
 
 /// Runs a started session on the terminal until the shell exits, and gives the terminal back
@@ -75,15 +69,11 @@ pub async fn hand_over(
     let modes = tty::Modes::save();
     let result = match left {
         Ok(()) => {
-            let how = match &opened.client {
-                Client::Plugin(p) => p.display().to_string(),
-                Client::Native => "the built-in client".into(),
-            };
             let mut out = std::io::stdout();
             let _ = write!(
                 out,
-                "bkops: session {} on {instance} through {how}; exit the shell to return to the dashboard\r\n",
-                opened.session.session_id
+                "bkops: session {} on {instance} through {}; exit the shell to return to the dashboard\r\n",
+                opened.session.session_id, opened.client
             );
             let _ = out.flush();
             session::attach(&opened, backends).await

@@ -95,16 +95,16 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                 if wanted {
                     opening = None;
                 }
-                match (opened, !wanted) {
-                    (Ok(o), true) => {
+                match (opened, wanted) {
+                    (Ok(o), true) => handoff::hand_over(tui, &mut input, &tx, &backends, o).await,
+                    (Err(text), true) => Msg::ShellEnded { text, is_error: true },
+                    (Ok(o), false) => {
                         // Started after the operator gave up on it: leave nothing open.
                         let ops = backends.ops.clone();
                         tokio::spawn(async move { ops.terminate_session(&o.session.session_id).await });
                         continue;
                     }
-                    (Err(_), true) => continue,
-                    (Err(text), false) => Msg::ShellEnded { text, is_error: true },
-                    (Ok(o), false) => handoff::hand_over(tui, &mut input, &tx, &backends, o).await,
+                    (Err(_), false) => continue,
                 }
             }
             _ = tick.tick() => Msg::Tick(backends.clock.now()),
@@ -149,10 +149,9 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                 Effect::OpenShell { instance } => {
                     openings += 1;
                     opening = Some(openings);
-                    let (n, b, choice, done) =
-                        (openings, backends.clone(), handoff::choice(&ssm), opened_tx.clone());
+                    let (n, b, ssm, done) = (openings, backends.clone(), ssm.clone(), opened_tx.clone());
                     tokio::spawn(async move {
-                        let _ = done.send((n, handoff::open(b, choice, instance).await));
+                        let _ = done.send((n, handoff::open(b, ssm, instance).await));
                     });
                 }
                 Effect::CancelShell => opening = None,

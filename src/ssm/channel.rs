@@ -320,7 +320,9 @@ impl Channel {
             && oldest.last_sent_ms.is_some_and(|t| now_ms.saturating_sub(t) >= rto)
         {
             if oldest.attempts >= self.max_attempts {
-                return vec![Event::Failed("the agent stopped acknowledging; the session is lost".into())];
+                return vec![Event::Failed(
+                    "the instance's SSM agent stopped acknowledging what was sent".into(),
+                )];
             }
             oldest.attempts += 1;
             oldest.last_sent_ms = Some(now_ms);

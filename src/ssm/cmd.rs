@@ -3,7 +3,7 @@
 //! exits.
 
 use super::plugin;
-use super::session::{self, Client};
+use super::session;
 use crate::backend::{BackendError, Backends};
 use crate::error::AppError;
 
@@ -42,13 +42,9 @@ pub async fn run(
     let choice = args.ssm_client.or(config.client).unwrap_or(ClientChoice::Auto);
     let client = session::choose(choice, plugin::find(config.plugin.as_deref()))?;
     let opened = session::open(backends, &id, args.document.clone(), args.command.as_deref(), client).await?;
-    let how = match &opened.client {
-        Client::Plugin(p) => p.display().to_string(),
-        Client::Native => "the built-in client".to_string(),
-    };
     eprintln!(
-        "bkops: session {} on {id} through {how} (exit the shell to come back)",
-        opened.session.session_id
+        "bkops: session {} on {id} through {} (exit the shell to come back)",
+        opened.session.session_id, opened.client
     );
     let ending = session::attach(&opened, backends).await?;
     let (text, failed) = ending.describe(&opened);

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use super::session::Ending;
 use super::{Session, SessionRequest};
 use crate::backend::{BackendError, Operator};
 
@@ -88,15 +89,6 @@ pub fn invocation(
     (args, env)
 }
 
-/// How a plugin session ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ended {
-    /// The plugin exited with this status (0: the shell exited).
-    Exit(i32),
-    /// A signal ended the plugin.
-    Signal,
-}
-
 /// Keeps Ctrl-C, Ctrl-\ and Ctrl-Z from ending or stopping bkops while the plugin owns the
 /// terminal: they reach the whole foreground process group, and the plugin forwards them to
 /// the remote shell. Handlers, not SIG_IGN, so the child starts with the defaults.
@@ -128,7 +120,7 @@ pub async fn run_plugin(
     request: &SessionRequest,
     ctx: &PluginContext,
     ops: &dyn Operator,
-) -> Result<Ended, BackendError> {
+) -> Result<Ending, BackendError> {
     let version = tokio::process::Command::new(path).arg("--version").output().await;
     let version = match version {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
@@ -163,7 +155,7 @@ pub async fn run_plugin(
         Err(e) => Err(e),
     };
     let ended = match status {
-        Ok(s) => s.code().map_or(Ended::Signal, Ended::Exit),
+        Ok(s) => s.code().map_or(Ending::Signal, Ending::Exit),
         Err(e) => {
             let _ = ops.terminate_session(&session.session_id).await;
             return Err(BackendError::Other(format!(
@@ -172,7 +164,7 @@ pub async fn run_plugin(
             )));
         }
     };
-    if ended != Ended::Exit(0) {
+    if ended != Ending::Exit(0) {
         // Best effort: the agent may already have closed it.
         let _ = ops.terminate_session(&session.session_id).await;
     }

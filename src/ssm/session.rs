@@ -36,6 +36,16 @@ pub fn choose(choice: ClientChoice, found: Option<PathBuf>) -> Result<Client, Ap
     }
 }
 
+impl std::fmt::Display for Client {
+    /// How the session runs, for the line printed before it starts.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Client::Plugin(p) => write!(f, "{}", p.display()),
+            Client::Native => write!(f, "the built-in client"),
+        }
+    }
+}
+
 /// A started session, and how it will be run.
 #[derive(Debug)]
 pub struct Opened {
@@ -191,10 +201,7 @@ pub async fn attach(opened: &Opened, backends: &Backends) -> Result<Ending, Back
                 }
             };
             let _modes = super::tty::Modes::save();
-            Ok(match plugin::run_plugin(path, session, &opened.request, &ctx, ops).await? {
-                plugin::Ended::Exit(n) => Ending::Exit(n),
-                plugin::Ended::Signal => Ending::Signal,
-            })
+            plugin::run_plugin(path, session, &opened.request, &ctx, ops).await
         }
         Client::Native => {
             let signer = if session.local_agent { None } else { ops.upgrade_signer().await };

@@ -57,7 +57,7 @@ impl SessionAgent {
     }
 
     /// Expects a client for this session; returns the session's StreamUrl.
-    pub fn expect(&self, session_id: &str, token: &str, facts: Facts, command: Option<String>) -> String {
+    pub fn register(&self, session_id: &str, token: &str, facts: Facts, command: Option<String>) -> String {
         let waiting = Waiting { token: token.to_string(), facts, command };
         self.waiting.lock().unwrap_or_else(|p| p.into_inner()).insert(session_id.to_string(), waiting);
         format!("{}/{session_id}?role=publish_subscribe", self.base)

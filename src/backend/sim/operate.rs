@@ -166,6 +166,10 @@ impl Operator for SimBackend {
         self.sim_start_session(request).await
     }
 
+    async fn resume_session(&self, _: &str) -> Result<crate::ssm::Session, BackendError> {
+        Err(BackendError::Other("the demo's sessions cannot be resumed".into()))
+    }
+
     async fn terminate_session(&self, session_id: &str) -> Result<(), BackendError> {
         self.sim_terminate_session(session_id);
         Ok(())

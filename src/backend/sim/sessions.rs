@@ -59,12 +59,11 @@ impl SimBackend {
             .map_err(|e| BackendError::Other(format!("the demo's session agent cannot listen: {e}")))?;
         // Shaped like AWS's: the caller's name, then 17 hex digits.
         let mut seed = self.clock.now().millis() as u64 ^ r.target.len() as u64;
-        let id = crate::ssm::ids::uuid_v4(&mut seed);
-        let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::ssm::ids::uuid_text(&crate::ssm::ids::uuid_v4(&mut seed)).replace('-', "");
         let session_id = format!("operator-{}", &hex[..17]);
         let token = crate::ssm::ids::uuid_text(&crate::ssm::ids::uuid_v4(&mut seed));
         let command = r.parameters.get("command").and_then(|c| c.first()).cloned();
-        let stream_url = agent.expect(&session_id, &token, facts, command);
+        let stream_url = agent.register(&session_id, &token, facts, command);
         Ok(Session { session_id, token: Secret::new(token), stream_url, local_agent: true })
     }
 
