@@ -21,6 +21,23 @@ pub struct Config {
     pub logs: LogsFile,
     #[serde(default)]
     pub ssm: SsmFile,
+    #[serde(default)]
+    pub buildkite: BuildkiteFile,
+}
+
+/// `[buildkite]`: where tokens may go, beyond Buildkite's own hosts and the environment's
+/// `BUILDKITE_AGENT_ENDPOINT`/`BUILDKITE_API_ENDPOINT`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BuildkiteFile {
+    /// Hosts (or URLs) a stack's `AgentEndpoint` may name and be sent its agent token: an
+    /// agent API proxy of your own, for example. https, or http to a loopback address.
+    #[serde(default)]
+    pub trusted_endpoints: Vec<String>,
+    /// Agent token parameters bkops may read although they are not under the stack's own
+    /// `/<stack-name>/` (a token shared by several stacks, say).
+    #[serde(default)]
+    pub trusted_token_parameters: Vec<String>,
 }
 
 /// `[ssm]`: how shells on instances are opened.
@@ -109,9 +126,12 @@ mod tests {
         let c = parse(
             Path::new("c.toml"),
             "theme = \"light\"\n[refresh]\nqueue = 2\n[logs]\nbuffer = 500\nlive = true\n\
-             [ssm]\nclient = \"plugin\"\nplugin = \"/opt/aws/session-manager-plugin\"\n",
+             [ssm]\nclient = \"plugin\"\nplugin = \"/opt/aws/session-manager-plugin\"\n\
+             [buildkite]\ntrusted_endpoints = [\"bk-proxy.internal\"]\ntrusted_token_parameters = [\"/shared/token\"]\n",
         )
         .expect("parses");
+        assert_eq!(c.buildkite.trusted_endpoints, ["bk-proxy.internal"]);
+        assert_eq!(c.buildkite.trusted_token_parameters, ["/shared/token"]);
         assert_eq!(c.logs.buffer, Some(500));
         assert!(c.logs.live);
         assert_eq!(c.ssm.client, Some(crate::ssm::cmd::ClientChoice::Plugin));

@@ -14,6 +14,7 @@ pub mod error;
 pub mod logging;
 pub mod logs;
 pub mod ops;
+pub mod output;
 pub mod paths;
 pub mod run;
 pub mod runtime;

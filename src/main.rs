@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("bkops: cannot start: {e}");
+            bkops::output::err(&format!("bkops: cannot start: {e}"));
             return ExitCode::from(1);
         }
     };
@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");
-            eprintln!("bkops: {e}");
+            bkops::output::err(&format!("bkops: {e}"));
             ExitCode::from(e.exit_code())
         }
     }

@@ -23,14 +23,25 @@ fn aws_options(cli: &Cli) -> AwsOptions {
     }
 }
 
-async fn backends(cli: &Cli) -> Result<Backends, AppError> {
+/// The environment's Buildkite tokens and endpoints with the config file's trust lists; an
+/// endpoint no token may go to stops bkops before anything is sent.
+fn buildkite(config: &config::Config) -> Result<BuildkiteSettings, AppError> {
+    let b = &config.buildkite;
+    BuildkiteSettings::from_env(&b.trusted_endpoints, &b.trusted_token_parameters).map_err(AppError::Usage)
+}
+
+async fn backends(cli: &Cli, config: &config::Config) -> Result<Backends, AppError> {
     if cli.demo {
         let clock = Clock::real(Clock::System.now(), cli.demo_speed);
         let sim = SimBackend::demo(cli.demo_seed, clock);
         let sim = if cli.read_only { sim.read_only() } else { sim };
         return Ok(sim.backends(cli.demo_speed));
     }
-    Ok(AwsBackend::connect(&aws_options(cli), BuildkiteSettings::from_env()).await.backends())
+    if let Some(p) = &cli.profile {
+        crate::backend::aws::profiles::check(p, &crate::backend::aws::profiles::names())
+            .map_err(AppError::Usage)?;
+    }
+    Ok(AwsBackend::connect(&aws_options(cli), buildkite(config)?).await.backends())
 }
 
 pub async fn run(mut cli: Cli) -> Result<(), AppError> {
@@ -38,36 +49,36 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
     cli.read_only |= config.read_only;
     match cli.command {
         Some(Cmd::Status { format }) => {
-            let backends = backends(&cli).await?;
+            let backends = backends(&cli, &config).await?;
             let report = status::collect(&backends, cli.stack.as_deref()).await?;
-            let text = match format {
-                Format::Json => status::to_json(&report),
-                Format::Text => status::to_text(&report),
+            // A closed pipe (`| head`) ends the command quietly.
+            let _ = match format {
+                Format::Json => crate::output::out_json(status::to_json(&report).trim_end()),
+                Format::Text => crate::output::out(status::to_text(&report).trim_end()),
             };
-            println!("{}", text.trim_end());
             Ok(())
         }
         Some(Cmd::Logs(ref args)) => {
-            let backends = backends(&cli).await?;
+            let backends = backends(&cli, &config).await?;
             crate::logs::cmd::run(args.clone(), &backends).await
         }
         Some(Cmd::Scaling { ref action }) => {
-            let backends = backends(&cli).await?;
+            let backends = backends(&cli, &config).await?;
             crate::ops::cmd::scaling(action.clone(), &backends, cli.stack.as_deref()).await
         }
         Some(Cmd::Ssm(ref args)) => {
-            let backends = backends(&cli).await?;
+            let backends = backends(&cli, &config).await?;
             crate::ssm::cmd::run(args.clone(), &backends, &config.ssm).await
         }
         Some(Cmd::Terminate(ref args)) => {
-            let backends = backends(&cli).await?;
+            let backends = backends(&cli, &config).await?;
             crate::ops::cmd::terminate(args.clone(), &backends, cli.stack.as_deref()).await
         }
         None => {
             let themes_dir = paths::themes_dir();
             let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());
             let theme = theme::load(&theme_name, themes_dir.as_deref())?;
-            let backends = backends(&cli).await?;
+            let backends = backends(&cli, &config).await?;
             if let Some(name) = &cli.stack {
                 status::check_stack(&backends, name).await?;
             }
@@ -88,7 +99,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             }
             state.log_live = config.logs.live;
             state.theme = theme.name.clone();
-            let aws = (!cli.demo).then(|| (aws_options(&cli), BuildkiteSettings::from_env()));
+            let aws = if cli.demo { None } else { Some((aws_options(&cli), buildkite(&config)?)) };
             if aws.is_some() {
                 state.aws = true;
                 state.profiles = crate::backend::aws::profiles::names();

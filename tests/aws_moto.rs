@@ -7,7 +7,7 @@ mod support;
 use aws_config::SdkConfig;
 use bkops::backend::QueueSource;
 use bkops::backend::aws::{ACCOUNT, AwsBackend};
-use bkops::backend::buildkite::BuildkiteSettings;
+use bkops::backend::buildkite::{BuildkiteSettings, Destinations};
 use bkops::backend::buildkite::{POLL_DURATION_HEADER, Secret};
 use bkops::backend::{BackendError, StackSource};
 use bkops::domain::{Health, Lifecycle, Os, ScalingState};
@@ -200,7 +200,12 @@ async fn put_token(sdk: &SdkConfig, name: &str, value: &str) {
 #[tokio::test]
 async fn queue_numbers_come_from_the_agent_api_with_the_stacks_own_token() {
     let fake = FakeBuildkite::start();
-    let (_moto, sdk, backend) = setup_with(&fake.url, BuildkiteSettings::default()).await;
+    // The stack names the stand-in as its AgentEndpoint; the operator trusts it in the config.
+    let settings = BuildkiteSettings {
+        destinations: Destinations::new(None, None, std::slice::from_ref(&fake.url)).expect("trusted"),
+        ..Default::default()
+    };
+    let (_moto, sdk, backend) = setup_with(&fake.url, settings).await;
     put_token(&sdk, "/ci-linux/buildkite/agent-token", "bkua_from_ssm").await;
     fake.reply(Reply::json(200, &queue_body("acme", 7, 2, 1, 0, 2)).header(POLL_DURATION_HEADER, "30"));
 
@@ -231,7 +236,7 @@ async fn buildkite_agent_token_and_endpoint_from_the_environment_win() {
     let fake = FakeBuildkite::start();
     let settings = BuildkiteSettings {
         agent_token: Some(Secret::new("bkua_from_env")),
-        agent_endpoint: Some(fake.url.clone()),
+        destinations: fake.destinations(),
         ..Default::default()
     };
     let (_moto, _sdk, backend) = setup_with(NOWHERE, settings).await;
@@ -248,7 +253,11 @@ async fn the_chart_history_is_the_scalers_cloudwatch_metrics() {
     use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
 
     let fake = FakeBuildkite::start();
-    let settings = BuildkiteSettings { agent_token: Some(Secret::new("bkua_test")), ..Default::default() };
+    let settings = BuildkiteSettings {
+        agent_token: Some(Secret::new("bkua_test")),
+        destinations: fake.destinations(),
+        ..Default::default()
+    };
     let (_moto, sdk, backend) = setup_with(&fake.url, settings).await;
     fake.reply(Reply::json(200, &queue_body("acme", 5, 2, 1, 0, 2)));
 
@@ -313,9 +322,9 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
 
     let settings = BuildkiteSettings {
         agent_token: Some(Secret::new("bkua_test")),
-        agent_endpoint: Some(fake.url.clone()),
         api_token: Some(Secret::new("bkapi_test")),
-        api_endpoint: Some(fake.url.clone()),
+        destinations: fake.destinations(),
+        trusted_token_parameters: Vec::new(),
     };
     let backend = AwsBackend::new(&sdk, None, settings);
     // The org comes from the metrics API; then the agent list, in two pages (Link header).

@@ -13,7 +13,7 @@ use support::buildkite::{FakeBuildkite, Reply, queue_body};
 const TOKEN: &str = "bkua_test_0123456789";
 
 async fn ask(fake: &FakeBuildkite) -> Result<bkops::backend::buildkite::QueueReading, BackendError> {
-    MetricsClient::new().expect("client").queue(&fake.url, &Secret::new(TOKEN), "deploy queue").await
+    MetricsClient::new().expect("client").queue(&fake.endpoint(), &Secret::new(TOKEN), "deploy queue").await
 }
 
 #[tokio::test]
@@ -81,7 +81,7 @@ async fn server_errors_are_transient_and_garbage_is_reported() {
 #[tokio::test]
 async fn an_unreachable_api_is_transient() {
     let fake = FakeBuildkite::start();
-    let url = fake.url.clone();
+    let url = fake.endpoint();
     drop(fake);
     let err =
         MetricsClient::new().expect("client").queue(&url, &Secret::new(TOKEN), "q").await.expect_err("down");
@@ -93,7 +93,10 @@ async fn a_refused_api_token_names_the_scope_it_needs() {
     let fake = FakeBuildkite::start();
     fake.reply(Reply::json(401, r#"{"message":"Authentication required"}"#));
     let client = MetricsClient::new().expect("client");
-    let err = client.agents(&fake.url, &Secret::new("bkapi_nope"), "acme").await.expect_err("refused");
+    let err = client
+        .agents(&fake.destinations().api(), &Secret::new("bkapi_nope"), "acme")
+        .await
+        .expect_err("refused");
     assert_eq!(
         err.to_string(),
         "credentials missing or expired: BUILDKITE_API_TOKEN was refused (HTTP 401: Authentication required); it needs the read_agents scope"

@@ -45,3 +45,14 @@ fn the_readme_starts_with_the_two_commands() {
     assert!(head.contains("cargo run --release -- --demo"), "{head}");
     assert!(head.contains("cargo test"), "{head}");
 }
+
+#[test]
+fn the_readmes_config_example_is_a_valid_config() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md");
+    let section = readme.split("## Configuration").nth(1).expect("a Configuration section");
+    let example =
+        section.split("```toml\n").nth(1).and_then(|s| s.split("```").next()).expect("a toml block");
+    let config = bkops::config::parse(std::path::Path::new("README.md"), example).expect("parses");
+    assert!(config.buildkite.trusted_endpoints.is_empty(), "the example trusts nothing by default");
+}

@@ -169,3 +169,26 @@ async fn d_checks_the_disk_and_shows_the_percentage() {
     let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
     assert!(flash.contains("read-only: bkops does not call ssm:SendCommand"), "{flash}");
 }
+
+#[tokio::test]
+async fn a_pasted_confirmation_types_the_id_and_presses_nothing() {
+    let (b, log) = backends("paste", false);
+    let mut state = loaded(&b).await;
+    press(&mut state, &b, KeyCode::Char('3')).await;
+    let id = views::instances(&state)[0].id.clone();
+    press(&mut state, &b, KeyCode::Char('X')).await;
+    assert!(state.confirm.is_some());
+    // What a terminal sends for a paste of the ID, a right arrow and Enter.
+    settle(&mut state, &b, Msg::Paste(format!("{id}\x1b[C\r\n"))).await;
+    let c = state.confirm.as_ref().expect("the dialog is still open");
+    assert_eq!(c.typed, id, "the ID, and only the ID, was typed");
+    assert!(!c.on_go, "no button was pressed");
+    assert!(audit(&log).is_empty(), "nothing was called");
+    // Chosen on purpose, the pasted ID counts.
+    press(&mut state, &b, KeyCode::Right).await;
+    press(&mut state, &b, KeyCode::Enter).await;
+    assert!(state.confirm.is_none());
+    let terminated: Vec<String> =
+        audit(&log).iter().filter_map(|l| l["request"]["instance"].as_str().map(String::from)).collect();
+    assert_eq!(terminated, [id]);
+}

@@ -87,7 +87,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                     timestamps: true,
                 };
                 let text: String =
-                    v.visible().iter().map(|e| crate::logs::format::line(e, style) + "\n").collect();
+                    v.visible().iter().map(|e| crate::logs::format::line(e, style).render() + "\n").collect();
                 fx.push(Effect::SaveLogs { instance: v.instance.clone(), text });
             }
         }

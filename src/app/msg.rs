@@ -27,8 +27,17 @@ pub enum Msg {
         instance: String,
         text: String,
     },
+    /// Text pasted into the terminal (bracketed paste): typed into the open prompt or the
+    /// confirmation's field, and never a key press.
+    Paste(String),
     /// The shell now reads another AWS profile or region (the new backend's label).
     BackendChanged(String),
+    /// The account the backend's credentials belong to (STS GetCallerIdentity), for the status
+    /// bar: `--profile` names a profile, this names whose calls they are.
+    Account {
+        backend: String,
+        account: String,
+    },
     /// Something the shell wants the operator to read (a theme that failed to load).
     Notice {
         text: String,

@@ -257,6 +257,8 @@ pub struct Flash {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub backend: String,
+    /// The AWS account the calls are made in, once known.
+    pub account: Option<String>,
     pub now: Timestamp,
     pub size: (u16, u16),
     pub refresh: RefreshIntervals,
@@ -310,6 +312,7 @@ impl AppState {
     pub fn new(backend: impl Into<String>, now: Timestamp, size: (u16, u16)) -> Self {
         Self {
             backend: backend.into(),
+            account: None,
             now,
             size,
             refresh: RefreshIntervals::default(),

@@ -39,6 +39,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
         }
         Msg::Key(_) => {}
+        Msg::Paste(text) => {
+            on_paste(state, &text);
+            state.dirty = true;
+        }
         Msg::Mouse(mouse) => {
             if on_mouse(state, mouse) {
                 state.dirty = true;
@@ -74,6 +78,13 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             };
             flash(state, format!("now reading {label}"), false);
             schedule(state, &mut fx);
+        }
+        Msg::Account { backend, account } => {
+            // An answer for the backend before a switch says nothing about this one.
+            if backend == state.backend {
+                state.account = Some(account);
+                state.dirty = true;
+            }
         }
         Msg::Notice { text, is_error } => {
             flash(state, text, is_error);
@@ -314,6 +325,20 @@ fn on_key(state: &mut AppState, key: KeyEvent, fx: &mut Vec<Effect>) {
                 live_filter(state);
             }
         }
+    }
+}
+
+/// A paste is text for the field being typed in, never keys: it is cut at its first line break
+/// or control character, so a pasted instance ID followed by arrows and Enter types the ID and
+/// presses nothing. Without a field open, a paste does nothing.
+fn on_paste(state: &mut AppState, text: &str) {
+    let text: String =
+        text.chars().take_while(|c| !c.is_control() && !crate::domain::text::dangerous(*c)).collect();
+    if let Some(c) = state.confirm.as_mut() {
+        text.chars().for_each(|ch| c.type_char(ch));
+    } else if let Some(prompt) = state.prompt.as_mut() {
+        prompt.text.push_str(&text);
+        live_filter(state);
     }
 }
 
@@ -567,6 +592,11 @@ fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         },
         Command::Profile(_) | Command::Region(_) if !state.aws => {
             flash(state, "the demo has no AWS profile or region to switch", true);
+        }
+        Command::Profile(profile) if !state.profiles.contains(&profile) => {
+            let known =
+                if state.profiles.is_empty() { "none".to_string() } else { state.profiles.join(", ") };
+            flash(state, format!("no AWS profile named '{profile}'; the profiles here are: {known}"), true);
         }
         Command::Profile(profile) => fx.push(Effect::SwitchAws { profile: Some(profile), region: None }),
         Command::Region(region) => fx.push(Effect::SwitchAws { profile: None, region: Some(region) }),

@@ -16,8 +16,29 @@ pub enum BackendError {
     Transient(String),
     #[error("read-only: bkops does not call {action}")]
     ReadOnly { action: String },
+    /// Something read from the account or from Buildkite would have sent a secret somewhere
+    /// the operator did not choose; nothing was sent, and this says why.
+    #[error("{0}")]
+    Untrusted(String),
     #[error("{0}")]
     Other(String),
+}
+
+/// An error's text can quote what AWS or Buildkite sent (a message, a name): cleaned where
+/// the error is made.
+impl crate::domain::text::Sanitize for BackendError {
+    fn sanitize(&mut self) {
+        match self {
+            BackendError::Throttled { service: s, .. }
+            | BackendError::Credentials { hint: s }
+            | BackendError::PermissionDenied { action: s }
+            | BackendError::NotFound { what: s }
+            | BackendError::Transient(s)
+            | BackendError::ReadOnly { action: s }
+            | BackendError::Untrusted(s)
+            | BackendError::Other(s) => s.sanitize(),
+        }
+    }
 }
 
 impl BackendError {
@@ -30,6 +51,7 @@ impl BackendError {
             BackendError::NotFound { .. } => "not found",
             BackendError::Transient(_) => "transient",
             BackendError::ReadOnly { .. } => "read-only",
+            BackendError::Untrusted(_) => "untrusted",
             BackendError::Other(_) => "error",
         }
     }

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Timestamp;
+use super::text::Sanitize;
 
 /// Auto Scaling `StatusCode` of a scaling activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,4 +52,13 @@ pub struct ScalingActivity {
     pub status_message: Option<String>,
     pub start: Timestamp,
     pub end: Option<Timestamp>,
+}
+
+impl Sanitize for ScalingActivity {
+    fn sanitize(&mut self) {
+        for s in [&mut self.id, &mut self.description, &mut self.cause] {
+            s.sanitize();
+        }
+        self.status_message.sanitize();
+    }
 }

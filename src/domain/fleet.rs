@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Timestamp;
+use super::text::Sanitize;
 
 /// Auto Scaling lifecycle state of an instance (the subset an Elastic CI Stack goes through:
 /// it has no lifecycle hooks, so no `Pending:Wait` or `Terminating:Wait`).
@@ -190,5 +191,24 @@ impl ScheduledAction {
 impl Fleet {
     pub fn count(&self, lifecycle: Lifecycle) -> usize {
         self.instances.iter().filter(|i| i.lifecycle == lifecycle).count()
+    }
+}
+
+impl Sanitize for Fleet {
+    fn sanitize(&mut self) {
+        self.asg_name.sanitize();
+        self.agents_note.sanitize();
+        self.paused_by.sanitize();
+        for i in &mut self.instances {
+            for s in [&mut i.id, &mut i.instance_type, &mut i.availability_zone] {
+                s.sanitize();
+            }
+            i.agents.job.sanitize();
+        }
+        for a in &mut self.scheduled {
+            a.name.sanitize();
+            a.recurrence.sanitize();
+            a.time_zone.sanitize();
+        }
     }
 }

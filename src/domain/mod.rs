@@ -6,6 +6,7 @@ mod fleet;
 mod log;
 mod queue;
 mod stack;
+pub mod text;
 mod time;
 mod warnings;
 mod when;

@@ -1,3 +1,4 @@
+use super::text::Sanitize;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,4 +69,23 @@ pub struct StackSummary {
     /// `ScaleInIdlePeriod`, seconds.
     pub scale_in_idle_period: u32,
     pub scaling: ScalingState,
+}
+
+impl Sanitize for ScalingState {
+    fn sanitize(&mut self) {
+        match self {
+            ScalingState::Enabled { schedule } | ScalingState::Paused { schedule } => schedule.sanitize(),
+            ScalingState::Unknown { reason } => reason.sanitize(),
+            ScalingState::FixedSize => {}
+        }
+    }
+}
+
+impl Sanitize for StackSummary {
+    fn sanitize(&mut self) {
+        for s in [&mut self.name, &mut self.queue, &mut self.version, &mut self.status, &mut self.asg_name] {
+            s.sanitize();
+        }
+        self.scaling.sanitize();
+    }
 }

@@ -11,6 +11,7 @@ use super::{Follower, Notice, TailSpec, groups, instance_id, read_range};
 use crate::backend::Backends;
 use crate::domain::{LogEvent, Os, parse_when};
 use crate::error::AppError;
+use crate::output;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct LogsArgs {
@@ -100,8 +101,7 @@ impl<W: Write> Out<W> {
             {
                 continue;
             }
-            let line = format::line(e, self.style);
-            if writeln!(self.w, "{line}").is_err() {
+            if crate::output::write_line(&mut self.w, &format::line(e, self.style)).is_err() {
                 return Err(Stop::PipeClosed);
             }
             n += 1;
@@ -121,7 +121,10 @@ fn report(notices: &[Notice]) {
         })
         .collect();
     if !live.is_empty() {
-        eprintln!("bkops: following {} with Live Tail (CloudWatch bills it by the minute)", live.join(", "));
+        output::err(&format!(
+            "bkops: following {} with Live Tail (CloudWatch bills it by the minute)",
+            live.join(", ")
+        ));
     }
     let mut polled: Vec<(&str, Vec<&str>)> = Vec::new();
     for n in notices {
@@ -133,10 +136,10 @@ fn report(notices: &[Notice]) {
         }
     }
     for (why, groups) in polled {
-        eprintln!("bkops: {}: no Live Tail ({why}); polling", groups.join(", "));
+        output::err(&format!("bkops: {}: no Live Tail ({why}); polling", groups.join(", ")));
     }
     for n in notices.iter().filter(|n| !matches!(n, Notice::Live(_) | Notice::LivePolling { .. })) {
-        eprintln!("bkops: {n}");
+        output::err(&format!("bkops: {n}"));
     }
 }
 
@@ -182,7 +185,11 @@ pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
     }
     let follow = args.follow || args.live;
     if events.is_empty() && !follow {
-        eprintln!("bkops: no log lines for {instance} since {} in {}", args.since, groups.join(", "));
+        output::err(&format!(
+            "bkops: no log lines for {instance} since {} in {}",
+            args.since,
+            groups.join(", ")
+        ));
     }
     if !follow {
         return Ok(());

@@ -1,12 +1,11 @@
 //! How `bkops logs` prints a line. Messages are sanitized: a log line never drives the terminal.
 
-use std::fmt::Write;
-
 use serde::Serialize;
 
 use super::groups::label;
 use crate::domain::LogEvent;
-use crate::ui::text::sanitize;
+use crate::domain::text::escape_json;
+use crate::output::Line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -50,10 +49,12 @@ struct JsonLine<'a> {
     message: &'a str,
 }
 
-pub fn line(e: &LogEvent, style: Style) -> String {
+/// One event as `bkops logs` prints it. JSON is escaped here; text is cleaned by the output
+/// sink when the line is written, and only the timestamp and the group carry colour.
+pub fn line(e: &LogEvent, style: Style) -> Line {
     if style.format == Format::Json {
         // serde_json escapes the ASCII controls; C1 controls (U+0080-U+009F, which a terminal
-        // may take as CSI) and bidi overrides are escaped here, as JSON \u escapes.
+        // may take as CSI) and bidi controls are escaped too, as JSON \u escapes.
         let j = JsonLine {
             timestamp: time(e, true),
             group: &e.group,
@@ -62,38 +63,18 @@ pub fn line(e: &LogEvent, style: Style) -> String {
             message: &e.message,
         };
         let raw = serde_json::to_string(&j).unwrap_or_default();
-        let mut safe = String::with_capacity(raw.len());
-        for c in raw.chars() {
-            if c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-            {
-                let _ = write!(safe, "\\u{:04x}", c as u32);
-            } else {
-                safe.push(c);
-            }
-        }
-        return safe;
+        return Line::new().text(escape_json(&raw));
     }
-    let mut out = String::new();
+    let mut out = Line::new();
     if style.timestamps {
         let t = time(e, style.format == Format::Detailed);
-        if style.color {
-            let _ = write!(out, "\x1b[2m{t}\x1b[0m ");
-        } else {
-            let _ = write!(out, "{t} ");
-        }
+        out = out.styled(style.color.then_some("2"), t).text(" ");
     }
     let tag = match style.format {
-        Format::Detailed => format!("{} {}", e.group, sanitize(&e.stream)),
+        Format::Detailed => format!("{} {}", e.group, e.stream),
         _ => label(&e.group).to_string(),
     };
-    if style.color {
-        let _ = write!(out, "\x1b[{}m{tag}\x1b[0m ", colour(&e.group));
-    } else {
-        let _ = write!(out, "{tag} ");
-    }
-    out.push_str(&sanitize(&e.message));
-    out
+    out.styled(style.color.then(|| colour(&e.group)), tag).text(" ").text(e.message.as_str())
 }
 
 #[cfg(test)]
@@ -116,46 +97,49 @@ mod tests {
 
     #[test]
     fn three_formats() {
-        assert_eq!(line(&event("hello"), PLAIN), "11:06:40.123 elastic-stack hello");
+        let render = |e: &LogEvent, s: Style| line(e, s).render();
+        assert_eq!(render(&event("hello"), PLAIN), "11:06:40.123 elastic-stack hello");
         let d = Style { format: Format::Detailed, ..PLAIN };
         assert_eq!(
-            line(&event("hello"), d),
+            render(&event("hello"), d),
             "2026-11-18T11:06:40.123Z /buildkite/elastic-stack i-0123456789abcdef0 hello"
         );
         let j = Style { format: Format::Json, ..PLAIN };
-        let v: serde_json::Value = serde_json::from_str(&line(&event("hello"), j)).expect("json");
+        let v: serde_json::Value = serde_json::from_str(&render(&event("hello"), j)).expect("json");
         assert_eq!(v["timestamp"], "2026-11-18T11:06:40.123Z");
         assert_eq!(
             (v["group"].as_str(), v["event_id"].as_str(), v["message"].as_str()),
             (Some("/buildkite/elastic-stack"), Some("42"), Some("hello"))
         );
         let bare = Style { timestamps: false, ..PLAIN };
-        assert_eq!(line(&event("hello"), bare), "elastic-stack hello");
+        assert_eq!(render(&event("hello"), bare), "elastic-stack hello");
     }
 
     #[test]
     fn hostile_lines_cannot_drive_the_terminal() {
+        let render = |e: &LogEvent, s: Style| line(e, s).render();
         let hostile = "\x1b]0;owned\x07\x1b[2J\x1b[31mred\x00nul\r\u{9b}31m";
         for format in [Format::Short, Format::Detailed] {
-            let out = line(&event(hostile), Style { format, color: false, timestamps: true });
+            let out = render(&event(hostile), Style { format, color: false, timestamps: true });
             assert!(!out.chars().any(|c| c.is_control()), "{out:?}");
             assert!(out.contains("\\x1b[2J") && out.contains("\\x00nul"), "{out:?}");
         }
-        let j = line(&event(hostile), Style { format: Format::Json, color: false, timestamps: true });
+        let j = render(&event(hostile), Style { format: Format::Json, color: false, timestamps: true });
         assert!(!j.chars().any(|c| c.is_control()), "{j:?}");
         let v: serde_json::Value = serde_json::from_str(&j).expect("still JSON");
         assert_eq!(v["message"].as_str(), Some(hostile), "and the message survives exactly");
         // A megabyte line is printed whole, escaped where needed.
         let big = "x".repeat(1 << 20);
         assert_eq!(
-            line(&event(&big), Style { timestamps: false, ..PLAIN }).len(),
+            render(&event(&big), Style { timestamps: false, ..PLAIN }).len(),
             (1 << 20) + "elastic-stack ".len()
         );
     }
 
     #[test]
     fn colour_marks_the_group_only() {
-        let out = line(&event("m"), Style { color: true, ..PLAIN });
+        let render = |e: &LogEvent, s: Style| line(e, s).render();
+        let out = render(&event("m"), Style { color: true, ..PLAIN });
         assert!(out.starts_with("\x1b[2m11:06:40.123\x1b[0m \x1b["), "{out:?}");
         assert!(out.ends_with("elastic-stack\x1b[0m m"), "{out:?}");
     }

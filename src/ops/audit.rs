@@ -59,9 +59,6 @@ pub fn record_action(
 ) -> std::io::Result<()> {
     let path =
         path.ok_or_else(|| std::io::Error::other("no state directory (set HOME or XDG_STATE_HOME)"))?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let result = match result {
         Ok(made) if made.is_empty() => "ok".to_string(),
         Ok(made) => format!("ok: {made}"),
@@ -70,6 +67,6 @@ pub fn record_action(
     let line = Line { time: at.rfc3339(), context: ctx, action, request, result: &result };
     let mut text = serde_json::to_string(&line).map_err(std::io::Error::other)?;
     text.push('\n');
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let mut f = crate::paths::private_file(path, true)?;
     f.write_all(text.as_bytes())
 }

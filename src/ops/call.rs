@@ -131,6 +131,14 @@ pub struct AgentRef {
     pub busy: bool,
 }
 
+/// The agent's name is shown; its organization and ID go into REST URLs as they are (each
+/// percent-encoded as one path segment there).
+impl crate::domain::text::Sanitize for AgentRef {
+    fn sanitize(&mut self) {
+        self.name.sanitize();
+    }
+}
+
 /// Who is making the calls, from STS GetCallerIdentity (or the demo's stand-in).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Identity {

@@ -2,13 +2,14 @@
 //! plan is printed with the account, region and stack it touches; nothing happens without a
 //! typed confirmation on a terminal or `--yes`; `--dry-run` stops after printing.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 
 use super::audit::Context;
 use super::plan::{self, Plan, PlanError, ScalingTarget, TerminateMode};
 use super::{Identity, apply};
 use crate::backend::Backends;
 use crate::error::AppError;
+use crate::output;
 
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum ScalingAction {
@@ -93,8 +94,7 @@ fn ask(question: &str, expected: &str) -> Result<bool, AppError> {
                 .into(),
         ));
     }
-    eprint!("{question} ");
-    let _ = std::io::stderr().flush();
+    output::ask(question);
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).map_err(|e| AppError::Terminal(e.to_string()))?;
     let answer = answer.trim();
@@ -113,37 +113,37 @@ async fn carry_out(
     question: (&str, &str),
 ) -> Result<(), AppError> {
     let backend = backends.label.to_string();
-    eprint!("{}", describe(&plan, target, &who, &backend));
+    output::err(describe(&plan, target, &who, &backend).trim_end());
     if confirm.dry_run {
-        eprintln!("dry run: no call made");
+        output::err("dry run: no call made");
         return Ok(());
     }
     if !confirm.yes && !ask(question.0, question.1)? {
-        eprintln!("cancelled: nothing changed");
+        output::err("cancelled: nothing changed");
         return Ok(());
     }
     let ctx = Context { identity: who, backend, stack: target.stack.clone() };
     let outcomes =
         apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, backends.audit_log.as_deref(), &|text| {
-            eprintln!("{text}")
+            output::err(&text)
         })
         .await
         .map_err(|e| AppError::Terminal(format!("audit log: {e}; stopped before any further call")))?;
     let mut failed = None;
     for o in &outcomes {
         match &o.result {
-            Ok(()) => eprintln!("done    {}", o.call),
+            Ok(()) => output::err(&format!("done    {}", o.call)),
             Err(e) => {
-                eprintln!("FAILED  {}: {e}", o.call);
+                output::err(&format!("FAILED  {}: {e}", o.call));
                 failed = Some(e.clone());
             }
         }
     }
     for c in plan.calls.iter().skip(outcomes.len()) {
-        eprintln!("skipped {c}");
+        output::err(&format!("skipped {c}"));
     }
     if let Some(p) = &backends.audit_log {
-        eprintln!("audit   {}", p.display());
+        output::err(&format!("audit   {}", p.display()));
     }
     failed.map_or(Ok(()), |e| Err(AppError::Backend(e)))
 }
@@ -162,14 +162,14 @@ pub async fn scaling(
     let t = target(backends, &stack).await?;
     match action {
         ScalingAction::Status => {
-            println!("{}", status_text(&t));
+            let _ = output::out(status_text(&t).trim_end());
             Ok(())
         }
         ScalingAction::Pause { drain, confirm } => {
             let who = backends.ops.identity().await?;
             match plan::pause(&t, drain, &who.arn, backends.clock.now()) {
                 Err(e @ PlanError::AlreadyPaused { .. }) => {
-                    eprintln!("{e}");
+                    output::err(&e.to_string());
                     Ok(())
                 }
                 Err(e) => Err(refused(e)),
@@ -178,7 +178,7 @@ pub async fn scaling(
         }
         ScalingAction::Resume { confirm } => match plan::resume(&t) {
             Err(e @ PlanError::NotPaused { .. }) => {
-                eprintln!("{e}");
+                output::err(&e.to_string());
                 Ok(())
             }
             Err(e) => Err(refused(e)),

@@ -32,6 +32,16 @@ pub struct ScalingTarget {
     pub instances: Vec<String>,
 }
 
+/// The tags' values are shown (who paused, and when) and parsed (sizes to restore); the
+/// group and rule names go into calls as they are.
+impl crate::domain::text::Sanitize for ScalingTarget {
+    fn sanitize(&mut self) {
+        for v in self.tags.values_mut() {
+            v.sanitize();
+        }
+    }
+}
+
 impl ScalingTarget {
     pub fn paused(&self) -> bool {
         self.rule_enabled == Some(false) || self.tags.contains_key(PAUSED_BY)

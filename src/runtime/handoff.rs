@@ -7,7 +7,9 @@
 use std::io::Write;
 
 use crossterm::cursor::{Hide, MoveTo, Show};
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -24,13 +26,21 @@ use crate::ssm::{cmd::ClientChoice, plugin, tty};
 
 fn leave_dashboard() -> std::io::Result<()> {
     let mut out = std::io::stdout();
-    execute!(out, DisableMouseCapture, LeaveAlternateScreen, Show, Clear(ClearType::All), MoveTo(0, 0))?;
+    execute!(
+        out,
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        Show,
+        Clear(ClearType::All),
+        MoveTo(0, 0)
+    )?;
     disable_raw_mode()
 }
 
 fn enter_dashboard(tui: &mut Tui) -> std::io::Result<()> {
     enable_raw_mode()?;
-    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, Hide)?;
+    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste, Hide)?;
     // ratatui's last frame is stale: draw everything again, at the size the terminal has now.
     tui.clear()
 }

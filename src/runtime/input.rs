@@ -37,6 +37,7 @@ impl Input {
                     Some(Ok(Event::Key(k))) => Msg::Key(k),
                     Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
                     Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                    Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                     Some(Ok(_)) => continue,
                     Some(Err(e)) => {
                         tracing::warn!("terminal input failed: {e}");

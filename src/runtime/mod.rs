@@ -48,11 +48,12 @@ fn save_logs(instance: &str, text: &str) -> std::io::Result<std::path::PathBuf> 
     let dir = crate::paths::state_dir()
         .ok_or_else(|| std::io::Error::other("no state directory (set HOME or XDG_STATE_HOME)"))?
         .join("logs");
-    std::fs::create_dir_all(&dir)?;
     // The instance ID was checked when the view opened; keep the name plain all the same.
     let name: String = instance.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     let path = dir.join(format!("{name}-{}.log", crate::clock::Clock::System.now().secs()));
-    std::fs::write(&path, text)?;
+    // Build logs can hold secrets: the file is the operator's alone.
+    let mut file = crate::paths::private_file(&path, false)?;
+    std::io::Write::write_all(&mut file, text.as_bytes())?;
     Ok(path)
 }
 
@@ -67,12 +68,26 @@ pub struct Shell {
     pub ssm: crate::config::SsmFile,
 }
 
+/// Asks whose credentials these are, for the status bar; a failure is left to the panes, which
+/// say it in their own words.
+fn learn_account(backends: &Backends, tx: &tokio::sync::mpsc::UnboundedSender<Msg>) {
+    let (ops, backend, tx) = (backends.ops.clone(), backends.label.to_string(), tx.clone());
+    tokio::spawn(async move {
+        if let Ok(who) = ops.identity().await {
+            let _ = tx.send(Msg::Account { backend, account: who.account });
+        }
+    });
+}
+
 /// Runs the dashboard until the operator quits.
 pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> anyhow::Result<()> {
     let Shell { mut backends, mut theme, themes_dir, mut aws, ssm } = shell;
     let (tx, mut rx) = unbounded_channel();
     let mut input = input::Input::started(tx.clone());
     spawn_signals(tx.clone());
+    if aws.is_some() {
+        learn_account(&backends, &tx);
+    }
     let mut jobs = Jobs::default();
     let mut tick = interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -183,6 +198,7 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                         backends = AwsBackend::connect(opts, settings.clone()).await.backends();
                         tracing::info!(backend = %backends.label, "switched");
                         let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
+                        learn_account(&backends, &tx);
                     }
                 }
                 Effect::StartTail { instance, groups, live } => {

@@ -42,15 +42,15 @@ pub async fn run(
     let choice = args.ssm_client.or(config.client).unwrap_or(ClientChoice::Auto);
     let client = session::choose(choice, plugin::find(config.plugin.as_deref()))?;
     let opened = session::open(backends, &id, args.document.clone(), args.command.as_deref(), client).await?;
-    eprintln!(
+    crate::output::err(&format!(
         "bkops: session {} on {id} through {} (exit the shell to come back)",
         opened.session.session_id, opened.client
-    );
+    ));
     let ending = session::attach(&opened, backends).await?;
     let (text, failed) = ending.describe(&opened);
     if failed {
         return Err(AppError::Backend(BackendError::Other(text)));
     }
-    eprintln!("bkops: {text}");
+    crate::output::err(&format!("bkops: {text}"));
     Ok(())
 }

@@ -112,6 +112,18 @@ async fn stop(child: &mut tokio::process::Child) {
     }
 }
 
+/// The plugin as a child process, without bkops' Buildkite tokens (or any other `BUILDKITE_`
+/// variable) in its environment: it needs AWS credentials, and nothing of Buildkite's.
+fn plugin_command(path: &Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(path);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("BUILDKITE_") {
+            command.env_remove(&name);
+        }
+    }
+    command
+}
+
 /// Runs the plugin for a started session. When it cannot run, or fails, the session is
 /// terminated so that no session is left open on the instance.
 pub async fn run_plugin(
@@ -121,7 +133,7 @@ pub async fn run_plugin(
     ctx: &PluginContext,
     ops: &dyn Operator,
 ) -> Result<Ending, BackendError> {
-    let version = tokio::process::Command::new(path).arg("--version").output().await;
+    let version = plugin_command(path).arg("--version").output().await;
     let version = match version {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
         Ok(out) => {
@@ -142,7 +154,7 @@ pub async fn run_plugin(
     };
     let (args, env) = invocation(session, request, ctx, takes_env_var(&version));
     let _guard = guard_signals();
-    let child = tokio::process::Command::new(path).args(&args).envs(env).spawn();
+    let child = plugin_command(path).args(&args).envs(env).spawn();
     let status = match child {
         Ok(mut child) => tokio::select! {
             status = child.wait() => status,

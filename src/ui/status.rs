@@ -41,6 +41,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     let mut spans = vec![Span::styled(" bkops", bar), sep.clone(), Span::styled(state.backend.clone(), bar)];
+    if let Some(account) = &state.account {
+        spans.push(Span::styled(format!(" acct {account}"), bar));
+    }
     if let Some(s) = state.stack_summary() {
         spans.push(sep.clone());
         spans.push(Span::styled(sanitize(&s.name).into_owned(), bar));

@@ -7,6 +7,8 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use bkops::backend::buildkite::{Destinations, TrustedUrl};
+
 #[derive(Debug, Clone)]
 pub struct Request {
     pub method: String,
@@ -124,6 +126,17 @@ impl FakeBuildkite {
             }
         });
         Self { url: format!("http://127.0.0.1:{port}/v3"), requests, replies, stop, port }
+    }
+
+    /// The operator's choice of this stand-in for both APIs (`BUILDKITE_AGENT_ENDPOINT` and
+    /// `BUILDKITE_API_ENDPOINT`): loopback http, which bkops allows.
+    pub fn destinations(&self) -> Destinations {
+        Destinations::new(Some(&self.url), Some(&self.url), &[]).expect("loopback http is allowed")
+    }
+
+    /// The agent API's address, as bkops would send a token to it.
+    pub fn endpoint(&self) -> TrustedUrl {
+        self.destinations().agent_endpoint(None).expect("trusted")
     }
 
     pub fn reply(&self, reply: Reply) {

@@ -382,6 +382,42 @@ async fn switching_profile_or_region_starts_afresh_and_keeps_the_operators_setti
 }
 
 #[tokio::test]
+async fn an_unknown_profile_is_refused_naming_the_ones_there_are() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    state.aws = true;
+    state.profiles = vec!["ci-prod".into(), "ci-staging".into()];
+    update(&mut state, key(':'));
+    typed(&mut state, "profile ci-prd");
+    assert_eq!(update(&mut state, code(KeyCode::Enter)), vec![], "no switch");
+    assert_eq!(
+        state.flash.as_ref().map(|f| f.text.as_str()),
+        Some("no AWS profile named 'ci-prd'; the profiles here are: ci-prod, ci-staging")
+    );
+}
+
+#[tokio::test]
+async fn a_paste_fills_the_prompt_and_never_accepts_it() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key(':'));
+    assert_eq!(update(&mut state, Msg::Paste("stack ci-windows\rq".into())), vec![]);
+    assert_eq!(state.prompt.as_ref().map(|p| p.text.as_str()), Some("stack ci-windows"));
+    assert_eq!(state.stack.as_deref(), Some("ci-linux"), "not accepted");
+    // With no field open a paste does nothing at all.
+    update(&mut state, code(KeyCode::Esc));
+    assert_eq!(update(&mut state, Msg::Paste("q".into())), vec![]);
+    assert!(!state.quit);
+}
+
+#[tokio::test]
+async fn the_account_is_shown_once_known_and_only_for_its_backend() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, Msg::Account { backend: "aws old eu-west-1".into(), account: "111".into() });
+    assert_eq!(state.account, None, "an answer for another backend");
+    update(&mut state, Msg::Account { backend: "demo".into(), account: "123456789012".into() });
+    assert_eq!(state.account.as_deref(), Some("123456789012"));
+}
+
+#[tokio::test]
 async fn the_demo_has_no_profile_to_switch() {
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, key(':'));

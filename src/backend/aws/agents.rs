@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::AwsBackend;
-use crate::backend::buildkite::{DEFAULT_API_ENDPOINT, agents};
+use crate::backend::buildkite::agents;
 use crate::domain::Fleet;
 
 /// One agent list serves every stack of the organization for this long: the REST API allows
@@ -35,10 +35,8 @@ impl AwsBackend {
             Some(list) => list,
             None => {
                 let Some(client) = self.metrics.as_ref() else { return };
-                let endpoint =
-                    self.buildkite.api_endpoint.clone().unwrap_or_else(|| DEFAULT_API_ENDPOINT.to_string());
                 self.calls.record(stack, "buildkite:GET /agents");
-                match client.agents(&endpoint, &token, &org).await {
+                match client.agents(&self.buildkite.destinations.api(), &token, &org).await {
                     Ok(list) => {
                         self.store_agents(&org, list.clone());
                         list

@@ -16,7 +16,12 @@ pub struct AwsOptions {
 pub async fn load(opts: &AwsOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(p) = &opts.profile {
-        loader = loader.profile_name(p);
+        // An explicit profile wins over credentials in the environment, as in the AWS CLI:
+        // otherwise `--profile prod` would show "prod" while calls went out as whoever
+        // AWS_ACCESS_KEY_ID is.
+        let credentials =
+            aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(p).build();
+        loader = loader.profile_name(p).credentials_provider(credentials);
     }
     if let Some(r) = &opts.region {
         loader = loader.region(Region::new(r.clone()));

@@ -19,6 +19,9 @@ pub const ASG_TYPE: &str = "AWS::AutoScaling::AutoScalingGroup";
 /// The nested scaler stack (`AWS::Serverless::Application`, deployed as a nested stack).
 pub const SCALER_LOGICAL_IDS: [&str; 2] = ["Autoscaling", "AutoscalingArm64"];
 pub const RULE_LOGICAL_ID: &str = "AutoscalingFunctionTimer";
+/// The stack's own agent token parameter (`/<stack>/buildkite/agent-token`), when the stack
+/// was given a token rather than a parameter path.
+pub const TOKEN_PARAMETER_LOGICAL_ID: &str = "BuildkiteAgentTokenParameter";
 
 /// What a stack's resources say, learnt once per stack version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +30,8 @@ pub struct Resources {
     pub asg_name: Option<String>,
     /// The `AutoscalingFunctionTimer` rule's name; `None` for a fixed-size stack.
     pub rule_name: Option<String>,
+    /// The `BuildkiteAgentTokenParameter` resource's name, when the stack made one.
+    pub token_parameter: Option<String>,
 }
 
 /// What the other reads of a stack need, from its last discovery.
@@ -36,8 +41,10 @@ pub struct KnownStack {
     pub queue: String,
     /// The `AgentEndpoint` parameter.
     pub agent_endpoint: Option<String>,
-    /// The SSM parameter that holds the agent token.
+    /// The SSM parameter that holds the agent token, as the stack's parameters name it.
     pub token_parameter: String,
+    /// The stack's own `BuildkiteAgentTokenParameter` resource, if it made one.
+    pub own_token_parameter: Option<String>,
     /// The scaler's `AutoscalingFunctionTimer` rule; `None` for a fixed-size stack.
     pub rule: Option<String>,
 }
@@ -92,6 +99,7 @@ impl AwsBackend {
         let name = stack.stack_name().unwrap_or_default();
         let mut asg_name = None;
         let mut scaler_stack = None;
+        let mut token_parameter = None;
         let mut pages = self.cfn.list_stack_resources().stack_name(id).into_paginator().send();
         while let Some(page) = pages.next().await {
             self.calls.record(name, "cloudformation:ListStackResources");
@@ -100,6 +108,9 @@ impl AwsBackend {
                 let logical = r.logical_resource_id().unwrap_or_default();
                 if logical == ASG_LOGICAL_ID && r.resource_type() == Some(ASG_TYPE) {
                     asg_name = r.physical_resource_id().map(str::to_string);
+                }
+                if logical == TOKEN_PARAMETER_LOGICAL_ID {
+                    token_parameter = r.physical_resource_id().map(str::to_string);
                 }
                 if SCALER_LOGICAL_IDS.contains(&logical) {
                     scaler_stack = r.physical_resource_id().map(str::to_string);
@@ -120,7 +131,7 @@ impl AwsBackend {
             rule_name =
                 rule.stack_resource_detail().and_then(|d| d.physical_resource_id()).map(str::to_string);
         }
-        Ok(Resources { asg_name, rule_name })
+        Ok(Resources { asg_name, rule_name, token_parameter })
     }
 
     async fn scaling_state(&self, stack: &str, rule: Option<&str>) -> ScalingState {
@@ -156,13 +167,13 @@ impl AwsBackend {
                 }
             };
             if let Some(asg) = resources.asg_name.clone() {
-                found.push((stack, asg, resources.rule_name));
+                found.push((stack, asg, resources.rule_name, resources.token_parameter));
             }
         }
-        let names: Vec<String> = found.iter().map(|(_, asg, _)| asg.clone()).collect();
+        let names: Vec<String> = found.iter().map(|(_, asg, _, _)| asg.clone()).collect();
         let groups = self.describe_groups(&names, ACCOUNT).await?;
         let mut out = Vec::new();
-        for (stack, asg, rule) in found {
+        for (stack, asg, rule, own_token_parameter) in found {
             let name = stack.stack_name().unwrap_or_default().to_string();
             let group = groups.iter().find(|g| g.auto_scaling_group_name() == Some(asg.as_str()));
             let size = |v: Option<i32>, param: &str| {
@@ -197,6 +208,7 @@ impl AwsBackend {
                     .filter(|e| !e.trim().is_empty())
                     .map(str::to_string),
                 token_parameter,
+                own_token_parameter,
                 rule: rule.clone(),
             };
             self.cache().known.insert(name, known);

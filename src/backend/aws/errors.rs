@@ -69,6 +69,14 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
 {
+    crate::domain::text::sanitized(classify_raw(err, action, profile))
+}
+
+fn classify_raw<E, R>(err: &SdkError<E, R>, action: &str, profile: Option<&str>) -> BackendError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
     let detail = chain(err);
     let service = action.split(':').next().unwrap_or(action).to_string();
     match err {

@@ -30,6 +30,7 @@ pub use errors::credentials_hint;
 use super::buildkite::{BuildkiteSettings, MetricsClient};
 use super::{BackendError, BackendLabel, Backends, Operator, QueueSource, StackSource};
 use crate::clock::Clock;
+use crate::domain::text::sanitized;
 use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
 pub struct AwsBackend {
@@ -258,7 +259,7 @@ impl Drop for AwsBackend {
 #[async_trait]
 impl StackSource for AwsBackend {
     async fn stacks(&self) -> Result<Vec<StackSummary>, BackendError> {
-        self.discover().await
+        self.discover().await.map(sanitized)
     }
 
     async fn fleet(&self, stack: &str) -> Result<Fleet, BackendError> {
@@ -271,19 +272,19 @@ impl StackSource for AwsBackend {
         self.join_agents(stack, &mut fleet).await;
         fleet.scheduled = self.scheduled_actions(stack, &asg).await?;
         self.join_disk(&asg, &mut fleet).await;
-        Ok(fleet)
+        Ok(sanitized(fleet))
     }
 
     async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError> {
         let asg = self.asg_of(stack).await?;
-        self.refresh_activities(stack, &asg).await
+        self.refresh_activities(stack, &asg).await.map(sanitized)
     }
 }
 
 #[async_trait]
 impl Operator for AwsBackend {
     async fn scaling_target(&self, stack: &str) -> Result<crate::ops::ScalingTarget, BackendError> {
-        self.read_target(stack).await
+        self.read_target(stack).await.map(sanitized)
     }
 
     async fn identity(&self) -> Result<crate::ops::Identity, BackendError> {
@@ -299,7 +300,7 @@ impl Operator for AwsBackend {
         stack: &str,
         instances: &[String],
     ) -> Result<Vec<crate::ops::AgentRef>, BackendError> {
-        self.agents_of(stack, instances).await
+        self.agents_of(stack, instances).await.map(sanitized)
     }
 
     async fn disk_readings(

@@ -15,7 +15,6 @@ use aws_smithy_types::config_bag::ConfigBag;
 
 use super::{ACCOUNT, AwsBackend, errors::classify};
 use crate::backend::BackendError;
-use crate::backend::buildkite::DEFAULT_API_ENDPOINT;
 use crate::ops::{AgentRef, Call, Identity, ScalingTarget};
 
 /// Refuses, before anything is sent, every operation whose name is not a read.
@@ -120,9 +119,8 @@ impl AwsBackend {
                 })?
             }
         };
-        let endpoint = self.buildkite.api_endpoint.as_deref().unwrap_or(DEFAULT_API_ENDPOINT);
         self.calls.record(stack, "buildkite:GET /agents");
-        let list = client.agents(endpoint, token, &org).await?;
+        let list = client.agents(&self.buildkite.destinations.api(), token, &org).await?;
         Ok(list
             .iter()
             .filter_map(|a| {
@@ -191,8 +189,7 @@ impl AwsBackend {
                 else {
                     return Err(BackendError::Other("stopping an agent needs BUILDKITE_API_TOKEN".into()));
                 };
-                let endpoint = self.buildkite.api_endpoint.as_deref().unwrap_or(DEFAULT_API_ENDPOINT);
-                client.stop_agent(endpoint, token, org, agent_id).await
+                client.stop_agent(&self.buildkite.destinations.api(), token, org, agent_id).await
             }
             Call::SendCommand { document, instances } => self.send_disk_check(document, instances).await,
             // Waiting is not a call; `apply` does it.

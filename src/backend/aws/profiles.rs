@@ -36,6 +36,18 @@ pub fn names() -> Vec<String> {
     )
 }
 
+/// `Ok` when `name` is a profile of the AWS CLI's files; otherwise what to tell the operator,
+/// with the profiles there are (as the AWS CLI refuses an unknown `--profile`).
+pub fn check(name: &str, known: &[String]) -> Result<(), String> {
+    if known.iter().any(|k| k == name) {
+        return Ok(());
+    }
+    let listed = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+    Err(format!(
+        "--profile: no AWS profile named '{name}' in ~/.aws/config or ~/.aws/credentials; the profiles here are: {listed}"
+    ))
+}
+
 /// Regions offered for completion of `:region` (any region name is accepted).
 pub const REGIONS: &[&str] = &[
     "af-south-1",

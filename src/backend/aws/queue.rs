@@ -4,10 +4,13 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+use super::discovery::KnownStack;
 use super::{AwsBackend, errors::classify};
 use crate::backend::BackendError;
-use crate::backend::buildkite::{DEFAULT_AGENT_ENDPOINT, QueueReading, Secret};
+use crate::backend::buildkite::trust::token_parameter_ok;
+use crate::backend::buildkite::{QueueReading, Secret};
 use crate::domain::QueueMetrics;
+use crate::domain::text::sanitized;
 
 #[derive(Debug, Default)]
 pub struct Cache {
@@ -25,13 +28,23 @@ impl AwsBackend {
         self.queues.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    async fn agent_token(&self, stack: &str, parameter: &str) -> Result<Secret, BackendError> {
+    /// The agent token for a stack: `BUILDKITE_AGENT_TOKEN`, or the stack's parameter when it
+    /// is one bkops may read with the operator's credentials (see `trust`).
+    async fn agent_token(&self, stack: &str, known: &KnownStack) -> Result<Secret, BackendError> {
         if let Some(t) = &self.buildkite.agent_token {
             return Ok(t.clone());
         }
         if let Some(t) = self.queues().tokens.get(stack).cloned() {
             return Ok(t);
         }
+        let parameter = known.token_parameter.as_str();
+        token_parameter_ok(
+            stack,
+            parameter,
+            known.own_token_parameter.as_deref(),
+            &self.buildkite.trusted_token_parameters,
+        )
+        .map_err(|e| sanitized(BackendError::Untrusted(e)))?;
         self.calls.record(stack, "ssm:GetParameter");
         let out = self.ssm.get_parameter().name(parameter).with_decryption(true).send().await.map_err(|e| {
             match classify(&e, "ssm:GetParameter", self.profile()) {
@@ -58,13 +71,13 @@ impl AwsBackend {
         let client = self.metrics.as_ref().ok_or_else(|| {
             BackendError::Other("the Buildkite client could not be set up (see the log)".into())
         })?;
-        let token = self.agent_token(stack, &known.token_parameter).await?;
+        // Where the token would go is decided before the token is read.
         let endpoint = self
             .buildkite
-            .agent_endpoint
-            .clone()
-            .or(known.agent_endpoint)
-            .unwrap_or_else(|| DEFAULT_AGENT_ENDPOINT.to_string());
+            .destinations
+            .agent_endpoint(known.agent_endpoint.as_deref())
+            .map_err(|e| sanitized(BackendError::Untrusted(e)))?;
+        let token = self.agent_token(stack, &known).await?;
         self.calls.record(stack, "buildkite:GET /metrics/queue");
         match client.queue(&endpoint, &token, &known.queue).await {
             Ok(reading) => {

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 
 use super::Secret;
 use super::http::{Api, get, put_json};
+use super::trust::TrustedUrl;
 use crate::backend::BackendError;
 use crate::domain::{AgentState, AgentSummary};
 
-pub const DEFAULT_API_ENDPOINT: &str = "https://api.buildkite.com/v2";
 /// Pages read at most per refresh (100 agents a page).
 const MAX_PAGES: usize = 50;
 
@@ -103,41 +103,50 @@ const WRITE_API: Api = Api {
     fix: "stopping agents needs the write_agents scope",
 };
 
+fn bad_name(e: String) -> BackendError {
+    crate::domain::text::sanitized(BackendError::Untrusted(format!(
+        "an organization or agent from Buildkite: {e}"
+    )))
+}
+
 /// `PUT /organizations/{org}/agents/{id}/stop` with `force: false`: the agent finishes its job,
 /// takes no other, and disconnects.
 pub async fn stop(
     http: &reqwest::Client,
-    endpoint: &str,
+    api: &TrustedUrl,
     token: &Secret,
     org: &str,
     id: &str,
 ) -> Result<(), BackendError> {
-    let u = format!("{}/organizations/{org}/agents/{id}/stop", endpoint.trim_end_matches('/'));
-    let url =
-        reqwest::Url::parse(&u).map_err(|e| BackendError::Other(format!("bad REST API address {u}: {e}")))?;
-    put_json(http, &WRITE_API, url, format!("Bearer {}", token.expose()), r#"{"force":false}"#.into()).await
+    let url = api.join(&["organizations", org, "agents", id, "stop"], &[]).map_err(bad_name)?;
+    put_json(http, &WRITE_API, &url, format!("Bearer {}", token.expose()), r#"{"force":false}"#.into()).await
 }
 
+/// Every agent of the organization, following the `Link` header's next page on the same host
+/// only (a link elsewhere is an error, and the token is not sent there).
 pub async fn list(
     http: &reqwest::Client,
-    endpoint: &str,
+    api: &TrustedUrl,
     token: &Secret,
     org: &str,
 ) -> Result<Vec<Agent>, BackendError> {
-    let mut url = Some(format!("{}/organizations/{org}/agents?per_page=100", endpoint.trim_end_matches('/')));
+    let first = api.join(&["organizations", org, "agents"], &[("per_page", "100")]).map_err(bad_name)?;
+    let mut url = Some(first.clone());
     let mut agents = Vec::new();
     let mut pages = 0;
     while let Some(u) = url.take() {
         pages += 1;
-        let u = reqwest::Url::parse(&u)
-            .map_err(|e| BackendError::Other(format!("bad REST API address {u}: {e}")))?;
-        let (headers, body) = get(http, &API, u, format!("Bearer {}", token.expose())).await?;
+        let (headers, body) = get(http, &API, &u, format!("Bearer {}", token.expose())).await?;
         let page: Vec<Agent> = serde_json::from_str(&body).map_err(|e| {
             BackendError::Other(format!("Buildkite REST API sent an unexpected agent list: {e}"))
         })?;
         agents.extend(page);
-        if pages < MAX_PAGES {
-            url = headers.get("Link").and_then(|l| l.to_str().ok()).and_then(next_link);
+        if pages < MAX_PAGES
+            && let Some(next) = headers.get("Link").and_then(|l| l.to_str().ok()).and_then(next_link)
+        {
+            url = Some(first.same_origin(&next).map_err(|e| {
+                crate::domain::text::sanitized(BackendError::Other(format!("Buildkite REST API sent {e}")))
+            })?);
         }
     }
     Ok(agents)

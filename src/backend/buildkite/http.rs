@@ -7,6 +7,7 @@ use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
 use super::POLL_DURATION_HEADER;
+use super::trust::TrustedUrl;
 use crate::backend::BackendError;
 
 #[derive(Debug, Deserialize)]
@@ -27,7 +28,12 @@ pub fn seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
     headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
+/// What a failed answer means; the API's own message is quoted, cleaned.
 pub fn error_for(api: &Api, status: StatusCode, headers: &HeaderMap, body: &str) -> BackendError {
+    crate::domain::text::sanitized(raw_error_for(api, status, headers, body))
+}
+
+fn raw_error_for(api: &Api, status: StatusCode, headers: &HeaderMap, body: &str) -> BackendError {
     let message = serde_json::from_str::<ErrorBody>(body).map(|b| b.message).unwrap_or_default();
     match status {
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => BackendError::Credentials {
@@ -55,42 +61,58 @@ pub fn error_for(api: &Api, status: StatusCode, headers: &HeaderMap, body: &str)
     }
 }
 
+/// The most of an answer bkops reads: an agent page of 100 is about 100 KB; anything this
+/// big is not an answer bkops can use, and reading on would only grow memory.
+const MAX_BODY: usize = 8 << 20;
+
 /// Sends a request; a failed answer becomes the API's error. Returns the answer's headers and
 /// body.
 async fn send(api: &Api, request: reqwest::RequestBuilder) -> Result<(HeaderMap, String), BackendError> {
-    let response =
-        request.send().await.map_err(|e| BackendError::Transient(format!("{}: {e}", api.service)))?;
+    let transient =
+        |e: String| crate::domain::text::sanitized(BackendError::Transient(format!("{}: {e}", api.service)));
+    let mut response = request.send().await.map_err(|e| transient(e.to_string()))?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.text().await.unwrap_or_default();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transient(e.to_string()))? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(BackendError::Other(format!(
+                "{}: the answer is over {} MB; not read",
+                api.service,
+                MAX_BODY >> 20
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = String::from_utf8_lossy(&body).into_owned();
     if !status.is_success() {
         return Err(error_for(api, status, &headers, &body));
     }
     Ok((headers, body))
 }
 
-/// PUTs a JSON body to `url` with an `Authorization` header.
+/// PUTs a JSON body with a token, to a URL the token may go to.
 pub async fn put_json(
     http: &reqwest::Client,
     api: &Api,
-    url: reqwest::Url,
+    url: &TrustedUrl,
     authorization: String,
     body: String,
 ) -> Result<(), BackendError> {
     let request = http
-        .put(url)
+        .put(url.url().clone())
         .header("Authorization", authorization)
         .header("Content-Type", "application/json")
         .body(body);
     send(api, request).await.map(drop)
 }
 
-/// GETs `url` with an `Authorization` header.
+/// GETs with a token, from a URL the token may go to.
 pub async fn get(
     http: &reqwest::Client,
     api: &Api,
-    url: reqwest::Url,
+    url: &TrustedUrl,
     authorization: String,
 ) -> Result<(HeaderMap, String), BackendError> {
-    send(api, http.get(url).header("Authorization", authorization)).await
+    send(api, http.get(url.url().clone()).header("Authorization", authorization)).await
 }

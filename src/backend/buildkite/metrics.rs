@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::Secret;
 use super::http::{Api, get, seconds};
+use super::trust::TrustedUrl;
 use crate::backend::BackendError;
 use crate::domain::QueueMetrics;
 
@@ -60,7 +61,10 @@ const API: Api = Api {
 
 impl MetricsClient {
     pub fn new() -> Result<Self, BackendError> {
+        // No redirects: a token goes to the trusted URL it was built for, and nowhere an answer
+        // points to.
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("bkops/", env!("CARGO_PKG_VERSION")))
             .timeout(Duration::from_secs(10))
             .build()
@@ -71,34 +75,32 @@ impl MetricsClient {
     /// The agent list of the REST API, with this client's connection pool.
     pub async fn agents(
         &self,
-        endpoint: &str,
+        api: &TrustedUrl,
         token: &Secret,
         org: &str,
     ) -> Result<Vec<super::Agent>, BackendError> {
-        super::agents::list(&self.http, endpoint, token, org).await
+        super::agents::list(&self.http, api, token, org).await
     }
 
     /// Asks an agent to stop once its job is done (REST API, scope `write_agents`).
     pub async fn stop_agent(
         &self,
-        endpoint: &str,
+        api: &TrustedUrl,
         token: &Secret,
         org: &str,
         id: &str,
     ) -> Result<(), BackendError> {
-        super::agents::stop(&self.http, endpoint, token, org, id).await
+        super::agents::stop(&self.http, api, token, org, id).await
     }
 
     pub async fn queue(
         &self,
-        endpoint: &str,
+        endpoint: &TrustedUrl,
         token: &Secret,
         queue: &str,
     ) -> Result<QueueReading, BackendError> {
-        let mut url = reqwest::Url::parse(&format!("{}/metrics/queue", endpoint.trim_end_matches('/')))
-            .map_err(|e| BackendError::Other(format!("bad agent endpoint {endpoint}: {e}")))?;
-        url.query_pairs_mut().append_pair("name", queue);
-        let (headers, body) = get(&self.http, &API, url, format!("Token {}", token.expose())).await?;
+        let url = endpoint.join(&["metrics", "queue"], &[("name", queue)]).map_err(BackendError::Other)?;
+        let (headers, body) = get(&self.http, &API, &url, format!("Token {}", token.expose())).await?;
         let parsed: QueueResponse = serde_json::from_str(&body).map_err(|e| {
             BackendError::Other(format!("Buildkite agent metrics API sent an unexpected answer: {e}"))
         })?;
