@@ -103,20 +103,30 @@ async fn a_stack_cannot_steer_an_agent_token_to_an_endpoint_of_its_own() {
         ],
     )
     .await;
-    // The default endpoint (trusted), but another stack's token.
+    // An endpoint the operator trusts, but another stack's token.
+    let trusted = FakeBuildkite::start();
     stack(
         &sdk,
         "ci-borrower",
-        &[("BuildkiteAgentTokenParameterStorePath", "/ci-linux/buildkite/agent-token")],
+        &[
+            ("AgentEndpoint", &trusted.url),
+            ("BuildkiteAgentTokenParameterStorePath", "/ci-linux/buildkite/agent-token"),
+        ],
     )
     .await;
     let home = home("steer");
+    let config = home.join("config/bkops/config.toml");
+    std::fs::write(&config, format!("[buildkite]\ntrusted_endpoints = [\"{}\"]\n", trusted.url))
+        .expect("config");
 
     for env in [vec![], vec![("BUILDKITE_AGENT_TOKEN", "bkua_operator")]] {
         let out = bkops(&moto, &home, &["status", "--format", "json"], &env);
         assert!(out.status.success(), "{}", text(&out));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
         assert!(trap.requests().is_empty(), "the stack's listener was sent: {:?}", trap.requests());
+        if env.is_empty() {
+            assert!(trusted.requests().is_empty(), "without a token of its own: {:?}", trusted.requests());
+        }
         let hostile = stack_json(&v, "ci-hostile");
         assert!(hostile["queue_metrics"].is_null(), "{hostile}");
         let why = errors_of(&v, "ci-hostile");
@@ -145,11 +155,8 @@ async fn a_stack_cannot_steer_an_agent_token_to_an_endpoint_of_its_own() {
     assert_eq!(reads, 1, "{:?}", moto.operations());
 
     // Listed by the operator, the same endpoint is read, with the token: the trap works.
-    std::fs::write(
-        home.join("config/bkops/config.toml"),
-        format!("[buildkite]\ntrusted_endpoints = [\"{}\"]\n", trap.url),
-    )
-    .expect("config");
+    std::fs::write(&config, format!("[buildkite]\ntrusted_endpoints = [\"{}\"]\n", trap.url))
+        .expect("config");
     trap.reply(Reply::json(200, &queue_body("acme", 3, 0, 0, 0, 0)));
     let out = bkops(
         &moto,
