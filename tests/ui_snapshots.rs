@@ -306,3 +306,23 @@ async fn confirmation_dialogs_name_everything_and_open_on_cancel() {
     h.keys("3 X").await;
     snap!("terminate_dialog_160x48", h);
 }
+
+/// The status bar's last line, as drawn.
+fn status_line(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let y = buf.area.height - 1;
+    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+}
+
+#[tokio::test]
+async fn the_account_is_named_when_the_status_bar_has_room() {
+    let mut h = Harness::new((80, 24)).await;
+    h.state.account = Some("123456789012".into());
+    let line = status_line(&h.draw());
+    assert!(line.contains("demo acct 123456789012 │"), "{line}");
+    assert!(line.trim_end().ends_with("? help"), "{line}");
+    // A long profile leaves no room: the account is left out rather than pushing the rest off.
+    h.state.backend = "aws platform-production-admin eu-central-1".into();
+    let line = status_line(&h.draw());
+    assert!(!line.contains("acct") && line.contains("data 0s old"), "{line}");
+}

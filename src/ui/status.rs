@@ -41,9 +41,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     let mut spans = vec![Span::styled(" bkops", bar), sep.clone(), Span::styled(state.backend.clone(), bar)];
-    if let Some(account) = &state.account {
-        spans.push(Span::styled(format!(" acct {account}"), bar));
-    }
     if let Some(s) = state.stack_summary() {
         spans.push(sep.clone());
         spans.push(Span::styled(sanitize(&s.name).into_owned(), bar));
@@ -60,6 +57,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Some(age) => Span::styled(format!("data {} old", format_age(age)), bar),
         None => Span::styled("no data yet", bar),
     });
+    // The account, after the profile it belongs to, when the line has room for it.
+    if let Some(account) = &state.account {
+        let text = format!(" acct {account}");
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        if used + text.chars().count() + 8 <= usize::from(area.width) {
+            spans.insert(3, Span::styled(text, bar));
+        }
+    }
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     let room = usize::from(area.width).saturating_sub(used + 10);
     if let Some((what, err)) = state.last_error() {
