@@ -305,3 +305,38 @@ fn the_plugin_gets_the_terminal_in_cooked_mode_and_ctrl_c_is_its_own() {
     assert_eq!(t.wait_file("exit").trim(), "exit=0");
     assert_restored(&t);
 }
+
+#[test]
+fn a_pasted_confirmation_types_the_id_and_presses_nothing() {
+    let t = Tmux::start("paste");
+    t.run_bkops("--demo --demo-seed 3");
+    t.keys(&["3"]);
+    let screen = t.wait_for("the instances", |s| s.contains("┏3 Auto Scaling") && s.contains("InService"));
+    let id = screen
+        .lines()
+        .find_map(|l| l.strip_prefix("┃i-"))
+        .map(|rest| format!("i-{}", &rest[..17]))
+        .expect("an instance row");
+    t.keys(&["X"]);
+    t.wait_for("the terminate dialog", |s| s.contains("Type the instance ID"));
+    // The ID, a right arrow and Enter, pasted as one (tmux brackets it, as terminals do).
+    std::fs::write(t.dir.join("clip"), format!("{id}\x1b[C\r")).expect("clip");
+    assert!(t.cmd(&["load-buffer", &t.dir.join("clip").display().to_string()]).status.success());
+    assert!(t.cmd(&["paste-buffer", "-p", "-t", "e2e"]).status.success());
+    t.wait_for("the ID typed", |s| s.contains(&format!("({id}): {id}▏")));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let s = t.screen();
+    assert!(s.contains("[ Cancel ]") && !s.contains("Terminating"), "nothing was pressed:\n{s}");
+    assert_eq!(t.read("state/bkops/audit.jsonl"), "", "nothing was called");
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    assert_restored(&t);
+    // Bracketed paste is off again: a paste into the shell arrives without the markers.
+    std::fs::write(t.dir.join("clip"), "echo pasted-$((40+2))").expect("clip");
+    assert!(t.cmd(&["load-buffer", &t.dir.join("clip").display().to_string()]).status.success());
+    assert!(t.cmd(&["paste-buffer", "-p", "-t", "e2e"]).status.success());
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the shell ran the paste", |s| s.contains("pasted-42"));
+    assert!(!s.contains("200~"), "bracketed paste left on:\n{s}");
+}
