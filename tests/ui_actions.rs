@@ -192,3 +192,51 @@ async fn a_pasted_confirmation_types_the_id_and_presses_nothing() {
         audit(&log).iter().filter_map(|l| l["request"]["instance"].as_str().map(String::from)).collect();
     assert_eq!(terminated, [id]);
 }
+
+/// The simulated stack, but the Buildkite API fails when asked for agents.
+struct AgentsFail(std::sync::Arc<dyn bkops::backend::Operator>);
+
+#[async_trait::async_trait]
+impl bkops::backend::Operator for AgentsFail {
+    async fn scaling_target(
+        &self,
+        stack: &str,
+    ) -> Result<bkops::ops::ScalingTarget, bkops::backend::BackendError> {
+        self.0.scaling_target(stack).await
+    }
+    async fn identity(&self) -> Result<bkops::ops::Identity, bkops::backend::BackendError> {
+        self.0.identity().await
+    }
+    async fn execute(&self, call: &bkops::ops::Call) -> Result<(), bkops::backend::BackendError> {
+        self.0.execute(call).await
+    }
+    async fn agents_on(
+        &self,
+        _: &str,
+        _: &[String],
+    ) -> Result<Vec<bkops::ops::AgentRef>, bkops::backend::BackendError> {
+        Err(bkops::backend::BackendError::Transient("Buildkite REST API: HTTP 500".into()))
+    }
+}
+
+#[tokio::test]
+async fn agents_that_cannot_be_read_are_said_and_no_drain_is_offered() {
+    let (mut b, log) = backends("agents-fail", false);
+    b.ops = std::sync::Arc::new(AgentsFail(b.ops.clone()));
+    let mut state = loaded(&b).await;
+    press(&mut state, &b, KeyCode::Char('3')).await;
+    press(&mut state, &b, KeyCode::Char('X')).await;
+    let c = state.confirm.as_ref().expect("the dialog opens");
+    let plan = c.plan.as_ref().expect("a plan");
+    assert!(
+        plan.warnings.iter().any(|w| w.starts_with(
+            "Their agents could not be read (temporary failure: Buildkite REST API: HTTP 500), so they cannot be drained first"
+        )),
+        "{:?}",
+        plan.warnings
+    );
+    assert!(!plan.warnings.iter().any(|w| w.contains("without BUILDKITE_API_TOKEN")), "{:?}", plan.warnings);
+    let actions: Vec<&str> = plan.calls.iter().map(bkops::ops::Call::action).collect();
+    assert_eq!(actions, ["autoscaling:TerminateInstanceInAutoScalingGroup"], "no drain");
+    assert!(audit(&log).is_empty());
+}

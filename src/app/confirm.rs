@@ -3,8 +3,8 @@
 //! instance ID (or the count) to be typed. The plan is worked out again on every change.
 
 use crate::domain::Timestamp;
-use crate::ops::plan::{self, Plan, PlanError, ScalingTarget, TerminateMode};
-use crate::ops::{AgentRef, Identity, audit};
+use crate::ops::plan::{self, Agents, Plan, PlanError, ScalingTarget, TerminateMode};
+use crate::ops::{Identity, audit};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionKind {
@@ -19,14 +19,14 @@ pub struct Prepared {
     pub kind: ActionKind,
     pub target: ScalingTarget,
     pub identity: Identity,
-    /// Terminate: the instances' agents, when the Buildkite API can drain them.
-    pub agents: Option<Vec<AgentRef>>,
+    /// Terminate: the instances' agents, or why they cannot be drained.
+    pub agents: Agents,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
     pub kind: ActionKind,
-    pub agents: Option<Vec<AgentRef>>,
+    pub agents: Agents,
     pub target: ScalingTarget,
     pub identity: Identity,
     pub backend: String,
@@ -68,7 +68,7 @@ impl Confirm {
             ActionKind::Pause => plan::pause(&self.target, self.drain, &self.identity.arn, self.at),
             ActionKind::Resume => plan::resume(&self.target),
             ActionKind::Terminate { instances } => {
-                plan::terminate(&self.target, instances, self.mode, self.agents.as_deref())
+                plan::terminate(&self.target, instances, self.mode, &self.agents)
             }
         };
     }
@@ -163,7 +163,7 @@ mod tests {
     fn open(kind: ActionKind) -> Confirm {
         let identity = Identity { arn: "arn:aws:sts::1:assumed-role/ops/ana".into(), account: "1".into() };
         Confirm::new(
-            Prepared { kind, target: target(), identity, agents: None },
+            Prepared { kind, target: target(), identity, agents: Agents::NotAsked },
             "aws ops us-east-1".into(),
             Timestamp(0),
         )

@@ -20,6 +20,10 @@ pub enum BackendError {
     /// the operator did not choose; nothing was sent, and this says why.
     #[error("{0}")]
     Untrusted(String),
+    /// What this needs was not set up (an API token, a Buildkite API at all): the text says
+    /// what to set.
+    #[error("{0}")]
+    Unconfigured(String),
     #[error("{0}")]
     Other(String),
 }
@@ -36,6 +40,7 @@ impl crate::domain::text::Sanitize for BackendError {
             | BackendError::Transient(s)
             | BackendError::ReadOnly { action: s }
             | BackendError::Untrusted(s)
+            | BackendError::Unconfigured(s)
             | BackendError::Other(s) => s.sanitize(),
         }
     }
@@ -52,6 +57,7 @@ impl BackendError {
             BackendError::Transient(_) => "transient",
             BackendError::ReadOnly { .. } => "read-only",
             BackendError::Untrusted(_) => "untrusted",
+            BackendError::Unconfigured(_) => "not set up",
             BackendError::Other(_) => "error",
         }
     }

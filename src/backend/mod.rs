@@ -106,7 +106,7 @@ pub trait Operator: Send + Sync {
         instances: &[String],
     ) -> Result<Vec<crate::ops::AgentRef>, BackendError> {
         let _ = (stack, instances);
-        Err(BackendError::Other("no Buildkite API here to drain agents through".into()))
+        Err(BackendError::Unconfigured("no Buildkite API here to drain agents through".into()))
     }
 
     /// Whether SSM can reach the instance (DescribeInstanceInformation).

@@ -29,6 +29,15 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
         out.push(Warning { code: "paused", text: format!("autoscaling PAUSED{by}{tail}") });
     }
     let Some(f) = fleet else { return out };
+    if let (ScalingState::Enabled { .. }, Some(arn)) = (&stack.scaling, f.paused_by.as_deref()) {
+        out.push(Warning {
+            code: "stale_pause_record",
+            text: format!(
+                "tags say paused by {}, but the scaler runs: P pauses (completing it) or resumes (cleaning it)",
+                arn.rsplit(['/', ':']).next().unwrap_or(arn)
+            ),
+        });
+    }
     if f.desired >= f.max && scheduled > 0 && stack.scaling != ScalingState::FixedSize {
         out.push(Warning {
             code: "at_max_size",

@@ -57,16 +57,54 @@ pub fn record_action(
     at: Timestamp,
     result: &Result<String, String>,
 ) -> std::io::Result<()> {
-    let path =
-        path.ok_or_else(|| std::io::Error::other("no state directory (set HOME or XDG_STATE_HOME)"))?;
     let result = match result {
         Ok(made) if made.is_empty() => "ok".to_string(),
         Ok(made) => format!("ok: {made}"),
         Err(e) => format!("error: {e}"),
     };
-    let line = Line { time: at.rfc3339(), context: ctx, action, request, result: &result };
+    append(path, ctx, action, request, at, &result)
+}
+
+fn append(
+    path: Option<&std::path::Path>,
+    ctx: &Context,
+    action: &str,
+    request: &serde_json::Value,
+    at: Timestamp,
+    result: &str,
+) -> std::io::Result<()> {
+    let path =
+        path.ok_or_else(|| std::io::Error::other("no state directory (set HOME or XDG_STATE_HOME)"))?;
+    let line = Line { time: at.rfc3339(), context: ctx, action, request, result };
     let mut text = serde_json::to_string(&line).map_err(std::io::Error::other)?;
     text.push('\n');
     let mut f = crate::paths::private_file(path, true)?;
     f.write_all(text.as_bytes())
+}
+
+/// Before the first call of a plan: what is about to be done, every call of it. If this line
+/// cannot be written, nothing is done.
+pub fn record_intent(
+    path: Option<&std::path::Path>,
+    ctx: &Context,
+    title: &str,
+    calls: &[Call],
+    at: Timestamp,
+) -> std::io::Result<()> {
+    let calls: Vec<serde_json::Value> =
+        calls.iter().map(serde_json::to_value).collect::<Result<_, _>>().map_err(std::io::Error::other)?;
+    let request = serde_json::json!({ "title": title, "calls": calls });
+    append(path, ctx, "intent", &request, at, "planned")
+}
+
+/// A plan left unfinished (bkops was stopped while it ran): what was done, what was under way
+/// (its outcome unknown), and what was not done.
+pub fn record_abandoned(
+    path: Option<&std::path::Path>,
+    ctx: &Context,
+    report: &serde_json::Value,
+    why: &str,
+    at: Timestamp,
+) -> std::io::Result<()> {
+    append(path, ctx, "abandoned", report, at, &format!("abandoned: {why}"))
 }

@@ -209,6 +209,11 @@ pub fn status_text(t: &ScalingTarget) -> String {
     for s in &t.scheduled {
         out.push_str(&format!("  scheduled action {s}\n"));
     }
+    if let Some(stale) = t.stale_record() {
+        out.push_str(&format!(
+            "  note  {stale}: `scaling pause` completes the pause, `scaling resume` removes the record\n"
+        ));
+    }
     out.trim_end().to_string()
 }
 
@@ -230,11 +235,11 @@ pub async fn terminate(
     let mode = if args.shrink { TerminateMode::Shrink } else { TerminateMode::Replace };
     let agents = if args.drain {
         let found = backends.ops.agents_on(&stack, &ids).await;
-        Some(found.map_err(|e| AppError::Usage(format!("--drain: {e}")))?)
+        plan::Agents::Read(found.map_err(|e| AppError::Usage(format!("--drain: {e}")))?)
     } else {
-        None
+        plan::Agents::NotAsked
     };
-    let p = plan::terminate(&t, &ids, mode, agents.as_deref()).map_err(refused)?;
+    let p = plan::terminate(&t, &ids, mode, &agents).map_err(refused)?;
     let expected = if ids.len() == 1 { ids[0].clone() } else { ids.len().to_string() };
     let question = if ids.len() == 1 {
         "Type the instance ID to terminate it:".to_string()

@@ -43,8 +43,21 @@ impl crate::domain::text::Sanitize for ScalingTarget {
 }
 
 impl ScalingTarget {
+    /// The rule's state is the truth: a stack is paused when its scaler's rule is disabled,
+    /// whatever the group's tags say.
     pub fn paused(&self) -> bool {
-        self.rule_enabled == Some(false) || self.tags.contains_key(PAUSED_BY)
+        self.rule_enabled == Some(false)
+    }
+
+    /// The group carries a pause record while its rule is enabled: a pause that stopped before
+    /// disabling the rule, a resume that stopped before cleaning up, or a tag set by hand.
+    pub fn stale_record(&self) -> Option<String> {
+        (self.rule_enabled == Some(true) && PAUSE_TAGS.iter().any(|k| self.tags.contains_key(*k))).then(|| {
+            format!(
+                "the group's tags say paused{}, but the scaler's rule is enabled (an unfinished pause or resume)",
+                who(self)
+            )
+        })
     }
 }
 
@@ -77,6 +90,22 @@ pub enum PlanError {
     BelowMin { stack: String, count: u32, min: u32 },
     #[error("no instances given")]
     NoInstances,
+}
+
+/// The MinSize a resume may restore from the group's record: a number within the group's
+/// MaxSize. Anything else is not restored, and the reason is the plan's warning.
+fn recorded_min(t: &ScalingTarget) -> Result<Option<u32>, String> {
+    let Some(text) = t.tags.get(PRE_PAUSE_MIN) else { return Ok(None) };
+    match text.trim().parse::<u32>() {
+        Ok(min) if min <= t.max => Ok(Some(min)),
+        Ok(min) => Err(format!(
+            "The group's {PRE_PAUSE_MIN} ({min}) is above its MaxSize ({}): MinSize is not restored from it; set MinSize yourself if it should change.",
+            t.max
+        )),
+        Err(_) => Err(format!(
+            "The group's {PRE_PAUSE_MIN} ({text:?}) is not a size: MinSize is not restored from it."
+        )),
+    }
 }
 
 fn who(target: &ScalingTarget) -> String {
@@ -113,6 +142,7 @@ pub fn pause(t: &ScalingTarget, drain: bool, by: &str, now: Timestamp) -> Result
     if t.rule_enabled != Some(false) {
         calls.push(Call::DisableRule { rule: rule.clone() });
     }
+    let completes = t.stale_record();
     if drain && !drained {
         calls.push(Call::UpdateGroup {
             group: t.group.clone(),
@@ -120,10 +150,15 @@ pub fn pause(t: &ScalingTarget, drain: bool, by: &str, now: Timestamp) -> Result
             desired: Some(0),
         });
     }
-    let mut warnings = vec![
-        "Pausing does not stop idle instances from terminating themselves after ScaleInIdlePeriod.".into(),
-        "A scaler run already in progress may still set the desired count for up to 50 s.".into(),
-    ];
+    let mut warnings: Vec<String> = completes
+        .map(|stale| format!("{}: this pause completes it and keeps its record.", capitalised(&stale)))
+        .into_iter()
+        .collect();
+    warnings.extend([
+        "Pausing does not stop idle instances from terminating themselves after ScaleInIdlePeriod."
+            .to_string(),
+        "A scaler run already in progress may still set the desired count for up to 50 s.".to_string(),
+    ]);
     if !t.scheduled.is_empty() {
         warnings
             .push(format!("Scheduled actions still change the group's size: {}.", t.scheduled.join(", ")));
@@ -138,28 +173,43 @@ pub fn pause(t: &ScalingTarget, drain: bool, by: &str, now: Timestamp) -> Result
     Ok(Plan { title, calls, warnings })
 }
 
-/// Resume: the rule on, MinSize back to what it was before the pause, the record removed.
-/// The desired count is the scaler's to set again.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// Resume: the rule on, MinSize back to what it was before the pause (if the record holds a
+/// size within MaxSize), the record removed. The desired count is the scaler's to set again.
+/// With the rule already on but a record left (a resume or pause that stopped half-way), it
+/// finishes the clean-up.
 pub fn resume(t: &ScalingTarget) -> Result<Plan, PlanError> {
     let Some(rule) = &t.rule else {
         return Err(PlanError::FixedSize { stack: t.stack.clone(), size: t.max });
     };
-    if !t.paused() {
+    let stale = t.stale_record();
+    if !t.paused() && stale.is_none() {
         return Err(PlanError::NotPaused { stack: t.stack.clone() });
     }
-    let mut calls = vec![Call::EnableRule { rule: rule.clone() }];
-    let min = t.tags.get(PRE_PAUSE_MIN).and_then(|m| m.parse::<u32>().ok());
-    if let Some(min) = min.filter(|m| *m != t.min) {
-        calls.push(Call::UpdateGroup { group: t.group.clone(), min: Some(min), desired: None });
+    let mut calls = Vec::new();
+    if t.rule_enabled != Some(true) {
+        calls.push(Call::EnableRule { rule: rule.clone() });
+    }
+    let mut warnings: Vec<String> = stale
+        .map(|s| format!("{}: this finishes the resume and removes the record.", capitalised(&s)))
+        .into_iter()
+        .collect();
+    match recorded_min(t) {
+        Ok(Some(min)) if min != t.min => {
+            calls.push(Call::UpdateGroup { group: t.group.clone(), min: Some(min), desired: None });
+        }
+        Ok(Some(_)) => {}
+        Ok(None) => warnings.push("No record of the pause on the group: MinSize stays as it is.".into()),
+        Err(why) => warnings.push(why),
     }
     let keys: Vec<String> =
         PAUSE_TAGS.iter().filter(|k| t.tags.contains_key(**k)).map(|k| k.to_string()).collect();
     if !keys.is_empty() {
         calls.push(Call::DeleteGroupTags { group: t.group.clone(), keys });
-    }
-    let mut warnings = Vec::new();
-    if min.is_none() {
-        warnings.push("No record of the pause on the group: MinSize stays as it is.".into());
     }
     Ok(Plan { title: format!("Resume scaling of {}{}", t.stack, who(t)), calls, warnings })
 }
@@ -171,6 +221,19 @@ pub enum TerminateMode {
     Shrink,
 }
 
+/// What a terminate knows of the instances' Buildkite agents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Agents {
+    /// Read from the Buildkite API just now: they are drained first.
+    Read(Vec<AgentRef>),
+    /// Not asked for (`bkops terminate` without `--drain`).
+    NotAsked,
+    /// There is no API token (or no Buildkite API) to drain them with; the text says what to set.
+    NoToken(String),
+    /// The API was asked and failed: why. No drain is offered until they can be read.
+    Unreadable(String),
+}
+
 /// How long a drain waits for running jobs before giving up.
 pub const DRAIN_TIMEOUT_SECS: u64 = 600;
 
@@ -180,7 +243,7 @@ pub fn terminate(
     t: &ScalingTarget,
     instances: &[String],
     mode: TerminateMode,
-    agents: Option<&[AgentRef]>,
+    agents: &Agents,
 ) -> Result<Plan, PlanError> {
     if instances.is_empty() {
         return Err(PlanError::NoInstances);
@@ -194,8 +257,9 @@ pub fn terminate(
         return Err(PlanError::BelowMin { stack: t.stack.clone(), count, min: t.min });
     }
     let mut calls = Vec::new();
+    let lost = "A job running on them is lost";
     let warning = match agents {
-        Some(agents) => {
+        Agents::Read(agents) => {
             let mine: Vec<&AgentRef> = agents.iter().filter(|a| instances.contains(&a.instance)).collect();
             calls.extend(mine.iter().map(|a| Call::StopAgent {
                 org: a.org.clone(),
@@ -203,7 +267,10 @@ pub fn terminate(
                 name: a.name.clone(),
             }));
             if !mine.is_empty() {
-                calls.push(Call::WaitForJobs { instances: instances.to_vec(), timeout_secs: DRAIN_TIMEOUT_SECS });
+                calls.push(Call::WaitForJobs {
+                    instances: instances.to_vec(),
+                    timeout_secs: DRAIN_TIMEOUT_SECS,
+                });
             }
             let busy = mine.iter().filter(|a| a.busy).count();
             format!(
@@ -212,7 +279,11 @@ pub fn terminate(
                 DRAIN_TIMEOUT_SECS / 60
             )
         }
-        None => "A job running on them is lost: without BUILDKITE_API_TOKEN (scope write_agents) their agents cannot be drained first.".to_string(),
+        Agents::NotAsked => format!("{lost}: --drain stops their agents first and waits for their jobs."),
+        Agents::NoToken(what) => format!("{lost}: their agents cannot be drained first ({what})."),
+        Agents::Unreadable(why) => format!(
+            "Their agents could not be read ({why}), so they cannot be drained first: terminating now loses a job running on them. Cancel and try again to drain them."
+        ),
     };
     calls.extend(instances.iter().map(|i| Call::Terminate {
         group: t.group.clone(),
@@ -322,6 +393,76 @@ mod tests {
         assert_eq!(t.min, 2, "the MinSize from before the first pause");
     }
 
+    /// A pause stopped after its tags were written and before the rule was disabled.
+    fn half_paused() -> ScalingTarget {
+        let mut t = linux();
+        let plan = pause(&t, false, "arn:aws:sts::1:assumed-role/ops/ana", NOW).expect("pause");
+        if let Call::TagGroup { tags, .. } = &plan.calls[0] {
+            t.tags.extend(tags.iter().cloned());
+        }
+        t
+    }
+
+    #[test]
+    fn the_rule_is_the_truth_and_a_half_done_pause_is_completed_or_cleaned() {
+        let t = half_paused();
+        assert!(!t.paused(), "the rule is enabled: the scaler runs");
+        let stale = t.stale_record().expect("a stale record");
+        assert!(
+            stale.contains("paused (by arn:aws:sts::1:assumed-role/ops/ana at 2026-11-18T11:06:40Z)"),
+            "{stale}"
+        );
+        // Pause completes it: the rule only, the first record kept.
+        let plan = pause(&t, false, "bo", NOW).expect("completes");
+        assert!(matches!(plan.calls.as_slice(), [Call::DisableRule { .. }]), "{plan:?}");
+        assert!(plan.warnings[0].starts_with("The group's tags say paused"), "{:?}", plan.warnings);
+        // Resume cleans it: no rule call, the record removed.
+        let plan = resume(&t).expect("cleans");
+        assert!(
+            matches!(plan.calls.as_slice(), [Call::DeleteGroupTags { keys, .. }] if keys.len() == 4),
+            "{plan:?}"
+        );
+        let mut clean = t.clone();
+        apply(&mut clean, &plan);
+        assert!(clean.stale_record().is_none() && matches!(resume(&clean), Err(PlanError::NotPaused { .. })));
+    }
+
+    #[test]
+    fn a_half_done_resume_restores_min_size_and_removes_the_record() {
+        let mut t = linux();
+        let plan = pause(&t, true, "ana", NOW).expect("pause");
+        apply(&mut t, &plan);
+        // The resume stopped after EnableRule.
+        t.rule_enabled = Some(true);
+        let plan = resume(&t).expect("finishes");
+        let actions: Vec<&str> = plan.calls.iter().map(Call::action).collect();
+        assert_eq!(actions, ["autoscaling:UpdateAutoScalingGroup", "autoscaling:DeleteTags"]);
+        apply(&mut t, &plan);
+        assert_eq!((t.min, t.tags.len()), (2, 0));
+    }
+
+    #[test]
+    fn a_recorded_min_size_beyond_max_size_is_not_restored() {
+        let mut t = linux();
+        let plan = pause(&t, false, "ana", NOW).expect("pause");
+        apply(&mut t, &plan);
+        for forged in ["50", "-1", "lots"] {
+            t.tags.insert(PRE_PAUSE_MIN.into(), forged.into());
+            let plan = resume(&t).expect("resumes");
+            assert!(!plan.calls.iter().any(|c| matches!(c, Call::UpdateGroup { .. })), "{forged}: {plan:?}");
+            assert!(
+                plan.warnings.iter().any(|w| w.contains(forged) && w.contains("not restored")),
+                "{plan:?}"
+            );
+        }
+        t.tags.insert(PRE_PAUSE_MIN.into(), "10".into());
+        let plan = resume(&t).expect("resumes");
+        assert!(
+            plan.calls.iter().any(|c| matches!(c, Call::UpdateGroup { min: Some(10), .. })),
+            "MaxSize itself is fine"
+        );
+    }
+
     #[test]
     fn a_fixed_size_stack_has_no_scaler_to_pause() {
         let t =
@@ -342,22 +483,25 @@ mod tests {
     fn terminate_replaces_or_shrinks_but_never_below_min_size() {
         let t = linux();
         let ids = vec!["i-0aaaaaaaaaaaaaaa1".to_string()];
-        let plan = terminate(&t, &ids, TerminateMode::Replace, None).expect("replace");
+        let plan = terminate(&t, &ids, TerminateMode::Replace, &Agents::NotAsked).expect("replace");
         assert!(matches!(plan.calls.as_slice(), [Call::Terminate { decrement: false, .. }]));
-        let plan = terminate(&t, &ids, TerminateMode::Shrink, None).expect("shrink");
+        let plan = terminate(&t, &ids, TerminateMode::Shrink, &Agents::NotAsked).expect("shrink");
         assert!(matches!(plan.calls.as_slice(), [Call::Terminate { decrement: true, .. }]));
         assert!(plan.title.contains("desired 6 → 5"), "{}", plan.title);
         let at_min = ScalingTarget { desired: 2, ..linux() };
         assert!(matches!(
-            terminate(&at_min, &ids, TerminateMode::Shrink, None),
+            terminate(&at_min, &ids, TerminateMode::Shrink, &Agents::NotAsked),
             Err(PlanError::BelowMin { .. })
         ));
         let stranger = vec!["i-0ccccccccccccccc3".to_string()];
         assert!(matches!(
-            terminate(&t, &stranger, TerminateMode::Replace, None),
+            terminate(&t, &stranger, TerminateMode::Replace, &Agents::NotAsked),
             Err(PlanError::NotInGroup { .. })
         ));
-        assert!(matches!(terminate(&t, &[], TerminateMode::Replace, None), Err(PlanError::NoInstances)));
+        assert!(matches!(
+            terminate(&t, &[], TerminateMode::Replace, &Agents::NotAsked),
+            Err(PlanError::NoInstances)
+        ));
     }
 
     #[test]
@@ -376,7 +520,7 @@ mod tests {
             agent(2, "i-0aaaaaaaaaaaaaaa1", false),
             agent(3, "i-0bbbbbbbbbbbbbbb2", true),
         ];
-        let plan = terminate(&t, &ids, TerminateMode::Replace, Some(&agents)).expect("plan");
+        let plan = terminate(&t, &ids, TerminateMode::Replace, &Agents::Read(agents)).expect("plan");
         let actions: Vec<&str> = plan.calls.iter().map(Call::action).collect();
         assert_eq!(
             actions,

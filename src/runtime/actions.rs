@@ -3,7 +3,8 @@
 
 use crate::app::Msg;
 use crate::app::confirm::{ActionKind, Prepared};
-use crate::backend::Backends;
+use crate::backend::{BackendError, Backends};
+use crate::ops::plan::Agents;
 use crate::ops::{self, Plan, audit};
 
 /// The stack as it is now and who is asking, for the confirmation dialog.
@@ -11,10 +12,15 @@ pub async fn prepare(backends: &Backends, stack: &str, kind: ActionKind) -> Msg 
     let read = async {
         let target = backends.ops.scaling_target(stack).await?;
         let identity = backends.ops.identity().await?;
-        // A drain when the Buildkite API allows one; otherwise the dialog says a job is lost.
+        // A drain when the Buildkite API allows one; otherwise the dialog says why not, and
+        // that a running job is lost.
         let agents = match &kind {
-            ActionKind::Terminate { instances } => backends.ops.agents_on(stack, instances).await.ok(),
-            _ => None,
+            ActionKind::Terminate { instances } => match backends.ops.agents_on(stack, instances).await {
+                Ok(list) => Agents::Read(list),
+                Err(BackendError::Unconfigured(what)) => Agents::NoToken(what),
+                Err(e) => Agents::Unreadable(e.to_string()),
+            },
+            _ => Agents::NotAsked,
         };
         Ok(Prepared { kind, target, identity, agents })
     };

@@ -106,7 +106,7 @@ impl AwsBackend {
         instances: &[String],
     ) -> Result<Vec<AgentRef>, BackendError> {
         let (Some(token), Some(client)) = (self.buildkite.api_token.as_ref(), self.metrics.as_ref()) else {
-            return Err(BackendError::Other(
+            return Err(BackendError::Unconfigured(
                 "set BUILDKITE_API_TOKEN (scopes read_agents, write_agents) to drain agents".into(),
             ));
         };
