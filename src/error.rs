@@ -19,6 +19,9 @@ pub enum AppError {
     Backend(#[from] BackendError),
     #[error("terminal: {0}")]
     Terminal(String),
+    /// A write stopped half-way by a signal: what was done and what is left.
+    #[error("{text}")]
+    Abandoned { text: String, code: u8 },
 }
 
 impl AppError {
@@ -28,6 +31,7 @@ impl AppError {
                 2
             }
             AppError::Backend(_) | AppError::Terminal(_) => 1,
+            AppError::Abandoned { code, .. } => *code,
         }
     }
 }

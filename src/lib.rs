@@ -21,5 +21,6 @@ pub mod runtime;
 pub mod signals;
 pub mod ssm;
 pub mod status;
+pub mod stop;
 pub mod theme;
 pub mod ui;

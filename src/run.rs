@@ -106,8 +106,12 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             }
             let shell = Shell { backends, theme, themes_dir, aws, ssm: config.ssm };
             let result = runtime::run(shell, state, &mut guard.terminal).await;
+            // The terminal is the shell's again before anything is said.
             drop(guard);
-            result.map_err(|e| AppError::Terminal(e.to_string()))
+            match result.map_err(|e| AppError::Terminal(e.to_string()))? {
+                Some(left) => Err(AppError::Abandoned { text: left.text, code: left.code }),
+                None => Ok(()),
+            }
         }
     }
 }

@@ -130,20 +130,30 @@ async fn pause_with_drain_then_resume_restores_the_stack_exactly() {
         "record removed"
     );
 
-    // One audit line per mutation: tag, disable, update; enable, update, untag.
+    // The intent with every call before the first, then one line per mutation: tag, disable,
+    // update; enable, update, untag.
     let audit = audit_lines(&state);
     let actions: Vec<&str> = audit.iter().filter_map(|l| l["action"].as_str()).collect();
     assert_eq!(
         actions,
         [
+            "intent",
             "autoscaling:CreateOrUpdateTags",
             "events:DisableRule",
             "autoscaling:UpdateAutoScalingGroup",
+            "intent",
             "events:EnableRule",
             "autoscaling:UpdateAutoScalingGroup",
             "autoscaling:DeleteTags"
         ]
     );
+    assert_eq!(
+        audit[0]["request"]["calls"].as_array().map(Vec::len),
+        Some(3),
+        "every call, before the first"
+    );
+    assert_eq!(audit[0]["result"], "planned");
+    let audit: Vec<_> = audit.into_iter().filter(|l| l["action"] != "intent").collect();
     assert!(audit.iter().all(|l| l["result"] == "ok" && l["identity"]["account"] == "123456789012"));
     assert!(
         audit
@@ -247,7 +257,7 @@ async fn read_only_sends_no_mutating_request_from_anywhere() {
     assert!(writes.is_empty(), "mutating requests reached the server: {writes:?}");
     assert_eq!(rule_state(&sdk, "ci-linux").await, "ENABLED");
     // Refusals are audited too: who tried what, and that it was refused.
-    let audit = audit_lines(&state);
+    let audit: Vec<_> = audit_lines(&state).into_iter().filter(|l| l["action"] != "intent").collect();
     assert!(
         !audit.is_empty()
             && audit.iter().all(|l| l["result"].as_str().is_some_and(|r| r.starts_with("error: read-only")))
@@ -307,7 +317,7 @@ async fn terminate_with_drain_stops_the_agents_and_waits_for_their_jobs() {
     assert_eq!(gets_after_stop, 1, "the agents were read again before terminating");
     let actions: Vec<String> =
         audit_lines(&state).iter().filter_map(|l| l["action"].as_str().map(String::from)).collect();
-    assert_eq!(actions, ["buildkite:StopAgent", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
+    assert_eq!(actions, ["intent", "buildkite:StopAgent", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
     let left = group(&sdk, "ci-linux").await;
     assert!(left.instances().iter().all(|i| i.instance_id() != Some(id.as_str())), "terminated");
 }

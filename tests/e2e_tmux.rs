@@ -152,7 +152,9 @@ fn pause_drain_resume_and_terminate_with_confirmations() {
     t.wait_for("terminating", |s| s.contains(&format!("┃{id} Terminating")));
 
     let audit = t.read("state/bkops/audit.jsonl");
-    assert_eq!(audit.lines().count(), 6, "tag, disable, drain, enable, untag, terminate:\n{audit}");
+    let calls = audit.lines().filter(|l| !l.contains(r#""action":"intent""#)).count();
+    assert_eq!(calls, 6, "tag, disable, drain, enable, untag, terminate:\n{audit}");
+    assert_eq!(audit.lines().count(), 9, "and an intent before each of the three:\n{audit}");
     t.keys(&["q"]);
     assert_eq!(t.wait_file("exit").trim(), "exit=0");
     assert_restored(&t);
@@ -183,7 +185,7 @@ fn the_command_line_asks_on_the_terminal_and_wants_the_id_typed() {
     t.keys(&["Enter"]);
     assert_eq!(t.wait_file("exit").trim(), "exit=0");
     let audit = t.read("state/bkops/audit.jsonl");
-    assert_eq!(audit.lines().count(), 1, "{audit}");
+    assert_eq!(audit.lines().count(), 2, "the intent and the call: {audit}");
     assert!(
         audit.contains(&format!(r#""instance":"{id}""#)) && audit.contains(r#""result":"ok""#),
         "{audit}"

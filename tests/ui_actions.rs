@@ -71,7 +71,8 @@ async fn pause_with_drain_then_resume() {
     press(&mut state, &b, KeyCode::Enter).await;
     assert!(matches!(scaling(&state), ScalingState::Paused { .. }), "{:?}", scaling(&state));
     assert_eq!(state.stack_summary().map(|s| s.desired), Some(0), "drained");
-    assert_eq!(audit(&log).len(), 3, "tag, disable, drain");
+    assert_eq!(audit(&log).len(), 4, "the intent, then tag, disable, drain");
+    assert_eq!(audit(&log)[0]["action"], "intent");
     let stack = state.stack_summary().expect("stack").clone();
     let said = bkops::domain::warnings(&stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
     assert!(said.iter().any(|w| w.text.starts_with("autoscaling PAUSED by operator")), "{said:?}");
@@ -86,7 +87,7 @@ async fn pause_with_drain_then_resume() {
     assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
     let actions: Vec<String> =
         audit(&log).iter().filter_map(|l| l["action"].as_str().map(String::from)).collect();
-    assert_eq!(actions[3..], ["events:EnableRule", "autoscaling:DeleteTags"], "MinSize was 0 already");
+    assert_eq!(actions[4..], ["intent", "events:EnableRule", "autoscaling:DeleteTags"], "MinSize was 0 already");
 }
 
 #[tokio::test]
@@ -126,7 +127,9 @@ async fn read_only_refuses_in_the_backend_and_says_so() {
     let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
     assert!(flash.contains("read-only: bkops does not call autoscaling:CreateOrUpdateTags"), "{flash}");
     assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
-    assert_eq!(audit(&log).len(), 1, "the refusal is audited");
+    let lines = audit(&log);
+    assert_eq!(lines.len(), 2, "the intent, and the refusal of its first call");
+    assert!(lines[1]["result"].as_str().is_some_and(|r| r.starts_with("error: read-only")), "{lines:?}");
 }
 
 #[tokio::test]
@@ -156,7 +159,7 @@ async fn d_checks_the_disk_and_shows_the_percentage() {
     assert!(flash.starts_with(&format!("disk: {id} {pct}% of /var/lib/docker (")), "{flash}");
     let actions: Vec<String> =
         audit(&log).iter().filter_map(|l| l["action"].as_str().map(String::from)).collect();
-    assert_eq!(actions, ["ssm:SendCommand"], "running a command on an instance is audited");
+    assert_eq!(actions, ["intent", "ssm:SendCommand"], "running a command on an instance is audited");
     // It survives the next refresh of the group.
     settle(&mut state, &b, Msg::Tick(START.plus_secs(6))).await;
     let row = views::instances(&state).into_iter().find(|i| i.id == id).expect("row");

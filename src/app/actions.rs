@@ -155,6 +155,7 @@ pub fn in_dialog(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 if terminated {
                     state.marked.clear();
                 }
+                state.writing = Some(plan.title.clone());
                 fx.push(Effect::Apply { plan, ctx });
             }
             // Enter on Cancel, or on an action that is not allowed yet.

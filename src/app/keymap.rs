@@ -59,6 +59,12 @@ pub enum Action {
     ConfirmLeft,
     ConfirmRight,
     ConfirmBackspace,
+    /// Quitting while an action runs: let it finish, then quit.
+    FinishThenQuit,
+    /// Quitting while an action runs: abandon it now (audited) and quit.
+    AbandonAndQuit,
+    /// Quitting while an action runs: do not quit.
+    StayHere,
 }
 
 /// Where a binding applies. Lookups try the narrowest scope first.
@@ -80,6 +86,8 @@ pub enum Scope {
     Confirm,
     /// While a session is being opened.
     Opening,
+    /// Quitting while an operator action runs.
+    Leaving,
 }
 
 impl Scope {
@@ -93,6 +101,7 @@ impl Scope {
             Scope::Prompt => "In the / and : prompts",
             Scope::Confirm => "Confirmation dialogs (they open on Cancel)",
             Scope::Opening => "While a session is being opened",
+            Scope::Leaving => "Quitting while an action runs",
         }
     }
 }
@@ -198,6 +207,14 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Prompt, &[code(KeyCode::Tab)], A::PromptComplete, "Complete a command or stack name"),
     bind(S::Confirm, &[code(KeyCode::Esc)], A::ConfirmCancel, "Cancel"),
     bind(S::Opening, &[code(KeyCode::Esc)], A::CancelShell, "Cancel opening the session (Ctrl-C too)"),
+    bind(S::Leaving, &[ch('f')], A::FinishThenQuit, "Let the action finish, then quit"),
+    bind(
+        S::Leaving,
+        &[ch('a')],
+        A::AbandonAndQuit,
+        "Abandon the action now (recorded in the audit log) and quit",
+    ),
+    bind(S::Leaving, &[code(KeyCode::Esc)], A::StayHere, "Stay"),
     bind(S::Confirm, &[code(KeyCode::Enter)], A::ConfirmAccept, "Press the focused button"),
     bind(S::Confirm, &[code(KeyCode::Left)], A::ConfirmLeft, "Focus Cancel"),
     bind(S::Confirm, &[code(KeyCode::Right)], A::ConfirmRight, "Focus the action (once it is allowed)"),

@@ -59,6 +59,9 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP or the end of input: leave now.
     Shutdown,
+    /// A signal asked bkops to stop (SIGTERM, SIGINT, SIGHUP, SIGQUIT): it quits now, and an
+    /// action under way is abandoned with a record of where it stopped.
+    Stopped(crate::stop::Stop),
 }
 
 #[derive(Debug, Clone)]

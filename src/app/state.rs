@@ -306,6 +306,15 @@ pub struct AppState {
     pub aws: bool,
     pub dirty: bool,
     pub quit: bool,
+    /// The operator action under way (its title), from the moment it is confirmed until it
+    /// reports: quitting then asks whether to let it finish or abandon it.
+    pub writing: Option<String>,
+    /// The question "an action is running: finish it or abandon it?" is on screen.
+    pub leaving: bool,
+    /// Quit once the running action reports.
+    pub quit_when_done: bool,
+    /// Quit now and abandon the running action (recorded in the audit log).
+    pub abandon: bool,
 }
 
 impl AppState {
@@ -347,6 +356,10 @@ impl AppState {
             aws: false,
             dirty: true,
             quit: false,
+            writing: None,
+            leaving: false,
+            quit_when_done: false,
+            abandon: false,
         }
     }
 

@@ -104,16 +104,32 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
         }
         Msg::ActionDone { text, ok } => {
+            state.writing = None;
+            state.leaving = false;
             flash(state, text, !ok);
             refresh_all(state, &mut fx);
             state.dirty = true;
+            if state.quit_when_done {
+                quit(state, &mut fx);
+            }
         }
-        Msg::Shutdown => quit(state, &mut fx),
+        Msg::Shutdown | Msg::Stopped(_) => {
+            // Nobody is there to answer a question: an action under way is abandoned.
+            state.abandon = state.writing.is_some();
+            state.quit = true;
+            fx.push(Effect::Quit);
+        }
     }
     fx
 }
 
+/// Quits, unless an operator action is under way: then asks whether to let it finish or to
+/// abandon it, since quitting between two of its calls would leave the stack half-changed.
 fn quit(state: &mut AppState, fx: &mut Vec<Effect>) {
+    if state.writing.is_some() && !state.quit_when_done {
+        state.leaving = true;
+        return;
+    }
     state.quit = true;
     fx.push(Effect::Quit);
 }
@@ -272,6 +288,9 @@ fn move_selection(state: &mut AppState, pane: Pane, delta: isize) {
 }
 
 fn scopes(state: &AppState) -> Vec<Scope> {
+    if state.leaving {
+        return vec![Scope::Always, Scope::Leaving];
+    }
     if state.confirm.is_some() {
         return vec![Scope::Always, Scope::Confirm];
     }
@@ -442,6 +461,19 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         | Action::CheckDisk
         | Action::OpenShell => super::actions::start(state, action, fx),
         Action::CancelShell => super::actions::cancel_shell(state, fx),
+        Action::FinishThenQuit => {
+            state.leaving = false;
+            state.quit_when_done = true;
+            let title = state.writing.clone().unwrap_or_default();
+            flash(state, format!("quitting when '{title}' is done"), false);
+        }
+        Action::AbandonAndQuit => {
+            state.leaving = false;
+            state.abandon = true;
+            state.quit = true;
+            fx.push(Effect::Quit);
+        }
+        Action::StayHere => state.leaving = false,
         Action::ConfirmCancel
         | Action::ConfirmAccept
         | Action::ConfirmOption
@@ -476,6 +508,10 @@ fn interrupt(state: &mut AppState, fx: &mut Vec<Effect>) {
     }
     if state.opening_shell.is_some() {
         return super::actions::cancel_shell(state, fx);
+    }
+    if state.leaving {
+        state.leaving = false;
+        return;
     }
     if state.prompt.is_some() {
         return act(state, Action::PromptCancel, fx);

@@ -2,6 +2,7 @@
 //! enforced), each one written to the audit log, stopping at the first that fails. A drain's
 //! wait polls the agents until their jobs are done, saying how long is left.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 // Tokio's clock, so that a test can run a ten-minute drain in no time.
@@ -57,9 +58,32 @@ async fn wait_for_jobs(
     }
 }
 
-/// Makes the plan's calls in order. The first failure ends it: later calls depend on the
-/// earlier ones (the record of a pause before the rule is disabled; no terminate before the
-/// jobs are done).
+/// How far a run of a plan has got: shared with whoever may have to stop it half-way (a
+/// signal, the operator quitting), so that what was done and what was not can be said.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger(Arc<Mutex<Progress>>);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub done: Vec<Outcome>,
+    /// The call under way: if the run is stopped now, its outcome is unknown.
+    pub in_flight: Option<Call>,
+}
+
+impl Ledger {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Progress> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn progress(&self) -> Progress {
+        self.lock().clone()
+    }
+}
+
+/// Makes the plan's calls in order. The intent (every call) is written to the audit log first,
+/// and nothing is done if it cannot be; each result is written after its call. The first
+/// failure ends the run: later calls depend on the earlier ones (the record of a pause before
+/// the rule is disabled; no terminate before the jobs are done).
 pub async fn apply(
     op: &dyn Operator,
     plan: &Plan,
@@ -67,9 +91,11 @@ pub async fn apply(
     clock: &Clock,
     audit_log: Option<&std::path::Path>,
     progress: &(dyn Fn(String) + Send + Sync),
+    ledger: &Ledger,
 ) -> Result<Vec<Outcome>, std::io::Error> {
-    let mut done = Vec::new();
+    audit::record_intent(audit_log, ctx, &plan.title, &plan.calls, clock.now())?;
     for call in &plan.calls {
+        ledger.lock().in_flight = Some(call.clone());
         let result = match call {
             Call::WaitForJobs { instances, timeout_secs } => {
                 wait_for_jobs(op, &ctx.stack, instances, Duration::from_secs(*timeout_secs), progress).await
@@ -77,17 +103,119 @@ pub async fn apply(
             _ => {
                 let result = op.execute(call).await;
                 let text = result.as_ref().map(|_| ()).map_err(BackendError::to_string);
-                audit::record(audit_log, ctx, call, clock.now(), &text)?;
+                let written = audit::record(audit_log, ctx, call, clock.now(), &text);
+                let mut l = ledger.lock();
+                l.in_flight = None;
+                l.done.push(Outcome { call: call.clone(), result: result.clone() });
+                drop(l);
+                // The call was made; a result that cannot be recorded stops the rest.
+                written?;
                 result
             }
         };
-        let failed = result.is_err();
-        done.push(Outcome { call: call.clone(), result });
-        if failed {
+        if matches!(call, Call::WaitForJobs { .. }) {
+            let mut l = ledger.lock();
+            l.in_flight = None;
+            l.done.push(Outcome { call: call.clone(), result: result.clone() });
+        }
+        if result.is_err() {
             break;
         }
     }
-    Ok(done)
+    Ok(ledger.progress().done)
+}
+
+/// What a plan stopped half-way leaves behind, and how to finish or undo it, in words an
+/// on-call engineer can act on.
+fn left_behind(stack: &str, made: &[&Call], not_made: &[&Call]) -> Vec<String> {
+    let any = |calls: &[&Call], f: &dyn Fn(&Call) -> bool| calls.iter().any(|c| f(c));
+    let mut out = Vec::new();
+    let stopped = any(made, &|c| matches!(c, Call::StopAgent { .. }));
+    let unterminated: Vec<&str> = not_made
+        .iter()
+        .filter_map(|c| match c {
+            Call::Terminate { instance, .. } => Some(instance.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !unterminated.is_empty() {
+        let ids = unterminated.join(" ");
+        if stopped {
+            out.push(format!(
+                "their agents were told to stop and take no new job, but {ids} still run: `bkops terminate {ids} --yes` finishes it"
+            ));
+        } else {
+            out.push(format!("{ids} not terminated: `bkops terminate {ids} --yes` does it"));
+        }
+    }
+    let tagged = any(made, &|c| matches!(c, Call::TagGroup { .. }));
+    if tagged && any(not_made, &|c| matches!(c, Call::DisableRule { .. })) {
+        out.push(format!(
+            "the group is tagged paused but the scaler still runs: `bkops --stack {stack} scaling pause --yes` completes the pause, `scaling resume --yes` removes the record"
+        ));
+    }
+    if any(made, &|c| matches!(c, Call::DisableRule { .. }))
+        && any(not_made, &|c| matches!(c, Call::UpdateGroup { desired: Some(0), .. }))
+    {
+        out.push(format!(
+            "scaling is paused but the group was not drained: `bkops --stack {stack} scaling pause --drain --yes` drains it"
+        ));
+    }
+    if any(made, &|c| matches!(c, Call::EnableRule { .. }))
+        && any(not_made, &|c| matches!(c, Call::UpdateGroup { .. } | Call::DeleteGroupTags { .. }))
+    {
+        out.push(format!(
+            "the scaler runs again but MinSize or the pause record was left: `bkops --stack {stack} scaling resume --yes` finishes the resume"
+        ));
+    }
+    out
+}
+
+/// Stops a plan's run where it is, writes an `abandoned` line to the audit log (what was done,
+/// what was under way, what was not done), and returns what to tell the operator.
+pub fn abandon(
+    plan: &Plan,
+    ledger: &Ledger,
+    ctx: &Context,
+    clock: &Clock,
+    audit_log: Option<&std::path::Path>,
+    why: &str,
+) -> String {
+    let p = ledger.progress();
+    let made: Vec<&Call> = p.done.iter().filter(|o| o.result.is_ok()).map(|o| &o.call).collect();
+    let failed: Vec<&Outcome> = p.done.iter().filter(|o| o.result.is_err()).collect();
+    let started = p.done.len() + usize::from(p.in_flight.is_some());
+    let not_made: Vec<&Call> = plan.calls.iter().skip(started).collect();
+    let strings = |calls: &[&Call]| calls.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    let report = serde_json::json!({
+        "title": plan.title,
+        "done": strings(&made),
+        "failed": failed.iter().map(|o| o.call.to_string()).collect::<Vec<_>>(),
+        "in_flight": p.in_flight.as_ref().map(|c| c.to_string()),
+        "not_done": strings(&not_made),
+    });
+    let mut text = format!(
+        "{} abandoned ({why}) after {} of {} calls",
+        plan.title,
+        made.len() + failed.len(),
+        plan.calls.len()
+    );
+    if let Some(c) = &p.in_flight {
+        text.push_str(&format!("; under way, outcome unknown: {}", c.action()));
+    }
+    if !not_made.is_empty() {
+        let actions: Vec<&str> = not_made.iter().map(|c| c.action()).collect();
+        text.push_str(&format!("; not made: {}", actions.join(", ")));
+    }
+    let mut unfinished: Vec<&Call> = not_made.clone();
+    unfinished.extend(p.in_flight.iter());
+    for left in left_behind(&ctx.stack, &made, &unfinished) {
+        text.push_str(&format!("; {left}"));
+    }
+    if let Err(e) = audit::record_abandoned(audit_log, ctx, &report, why, clock.now()) {
+        text.push_str(&format!("; the audit log could not record it: {e}"));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -159,7 +287,9 @@ mod tests {
         let said = Mutex::new(Vec::new());
         let say = |t: String| said.lock().expect("lock").push(t);
         let clock = Clock::virtual_at(crate::domain::Timestamp(0));
-        let out = apply(&op, &drain_plan(), &ctx(), &clock, Some(&log), &say).await.expect("audited");
+        let out = apply(&op, &drain_plan(), &ctx(), &clock, Some(&log), &say, &Ledger::default())
+            .await
+            .expect("audited");
         assert!(out.iter().all(|o| o.result.is_ok()));
         let said = said.lock().expect("lock").clone();
         assert_eq!(said.len(), 3, "one line per poll while the job runs: {said:?}");
@@ -180,7 +310,9 @@ mod tests {
         let op = Scripted { busy_polls: Mutex::new(u32::MAX), made: Mutex::default() };
         let log = std::env::temp_dir().join(format!("bkops-apply-timeout-{}.jsonl", std::process::id()));
         let clock = Clock::virtual_at(crate::domain::Timestamp(0));
-        let out = apply(&op, &drain_plan(), &ctx(), &clock, Some(&log), &|_| {}).await.expect("audited");
+        let out = apply(&op, &drain_plan(), &ctx(), &clock, Some(&log), &|_| {}, &Ledger::default())
+            .await
+            .expect("audited");
         let last = out.last().expect("outcomes");
         assert!(matches!(last.call, Call::WaitForJobs { .. }));
         assert!(last.result.as_ref().is_err_and(|e| e.to_string().contains("still running a job after 10m")));

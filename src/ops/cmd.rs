@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal};
 
 use super::audit::Context;
 use super::plan::{self, Plan, PlanError, ScalingTarget, TerminateMode};
-use super::{Identity, apply};
+use super::{Identity, Ledger, abandon, apply};
 use crate::backend::Backends;
 use crate::error::AppError;
 use crate::output;
@@ -123,12 +123,27 @@ async fn carry_out(
         return Ok(());
     }
     let ctx = Context { identity: who, backend, stack: target.stack.clone() };
-    let outcomes =
-        apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, backends.audit_log.as_deref(), &|text| {
-            output::err(&text)
-        })
-        .await
-        .map_err(|e| AppError::Terminal(format!("audit log: {e}; stopped before any further call")))?;
+    let log = backends.audit_log.as_deref();
+    let ledger = Ledger::default();
+    let run =
+        apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, log, &|text| output::err(&text), &ledger);
+    // A signal while the calls are made abandons the run with a record of where it stopped,
+    // rather than ending bkops between two calls with nothing said.
+    let outcomes = tokio::select! {
+        outcomes = run => outcomes.map_err(|e| {
+            let p = ledger.progress();
+            let when = if p.done.is_empty() && p.in_flight.is_none() {
+                "nothing was done"
+            } else {
+                "stopped before any further call"
+            };
+            AppError::Terminal(format!("audit log: {e}; {when}"))
+        })?,
+        stop = crate::stop::requested() => {
+            let text = abandon(&plan, &ledger, &ctx, &backends.clock, log, stop.name());
+            return Err(AppError::Abandoned { text, code: stop.exit_code() });
+        }
+    };
     let mut failed = None;
     for o in &outcomes {
         match &o.result {

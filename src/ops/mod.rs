@@ -9,6 +9,6 @@ pub mod cmd;
 pub mod disk;
 pub mod plan;
 
-pub use apply::{Outcome, apply};
+pub use apply::{Ledger, Outcome, abandon, apply};
 pub use call::{AgentRef, Call, Identity};
 pub use plan::{Plan, PlanError, ScalingTarget, TerminateMode};

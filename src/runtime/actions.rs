@@ -33,9 +33,10 @@ pub async fn apply(
     plan: Plan,
     ctx: audit::Context,
     progress: &(dyn Fn(String) + Send + Sync),
+    ledger: &ops::Ledger,
 ) -> Msg {
     let log = backends.audit_log.as_deref();
-    match ops::apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, log, progress).await {
+    match ops::apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, log, progress, ledger).await {
         Err(e) => Msg::ActionDone { text: format!("audit log: {e}; stopped"), ok: false },
         Ok(outcomes) => {
             let failed = outcomes.iter().find_map(|o| o.result.as_ref().err().map(|e| (o, e)));
@@ -65,9 +66,17 @@ pub async fn check_disk(backends: &Backends, stack: &str, instances: Vec<String>
         let ctx = audit::Context { identity, backend: backends.label.to_string(), stack: stack.to_string() };
         let plan = Plan { title: "disk check".into(), calls: vec![call], warnings: Vec::new() };
         let log = backends.audit_log.as_deref();
-        let outcomes = ops::apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, log, &|_| {})
-            .await
-            .map_err(|e| crate::backend::BackendError::Other(format!("audit log: {e}")))?;
+        let outcomes = ops::apply(
+            backends.ops.as_ref(),
+            &plan,
+            &ctx,
+            &backends.clock,
+            log,
+            &|_| {},
+            &ops::Ledger::default(),
+        )
+        .await
+        .map_err(|e| crate::backend::BackendError::Other(format!("audit log: {e}")))?;
         if let Some(Err(e)) = outcomes.into_iter().next().map(|o| o.result) {
             return Err(e);
         }

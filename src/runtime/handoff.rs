@@ -62,6 +62,10 @@ pub async fn open(backends: Backends, ssm: SsmFile, instance: String) -> Result<
 
 /// Runs a started session on the terminal until the shell exits, and gives the terminal back
 /// to the dashboard. Returns what the status line should say.
+/// Whether a session has the terminal: its Ctrl-C and Ctrl-\\ reach bkops too (the terminal is
+/// cooked and bkops is in its foreground group), and are the session's, not a request to stop.
+pub static IN_SESSION: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 pub async fn hand_over(
     tui: &mut Tui,
     input: &mut Input,
@@ -86,7 +90,10 @@ pub async fn hand_over(
                 opened.session.session_id, opened.client
             );
             let _ = out.flush();
-            session::attach(&opened, backends).await
+            IN_SESSION.store(true, std::sync::atomic::Ordering::SeqCst);
+            let ended = session::attach(&opened, backends).await;
+            IN_SESSION.store(false, std::sync::atomic::Ordering::SeqCst);
+            ended
         }
         Err(e) => {
             let _ = backends.ops.terminate_session(&opened.session.session_id).await;

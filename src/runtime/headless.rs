@@ -25,7 +25,10 @@ pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<
                     queue.push_back(super::actions::check_disk(backends, &stack, instances, windows).await);
                 }
                 Effect::Apply { plan, ctx } => {
-                    queue.push_back(super::actions::apply(backends, plan, ctx, &|_| {}).await);
+                    queue.push_back(
+                        super::actions::apply(backends, plan, ctx, &|_| {}, &crate::ops::Ledger::default())
+                            .await,
+                    );
                 }
                 e => other.push(e),
             }

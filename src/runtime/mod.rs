@@ -27,20 +27,59 @@ use crate::theme::{self, Theme};
 const FRAME: Duration = Duration::from_millis(33);
 
 /// SIGTERM and SIGHUP end the dashboard cleanly, restoring the terminal.
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT end the dashboard the way `q` does (the terminal put
+/// back, an action under way abandoned with a record), instead of killing it mid-frame.
 fn spawn_signals(tx: UnboundedSender<Msg>) {
-    #[cfg(unix)]
     tokio::spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup()))
-        else {
+        use crate::stop::Stop;
+        loop {
+            let stop = crate::stop::requested().await;
+            let in_session = handoff::IN_SESSION.load(std::sync::atomic::Ordering::SeqCst);
+            if in_session && matches!(stop, Stop::Interrupt | Stop::Quit) {
+                continue;
+            }
+            tracing::info!("{}", stop.name());
+            let _ = tx.send(Msg::Stopped(stop));
             return;
-        };
-        tokio::select! {
-            _ = term.recv() => tracing::info!("SIGTERM"),
-            _ = hup.recv() => tracing::info!("SIGHUP"),
         }
-        let _ = tx.send(Msg::Shutdown);
     });
+}
+
+/// An operator action running on its own task, with what is needed to say where it stopped
+/// if it has to be abandoned.
+struct Write {
+    task: tokio::task::JoinHandle<()>,
+    ledger: crate::ops::Ledger,
+    plan: crate::ops::Plan,
+    ctx: crate::ops::audit::Context,
+}
+
+impl Write {
+    /// Stops the task and records what it leaves behind; `None` if it had already finished.
+    fn abandon(self, backends: &Backends, why: &str) -> Option<String> {
+        self.task.abort();
+        let p = self.ledger.progress();
+        let finished = p.in_flight.is_none()
+            && (p.done.len() == self.plan.calls.len() || p.done.iter().any(|o| o.result.is_err()));
+        if finished {
+            return None;
+        }
+        Some(crate::ops::abandon(
+            &self.plan,
+            &self.ledger,
+            &self.ctx,
+            &backends.clock,
+            backends.audit_log.as_deref(),
+            why,
+        ))
+    }
+}
+
+/// How the dashboard ended when it left something unfinished.
+#[derive(Debug)]
+pub struct Abandoned {
+    pub text: String,
+    pub code: u8,
 }
 
 /// Writes a log view's lines to `$XDG_STATE_HOME/bkops/logs/<instance>-<unix seconds>.log`.
@@ -80,7 +119,11 @@ fn learn_account(backends: &Backends, tx: &tokio::sync::mpsc::UnboundedSender<Ms
 }
 
 /// Runs the dashboard until the operator quits.
-pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> anyhow::Result<()> {
+pub async fn run(
+    shell: Shell,
+    mut state: AppState,
+    tui: &mut terminal::Tui,
+) -> anyhow::Result<Option<Abandoned>> {
     let Shell { mut backends, mut theme, themes_dir, mut aws, ssm } = shell;
     let (tx, mut rx) = unbounded_channel();
     let mut input = input::Input::started(tx.clone());
@@ -100,6 +143,8 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
         unbounded_channel::<(u64, Result<crate::ssm::session::Opened, String>)>();
     let mut opening: Option<u64> = None;
     let mut openings: u64 = 0;
+    let mut write: Option<Write> = None;
+    let mut stopped_by: Option<crate::stop::Stop> = None;
 
     loop {
         let msg = tokio::select! {
@@ -134,6 +179,11 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
         if let Msg::Loaded { resource, .. } = &msg {
             jobs.finished(resource, &backends, &tx);
         }
+        match &msg {
+            Msg::ActionDone { .. } => write = None,
+            Msg::Stopped(signal) => stopped_by = Some(*signal),
+            _ => {}
+        }
         for effect in update(&mut state, msg) {
             match effect {
                 Effect::Fetch(r) => jobs.fetch(r, &backends, &tx),
@@ -150,16 +200,18 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
                     });
                 }
                 Effect::Apply { plan, ctx } => {
-                    let (b, tx) = (backends.clone(), tx.clone());
-                    tokio::spawn(async move {
+                    let (b, tx, ledger) = (backends.clone(), tx.clone(), crate::ops::Ledger::default());
+                    let (p, c, l) = (plan.clone(), ctx.clone(), ledger.clone());
+                    let task = tokio::spawn(async move {
                         let say = {
                             let tx = tx.clone();
                             move |text: String| {
                                 let _ = tx.send(Msg::Notice { text, is_error: false });
                             }
                         };
-                        let _ = tx.send(actions::apply(&b, plan, ctx, &say).await);
+                        let _ = tx.send(actions::apply(&b, p, c, &say, &l).await);
                     });
+                    write = Some(Write { task, ledger, plan, ctx });
                 }
                 Effect::OpenShell { instance } => {
                     openings += 1;
@@ -251,5 +303,8 @@ pub async fn run(shell: Shell, mut state: AppState, tui: &mut terminal::Tui) -> 
         t.cancel();
     }
     tracing::info!(draws, reads = jobs.started(), "dashboard closed");
-    Ok(())
+    // An action still running is stopped here, and what it leaves is recorded and said.
+    let why = stopped_by.map_or("quit by the operator", crate::stop::Stop::name);
+    let left = write.and_then(|w| w.abandon(&backends, why));
+    Ok(left.map(|text| Abandoned { text, code: stopped_by.map_or(1, crate::stop::Stop::exit_code) }))
 }

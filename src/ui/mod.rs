@@ -67,6 +67,7 @@ fn draw_screen(frame: &mut Frame, state: &AppState, theme: &Theme) {
         logs::draw(frame, main, view, theme);
         status::draw(frame, areas.status, state, theme);
         overlay::draw(frame, area, state, theme);
+        overlay::draw_leaving(frame, area, state, theme);
         return;
     }
     // Each pane shows more columns when it has room for them.
@@ -78,6 +79,7 @@ fn draw_screen(frame: &mut Frame, state: &AppState, theme: &Theme) {
     status::draw(frame, areas.status, state, theme);
     overlay::draw(frame, area, state, theme);
     confirm::draw(frame, area, state, theme);
+    overlay::draw_leaving(frame, area, state, theme);
 }
 
 #[cfg(test)]

@@ -26,6 +26,34 @@ fn frame_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
         .style(theme.style(Role::base))
 }
 
+/// "An action is running": quitting now would leave it half-done, so bkops asks.
+pub fn draw_leaving(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    if !state.leaving {
+        return;
+    }
+    let title = state.writing.as_deref().unwrap_or("an action");
+    let lines = vec![
+        Line::from(Span::styled(format!("{} is still running.", sanitize(title)), theme.style(Role::warn))),
+        Line::from("Quitting now would stop it between two calls."),
+        Line::from(""),
+        Line::from("f  let it finish, then quit"),
+        Line::from("a  abandon it now and quit (what was and was not done goes to the audit log)"),
+        Line::from("Esc  stay"),
+    ];
+    let width = area.width.saturating_sub(4).min(90);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let rect = centered(area, width, rows as u16 + 2);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme.style(Role::border_focused))
+        .title(Span::styled(" Quit? ", theme.style(Role::title)))
+        .style(theme.style(Role::base));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(overlay) = &state.overlay else { return };
     let (title, lines, scroll) = match overlay {
