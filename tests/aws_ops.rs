@@ -385,3 +385,85 @@ async fn ssm_on_aws_checks_the_instance_before_starting_a_session() {
     assert!(!ops.iter().any(|o| o == "StartSession"), "no session was started: {ops:?}");
     assert!(!state.join("bkops/audit.jsonl").exists(), "nothing to audit");
 }
+
+#[tokio::test]
+async fn sigterm_during_a_drain_abandons_it_with_a_record_of_what_is_left() {
+    use std::io::Read;
+    use support::buildkite::{FakeBuildkite, Reply, queue_body};
+
+    let (moto, sdk) = setup().await;
+    let state = state_dir("drain-sigterm");
+    let fake = FakeBuildkite::start();
+    let g = group(&sdk, "ci-linux").await;
+    let id = g.instances()[0].instance_id().expect("id").to_string();
+    let busy = format!(
+        r#"[{{"id":"0190b9a4-agent","name":"ci-linux-{id}-1","connection_state":"connected","job":{{"id":"j","state":"running"}},"meta_data":["aws:instance-id={id}"]}}]"#
+    );
+    // The organization, the agents (busy), the stop; then the job never ends.
+    fake.reply(Reply::json(200, &queue_body("acme", 0, 1, 0, 0, 1)));
+    fake.reply(Reply::json(200, &busy));
+    fake.reply(Reply::json(204, ""));
+    for _ in 0..20 {
+        fake.reply(Reply::json(200, &busy));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["terminate", &id, "--stack", "ci-linux", "--drain", "--yes"])
+        .args(["--region", REGION, "--endpoint-url", &moto.endpoint])
+        .env("BUILDKITE_AGENT_TOKEN", "bkua_test")
+        .env("BUILDKITE_AGENT_ENDPOINT", &fake.url)
+        .env("BUILDKITE_API_TOKEN", "bkapi_test")
+        .env("BUILDKITE_API_ENDPOINT", &fake.url)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env("XDG_CONFIG_HOME", state.join("config"))
+        .env("XDG_STATE_HOME", &state)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // Once the drain waits for the job, bkops is told to stop.
+    let mut stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                return;
+            }
+        }
+    });
+    let mut said = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !String::from_utf8_lossy(&said).contains("draining: 1 job still running") {
+        assert!(std::time::Instant::now() < deadline, "{}", String::from_utf8_lossy(&said));
+        if let Ok(b) = rx.recv_timeout(std::time::Duration::from_millis(50)) {
+            said.extend(b);
+        }
+    }
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill").success());
+    let status = child.wait().expect("ends");
+    while let Ok(b) = rx.recv_timeout(std::time::Duration::from_millis(500)) {
+        said.extend(b);
+    }
+    let said = String::from_utf8_lossy(&said);
+    assert_eq!(status.code(), Some(143), "{said}");
+    assert!(
+        said.contains(
+            "abandoned (SIGTERM) after 1 of 3 calls; under way, outcome unknown: bkops:WaitForJobs"
+        ),
+        "{said}"
+    );
+    assert!(said.contains(&format!("{id} still run: `bkops terminate {id} --yes` finishes it")), "{said}");
+    let audit = audit_lines(&state);
+    let actions: Vec<&str> = audit.iter().filter_map(|l| l["action"].as_str()).collect();
+    assert_eq!(actions, ["intent", "buildkite:StopAgent", "abandoned"]);
+    let last = &audit[2];
+    assert_eq!(last["result"], "abandoned: SIGTERM");
+    assert_eq!(last["request"]["done"].as_array().map(Vec::len), Some(1));
+    assert!(last["request"]["not_done"][0].as_str().is_some_and(|c| c.contains(&id)), "{last}");
+    assert!(
+        group(&sdk, "ci-linux").await.instances().iter().any(|i| i.instance_id() == Some(id.as_str())),
+        "not terminated"
+    );
+}

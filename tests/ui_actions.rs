@@ -87,7 +87,11 @@ async fn pause_with_drain_then_resume() {
     assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
     let actions: Vec<String> =
         audit(&log).iter().filter_map(|l| l["action"].as_str().map(String::from)).collect();
-    assert_eq!(actions[4..], ["intent", "events:EnableRule", "autoscaling:DeleteTags"], "MinSize was 0 already");
+    assert_eq!(
+        actions[4..],
+        ["intent", "events:EnableRule", "autoscaling:DeleteTags"],
+        "MinSize was 0 already"
+    );
 }
 
 #[tokio::test]

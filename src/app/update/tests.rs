@@ -418,6 +418,44 @@ async fn the_account_is_shown_once_known_and_only_for_its_backend() {
 }
 
 #[tokio::test]
+async fn quitting_while_an_action_runs_asks_whether_to_finish_or_abandon_it() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    state.writing = Some("Pause scaling of ci-linux and drain it".into());
+    for presses in [vec![key('q')], vec![ctrl('c'), ctrl('c')]] {
+        for k in presses {
+            update(&mut state, k);
+        }
+        assert!(state.leaving && !state.quit, "asked, not quit");
+        update(&mut state, code(KeyCode::Esc));
+        assert!(!state.leaving && !state.quit, "stayed");
+    }
+    // Finish: the dashboard goes on until the action reports, then quits.
+    update(&mut state, key('q'));
+    update(&mut state, key('f'));
+    assert!(!state.quit && state.quit_when_done);
+    let fx = update(&mut state, Msg::ActionDone { text: "done: Pause scaling of ci-linux".into(), ok: true });
+    assert!(state.quit && !state.abandon && fx.contains(&Effect::Quit));
+
+    // Abandon: quit now, and the runtime records what was left.
+    let (mut state, _, _) = loaded((80, 24)).await;
+    state.writing = Some("Terminate 1 instance".into());
+    update(&mut state, key('q'));
+    update(&mut state, key('a'));
+    assert!(state.quit && state.abandon);
+
+    // A signal does not ask.
+    let (mut state, _, _) = loaded((80, 24)).await;
+    state.writing = Some("Terminate 1 instance".into());
+    update(&mut state, Msg::Stopped(crate::stop::Stop::Terminate));
+    assert!(state.quit && state.abandon && !state.leaving);
+
+    // Nothing running: q quits at once.
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key('q'));
+    assert!(state.quit && !state.leaving);
+}
+
+#[tokio::test]
 async fn the_demo_has_no_profile_to_switch() {
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, key(':'));
