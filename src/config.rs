@@ -23,6 +23,20 @@ pub struct Config {
     pub ssm: SsmFile,
     #[serde(default)]
     pub buildkite: BuildkiteFile,
+    #[serde(default)]
+    pub aws: AwsFile,
+}
+
+/// `[aws]`: how long an AWS call may take, in seconds.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AwsFile {
+    /// To open a connection (10 by default).
+    pub connect_timeout: Option<u64>,
+    /// For an answer to start once the request is sent (60 by default, as the AWS CLI).
+    pub read_timeout: Option<u64>,
+    /// For a whole call, retries included (150 by default).
+    pub operation_timeout: Option<u64>,
 }
 
 /// `[buildkite]`: where tokens may go, beyond Buildkite's own hosts and the environment's
@@ -73,6 +87,18 @@ pub struct RefreshFile {
 }
 
 impl Config {
+    pub fn timeouts(&self) -> crate::backend::aws::Timeouts {
+        let d = crate::backend::aws::Timeouts::default();
+        let secs = |v: Option<u64>, d: std::time::Duration| {
+            v.map_or(d, |s| std::time::Duration::from_secs(s.max(1)))
+        };
+        crate::backend::aws::Timeouts {
+            connect: secs(self.aws.connect_timeout, d.connect),
+            read: secs(self.aws.read_timeout, d.read),
+            operation: secs(self.aws.operation_timeout, d.operation),
+        }
+    }
+
     pub fn refresh(&self) -> RefreshIntervals {
         let d = RefreshIntervals::default();
         let r = &self.refresh;

@@ -14,12 +14,13 @@ use crate::error::AppError;
 use crate::runtime::{self, Shell, terminal::TerminalGuard};
 use crate::{config, paths, status, theme};
 
-fn aws_options(cli: &Cli) -> AwsOptions {
+fn aws_options(cli: &Cli, config: &config::Config) -> AwsOptions {
     AwsOptions {
         profile: cli.profile.clone(),
         region: cli.region.clone(),
         endpoint_url: cli.endpoint_url.clone(),
         read_only: cli.read_only,
+        timeouts: config.timeouts(),
     }
 }
 
@@ -41,7 +42,7 @@ async fn backends(cli: &Cli, config: &config::Config) -> Result<Backends, AppErr
         crate::backend::aws::profiles::check(p, &crate::backend::aws::profiles::names())
             .map_err(AppError::Usage)?;
     }
-    Ok(AwsBackend::connect(&aws_options(cli), buildkite(config)?).await.backends())
+    Ok(AwsBackend::connect(&aws_options(cli, config), buildkite(config)?).await.backends())
 }
 
 pub async fn run(mut cli: Cli) -> Result<(), AppError> {
@@ -99,7 +100,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             }
             state.log_live = config.logs.live;
             state.theme = theme.name.clone();
-            let aws = if cli.demo { None } else { Some((aws_options(&cli), buildkite(&config)?)) };
+            let aws = if cli.demo { None } else { Some((aws_options(&cli, &config), buildkite(&config)?)) };
             if aws.is_some() {
                 state.aws = true;
                 state.profiles = crate::backend::aws::profiles::names();

@@ -14,6 +14,9 @@ pub enum BackendError {
     NotFound { what: String },
     #[error("temporary failure: {0}")]
     Transient(String),
+    /// No answer in time. For a write, whether it took effect is not known from the call.
+    #[error("{0}")]
+    TimedOut(String),
     #[error("read-only: bkops does not call {action}")]
     ReadOnly { action: String },
     /// Something read from the account or from Buildkite would have sent a secret somewhere
@@ -38,6 +41,7 @@ impl crate::domain::text::Sanitize for BackendError {
             | BackendError::PermissionDenied { action: s }
             | BackendError::NotFound { what: s }
             | BackendError::Transient(s)
+            | BackendError::TimedOut(s)
             | BackendError::ReadOnly { action: s }
             | BackendError::Untrusted(s)
             | BackendError::Unconfigured(s)
@@ -55,6 +59,7 @@ impl BackendError {
             BackendError::PermissionDenied { .. } => "permission",
             BackendError::NotFound { .. } => "not found",
             BackendError::Transient(_) => "transient",
+            BackendError::TimedOut(_) => "timeout",
             BackendError::ReadOnly { .. } => "read-only",
             BackendError::Untrusted(_) => "untrusted",
             BackendError::Unconfigured(_) => "not set up",

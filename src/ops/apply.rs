@@ -101,7 +101,12 @@ pub async fn apply(
                 wait_for_jobs(op, &ctx.stack, instances, Duration::from_secs(*timeout_secs), progress).await
             }
             _ => {
-                let result = op.execute(call).await;
+                let result = match op.execute(call).await {
+                    Err(BackendError::TimedOut(what)) => {
+                        Err(unknown_outcome(op, &ctx.stack, call, &what).await)
+                    }
+                    other => other,
+                };
                 let text = result.as_ref().map(|_| ()).map_err(BackendError::to_string);
                 let written = audit::record(audit_log, ctx, call, clock.now(), &text);
                 let mut l = ledger.lock();
@@ -123,6 +128,36 @@ pub async fn apply(
         }
     }
     Ok(ledger.progress().done)
+}
+
+/// A write that got no answer may or may not have been made: the stack is read again and the
+/// error says which, plainly. The run stops there either way; running the command again works
+/// out what is left from the stack as it is then.
+async fn unknown_outcome(op: &dyn Operator, stack: &str, call: &Call, what: &str) -> BackendError {
+    let head = format!("{what}, so its outcome was unknown");
+    let now = match op.scaling_target(stack).await {
+        Ok(t) => t,
+        Err(e) => return BackendError::TimedOut(format!("{head}; reading the stack again failed too ({e})")),
+    };
+    let took = match call {
+        Call::DisableRule { .. } => Some(now.rule_enabled == Some(false)),
+        Call::EnableRule { .. } => Some(now.rule_enabled == Some(true)),
+        Call::TagGroup { tags, .. } => Some(tags.iter().all(|(k, _)| now.tags.contains_key(k))),
+        Call::DeleteGroupTags { keys, .. } => Some(keys.iter().all(|k| !now.tags.contains_key(k))),
+        Call::UpdateGroup { min, desired, .. } => {
+            Some(min.is_none_or(|m| now.min == m) && desired.is_none_or(|d| now.desired == d))
+        }
+        Call::Terminate { instance, .. } => Some(!now.instances.contains(instance)),
+        Call::StopAgent { .. } | Call::SendCommand { .. } | Call::WaitForJobs { .. } => None,
+    };
+    let verdict = match took {
+        Some(true) => "read again, the stack shows it took effect",
+        Some(false) => "read again, the stack shows it did not take effect",
+        None => "bkops cannot tell from the stack whether it took effect",
+    };
+    BackendError::TimedOut(format!(
+        "{head}; {verdict}; nothing more was done (run the command again to finish)"
+    ))
 }
 
 /// What a plan stopped half-way leaves behind, and how to finish or undo it, in words an

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod buildkite;
+pub mod faults;
 pub mod moto;
 pub mod sessions;
 pub mod tmux;

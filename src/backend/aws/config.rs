@@ -2,8 +2,32 @@
 //! profiles, SSO, assume-role), `--profile`, `--region`, and `--endpoint-url` or the standard
 //! `AWS_ENDPOINT_URL` for a local endpoint.
 
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
+/// How long any AWS call may take. A call that stalls (a proxy, a network that drops packets,
+/// an overloaded endpoint) ends with a timeout instead of hanging bkops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// To open a connection.
+    pub connect: Duration,
+    /// For the first byte of an answer once the request is sent (the AWS CLI waits 60 s).
+    pub read: Duration,
+    /// For the whole call, retries included.
+    pub operation: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            read: Duration::from_secs(60),
+            operation: Duration::from_secs(150),
+        }
+    }
+}
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AwsOptions {
     pub profile: Option<String>,
@@ -11,6 +35,7 @@ pub struct AwsOptions {
     pub endpoint_url: Option<String>,
     /// No mutating call leaves bkops (`--read-only`, `read_only = true`).
     pub read_only: bool,
+    pub timeouts: Timeouts,
 }
 
 pub async fn load(opts: &AwsOptions) -> SdkConfig {
@@ -29,5 +54,14 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
     if let Some(e) = &opts.endpoint_url {
         loader = loader.endpoint_url(e);
     }
+    let t = opts.timeouts;
+    loader = loader.timeout_config(
+        TimeoutConfig::builder()
+            .connect_timeout(t.connect)
+            .read_timeout(t.read)
+            .operation_attempt_timeout(t.read + t.connect)
+            .operation_timeout(t.operation)
+            .build(),
+    );
     loader.load().await
 }

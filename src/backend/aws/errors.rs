@@ -103,7 +103,11 @@ where
             }
         }
         _ if looks_like_credentials(&detail) => BackendError::Credentials { hint: credentials_hint(profile) },
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+        SdkError::TimeoutError(_) => BackendError::TimedOut(format!("{action}: no answer in time")),
+        SdkError::DispatchFailure(d) if d.is_timeout() => {
+            BackendError::TimedOut(format!("{action}: no answer in time"))
+        }
+        SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
             BackendError::Transient(format!("{action}: {detail}"))
         }
         _ => BackendError::Other(format!("{action}: {detail}")),

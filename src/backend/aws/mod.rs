@@ -24,7 +24,7 @@ use async_trait::async_trait;
 use aws_config::SdkConfig;
 
 pub use calls::{ACCOUNT, CallCounter};
-pub use config::AwsOptions;
+pub use config::{AwsOptions, Timeouts};
 pub use errors::credentials_hint;
 
 use super::buildkite::{BuildkiteSettings, MetricsClient};

@@ -70,7 +70,13 @@ const MAX_BODY: usize = 8 << 20;
 async fn send(api: &Api, request: reqwest::RequestBuilder) -> Result<(HeaderMap, String), BackendError> {
     let transient =
         |e: String| crate::domain::text::sanitized(BackendError::Transient(format!("{}: {e}", api.service)));
-    let mut response = request.send().await.map_err(|e| transient(e.to_string()))?;
+    let mut response = request.send().await.map_err(|e| {
+        if e.is_timeout() {
+            BackendError::TimedOut(format!("{}: no answer in time", api.service))
+        } else {
+            transient(e.to_string())
+        }
+    })?;
     let status = response.status();
     let headers = response.headers().clone();
     let mut body = Vec::new();
