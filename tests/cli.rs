@@ -414,17 +414,19 @@ fn ssm_in_the_demo_runs_a_command_through_the_built_in_client() {
     let audit = std::fs::read_to_string(home.join("state/bkops/audit.jsonl")).expect("audited");
     let lines: Vec<serde_json::Value> =
         audit.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
-    assert_eq!(lines.len(), 2);
-    assert_eq!(lines[1]["action"], "ssm:StartSession");
-    assert_eq!(lines[1]["request"]["document"], "AWS-StartInteractiveCommand");
-    assert!(lines[1]["result"].as_str().is_some_and(|r| r.starts_with("ok: session operator-")), "{audit}");
+    // Each session: its intent before StartSession, then its result.
+    let actions: Vec<&str> = lines.iter().filter_map(|l| l["action"].as_str()).collect();
+    assert_eq!(actions, ["intent", "ssm:StartSession", "intent", "ssm:StartSession"]);
+    assert_eq!(lines[3]["request"]["document"], "AWS-StartInteractiveCommand");
+    assert_eq!(lines[2]["request"]["calls"][0]["document"], "AWS-StartInteractiveCommand");
+    assert!(lines[3]["result"].as_str().is_some_and(|r| r.starts_with("ok: session operator-")), "{audit}");
 
     // Read-only: refused before anything starts, and audited.
     let out = demo_ssm(&home, &["--read-only", "ssm", &id], b"");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
     let audit = std::fs::read_to_string(home.join("state/bkops/audit.jsonl")).expect("audited");
-    assert_eq!(audit.lines().count(), 3);
+    assert_eq!(audit.lines().count(), 6);
     assert!(audit.lines().last().is_some_and(|l| l.contains("read-only")), "{audit}");
 }
 

@@ -93,6 +93,17 @@ pub fn record_intent(
 ) -> std::io::Result<()> {
     let calls: Vec<serde_json::Value> =
         calls.iter().map(serde_json::to_value).collect::<Result<_, _>>().map_err(std::io::Error::other)?;
+    record_intent_of(path, ctx, title, calls, at)
+}
+
+/// As `record_intent`, for calls that are not a plan's (a session's StartSession).
+pub fn record_intent_of(
+    path: Option<&std::path::Path>,
+    ctx: &Context,
+    title: &str,
+    calls: Vec<serde_json::Value>,
+    at: Timestamp,
+) -> std::io::Result<()> {
     let request = serde_json::json!({ "title": title, "calls": calls });
     append(path, ctx, "intent", &request, at, "planned")
 }

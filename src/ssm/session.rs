@@ -127,20 +127,24 @@ pub async fn open(
     }
     let who = backends.ops.identity().await?;
     let request = SessionRequest::new(instance, document, command, &who.arn);
-    let started = backends.ops.start_session(&request).await;
     let ctx = audit::Context { identity: who, backend: backends.label.to_string(), stack };
     let line =
         serde_json::json!({"target": request.target, "document": request.document, "reason": request.reason});
+    let log = backends.audit_log.as_deref();
+    // No session is started that the audit log cannot show.
+    let title = format!("Start a session on {instance}");
+    audit::record_intent_of(log, &ctx, &title, vec![line.clone()], backends.clock.now())
+        .map_err(|e| AppError::Terminal(format!("audit log: {e}; no session was started")))?;
+    let started = backends.ops.start_session(&request).await;
     let result = started.as_ref().map(|s| format!("session {}", s.session_id)).map_err(|e| e.to_string());
-    audit::record_action(
-        backends.audit_log.as_deref(),
-        &ctx,
-        "ssm:StartSession",
-        &line,
-        backends.clock.now(),
-        &result,
-    )
-    .map_err(|e| AppError::Terminal(format!("audit log: {e}")))?;
+    let recorded = audit::record_action(log, &ctx, "ssm:StartSession", &line, backends.clock.now(), &result);
+    if let Err(e) = recorded {
+        // Started but not recorded: it is ended rather than left open without a trace.
+        if let Ok(s) = &started {
+            let _ = backends.ops.terminate_session(&s.session_id).await;
+        }
+        return Err(AppError::Terminal(format!("audit log: {e}; the session was terminated")));
+    }
     let session = started?;
     Ok(Opened { instance: instance.to_string(), session, request, client })
 }
