@@ -34,15 +34,27 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.size = (w, h);
             state.dirty = true;
         }
+        Msg::Key(key) if key.kind != KeyEventKind::Release && too_small(state) => {
+            // Nothing of the dashboard is on screen: a key must not act on what cannot be
+            // seen (a confirmation, a selection). Only quitting works.
+            let action = keymap::resolve(&[Scope::Always, Scope::Global], &key);
+            if matches!(action, Some(Action::Quit | Action::Interrupt)) {
+                on_key(state, key, &mut fx);
+            }
+            state.dirty = true;
+        }
         Msg::Key(key) if key.kind != KeyEventKind::Release => {
             on_key(state, key, &mut fx);
             state.dirty = true;
         }
         Msg::Key(_) => {}
         Msg::Paste(text) => {
-            on_paste(state, &text);
-            state.dirty = true;
+            if !too_small(state) {
+                on_paste(state, &text);
+                state.dirty = true;
+            }
         }
+        Msg::Mouse(_) if too_small(state) => {}
         Msg::Mouse(mouse) => {
             if on_mouse(state, mouse) {
                 state.dirty = true;
@@ -121,6 +133,12 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
     }
     fx
+}
+
+/// Whether the terminal is too small to draw the dashboard (it says so instead).
+fn too_small(state: &AppState) -> bool {
+    let (w, h) = state.size;
+    w < layout::MIN_WIDTH || h < layout::MIN_HEIGHT
 }
 
 /// Quits, unless an operator action is under way: then asks whether to let it finish or to

@@ -456,6 +456,26 @@ async fn quitting_while_an_action_runs_asks_whether_to_finish_or_abandon_it() {
 }
 
 #[tokio::test]
+async fn while_too_small_to_draw_no_key_but_quit_acts() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, Msg::Resize(60, 20));
+    let before = state.stack.clone();
+    // P, → and Enter would pause the stack unseen.
+    for msg in [key('P'), code(KeyCode::Right), code(KeyCode::Enter), key('X'), key(':'), key('1')] {
+        assert_eq!(update(&mut state, msg), vec![]);
+    }
+    assert!(state.confirm.is_none() && state.prompt.is_none() && state.stack == before);
+    assert_eq!(update(&mut state, Msg::Paste("x".into())), vec![]);
+    // Back at a size it can draw, keys work again; and q always quits.
+    update(&mut state, Msg::Resize(80, 24));
+    update(&mut state, key(':'));
+    assert!(state.prompt.is_some());
+    update(&mut state, code(KeyCode::Esc));
+    update(&mut state, Msg::Resize(60, 20));
+    assert_eq!(update(&mut state, key('q')), vec![Effect::Quit]);
+}
+
+#[tokio::test]
 async fn the_demo_has_no_profile_to_switch() {
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, key(':'));
