@@ -260,6 +260,15 @@ fn logs_refuse_bad_input_with_exit_2() {
         ),
         (vec!["--demo", "logs", "i-0123456789abcdef0", "--group", "no way"], "is not a log group"),
         (vec!["--demo", "logs", "i-0123456789abcdef0", "--grep", "("], "--grep:"),
+        (
+            vec!["--demo", "logs", "i-0123456789abcdef0", "--since", "10000000000000000s"],
+            "more than ten years back",
+        ),
+        (
+            vec!["--demo", "logs", "i-0123456789abcdef0", "--since", "1h", "--until", "2h"],
+            "is before --since",
+        ),
+        (vec!["--demo", "logs", "i-0123456789abcdef0", "--group", "nope"], "no log group /buildkite/nope"),
     ] {
         let out = bkops(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -177,3 +177,16 @@ async fn an_unwritable_audit_log_means_no_call_is_made() {
     assert!(writes.is_empty(), "{writes:?}");
     assert_eq!(rule_state(&sdk).await, "ENABLED");
 }
+
+#[tokio::test]
+async fn logs_that_cannot_be_read_are_a_failure_not_an_empty_answer() {
+    let (moto, _sdk) = setup().await;
+    let home = home("logs-fail");
+    let proxy = FaultProxy::start(&moto.endpoint);
+    proxy.on("FilterLogEvents", Fault::Status(500, "{}"));
+    let (out, _) = bkops(&proxy.url, &home, &["logs", "i-0123456789abcdef0", "--group", "agent"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the logs could not be read: /buildkite/buildkite-agent:"), "{err}");
+    assert!(!err.contains("no log lines"), "{err}");
+}

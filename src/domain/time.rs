@@ -15,8 +15,10 @@ impl Timestamp {
     pub fn secs(self) -> i64 {
         self.0.div_euclid(1000)
     }
+    /// Saturates rather than wrapping: a nonsense offset gives the earliest or latest time,
+    /// never a time on the other side of the epoch.
     pub fn plus_secs(self, secs: i64) -> Self {
-        Self(self.0 + secs * 1000)
+        Self(self.0.saturating_add(secs.saturating_mul(1000)))
     }
     /// Seconds from `earlier` to `self`, never negative.
     pub fn secs_since(self, earlier: Timestamp) -> i64 {

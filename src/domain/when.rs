@@ -34,8 +34,14 @@ pub fn parse_when(text: &str, now: Timestamp) -> Result<Timestamp, String> {
     if !digits.is_empty() || units == 0 {
         return Err(explain(t));
     }
+    // CloudWatch keeps logs ten years at most: further back is a typo, not a question.
+    if total > TEN_YEARS {
+        return Err(format!("'{t}' is more than ten years back, older than any log CloudWatch keeps"));
+    }
     Ok(now.plus_secs(-total))
 }
+
+const TEN_YEARS: i64 = 10 * 366 * 86_400;
 
 fn explain(text: &str) -> String {
     format!(
@@ -69,5 +75,14 @@ mod tests {
             let err = parse_when(bad, NOW).expect_err(bad);
             assert!(err.contains("use a duration such as 90s"), "{err}");
         }
+    }
+
+    #[test]
+    fn nonsense_durations_are_refused_not_wrapped() {
+        for t in ["10000000000000000s", "99999999999999999999s", "3700d", "600w"] {
+            assert!(parse_when(t, NOW).is_err(), "{t}");
+        }
+        assert!(parse_when("3650d", NOW).is_ok());
+        assert_eq!(Timestamp(i64::MAX).plus_secs(10), Timestamp(i64::MAX));
     }
 }

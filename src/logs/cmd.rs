@@ -111,6 +111,45 @@ impl<W: Write> Out<W> {
     }
 }
 
+/// A group asked for by name that does not exist is a mistake in the command (exit 2); groups
+/// that could not be read, when nothing was, are a failure (exit 1): "no log lines" would read
+/// as "there are no logs".
+fn check_reads(
+    asked: &[String],
+    groups: &[String],
+    events: &[LogEvent],
+    notices: &[Notice],
+) -> Result<(), AppError> {
+    let missing: Vec<&str> = notices
+        .iter()
+        .filter_map(|n| match n {
+            Notice::MissingGroup(g) => Some(g.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !asked.is_empty() && !missing.is_empty() {
+        return Err(usage(format!(
+            "no log group {} in this account and region (--group takes a short name such as agent or elastic-stack, or a full name)",
+            missing.join(", ")
+        )));
+    }
+    let failed: Vec<String> = notices
+        .iter()
+        .filter_map(|n| match n {
+            Notice::Failed { group, error } => Some(format!("{group}: {error}")),
+            _ => None,
+        })
+        .collect();
+    let readable = groups.len() - missing.len();
+    if events.is_empty() && !failed.is_empty() && failed.len() >= readable {
+        return Err(AppError::Backend(crate::backend::BackendError::Other(format!(
+            "the logs could not be read: {}",
+            failed.join("; ")
+        ))));
+    }
+    Ok(())
+}
+
 /// Prints notices to stderr; the Live Tail ones as one line per outcome rather than per group.
 fn report(notices: &[Notice]) {
     let live: Vec<&str> = notices
@@ -153,6 +192,13 @@ pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
         .map(|u| parse_when(u, now))
         .transpose()
         .map_err(|e| usage(format!("--until: {e}")))?;
+    if let Some(end) = end.filter(|e| *e < start) {
+        return Err(usage(format!(
+            "--until ({}) is before --since ({}): there is nothing between them",
+            end.rfc3339(),
+            start.rfc3339()
+        )));
+    }
     let groups: Vec<String> = if args.groups.is_empty() {
         let os = os_of(backends, &instance).await;
         let list = if args.all_groups { groups::all_groups(os) } else { groups::default_groups(os) };
@@ -180,6 +226,7 @@ pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
     };
     let (events, notices) = read_range(backends.logs.as_ref(), &spec).await;
     report(&notices);
+    check_reads(&args.groups, &groups, &events, &notices)?;
     if out.print(&events).is_err() {
         return Ok(());
     }

@@ -24,8 +24,17 @@ pub struct Api {
     pub fix: &'static str,
 }
 
+/// The longest an API may make bkops wait: Buildkite's rate-limit windows are a minute long,
+/// so a bigger value is a mistake, not a reason to stop asking for hours.
+const LONGEST_WAIT: Duration = Duration::from_secs(300);
+
+/// A header's whole seconds, at most `LONGEST_WAIT`.
 pub fn seconds(headers: &HeaderMap, name: &str) -> Option<Duration> {
-    headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let raw = headers.get(name)?.to_str().ok()?.trim();
+    // A number too big for u64 is still a number: the longest wait, not no wait at all.
+    let secs =
+        raw.parse::<u64>().ok().or_else(|| raw.bytes().all(|b| b.is_ascii_digit()).then_some(u64::MAX))?;
+    Some(Duration::from_secs(secs).min(LONGEST_WAIT))
 }
 
 /// What a failed answer means; the API's own message is quoted, cleaned.
@@ -121,4 +130,24 @@ pub async fn get(
     authorization: String,
 ) -> Result<(HeaderMap, String), BackendError> {
     send(api, http.get(url.url().clone()).header("Authorization", authorization)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rate_limit_wait_is_bounded_whatever_the_header_says() {
+        let api = Api { service: "Buildkite REST API", token: "BUILDKITE_API_TOKEN", fix: "" };
+        for (reset, wait) in [("30", 30), ("9223372036854775807", 300), ("99999999999999999999999", 300)] {
+            let mut h = HeaderMap::new();
+            h.insert("RateLimit-Reset", reset.parse().unwrap());
+            match error_for(&api, StatusCode::TOO_MANY_REQUESTS, &h, "") {
+                BackendError::Throttled { retry_after, .. } => {
+                    assert_eq!(retry_after.as_secs(), wait, "{reset}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 }
