@@ -88,6 +88,59 @@ fn sigterm_restores_the_terminal() {
 }
 
 #[test]
+fn sigint_and_sigquit_restore_the_terminal_too() {
+    for signal in ["-INT", "-QUIT", "-HUP"] {
+        let t = Tmux::start(&format!("sig{}", &signal[1..].to_lowercase()));
+        t.run_bkops("--demo");
+        t.wait_for("the dashboard", |s| s.contains("ci-linux") && s.contains("InService"));
+        let pid = t.wait_file("pid");
+        assert!(Command::new("kill").args([signal, pid.trim()]).status().expect("kill").success());
+        assert_eq!(t.wait_file("exit").trim(), "exit=0", "{signal}");
+        assert_restored(&t);
+        let modes = t.cmd(&["display", "-p", "#{alternate_on} #{mouse_any_flag}"]);
+        assert_eq!(
+            String::from_utf8_lossy(&modes.stdout).trim(),
+            "0 0",
+            "{signal}: alternate screen and mouse off"
+        );
+    }
+}
+
+#[test]
+fn a_stop_signal_gives_the_shell_back_and_fg_redraws_everything() {
+    let t = Tmux::start("tstp");
+    t.run_bkops("--demo");
+    t.wait_for("the dashboard", |s| s.contains("ci-linux") && s.contains("InService"));
+    let pid = t.wait_file("pid");
+    assert!(Command::new("kill").args(["-TSTP", pid.trim()]).status().expect("kill").success());
+    // The shell's prompt, on the ordinary screen, with the mouse off and the terminal cooked.
+    t.wait_for("the shell", |s| s.contains("Stopped"));
+    let modes = t.cmd(&["display", "-p", "#{alternate_on} #{mouse_any_flag}"]);
+    assert_eq!(String::from_utf8_lossy(&modes.stdout).trim(), "0 0");
+    // The shell went on with the line that started bkops (its status then was 128+SIGSTOP):
+    // `fg` and the same bookkeeping again.
+    let d = t.dir.display();
+    t.type_text(&format!(
+        "stty -a > {d}/stopped-a; rm -f {d}/exit {d}/after {d}/after-a; fg; echo \"exit=$?\" > {d}/exit; stty -g > {d}/after; stty -a > {d}/after-a; clear"
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for("the whole dashboard again", |s| {
+        ["Stacks", "Queue default", "┏3 Auto Scaling", "Scaling activity", "? help"]
+            .iter()
+            .all(|w| s.contains(w))
+    });
+    let stopped = t.read("stopped-a");
+    assert!(stopped.split_whitespace().any(|w| w == "icanon"), "cooked while stopped: {stopped}");
+    // Keys work after the return.
+    t.keys(&["?"]);
+    t.wait_for("the help", |s| s.contains("Keys"));
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    assert_restored(&t);
+}
+
+#[test]
 fn a_small_terminal_gets_a_message_not_a_crash() {
     let t = Tmux::start("small");
     assert!(t.cmd(&["resize-window", "-t", "e2e", "-x", "60", "-y", "20"]).status.success());

@@ -62,6 +62,40 @@ pub async fn open(backends: Backends, ssm: SsmFile, instance: String) -> Result<
 
 /// Runs a started session on the terminal until the shell exits, and gives the terminal back
 /// to the dashboard. Returns what the status line should say.
+/// SIGTSTP from outside (`kill -TSTP`; in the dashboard Ctrl-Z is a key): the terminal is put
+/// back as the shell expects it, bkops stops itself, and on SIGCONT it takes the terminal again
+/// and redraws it whole, as vim and less do.
+pub async fn suspend(tui: &mut Tui, input: &mut Input, tx: &UnboundedSender<Msg>) {
+    input.stop().await;
+    super::terminal::restore();
+    let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::STOP);
+    // Here again after SIGCONT.
+    if let Err(e) = enter_dashboard(tui) {
+        tracing::warn!("cannot take the terminal back after SIGCONT: {e}");
+    }
+    input.start(tx.clone());
+    if let Ok((w, h)) = crossterm::terminal::size() {
+        let _ = tx.send(Msg::Resize(w, h));
+    }
+}
+
+/// SIGTSTP, when no session has the terminal (a session's Ctrl-Z is its own).
+pub fn spawn_suspend_signal() -> tokio::sync::mpsc::UnboundedReceiver<()> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut tstp) = signal(SignalKind::from_raw(rustix::process::Signal::TSTP.as_raw())) else {
+            return;
+        };
+        while tstp.recv().await.is_some() {
+            if !IN_SESSION.load(std::sync::atomic::Ordering::SeqCst) && tx.send(()).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
 /// Whether a session has the terminal: its Ctrl-C and Ctrl-\\ reach bkops too (the terminal is
 /// cooked and bkops is in its foreground group), and are the session's, not a request to stop.
 pub static IN_SESSION: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

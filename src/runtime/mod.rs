@@ -128,6 +128,7 @@ pub async fn run(
     let (tx, mut rx) = unbounded_channel();
     let mut input = input::Input::started(tx.clone());
     spawn_signals(tx.clone());
+    let mut suspends = handoff::spawn_suspend_signal();
     if aws.is_some() {
         learn_account(&backends, &tx);
     }
@@ -166,6 +167,11 @@ pub async fn run(
                     }
                     (Err(_), false) => continue,
                 }
+            }
+            Some(()) = suspends.recv() => {
+                handoff::suspend(tui, &mut input, &tx).await;
+                state.dirty = true;
+                continue;
             }
             _ = tick.tick() => Msg::Tick(backends.clock.now()),
             _ = sleep_until(next_frame), if state.dirty => {
