@@ -361,6 +361,39 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
     // The list serves the next refresh too: no new request within 30 s.
     backend.fleet("ci-linux").await.expect("again");
     assert_eq!(fake.requests().len(), 3);
+
+    // Due again, the API fails: the last agents stay, with their age, and the error is said.
+    backend.age_agent_lists(std::time::Duration::from_secs(125));
+    fake.reply(Reply::json(500, r#"{"message":"Internal Server Error"}"#));
+    let kept = backend.fleet("ci-linux").await.expect("fleet");
+    let busy = kept.instances.iter().find(|i| i.id == ids[0]).expect("instance");
+    assert_eq!((busy.agents.state, busy.agents.busy), (AgentState::Busy, 1), "kept, not wiped to ?");
+    assert_eq!(
+        kept.agents_note.as_deref(),
+        Some("AGENT: as of 2m ago: temporary failure: Buildkite REST API: HTTP 500 Internal Server Error")
+    );
+    assert!(kept.agents_error.as_deref().is_some_and(|e| e.contains("HTTP 500")));
+
+    // A 429 is waited out as long as RateLimit-Reset says: no request before then.
+    backend.age_agent_lists(std::time::Duration::from_secs(60));
+    fake.reply(Reply::json(429, r#"{"message":"Too many requests"}"#).header("RateLimit-Reset", "50"));
+    let throttled = backend.fleet("ci-linux").await.expect("fleet");
+    assert!(throttled.agents_note.as_deref().is_some_and(|n| n.contains("throttled by Buildkite REST API")));
+    let asked = fake.requests().len();
+    let again = backend.fleet("ci-linux").await.expect("fleet");
+    assert_eq!(fake.requests().len(), asked, "not asked again within RateLimit-Reset");
+    assert!(
+        again
+            .agents_note
+            .as_deref()
+            .is_some_and(|n| n.contains("retrying in 4") || n.contains("retrying in 5")),
+        "{:?}",
+        again.agents_note
+    );
+    assert_eq!(
+        again.instances.iter().find(|i| i.id == ids[0]).map(|i| i.agents.state),
+        Some(AgentState::Busy)
+    );
 }
 
 #[tokio::test]

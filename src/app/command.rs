@@ -15,6 +15,7 @@ pub enum Command {
     Shell(String),
     Refresh,
     Help,
+    Errors,
     Quit,
 }
 
@@ -34,6 +35,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("region", "NAME", "Switch AWS region"),
     ("refresh", "", "Refresh everything now"),
     ("help", "", "Show the key bindings"),
+    ("errors", "", "Show every error in full"),
     ("quit", "", "Quit (also :q)"),
 ];
 
@@ -73,6 +75,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         "region" => need("a region such as us-east-1").map(Command::Region),
         "refresh" => Ok(Command::Refresh),
         "help" | "h" => Ok(Command::Help),
+        "errors" | "error" => Ok(Command::Errors),
         "quit" | "q" | "q!" => Ok(Command::Quit),
         "" => Err("type a command, e.g. :stack NAME (Tab completes)".into()),
         other => Err(format!("unknown command ':{other}' (Tab completes, :help lists keys)")),

@@ -39,6 +39,8 @@ pub enum Action {
     FirstError,
     SaveLogs,
     CloseOverlay,
+    /// Every error the panes hold, in full.
+    ShowErrors,
     PromptAccept,
     PromptCancel,
     PromptBackspace,
@@ -149,6 +151,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Global, &[ch('/')], A::Filter, "Filter the list: regex, !text inverts, column:text"),
     bind(S::Global, &[ch(':')], A::Command, "Command mode (:stack NAME, :sort age, :help)"),
     bind(S::Global, &[ctrl('r')], A::Refresh, "Refresh everything now"),
+    bind(S::Global, &[ch('E')], A::ShowErrors, "Show every error in full (also :errors)"),
     bind(S::Global, &[ch('P')], A::PauseResume, "Pause (and drain) or resume the stack's scaling"),
     bind(S::List, &[code(KeyCode::Up), ch('k')], A::Up, "Up"),
     bind(S::List, &[code(KeyCode::Down), ch('j')], A::Down, "Down"),

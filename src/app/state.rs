@@ -166,9 +166,13 @@ impl Pane {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Instance(String),
     Activity(String),
+    /// Every error the panes hold, in full: the status line has room for the first one only.
+    Errors,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -385,16 +389,26 @@ impl AppState {
         Some(self.now.secs_since(oldest))
     }
 
-    /// The most recent error among the resources, with what it was reading.
-    pub fn last_error(&self) -> Option<(&'static str, &BackendError)> {
-        [
-            ("stacks", self.stacks.error.as_ref()),
-            ("queue", self.queue.error.as_ref()),
-            ("queue history", self.history.error.as_ref()),
-            ("auto scaling group", self.fleet.error.as_ref()),
-            ("scaling activity", self.activities.error.as_ref()),
+    /// Every error the panes hold now, with what was being read and when it last worked.
+    pub fn errors(&self) -> Vec<(&'static str, String, Option<Timestamp>)> {
+        let mut out: Vec<(&'static str, String, Option<Timestamp>)> = [
+            ("stacks", self.stacks.error.as_ref(), self.stacks.fetched_at),
+            ("queue", self.queue.error.as_ref(), self.queue.fetched_at),
+            ("queue history", self.history.error.as_ref(), self.history.fetched_at),
+            ("auto scaling group", self.fleet.error.as_ref(), self.fleet.fetched_at),
+            ("scaling activity", self.activities.error.as_ref(), self.activities.fetched_at),
         ]
         .into_iter()
-        .find_map(|(what, e)| e.map(|e| (what, e)))
+        .filter_map(|(what, e, at)| e.map(|e| (what, e.to_string(), at)))
+        .collect();
+        if let Some(e) = self.fleet.data.as_ref().and_then(|f| f.agents_error.clone()) {
+            out.push(("agents", e, None));
+        }
+        out
+    }
+
+    /// The first error among the resources, with what it was reading, for the status line.
+    pub fn last_error(&self) -> Option<(&'static str, String)> {
+        self.errors().into_iter().next().map(|(what, e, _)| (what, e))
     }
 }

@@ -389,6 +389,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::Quit => quit(state, fx),
         Action::Interrupt => interrupt(state, fx),
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::ShowErrors => state.overlay = Some(Overlay::Errors),
         Action::NextPane => state.focus = focus.next(),
         Action::PrevPane => state.focus = focus.prev(),
         Action::FocusPane(p) => state.focus = p,
@@ -656,6 +657,7 @@ fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Region(region) => fx.push(Effect::SwitchAws { profile: None, region: Some(region) }),
         Command::Refresh => refresh_all(state, fx),
         Command::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Command::Errors => state.overlay = Some(Overlay::Errors),
         Command::Quit => quit(state, fx),
     }
 }

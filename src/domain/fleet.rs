@@ -153,6 +153,10 @@ pub struct Fleet {
     pub instances: Vec<Instance>,
     /// What the AGENT column lacks and how to get it (no API token, or its error).
     pub agents_note: Option<String>,
+    /// The agent list could not be read just now (the columns show the last list read, if any,
+    /// and the note says how old): the error, for the status line.
+    #[serde(default)]
+    pub agents_error: Option<String>,
     /// Scheduled actions that change the group's sizes (the stack's ScaleUp/ScaleDown).
     #[serde(default)]
     pub scheduled: Vec<ScheduledAction>,
@@ -198,6 +202,7 @@ impl Sanitize for Fleet {
     fn sanitize(&mut self) {
         self.asg_name.sanitize();
         self.agents_note.sanitize();
+        self.agents_error.sanitize();
         self.paused_by.sanitize();
         for i in &mut self.instances {
             for s in [&mut i.id, &mut i.instance_type, &mut i.availability_zone] {

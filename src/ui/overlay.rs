@@ -26,6 +26,28 @@ fn frame_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
         .style(theme.style(Role::base))
 }
 
+/// Every error the panes hold, whole: what was being read, since when it fails, and the text.
+fn error_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
+    let errors = state.errors();
+    if errors.is_empty() {
+        return vec![Line::from("No errors: every pane read what it shows.")];
+    }
+    let mut out = Vec::new();
+    for (what, text, at) in errors {
+        let since = match at {
+            Some(t) => format!("data shown is {} old", format_age(state.now.secs_since(t))),
+            None => "nothing read yet".to_string(),
+        };
+        out.push(Line::from(vec![
+            Span::styled(what.to_string(), theme.style(Role::header)),
+            Span::styled(format!("  ({since})"), theme.style(Role::muted)),
+        ]));
+        out.push(Line::from(Span::styled(format!("  {}", sanitize(&text)), theme.style(Role::danger))));
+        out.push(Line::default());
+    }
+    out
+}
+
 /// "An action is running": quitting now would leave it half-done, so bkops asks.
 pub fn draw_leaving(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if !state.leaving {
@@ -60,6 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Overlay::Help { scroll } => ("Keys", help_lines(theme), *scroll),
         Overlay::Instance(id) => ("Instance", instance_lines(state, id, theme), 0),
         Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),
+        Overlay::Errors => ("Errors", error_lines(state, theme), 0),
     };
     let width = area.width.saturating_sub(6).min(100);
     let inner = usize::from(width.saturating_sub(2)).max(1);

@@ -65,16 +65,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             spans.insert(3, Span::styled(text, bar));
         }
     }
+    // With errors, the right end says where to read them whole (the line has room for a cut
+    // first one only).
+    let right = match state.errors().len() {
+        0 => "? help ".to_string(),
+        1 => "E: in full ".to_string(),
+        n => format!("E: all {n} "),
+    };
+    let right_width = right.chars().count();
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let room = usize::from(area.width).saturating_sub(used + 10);
+    // The separator before the error, and one space before the right end.
+    let room = usize::from(area.width).saturating_sub(used + 3 + right_width + 1);
     if let Some((what, err)) = state.last_error() {
         spans.push(sep.clone());
         let text = format!("{what}: {err}");
         spans.push(Span::styled(truncate(&sanitize(&text), room).into_owned(), theme.style(Role::danger)));
     }
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let pad = usize::from(area.width).saturating_sub(used + 8);
+    let pad = usize::from(area.width).saturating_sub(used + right_width);
     spans.push(Span::styled(" ".repeat(pad), bar));
-    spans.push(Span::styled("? help ", bar));
+    spans.push(Span::styled(right, bar));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
 }

@@ -4,12 +4,22 @@
 use std::time::{Duration, Instant};
 
 use super::AwsBackend;
+use crate::backend::BackendError;
 use crate::backend::buildkite::agents;
 use crate::domain::Fleet;
 
 /// One agent list serves every stack of the organization for this long: the REST API allows
 /// 200 requests a minute per organization.
 const AGENTS_TTL: Duration = Duration::from_secs(30);
+
+/// An organization's agent list: when it was read, and when the API allows the next read.
+#[derive(Debug, Clone)]
+pub struct AgentList {
+    /// `None` until a list has been read (a 429 before any list leaves only the wait).
+    pub list: Option<Vec<agents::Agent>>,
+    pub read_at: Instant,
+    pub not_before: Option<Instant>,
+}
 
 pub const NO_TOKEN: &str = "AGENT: set BUILDKITE_API_TOKEN (scope read_agents) to see each instance's agents";
 
@@ -26,27 +36,33 @@ impl AwsBackend {
                 Ok(None) => return,
                 Err(e) => {
                     fleet.agents_note = Some(format!("AGENT: the organization is unknown: {e}"));
+                    fleet.agents_error = Some(format!("agents: the organization is unknown: {e}"));
                     return;
                 }
             },
         };
-        let cached = self.agent_cache(&org).filter(|(_, at)| at.elapsed() < AGENTS_TTL).map(|(list, _)| list);
-        let list = match cached {
+        let cached = self.agent_cache(&org);
+        let fresh = cached.as_ref().filter(|c| c.read_at.elapsed() < AGENTS_TTL).and_then(|c| c.list.clone());
+        let list = match fresh {
             Some(list) => list,
-            None => {
-                let Some(client) = self.metrics.as_ref() else { return };
-                self.calls.record(stack, "buildkite:GET /agents");
-                match client.agents(&self.buildkite.destinations.api(), &token, &org).await {
-                    Ok(list) => {
-                        self.store_agents(&org, list.clone());
-                        list
-                    }
-                    Err(e) => {
-                        fleet.agents_note = Some(format!("AGENT: {e}"));
-                        return;
+            None => match self.read_agents(stack, &org, &token).await {
+                Ok(list) => list,
+                Err(e) => {
+                    // The last list read stays on screen, with its age; the error is said.
+                    fleet.agents_error = Some(format!("agents: {e}"));
+                    match cached.and_then(|c| c.list.map(|list| (list, c.read_at))) {
+                        Some((list, read_at)) => {
+                            let age = crate::domain::format_age(read_at.elapsed().as_secs() as i64);
+                            fleet.agents_note = Some(format!("AGENT: as of {age} ago: {e}"));
+                            list
+                        }
+                        None => {
+                            fleet.agents_note = Some(format!("AGENT: {e}"));
+                            return;
+                        }
                     }
                 }
-            }
+            },
         };
         let by_instance = agents::by_instance(&list);
         for instance in &mut fleet.instances {
@@ -58,14 +74,60 @@ impl AwsBackend {
         }
     }
 
-    fn agent_cache(&self, org: &str) -> Option<(Vec<agents::Agent>, Instant)> {
-        self.agent_lists.lock().unwrap_or_else(|p| p.into_inner()).get(org).cloned()
+    /// The organization's agents, unless the API asked to wait (429 with `RateLimit-Reset`):
+    /// then the wait is honoured and no request is sent before it is over.
+    async fn read_agents(
+        &self,
+        stack: &str,
+        org: &str,
+        token: &crate::backend::buildkite::Secret,
+    ) -> Result<Vec<agents::Agent>, BackendError> {
+        let client = self.metrics.as_ref().ok_or_else(|| {
+            BackendError::Other("the Buildkite client could not be set up (see the log)".into())
+        })?;
+        if let Some(until) = self.agent_cache(org).and_then(|c| c.not_before)
+            && let Some(left) = until.checked_duration_since(Instant::now())
+        {
+            return Err(BackendError::Throttled { service: "Buildkite REST API".into(), retry_after: left });
+        }
+        self.calls.record(stack, "buildkite:GET /agents");
+        let read = client.agents(&self.buildkite.destinations.api(), token, org).await;
+        let mut lists = self.agent_lists.lock().unwrap_or_else(|p| p.into_inner());
+        match &read {
+            Ok(list) => {
+                let list = Some(list.clone());
+                lists.insert(org.to_string(), AgentList { list, read_at: Instant::now(), not_before: None });
+            }
+            Err(BackendError::Throttled { retry_after, .. }) => {
+                if let Some(c) = lists.get_mut(org) {
+                    c.not_before = Some(Instant::now() + *retry_after);
+                } else {
+                    lists.insert(
+                        org.to_string(),
+                        AgentList {
+                            list: None,
+                            read_at: Instant::now(),
+                            not_before: Some(Instant::now() + *retry_after),
+                        },
+                    );
+                }
+            }
+            Err(_) => {}
+        }
+        read
     }
 
-    fn store_agents(&self, org: &str, list: Vec<agents::Agent>) {
-        self.agent_lists
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(org.to_string(), (list, Instant::now()));
+    /// Makes every agent list read `by` earlier (and any wait the API asked for over), as if
+    /// that much time had passed: for tests of what happens when a list is due again.
+    #[doc(hidden)]
+    pub fn age_agent_lists(&self, by: Duration) {
+        for c in self.agent_lists.lock().unwrap_or_else(|p| p.into_inner()).values_mut() {
+            c.read_at = c.read_at.checked_sub(by).unwrap_or(c.read_at);
+            c.not_before = None;
+        }
+    }
+
+    fn agent_cache(&self, org: &str) -> Option<AgentList> {
+        self.agent_lists.lock().unwrap_or_else(|p| p.into_inner()).get(org).cloned()
     }
 }

@@ -102,6 +102,7 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
         max: size(group.max_size()),
         instances,
         agents_note: None,
+        agents_error: None,
         scheduled: Vec::new(),
         paused_by: group
             .tags()

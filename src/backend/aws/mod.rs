@@ -48,7 +48,7 @@ pub struct AwsBackend {
     activities: Mutex<HashMap<String, Vec<ScalingActivity>>>,
     queues: Mutex<queue::Cache>,
     /// Organization → its agents and when they were read.
-    agent_lists: Mutex<HashMap<String, (Vec<crate::backend::buildkite::Agent>, std::time::Instant)>>,
+    agent_lists: Mutex<HashMap<String, agents::AgentList>>,
     /// Group → its scheduled actions and when they were read.
     scheduled: Mutex<HashMap<String, (Vec<crate::domain::ScheduledAction>, std::time::Instant)>>,
     /// Group → its instances' disk signals and when they were read.

@@ -436,6 +436,7 @@ impl SimStack {
             max: self.max,
             instances,
             agents_note: None,
+            agents_error: None,
             scheduled: Vec::new(),
             paused_by: self.tags.get(crate::ops::plan::PAUSED_BY).cloned(),
         }
