@@ -118,6 +118,7 @@ fn big_state(size: (u16, u16)) -> AppState {
         max: 1000,
         instances,
         agents_note: None,
+        agents_error: None,
         paused_by: None,
         scheduled: Vec::new(),
     };
