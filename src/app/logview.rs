@@ -8,6 +8,15 @@ use crate::domain::LogEvent;
 /// Lines kept by default (`[logs] buffer` in the config file).
 pub const DEFAULT_CAPACITY: usize = 100_000;
 
+/// Bytes of lines kept at most, whatever their number: 100,000 lines of 256 KB (CloudWatch's
+/// largest event) would otherwise take 25 GB.
+pub const BYTE_BUDGET: usize = 64 << 20;
+
+/// What a line costs the ring, roughly: its text and its names.
+fn size_of(e: &LogEvent) -> usize {
+    e.message.len() + e.group.len() + e.stream.len() + e.event_id.len() + std::mem::size_of::<LogEvent>()
+}
+
 #[derive(Debug, Clone)]
 pub struct LogView {
     pub instance: String,
@@ -29,6 +38,9 @@ pub struct LogView {
     pub hidden: std::collections::HashSet<String>,
     /// Lines the ring let go of.
     pub dropped: u64,
+    /// What the lines kept take, and the most they may.
+    pub bytes: usize,
+    pub byte_budget: usize,
     pub notices: Vec<String>,
 }
 
@@ -48,6 +60,8 @@ impl LogView {
             search: None,
             hidden: std::collections::HashSet::new(),
             dropped: 0,
+            bytes: 0,
+            byte_budget: BYTE_BUDGET,
             notices: Vec::new(),
         }
     }
@@ -57,10 +71,16 @@ impl LogView {
     pub fn push(&mut self, batch: Vec<LogEvent>) {
         let added = batch.iter().filter(|e| self.matches(e)).count();
         for e in batch {
-            if self.lines.len() == self.capacity {
-                self.lines.pop_front();
+            let size = size_of(&e);
+            while !self.lines.is_empty()
+                && (self.lines.len() >= self.capacity || self.bytes + size > self.byte_budget)
+            {
+                if let Some(old) = self.lines.pop_front() {
+                    self.bytes -= size_of(&old);
+                }
                 self.dropped += 1;
             }
+            self.bytes += size;
             self.lines.push_back(e);
         }
         if !self.follow {
@@ -168,6 +188,19 @@ mod tests {
         v.push((0..5).map(ev).collect());
         assert_eq!(v.lines.iter().map(|e| e.timestamp.millis()).collect::<Vec<_>>(), [2, 3, 4]);
         assert_eq!(v.dropped, 2);
+    }
+
+    #[test]
+    fn the_ring_is_bounded_in_bytes_too() {
+        let mut v = LogView::new("i-1".into(), Vec::new(), 100_000);
+        v.byte_budget = 1 << 20;
+        let big = |n: i64| LogEvent { message: "x".repeat(256 << 10), ..ev(n) };
+        v.push((0..50).map(big).collect());
+        assert!(v.bytes <= 1 << 20, "{} bytes", v.bytes);
+        assert_eq!(v.lines.len(), 3, "three 256 KB lines fit in 1 MB");
+        assert_eq!(v.dropped, 47);
+        assert_eq!(v.lines.back().map(|e| e.timestamp.millis()), Some(49), "the newest are kept");
+        assert_eq!(v.bytes, v.lines.iter().map(size_of).sum::<usize>());
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! `bkops logs <instance-id>`: the instance's streams in the stack's log groups, merged in time
 //! order, printed, and followed with `-f`.
 
+use std::collections::VecDeque;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use regex::Regex;
 
 use super::format::{self, Format, Style};
-use super::{Follower, Notice, TailSpec, groups, instance_id, read_range};
+use super::stream::RangeStream;
+use super::{Follower, Notice, TailSpec, groups, instance_id};
 use crate::backend::Backends;
 use crate::domain::{LogEvent, Os, parse_when};
 use crate::error::AppError;
@@ -57,6 +59,10 @@ pub struct LogsArgs {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=60))]
     pub poll: u64,
 }
+
+/// The newest lines of the range a follow remembers, to show none of them twice (as many as
+/// the follower's own memory of lines shown).
+const FOLLOW_MEMORY: usize = 10_000;
 
 fn usage(msg: String) -> AppError {
     AppError::Usage(msg)
@@ -114,12 +120,7 @@ impl<W: Write> Out<W> {
 /// A group asked for by name that does not exist is a mistake in the command (exit 2); groups
 /// that could not be read, when nothing was, are a failure (exit 1): "no log lines" would read
 /// as "there are no logs".
-fn check_reads(
-    asked: &[String],
-    groups: &[String],
-    events: &[LogEvent],
-    notices: &[Notice],
-) -> Result<(), AppError> {
+fn check_reads(asked: &[String], groups: &[String], any: bool, notices: &[Notice]) -> Result<(), AppError> {
     let missing: Vec<&str> = notices
         .iter()
         .filter_map(|n| match n {
@@ -141,7 +142,7 @@ fn check_reads(
         })
         .collect();
     let readable = groups.len() - missing.len();
-    if events.is_empty() && !failed.is_empty() && failed.len() >= readable {
+    if !any && !failed.is_empty() && failed.len() >= readable {
         return Err(AppError::Backend(crate::backend::BackendError::Other(format!(
             "the logs could not be read: {}",
             failed.join("; ")
@@ -224,14 +225,33 @@ pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
         end,
         pattern: args.filter_pattern,
     };
-    let (events, notices) = read_range(backends.logs.as_ref(), &spec).await;
-    report(&notices);
-    check_reads(&args.groups, &groups, &events, &notices)?;
-    if out.print(&events).is_err() {
-        return Ok(());
-    }
+    // Printed page by page as the range is read, in time order; a follow starts after the
+    // newest lines, which are all it needs to remember.
     let follow = args.follow || args.live;
-    if events.is_empty() && !follow {
+    let mut stream = RangeStream::new(&spec);
+    let mut newest: VecDeque<LogEvent> = VecDeque::new();
+    let (mut any, mut reported) = (false, 0);
+    loop {
+        let batch = stream.next_batch(backends.logs.as_ref()).await;
+        report(&stream.notices()[reported..]);
+        reported = stream.notices().len();
+        if batch.is_empty() {
+            break;
+        }
+        any = true;
+        if out.print(&batch).is_err() {
+            return Ok(());
+        }
+        if follow {
+            newest.extend(batch);
+            while newest.len() > FOLLOW_MEMORY {
+                newest.pop_front();
+            }
+        }
+    }
+    let notices = stream.notices().to_vec();
+    check_reads(&args.groups, &groups, any, &notices)?;
+    if !any && !follow {
         output::err(&format!(
             "bkops: no log lines for {instance} since {} in {}",
             args.since,
@@ -241,7 +261,8 @@ pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
     if !follow {
         return Ok(());
     }
-    let mut follower = Follower::after(spec, &events, &notices);
+    let newest: Vec<LogEvent> = newest.into();
+    let mut follower = Follower::after(spec, &newest, &notices);
     if args.live {
         report(&follower.go_live(backends.logs.clone()).await);
     }

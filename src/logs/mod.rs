@@ -5,6 +5,7 @@ pub mod engine;
 pub mod format;
 pub mod groups;
 mod live;
+pub mod stream;
 
 pub use engine::{Follower, Notice, TailSpec, read_range};
 
