@@ -175,9 +175,10 @@ fn left_behind(stack: &str, made: &[&Call], not_made: &[&Call]) -> Vec<String> {
         .collect();
     if !unterminated.is_empty() {
         let ids = unterminated.join(" ");
+        let run = if unterminated.len() == 1 { "runs" } else { "run" };
         if stopped {
             out.push(format!(
-                "their agents were told to stop and take no new job, but {ids} still run: `bkops terminate {ids} --yes` finishes it"
+                "their agents were told to stop and take no new job, but {ids} still {run}: `bkops terminate {ids} --yes` finishes it"
             ));
         } else {
             out.push(format!("{ids} not terminated: `bkops terminate {ids} --yes` does it"));
@@ -235,8 +236,10 @@ pub fn abandon(
         made.len() + failed.len(),
         plan.calls.len()
     );
-    if let Some(c) = &p.in_flight {
-        text.push_str(&format!("; under way, outcome unknown: {}", c.action()));
+    match &p.in_flight {
+        Some(Call::WaitForJobs { .. }) => text.push_str("; it was waiting for the jobs to finish"),
+        Some(c) => text.push_str(&format!("; under way, outcome unknown: {}", c.action())),
+        None => {}
     }
     if !not_made.is_empty() {
         let actions: Vec<&str> = not_made.iter().map(|c| c.action()).collect();
