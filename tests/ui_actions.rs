@@ -247,3 +247,26 @@ async fn agents_that_cannot_be_read_are_said_and_no_drain_is_offered() {
     assert_eq!(actions, ["autoscaling:TerminateInstanceInAutoScalingGroup"], "no drain");
     assert!(audit(&log).is_empty());
 }
+
+#[tokio::test]
+async fn a_dialog_that_does_not_fit_cannot_be_chosen() {
+    let (b, log) = backends("cut", false);
+    let mut state = AppState::new("demo", START, (80, 24));
+    settle(&mut state, &b, Msg::Tick(START)).await;
+    press(&mut state, &b, KeyCode::Char('P')).await;
+    press(&mut state, &b, KeyCode::Tab).await; // drain: four notes, more than 80x24 shows
+    press(&mut state, &b, KeyCode::Right).await;
+    assert!(!state.confirm.as_ref().is_some_and(|c| c.on_go), "the action cannot be focused");
+    let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flash.contains("does not fit"), "{flash}");
+    press(&mut state, &b, KeyCode::Enter).await;
+    assert!(state.confirm.is_none() && audit(&log).is_empty(), "Enter was Cancel");
+    assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
+    // On a big enough terminal, the same dialog goes ahead.
+    settle(&mut state, &b, Msg::Resize(160, 48)).await;
+    press(&mut state, &b, KeyCode::Char('P')).await;
+    press(&mut state, &b, KeyCode::Tab).await;
+    press(&mut state, &b, KeyCode::Right).await;
+    press(&mut state, &b, KeyCode::Enter).await;
+    assert!(matches!(scaling(&state), ScalingState::Paused { .. }));
+}

@@ -137,6 +137,17 @@ pub fn ready(state: &mut AppState, result: Result<Prepared, BackendError>) {
 }
 
 pub fn in_dialog(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
+    // While part of the dialog is cut off, its action cannot be chosen: Cancel keeps the focus
+    // (so Enter cancels), and → says why.
+    let hidden = state.confirm.as_ref().map_or(0, |c| crate::ui::confirm::hidden_rows(c, state.size));
+    if hidden > 0 {
+        if let Some(c) = state.confirm.as_mut() {
+            c.focus(false);
+        }
+        if action == Action::ConfirmRight {
+            return flash(state, "the dialog does not fit: enlarge the terminal to read it all first", true);
+        }
+    }
     let Some(c) = state.confirm.as_mut() else { return };
     match action {
         Action::ConfirmCancel => {

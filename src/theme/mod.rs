@@ -94,6 +94,11 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// No colours at all: for measuring text, where styles do not matter.
+    pub fn plain() -> Self {
+        Self { name: "plain".into(), styles: Vec::new() }
+    }
+
     pub fn style(&self, role: Role) -> Style {
         self.styles.get(role as usize).copied().unwrap_or_default()
     }

@@ -98,17 +98,63 @@ fn footer(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
     out
 }
 
-/// Rows `lines` take when wrapped at `width`.
+/// Rows `lines` take when wrapped at word boundaries at `width`, as the dialog's paragraphs
+/// wrap (a word longer than a row is broken).
 fn rows(lines: &[Line<'_>], width: usize) -> u16 {
-    lines.iter().map(|l| l.width().div_ceil(width.max(1)).max(1)).sum::<usize>() as u16
+    let width = width.max(1);
+    let wrapped = |text: &str| -> usize {
+        let (mut rows, mut used) = (1, 0);
+        for word in text.split(' ') {
+            let w = word.chars().count();
+            let needed = if used == 0 { w } else { used + 1 + w };
+            if needed <= width {
+                used = needed;
+            } else if w <= width {
+                rows += 1;
+                used = w;
+            } else {
+                // Broken across rows, starting on a new one.
+                rows += usize::from(used > 0) + (w - 1) / width;
+                used = (w - 1) % width + 1;
+            }
+        }
+        rows
+    };
+    lines.iter().map(|l| wrapped(&l.to_string())).sum::<usize>() as u16
+}
+
+fn width_in(area: Rect) -> u16 {
+    area.width.saturating_sub(4).min(110)
+}
+
+/// Rows of the dialog's text that a terminal of `size` cannot show. While any are hidden the
+/// action cannot be chosen: a safety note nobody could read must not be agreed to.
+pub fn hidden_rows(c: &Confirm, size: (u16, u16)) -> u16 {
+    let area = Rect::new(0, 0, size.0, size.1);
+    let theme = Theme::plain();
+    let inner = usize::from(width_in(area).saturating_sub(2));
+    let needed =
+        rows(&header(c, &theme), inner) + rows(&body(c, &theme), inner) + rows(&footer(c, &theme), inner) + 2;
+    needed.saturating_sub(area.height)
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(c) = &state.confirm else { return };
     let title =
         c.plan.as_ref().map_or_else(|_| format!("{} {}", c.verb(), c.target.stack), |p| p.title.clone());
-    let (top, middle, bottom) = (header(c, theme), body(c, theme), footer(c, theme));
-    let width = area.width.saturating_sub(4).min(110);
+    let hidden = hidden_rows(c, (area.width, area.height));
+    let (top, mut middle, bottom) = (header(c, theme), body(c, theme), footer(c, theme));
+    if hidden > 0 {
+        // Said first, where it cannot be cut: the rest of the notes is what is cut.
+        middle.insert(
+            0,
+            Line::from(Span::styled(
+                "Not all of this fits: enlarge the terminal to read every note before choosing".to_string(),
+                theme.style(Role::danger),
+            )),
+        );
+    }
+    let width = width_in(area);
     let inner = usize::from(width.saturating_sub(2));
     let (top_rows, middle_rows, bottom_rows) =
         (rows(&top, inner), rows(&middle, inner), rows(&bottom, inner));

@@ -1,7 +1,7 @@
 //! Drawing: a pure function of the state and the theme. It never changes the state.
 
 mod activity;
-mod confirm;
+pub mod confirm;
 mod instances;
 pub mod layout;
 mod logs;
