@@ -28,9 +28,45 @@ struct Rule {
     times: Option<u32>,
 }
 
+/// Random faults on any request: one in `one_in` gets one of the faults, chosen by a seeded
+/// generator so that a run can be repeated.
+struct Chaos {
+    one_in: u64,
+    state: u64,
+    /// How long a stall lasts before the connection is closed (the client's timeout should
+    /// fire first).
+    stall: Duration,
+}
+
+impl Chaos {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.state ^= self.state >> 12;
+        self.state ^= self.state << 25;
+        self.state ^= self.state >> 27;
+        self.state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn pick(&mut self) -> Option<Fault> {
+        if !self.next().is_multiple_of(self.one_in) {
+            return None;
+        }
+        Some(match self.next() % 5 {
+            0 => Fault::StallBefore,
+            1 => Fault::StallAfter,
+            2 => Fault::Reset,
+            3 => Fault::Status(500, "{\"__type\":\"InternalFailure\",\"message\":\"injected\"}"),
+            _ => Fault::Status(400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"),
+        })
+    }
+}
+
 pub struct FaultProxy {
     pub url: String,
     rules: Arc<Mutex<Vec<Rule>>>,
+    chaos: Arc<Mutex<Option<Chaos>>>,
+    /// Faults injected, by kind.
+    injected: Arc<Mutex<Vec<(String, Fault)>>>,
     seen: Arc<Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
     port: u16,
@@ -93,20 +129,24 @@ fn forward(upstream: u16, head: &str, body: &[u8]) -> Option<Vec<u8>> {
     Some(answer)
 }
 
-fn stall(stop: &AtomicBool) {
-    let until = Instant::now() + Duration::from_secs(60);
+fn stall(stop: &AtomicBool, how_long: Duration) {
+    let until = Instant::now() + how_long;
     while !stop.load(Ordering::SeqCst) && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
-fn serve(
-    client: TcpStream,
+struct Shared {
     upstream: u16,
-    rules: &Mutex<Vec<Rule>>,
-    seen: &Mutex<Vec<String>>,
-    stop: &AtomicBool,
-) {
+    rules: Arc<Mutex<Vec<Rule>>>,
+    chaos: Arc<Mutex<Option<Chaos>>>,
+    injected: Arc<Mutex<Vec<(String, Fault)>>>,
+    seen: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+}
+
+fn serve(client: TcpStream, s: &Shared) {
+    let (upstream, rules, seen, stop) = (s.upstream, &s.rules, &s.seen, &s.stop);
     let Ok(read_half) = client.try_clone() else { return };
     let mut reader = BufReader::new(read_half);
     let mut client = client;
@@ -123,6 +163,15 @@ fn serve(
                 r.fault.clone()
             })
         };
+        let mut stall_for = Duration::from_secs(60);
+        let fault = fault.or_else(|| {
+            let mut chaos = s.chaos.lock().expect("lock");
+            let c = chaos.as_mut()?;
+            stall_for = c.stall;
+            let f = c.pick()?;
+            s.injected.lock().expect("lock").push((op.clone(), f.clone()));
+            Some(f)
+        });
         match fault {
             None => match forward(upstream, &head, &body) {
                 Some(answer) => {
@@ -138,10 +187,10 @@ fn serve(
                 }
                 None => return,
             },
-            Some(Fault::StallBefore) => return stall(stop),
+            Some(Fault::StallBefore) => return stall(stop, stall_for),
             Some(Fault::StallAfter) => {
                 let _ = forward(upstream, &head, &body);
-                return stall(stop);
+                return stall(stop, stall_for);
             }
             Some(Fault::Reset) => return,
             Some(Fault::Status(code, text)) => {
@@ -164,22 +213,35 @@ impl FaultProxy {
             upstream.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok()).expect("a port");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let port = listener.local_addr().expect("addr").port();
-        let rules = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (r, s, st) = (rules.clone(), seen.clone(), stop.clone());
+        let shared = Arc::new(Shared {
+            upstream,
+            rules: Arc::default(),
+            chaos: Arc::default(),
+            injected: Arc::default(),
+            seen: Arc::default(),
+            stop: Arc::default(),
+        });
+        let s = shared.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
-                if st.load(Ordering::SeqCst) {
+                if s.stop.load(Ordering::SeqCst) {
                     return;
                 }
                 if let Ok(stream) = stream {
-                    let (r, s, st) = (r.clone(), s.clone(), st.clone());
-                    std::thread::spawn(move || serve(stream, upstream, &r, &s, &st));
+                    let s = s.clone();
+                    std::thread::spawn(move || serve(stream, &s));
                 }
             }
         });
-        Self { url: format!("http://127.0.0.1:{port}"), rules, seen, stop, port }
+        Self {
+            url: format!("http://127.0.0.1:{port}"),
+            rules: shared.rules.clone(),
+            chaos: shared.chaos.clone(),
+            injected: shared.injected.clone(),
+            seen: shared.seen.clone(),
+            stop: shared.stop.clone(),
+            port,
+        }
     }
 
     /// Applies `fault` to every request for `operation` (e.g. `DisableRule`).
@@ -194,6 +256,17 @@ impl FaultProxy {
             fault,
             times: Some(times),
         });
+    }
+
+    /// From now on one request in `one_in` (any operation) gets a random fault; stalls last
+    /// `stall`. The same seed gives the same faults for the same requests.
+    pub fn chaos(&self, seed: u64, one_in: u64, stall: Duration) {
+        *self.chaos.lock().expect("lock") = Some(Chaos { one_in: one_in.max(1), state: seed | 1, stall });
+    }
+
+    /// The faults injected at random so far: the operation and the fault.
+    pub fn injected(&self) -> Vec<(String, Fault)> {
+        self.injected.lock().expect("lock").clone()
     }
 
     /// Every operation that reached the proxy, in order.
