@@ -500,3 +500,21 @@ fn sigterm_during_a_session_ends_it_and_terminates_it() {
     assert!(stderr(&out).contains("bkops got SIGTERM; the session was terminated"), "{}", stderr(&out));
     assert!(took < std::time::Duration::from_secs(5), "the plugin was stopped, not waited for: {took:?}");
 }
+
+#[test]
+fn a_closed_pipe_ends_status_quietly() {
+    for format in ["text", "json"] {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "{} --demo status --format {format} | true; echo \"status=${{PIPESTATUS[0]}}\"",
+                env!("CARGO_BIN_EXE_bkops")
+            ))
+            .env("XDG_STATE_HOME", tmp("pipe").join("state"))
+            .output()
+            .expect("runs");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(said.contains("status=0"), "{format}: {said} {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    }
+}
