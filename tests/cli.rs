@@ -223,31 +223,41 @@ fn logs_merge_the_instances_groups_in_time_order() {
 #[test]
 fn logs_grep_and_time_windows() {
     let id = demo_instance();
-    let out =
-        bkops(&["--demo", "logs", &id, "--since", "3h", "--grep", "^Disk space free", "--format", "json"]);
-    let lines = json_lines(&out);
+    let message = |l: &serde_json::Value| l["message"].as_str().expect("m").to_string();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--demo", "logs", id.as_str(), "--format", "json"];
+        all.extend_from_slice(args);
+        let out = bkops(&all);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        json_lines(&out)
+    };
+    let lines = run(&["--since", "3h", "--grep", "^Disk space free"]);
+    assert!(!lines.is_empty() && lines.iter().all(|l| message(l).starts_with("Disk space free")));
+
+    // --grep-v takes out exactly the matching lines of the same range.
+    let agent = run(&["--since", "3h", "--group", "agent"]);
+    let kept = run(&["--since", "3h", "--group", "agent", "--grep-v", "Assigned"]);
+    let matching = agent.iter().filter(|l| message(l).contains("Assigned")).count();
     assert!(
-        !lines.is_empty()
-            && lines.iter().all(|l| l["message"].as_str().expect("m").starts_with("Disk space free"))
+        matching > 0 && !kept.is_empty(),
+        "the range has lines of both kinds: {matching} of {}",
+        agent.len()
     );
-    let out = bkops(&[
-        "--demo",
-        "logs",
-        &id,
-        "--since",
-        "3h",
-        "--grep-v",
-        "Assigned|Finished",
-        "--group",
-        "agent",
-        "--format",
-        "json",
-    ]);
-    assert!(json_lines(&out).iter().all(|l| !l["message"].as_str().expect("m").contains("Assigned job")));
-    let out = bkops(&["--demo", "logs", &id, "--since", "30m", "--until", "20m", "--format", "json"]);
-    let window = json_lines(&out);
-    let all = json_lines(&bkops(&["--demo", "logs", &id, "--since", "2h", "--format", "json"]));
-    assert!(window.len() < all.len(), "a window holds fewer lines than two hours");
+    assert!(kept.iter().all(|l| !message(l).contains("Assigned")));
+    assert_eq!(kept.len() + matching, agent.len());
+
+    // A window: lines, and every one between --since and --until (the demo's clock is the
+    // wall clock; a second either side for the time the runs take).
+    let before = jiff::Timestamp::now();
+    let window = run(&["--since", "30m", "--until", "20m"]);
+    let after = jiff::Timestamp::now();
+    assert!(!window.is_empty(), "the demo writes lines every few minutes");
+    let from = before - jiff::SignedDuration::from_secs(30 * 60 + 1);
+    let to = after - jiff::SignedDuration::from_secs(20 * 60 - 1);
+    for l in &window {
+        let t: jiff::Timestamp = l["timestamp"].as_str().expect("ts").parse().expect("RFC 3339");
+        assert!(from <= t && t <= to, "{t} is outside {from}..{to}");
+    }
 }
 
 #[test]
