@@ -3,7 +3,6 @@
 
 mod support;
 
-use std::path::Path;
 use std::process::Command;
 
 use support::tmux::Tmux;
@@ -146,11 +145,19 @@ fn a_small_terminal_gets_a_message_not_a_crash() {
     assert!(t.cmd(&["resize-window", "-t", "e2e", "-x", "60", "-y", "20"]).status.success());
     t.run_bkops("--demo");
     t.wait_for("the size message", |s| s.contains("bkops needs a terminal of at least"));
+    // Keys that would act on the dashboard do nothing while it cannot be drawn.
+    t.keys(&["P"]);
+    t.keys(&["Right"]);
+    t.keys(&["Enter"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
     assert!(t.cmd(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"]).status.success());
-    t.wait_for("the dashboard after enlarging", |s| s.contains("Scaling activity"));
+    let s = t.wait_for("the dashboard after enlarging", |s| s.contains("Scaling activity"));
+    let linux = s.lines().find(|l| l.contains("ci-linux ")).unwrap_or_default();
+    assert!(linux.contains("enabled") && !s.contains("Pause scaling"), "nothing was paused unseen:\n{s}");
+    assert_eq!(t.read("state/bkops/audit.jsonl"), "", "nothing was called");
     t.keys(&["q"]);
     assert_eq!(t.wait_file("exit").trim(), "exit=0");
-    assert!(Path::new(&t.dir).exists());
+    assert_restored(&t);
 }
 
 #[test]
