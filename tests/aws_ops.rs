@@ -221,20 +221,42 @@ async fn terminate_replaces_or_shrinks() {
 async fn read_only_sends_no_mutating_request_from_anywhere() {
     let (moto, sdk) = setup().await;
     let state = state_dir("readonly");
-    let start = moto.operations().len();
     let g = group(&sdk, "ci-linux").await;
     let id = g.instances()[0].instance_id().expect("id").to_string();
+    // Paused by hand (the rule off), so that resume has something to refuse.
+    let rule = AwsBackend::new(&sdk, None, BuildkiteSettings::default())
+        .scaling_target("ci-linux")
+        .await
+        .expect("target")
+        .rule
+        .expect("rule");
+    aws_sdk_eventbridge::Client::new(&sdk).disable_rule().name(&rule).send().await.expect("disable");
+    let start = moto.operations().len();
     // Reads work as ever.
     let status = bkops(&moto, &state, &["--read-only", "status"]);
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     assert!(String::from_utf8_lossy(&status.stdout).contains("ci-linux"));
-    for args in [
-        vec!["--read-only", "scaling", "pause", "--stack", "ci-linux", "--drain", "--yes"],
-        vec!["--read-only", "scaling", "resume", "--stack", "ci-linux", "--yes"],
-        vec!["--read-only", "terminate", &id, "--yes"],
-        vec!["--read-only", "logs", &id],
+    let logs = bkops(&moto, &state, &["--read-only", "logs", &id]);
+    assert!(logs.status.success(), "{}", String::from_utf8_lossy(&logs.stderr));
+    // Every mutation is refused, says so, exits 1, and is audited as refused: once per run.
+    for (args, refused) in [
+        (
+            vec!["--read-only", "scaling", "pause", "--stack", "ci-linux", "--drain", "--yes"],
+            // Paused by hand, so without a record: the record comes first.
+            "autoscaling:CreateOrUpdateTags",
+        ),
+        (vec!["--read-only", "scaling", "resume", "--stack", "ci-linux", "--yes"], "events:EnableRule"),
+        (vec!["--read-only", "terminate", &id, "--yes"], "autoscaling:TerminateInstanceInAutoScalingGroup"),
     ] {
-        let _ = bkops(&moto, &state, &args);
+        let before = audit_lines(&state).len();
+        let out = bkops(&moto, &state, &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(&format!("read-only: bkops does not call {refused}")), "{args:?}: {err}");
+        let new: Vec<_> = audit_lines(&state).into_iter().skip(before).collect();
+        let actions: Vec<&str> = new.iter().filter_map(|l| l["action"].as_str()).collect();
+        assert_eq!(actions, ["intent", refused], "{args:?}");
+        assert!(new[1]["result"].as_str().is_some_and(|r| r.starts_with("error: read-only")), "{new:?}");
     }
     // And through the config file.
     std::fs::create_dir_all(state.join("config/bkops")).expect("dir");
@@ -255,13 +277,11 @@ async fn read_only_sends_no_mutating_request_from_anywhere() {
         .filter(|o| !["Describe", "List", "Get", "Filter"].iter().any(|p| o.starts_with(p)))
         .collect();
     assert!(writes.is_empty(), "mutating requests reached the server: {writes:?}");
-    assert_eq!(rule_state(&sdk, "ci-linux").await, "ENABLED");
+    assert_eq!(rule_state(&sdk, "ci-linux").await, "DISABLED", "as it was left by hand");
     // Refusals are audited too: who tried what, and that it was refused.
     let audit: Vec<_> = audit_lines(&state).into_iter().filter(|l| l["action"] != "intent").collect();
-    assert!(
-        !audit.is_empty()
-            && audit.iter().all(|l| l["result"].as_str().is_some_and(|r| r.starts_with("error: read-only")))
-    );
+    assert_eq!(audit.len(), 4, "one refusal per run: {audit:?}");
+    assert!(audit.iter().all(|l| l["result"].as_str().is_some_and(|r| r.starts_with("error: read-only"))));
 
     // Below `execute`, the read-only clients themselves refuse any operation that is not a read.
     let clients = bkops::backend::aws::Clients::new(&sdk, true);
