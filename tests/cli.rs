@@ -449,11 +449,12 @@ fn ssm_in_the_demo_runs_a_command_through_the_built_in_client() {
     assert!(audit.lines().last().is_some_and(|l| l.contains("read-only")), "{audit}");
 }
 
-/// Runs `bkops --demo ARGS` with stdin held open, waits until `ready` holds, sends SIGTERM,
+/// Runs `bkops --demo ARGS` with stdin held open, waits until `ready` holds, sends `signal`,
 /// and returns how it exited and how long that took.
-fn sigterm_during_a_session(
+fn signal_during_a_session(
     home: &std::path::Path,
     args: &[&str],
+    signal: &str,
     ready: impl Fn(&str) -> bool,
 ) -> (Output, std::time::Duration) {
     use std::io::Read;
@@ -477,21 +478,46 @@ fn sigterm_during_a_session(
         }
     }
     let started = std::time::Instant::now();
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let killed = Command::new("kill").args([signal, &child.id().to_string()]).status().expect("kill");
     assert!(killed.success());
     let out = child.wait_with_output().expect("ends");
     (out, started.elapsed())
 }
 
+/// The session the last StartSession in the audit log started.
+fn last_session(home: &std::path::Path) -> String {
+    let audit = std::fs::read_to_string(home.join("state/bkops/audit.jsonl")).expect("audited");
+    audit
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["action"] == "ssm:StartSession")
+        .filter_map(|l| l["result"].as_str().and_then(|r| r.strip_prefix("ok: session ")).map(String::from))
+        .last()
+        .expect("a session was started")
+}
+
 #[test]
-fn sigterm_during_a_session_ends_it_and_terminates_it() {
+fn sigterm_or_sighup_during_a_session_ends_it_and_terminates_it() {
     let id = demo_instance();
     let home = tmp("ssm-sigterm");
-    // The built-in client, waiting at the shell's prompt.
-    let (out, took) = sigterm_during_a_session(&home, &["ssm", &id], |s| s.contains("sh-5.2$ "));
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("bkops got SIGTERM; the session was terminated"), "{}", stderr(&out));
-    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    let terminated = |session: &str| {
+        let log = std::fs::read_to_string(home.join("state/bkops/bkops.log")).unwrap_or_default();
+        log.lines().any(|l| l.contains("ssm:TerminateSession") && l.contains(session))
+    };
+    for signal in ["-TERM", "-HUP"] {
+        let name = format!("SIG{}", &signal[1..]);
+        // The built-in client, waiting at the shell's prompt.
+        let (out, took) = signal_during_a_session(&home, &["ssm", &id], signal, |s| s.contains("sh-5.2$ "));
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("bkops got {name}; the session was terminated")),
+            "{}",
+            stderr(&out)
+        );
+        assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+        let session = last_session(&home);
+        assert!(terminated(&session), "{name}: TerminateSession {session} was called");
+    }
 
     // A plugin that would run for a minute is stopped, and the session terminated.
     let plugin = home.join("session-manager-plugin");
@@ -505,10 +531,20 @@ fn sigterm_during_a_session_ends_it_and_terminates_it() {
         format!("[ssm]\nclient = \"plugin\"\nplugin = \"{}\"\n", plugin.display()),
     )
     .expect("config");
-    let (out, took) = sigterm_during_a_session(&home, &["ssm", &id], |s| s.contains("plugin running"));
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("bkops got SIGTERM; the session was terminated"), "{}", stderr(&out));
-    assert!(took < std::time::Duration::from_secs(5), "the plugin was stopped, not waited for: {took:?}");
+    for signal in ["-TERM", "-HUP"] {
+        let name = format!("SIG{}", &signal[1..]);
+        let (out, took) =
+            signal_during_a_session(&home, &["ssm", &id], signal, |s| s.contains("plugin running"));
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("bkops got {name}; the session was terminated")),
+            "{}",
+            stderr(&out)
+        );
+        assert!(took < std::time::Duration::from_secs(5), "the plugin was stopped, not waited for: {took:?}");
+        let session = last_session(&home);
+        assert!(terminated(&session), "{name}: TerminateSession {session} was called");
+    }
 }
 
 #[test]

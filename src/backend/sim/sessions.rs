@@ -68,6 +68,9 @@ impl SimBackend {
     }
 
     pub(super) fn sim_terminate_session(&self, session_id: &str) {
+        // Recorded as AWS would record it (CloudTrail), so that what ends a session can be
+        // checked from outside the process.
+        tracing::info!(session_id, "ssm:TerminateSession (demo)");
         if let Some(agent) = self.agent.get() {
             agent.forget(session_id);
         }
