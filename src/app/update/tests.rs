@@ -497,27 +497,40 @@ async fn l_opens_the_instances_logs_and_esc_stops_them() {
     assert_eq!(fx, vec![Effect::StartTail { instance: id.clone(), groups, live: false }]);
     assert_eq!(state.logs.as_ref().map(|v| v.instance.as_str()), Some(id.as_str()));
 
-    // Lines for another instance (a reader not yet stopped) are not shown.
-    update(&mut state, Msg::LogLines { instance: "i-0other".into(), lines: vec![] });
-    let line = crate::domain::LogEvent {
-        timestamp: START,
-        ingestion_time: START,
+    let line = |stream: &str, n: i64, message: &str| crate::domain::LogEvent {
+        timestamp: START.plus_secs(n),
+        ingestion_time: START.plus_secs(n),
         group: "/buildkite/elastic-stack".into(),
-        stream: id.clone(),
-        event_id: "1".into(),
-        message: "Disk space free: 9G".into(),
+        stream: stream.into(),
+        event_id: n.to_string(),
+        message: message.into(),
     };
-    update(&mut state, Msg::LogLines { instance: id.clone(), lines: vec![line] });
-    assert_eq!(state.logs.as_ref().map(|v| v.lines.len()), Some(1));
+    // Lines for another instance (a reader not yet stopped) are not shown.
+    let other = vec![line("i-0other", 1, "Disk space free: 1G"), line("i-0other", 2, "not mine")];
+    update(&mut state, Msg::LogLines { instance: "i-0other".into(), lines: other });
+    assert_eq!(state.logs.as_ref().map(|v| v.lines.len()), Some(0), "another instance's lines");
+    let mine = vec![
+        line(&id, 3, "Disk space free: 9G"),
+        line(&id, 4, "Starting docker"),
+        line(&id, 5, "Disk space free: 8G"),
+    ];
+    update(&mut state, Msg::LogLines { instance: id.clone(), lines: mine });
+    assert_eq!(state.logs.as_ref().map(|v| v.lines.len()), Some(3));
 
     update(&mut state, key(' '));
     assert!(state.logs.as_ref().is_some_and(|v| !v.follow), "Space pauses");
     update(&mut state, key('w'));
     assert!(state.logs.as_ref().is_some_and(|v| v.wrap));
+    // A filter that keeps one line of three.
     update(&mut state, key('&'));
-    typed(&mut state, "nothing matches this");
+    typed(&mut state, "docker");
     update(&mut state, code(KeyCode::Enter));
-    assert_eq!(state.logs.as_ref().map(|v| v.visible().len()), Some(0));
+    let shown: Vec<String> = state
+        .logs
+        .as_ref()
+        .map(|v| v.visible().iter().map(|e| e.message.clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(shown, ["Starting docker"]);
     assert_eq!(update(&mut state, code(KeyCode::Esc)), vec![Effect::StopTail]);
     assert!(state.logs.is_none());
     assert_eq!(state.focus, Pane::Instances, "back where it was");
