@@ -42,25 +42,40 @@ fn start_switch_panes_help_filter_quit() {
     t.keys(&["Escape"]);
     t.wait_for("help closed", |s| !s.contains("Show this help"));
 
+    // A filter on a value that is there: the rows left all have it, and the others are gone.
+    let screen = t.screen();
+    let rows: Vec<&str> = screen.lines().filter(|l| l.starts_with("┃i-")).collect();
+    let kind = rows[0].split_whitespace().nth(3).expect("the TYPE column").to_string();
+    let others = rows.iter().filter(|l| !l.contains(&kind)).count();
     t.keys(&["/"]);
-    t.type_text("Pending|Terminating|zzz");
-    t.wait_for("the filter prompt", |s| s.contains("/Pending|Terminating|zzz▏"));
+    t.type_text(&format!("type:{kind}"));
+    t.wait_for("the filter prompt", |s| s.contains(&format!("/type:{kind}▏")));
     t.keys(&["Enter"]);
     let filtered =
-        t.wait_for("the filter applied", |s| s.contains("/Pending|Terminating|zzz ") && !s.contains("▏"));
-    let rows_in_service =
-        filtered.lines().filter(|l| l.starts_with("┃i-") && l.contains(" InService ")).count();
-    assert_eq!(rows_in_service, 0, "only Pending or Terminating rows remain:\n{filtered}");
+        t.wait_for("the filter applied", |s| s.contains(&format!("/type:{kind} ")) && !s.contains("▏"));
+    let kept: Vec<&str> = filtered.lines().filter(|l| l.starts_with("┃i-")).collect();
+    assert!(!kept.is_empty() && kept.iter().all(|l| l.contains(&kind)), "only {kind} rows:\n{filtered}");
+    assert_eq!(kept.len(), rows.len() - others, "the {others} other rows are gone:\n{filtered}");
 
     // Esc and a key sent together read as Alt-key: one at a time.
     t.keys(&["Escape"]);
-    t.wait_for("the filter cleared", |s| !s.contains("/Pending|Terminating|zzz"));
+    t.wait_for("the filter cleared", |s| !s.contains(&format!("/type:{kind}")));
+    let id = t
+        .screen()
+        .lines()
+        .find_map(|l| l.strip_prefix("┃i-"))
+        .map(|r| format!("i-{}", &r[..17]))
+        .expect("a row");
     t.keys(&["l"]);
-    t.wait_for("the log view", |s| s.contains("Logs i-") && s.contains("following"));
+    t.wait_for("the log view", |s| s.contains(&format!("Logs {id}")) && s.contains("following"));
     t.keys(&["C-s"]);
     let saved = t.wait_for("the save", |s| s.contains("saved to "));
     let path = saved.split("saved to ").nth(1).and_then(|r| r.split_whitespace().next()).expect("a path");
-    assert!(std::path::Path::new(path).is_file(), "{path}");
+    let text = std::fs::read_to_string(path).expect("the saved file");
+    assert!(text.lines().count() > 0 && text.lines().all(|l| l.contains(&id)), "{path}: {text}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "saved logs are the operator's alone");
     t.keys(&["Escape"]);
     t.wait_for("the dashboard again", |s| s.contains("┏3 Auto Scaling"));
 
