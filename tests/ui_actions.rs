@@ -158,6 +158,19 @@ async fn d_checks_the_disk_and_shows_the_percentage() {
     press(&mut state, &b, KeyCode::Char('D')).await;
     let row = views::instances(&state).into_iter().find(|i| i.id == id).expect("row");
     let pct = row.disk_used_pct.expect("a reading");
+    // What the demo's disk holds: 250 GiB, of which the instance has this much free (the same
+    // world, built again from the same seed at the same time).
+    let world = World::demo(1, START);
+    let free_kb = world
+        .stacks
+        .iter()
+        .flat_map(|s| &s.instances)
+        .find(|i| i.id == id)
+        .map(|i| i.disk_free_kb)
+        .expect("the instance in the demo world");
+    let total_kb: u64 = 250 * 1024 * 1024;
+    assert_eq!(u64::from(pct), 100 - free_kb * 100 / total_kb, "{free_kb} KB free of {total_kb}");
+    assert!(pct > 0, "the demo's disks are never empty");
     assert_eq!(views::instance_cell(row, bkops::app::InstanceColumn::Disk, START), format!("{pct}%"));
     let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
     assert!(flash.starts_with(&format!("disk: {id} {pct}% of /var/lib/docker (")), "{flash}");
