@@ -489,10 +489,10 @@ fn last_session(home: &std::path::Path) -> String {
     let audit = std::fs::read_to_string(home.join("state/bkops/audit.jsonl")).expect("audited");
     audit
         .lines()
+        .rev()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|l| l["action"] == "ssm:StartSession")
-        .filter_map(|l| l["result"].as_str().and_then(|r| r.strip_prefix("ok: session ")).map(String::from))
-        .last()
+        .find_map(|l| l["result"].as_str().and_then(|r| r.strip_prefix("ok: session ")).map(String::from))
         .expect("a session was started")
 }
 
