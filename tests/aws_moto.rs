@@ -205,7 +205,7 @@ async fn queue_numbers_come_from_the_agent_api_with_the_stacks_own_token() {
     };
     let (_moto, sdk, backend) = setup_with(&fake.url, settings).await;
     put_token(&sdk, "/ci-linux/buildkite/agent-token", "bkua_from_ssm").await;
-    fake.reply(Reply::json(200, &queue_body("acme", 7, 2, 1, 0, 2)).header(POLL_DURATION_HEADER, "30"));
+    fake.metrics(Reply::json(200, &queue_body("acme", 7, 2, 1, 0, 2)).header(POLL_DURATION_HEADER, "30"));
 
     let q = backend.queue("ci-linux").await.expect("queue");
     assert_eq!((q.scheduled, q.running, q.waiting, q.busy_agents, q.total_agents), (7, 2, 1, 2, 2));
@@ -238,7 +238,7 @@ async fn buildkite_agent_token_and_endpoint_from_the_environment_win() {
         ..Default::default()
     };
     let (_moto, _sdk, backend) = setup_with(NOWHERE, settings).await;
-    fake.reply(Reply::json(200, &queue_body("acme", 0, 0, 0, 2, 0)));
+    fake.metrics(Reply::json(200, &queue_body("acme", 0, 0, 0, 2, 0)));
     let q = backend.queue("ci-linux").await.expect("queue");
     assert_eq!(q.idle_agents, 2);
     assert_eq!(fake.requests()[0].header("Authorization"), Some("Token bkua_from_env"));
@@ -257,7 +257,7 @@ async fn the_chart_history_is_the_scalers_cloudwatch_metrics() {
         ..Default::default()
     };
     let (_moto, sdk, backend) = setup_with(&fake.url, settings).await;
-    fake.reply(Reply::json(200, &queue_body("acme", 5, 2, 1, 0, 2)));
+    fake.metrics(Reply::json(200, &queue_body("acme", 5, 2, 1, 0, 2)));
 
     // What the scaler publishes: the three job counts with the Org and Queue dimensions,
     // for this queue and (noise) another one.
@@ -326,22 +326,22 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
     };
     let backend = AwsBackend::new(&sdk, None, settings);
     // The org comes from the metrics API; then the agent list, in two pages (Link header).
-    fake.reply(Reply::json(200, &queue_body("acme", 0, 1, 0, 0, 1)));
+    fake.metrics(Reply::json(200, &queue_body("acme", 0, 1, 0, 0, 1)));
     let agent = |instance: &str, n: u32, job: Option<&str>| {
         let job = job.map_or("null".to_string(), |j| format!(r#"{{"id":"{j}","state":"running"}}"#));
         format!(
             r#"{{"id":"a{n}","name":"ci-linux-{instance}-{n}","connection_state":"connected","job":{job},"meta_data":["queue=default","stack=ci-linux","aws:instance-id={instance}","aws:instance-life-cycle=spot"]}}"#
         )
     };
-    let next = format!(r#"<{}/organizations/acme/agents?page=2&per_page=100>; rel="next""#, fake.url);
-    fake.reply(
+    let next = format!(r#"<{}/organizations/acme/agents?page=2&per_page=100>; rel="next""#, fake.api_url);
+    fake.agents(
         Reply::json(
             200,
             &format!("[{},{}]", agent(&ids[0], 1, Some("0190b9a3-job")), agent(&ids[0], 2, None)),
         )
         .header("Link", &next),
     );
-    fake.reply(Reply::json(200, &format!("[{}]", agent(&ids[1], 1, None))));
+    fake.agents(Reply::json(200, &format!("[{}]", agent(&ids[1], 1, None))));
 
     let fleet = backend.fleet("ci-linux").await.expect("fleet");
     let by_id = |id: &str| fleet.instances.iter().find(|i| i.id == id).expect("instance");
@@ -352,9 +352,9 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
     assert_eq!(by_id(&ids[1]).agents.state, AgentState::Idle);
     assert!(fleet.agents_note.is_none());
     let requests = fake.requests();
-    assert_eq!(requests[1].target, "/v3/organizations/acme/agents?per_page=100");
+    assert_eq!(requests[1].target, "/v2/organizations/acme/agents?per_page=100");
     assert_eq!(requests[1].header("Authorization"), Some("Bearer bkapi_test"));
-    assert_eq!(requests[2].target, "/v3/organizations/acme/agents?page=2&per_page=100");
+    assert_eq!(requests[2].target, "/v2/organizations/acme/agents?page=2&per_page=100");
 
     // The list serves the next refresh too: no new request within 30 s.
     backend.fleet("ci-linux").await.expect("again");
@@ -362,7 +362,7 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
 
     // Due again, the API fails: the last agents stay, with their age, and the error is said.
     backend.age_agent_lists(std::time::Duration::from_secs(125));
-    fake.reply(Reply::json(500, r#"{"message":"Internal Server Error"}"#));
+    fake.agents(Reply::json(500, r#"{"message":"Internal Server Error"}"#));
     let kept = backend.fleet("ci-linux").await.expect("fleet");
     let busy = kept.instances.iter().find(|i| i.id == ids[0]).expect("instance");
     assert_eq!((busy.agents.state, busy.agents.busy), (AgentState::Busy, 1), "kept, not wiped to ?");
@@ -374,7 +374,7 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
 
     // A 429 is waited out as long as RateLimit-Reset says: no request before then.
     backend.age_agent_lists(std::time::Duration::from_secs(60));
-    fake.reply(Reply::json(429, r#"{"message":"Too many requests"}"#).header("RateLimit-Reset", "50"));
+    fake.agents(Reply::json(429, r#"{"message":"Too many requests"}"#).header("RateLimit-Reset", "50"));
     let throttled = backend.fleet("ci-linux").await.expect("fleet");
     assert!(throttled.agents_note.as_deref().is_some_and(|n| n.contains("throttled by Buildkite REST API")));
     let asked = fake.requests().len();

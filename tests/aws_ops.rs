@@ -313,15 +313,15 @@ async fn terminate_with_drain_stops_the_agents_and_waits_for_their_jobs() {
         )
     };
     // The organization (metrics API), the agents (one busy), the stop, then the job is done.
-    fake.reply(Reply::json(200, &queue_body("acme", 0, 1, 0, 0, 1)));
-    fake.reply(Reply::json(200, &agent(r#"{"id":"0190b9a3-job","state":"running"}"#)));
-    fake.reply(Reply::json(204, ""));
-    fake.reply(Reply::json(200, &agent("null")));
+    fake.metrics(Reply::json(200, &queue_body("acme", 0, 1, 0, 0, 1)));
+    fake.agents(Reply::json(200, &agent(r#"{"id":"0190b9a3-job","state":"running"}"#)));
+    fake.stop(Reply::json(204, ""));
+    fake.agents(Reply::json(200, &agent("null")));
     let env = [
         ("BUILDKITE_AGENT_TOKEN", "bkua_test"),
         ("BUILDKITE_AGENT_ENDPOINT", fake.url.as_str()),
         ("BUILDKITE_API_TOKEN", "bkapi_test"),
-        ("BUILDKITE_API_ENDPOINT", fake.url.as_str()),
+        ("BUILDKITE_API_ENDPOINT", fake.api_url.as_str()),
     ];
     let out = bkops_env(&moto, &state, &["terminate", &id, "--stack", "ci-linux", "--drain", "--yes"], &env);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -329,12 +329,22 @@ async fn terminate_with_drain_stops_the_agents_and_waits_for_their_jobs() {
     assert!(err.contains("their jobs (1 running now)"), "{err}");
     let requests = fake.requests();
     let stop = requests.iter().find(|r| r.method == "PUT").expect("a stop request");
-    assert_eq!(stop.target, "/v3/organizations/acme/agents/0190b9a4-agent/stop");
+    assert_eq!(stop.target, "/v2/organizations/acme/agents/0190b9a4-agent/stop");
     assert_eq!(stop.body, r#"{"force":false}"#, "the agent finishes its job");
     assert_eq!(stop.header("Authorization"), Some("Bearer bkapi_test"));
     let gets_after_stop =
         requests.iter().skip_while(|r| r.method != "PUT").filter(|r| r.method == "GET").count();
     assert_eq!(gets_after_stop, 1, "the agents were read again before terminating");
+    // Every request went to the API it belongs to, for this organization.
+    for r in &requests {
+        let expected = matches!(
+            (r.method.as_str(), r.target.as_str()),
+            ("GET", "/v3/metrics/queue?name=default")
+                | ("GET", "/v2/organizations/acme/agents?per_page=100")
+                | ("PUT", "/v2/organizations/acme/agents/0190b9a4-agent/stop")
+        );
+        assert!(expected, "{} {}", r.method, r.target);
+    }
     let actions: Vec<String> =
         audit_lines(&state).iter().filter_map(|l| l["action"].as_str().map(String::from)).collect();
     assert_eq!(actions, ["intent", "buildkite:StopAgent", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
@@ -420,11 +430,11 @@ async fn sigterm_during_a_drain_abandons_it_with_a_record_of_what_is_left() {
         r#"[{{"id":"0190b9a4-agent","name":"ci-linux-{id}-1","connection_state":"connected","job":{{"id":"j","state":"running"}},"meta_data":["aws:instance-id={id}"]}}]"#
     );
     // The organization, the agents (busy), the stop; then the job never ends.
-    fake.reply(Reply::json(200, &queue_body("acme", 0, 1, 0, 0, 1)));
-    fake.reply(Reply::json(200, &busy));
-    fake.reply(Reply::json(204, ""));
+    fake.metrics(Reply::json(200, &queue_body("acme", 0, 1, 0, 0, 1)));
+    fake.agents(Reply::json(200, &busy));
+    fake.stop(Reply::json(204, ""));
     for _ in 0..20 {
-        fake.reply(Reply::json(200, &busy));
+        fake.agents(Reply::json(200, &busy));
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_bkops"))
         .args(["terminate", &id, "--stack", "ci-linux", "--drain", "--yes"])
@@ -432,7 +442,7 @@ async fn sigterm_during_a_drain_abandons_it_with_a_record_of_what_is_left() {
         .env("BUILDKITE_AGENT_TOKEN", "bkua_test")
         .env("BUILDKITE_AGENT_ENDPOINT", &fake.url)
         .env("BUILDKITE_API_TOKEN", "bkapi_test")
-        .env("BUILDKITE_API_ENDPOINT", &fake.url)
+        .env("BUILDKITE_API_ENDPOINT", &fake.api_url)
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_EC2_METADATA_DISABLED", "true")

@@ -19,7 +19,7 @@ async fn ask(fake: &FakeBuildkite) -> Result<bkops::backend::buildkite::QueueRea
 #[tokio::test]
 async fn a_queue_reading_and_its_poll_duration() {
     let fake = FakeBuildkite::start();
-    fake.reply(Reply::json(200, &queue_body("acme", 3, 1, 2, 0, 1)).header(POLL_DURATION_HEADER, "15"));
+    fake.metrics(Reply::json(200, &queue_body("acme", 3, 1, 2, 0, 1)).header(POLL_DURATION_HEADER, "15"));
     let reading = ask(&fake).await.expect("reading");
     assert_eq!(
         reading.metrics,
@@ -44,7 +44,7 @@ async fn a_queue_reading_and_its_poll_duration() {
 #[tokio::test]
 async fn a_refused_token_says_where_the_token_comes_from() {
     let fake = FakeBuildkite::start();
-    fake.reply(Reply::json(401, r#"{"message":"Unauthorized"}"#));
+    fake.metrics(Reply::json(401, r#"{"message":"Unauthorized"}"#));
     let err = ask(&fake).await.expect_err("refused");
     assert!(matches!(err, BackendError::Credentials { .. }));
     let text = err.to_string();
@@ -55,7 +55,7 @@ async fn a_refused_token_says_where_the_token_comes_from() {
 #[tokio::test]
 async fn rate_limits_wait_as_long_as_asked() {
     let fake = FakeBuildkite::start();
-    fake.reply(
+    fake.metrics(
         Reply::json(429, r#"{"message":"You have exceeded your rate limit"}"#)
             .header("RateLimit-Remaining", "0")
             .header("RateLimit-Limit", "200")
@@ -70,11 +70,11 @@ async fn rate_limits_wait_as_long_as_asked() {
 #[tokio::test]
 async fn server_errors_are_transient_and_garbage_is_reported() {
     let fake = FakeBuildkite::start();
-    fake.reply(Reply::json(503, r#"{"message":"Service Unavailable"}"#));
+    fake.metrics(Reply::json(503, r#"{"message":"Service Unavailable"}"#));
     assert!(
         matches!(ask(&fake).await, Err(BackendError::Transient(m)) if m.contains("HTTP 503 Service Unavailable"))
     );
-    fake.reply(Reply::json(200, "<html>captive portal</html>"));
+    fake.metrics(Reply::json(200, "<html>captive portal</html>"));
     assert!(matches!(ask(&fake).await, Err(BackendError::Other(m)) if m.contains("unexpected answer")));
 }
 
@@ -91,7 +91,7 @@ async fn an_unreachable_api_is_transient() {
 #[tokio::test]
 async fn a_refused_api_token_names_the_scope_it_needs() {
     let fake = FakeBuildkite::start();
-    fake.reply(Reply::json(401, r#"{"message":"Authentication required"}"#));
+    fake.agents(Reply::json(401, r#"{"message":"Authentication required"}"#));
     let client = MetricsClient::new().expect("client");
     let err = client
         .agents(&fake.destinations().api(), &Secret::new("bkapi_nope"), "acme")

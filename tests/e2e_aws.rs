@@ -14,7 +14,7 @@ async fn the_dashboard_shows_what_aws_holds() {
     let fake = FakeBuildkite::start();
     support::moto::deploy(&moto, &sdk, &fake.url).await;
     for _ in 0..40 {
-        fake.reply(Reply::json(200, &queue_body("acme", 7, 2, 1, 0, 2)));
+        fake.metrics(Reply::json(200, &queue_body("acme", 7, 2, 1, 0, 2)));
     }
     let t = Tmux::start("aws");
     let env = format!(

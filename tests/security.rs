@@ -157,7 +157,7 @@ async fn a_stack_cannot_steer_an_agent_token_to_an_endpoint_of_its_own() {
     // Listed by the operator, the same endpoint is read, with the token: the trap works.
     std::fs::write(&config, format!("[buildkite]\ntrusted_endpoints = [\"{}\"]\n", trap.url))
         .expect("config");
-    trap.reply(Reply::json(200, &queue_body("acme", 3, 0, 0, 0, 0)));
+    trap.metrics(Reply::json(200, &queue_body("acme", 3, 0, 0, 0, 0)));
     let out = bkops(
         &moto,
         &home,
@@ -254,7 +254,7 @@ async fn hostile_text_from_aws_and_buildkite_never_reaches_stdout_or_stderr() {
     let bk = FakeBuildkite::start();
     let evil = r#"{"message":"\u001b]52;c;aGFja2Vk\u0007\u001b]0;owned\u0007\u001b[2J\u009b31m\u202eevil"}"#;
     for _ in 0..12 {
-        bk.reply(Reply::json(500, evil));
+        bk.metrics(Reply::json(500, evil));
     }
     let env = [("BUILDKITE_AGENT_TOKEN", "bkua_test"), ("BUILDKITE_AGENT_ENDPOINT", bk.url.as_str())];
     let home = home("hostile");
@@ -335,7 +335,7 @@ async fn no_credential_or_token_is_logged_even_at_trace() {
     let sdk = moto.sdk(REGION).await;
     support::moto::deploy(&moto, &sdk, NOWHERE).await;
     let bk = FakeBuildkite::start();
-    bk.reply(Reply::json(200, &queue_body("acme", 1, 0, 0, 0, 0)));
+    bk.metrics(Reply::json(200, &queue_body("acme", 1, 0, 0, 0, 0)));
     let home = home("trace");
     let out = bkops(
         &moto,
@@ -347,7 +347,7 @@ async fn no_credential_or_token_is_logged_even_at_trace() {
             ("BUILDKITE_AGENT_TOKEN", "bkua_AGENTTOKENMARKER"),
             ("BUILDKITE_AGENT_ENDPOINT", bk.url.as_str()),
             ("BUILDKITE_API_TOKEN", "bkapi_APITOKENMARKER"),
-            ("BUILDKITE_API_ENDPOINT", bk.url.as_str()),
+            ("BUILDKITE_API_ENDPOINT", bk.api_url.as_str()),
         ],
     );
     assert!(out.status.success(), "{}", text(&out));

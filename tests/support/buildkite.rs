@@ -1,5 +1,7 @@
-//! A loopback stand-in for Buildkite's hosted agent API (which cannot run here): it answers
-//! with the documented response shapes, queued by the test, and records every request.
+//! A loopback stand-in for Buildkite's hosted APIs (which cannot run here), as two endpoints as
+//! Buildkite has them: the agent API under `/v3` and the REST API under `/v2`. Replies are
+//! queued by the test per method and path, in the documented shapes; a request no queued reply
+//! matches gets 404. Every request is recorded.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -49,15 +51,25 @@ pub fn queue_body(org: &str, scheduled: u32, running: u32, waiting: u32, idle: u
     )
 }
 
+/// A reply for requests of one method whose path starts with a prefix.
+struct Route {
+    method: &'static str,
+    prefix: String,
+    reply: Reply,
+}
+
 pub struct FakeBuildkite {
+    /// The agent API (`…/v3`): what `BUILDKITE_AGENT_ENDPOINT` or a stack's AgentEndpoint names.
     pub url: String,
+    /// The REST API (`…/v2`): what `BUILDKITE_API_ENDPOINT` names.
+    pub api_url: String,
     requests: Arc<Mutex<Vec<Request>>>,
-    replies: Arc<Mutex<VecDeque<Reply>>>,
+    replies: Arc<Mutex<VecDeque<Route>>>,
     stop: Arc<AtomicBool>,
     port: u16,
 }
 
-fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Request>>, replies: &Mutex<VecDeque<Reply>>) {
+fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Request>>, replies: &Mutex<VecDeque<Route>>) {
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
         Err(_) => return,
@@ -88,12 +100,15 @@ fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Request>>, replies: &Mutex<
         return;
     }
     let body = String::from_utf8_lossy(&body).into_owned();
+    let reply = {
+        let mut replies = replies.lock().expect("lock");
+        let found = replies.iter().position(|r| r.method == method && target.starts_with(&r.prefix));
+        found
+            .and_then(|i| replies.remove(i))
+            .map(|r| r.reply)
+            .unwrap_or_else(|| Reply::json(404, r#"{"message":"Not Found"}"#))
+    };
     requests.lock().expect("lock").push(Request { method, target, headers, body });
-    let reply = replies
-        .lock()
-        .expect("lock")
-        .pop_front()
-        .unwrap_or_else(|| Reply::json(500, r#"{"message":"no reply queued"}"#));
     let mut out = format!(
         "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
         reply.status,
@@ -125,13 +140,20 @@ impl FakeBuildkite {
                 }
             }
         });
-        Self { url: format!("http://127.0.0.1:{port}/v3"), requests, replies, stop, port }
+        Self {
+            url: format!("http://127.0.0.1:{port}/v3"),
+            api_url: format!("http://127.0.0.1:{port}/v2"),
+            requests,
+            replies,
+            stop,
+            port,
+        }
     }
 
     /// The operator's choice of this stand-in for both APIs (`BUILDKITE_AGENT_ENDPOINT` and
     /// `BUILDKITE_API_ENDPOINT`): loopback http, which bkops allows.
     pub fn destinations(&self) -> Destinations {
-        Destinations::new(Some(&self.url), Some(&self.url), &[]).expect("loopback http is allowed")
+        Destinations::new(Some(&self.url), Some(&self.api_url), &[]).expect("loopback http is allowed")
     }
 
     /// The agent API's address, as bkops would send a token to it.
@@ -139,8 +161,24 @@ impl FakeBuildkite {
         self.destinations().agent_endpoint(None).expect("trusted")
     }
 
-    pub fn reply(&self, reply: Reply) {
-        self.replies.lock().expect("lock").push_back(reply);
+    /// Queues `reply` for the next `method` request whose path starts with `prefix`.
+    pub fn on(&self, method: &'static str, prefix: &str, reply: Reply) {
+        self.replies.lock().expect("lock").push_back(Route { method, prefix: prefix.into(), reply });
+    }
+
+    /// The next `GET /v3/metrics/queue`.
+    pub fn metrics(&self, reply: Reply) {
+        self.on("GET", "/v3/metrics/queue?", reply);
+    }
+
+    /// The next `GET /v2/organizations/acme/agents` (any page).
+    pub fn agents(&self, reply: Reply) {
+        self.on("GET", "/v2/organizations/acme/agents?", reply);
+    }
+
+    /// The next `PUT /v2/organizations/acme/agents/{id}/stop`.
+    pub fn stop(&self, reply: Reply) {
+        self.on("PUT", "/v2/organizations/acme/agents/", reply);
     }
 
     pub fn requests(&self) -> Vec<Request> {
