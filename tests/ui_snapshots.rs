@@ -326,3 +326,86 @@ async fn the_account_is_named_when_the_status_bar_has_room() {
     let line = status_line(&h.draw());
     assert!(!line.contains("acct") && line.contains("data 0s old"), "{line}");
 }
+
+/// The screen's styles, one letter a cell, with a legend of what each letter is: where the
+/// style is the message (PAUSED, a warning, the focused button, the cursor and marked rows,
+/// search matches), text snapshots alone would pass without it.
+fn styles(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut legend: Vec<String> = Vec::new();
+    let mut rows = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            let key = format!("fg {:?} bg {:?} {:?}", c.fg, c.bg, c.modifier);
+            let i = legend.iter().position(|k| *k == key).unwrap_or_else(|| {
+                legend.push(key);
+                legend.len() - 1
+            });
+            let letters = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+            rows.push(char::from(letters[i.min(letters.len() - 1)]));
+        }
+        rows.push('\n');
+    }
+    let legend: Vec<String> = legend
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+            format!("{} = {k}", letters.chars().nth(i).unwrap_or('?'))
+        })
+        .collect();
+    format!("{}\n\n{rows}", legend.join("\n"))
+}
+
+#[tokio::test]
+async fn styles_carry_the_message_where_the_text_alone_does_not() {
+    // PAUSED and the warning, in the status bar and the stack list.
+    let mut h = Harness::new((80, 24)).await;
+    h.keys(":stack ci-arm64\n").await;
+    insta::assert_snapshot!("paused_arm64_80x24_styles", styles(&h.draw()));
+
+    // The cursor row and a marked row in the instances.
+    let mut h = Harness::new((80, 24)).await;
+    h.keys("3 jj").await;
+    insta::assert_snapshot!("marked_and_cursor_rows_80x24_styles", styles(&h.draw()));
+
+    // The focused button of a confirmation, once the action may be chosen.
+    let mut h = Harness::new((160, 48)).await;
+    h.keys("3").await;
+    let id = bkops::app::views::instances(&h.state)[0].id.clone();
+    h.keys(&format!("X{id}")).await;
+    settle(&mut h.state, &h.backends, Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE))).await;
+    assert!(h.state.confirm.as_ref().is_some_and(|c| c.on_go));
+    insta::assert_snapshot!("terminate_focused_160x48_styles", styles(&h.draw()));
+
+    // Every built-in theme's dashboard.
+    let h = Harness::new((80, 24)).await;
+    for theme in ["dark", "light", "high-contrast"] {
+        insta::assert_snapshot!(format!("dashboard_{theme}_80x24_styles"), styles(&h.draw_with(theme)));
+    }
+}
+
+#[tokio::test]
+async fn search_matches_are_highlighted() {
+    use bkops::domain::LogEvent;
+
+    let mut h = Harness::new((100, 24)).await;
+    h.keys("l").await;
+    let instance = h.state.logs.as_ref().map(|v| v.instance.clone()).expect("open");
+    let lines = ["Disk space free: 12G", "Starting docker", "Disk space free: 9G"]
+        .iter()
+        .enumerate()
+        .map(|(n, m)| LogEvent {
+            timestamp: Timestamp(START.millis() - 10_000 + n as i64),
+            ingestion_time: START,
+            group: "/buildkite/elastic-stack".into(),
+            stream: instance.clone(),
+            event_id: n.to_string(),
+            message: (*m).into(),
+        })
+        .collect();
+    settle(&mut h.state, &h.backends, Msg::LogLines { instance, lines }).await;
+    h.keys("/space free\n").await;
+    insta::assert_snapshot!("log_search_100x24_styles", styles(&h.draw()));
+}
