@@ -277,11 +277,14 @@ fn the_demo_shows_every_incident_in_its_first_minutes() {
     let mut w = World::demo(1, START);
     let linux = "ci-linux";
     let before: usize = w.stack(linux).expect("stack").activities.len();
+    let arm_waiting_before = w.stack("ci-arm64").expect("arm").queue().scheduled;
     let mut seen_max = false;
+    let mut arm_desired_ever = 0;
     for _ in 0..(4 * 60) {
         advance(&mut w, 1);
         let s = w.stack(linux).expect("stack");
         seen_max |= s.desired == s.max && s.queue().scheduled > 0;
+        arm_desired_ever = arm_desired_ever.max(w.stack("ci-arm64").expect("arm").desired);
     }
     let s = w.stack(linux).expect("stack");
     let new: Vec<_> = s.activities.iter().skip(before.min(s.activities.len())).collect();
@@ -293,9 +296,14 @@ fn the_demo_shows_every_incident_in_its_first_minutes() {
     let stack_lines = w.logs.all_messages(groups::ELASTIC_STACK);
     assert!(stack_lines.iter().any(|l| l == "Insufficient disk space after cleanup."));
     assert!(stack_lines.iter().any(|l| crate::signals::is_boot_failure(l)));
-    // The paused stack's jobs pile up; the fixed-size stack keeps its size.
+    // The paused stack's jobs wait, none run, and it never scales out; the fixed-size stack
+    // keeps its size.
     let arm = w.stack("ci-arm64").expect("arm");
     assert!(!arm.rule_enabled);
+    let waiting = arm.queue().scheduled;
+    assert!(arm_waiting_before > 0 && waiting >= arm_waiting_before, "{arm_waiting_before} then {waiting}");
+    assert_eq!(arm.queue().running, 0);
+    assert_eq!(arm_desired_ever, 0, "never scaled out while paused");
     assert_eq!(w.stack("ci-windows").expect("windows").desired, 2);
 }
 
