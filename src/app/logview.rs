@@ -9,8 +9,12 @@ use crate::domain::LogEvent;
 pub const DEFAULT_CAPACITY: usize = 100_000;
 
 /// Bytes of lines kept at most, whatever their number: 100,000 lines of 256 KB (CloudWatch's
-/// largest event) would otherwise take 25 GB.
-pub const BYTE_BUDGET: usize = 64 << 20;
+/// largest event) would otherwise take 25 GB. 64 MB, or about 640 bytes a line for a ring set
+/// larger than the default, so that a bigger `[logs] buffer` still holds its lines of
+/// ordinary length.
+pub fn byte_budget(capacity: usize) -> usize {
+    (64 << 20).max(capacity.saturating_mul(640))
+}
 
 /// What a line costs the ring, roughly: its text and its names.
 fn size_of(e: &LogEvent) -> usize {
@@ -61,7 +65,7 @@ impl LogView {
             hidden: std::collections::HashSet::new(),
             dropped: 0,
             bytes: 0,
-            byte_budget: BYTE_BUDGET,
+            byte_budget: byte_budget(capacity),
             notices: Vec::new(),
         }
     }
