@@ -89,7 +89,7 @@ fn first_frame_real_binary() {
     println!("first frame, real binary in tmux (process start to instances on screen): {}", stats(times));
 }
 
-fn big_state(size: (u16, u16)) -> AppState {
+fn big_state(size: (u16, u16), activity_count: usize) -> AppState {
     let instances = (0..1000)
         .map(|n| Instance {
             id: format!("i-0{n:016x}"),
@@ -122,7 +122,7 @@ fn big_state(size: (u16, u16)) -> AppState {
         paused_by: None,
         scheduled: Vec::new(),
     };
-    let activities = (0..10_000)
+    let activities = (0..activity_count)
         .map(|n| ScalingActivity {
             id: format!("a-{n}"),
             description: format!("Launching a new EC2 instance: i-0{n:016x}"),
@@ -178,7 +178,7 @@ fn big_state(size: (u16, u16)) -> AppState {
 fn render_big() {
     let theme = bkops::theme::load("dark", None).expect("theme");
     for size in [(80, 24), (160, 48)] {
-        let mut state = big_state(size);
+        let mut state = big_state(size, 10_000);
         let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).expect("terminal");
         let mut times = Vec::new();
         for n in 0..300 {
@@ -189,6 +189,18 @@ fn render_big() {
             times.push(t0.elapsed().as_secs_f64() * 1000.0);
         }
         println!("render, 1,000 instances + 10,000 activities at {}x{}: {}", size.0, size.1, stats(times));
+    }
+    // What the activity list costs is what is on screen, not what exists.
+    for count in [20, 10_000] {
+        let state = big_state((160, 48), count);
+        let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+        let mut times = Vec::new();
+        for _ in 0..300 {
+            let t0 = Instant::now();
+            terminal.draw(|f| bkops::ui::draw(f, &state, &theme)).expect("draw");
+            times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        }
+        println!("render at 160x48 with {count} activities: {}", stats(times));
     }
 }
 
