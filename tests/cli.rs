@@ -4,14 +4,19 @@
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+/// A directory of this test's own, empty: one left by an earlier run with the same process ID
+/// (its audit log, its config) must not leak into this one.
 fn tmp(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("bkops-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
     dir
 }
 
 fn bkops(args: &[&str]) -> Output {
-    let home = tmp("home");
+    // A home of its own for each run: tests run at once, and `tmp` empties what it hands out.
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let home = tmp(&format!("home-{}", RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)));
     Command::new(env!("CARGO_BIN_EXE_bkops"))
         .args(args)
         .env("XDG_STATE_HOME", home.join("state"))
@@ -556,7 +561,7 @@ fn a_closed_pipe_ends_status_quietly() {
                 "{} --demo status --format {format} | true; echo \"status=${{PIPESTATUS[0]}}\"",
                 env!("CARGO_BIN_EXE_bkops")
             ))
-            .env("XDG_STATE_HOME", tmp("pipe").join("state"))
+            .env("XDG_STATE_HOME", tmp("status-pipe").join("state"))
             .output()
             .expect("runs");
         let said = String::from_utf8_lossy(&out.stdout);

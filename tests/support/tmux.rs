@@ -14,6 +14,8 @@ impl Tmux {
     pub fn start(tag: &str) -> Self {
         let socket = format!("bkops-e2e-{tag}-{}", std::process::id());
         let dir = std::env::temp_dir().join(&socket);
+        // Nothing an earlier run with the same process ID left (an exit file, an audit log).
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("mkdir");
         let t = Self { socket, dir };
         let ok = t.cmd(&["new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh"]).status.success();
