@@ -59,9 +59,9 @@ fn start_switch_panes_help_filter_quit() {
 
     // Esc and a key sent together read as Alt-key: one at a time.
     t.keys(&["Escape"]);
-    t.wait_for("the filter cleared", |s| !s.contains(&format!("/type:{kind}")));
-    let id = t
-        .screen()
+    let cleared = t.wait_for("the filter cleared", |s| !s.contains(&format!("/type:{kind}")));
+    // The first row of that very screen: the cursor is on it once the filter is cleared.
+    let id = cleared
         .lines()
         .find_map(|l| l.strip_prefix("┃i-"))
         .map(|r| format!("i-{}", &r[..17]))
