@@ -12,7 +12,7 @@ use bkops::backend::buildkite::{POLL_DURATION_HEADER, Secret};
 use bkops::backend::{BackendError, StackSource};
 use bkops::domain::{Health, Lifecycle, Os, ScalingState};
 use support::buildkite::{FakeBuildkite, Reply, queue_body};
-use support::moto::Moto;
+use support::moto::{Moto, put_token};
 
 const REGION: &str = "us-east-1";
 /// A closed loopback port: no test ever sends anything off this machine.
@@ -182,17 +182,6 @@ async fn bkops_status_reads_the_local_endpoint() {
         v["stacks"].as_array().expect("stacks").iter().find(|s| s["name"] == "ci-linux").expect("linux");
     assert_eq!(linux["auto_scaling"]["in_service"], 2);
     assert_eq!(linux["scaling"]["state"], "enabled");
-}
-
-async fn put_token(sdk: &SdkConfig, name: &str, value: &str) {
-    aws_sdk_ssm::Client::new(sdk)
-        .put_parameter()
-        .name(name)
-        .value(value)
-        .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
-        .send()
-        .await
-        .expect("put parameter");
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 use aws_config::SdkConfig;
 use aws_sdk_cloudformation::types::Parameter;
 use support::buildkite::{FakeBuildkite, Reply, queue_body};
-use support::moto::Moto;
+use support::moto::{Moto, put_token};
 
 const REGION: &str = "us-east-1";
 /// A closed loopback port: no test ever sends anything off this machine.
@@ -67,16 +67,6 @@ async fn stack(sdk: &SdkConfig, name: &str, params: &[(&str, &str)]) {
     create.send().await.expect("stack");
 }
 
-async fn put_token(sdk: &SdkConfig, name: &str, value: &str) {
-    aws_sdk_ssm::Client::new(sdk)
-        .put_parameter()
-        .name(name)
-        .value(value)
-        .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
-        .send()
-        .await
-        .expect("put parameter");
-}
 
 fn stack_json<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     v["stacks"].as_array().expect("stacks").iter().find(|s| s["name"] == name).expect(name)
@@ -196,7 +186,8 @@ async fn endpoints_an_operator_gives_must_be_https_or_loopback() {
 }
 
 /// Bytes a terminal would act on: ESC and the other C0 controls but line breaks, C1 controls,
-/// and bidi or other invisible formatting characters.
+/// and bidi or other invisible formatting characters. Written out here rather than taken from
+/// `domain::text`, so that the test does not trust the definition it checks.
 fn hostile_chars(s: &str) -> Vec<char> {
     s.chars()
         .filter(|c| {

@@ -186,3 +186,15 @@ pub async fn deploy(moto: &Moto, sdk: &SdkConfig, agent_endpoint: &str) {
         .await
         .expect("ci-lookalike");
 }
+
+/// Puts an agent token in SSM, as the stack (or an operator) stores it.
+pub async fn put_token(sdk: &SdkConfig, name: &str, value: &str) {
+    aws_sdk_ssm::Client::new(sdk)
+        .put_parameter()
+        .name(name)
+        .value(value)
+        .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+        .send()
+        .await
+        .expect("put parameter");
+}
