@@ -67,7 +67,6 @@ async fn stack(sdk: &SdkConfig, name: &str, params: &[(&str, &str)]) {
     create.send().await.expect("stack");
 }
 
-
 fn stack_json<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     v["stacks"].as_array().expect("stacks").iter().find(|s| s["name"] == name).expect(name)
 }

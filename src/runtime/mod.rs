@@ -25,8 +25,9 @@ use crate::backend::buildkite::BuildkiteSettings;
 use crate::theme::{self, Theme};
 
 const FRAME: Duration = Duration::from_millis(33);
+/// How long after a session ends the dashboard is painted whole again.
+const REPAINT_AFTER_SESSION: Duration = Duration::from_millis(300);
 
-/// SIGTERM and SIGHUP end the dashboard cleanly, restoring the terminal.
 /// SIGTERM, SIGHUP, SIGINT and SIGQUIT end the dashboard the way `q` does (the terminal put
 /// back, an action under way abandoned with a record), instead of killing it mid-frame.
 fn spawn_signals(tx: UnboundedSender<Msg>) {
@@ -145,6 +146,7 @@ pub async fn run(
     let mut opening: Option<u64> = None;
     let mut openings: u64 = 0;
     let mut write: Option<Write> = None;
+    let mut repaint_at: Option<Instant> = None;
     let mut stopped_by: Option<crate::stop::Stop> = None;
 
     loop {
@@ -157,7 +159,13 @@ pub async fn run(
                     opening = None;
                 }
                 match (opened, wanted) {
-                    (Ok(o), true) => handoff::hand_over(tui, &mut input, &tx, &backends, o).await,
+                    (Ok(o), true) => {
+                        let ended = handoff::hand_over(tui, &mut input, &tx, &backends, o).await;
+                        // Whatever a session's processes still write after it ended lands on
+                        // the dashboard's screen: paint it whole once more when that is over.
+                        repaint_at = Some(Instant::now() + REPAINT_AFTER_SESSION);
+                        ended
+                    }
                     (Err(text), true) => Msg::ShellEnded { text, is_error: true },
                     (Ok(o), false) => {
                         // Started after the operator gave up on it: leave nothing open.
@@ -174,6 +182,12 @@ pub async fn run(
                 continue;
             }
             _ = tick.tick() => Msg::Tick(backends.clock.now()),
+            _ = sleep_until(repaint_at.unwrap_or(next_frame)), if repaint_at.is_some() => {
+                repaint_at = None;
+                tui.clear()?;
+                state.dirty = true;
+                continue;
+            }
             _ = sleep_until(next_frame), if state.dirty => {
                 tui.draw(|f| crate::ui::draw(f, &state, &theme))?;
                 draws += 1;
