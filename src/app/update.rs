@@ -144,7 +144,8 @@ fn too_small(state: &AppState) -> bool {
 /// Quits, unless an operator action is under way: then asks whether to let it finish or to
 /// abandon it, since quitting between two of its calls would leave the stack half-changed.
 fn quit(state: &mut AppState, fx: &mut Vec<Effect>) {
-    if state.writing.is_some() && !state.quit_when_done {
+    // Asked again even after "let it finish": quitting now would still stop it half-way.
+    if state.writing.is_some() {
         state.leaving = true;
         return;
     }

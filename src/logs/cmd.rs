@@ -141,7 +141,7 @@ fn check_reads(asked: &[String], groups: &[String], any: bool, notices: &[Notice
             _ => None,
         })
         .collect();
-    let readable = groups.len() - missing.len();
+    let readable = groups.len().saturating_sub(missing.len());
     if !any && !failed.is_empty() && failed.len() >= readable {
         return Err(AppError::Backend(crate::backend::BackendError::Other(format!(
             "the logs could not be read: {}",

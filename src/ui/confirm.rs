@@ -130,11 +130,14 @@ fn width_in(area: Rect) -> u16 {
 /// Rows of the dialog's text that a terminal of `size` cannot show. While any are hidden the
 /// action cannot be chosen: a safety note nobody could read must not be agreed to.
 pub fn hidden_rows(c: &Confirm, size: (u16, u16)) -> u16 {
-    let area = Rect::new(0, 0, size.0, size.1);
     let theme = Theme::plain();
+    hidden_in(Rect::new(0, 0, size.0, size.1), &header(c, &theme), &body(c, &theme), &footer(c, &theme))
+}
+
+/// Rows of these parts of the dialog that `area` cannot show.
+fn hidden_in(area: Rect, top: &[Line<'_>], middle: &[Line<'_>], bottom: &[Line<'_>]) -> u16 {
     let inner = usize::from(width_in(area).saturating_sub(2));
-    let needed =
-        rows(&header(c, &theme), inner) + rows(&body(c, &theme), inner) + rows(&footer(c, &theme), inner) + 2;
+    let needed = rows(top, inner) + rows(middle, inner) + rows(bottom, inner) + 2;
     needed.saturating_sub(area.height)
 }
 
@@ -142,9 +145,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(c) = &state.confirm else { return };
     let title =
         c.plan.as_ref().map_or_else(|_| format!("{} {}", c.verb(), c.target.stack), |p| p.title.clone());
-    let hidden = hidden_rows(c, (area.width, area.height));
     let (top, mut middle, bottom) = (header(c, theme), body(c, theme), footer(c, theme));
-    if hidden > 0 {
+    if hidden_in(area, &top, &middle, &bottom) > 0 {
         // Said first, where it cannot be cut: the rest of the notes is what is cut.
         middle.insert(
             0,

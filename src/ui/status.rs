@@ -67,7 +67,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     }
     // With errors, the right end says where to read them whole (the line has room for a cut
     // first one only).
-    let right = match state.errors().len() {
+    let errors = state.errors();
+    let right = match errors.len() {
         0 => "? help ".to_string(),
         1 => "E: in full ".to_string(),
         n => format!("E: all {n} "),
@@ -76,7 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     // The separator before the error, and one space before the right end.
     let room = usize::from(area.width).saturating_sub(used + 3 + right_width + 1);
-    if let Some((what, err)) = state.last_error() {
+    if let Some((what, err, _)) = errors.first() {
         spans.push(sep.clone());
         let text = format!("{what}: {err}");
         spans.push(Span::styled(truncate(&sanitize(&text), room).into_owned(), theme.style(Role::danger)));

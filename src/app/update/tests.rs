@@ -433,6 +433,10 @@ async fn quitting_while_an_action_runs_asks_whether_to_finish_or_abandon_it() {
     update(&mut state, key('q'));
     update(&mut state, key('f'));
     assert!(!state.quit && state.quit_when_done);
+    // q again while it still runs asks again, rather than cutting it off.
+    update(&mut state, key('q'));
+    assert!(state.leaving && !state.quit);
+    update(&mut state, code(KeyCode::Esc));
     let fx = update(&mut state, Msg::ActionDone { text: "done: Pause scaling of ci-linux".into(), ok: true });
     assert!(state.quit && !state.abandon && fx.contains(&Effect::Quit));
 
