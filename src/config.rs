@@ -59,7 +59,7 @@ pub struct BuildkiteFile {
 #[serde(deny_unknown_fields)]
 pub struct SsmFile {
     /// auto (the plugin when installed), plugin, or native; `--ssm-client` wins.
-    pub client: Option<crate::ssm::cmd::ClientChoice>,
+    pub client: Option<crate::ssm::session::ClientChoice>,
     /// Where session-manager-plugin is, when it is not on PATH.
     pub plugin: Option<std::path::PathBuf>,
 }
@@ -160,7 +160,7 @@ mod tests {
         assert_eq!(c.buildkite.trusted_token_parameters, ["/shared/token"]);
         assert_eq!(c.logs.buffer, Some(500));
         assert!(c.logs.live);
-        assert_eq!(c.ssm.client, Some(crate::ssm::cmd::ClientChoice::Plugin));
+        assert_eq!(c.ssm.client, Some(crate::ssm::session::ClientChoice::Plugin));
         assert_eq!(c.ssm.plugin.as_deref(), Some(Path::new("/opt/aws/session-manager-plugin")));
         assert_eq!(c.theme.as_deref(), Some("light"));
         assert_eq!(c.refresh().queue, 2);

@@ -1,8 +1,8 @@
 //! Errors that end a command, each with its exit code: 2 for bad input (the operator can fix
 //! the command line or a file), 1 for everything else.
 
-use crate::backend::BackendError;
 use crate::config::ConfigError;
+use crate::domain::BackendError;
 use crate::theme::ThemeError;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +22,17 @@ pub enum AppError {
     /// A write stopped half-way by a signal: what was done and what is left.
     #[error("{text}")]
     Abandoned { text: String, code: u8 },
+}
+
+impl From<crate::ssm::session::SessionError> for AppError {
+    fn from(e: crate::ssm::session::SessionError) -> Self {
+        use crate::ssm::session::SessionError;
+        match e {
+            SessionError::Refused(text) => AppError::Usage(text),
+            SessionError::Backend(e) => AppError::Backend(e),
+            SessionError::Audit(text) => AppError::Terminal(text),
+        }
+    }
 }
 
 impl AppError {

@@ -6,8 +6,8 @@
 
 pub mod app;
 pub mod backend;
-pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod error;
@@ -18,9 +18,7 @@ pub mod output;
 pub mod paths;
 pub mod run;
 pub mod runtime;
-pub mod signals;
 pub mod ssm;
-pub mod status;
 pub mod stop;
 pub mod theme;
 pub mod ui;

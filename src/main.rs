@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = bkops::cli::Cli::parse();
+    let cli = bkops::commands::Cli::parse();
     let log = bkops::logging::init();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), log = ?log, "bkops starting");
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {

@@ -24,6 +24,11 @@ pub fn state_dir() -> Option<PathBuf> {
     xdg("XDG_STATE_HOME", ".local/state")
 }
 
+/// The audit log, one JSON line per mutating call (`~/.local/state/bkops/audit.jsonl`).
+pub fn audit_log() -> Option<PathBuf> {
+    state_dir().map(|d| d.join("audit.jsonl"))
+}
+
 pub fn themes_dir() -> Option<PathBuf> {
     config_dir().map(|d| d.join("themes"))
 }

@@ -8,11 +8,11 @@ use crate::backend::Backends;
 use crate::backend::aws::{AwsBackend, AwsOptions};
 use crate::backend::buildkite::BuildkiteSettings;
 use crate::backend::sim::SimBackend;
-use crate::cli::{Cli, Cmd, Format};
 use crate::clock::Clock;
+use crate::commands::{self, Cli, Cmd, Format, status};
 use crate::error::AppError;
 use crate::runtime::{self, Shell, terminal::TerminalGuard};
-use crate::{config, paths, status, theme};
+use crate::{config, paths, theme};
 
 fn aws_options(cli: &Cli, config: &config::Config) -> AwsOptions {
     AwsOptions {
@@ -61,19 +61,19 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
         }
         Some(Cmd::Logs(ref args)) => {
             let backends = backends(&cli, &config).await?;
-            crate::logs::cmd::run(args.clone(), &backends).await
+            commands::logs::run(args.clone(), &backends).await
         }
         Some(Cmd::Scaling { ref action }) => {
             let backends = backends(&cli, &config).await?;
-            crate::ops::cmd::scaling(action.clone(), &backends, cli.stack.as_deref()).await
+            commands::operate::scaling(action.clone(), &backends, cli.stack.as_deref()).await
         }
         Some(Cmd::Ssm(ref args)) => {
             let backends = backends(&cli, &config).await?;
-            crate::ssm::cmd::run(args.clone(), &backends, &config.ssm).await
+            commands::ssm::run(args.clone(), &backends, &config.ssm).await
         }
         Some(Cmd::Terminate(ref args)) => {
             let backends = backends(&cli, &config).await?;
-            crate::ops::cmd::terminate(args.clone(), &backends, cli.stack.as_deref()).await
+            commands::operate::terminate(args.clone(), &backends, cli.stack.as_deref()).await
         }
         None => {
             let themes_dir = paths::themes_dir();
@@ -105,7 +105,11 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
                 state.aws = true;
                 state.profiles = crate::backend::aws::profiles::names();
             }
-            let shell = Shell { backends, theme, themes_dir, aws, ssm: config.ssm };
+            let ssm = crate::ssm::session::ClientSettings {
+                choice: config.ssm.client.unwrap_or(crate::ssm::session::ClientChoice::Auto),
+                plugin: config.ssm.plugin.clone(),
+            };
+            let shell = Shell { backends, theme, themes_dir, aws, ssm };
             let result = runtime::run(shell, state, &mut guard.terminal).await;
             // The terminal is the shell's again before anything is said.
             drop(guard);

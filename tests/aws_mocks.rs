@@ -15,9 +15,10 @@ use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
+use bkops::backend::StackSource;
 use bkops::backend::aws::{AwsBackend, Clients};
 use bkops::backend::buildkite::BuildkiteSettings;
-use bkops::backend::{BackendError, StackSource};
+use bkops::domain::BackendError;
 use bkops::domain::{ActivityStatus, Health, Lifecycle, Timestamp};
 
 const ASG: &str = "ci-linux-AgentAutoScaleGroup-1A2B3C4D5E6F";
@@ -316,7 +317,7 @@ async fn sessions_check_the_agent_and_start_with_a_reason() {
     use aws_sdk_ssm::operation::describe_instance_information::DescribeInstanceInformationOutput;
     use aws_sdk_ssm::operation::start_session::StartSessionOutput;
     use aws_sdk_ssm::types::{InstanceInformation, PingStatus};
-    use bkops::backend::Operator;
+    use bkops::ssm::Sessions;
     use bkops::ssm::{Registration, SessionRequest};
 
     let info = |status: Option<PingStatus>| {

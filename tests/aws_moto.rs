@@ -6,10 +6,12 @@ mod support;
 
 use aws_config::SdkConfig;
 use bkops::backend::QueueSource;
+use bkops::backend::StackSource;
 use bkops::backend::aws::{ACCOUNT, AwsBackend};
+use bkops::backend::buildkite::POLL_DURATION_HEADER;
 use bkops::backend::buildkite::{BuildkiteSettings, Destinations};
-use bkops::backend::buildkite::{POLL_DURATION_HEADER, Secret};
-use bkops::backend::{BackendError, StackSource};
+use bkops::domain::BackendError;
+use bkops::domain::Secret;
 use bkops::domain::{Health, Lifecycle, Os, ScalingState};
 use support::buildkite::{FakeBuildkite, Reply, queue_body};
 use support::moto::{Moto, put_token};
@@ -680,7 +682,7 @@ async fn live_tail_sessions_follow_one_stream_and_hand_back_to_polling_when_they
     assert!(!update.sampled);
     let missing = LiveQuery { group: "/buildkite/docker-daemon".into(), ..q };
     assert!(
-        matches!(backend.live_tail(&missing).await, Err(bkops::backend::BackendError::NotFound { .. })),
+        matches!(backend.live_tail(&missing).await, Err(bkops::domain::BackendError::NotFound { .. })),
         "a missing group is not found"
     );
 

@@ -7,9 +7,9 @@ mod support;
 use std::process::{Command, Output};
 
 use aws_config::SdkConfig;
-use bkops::backend::Operator;
 use bkops::backend::aws::AwsBackend;
 use bkops::backend::buildkite::BuildkiteSettings;
+use bkops::ops::Operations;
 use support::moto::Moto;
 
 const REGION: &str = "us-east-1";

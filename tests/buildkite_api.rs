@@ -5,9 +5,10 @@ mod support;
 
 use std::time::Duration;
 
-use bkops::backend::BackendError;
-use bkops::backend::buildkite::{MetricsClient, POLL_DURATION_HEADER, Secret};
+use bkops::backend::buildkite::{MetricsClient, POLL_DURATION_HEADER};
+use bkops::domain::BackendError;
 use bkops::domain::QueueMetrics;
+use bkops::domain::Secret;
 use support::buildkite::{FakeBuildkite, Reply, queue_body};
 
 const TOKEN: &str = "bkua_test_0123456789";

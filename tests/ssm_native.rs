@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use bkops::backend::buildkite::Secret;
+use bkops::domain::Secret;
 use bkops::ssm::channel::{
     HANDSHAKE_COMPLETE, HANDSHAKE_REQUEST, HANDSHAKE_RESPONSE, KMS_REFUSAL, OUTPUT, SIZE,
 };
@@ -448,7 +448,7 @@ async fn the_upgrade_is_signed_with_sigv4_for_ssmmessages() {
         rx.recv().expect("the upgrade's headers")
     });
     let (term, _in, _resize, _out) = terminal((80, 24));
-    let signer = bkops::ssm::signing::UpgradeSigner {
+    let signer = bkops::ssm::port::UpgradeSigner {
         credentials: aws_credential_types::Credentials::new(
             "AKIDEXAMPLE",
             "secret",

@@ -6,8 +6,8 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use bkops::backend::buildkite::Secret;
-use bkops::ssm::plugin::PluginContext;
+use bkops::domain::Secret;
+use bkops::ssm::PluginContext;
 use bkops::ssm::plugin::run_plugin;
 use bkops::ssm::session::Ending as Ended;
 use bkops::ssm::{Session, SessionRequest};

@@ -214,28 +214,28 @@ async fn a_pasted_confirmation_types_the_id_and_presses_nothing() {
 }
 
 /// The simulated stack, but the Buildkite API fails when asked for agents.
-struct AgentsFail(std::sync::Arc<dyn bkops::backend::Operator>);
+struct AgentsFail(std::sync::Arc<dyn bkops::ops::Operations>);
 
 #[async_trait::async_trait]
-impl bkops::backend::Operator for AgentsFail {
+impl bkops::ops::Operations for AgentsFail {
     async fn scaling_target(
         &self,
         stack: &str,
-    ) -> Result<bkops::ops::ScalingTarget, bkops::backend::BackendError> {
+    ) -> Result<bkops::ops::ScalingTarget, bkops::domain::BackendError> {
         self.0.scaling_target(stack).await
     }
-    async fn identity(&self) -> Result<bkops::ops::Identity, bkops::backend::BackendError> {
+    async fn identity(&self) -> Result<bkops::ops::Identity, bkops::domain::BackendError> {
         self.0.identity().await
     }
-    async fn execute(&self, call: &bkops::ops::Call) -> Result<(), bkops::backend::BackendError> {
+    async fn execute(&self, call: &bkops::ops::Call) -> Result<(), bkops::domain::BackendError> {
         self.0.execute(call).await
     }
     async fn agents_on(
         &self,
         _: &str,
         _: &[String],
-    ) -> Result<Vec<bkops::ops::AgentRef>, bkops::backend::BackendError> {
-        Err(bkops::backend::BackendError::Transient("Buildkite REST API: HTTP 500".into()))
+    ) -> Result<Vec<bkops::ops::AgentRef>, bkops::domain::BackendError> {
+        Err(bkops::domain::BackendError::Transient("Buildkite REST API: HTTP 500".into()))
     }
 }
 

@@ -8,7 +8,7 @@ use super::msg::Effect;
 use super::state::AppState;
 use super::update::flash;
 use super::views;
-use crate::backend::BackendError;
+use crate::domain::BackendError;
 use crate::domain::{DiskSignal, Health, ScalingState};
 
 pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
@@ -101,7 +101,7 @@ fn chosen(state: &AppState) -> Vec<String> {
 }
 
 /// The disk check answered: the DISK column shows the percentages, the status line the rest.
-pub fn disk_checked(state: &mut AppState, result: Result<Vec<crate::backend::DiskAnswer>, BackendError>) {
+pub fn disk_checked(state: &mut AppState, result: Result<Vec<crate::ops::DiskAnswer>, BackendError>) {
     let answers = match result {
         Ok(a) => a,
         Err(e) => return flash(state, format!("disk check: {e}"), true),

@@ -3,7 +3,8 @@
 //! instance ID (or the count) to be typed. The plan is worked out again on every change.
 
 use crate::domain::Timestamp;
-use crate::ops::plan::{self, Agents, Plan, PlanError, ScalingTarget, TerminateMode};
+use crate::ops::ScalingTarget;
+use crate::ops::plan::{self, Agents, Plan, PlanError, TerminateMode};
 use crate::ops::{Identity, audit};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

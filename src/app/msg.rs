@@ -1,7 +1,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::state::Resource;
-use crate::backend::BackendError;
+use crate::domain::BackendError;
 use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
 /// Everything that can happen to the dashboard.
@@ -51,7 +51,7 @@ pub enum Msg {
         ok: bool,
     },
     /// The instances' answers to a live disk check.
-    DiskChecked(Result<Vec<crate::backend::DiskAnswer>, BackendError>),
+    DiskChecked(Result<Vec<crate::ops::DiskAnswer>, BackendError>),
     /// A session ended, or could not start: what the status line says.
     ShellEnded {
         text: String,

@@ -1,5 +1,5 @@
 use super::filter::Filter;
-use crate::backend::BackendError;
+use crate::domain::BackendError;
 use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
 /// Something the dashboard reads from a backend, refreshed on its own interval.

@@ -210,7 +210,7 @@ fn refresh_all(state: &mut AppState, fx: &mut Vec<Effect>) {
 fn on_loaded(
     state: &mut AppState,
     resource: Resource,
-    result: Result<Payload, crate::backend::BackendError>,
+    result: Result<Payload, crate::domain::BackendError>,
     at: Timestamp,
     fx: &mut Vec<Effect>,
 ) {
@@ -507,7 +507,7 @@ fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 match command {
                     "stack" => names.iter().map(String::as_str).collect(),
                     "profile" => profiles.iter().map(String::as_str).collect(),
-                    "region" => crate::backend::aws::profiles::REGIONS.to_vec(),
+                    "region" => crate::domain::regions::REGIONS.to_vec(),
                     "theme" => crate::theme::BUILT_IN.iter().map(|(n, _)| *n).collect(),
                     _ => Vec::new(),
                 }
@@ -638,11 +638,11 @@ fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
             state.focus = Pane::Instances;
         }
         Command::Theme(name) => fx.push(Effect::SetTheme(name)),
-        Command::Logs(text) => match crate::logs::instance_id(&text) {
+        Command::Logs(text) => match crate::domain::instance_id(&text) {
             Ok(id) => super::logkeys::open(state, id, fx),
             Err(msg) => flash(state, msg, true),
         },
-        Command::Shell(text) => match crate::logs::instance_id(&text) {
+        Command::Shell(text) => match crate::domain::instance_id(&text) {
             Ok(id) => super::actions::open_shell(state, id, fx),
             Err(msg) => flash(state, msg, true),
         },

@@ -1,18 +1,18 @@
-//! What bkops reads from the world, behind traits: the simulated stack implements them now,
-//! the AWS SDK and Buildkite clients implement the same traits, so the app never knows which
-//! one it talks to.
+//! What bkops reads from the world, behind traits, and the two backends that implement them
+//! (the simulated stack, and the live one: the AWS SDK with the Buildkite clients). Each
+//! backend also implements the ports its callers own: `ops::port::Operations` and
+//! `ssm::port::Sessions`.
 
 pub mod aws;
 pub mod buildkite;
-mod error;
 pub mod ratelimit;
 pub mod sim;
 
 use async_trait::async_trait;
 
-pub use error::BackendError;
+use crate::domain::BackendError;
 
-use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
+use crate::domain::{Fleet, Lifecycle, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
 /// CloudFormation discovery plus Auto Scaling: the stacks and their fleets.
 #[async_trait]
@@ -89,73 +89,6 @@ pub trait LiveSession: Send {
     async fn next(&mut self) -> Result<Option<LiveUpdate>, BackendError>;
 }
 
-/// The only way bkops changes a stack. Each backend refuses every call in read-only mode,
-/// in `execute` itself, so nothing above it can get round the refusal.
-#[async_trait]
-pub trait Operator: Send + Sync {
-    /// What a pause, resume or terminate plan needs to know about the stack now.
-    async fn scaling_target(&self, stack: &str) -> Result<crate::ops::ScalingTarget, BackendError>;
-    /// Who the calls are made as, for the confirmation and the audit log.
-    async fn identity(&self) -> Result<crate::ops::Identity, BackendError>;
-    async fn execute(&self, call: &crate::ops::Call) -> Result<(), BackendError>;
-    /// The Buildkite agents on these instances now (not cached): what a drain stops and waits
-    /// for. Only with a Buildkite API token.
-    async fn agents_on(
-        &self,
-        stack: &str,
-        instances: &[String],
-    ) -> Result<Vec<crate::ops::AgentRef>, BackendError> {
-        let _ = (stack, instances);
-        Err(BackendError::Unconfigured("no Buildkite API here to drain agents through".into()))
-    }
-
-    /// Whether SSM can reach the instance (DescribeInstanceInformation).
-    async fn registration(&self, instance: &str) -> Result<crate::ssm::Registration, BackendError> {
-        let _ = instance;
-        Err(BackendError::Other("sessions are not available here yet".into()))
-    }
-
-    /// StartSession. Refused in read-only mode: a shell can change anything.
-    async fn start_session(
-        &self,
-        request: &crate::ssm::SessionRequest,
-    ) -> Result<crate::ssm::Session, BackendError> {
-        let _ = request;
-        Err(BackendError::Other("sessions are not available here yet".into()))
-    }
-
-    /// ResumeSession: a new token and stream URL for a session whose connection broke.
-    async fn resume_session(&self, session_id: &str) -> Result<crate::ssm::Session, BackendError> {
-        let _ = session_id;
-        Err(BackendError::Other("sessions cannot be resumed here".into()))
-    }
-
-    async fn terminate_session(&self, session_id: &str) -> Result<(), BackendError> {
-        let _ = session_id;
-        Ok(())
-    }
-
-    /// What `session-manager-plugin` needs for its own calls.
-    async fn plugin_context(&self) -> Result<crate::ssm::plugin::PluginContext, BackendError> {
-        Err(BackendError::Other("sessions are not available here yet".into()))
-    }
-
-    /// Who signs the built-in client's WebSocket upgrade; `None` leaves it unsigned.
-    async fn upgrade_signer(&self) -> Option<crate::ssm::signing::UpgradeSigner> {
-        None
-    }
-
-    /// What the instances answered to the last disk check sent with `execute`: a reading, or
-    /// why there is none. Waits for the answers (at most about 30 s).
-    async fn disk_readings(&self, instances: &[String]) -> Result<Vec<DiskAnswer>, BackendError> {
-        let _ = instances;
-        Err(BackendError::Other("no disk check was sent".into()))
-    }
-}
-
-/// One instance's answer to the disk check.
-pub type DiskAnswer = (String, Result<crate::ops::disk::DiskReading, String>);
-
 /// Where the data comes from, for the status bar.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BackendLabel {
@@ -175,6 +108,21 @@ impl std::fmt::Display for BackendLabel {
     }
 }
 
+impl Backends {
+    /// The stack whose group has the instance, and its lifecycle there; `None` when it is in
+    /// no stack's group.
+    pub async fn locate(&self, instance: &str) -> Result<Option<(String, Lifecycle)>, BackendError> {
+        for s in self.stacks.stacks().await? {
+            if let Ok(f) = self.stacks.fleet(&s.name).await
+                && let Some(i) = f.instances.iter().find(|i| i.id == instance)
+            {
+                return Ok(Some((s.name, i.lifecycle)));
+            }
+        }
+        Ok(None)
+    }
+}
+
 /// Every source bkops reads, bundled so the runtime can hand them to tasks.
 #[derive(Clone)]
 pub struct Backends {
@@ -183,7 +131,8 @@ pub struct Backends {
     pub stacks: std::sync::Arc<dyn StackSource>,
     pub queues: std::sync::Arc<dyn QueueSource>,
     pub logs: std::sync::Arc<dyn LogSource>,
-    pub ops: std::sync::Arc<dyn Operator>,
+    pub ops: std::sync::Arc<dyn crate::ops::port::Operations>,
+    pub sessions: std::sync::Arc<dyn crate::ssm::port::Sessions>,
     /// Where every mutating call is recorded (`~/.local/state/bkops/audit.jsonl`).
     pub audit_log: Option<std::path::PathBuf>,
 }

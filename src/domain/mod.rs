@@ -2,19 +2,28 @@
 //! Nothing here does I/O, so it is shared by the TUI, `bkops status` and the tests.
 
 mod activity;
+mod error;
 mod fleet;
+mod ids;
 mod log;
+pub mod log_signals;
 mod queue;
+pub mod regions;
+mod secret;
 mod stack;
+pub mod tags;
 pub mod text;
 mod time;
 mod warnings;
 mod when;
 
 pub use activity::{ActivityStatus, ScalingActivity};
+pub use error::BackendError;
 pub use fleet::{AgentState, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScheduledAction};
+pub use ids::instance_id;
 pub use log::{LogEvent, groups};
 pub use queue::{QueueMetrics, QueueSample};
+pub use secret::Secret;
 pub use stack::{Os, ScalingState, StackSummary};
 pub use time::{Timestamp, format_age};
 pub use warnings::{Warning, warnings};

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use futures::future::join_all;
 
 use super::live::{self, Feed, FeedMsg, Recent};
-use crate::backend::{BackendError, FilterQuery, LiveQuery, LogSource};
+use crate::backend::{FilterQuery, LiveQuery, LogSource};
+use crate::domain::BackendError;
 use crate::domain::{LogEvent, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

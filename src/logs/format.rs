@@ -7,7 +7,7 @@ use crate::domain::LogEvent;
 use crate::domain::text::escape_json;
 use crate::output::Line;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Time, group and message.
     Short,

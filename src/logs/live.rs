@@ -9,7 +9,9 @@ use std::hash::{Hash, Hasher};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::backend::{BackendError, LiveSession, LiveUpdate};
+use crate::backend::{LiveSession, LiveUpdate};
+
+use crate::domain::BackendError;
 use crate::domain::LogEvent;
 
 pub(super) enum FeedMsg {

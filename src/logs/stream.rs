@@ -7,7 +7,8 @@ use std::collections::VecDeque;
 use futures::future::join_all;
 
 use super::engine::{Notice, TailSpec, order};
-use crate::backend::{BackendError, FilterQuery, LogSource};
+use crate::backend::{FilterQuery, LogSource};
+use crate::domain::BackendError;
 use crate::domain::LogEvent;
 
 /// One group's pages, read on demand.

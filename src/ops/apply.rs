@@ -9,10 +9,11 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::audit::{self, Context};
-use super::call::Call;
 use super::plan::Plan;
-use crate::backend::{BackendError, Operator};
+use super::port::Call;
+use super::port::Operations;
 use crate::clock::Clock;
+use crate::domain::BackendError;
 
 /// How often a drain asks whether the jobs are done.
 const DRAIN_POLL: Duration = Duration::from_secs(5);
@@ -25,7 +26,7 @@ pub struct Outcome {
 }
 
 async fn wait_for_jobs(
-    op: &dyn Operator,
+    op: &dyn Operations,
     stack: &str,
     instances: &[String],
     timeout: Duration,
@@ -85,7 +86,7 @@ impl Ledger {
 /// failure ends the run: later calls depend on the earlier ones (the record of a pause before
 /// the rule is disabled; no terminate before the jobs are done).
 pub async fn apply(
-    op: &dyn Operator,
+    op: &dyn Operations,
     plan: &Plan,
     ctx: &Context,
     clock: &Clock,
@@ -133,7 +134,7 @@ pub async fn apply(
 /// A write that got no answer may or may not have been made: the stack is read again and the
 /// error says which, plainly. The run stops there either way; running the command again works
 /// out what is left from the stack as it is then.
-async fn unknown_outcome(op: &dyn Operator, stack: &str, call: &Call, what: &str) -> BackendError {
+async fn unknown_outcome(op: &dyn Operations, stack: &str, call: &Call, what: &str) -> BackendError {
     let head = format!("{what}, so its outcome was unknown");
     let now = match op.scaling_target(stack).await {
         Ok(t) => t,
@@ -272,7 +273,7 @@ mod tests {
     }
 
     #[async_trait]
-    impl Operator for Scripted {
+    impl Operations for Scripted {
         async fn scaling_target(&self, _: &str) -> Result<ScalingTarget, BackendError> {
             Ok(ScalingTarget::default())
         }

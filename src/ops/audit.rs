@@ -3,11 +3,10 @@
 //! `~/.local/state/bkops/audit.jsonl`.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::call::{Call, Identity};
+use super::port::{Call, Identity};
 use crate::domain::Timestamp;
 
 /// Where and as whom the calls are made.
@@ -27,10 +26,6 @@ struct Line<'a> {
     action: &'a str,
     request: &'a serde_json::Value,
     result: &'a str,
-}
-
-pub fn path() -> Option<PathBuf> {
-    crate::paths::state_dir().map(|d| d.join("audit.jsonl"))
 }
 
 /// Appends one line for a call of a plan.

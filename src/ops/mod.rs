@@ -4,11 +4,9 @@
 
 pub mod apply;
 pub mod audit;
-pub mod call;
-pub mod cmd;
-pub mod disk;
 pub mod plan;
+pub mod port;
 
 pub use apply::{Ledger, Outcome, abandon, apply};
-pub use call::{AgentRef, Call, Identity};
-pub use plan::{Plan, PlanError, ScalingTarget, TerminateMode};
+pub use plan::{Plan, PlanError, TerminateMode};
+pub use port::{AgentRef, Call, DiskAnswer, DiskReading, Identity, Operations, ScalingTarget};

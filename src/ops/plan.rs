@@ -1,46 +1,12 @@
 //! What pausing, resuming and terminating change, worked out from what the stack is now. Pure:
 //! the same target gives the same calls, so every plan is tested without AWS.
 
-use std::collections::BTreeMap;
-
-use super::call::{AgentRef, Call};
+use super::port::{AgentRef, Call, ScalingTarget};
 use crate::domain::Timestamp;
 
-pub const PAUSED_BY: &str = "bkops:paused-by";
-pub const PAUSED_AT: &str = "bkops:paused-at";
-pub const PRE_PAUSE_MIN: &str = "bkops:pre-pause-min-size";
-pub const PRE_PAUSE_DESIRED: &str = "bkops:pre-pause-desired";
+use crate::domain::tags::{PAUSED_AT, PAUSED_BY, PRE_PAUSE_DESIRED, PRE_PAUSE_MIN};
+
 const PAUSE_TAGS: [&str; 4] = [PAUSED_BY, PAUSED_AT, PRE_PAUSE_MIN, PRE_PAUSE_DESIRED];
-
-/// What a plan needs to know about a stack's scaling.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ScalingTarget {
-    pub stack: String,
-    pub group: String,
-    /// The scaler's `AutoscalingFunctionTimer` rule; none on a fixed-size stack.
-    pub rule: Option<String>,
-    /// Whether the rule fires; unknown when it could not be read.
-    pub rule_enabled: Option<bool>,
-    pub min: u32,
-    pub max: u32,
-    pub desired: u32,
-    /// The group's `bkops:` tags.
-    pub tags: BTreeMap<String, String>,
-    /// Scheduled actions that move MinSize under a paused stack.
-    pub scheduled: Vec<String>,
-    /// The group's instances that can be terminated.
-    pub instances: Vec<String>,
-}
-
-/// The tags' values are shown (who paused, and when) and parsed (sizes to restore); the
-/// group and rule names go into calls as they are.
-impl crate::domain::text::Sanitize for ScalingTarget {
-    fn sanitize(&mut self) {
-        for v in self.tags.values_mut() {
-            v.sanitize();
-        }
-    }
-}
 
 impl ScalingTarget {
     /// The rule's state is the truth: a stack is paused when its scaler's rule is disabled,
@@ -215,7 +181,7 @@ pub fn resume(t: &ScalingTarget) -> Result<Plan, PlanError> {
 }
 
 /// Replace keeps the group's size (Auto Scaling launches a new instance); shrink lowers it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TerminateMode {
     Replace,
     Shrink,

@@ -3,7 +3,8 @@
 
 use crate::app::Msg;
 use crate::app::confirm::{ActionKind, Prepared};
-use crate::backend::{BackendError, Backends};
+use crate::backend::Backends;
+use crate::domain::BackendError;
 use crate::ops::plan::Agents;
 use crate::ops::{self, Plan, audit};
 
@@ -61,7 +62,8 @@ pub async fn apply(
 pub async fn check_disk(backends: &Backends, stack: &str, instances: Vec<String>, windows: bool) -> Msg {
     let run = async {
         let identity = backends.ops.identity().await?;
-        let document = if windows { ops::disk::WINDOWS_DOCUMENT } else { ops::disk::LINUX_DOCUMENT };
+        let document =
+            if windows { ops::port::disk::WINDOWS_DOCUMENT } else { ops::port::disk::LINUX_DOCUMENT };
         let call = ops::Call::SendCommand { document: document.into(), instances: instances.clone() };
         let ctx = audit::Context { identity, backend: backends.label.to_string(), stack: stack.to_string() };
         let plan = Plan { title: "disk check".into(), calls: vec![call], warnings: Vec::new() };
@@ -76,7 +78,7 @@ pub async fn check_disk(backends: &Backends, stack: &str, instances: Vec<String>
             &ops::Ledger::default(),
         )
         .await
-        .map_err(|e| crate::backend::BackendError::Other(format!("audit log: {e}")))?;
+        .map_err(|e| crate::domain::BackendError::Other(format!("audit log: {e}")))?;
         if let Some(Err(e)) = outcomes.into_iter().next().map(|o| o.result) {
             return Err(e);
         }

@@ -20,9 +20,8 @@ use super::input::Input;
 use super::terminal::Tui;
 use crate::app::Msg;
 use crate::backend::Backends;
-use crate::config::SsmFile;
-use crate::ssm::session::{self, Opened};
-use crate::ssm::{cmd::ClientChoice, plugin, tty};
+use crate::ssm::session::{self, ClientSettings, Env, Opened};
+use crate::ssm::tty;
 
 fn leave_dashboard() -> std::io::Result<()> {
     let mut out = std::io::stdout();
@@ -47,13 +46,20 @@ fn enter_dashboard(tui: &mut Tui) -> std::io::Result<()> {
 
 /// Checks the instance and starts a session on it, while the dashboard goes on. An error is
 /// the status line's text.
-pub async fn open(backends: Backends, ssm: SsmFile, instance: String) -> Result<Opened, String> {
-    let choice = ssm.client.unwrap_or(ClientChoice::Auto);
-    let opened = match session::choose(choice, plugin::find(ssm.plugin.as_deref())) {
-        Ok(client) => session::open(&backends, &instance, None, None, client).await,
-        Err(e) => Err(e),
+pub async fn open(backends: Backends, ssm: ClientSettings, instance: String) -> Result<Opened, String> {
+    let env = Env {
+        sessions: backends.sessions.as_ref(),
+        operations: backends.ops.as_ref(),
+        backend: backends.label.to_string(),
+        audit_log: backends.audit_log.as_deref(),
+        clock: &backends.clock,
     };
-    opened.map_err(|e| {
+    let opened = async {
+        let client = ssm.client()?;
+        let located = backends.locate(&instance).await?;
+        session::open(&env, &instance, located, None, None, client).await
+    };
+    opened.await.map_err(|e| {
         // Most reasons name the instance already (the status line is short).
         let e = e.to_string();
         if e.contains(&instance) { e } else { format!("{instance}: {e}") }
@@ -125,13 +131,13 @@ pub async fn hand_over(
             );
             let _ = out.flush();
             IN_SESSION.store(true, std::sync::atomic::Ordering::SeqCst);
-            let ended = session::attach(&opened, backends).await;
+            let ended = session::attach(&opened, backends.sessions.clone()).await;
             IN_SESSION.store(false, std::sync::atomic::Ordering::SeqCst);
             ended
         }
         Err(e) => {
-            let _ = backends.ops.terminate_session(&opened.session.session_id).await;
-            Err(crate::backend::BackendError::Other(format!(
+            let _ = backends.sessions.terminate_session(&opened.session.session_id).await;
+            Err(crate::domain::BackendError::Other(format!(
                 "cannot hand over the terminal ({e}); the session was terminated"
             )))
         }

@@ -7,7 +7,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{Msg, Payload, Resource};
-use crate::backend::{BackendError, Backends};
+use crate::backend::Backends;
+use crate::domain::BackendError;
 
 #[derive(Default)]
 pub struct Jobs {
@@ -142,7 +143,8 @@ mod tests {
             stacks: g.clone(),
             queues: g.clone(),
             logs: sim.clone(),
-            ops: sim,
+            ops: sim.clone(),
+            sessions: sim,
             audit_log: None,
         };
         (g, b)

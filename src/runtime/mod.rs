@@ -105,7 +105,7 @@ pub struct Shell {
     /// `None` in the demo.
     pub aws: Option<(AwsOptions, BuildkiteSettings)>,
     /// How sessions on instances are opened.
-    pub ssm: crate::config::SsmFile,
+    pub ssm: crate::ssm::session::ClientSettings,
 }
 
 /// Asks whose credentials these are, for the status bar; a failure is left to the panes, which
@@ -169,8 +169,8 @@ pub async fn run(
                     (Err(text), true) => Msg::ShellEnded { text, is_error: true },
                     (Ok(o), false) => {
                         // Started after the operator gave up on it: leave nothing open.
-                        let ops = backends.ops.clone();
-                        tokio::spawn(async move { ops.terminate_session(&o.session.session_id).await });
+                        let sessions = backends.sessions.clone();
+                        tokio::spawn(async move { sessions.terminate_session(&o.session.session_id).await });
                         continue;
                     }
                     (Err(_), false) => continue,
@@ -313,7 +313,7 @@ pub async fn run(
     let leftovers = async {
         while let Some((_, opened)) = opened_rx.recv().await {
             if let Ok(o) = opened {
-                let _ = backends.ops.terminate_session(&o.session.session_id).await;
+                let _ = backends.sessions.terminate_session(&o.session.session_id).await;
             }
         }
     };

@@ -12,7 +12,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use super::native::{self, Ended, Options, StreamUrl, Terminal};
 use super::tty;
-use crate::backend::buildkite::Secret;
+use crate::domain::Secret;
 
 /// How often the input thread looks at its stop flag.
 const POLL: Timespec = Timespec { tv_sec: 0, tv_nsec: 50_000_000 };

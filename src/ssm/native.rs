@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use super::channel::{Channel, Event};
 use super::frame::ClientMessage;
 use super::signing::UpgradeSigner;
-use crate::backend::buildkite::Secret;
+use crate::domain::Secret;
 
 /// The version bkops announces: the oldest plugin version AWS documents as supported, so the
 /// agent enables what that version can do.

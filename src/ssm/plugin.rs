@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use super::port::{PluginContext, Session, SessionRequest, Sessions};
 use super::session::Ending;
-use super::{Session, SessionRequest};
-use crate::backend::{BackendError, Operator};
+use crate::domain::BackendError;
 
 pub const PLUGIN: &str = "session-manager-plugin";
 /// The newest plugin that only takes the response as an argument.
@@ -33,19 +33,6 @@ fn parse_version(text: &str) -> Vec<u64> {
 /// Whether the plugin reads the response from the environment (versions after 1.2.497.0).
 pub fn takes_env_var(version: &str) -> bool {
     parse_version(version).as_slice() > LAST_VERSION_WITHOUT_ENV_VAR.as_slice()
-}
-
-/// What the plugin's own AWS calls need (ResumeSession, TerminateSession, KMS).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PluginContext {
-    pub region: String,
-    /// The `--profile` given to bkops; empty when there is none.
-    pub profile: String,
-    /// The SSM endpoint bkops uses.
-    pub endpoint: String,
-    /// Resolved credentials for the child's environment when there is no profile to name
-    /// (environment, SSO cache, an assumed role).
-    pub credentials_env: Vec<(String, String)>,
 }
 
 /// The plugin's argv after its name, and the environment to add.
@@ -131,7 +118,7 @@ pub async fn run_plugin(
     session: &Session,
     request: &SessionRequest,
     ctx: &PluginContext,
-    ops: &dyn Operator,
+    ops: &dyn Sessions,
 ) -> Result<Ending, BackendError> {
     let version = plugin_command(path).arg("--version").output().await;
     let version = match version {
@@ -186,7 +173,7 @@ pub async fn run_plugin(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::buildkite::Secret;
+    use crate::domain::Secret;
 
     fn session() -> Session {
         Session {

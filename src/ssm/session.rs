@@ -6,14 +6,61 @@
 use std::future::Future;
 use std::path::PathBuf;
 
-use super::cmd::ClientChoice;
 use super::native::{self, StreamUrl};
 use super::plugin;
-use super::{Registration, Session, SessionRequest};
-use crate::backend::{BackendError, Backends, Operator};
-use crate::domain::Lifecycle;
-use crate::error::AppError;
-use crate::ops::audit;
+use super::port::{Registration, Session, SessionRequest, Sessions};
+use crate::clock::Clock;
+use crate::domain::{BackendError, Lifecycle};
+use crate::ops::{Operations, audit};
+
+/// Which client runs sessions (`--ssm-client`, `[ssm] client`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientChoice {
+    /// The plugin when it is installed.
+    Auto,
+    Plugin,
+    /// The built-in client.
+    Native,
+}
+
+/// How sessions are run here: the choice, and where the plugin is when it is not on PATH.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSettings {
+    pub choice: ClientChoice,
+    pub plugin: Option<PathBuf>,
+}
+
+impl ClientSettings {
+    /// The client to run a session with now, looking for the plugin where it was said to be.
+    pub fn client(&self) -> Result<Client, SessionError> {
+        choose(self.choice, plugin::find(self.plugin.as_deref()))
+    }
+}
+
+/// Why a session could not start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The operator can fix it: a client that is not installed, an instance that is not in a
+    /// stack or not InService.
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    Backend(#[from] BackendError),
+    /// The audit log could not be written: no session is left open without a record.
+    #[error("terminal: {0}")]
+    Audit(String),
+}
+
+/// What opening a session needs: SSM, who is calling, and where the start is recorded.
+pub struct Env<'a> {
+    pub sessions: &'a dyn Sessions,
+    pub operations: &'a dyn Operations,
+    /// The backend's label, for the audit log.
+    pub backend: String,
+    pub audit_log: Option<&'a std::path::Path>,
+    pub clock: &'a Clock,
+}
 
 /// What runs the session on this terminal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,9 +72,9 @@ pub enum Client {
 }
 
 /// The client for a choice: `auto` takes the plugin when it is installed, else the built-in one.
-pub fn choose(choice: ClientChoice, found: Option<PathBuf>) -> Result<Client, AppError> {
+pub fn choose(choice: ClientChoice, found: Option<PathBuf>) -> Result<Client, SessionError> {
     match (choice, found) {
-        (ClientChoice::Plugin, None) => Err(AppError::Usage(format!(
+        (ClientChoice::Plugin, None) => Err(SessionError::Refused(format!(
             "the plugin client was chosen, and {} is neither on PATH nor at [ssm] plugin; install it (AWS documentation: \"Install the Session Manager plugin for the AWS CLI\"), or use --ssm-client native",
             plugin::PLUGIN
         ))),
@@ -84,66 +131,59 @@ impl Ending {
     }
 }
 
-/// The stack whose group has the instance, and its lifecycle there.
-async fn find(backends: &Backends, instance: &str) -> Result<(String, Lifecycle), AppError> {
-    for s in backends.stacks.stacks().await? {
-        if let Ok(f) = backends.stacks.fleet(&s.name).await
-            && let Some(i) = f.instances.iter().find(|i| i.id == instance)
-        {
-            return Ok((s.name, i.lifecycle));
-        }
-    }
-    Err(AppError::Usage(format!("{instance} is in no Elastic CI Stack's Auto Scaling group here")))
-}
-
 /// Checks that the instance can take a session (InService, its SSM agent online), then starts
 /// one. The start is written to the audit log, refused or not.
 pub async fn open(
-    backends: &Backends,
+    env: &Env<'_>,
     instance: &str,
+    located: Option<(String, Lifecycle)>,
     document: Option<String>,
     command: Option<&str>,
     client: Client,
-) -> Result<Opened, AppError> {
-    let (stack, lifecycle) = find(backends, instance).await?;
+) -> Result<Opened, SessionError> {
+    let Some((stack, lifecycle)) = located else {
+        return Err(SessionError::Refused(format!(
+            "{instance} is in no Elastic CI Stack's Auto Scaling group here"
+        )));
+    };
     if lifecycle != Lifecycle::InService {
-        return Err(AppError::Usage(format!(
+        return Err(SessionError::Refused(format!(
             "{instance} is {}: a session needs an InService instance",
             lifecycle.as_str()
         )));
     }
-    match backends.ops.registration(instance).await? {
+    match env.sessions.registration(instance).await? {
         Registration::Online => {}
         Registration::Offline(status) => {
-            return Err(AppError::Backend(BackendError::Other(format!(
+            return Err(SessionError::Backend(BackendError::Other(format!(
                 "SSM cannot reach {instance} now (PingStatus {status}): its SSM agent is not connected"
             ))));
         }
         Registration::NotRegistered => {
-            return Err(AppError::Backend(BackendError::Other(format!(
+            return Err(SessionError::Backend(BackendError::Other(format!(
                 "{instance} is not registered with SSM: its agent has not checked in (still booting, or no route to the ssm and ssmmessages endpoints)"
             ))));
         }
     }
-    let who = backends.ops.identity().await?;
+    let who = env.operations.identity().await?;
     let request = SessionRequest::new(instance, document, command, &who.arn);
-    let ctx = audit::Context { identity: who, backend: backends.label.to_string(), stack };
+    let ctx = audit::Context { identity: who, backend: env.backend.clone(), stack };
     let line =
         serde_json::json!({"target": request.target, "document": request.document, "reason": request.reason});
-    let log = backends.audit_log.as_deref();
+    let log = env.audit_log;
     // No session is started that the audit log cannot show.
     let title = format!("Start a session on {instance}");
-    audit::record_intent_of(log, &ctx, &title, vec![line.clone()], backends.clock.now())
-        .map_err(|e| AppError::Terminal(format!("audit log: {e}; no session was started")))?;
-    let started = backends.ops.start_session(&request).await;
+    audit::record_intent_of(log, &ctx, &title, vec![line.clone()], env.clock.now())
+        .map_err(|e| SessionError::Audit(format!("audit log: {e}; no session was started")))?;
+    let started = env.sessions.start_session(&request).await;
     let result = started.as_ref().map(|s| format!("session {}", s.session_id)).map_err(|e| e.to_string());
-    let recorded = audit::record_action(log, &ctx, "ssm:StartSession", &line, backends.clock.now(), &result);
+    let recorded = audit::record_action(log, &ctx, "ssm:StartSession", &line, env.clock.now(), &result);
     if let Err(e) = recorded {
         // Started but not recorded: it is ended rather than left open without a trace.
         if let Ok(s) = &started {
-            let _ = backends.ops.terminate_session(&s.session_id).await;
+            let _ = env.sessions.terminate_session(&s.session_id).await;
         }
-        return Err(AppError::Terminal(format!("audit log: {e}; the session was terminated")));
+        return Err(SessionError::Audit(format!("audit log: {e}; the session was terminated")));
     }
     let session = started?;
     Ok(Opened { instance: instance.to_string(), session, request, client })
@@ -160,15 +200,15 @@ fn stream_url(session: &Session) -> Result<StreamUrl, String> {
 
 /// ResumeSession through the backend, for the built-in client's reconnects.
 struct Resumer {
-    ops: std::sync::Arc<dyn Operator>,
+    sessions: std::sync::Arc<dyn Sessions>,
     session_id: String,
     local_agent: bool,
 }
 
 #[async_trait::async_trait]
 impl native::Resume for Resumer {
-    async fn resume(&self) -> Result<(StreamUrl, crate::backend::buildkite::Secret), String> {
-        let s = self.ops.resume_session(&self.session_id).await.map_err(|e| e.to_string())?;
+    async fn resume(&self) -> Result<(StreamUrl, crate::domain::Secret), String> {
+        let s = self.sessions.resume_session(&self.session_id).await.map_err(|e| e.to_string())?;
         let s = Session { local_agent: self.local_agent, ..s };
         Ok((stream_url(&s)?, s.token))
     }
@@ -177,14 +217,14 @@ impl native::Resume for Resumer {
 /// Runs a session; when it fails rather than ends, terminates it so that nothing is left open
 /// on the instance (best effort: the agent may already have closed it).
 pub async fn terminate_on_failure<T>(
-    ops: &dyn Operator,
+    sessions: &dyn Sessions,
     session_id: &str,
     session: impl Future<Output = Result<T, String>>,
 ) -> Result<T, BackendError> {
     match session.await {
         Ok(t) => Ok(t),
         Err(e) => {
-            let _ = ops.terminate_session(session_id).await;
+            let _ = sessions.terminate_session(session_id).await;
             Err(BackendError::Other(format!("{e}; the session was terminated")))
         }
     }
@@ -192,8 +232,8 @@ pub async fn terminate_on_failure<T>(
 
 /// Runs a started session on this terminal, which must be in its ordinary modes (not the
 /// dashboard's), until the shell exits.
-pub async fn attach(opened: &Opened, backends: &Backends) -> Result<Ending, BackendError> {
-    let ops = backends.ops.as_ref();
+pub async fn attach(opened: &Opened, sessions: std::sync::Arc<dyn Sessions>) -> Result<Ending, BackendError> {
+    let ops = sessions.as_ref();
     let session = &opened.session;
     match &opened.client {
         Client::Plugin(path) => {
@@ -210,7 +250,7 @@ pub async fn attach(opened: &Opened, backends: &Backends) -> Result<Ending, Back
         Client::Native => {
             let signer = if session.local_agent { None } else { ops.upgrade_signer().await };
             let resume: std::sync::Arc<dyn native::Resume> = std::sync::Arc::new(Resumer {
-                ops: backends.ops.clone(),
+                sessions: sessions.clone(),
                 session_id: session.session_id.clone(),
                 local_agent: session.local_agent,
             });
@@ -220,7 +260,7 @@ pub async fn attach(opened: &Opened, backends: &Backends) -> Result<Ending, Back
                 super::console::run(&url, &session.token, options).await
             };
             let native::Ended::Closed(said) = terminate_on_failure(ops, &session.session_id, run).await?;
-            Ok(Ending::Closed(crate::ui::text::sanitize(&said).into_owned()))
+            Ok(Ending::Closed(crate::domain::text::sanitize(&said).into_owned()))
         }
     }
 }

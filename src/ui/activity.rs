@@ -2,8 +2,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Cell, Row, Table};
 
-use super::{pane, text};
+use super::pane;
 use crate::app::{AppState, Pane, views};
+use crate::domain::text;
 use crate::domain::{ActivityStatus, format_age};
 use crate::theme::{Role, Theme};
 

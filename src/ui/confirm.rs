@@ -6,9 +6,9 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
-use super::text::sanitize;
 use crate::app::AppState;
 use crate::app::confirm::{ActionKind, Confirm};
+use crate::domain::text::sanitize;
 use crate::ops::TerminateMode;
 use crate::theme::{Role, Theme};
 

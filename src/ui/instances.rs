@@ -4,8 +4,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-use super::{pane, text::sanitize};
+use super::pane;
 use crate::app::{AppState, InstanceColumn, Pane, views};
+use crate::domain::text::sanitize;
 use crate::domain::{DiskSignal, Health, Instance, Lifecycle, warnings};
 use crate::theme::{Role, Theme};
 

@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
-use super::text::sanitize;
 use crate::app::logview::LogView;
 use crate::domain::LogEvent;
+use crate::domain::text::sanitize;
 use crate::logs::groups::label;
 use crate::theme::{Role, Theme};
 

@@ -10,7 +10,6 @@ mod pane;
 mod queue;
 mod stacks;
 mod status;
-pub mod text;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

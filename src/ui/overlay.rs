@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
-use super::text::sanitize;
 use crate::app::{AppState, Overlay, command::COMMANDS, keymap};
+use crate::domain::text::sanitize;
 use crate::domain::{AgentState, DiskSignal, format_age, groups};
 use crate::theme::{Role, Theme};
 

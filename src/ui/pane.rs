@@ -20,7 +20,10 @@ pub fn block<'a, T>(
     let border = if focused { theme.style(Role::border_focused) } else { theme.style(Role::border) };
     let mut right = Vec::new();
     if let Some(f) = state.filter_of(pane) {
-        right.push(Span::styled(format!(" /{} ", super::text::sanitize(&f.text)), theme.style(Role::accent)));
+        right.push(Span::styled(
+            format!(" /{} ", crate::domain::text::sanitize(&f.text)),
+            theme.style(Role::accent),
+        ));
     }
     if data.error.is_some() {
         right.push(Span::styled(" error ", theme.style(Role::danger)));

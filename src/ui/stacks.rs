@@ -3,9 +3,10 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-use super::{pane, text::sanitize};
+use super::pane;
 use crate::app::{AppState, Pane, views};
 use crate::domain::ScalingState;
+use crate::domain::text::sanitize;
 use crate::theme::{Role, Theme};
 
 /// Desired/min/max; for the stack on screen, from its Auto Scaling group, which is read more

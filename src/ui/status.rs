@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{sanitize, truncate};
 use crate::app::{AppState, PromptKind};
 use crate::domain::format_age;
+use crate::domain::text::{sanitize, truncate};
 use crate::theme::{Role, Theme};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {

@@ -1,10 +1,10 @@
-//! An `Operator` that only records TerminateSession: what a session that fails must call.
+//! A `Sessions` that only records TerminateSession: what a session that fails must call.
 
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use bkops::backend::{BackendError, Operator};
-use bkops::ops::{Call, Identity, ScalingTarget};
+use bkops::domain::BackendError;
+use bkops::ssm::{PluginContext, Registration, Session, SessionRequest, Sessions};
 
 #[derive(Default)]
 pub struct Recorder {
@@ -12,18 +12,18 @@ pub struct Recorder {
 }
 
 #[async_trait]
-impl Operator for Recorder {
-    async fn scaling_target(&self, _: &str) -> Result<ScalingTarget, BackendError> {
+impl Sessions for Recorder {
+    async fn registration(&self, _: &str) -> Result<Registration, BackendError> {
         Err(BackendError::Other("unused".into()))
     }
-    async fn identity(&self) -> Result<Identity, BackendError> {
-        Err(BackendError::Other("unused".into()))
-    }
-    async fn execute(&self, _: &Call) -> Result<(), BackendError> {
+    async fn start_session(&self, _: &SessionRequest) -> Result<Session, BackendError> {
         Err(BackendError::Other("unused".into()))
     }
     async fn terminate_session(&self, id: &str) -> Result<(), BackendError> {
         self.terminated.lock().expect("lock").push(id.to_string());
         Ok(())
+    }
+    async fn plugin_context(&self) -> Result<PluginContext, BackendError> {
+        Err(BackendError::Other("unused".into()))
     }
 }

@@ -2,9 +2,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 
 use super::*;
 use crate::app::InstanceColumn;
+use crate::backend::Backends;
 use crate::backend::sim::{SimBackend, World};
-use crate::backend::{BackendError, Backends};
 use crate::clock::Clock;
+use crate::domain::BackendError;
 use crate::runtime::settle;
 
 const START: Timestamp = Timestamp(1_795_000_000_000);

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use super::AwsBackend;
-use crate::backend::BackendError;
 use crate::backend::buildkite::agents;
+use crate::domain::BackendError;
 use crate::domain::Fleet;
 
 /// One agent list serves every stack of the organization for this long: the REST API allows
@@ -80,7 +80,7 @@ impl AwsBackend {
         &self,
         stack: &str,
         org: &str,
-        token: &crate::backend::buildkite::Secret,
+        token: &crate::domain::Secret,
     ) -> Result<Vec<agents::Agent>, BackendError> {
         let client = self.metrics.as_ref().ok_or_else(|| {
             BackendError::Other("the Buildkite client could not be set up (see the log)".into())

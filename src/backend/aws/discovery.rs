@@ -11,7 +11,7 @@ use aws_sdk_cloudformation::types::Stack;
 
 use super::calls::ACCOUNT;
 use super::{AwsBackend, errors::classify};
-use crate::backend::BackendError;
+use crate::domain::BackendError;
 use crate::domain::{Os, ScalingState, StackSummary};
 
 pub const ASG_LOGICAL_ID: &str = "AgentAutoScaleGroup";

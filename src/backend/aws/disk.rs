@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use super::AwsBackend;
 use crate::backend::{FilterQuery, LogSource};
+use crate::domain::log_signals as signals;
 use crate::domain::{DiskSignal, Fleet, groups};
-use crate::signals;
 
 const TTL: Duration = Duration::from_secs(60);
 /// The hourly check's lines, with room for one missed run.

@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use super::{ACCOUNT, AwsBackend, errors::classify};
-use crate::backend::{BackendError, DiskAnswer};
-use crate::ops::disk::{self, LINUX_DOCUMENT};
+use crate::domain::BackendError;
+use crate::ops::port::DiskAnswer;
+use crate::ops::port::disk::{self, LINUX_DOCUMENT};
 
 /// How long the check may take on an instance, and how often its answer is asked for.
 const TIMEOUT: Duration = Duration::from_secs(30);

@@ -5,7 +5,7 @@ use std::time::Duration;
 use aws_sdk_autoscaling::error::ProvideErrorMetadata;
 use aws_sdk_autoscaling::error::SdkError;
 
-use crate::backend::BackendError;
+use crate::domain::BackendError;
 
 /// How long to wait after AWS throttled a call the SDK had already retried.
 const THROTTLE_WAIT: Duration = Duration::from_secs(10);

@@ -4,7 +4,7 @@
 use aws_sdk_autoscaling::types::{Activity, AutoScalingGroup};
 
 use super::{AwsBackend, errors::classify};
-use crate::backend::BackendError;
+use crate::domain::BackendError;
 use crate::domain::{
     ActivityStatus, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScalingActivity,
     ScheduledAction, Timestamp,
@@ -107,7 +107,7 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
         paused_by: group
             .tags()
             .iter()
-            .find(|t| t.key() == Some(crate::ops::plan::PAUSED_BY))
+            .find(|t| t.key() == Some(crate::domain::tags::PAUSED_BY))
             .and_then(|t| t.value().map(str::to_string)),
     }
 }

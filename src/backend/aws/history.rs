@@ -8,7 +8,7 @@ use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
 
 use super::{AwsBackend, errors::classify};
-use crate::backend::BackendError;
+use crate::domain::BackendError;
 use crate::domain::{QueueSample, Timestamp};
 
 pub const NAMESPACE: &str = "Buildkite";

@@ -12,7 +12,8 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::{ACCOUNT, AwsBackend, errors::classify};
-use crate::backend::{BackendError, LiveQuery, LiveSession, LiveUpdate};
+use crate::backend::{LiveQuery, LiveSession, LiveUpdate};
+use crate::domain::BackendError;
 use crate::domain::{LogEvent, Timestamp};
 
 /// StartLiveTail is served from `streaming-logs.<region>.amazonaws.com`: the SDK puts

@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 
 use super::{AwsBackend, errors::classify};
-use crate::backend::{BackendError, FilterQuery, LiveQuery, LiveSession, LogPage, LogSource};
+use crate::backend::{FilterQuery, LiveQuery, LiveSession, LogPage, LogSource};
+use crate::domain::BackendError;
 use crate::domain::{LogEvent, Timestamp};
 
 #[async_trait]

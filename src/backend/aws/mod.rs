@@ -28,8 +28,9 @@ pub use config::{AwsOptions, Timeouts};
 pub use errors::credentials_hint;
 
 use super::buildkite::{BuildkiteSettings, MetricsClient};
-use super::{BackendError, BackendLabel, Backends, Operator, QueueSource, StackSource};
+use super::{BackendLabel, Backends, QueueSource, StackSource};
 use crate::clock::Clock;
+use crate::domain::BackendError;
 use crate::domain::text::sanitized;
 use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
@@ -194,8 +195,9 @@ impl AwsBackend {
             stacks: me.clone(),
             queues: me.clone(),
             logs: me.clone(),
-            ops: me,
-            audit_log: crate::ops::audit::path(),
+            ops: me.clone(),
+            sessions: me,
+            audit_log: crate::paths::audit_log(),
         }
     }
 
@@ -282,16 +284,16 @@ impl StackSource for AwsBackend {
 }
 
 #[async_trait]
-impl Operator for AwsBackend {
-    async fn scaling_target(&self, stack: &str) -> Result<crate::ops::ScalingTarget, BackendError> {
+impl crate::ops::port::Operations for AwsBackend {
+    async fn scaling_target(&self, stack: &str) -> Result<crate::ops::port::ScalingTarget, BackendError> {
         self.read_target(stack).await.map(sanitized)
     }
 
-    async fn identity(&self) -> Result<crate::ops::Identity, BackendError> {
+    async fn identity(&self) -> Result<crate::ops::port::Identity, BackendError> {
         self.caller().await
     }
 
-    async fn execute(&self, call: &crate::ops::Call) -> Result<(), BackendError> {
+    async fn execute(&self, call: &crate::ops::port::Call) -> Result<(), BackendError> {
         self.make(call).await
     }
 
@@ -299,25 +301,28 @@ impl Operator for AwsBackend {
         &self,
         stack: &str,
         instances: &[String],
-    ) -> Result<Vec<crate::ops::AgentRef>, BackendError> {
+    ) -> Result<Vec<crate::ops::port::AgentRef>, BackendError> {
         self.agents_of(stack, instances).await.map(sanitized)
     }
 
     async fn disk_readings(
         &self,
         instances: &[String],
-    ) -> Result<Vec<crate::backend::DiskAnswer>, BackendError> {
+    ) -> Result<Vec<crate::ops::port::DiskAnswer>, BackendError> {
         self.read_disk_answers(instances).await
     }
+}
 
-    async fn registration(&self, instance: &str) -> Result<crate::ssm::Registration, BackendError> {
+#[async_trait]
+impl crate::ssm::port::Sessions for AwsBackend {
+    async fn registration(&self, instance: &str) -> Result<crate::ssm::port::Registration, BackendError> {
         self.read_registration(instance).await
     }
 
     async fn start_session(
         &self,
-        request: &crate::ssm::SessionRequest,
-    ) -> Result<crate::ssm::Session, BackendError> {
+        request: &crate::ssm::port::SessionRequest,
+    ) -> Result<crate::ssm::port::Session, BackendError> {
         self.open_session(request).await
     }
 
@@ -325,15 +330,15 @@ impl Operator for AwsBackend {
         self.close_session(session_id).await
     }
 
-    async fn plugin_context(&self) -> Result<crate::ssm::plugin::PluginContext, BackendError> {
+    async fn plugin_context(&self) -> Result<crate::ssm::port::PluginContext, BackendError> {
         self.context_for_plugin().await
     }
 
-    async fn resume_session(&self, session_id: &str) -> Result<crate::ssm::Session, BackendError> {
+    async fn resume_session(&self, session_id: &str) -> Result<crate::ssm::port::Session, BackendError> {
         self.reopen_session(session_id).await
     }
 
-    async fn upgrade_signer(&self) -> Option<crate::ssm::signing::UpgradeSigner> {
+    async fn upgrade_signer(&self) -> Option<crate::ssm::port::UpgradeSigner> {
         self.signer_for_upgrade().await
     }
 }

@@ -14,8 +14,8 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::{ACCOUNT, AwsBackend, errors::classify};
-use crate::backend::BackendError;
-use crate::ops::{AgentRef, Call, Identity, ScalingTarget};
+use crate::domain::BackendError;
+use crate::ops::port::{AgentRef, Call, Identity, ScalingTarget};
 
 /// Refuses, before anything is sent, every operation whose name is not a read.
 #[derive(Debug)]

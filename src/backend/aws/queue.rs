@@ -6,10 +6,11 @@ use std::time::Instant;
 
 use super::discovery::KnownStack;
 use super::{AwsBackend, errors::classify};
-use crate::backend::BackendError;
+use crate::backend::buildkite::QueueReading;
 use crate::backend::buildkite::trust::token_parameter_ok;
-use crate::backend::buildkite::{QueueReading, Secret};
+use crate::domain::BackendError;
 use crate::domain::QueueMetrics;
+use crate::domain::Secret;
 use crate::domain::text::sanitized;
 
 #[derive(Debug, Default)]

@@ -5,10 +5,10 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_ssm::types::InstanceInformationStringFilter;
 
 use super::{ACCOUNT, AwsBackend, errors::classify};
-use crate::backend::BackendError;
-use crate::backend::buildkite::Secret;
-use crate::ssm::plugin::PluginContext;
-use crate::ssm::{Registration, Session, SessionRequest};
+use crate::domain::BackendError;
+use crate::domain::Secret;
+use crate::ssm::port::PluginContext;
+use crate::ssm::port::{Registration, Session, SessionRequest};
 
 impl AwsBackend {
     pub(super) async fn read_registration(&self, instance: &str) -> Result<Registration, BackendError> {
@@ -117,8 +117,8 @@ impl AwsBackend {
     }
 
     /// The resolved credentials sign the data channel's upgrade, as the plugin signs it.
-    pub(super) async fn signer_for_upgrade(&self) -> Option<crate::ssm::signing::UpgradeSigner> {
+    pub(super) async fn signer_for_upgrade(&self) -> Option<crate::ssm::port::UpgradeSigner> {
         let credentials = self.credentials.as_ref()?.provide_credentials().await.ok()?;
-        Some(crate::ssm::signing::UpgradeSigner { credentials, region: self.region.clone() })
+        Some(crate::ssm::port::UpgradeSigner { credentials, region: self.region.clone() })
     }
 }

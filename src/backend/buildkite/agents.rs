@@ -5,10 +5,10 @@
 use serde::Deserialize;
 use std::collections::HashMap;
 
-use super::Secret;
 use super::http::{Api, get, put_json};
 use super::trust::TrustedUrl;
-use crate::backend::BackendError;
+use crate::domain::BackendError;
+use crate::domain::Secret;
 use crate::domain::{AgentState, AgentSummary};
 
 /// Pages read at most per refresh (100 agents a page).

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::POLL_DURATION_HEADER;
 use super::trust::TrustedUrl;
-use crate::backend::BackendError;
+use crate::domain::BackendError;
 
 #[derive(Debug, Deserialize)]
 struct ErrorBody {

@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::Secret;
 use super::http::{Api, get, seconds};
 use super::trust::TrustedUrl;
-use crate::backend::BackendError;
+use crate::domain::BackendError;
 use crate::domain::QueueMetrics;
+use crate::domain::Secret;
 
 /// The header with which the API asks clients to poll no more often than every N seconds.
 pub const POLL_DURATION_HEADER: &str = "Buildkite-Agent-Metrics-Poll-Duration";

@@ -4,12 +4,11 @@
 pub mod agents;
 mod http;
 mod metrics;
-mod secret;
 pub mod trust;
 
+use crate::domain::Secret;
 pub use agents::Agent;
 pub use metrics::{MetricsClient, POLL_DURATION_HEADER, QueueReading};
-pub use secret::Secret;
 pub use trust::{DEFAULT_AGENT_ENDPOINT, DEFAULT_API_ENDPOINT, Destinations, TrustedUrl};
 
 /// The tokens an operator gave, and where they may go.

@@ -6,7 +6,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::{SimBackend, pattern_matches};
-use crate::backend::{BackendError, LiveQuery, LiveSession, LiveUpdate};
+use crate::backend::{LiveQuery, LiveSession, LiveUpdate};
+use crate::domain::BackendError;
 use crate::domain::{LogEvent, Timestamp};
 
 pub struct SimLiveSession {

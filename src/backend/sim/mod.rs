@@ -79,7 +79,8 @@ impl SimBackend {
             queues: Arc::new(self.clone()),
             logs: Arc::new(self.clone()),
             ops: Arc::new(self.clone()),
-            audit_log: crate::ops::audit::path(),
+            sessions: Arc::new(self.clone()),
+            audit_log: crate::paths::audit_log(),
         }
     }
 

@@ -5,9 +5,9 @@ use async_trait::async_trait;
 
 use super::stack::SimStack;
 use super::{SimBackend, World, activity};
-use crate::backend::{BackendError, Operator};
-use crate::ops::disk::DiskReading;
-use crate::ops::{Call, Identity, ScalingTarget};
+use crate::domain::BackendError;
+use crate::ops::port::disk::DiskReading;
+use crate::ops::port::{Call, Identity, ScalingTarget};
 
 /// The timer rule's name, shaped like the nested stack's physical IDs.
 pub fn rule_name(s: &SimStack) -> Option<String> {
@@ -73,7 +73,7 @@ fn apply(world: &mut World, call: &Call) -> Result<(), BackendError> {
         }
         Call::WaitForJobs { .. } => {}
         Call::SendCommand { instances, .. } => {
-            let answers: Vec<crate::backend::DiskAnswer> =
+            let answers: Vec<crate::ops::port::DiskAnswer> =
                 instances.iter().map(|id| disk_answer(world, id)).collect();
             world.disk_answers = answers.into_iter().map(|a| (a.0.clone(), a)).collect();
         }
@@ -108,7 +108,7 @@ fn apply(world: &mut World, call: &Call) -> Result<(), BackendError> {
 /// The demo's disks: 250 GiB, of which the instance's simulated free space is left.
 pub(super) const DISK_TOTAL_KB: u64 = 250 * 1024 * 1024;
 
-fn disk_answer(world: &World, id: &str) -> crate::backend::DiskAnswer {
+fn disk_answer(world: &World, id: &str) -> crate::ops::port::DiskAnswer {
     let found = world.stacks.iter().flat_map(|s| &s.instances).find(|i| i.id == id && i.is_active());
     let reading = match found {
         None => Err("InvalidInstanceId: the instance is not running or not managed by SSM".to_string()),
@@ -123,7 +123,7 @@ fn disk_answer(world: &World, id: &str) -> crate::backend::DiskAnswer {
 }
 
 #[async_trait]
-impl Operator for SimBackend {
+impl crate::ops::port::Operations for SimBackend {
     async fn scaling_target(&self, stack: &str) -> Result<ScalingTarget, BackendError> {
         let world = self.world();
         let s = world.stack(stack).ok_or_else(|| super::unknown_stack(stack))?;
@@ -155,35 +155,10 @@ impl Operator for SimBackend {
         apply(&mut self.world(), call)
     }
 
-    async fn registration(&self, instance: &str) -> Result<crate::ssm::Registration, BackendError> {
-        Ok(self.sim_registration(instance))
-    }
-
-    async fn start_session(
-        &self,
-        request: &crate::ssm::SessionRequest,
-    ) -> Result<crate::ssm::Session, BackendError> {
-        self.sim_start_session(request).await
-    }
-
-    async fn resume_session(&self, _: &str) -> Result<crate::ssm::Session, BackendError> {
-        Err(BackendError::Other("the demo's sessions cannot be resumed".into()))
-    }
-
-    async fn terminate_session(&self, session_id: &str) -> Result<(), BackendError> {
-        self.sim_terminate_session(session_id);
-        Ok(())
-    }
-
-    /// The demo has no AWS credentials to hand on: a plugin run against it gets the region only.
-    async fn plugin_context(&self) -> Result<crate::ssm::plugin::PluginContext, BackendError> {
-        Ok(crate::ssm::plugin::PluginContext { region: "us-east-1".into(), ..Default::default() })
-    }
-
     async fn disk_readings(
         &self,
         instances: &[String],
-    ) -> Result<Vec<crate::backend::DiskAnswer>, BackendError> {
+    ) -> Result<Vec<crate::ops::port::DiskAnswer>, BackendError> {
         let world = self.world();
         Ok(instances
             .iter()
@@ -195,5 +170,33 @@ impl Operator for SimBackend {
                     .unwrap_or_else(|| (id.clone(), Err("no disk check was sent".into())))
             })
             .collect())
+    }
+}
+
+#[async_trait]
+impl crate::ssm::port::Sessions for SimBackend {
+    async fn registration(&self, instance: &str) -> Result<crate::ssm::port::Registration, BackendError> {
+        Ok(self.sim_registration(instance))
+    }
+
+    async fn start_session(
+        &self,
+        request: &crate::ssm::port::SessionRequest,
+    ) -> Result<crate::ssm::port::Session, BackendError> {
+        self.sim_start_session(request).await
+    }
+
+    async fn resume_session(&self, _: &str) -> Result<crate::ssm::port::Session, BackendError> {
+        Err(BackendError::Other("the demo's sessions cannot be resumed".into()))
+    }
+
+    async fn terminate_session(&self, session_id: &str) -> Result<(), BackendError> {
+        self.sim_terminate_session(session_id);
+        Ok(())
+    }
+
+    /// The demo has no AWS credentials to hand on: a plugin run against it gets the region only.
+    async fn plugin_context(&self) -> Result<crate::ssm::port::PluginContext, BackendError> {
+        Ok(crate::ssm::port::PluginContext { region: "us-east-1".into(), ..Default::default() })
     }
 }

@@ -6,10 +6,10 @@ use super::SimBackend;
 use super::agent::SessionAgent;
 use super::operate::DISK_TOTAL_KB;
 use super::shell::Facts;
-use crate::backend::BackendError;
-use crate::backend::buildkite::Secret;
+use crate::domain::BackendError;
 use crate::domain::Lifecycle;
-use crate::ssm::{Registration, Session, SessionRequest};
+use crate::domain::Secret;
+use crate::ssm::port::{Registration, Session, SessionRequest};
 
 impl SimBackend {
     pub(super) fn sim_registration(&self, instance: &str) -> Registration {

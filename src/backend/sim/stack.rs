@@ -11,11 +11,11 @@ use super::logs::LogStore;
 use super::rng::Rng;
 use super::scaler::{self, Decision, ScalerInputs};
 use super::scenario::StackSpec;
+use crate::domain::log_signals as signals;
 use crate::domain::{
     Fleet, Health, Instance, Lifecycle, Os, QueueMetrics, QueueSample, ScalingActivity, ScalingState,
     StackSummary, Timestamp, groups,
 };
-use crate::signals;
 
 const AZS: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
 const ACTIVITY_CAPACITY: usize = 1_000;
@@ -438,7 +438,7 @@ impl SimStack {
             agents_note: None,
             agents_error: None,
             scheduled: Vec::new(),
-            paused_by: self.tags.get(crate::ops::plan::PAUSED_BY).cloned(),
+            paused_by: self.tags.get(crate::domain::tags::PAUSED_BY).cloned(),
         }
     }
 

@@ -211,7 +211,7 @@ fn a_failed_bootstrap_is_logged_and_replaced() {
     advance(&mut w, 100);
     let out: Vec<String> = w.logs.messages(groups::CLOUD_INIT_OUTPUT, &first).map(str::to_string).collect();
     assert!(out.iter().any(|l| l.ends_with("errored with exit code 254 on line 219.")), "{out:?}");
-    assert!(w.logs.messages(groups::ELASTIC_STACK, &first).any(crate::signals::is_boot_failure));
+    assert!(w.logs.messages(groups::ELASTIC_STACK, &first).any(crate::domain::log_signals::is_boot_failure));
     let fleet = w.stack("test").expect("stack").fleet(&w.logs);
     let failed = fleet.instances.iter().find(|i| i.id == first).expect("still listed");
     assert!(failed.boot_failed, "flagged in the instance table");
@@ -295,7 +295,7 @@ fn the_demo_shows_every_incident_in_its_first_minutes() {
     // Full disk and boot failure both left their lines in some stream of the stack's instances.
     let stack_lines = w.logs.all_messages(groups::ELASTIC_STACK);
     assert!(stack_lines.iter().any(|l| l == "Insufficient disk space after cleanup."));
-    assert!(stack_lines.iter().any(|l| crate::signals::is_boot_failure(l)));
+    assert!(stack_lines.iter().any(|l| crate::domain::log_signals::is_boot_failure(l)));
     // The paused stack's jobs wait, none run, and it never scales out; the fixed-size stack
     // keeps its size.
     let arm = w.stack("ci-arm64").expect("arm");

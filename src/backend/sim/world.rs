@@ -21,7 +21,7 @@ pub struct World {
     pub stacks: Vec<SimStack>,
     script: Vec<(Timestamp, String, Incident)>,
     /// The answers to the last disk check, by instance.
-    pub disk_answers: std::collections::HashMap<String, crate::backend::DiskAnswer>,
+    pub disk_answers: std::collections::HashMap<String, crate::ops::port::DiskAnswer>,
 }
 
 impl World {

@@ -58,16 +58,16 @@ pub enum Cmd {
         format: Format,
     },
     /// Print an instance's log lines from every log group of its stack, merged in time order.
-    Logs(crate::logs::cmd::LogsArgs),
+    Logs(super::logs::LogsArgs),
     /// Pause or resume a stack's autoscaling, or show whether it is paused and by whom.
     Scaling {
         #[command(subcommand)]
-        action: crate::ops::cmd::ScalingAction,
+        action: super::operate::ScalingAction,
     },
     /// Terminate instances of a stack's Auto Scaling group, replacing them or shrinking it.
-    Terminate(crate::ops::cmd::TerminateArgs),
+    Terminate(super::operate::TerminateArgs),
     /// Open a shell on an instance through Session Manager.
-    Ssm(crate::ssm::cmd::SsmArgs),
+    Ssm(super::ssm::SsmArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,3 +84,34 @@ fn parse_speed(s: &str) -> Result<f64, String> {
         Err("the speed must be above 0 and at most 10000".into())
     }
 }
+
+/// The choices below are types of the layers under this one, which know nothing of clap:
+/// how each is spelt on the command line is said here.
+macro_rules! value_enum {
+    ($ty:ty { $($variant:ident => $name:literal $(: $help:literal)?),+ $(,)? }) => {
+        impl ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$(<$ty>::$variant),+]
+            }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(match self {
+                    $(<$ty>::$variant => clap::builder::PossibleValue::new($name)$(.help($help))?),+
+                })
+            }
+        }
+    };
+}
+
+value_enum!(crate::ops::TerminateMode { Replace => "replace", Shrink => "shrink" });
+
+value_enum!(crate::logs::format::Format {
+    Short => "short": "Time, group and message",
+    Detailed => "detailed": "RFC 3339 time, group, stream and message",
+    Json => "json": "One JSON object a line: timestamp, group, stream, event ID, message",
+});
+
+value_enum!(crate::ssm::session::ClientChoice {
+    Auto => "auto": "The plugin when it is installed",
+    Plugin => "plugin",
+    Native => "native": "The built-in client",
+});

@@ -4,11 +4,11 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use super::audit::Context;
-use super::plan::{self, Plan, PlanError, ScalingTarget, TerminateMode};
-use super::{Identity, Ledger, abandon, apply};
 use crate::backend::Backends;
 use crate::error::AppError;
+use crate::ops::audit::Context;
+use crate::ops::plan::{self, Plan, PlanError, TerminateMode};
+use crate::ops::{Identity, Ledger, ScalingTarget, abandon, apply};
 use crate::output;
 
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -164,7 +164,7 @@ async fn carry_out(
 }
 
 async fn target(backends: &Backends, stack: &str) -> Result<ScalingTarget, AppError> {
-    crate::status::check_stack(backends, stack).await?;
+    super::status::check_stack(backends, stack).await?;
     Ok(backends.ops.scaling_target(stack).await?)
 }
 
@@ -240,7 +240,7 @@ pub async fn terminate(
     let ids: Vec<String> = args
         .instances
         .iter()
-        .map(|i| crate::logs::instance_id(i).map_err(AppError::Usage))
+        .map(|i| crate::domain::instance_id(i).map_err(AppError::Usage))
         .collect::<Result<_, _>>()?;
     let stack = match stack {
         Some(s) => s.to_string(),

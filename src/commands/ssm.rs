@@ -2,20 +2,10 @@
 //! it on this terminal (with `session-manager-plugin`, or the built-in client) until the shell
 //! exits.
 
-use super::plugin;
-use super::session;
-use crate::backend::{BackendError, Backends};
+use crate::backend::Backends;
+use crate::domain::BackendError;
 use crate::error::AppError;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ClientChoice {
-    /// The plugin when it is installed.
-    Auto,
-    Plugin,
-    /// The built-in client.
-    Native,
-}
+use crate::ssm::session::{self, ClientChoice, ClientSettings, Env};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct SsmArgs {
@@ -37,16 +27,28 @@ pub async fn run(
     backends: &Backends,
     config: &crate::config::SsmFile,
 ) -> Result<(), AppError> {
-    let id = crate::logs::instance_id(&args.instance).map_err(AppError::Usage)?;
+    let id = crate::domain::instance_id(&args.instance).map_err(AppError::Usage)?;
     // Which client, before anything is started on the instance.
-    let choice = args.ssm_client.or(config.client).unwrap_or(ClientChoice::Auto);
-    let client = session::choose(choice, plugin::find(config.plugin.as_deref()))?;
-    let opened = session::open(backends, &id, args.document.clone(), args.command.as_deref(), client).await?;
+    let settings = ClientSettings {
+        choice: args.ssm_client.or(config.client).unwrap_or(ClientChoice::Auto),
+        plugin: config.plugin.clone(),
+    };
+    let client = settings.client()?;
+    let located = backends.locate(&id).await?;
+    let env = Env {
+        sessions: backends.sessions.as_ref(),
+        operations: backends.ops.as_ref(),
+        backend: backends.label.to_string(),
+        audit_log: backends.audit_log.as_deref(),
+        clock: &backends.clock,
+    };
+    let opened =
+        session::open(&env, &id, located, args.document.clone(), args.command.as_deref(), client).await?;
     crate::output::err(&format!(
         "bkops: session {} on {id} through {} (exit the shell to come back)",
         opened.session.session_id, opened.client
     ));
-    let ending = session::attach(&opened, backends).await?;
+    let ending = session::attach(&opened, backends.sessions.clone()).await?;
     let (text, failed) = ending.describe(&opened);
     if failed {
         return Err(AppError::Backend(BackendError::Other(text)));

@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use super::format::{self, Format, Style};
-use super::stream::RangeStream;
-use super::{Follower, Notice, TailSpec, groups, instance_id};
 use crate::backend::Backends;
+use crate::domain::instance_id;
 use crate::domain::{LogEvent, Os, parse_when};
 use crate::error::AppError;
+use crate::logs::format::{self, Format, Style};
+use crate::logs::stream::RangeStream;
+use crate::logs::{Follower, Notice, TailSpec, groups};
 use crate::output;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -143,7 +144,7 @@ fn check_reads(asked: &[String], groups: &[String], any: bool, notices: &[Notice
         .collect();
     let readable = groups.len().saturating_sub(missing.len());
     if !any && !failed.is_empty() && failed.len() >= readable {
-        return Err(AppError::Backend(crate::backend::BackendError::Other(format!(
+        return Err(AppError::Backend(crate::domain::BackendError::Other(format!(
             "the logs could not be read: {}",
             failed.join("; ")
         ))));
