@@ -183,7 +183,7 @@ fn render_big() {
         let mut times = Vec::new();
         for n in 0..300 {
             // Move the selection so that each frame differs, as it would while scrolling.
-            state.instance_sel = n % 1000;
+            state.lists.instances.sel = n % 1000;
             let t0 = Instant::now();
             terminal.draw(|f| bkops::ui::draw(f, &state, &theme)).expect("draw");
             times.push(t0.elapsed().as_secs_f64() * 1000.0);

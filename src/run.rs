@@ -94,16 +94,16 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let mut state =
                 AppState::new(backends.label.to_string(), backends.clock.now(), (size.width, size.height));
             state.wanted_stack = cli.stack.clone();
-            state.refresh = config.refresh();
+            state.settings.refresh = config.refresh();
             if let Some(n) = config.logs.buffer {
-                state.log_capacity = n.max(1);
+                state.settings.log_capacity = n.max(1);
             }
-            state.log_live = config.logs.live;
-            state.theme = theme.name.clone();
+            state.settings.log_live = config.logs.live;
+            state.settings.theme = theme.name.clone();
             let aws = if cli.demo { None } else { Some((aws_options(&cli, &config), buildkite(&config)?)) };
             if aws.is_some() {
-                state.aws = true;
-                state.profiles = crate::backend::aws::profiles::names();
+                state.settings.aws = true;
+                state.settings.profiles = crate::backend::aws::profiles::names();
             }
             let ssm = crate::ssm::session::ClientSettings {
                 choice: config.ssm.client.unwrap_or(crate::ssm::session::ClientChoice::Auto),

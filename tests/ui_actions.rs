@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use bkops::app::{AppState, Msg, views};
+use bkops::app::{AppState, Msg, shown};
 use bkops::backend::Backends;
 use bkops::backend::sim::{SimBackend, World};
 use bkops::clock::Clock;
@@ -99,7 +99,7 @@ async fn terminate_the_marked_instances_after_typing_their_count() {
     let (b, log) = backends("terminate", false);
     let mut state = loaded(&b).await;
     press(&mut state, &b, KeyCode::Char('3')).await;
-    let ids: Vec<String> = views::instances(&state).iter().take(2).map(|i| i.id.clone()).collect();
+    let ids: Vec<String> = shown::instances(&state).iter().take(2).map(|i| i.id.clone()).collect();
     press(&mut state, &b, KeyCode::Char(' ')).await;
     press(&mut state, &b, KeyCode::Char('j')).await;
     press(&mut state, &b, KeyCode::Char(' ')).await;
@@ -154,9 +154,9 @@ async fn d_checks_the_disk_and_shows_the_percentage() {
     let (b, log) = backends("disk", false);
     let mut state = loaded(&b).await;
     press(&mut state, &b, KeyCode::Char('3')).await;
-    let id = views::instances(&state)[0].id.clone();
+    let id = shown::instances(&state)[0].id.clone();
     press(&mut state, &b, KeyCode::Char('D')).await;
-    let row = views::instances(&state).into_iter().find(|i| i.id == id).expect("row");
+    let row = shown::instances(&state).into_iter().find(|i| i.id == id).expect("row");
     let pct = row.disk_used_pct.expect("a reading");
     // What the demo's disk holds: 250 GiB, of which the instance has this much free (the same
     // world, built again from the same seed at the same time).
@@ -171,7 +171,7 @@ async fn d_checks_the_disk_and_shows_the_percentage() {
     let total_kb: u64 = 250 * 1024 * 1024;
     assert_eq!(u64::from(pct), 100 - free_kb * 100 / total_kb, "{free_kb} KB free of {total_kb}");
     assert!(pct > 0, "the demo's disks are never empty");
-    assert_eq!(views::instance_cell(row, bkops::app::InstanceColumn::Disk, START), format!("{pct}%"));
+    assert_eq!(shown::instance_cell(row, bkops::app::InstanceColumn::Disk, START), format!("{pct}%"));
     let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
     assert!(flash.starts_with(&format!("disk: {id} {pct}% of /var/lib/docker (")), "{flash}");
     let actions: Vec<String> =
@@ -179,7 +179,7 @@ async fn d_checks_the_disk_and_shows_the_percentage() {
     assert_eq!(actions, ["intent", "ssm:SendCommand"], "running a command on an instance is audited");
     // It survives the next refresh of the group.
     settle(&mut state, &b, Msg::Tick(START.plus_secs(6))).await;
-    let row = views::instances(&state).into_iter().find(|i| i.id == id).expect("row");
+    let row = shown::instances(&state).into_iter().find(|i| i.id == id).expect("row");
     assert_eq!(row.disk_used_pct, Some(pct));
 
     let (b, _) = backends("disk-ro", true);
@@ -195,7 +195,7 @@ async fn a_pasted_confirmation_types_the_id_and_presses_nothing() {
     let (b, log) = backends("paste", false);
     let mut state = loaded(&b).await;
     press(&mut state, &b, KeyCode::Char('3')).await;
-    let id = views::instances(&state)[0].id.clone();
+    let id = shown::instances(&state)[0].id.clone();
     press(&mut state, &b, KeyCode::Char('X')).await;
     assert!(state.confirm.is_some());
     // What a terminal sends for a paste of the ID, a right arrow and Enter.

@@ -229,7 +229,7 @@ async fn an_account_without_stacks_says_so_and_where_to_look() {
     backends.label =
         bkops::backend::BackendLabel::Aws { profile: "ci-prod".into(), region: "us-west-2".into() };
     let mut state = AppState::new(backends.label.to_string(), START, (100, 30));
-    state.aws = true;
+    state.settings.aws = true;
     settle(&mut state, &backends, Msg::Tick(START)).await;
     let h = Harness { state, backends, clock };
     let screen = h.draw().backend().to_string();
@@ -374,7 +374,7 @@ async fn styles_carry_the_message_where_the_text_alone_does_not() {
     // The focused button of a confirmation, once the action may be chosen.
     let mut h = Harness::new((160, 48)).await;
     h.keys("3").await;
-    let id = bkops::app::views::instances(&h.state)[0].id.clone();
+    let id = bkops::app::shown::instances(&h.state)[0].id.clone();
     h.keys(&format!("X{id}")).await;
     settle(&mut h.state, &h.backends, Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE))).await;
     assert!(h.state.confirm.as_ref().is_some_and(|c| c.on_go));

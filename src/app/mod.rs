@@ -1,20 +1,21 @@
 //! The functional core: the dashboard's state, the messages that change it, and `update`,
 //! which returns the work to do as data. Nothing here does I/O or reads a clock.
 
-mod actions;
 pub mod command;
 pub mod confirm;
+pub mod dialog;
 pub mod filter;
 pub mod keymap;
-mod logkeys;
+pub mod layout;
 pub mod logview;
 mod msg;
+pub mod shown;
 mod state;
 mod update;
-pub mod views;
 
 pub use msg::{Effect, Msg, Payload};
 pub use state::{
-    AppState, InstanceColumn, Loadable, Overlay, Pane, Prompt, PromptKind, RefreshIntervals, Resource, Sort,
+    AppState, InstanceColumn, ListState, Lists, Loadable, Overlay, Pane, Prompt, PromptKind,
+    RefreshIntervals, Resource, Settings, Sort, Tracked,
 };
 pub use update::update;

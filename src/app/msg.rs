@@ -79,27 +79,15 @@ pub enum Effect {
     /// Read a resource; coalesced with one already in flight.
     Fetch(Resource),
     /// Read what an action's confirmation needs (the stack now, and who is calling).
-    PrepareAction {
-        stack: String,
-        kind: super::confirm::ActionKind,
-    },
+    PrepareAction { stack: String, kind: super::confirm::ActionKind },
     /// Run the live disk check on these instances (SSM Run Command).
-    CheckDisk {
-        stack: String,
-        instances: Vec<String>,
-        windows: bool,
-    },
+    CheckDisk { stack: String, instances: Vec<String>, windows: bool },
     /// Open a session on the instance and hand it the terminal until the shell exits.
-    OpenShell {
-        instance: String,
-    },
+    OpenShell { instance: String },
     /// Stop opening the session: if it starts after all, it is terminated.
     CancelShell,
     /// Make a confirmed plan's calls.
-    Apply {
-        plan: crate::ops::Plan,
-        ctx: crate::ops::audit::Context,
-    },
+    Apply { plan: crate::ops::Plan, ctx: crate::ops::audit::Context },
     /// Stop reading a resource nobody looks at any more.
     Cancel(Resource),
     /// Load and apply another theme.
@@ -114,14 +102,7 @@ pub enum Effect {
     /// Stop reading logs.
     StopTail,
     /// Write these lines to a file named after the instance, in bkops' state directory.
-    SaveLogs {
-        instance: String,
-        text: String,
-    },
+    SaveLogs { instance: String, text: String },
     /// Read AWS with another profile and/or region.
-    SwitchAws {
-        profile: Option<String>,
-        region: Option<String>,
-    },
-    Quit,
+    SwitchAws { profile: Option<String>, region: Option<String> },
 }

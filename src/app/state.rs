@@ -93,9 +93,39 @@ impl<T> Default for Loadable<T> {
     }
 }
 
+/// The bookkeeping every read resource has whatever its data: `update` schedules, starts and
+/// fails them all alike.
+pub trait Tracked {
+    fn is_due(&self, now: Timestamp) -> bool;
+    /// A read is under way.
+    fn start(&mut self);
+    /// Read again at the next tick (`r`, after an action).
+    fn make_due(&mut self);
+    /// The read failed: the last good data is kept, and the next read backs off.
+    fn fail(&mut self, err: BackendError, at: Timestamp, interval: i64);
+}
+
+impl<T> Tracked for Loadable<T> {
+    fn is_due(&self, now: Timestamp) -> bool {
+        !self.loading && self.next_due.is_none_or(|t| t <= now)
+    }
+
+    fn start(&mut self) {
+        self.loading = true;
+    }
+
+    fn make_due(&mut self) {
+        self.next_due = None;
+    }
+
+    fn fail(&mut self, err: BackendError, at: Timestamp, interval: i64) {
+        self.set(Err(err), at, interval);
+    }
+}
+
 impl<T> Loadable<T> {
     pub fn is_due(&self, now: Timestamp) -> bool {
-        !self.loading && self.next_due.is_none_or(|t| t <= now)
+        Tracked::is_due(self, now)
     }
 
     pub fn set(&mut self, result: Result<T, BackendError>, at: Timestamp, interval: i64) {
@@ -250,6 +280,75 @@ pub struct Sort {
     pub descending: bool,
 }
 
+/// A list pane's selected row and filter.
+#[derive(Debug, Clone, Default)]
+pub struct ListState {
+    pub sel: usize,
+    pub filter: Option<Filter>,
+}
+
+/// The three list panes.
+#[derive(Debug, Clone, Default)]
+pub struct Lists {
+    pub stacks: ListState,
+    pub instances: ListState,
+    pub activity: ListState,
+}
+
+impl Lists {
+    pub fn of(&self, pane: Pane) -> Option<&ListState> {
+        match pane {
+            Pane::Stacks => Some(&self.stacks),
+            Pane::Instances => Some(&self.instances),
+            Pane::Activity => Some(&self.activity),
+            Pane::Queue => None,
+        }
+    }
+
+    pub fn of_mut(&mut self, pane: Pane) -> Option<&mut ListState> {
+        match pane {
+            Pane::Stacks => Some(&mut self.stacks),
+            Pane::Instances => Some(&mut self.instances),
+            Pane::Activity => Some(&mut self.activity),
+            Pane::Queue => None,
+        }
+    }
+}
+
+/// What the operator chose for this run: kept when the backend changes (`:profile`,
+/// `:region`), when everything read so far is dropped.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub refresh: RefreshIntervals,
+    pub theme: String,
+    pub sort: Sort,
+    /// Lines a log view keeps.
+    pub log_capacity: usize,
+    /// Whether log views follow with Live Tail.
+    pub log_live: bool,
+    /// The AWS profiles on this machine, for completing `:profile`; empty in the demo.
+    pub profiles: Vec<String>,
+    /// Whether the backend is AWS (profile and region can be switched).
+    pub aws: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            refresh: RefreshIntervals::default(),
+            theme: "dark".into(),
+            sort: Sort { column: InstanceColumn::Age, descending: false },
+            log_capacity: super::logview::DEFAULT_CAPACITY,
+            log_live: false,
+            profiles: Vec::new(),
+            aws: false,
+        }
+    }
+}
+
+/// How long a status-bar message stays.
+const FLASH_SECS: i64 = 5;
+
 /// A short message in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flash {
@@ -265,7 +364,7 @@ pub struct AppState {
     pub account: Option<String>,
     pub now: Timestamp,
     pub size: (u16, u16),
-    pub refresh: RefreshIntervals,
+    pub settings: Settings,
     pub stacks: Loadable<Vec<StackSummary>>,
     /// The stack the panes show.
     pub stack: Option<String>,
@@ -284,30 +383,15 @@ pub struct AppState {
     pub marked: std::collections::BTreeSet<String>,
     /// Live disk checks (`D`): percent used of each instance's fullest disk.
     pub disk_checks: std::collections::HashMap<String, u8>,
-    pub stack_sel: usize,
-    pub instance_sel: usize,
-    pub activity_sel: usize,
-    pub stack_filter: Option<Filter>,
-    pub instance_filter: Option<Filter>,
-    pub activity_filter: Option<Filter>,
-    pub sort: Sort,
+    pub lists: Lists,
     pub flash: Option<Flash>,
     /// When Ctrl-C was first pressed: a second press soon after quits.
     pub interrupt_at: Option<Timestamp>,
-    pub theme: String,
     /// The log view, when open: it takes the screen above the status bar.
     pub logs: Option<super::logview::LogView>,
-    /// Lines a log view keeps.
-    pub log_capacity: usize,
-    /// Whether log views follow with Live Tail.
-    pub log_live: bool,
     /// The instance a session is being opened on (the checks and StartSession), until it
     /// starts, fails or is cancelled.
     pub opening_shell: Option<String>,
-    /// The AWS profiles on this machine, for completing `:profile`; empty in the demo.
-    pub profiles: Vec<String>,
-    /// Whether the backend is AWS (profile and region can be switched).
-    pub aws: bool,
     pub dirty: bool,
     pub quit: bool,
     /// The operator action under way (its title), from the moment it is confirmed until it
@@ -328,7 +412,7 @@ impl AppState {
             account: None,
             now,
             size,
-            refresh: RefreshIntervals::default(),
+            settings: Settings::default(),
             stacks: Loadable::default(),
             stack: None,
             wanted_stack: None,
@@ -342,22 +426,11 @@ impl AppState {
             confirm: None,
             marked: Default::default(),
             disk_checks: Default::default(),
-            stack_sel: 0,
-            instance_sel: 0,
-            activity_sel: 0,
-            stack_filter: None,
-            instance_filter: None,
-            activity_filter: None,
-            sort: Sort { column: InstanceColumn::Age, descending: false },
+            lists: Lists::default(),
             flash: None,
             interrupt_at: None,
-            theme: "dark".into(),
             logs: None,
-            log_capacity: super::logview::DEFAULT_CAPACITY,
-            log_live: false,
             opening_shell: None,
-            profiles: Vec::new(),
-            aws: false,
             dirty: true,
             quit: false,
             writing: None,
@@ -373,12 +446,42 @@ impl AppState {
     }
 
     pub fn filter_of(&self, pane: Pane) -> Option<&Filter> {
-        match pane {
-            Pane::Stacks => self.stack_filter.as_ref(),
-            Pane::Instances => self.instance_filter.as_ref(),
-            Pane::Activity => self.activity_filter.as_ref(),
-            Pane::Queue => None,
+        self.lists.of(pane)?.filter.as_ref()
+    }
+
+    pub fn selection_mut(&mut self, pane: Pane) -> Option<&mut usize> {
+        self.lists.of_mut(pane).map(|l| &mut l.sel)
+    }
+
+    /// The bookkeeping of one resource.
+    pub fn tracked_mut(&mut self, r: &Resource) -> &mut dyn Tracked {
+        match r {
+            Resource::Stacks => &mut self.stacks,
+            Resource::Queue(_) => &mut self.queue,
+            Resource::History(_) => &mut self.history,
+            Resource::Fleet(_) => &mut self.fleet,
+            Resource::Activities(_) => &mut self.activities,
         }
+    }
+
+    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 5] {
+        [&mut self.stacks, &mut self.queue, &mut self.history, &mut self.fleet, &mut self.activities]
+    }
+
+    /// Says something in the status bar for a few seconds.
+    pub fn flash(&mut self, text: impl Into<String>, is_error: bool) {
+        self.flash = Some(Flash { text: text.into(), is_error, until: self.now.plus_secs(FLASH_SECS) });
+    }
+
+    /// Quits, unless an operator action is under way: then asks whether to let it finish or
+    /// to abandon it, since quitting between two of its calls would leave the stack
+    /// half-changed. Asked again even after "let it finish".
+    pub fn quit_or_ask(&mut self) {
+        if self.writing.is_some() {
+            self.leaving = true;
+            return;
+        }
+        self.quit = true;
     }
 
     /// The oldest successful read among the live panes of the stack on screen (queue, group,

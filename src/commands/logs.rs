@@ -8,12 +8,13 @@ use std::time::Duration;
 use regex::Regex;
 
 use crate::backend::Backends;
+use crate::domain::groups;
 use crate::domain::instance_id;
 use crate::domain::{LogEvent, Os, parse_when};
 use crate::error::AppError;
 use crate::logs::format::{self, Format, Style};
 use crate::logs::stream::RangeStream;
-use crate::logs::{Follower, Notice, TailSpec, groups};
+use crate::logs::{Follower, Notice, TailSpec};
 use crate::output;
 
 #[derive(Debug, Clone, clap::Args)]

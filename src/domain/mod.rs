@@ -4,6 +4,7 @@
 mod activity;
 mod error;
 mod fleet;
+pub mod groups;
 mod ids;
 mod log;
 pub mod log_signals;
@@ -21,7 +22,7 @@ pub use activity::{ActivityStatus, ScalingActivity};
 pub use error::BackendError;
 pub use fleet::{AgentState, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScheduledAction};
 pub use ids::instance_id;
-pub use log::{LogEvent, groups};
+pub use log::LogEvent;
 pub use queue::{QueueMetrics, QueueSample};
 pub use secret::Secret;
 pub use stack::{Os, ScalingState, StackSummary};

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::groups::label;
 use crate::domain::LogEvent;
+use crate::domain::groups::label;
 use crate::domain::text::escape_json;
 use crate::output::Line;
 

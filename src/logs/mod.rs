@@ -2,7 +2,6 @@
 
 pub mod engine;
 pub mod format;
-pub mod groups;
 mod live;
 pub mod stream;
 

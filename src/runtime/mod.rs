@@ -245,7 +245,7 @@ pub async fn run(
                 Effect::Cancel(r) => jobs.cancel(&r),
                 Effect::SetTheme(name) => match theme::load(&name, themes_dir.as_deref()) {
                     Ok(t) => {
-                        state.theme = t.name.clone();
+                        state.settings.theme = t.name.clone();
                         theme = t;
                         state.dirty = true;
                     }
@@ -300,7 +300,6 @@ pub async fn run(
                         t.cancel();
                     }
                 }
-                Effect::Quit => {}
             }
         }
         if state.quit {

@@ -4,6 +4,7 @@
 
 pub mod channel;
 mod console;
+mod ending;
 pub mod frame;
 pub(crate) mod ids;
 pub mod native;

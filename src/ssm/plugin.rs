@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use super::ending::Ending;
 use super::port::{PluginContext, Session, SessionRequest, Sessions};
-use super::session::Ending;
 use crate::domain::BackendError;
 
 pub const PLUGIN: &str = "session-manager-plugin";

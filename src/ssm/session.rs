@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::path::PathBuf;
 
+pub use super::ending::Ending;
 use super::native::{self, StreamUrl};
 use super::plugin;
 use super::port::{Registration, Session, SessionRequest, Sessions};
@@ -100,17 +101,6 @@ pub struct Opened {
     pub session: Session,
     pub request: SessionRequest,
     pub client: Client,
-}
-
-/// How a session ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ending {
-    /// The agent closed the channel (the shell exited), with its last words if any.
-    Closed(String),
-    /// The plugin exited with this status (0: the shell exited).
-    Exit(i32),
-    /// A signal ended the plugin.
-    Signal,
 }
 
 impl Ending {

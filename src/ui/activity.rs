@@ -3,17 +3,17 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::pane;
-use crate::app::{AppState, Pane, views};
+use crate::app::{AppState, Pane, shown};
 use crate::domain::text;
 use crate::domain::{ActivityStatus, format_age};
 use crate::theme::{Role, Theme};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide: bool) {
     let block = pane::block(state, theme, Pane::Activity, "Scaling activity".into(), &state.activities);
-    let rows = views::activities(state);
+    let rows = shown::activities(state);
     if rows.is_empty() {
         let msg = match &state.activities.data {
-            Some(_) if state.activity_filter.is_some() => "no activity matches the filter".to_string(),
+            Some(_) if state.lists.activity.filter.is_some() => "no activity matches the filter".to_string(),
             Some(_) => "no scaling activity in the last six weeks".to_string(),
             None => pane::empty_text(state, &state.activities, "scaling activity"),
         };
@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         return;
     }
     let focused = pane::is_focused(state, Pane::Activity);
-    let body: Vec<Row> = pane::window(&rows, state.activity_sel, area)
+    let body: Vec<Row> = pane::window(&rows, state.lists.activity.sel, area)
         .map(|(n, a)| {
             let mut cells = vec![
                 Cell::from(a.start.clock()),
@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
                 cells.insert(2, Cell::from(took));
                 cells.push(Cell::from(text::sanitize(&a.cause).into_owned()));
             }
-            let style = if n == state.activity_sel && focused {
+            let style = if n == state.lists.activity.sel && focused {
                 theme.style(Role::selection)
             } else if a.status.is_failure() {
                 theme.style(Role::warn)

@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::pane;
-use crate::app::{AppState, InstanceColumn, Pane, views};
+use crate::app::{AppState, InstanceColumn, Pane, shown};
 use crate::domain::text::sanitize;
 use crate::domain::{DiskSignal, Health, Instance, Lifecycle, warnings};
 use crate::theme::{Role, Theme};
@@ -71,10 +71,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 .alignment(Alignment::Right),
         );
     }
-    let rows = views::instances(state);
+    let rows = shown::instances(state);
     if rows.is_empty() {
         let text = match &state.fleet.data {
-            Some(_) if state.instance_filter.is_some() => "no instance matches the filter".to_string(),
+            Some(_) if state.lists.instances.filter.is_some() => "no instance matches the filter".to_string(),
             Some(_) => "no instances: the group is at 0".to_string(),
             None => pane::empty_text(state, &state.fleet, "the Auto Scaling group"),
         };
@@ -82,12 +82,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     let focused = pane::is_focused(state, Pane::Instances);
-    let body: Vec<Row> = pane::window(&rows, state.instance_sel, area)
+    let body: Vec<Row> = pane::window(&rows, state.lists.instances.sel, area)
         .map(|(n, i)| {
             let mut cells: Vec<Cell> = InstanceColumn::ALL
                 .iter()
                 .map(|c| {
-                    let text = views::instance_cell(i, *c, state.now);
+                    let text = shown::instance_cell(i, *c, state.now);
                     let text =
                         if *c == InstanceColumn::Az && !full_az { short_az(&text).to_string() } else { text };
                     Cell::from(sanitize(&text).into_owned()).style(cell_style(i, *c, theme))
@@ -105,7 +105,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     i.agents.job.as_deref().map(|j| sanitize(j).into_owned()).unwrap_or_default(),
                 ));
             }
-            let style = if n == state.instance_sel && focused {
+            let style = if n == state.lists.instances.sel && focused {
                 theme.style(Role::selection)
             } else if state.marked.contains(&i.id) {
                 // Marked for an action: as loud as a warning, so it is never forgotten.
@@ -121,7 +121,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let mut header: Vec<Cell> = InstanceColumn::ALL
         .iter()
         .map(|c| {
-            let arrow = match (state.sort.column == *c, state.sort.descending) {
+            let arrow = match (state.settings.sort.column == *c, state.settings.sort.descending) {
                 (true, false) => "↑",
                 (true, true) => "↓",
                 _ => "",

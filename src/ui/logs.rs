@@ -7,8 +7,8 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 use crate::app::logview::LogView;
 use crate::domain::LogEvent;
+use crate::domain::groups::label;
 use crate::domain::text::sanitize;
-use crate::logs::groups::label;
 use crate::theme::{Role, Theme};
 
 const GROUP_ROLES: [Role; 5] =

@@ -3,7 +3,7 @@
 mod activity;
 pub mod confirm;
 mod instances;
-pub mod layout;
+
 mod logs;
 mod overlay;
 mod pane;
@@ -16,7 +16,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::app::AppState;
+use crate::app::{AppState, layout};
 use crate::theme::{Role, Theme};
 
 pub fn draw(frame: &mut Frame, state: &AppState, theme: &Theme) {

@@ -6,7 +6,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
-use crate::app::{AppState, Loadable, Pane, views};
+use crate::app::{AppState, Loadable, Pane, shown};
 use crate::theme::{Role, Theme};
 
 pub fn block<'a, T>(
@@ -57,14 +57,14 @@ pub fn message(frame: &mut Frame, area: Rect, block: Block, text: String, theme:
 /// `selected` is in view. Only these become widgets: a long list costs what a screenful does.
 pub fn window<T>(rows: &[T], selected: usize, area: Rect) -> impl Iterator<Item = (usize, &T)> {
     let height = usize::from(area.height.saturating_sub(3));
-    rows.iter().enumerate().skip(views::scroll_offset(selected, height)).take(height)
+    rows.iter().enumerate().skip(shown::scroll_offset(selected, height)).take(height)
 }
 
 /// A placeholder line for a pane without data: why, in words.
 pub fn empty_text<T>(state: &AppState, data: &Loadable<T>, what: &str) -> String {
     let stacks_known = state.stacks.data.as_ref().is_some_and(Vec::is_empty);
     if state.stack.is_none() && stacks_known {
-        let elsewhere = if state.aws { "; :region or :profile looks elsewhere" } else { "" };
+        let elsewhere = if state.settings.aws { "; :region or :profile looks elsewhere" } else { "" };
         return format!("no Elastic CI Stack in {}{elsewhere}", state.backend);
     }
     match &data.error {

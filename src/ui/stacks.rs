@@ -4,7 +4,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
 use super::pane;
-use crate::app::{AppState, Pane, views};
+use crate::app::{AppState, Pane, shown};
 use crate::domain::ScalingState;
 use crate::domain::text::sanitize;
 use crate::theme::{Role, Theme};
@@ -20,9 +20,9 @@ fn sizes(state: &AppState, s: &crate::domain::StackSummary) -> String {
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide: bool) {
     let block = pane::block(state, theme, Pane::Stacks, "Stacks".into(), &state.stacks);
-    let rows = views::stacks(state);
+    let rows = shown::stacks(state);
     if rows.is_empty() {
-        let text = if state.stack_filter.is_some() {
+        let text = if state.lists.stacks.filter.is_some() {
             "no stack matches the filter".into()
         } else {
             pane::empty_text(state, &state.stacks, "Elastic CI Stacks")
@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         return;
     }
     let focused = pane::is_focused(state, Pane::Stacks);
-    let body: Vec<Row> = pane::window(&rows, state.stack_sel, area)
+    let body: Vec<Row> = pane::window(&rows, state.lists.stacks.sel, area)
         .map(|(i, s)| {
             let shown = state.stack.as_deref() == Some(s.name.as_str());
             let scaling = match &s.scaling {
@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
                 cells.push(Cell::from(s.agents_per_instance.to_string()));
                 cells.push(Cell::from(sanitize(&s.asg_name).into_owned()));
             }
-            let style = if i == state.stack_sel && focused {
+            let style = if i == state.lists.stacks.sel && focused {
                 theme.style(Role::selection)
             } else if shown {
                 theme.style(Role::accent)

@@ -2,10 +2,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 
 use super::*;
 use crate::app::InstanceColumn;
+use crate::app::{Effect, Msg, Overlay, Pane, Resource, shown};
 use crate::backend::Backends;
 use crate::backend::sim::{SimBackend, World};
 use crate::clock::Clock;
 use crate::domain::BackendError;
+use crate::domain::Timestamp;
 use crate::runtime::settle;
 
 const START: Timestamp = Timestamp(1_795_000_000_000);
@@ -160,49 +162,49 @@ async fn tab_cycles_panes_and_numbers_jump() {
 #[tokio::test]
 async fn vim_keys_move_and_stop_at_the_ends() {
     let (mut state, _, _) = loaded((80, 24)).await;
-    let n = views::instances(&state).len();
+    let n = shown::instances(&state).len();
     assert!(n > 2);
     update(&mut state, key('j'));
     update(&mut state, code(KeyCode::Down));
-    assert_eq!(state.instance_sel, 2);
+    assert_eq!(state.lists.instances.sel, 2);
     update(&mut state, key('G'));
-    assert_eq!(state.instance_sel, n - 1);
+    assert_eq!(state.lists.instances.sel, n - 1);
     update(&mut state, key('j'));
-    assert_eq!(state.instance_sel, n - 1);
+    assert_eq!(state.lists.instances.sel, n - 1);
     update(&mut state, key('g'));
-    assert_eq!(state.instance_sel, 0);
+    assert_eq!(state.lists.instances.sel, 0);
     update(&mut state, key('k'));
-    assert_eq!(state.instance_sel, 0);
+    assert_eq!(state.lists.instances.sel, 0);
 }
 
 #[tokio::test]
 async fn the_filter_applies_while_typing_and_esc_clears_it() {
     let (mut state, _, _) = loaded((80, 24)).await;
-    let all = views::instances(&state).len();
+    let all = shown::instances(&state).len();
     update(&mut state, key('/'));
     typed(&mut state, "health:unhealthy");
-    assert_eq!(views::instances(&state).len(), 0);
+    assert_eq!(shown::instances(&state).len(), 0);
     update(&mut state, code(KeyCode::Backspace));
     update(&mut state, ctrl('u'));
     typed(&mut state, "!zzz");
     update(&mut state, code(KeyCode::Enter));
-    assert_eq!(views::instances(&state).len(), all);
-    assert_eq!(state.instance_filter.as_ref().map(|f| f.text.as_str()), Some("!zzz"));
+    assert_eq!(shown::instances(&state).len(), all);
+    assert_eq!(state.lists.instances.filter.as_ref().map(|f| f.text.as_str()), Some("!zzz"));
     update(&mut state, code(KeyCode::Esc));
-    assert!(state.instance_filter.is_none());
+    assert!(state.lists.instances.filter.is_none());
 }
 
 #[tokio::test]
 async fn sorting_by_key_and_command() {
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, key('o'));
-    assert_eq!(state.sort.column, InstanceColumn::Agent);
+    assert_eq!(state.settings.sort.column, InstanceColumn::Agent);
     update(&mut state, key('O'));
-    assert!(state.sort.descending);
+    assert!(state.settings.sort.descending);
     update(&mut state, key(':'));
     typed(&mut state, "sort id");
     update(&mut state, code(KeyCode::Enter));
-    let ids: Vec<&str> = views::instances(&state).iter().map(|i| i.id.as_str()).collect();
+    let ids: Vec<&str> = shown::instances(&state).iter().map(|i| i.id.as_str()).collect();
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted);
@@ -211,7 +213,7 @@ async fn sorting_by_key_and_command() {
 #[tokio::test]
 async fn s_and_shell_ask_for_a_session_on_the_instance() {
     let (mut state, _, _) = loaded((80, 24)).await;
-    let first = views::instances(&state)[0].id.clone();
+    let first = shown::instances(&state)[0].id.clone();
     let fx = update(&mut state, key('s'));
     assert_eq!(fx, [Effect::OpenShell { instance: first.clone() }]);
     assert!(
@@ -254,7 +256,7 @@ async fn s_and_shell_ask_for_a_session_on_the_instance() {
 async fn enter_drills_in_and_esc_comes_back() {
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, code(KeyCode::Enter));
-    let first = views::instances(&state)[0].id.clone();
+    let first = shown::instances(&state)[0].id.clone();
     assert_eq!(state.overlay, Some(Overlay::Instance(first)));
     update(&mut state, code(KeyCode::Esc));
     assert_eq!(state.overlay, None);
@@ -272,7 +274,7 @@ async fn help_is_an_overlay_that_swallows_list_keys() {
     update(&mut state, key('?'));
     update(&mut state, key('j'));
     assert_eq!(state.overlay, Some(Overlay::Help { scroll: 1 }));
-    assert_eq!(state.instance_sel, 0);
+    assert_eq!(state.lists.instances.sel, 0);
     let fx = update(&mut state, key('q'));
     assert!(fx.is_empty() && !state.quit, "q closes help, it does not quit");
     assert_eq!(state.overlay, None);
@@ -298,14 +300,16 @@ async fn q_quits_and_ctrl_c_needs_two_presses() {
     let (mut state, _, _) = loaded((80, 24)).await;
     assert_eq!(update(&mut state, ctrl('c')), vec![]);
     assert!(!state.quit);
-    assert_eq!(update(&mut state, ctrl('c')), vec![Effect::Quit]);
+    assert_eq!(update(&mut state, ctrl('c')), vec![]);
+    assert!(state.quit);
 
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, ctrl('c'));
     update(&mut state, Msg::Tick(START.plus_secs(5)));
     update(&mut state, ctrl('c'));
     assert!(!state.quit, "too late for a double press");
-    assert_eq!(update(&mut state, key('q')), vec![Effect::Quit]);
+    assert_eq!(update(&mut state, key('q')), vec![]);
+    assert!(state.quit);
 }
 
 #[tokio::test]
@@ -316,13 +320,13 @@ async fn ctrl_c_first_closes_the_prompt() {
     assert!(!state.quit, "q is typed into the prompt");
     update(&mut state, ctrl('c'));
     assert!(state.prompt.is_none() && !state.quit);
-    assert!(state.instance_filter.is_none());
+    assert!(state.lists.instances.filter.is_none());
 }
 
 #[tokio::test]
 async fn clicks_focus_panes_and_pick_rows() {
     let (mut state, _, _) = loaded((80, 24)).await;
-    let areas = areas(&state).expect("fits");
+    let areas = state.areas().expect("fits");
     let row = areas.instances.y + 2 + 2; // the third data row
     let click = |column, row| {
         Msg::Mouse(MouseEvent {
@@ -333,7 +337,7 @@ async fn clicks_focus_panes_and_pick_rows() {
         })
     };
     update(&mut state, click(areas.instances.x + 3, row));
-    assert_eq!((state.focus, state.instance_sel), (Pane::Instances, 2));
+    assert_eq!((state.focus, state.lists.instances.sel), (Pane::Instances, 2));
     update(&mut state, click(areas.stacks.x + 3, areas.stacks.y + 1));
     assert_eq!(state.focus, Pane::Stacks);
     let wheel = Msg::Mouse(MouseEvent {
@@ -343,7 +347,7 @@ async fn clicks_focus_panes_and_pick_rows() {
         modifiers: KeyModifiers::NONE,
     });
     update(&mut state, wheel);
-    assert_eq!(state.activity_sel, 1);
+    assert_eq!(state.lists.activity.sel, 1);
 }
 
 #[tokio::test]
@@ -361,8 +365,8 @@ async fn ticks_expire_messages() {
 #[tokio::test]
 async fn switching_profile_or_region_starts_afresh_and_keeps_the_operators_settings() {
     let (mut state, _, _) = loaded((80, 24)).await;
-    state.aws = true;
-    state.profiles = vec!["ci-prod".into(), "ci-staging".into()];
+    state.settings.aws = true;
+    state.settings.profiles = vec!["ci-prod".into(), "ci-staging".into()];
     update(&mut state, key(':'));
     typed(&mut state, "profile ci-s");
     update(&mut state, code(KeyCode::Tab));
@@ -371,7 +375,7 @@ async fn switching_profile_or_region_starts_afresh_and_keeps_the_operators_setti
     assert_eq!(fx, vec![Effect::SwitchAws { profile: Some("ci-staging".into()), region: None }]);
 
     update(&mut state, key('s'));
-    let sort = state.sort;
+    let sort = state.settings.sort;
     let fx = update(&mut state, Msg::BackendChanged("aws ci-staging eu-west-1".into()));
     assert_eq!(state.backend, "aws ci-staging eu-west-1");
     assert!(
@@ -379,14 +383,14 @@ async fn switching_profile_or_region_starts_afresh_and_keeps_the_operators_setti
         "nothing old stays"
     );
     assert_eq!(fx, vec![Effect::Fetch(Resource::Stacks)], "it reads the new account's stacks");
-    assert_eq!((state.sort, state.aws, state.profiles.len()), (sort, true, 2));
+    assert_eq!((state.settings.sort, state.settings.aws, state.settings.profiles.len()), (sort, true, 2));
 }
 
 #[tokio::test]
 async fn an_unknown_profile_is_refused_naming_the_ones_there_are() {
     let (mut state, _, _) = loaded((80, 24)).await;
-    state.aws = true;
-    state.profiles = vec!["ci-prod".into(), "ci-staging".into()];
+    state.settings.aws = true;
+    state.settings.profiles = vec!["ci-prod".into(), "ci-staging".into()];
     update(&mut state, key(':'));
     typed(&mut state, "profile ci-prd");
     assert_eq!(update(&mut state, code(KeyCode::Enter)), vec![], "no switch");
@@ -438,8 +442,8 @@ async fn quitting_while_an_action_runs_asks_whether_to_finish_or_abandon_it() {
     update(&mut state, key('q'));
     assert!(state.leaving && !state.quit);
     update(&mut state, code(KeyCode::Esc));
-    let fx = update(&mut state, Msg::ActionDone { text: "done: Pause scaling of ci-linux".into(), ok: true });
-    assert!(state.quit && !state.abandon && fx.contains(&Effect::Quit));
+    update(&mut state, Msg::ActionDone { text: "done: Pause scaling of ci-linux".into(), ok: true });
+    assert!(state.quit && !state.abandon);
 
     // Abandon: quit now, and the runtime records what was left.
     let (mut state, _, _) = loaded((80, 24)).await;
@@ -477,7 +481,8 @@ async fn while_too_small_to_draw_no_key_but_quit_acts() {
     assert!(state.prompt.is_some());
     update(&mut state, code(KeyCode::Esc));
     update(&mut state, Msg::Resize(60, 20));
-    assert_eq!(update(&mut state, key('q')), vec![Effect::Quit]);
+    assert_eq!(update(&mut state, key('q')), vec![]);
+    assert!(state.quit);
 }
 
 #[tokio::test]
@@ -495,10 +500,12 @@ async fn the_demo_has_no_profile_to_switch() {
 #[tokio::test]
 async fn l_opens_the_instances_logs_and_esc_stops_them() {
     let (mut state, _, _) = loaded((80, 24)).await;
-    let id = views::instances(&state)[0].id.clone();
+    let id = shown::instances(&state)[0].id.clone();
     let fx = update(&mut state, key('l'));
-    let groups: Vec<String> =
-        crate::logs::groups::default_groups(crate::domain::Os::Linux).into_iter().map(String::from).collect();
+    let groups: Vec<String> = crate::domain::groups::default_groups(crate::domain::Os::Linux)
+        .into_iter()
+        .map(String::from)
+        .collect();
     assert_eq!(fx, vec![Effect::StartTail { instance: id.clone(), groups, live: false }]);
     assert_eq!(state.logs.as_ref().map(|v| v.instance.as_str()), Some(id.as_str()));
 

@@ -2,12 +2,11 @@
 //! only asks the runtime to read the stack fresh; the dialog opens with what it read, and only
 //! its action button, pressed on purpose, produces the calls.
 
-use super::confirm::{ActionKind, Confirm, Prepared};
-use super::keymap::Action;
-use super::msg::Effect;
-use super::state::AppState;
-use super::update::flash;
-use super::views;
+use crate::app::confirm::{ActionKind, Confirm, Prepared};
+use crate::app::keymap::Action;
+use crate::app::msg::Effect;
+use crate::app::shown;
+use crate::app::state::AppState;
 use crate::domain::BackendError;
 use crate::domain::{DiskSignal, Health, ScalingState};
 
@@ -16,7 +15,7 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::PauseResume => match stack.scaling {
             ScalingState::FixedSize => {
-                flash(state, format!("{} is a fixed-size stack: it has no scaler to pause", stack.name), true)
+                state.flash(format!("{} is a fixed-size stack: it has no scaler to pause", stack.name), true)
             }
             ScalingState::Paused { .. } => {
                 fx.push(Effect::PrepareAction { stack: stack.name, kind: ActionKind::Resume })
@@ -24,23 +23,22 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             _ => fx.push(Effect::PrepareAction { stack: stack.name, kind: ActionKind::Pause }),
         },
         Action::Mark => {
-            if let Some(id) = views::instances(state).get(state.instance_sel).map(|i| i.id.clone())
+            if let Some(id) = shown::instances(state).get(state.lists.instances.sel).map(|i| i.id.clone())
                 && !state.marked.remove(&id)
             {
                 state.marked.insert(id);
             }
         }
         Action::MarkFullDisk => {
-            let full: Vec<String> = views::instances(state)
+            let full: Vec<String> = shown::instances(state)
                 .iter()
                 .filter(|i| i.disk == DiskSignal::Full || i.health == Health::Unhealthy)
                 .map(|i| i.id.clone())
                 .collect();
             if full.is_empty() {
-                flash(state, "no full-disk or Unhealthy instance", false);
+                state.flash("no full-disk or Unhealthy instance", false);
             } else {
-                flash(
-                    state,
+                state.flash(
                     format!("marked {} full-disk or Unhealthy instances; X terminates them", full.len()),
                     false,
                 );
@@ -57,14 +55,14 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::OpenShell => {
-            if let Some(id) = views::instances(state).get(state.instance_sel).map(|i| i.id.clone()) {
+            if let Some(id) = shown::instances(state).get(state.lists.instances.sel).map(|i| i.id.clone()) {
                 open_shell(state, id, fx);
             }
         }
         Action::CheckDisk => {
             let instances = chosen(state);
             if !instances.is_empty() {
-                flash(state, format!("checking the disk of {} through SSM…", instances.join(" ")), false);
+                state.flash(format!("checking the disk of {} through SSM…", instances.join(" ")), false);
                 let windows = stack.os == crate::domain::Os::Windows;
                 fx.push(Effect::CheckDisk { stack: stack.name, instances, windows });
             }
@@ -78,9 +76,9 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
 pub fn open_shell(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
     if let Some(other) = &state.opening_shell {
         let text = format!("a session on {other} is being opened (Esc cancels it)");
-        return flash(state, text, true);
+        return state.flash(text, true);
     }
-    flash(state, format!("opening a session on {instance}… (Esc cancels)"), false);
+    state.flash(format!("opening a session on {instance}… (Esc cancels)"), false);
     state.opening_shell = Some(instance.clone());
     fx.push(Effect::OpenShell { instance });
 }
@@ -88,23 +86,27 @@ pub fn open_shell(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) 
 /// Stops opening a session; one that starts after all is terminated by the runtime.
 pub fn cancel_shell(state: &mut AppState, fx: &mut Vec<Effect>) {
     if let Some(instance) = state.opening_shell.take() {
-        flash(state, format!("cancelled the session on {instance}"), false);
+        state.flash(format!("cancelled the session on {instance}"), false);
         fx.push(Effect::CancelShell);
     }
 }
 
 /// The marked instances on screen, or else the selected one.
 fn chosen(state: &AppState) -> Vec<String> {
-    let shown: Vec<String> = views::instances(state).iter().map(|i| i.id.clone()).collect();
+    let shown: Vec<String> = shown::instances(state).iter().map(|i| i.id.clone()).collect();
     let marked: Vec<String> = shown.iter().filter(|id| state.marked.contains(*id)).cloned().collect();
-    if marked.is_empty() { shown.get(state.instance_sel).cloned().into_iter().collect() } else { marked }
+    if marked.is_empty() {
+        shown.get(state.lists.instances.sel).cloned().into_iter().collect()
+    } else {
+        marked
+    }
 }
 
 /// The disk check answered: the DISK column shows the percentages, the status line the rest.
 pub fn disk_checked(state: &mut AppState, result: Result<Vec<crate::ops::DiskAnswer>, BackendError>) {
     let answers = match result {
         Ok(a) => a,
-        Err(e) => return flash(state, format!("disk check: {e}"), true),
+        Err(e) => return state.flash(format!("disk check: {e}"), true),
     };
     let mut said = Vec::new();
     let mut failed = false;
@@ -125,34 +127,34 @@ pub fn disk_checked(state: &mut AppState, result: Result<Vec<crate::ops::DiskAns
             i.disk_used_pct = state.disk_checks.get(&i.id).copied();
         }
     }
-    flash(state, format!("disk: {}", said.join(" · ")), failed);
+    state.flash(format!("disk: {}", said.join(" · ")), failed);
 }
 
 /// The runtime read the stack: open the dialog, or say why not.
 pub fn ready(state: &mut AppState, result: Result<Prepared, BackendError>) {
     match result {
         Ok(p) => state.confirm = Some(Confirm::new(p, state.backend.clone(), state.now)),
-        Err(e) => flash(state, format!("cannot prepare the action: {e}"), true),
+        Err(e) => state.flash(format!("cannot prepare the action: {e}"), true),
     }
 }
 
 pub fn in_dialog(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
     // While part of the dialog is cut off, its action cannot be chosen: Cancel keeps the focus
     // (so Enter cancels), and → says why.
-    let hidden = state.confirm.as_ref().map_or(0, |c| crate::ui::confirm::hidden_rows(c, state.size));
+    let hidden = state.confirm.as_ref().map_or(0, |c| crate::app::dialog::hidden_rows(c, state.size));
     if hidden > 0 {
         if let Some(c) = state.confirm.as_mut() {
             c.focus(false);
         }
         if action == Action::ConfirmRight {
-            return flash(state, "the dialog does not fit: enlarge the terminal to read it all first", true);
+            return state.flash("the dialog does not fit: enlarge the terminal to read it all first", true);
         }
     }
     let Some(c) = state.confirm.as_mut() else { return };
     match action {
         Action::ConfirmCancel => {
             state.confirm = None;
-            flash(state, "cancelled: nothing changed", false);
+            state.flash("cancelled: nothing changed", false);
         }
         Action::ConfirmOption => c.toggle_option(),
         Action::ConfirmLeft => c.focus(false),
@@ -161,7 +163,7 @@ pub fn in_dialog(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::ConfirmAccept => match c.accept() {
             Some((plan, ctx)) => {
                 let terminated = matches!(c.kind, ActionKind::Terminate { .. });
-                flash(state, format!("{}…", plan.title), false);
+                state.flash(format!("{}…", plan.title), false);
                 state.confirm = None;
                 if terminated {
                     state.marked.clear();
@@ -172,7 +174,7 @@ pub fn in_dialog(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             // Enter on Cancel, or on an action that is not allowed yet.
             None if !c.on_go => {
                 state.confirm = None;
-                flash(state, "cancelled: nothing changed", false);
+                state.flash("cancelled: nothing changed", false);
             }
             None => {}
         },

@@ -1,5 +1,5 @@
-//! Rows as the panes show them: filtered, sorted, and turned into text. Shared by `update`
-//! (to know how many rows there are) and the renderer (to draw them).
+//! Rows as the list panes show them: filtered, sorted, and turned into text. Shared by
+//! `update` (to know how many rows there are) and the renderer (to draw them).
 
 use std::cmp::Ordering;
 
@@ -43,7 +43,7 @@ pub fn instances(state: &AppState) -> Vec<&Instance> {
         .instances
         .iter()
         .filter(|i| {
-            state.instance_filter.as_ref().is_none_or(|f| {
+            state.lists.instances.filter.as_ref().is_none_or(|f| {
                 let cells: Vec<(&str, String)> = InstanceColumn::ALL
                     .iter()
                     .map(|c| (c.header(), instance_cell(i, *c, state.now)))
@@ -54,8 +54,8 @@ pub fn instances(state: &AppState) -> Vec<&Instance> {
         })
         .collect();
     rows.sort_by(|a, b| {
-        let o = compare(a, b, state.sort.column);
-        if state.sort.descending { o.reverse() } else { o }
+        let o = compare(a, b, state.settings.sort.column);
+        if state.settings.sort.descending { o.reverse() } else { o }
     });
     rows
 }
@@ -64,7 +64,7 @@ pub fn activities(state: &AppState) -> Vec<&ScalingActivity> {
     let Some(list) = state.activities.data.as_ref() else { return Vec::new() };
     list.iter()
         .filter(|a| {
-            state.activity_filter.as_ref().is_none_or(|f| {
+            state.lists.activity.filter.as_ref().is_none_or(|f| {
                 f.matches(&[
                     ("status", a.status.as_str()),
                     ("description", &a.description),
@@ -79,7 +79,7 @@ pub fn stacks(state: &AppState) -> Vec<&StackSummary> {
     let Some(list) = state.stacks.data.as_ref() else { return Vec::new() };
     list.iter()
         .filter(|s| {
-            state.stack_filter.as_ref().is_none_or(|f| {
+            state.lists.stacks.filter.as_ref().is_none_or(|f| {
                 f.matches(&[
                     ("name", &s.name),
                     ("queue", &s.queue),
@@ -103,4 +103,16 @@ pub fn len(state: &AppState, pane: Pane) -> usize {
 /// The first row shown when `selected` must be visible in `height` rows.
 pub fn scroll_offset(selected: usize, height: usize) -> usize {
     selected.saturating_sub(height.saturating_sub(1))
+}
+
+impl AppState {
+    /// Keeps each list's selection on a row that exists.
+    pub fn clamp_selections(&mut self) {
+        for pane in [Pane::Stacks, Pane::Instances, Pane::Activity] {
+            let len = len(self, pane);
+            if let Some(sel) = self.selection_mut(pane) {
+                *sel = (*sel).min(len.saturating_sub(1));
+            }
+        }
+    }
 }

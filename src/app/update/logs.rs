@@ -1,18 +1,16 @@
 //! The log view's keys: scrolling, follow, wrap, search, filter, first error, save, and
 //! opening and closing the view. `update` hands them over while the view is open.
 
-use super::filter::Filter;
-use super::keymap::Action;
-use super::msg::Effect;
-use super::state::{AppState, Prompt, PromptKind};
-use super::update::flash;
-use super::views;
+use crate::app::filter::Filter;
+use crate::app::keymap::Action;
+use crate::app::msg::Effect;
+use crate::app::shown;
+use crate::app::state::{AppState, Prompt, PromptKind};
 
 pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
-            let page = super::update::areas(state)
-                .map_or(20, |a| a.stacks.height as isize + a.instances.height as isize);
+            let page = state.areas().map_or(20, |a| a.stacks.height as isize + a.instances.height as isize);
             if let Some(view) = state.logs.as_mut() {
                 match action {
                     Action::Up => view.scroll(-1),
@@ -34,7 +32,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             state.prompt = Some(Prompt { kind: PromptKind::LogFilter, text });
         }
         Action::OpenLogs => {
-            if let Some(id) = views::instances(state).get(state.instance_sel).map(|i| i.id.clone()) {
+            if let Some(id) = shown::instances(state).get(state.lists.instances.sel).map(|i| i.id.clone()) {
                 open(state, id, fx);
             }
         }
@@ -68,7 +66,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 && !v.next_match(action == Action::NextMatch)
             {
                 let way = if action == Action::NextMatch { "newer" } else { "older" };
-                flash(state, format!("no {way} match"), false);
+                state.flash(format!("no {way} match"), false);
             }
         }
         Action::FirstError => {
@@ -76,7 +74,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 && !v.first_error()
             {
                 let n = v.visible().len();
-                flash(state, format!("no error in the {n} lines shown"), false);
+                state.flash(format!("no error in the {n} lines shown"), false);
             }
         }
         Action::SaveLogs => {
@@ -111,10 +109,14 @@ pub fn set_filter(state: &mut AppState, text: &str) {
 pub fn open(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
     let os = state.stack_summary().map_or(crate::domain::Os::Linux, |s| s.os);
     let groups: Vec<String> =
-        crate::logs::groups::default_groups(os).into_iter().map(str::to_string).collect();
+        crate::domain::groups::default_groups(os).into_iter().map(str::to_string).collect();
     if state.logs.is_some() {
         fx.push(Effect::StopTail);
     }
-    state.logs = Some(super::logview::LogView::new(instance.clone(), groups.clone(), state.log_capacity));
-    fx.push(Effect::StartTail { instance, groups, live: state.log_live });
+    state.logs = Some(crate::app::logview::LogView::new(
+        instance.clone(),
+        groups.clone(),
+        state.settings.log_capacity,
+    ));
+    fx.push(Effect::StartTail { instance, groups, live: state.settings.log_live });
 }

@@ -1,17 +1,24 @@
-//! Which log groups hold an instance's logs (the stack's CloudWatch agent configuration), and
-//! the short names operators type for them.
+//! The stack's log groups (`amazon-cloudwatch-agent.json`): every stream is named by the bare
+//! instance ID, and the groups are shared by every stack in the region. Which of them hold an
+//! instance's logs, and the short names operators type for them.
 
-use crate::domain::{Os, groups};
+use super::Os;
+
+pub const BUILDKITE_AGENT: &str = "/buildkite/buildkite-agent";
+pub const ELASTIC_STACK: &str = "/buildkite/elastic-stack";
+pub const DOCKER_DAEMON: &str = "/buildkite/docker-daemon";
+pub const CLOUD_INIT_OUTPUT: &str = "/buildkite/cloud-init/output";
+pub const CLOUD_INIT: &str = "/buildkite/cloud-init";
+pub const CFN_INIT: &str = "/buildkite/cfn-init";
+pub const SYSTEM: &str = "/buildkite/system";
+pub const AUTH: &str = "/buildkite/auth";
+pub const LIFECYCLED: &str = "/buildkite/lifecycled";
+pub const EC2LAUNCH_USERDATA: &str = "/buildkite/EC2Launch/UserdataExecution";
 
 pub fn default_groups(os: Os) -> Vec<&'static str> {
     match os {
-        Os::Linux => vec![
-            groups::BUILDKITE_AGENT,
-            groups::ELASTIC_STACK,
-            groups::DOCKER_DAEMON,
-            groups::CLOUD_INIT_OUTPUT,
-        ],
-        Os::Windows => vec![groups::ELASTIC_STACK, groups::BUILDKITE_AGENT, groups::EC2LAUNCH_USERDATA],
+        Os::Linux => vec![BUILDKITE_AGENT, ELASTIC_STACK, DOCKER_DAEMON, CLOUD_INIT_OUTPUT],
+        Os::Windows => vec![ELASTIC_STACK, BUILDKITE_AGENT, EC2LAUNCH_USERDATA],
     }
 }
 
@@ -19,29 +26,27 @@ pub fn default_groups(os: Os) -> Vec<&'static str> {
 pub fn all_groups(os: Os) -> Vec<&'static str> {
     let mut g = default_groups(os);
     match os {
-        Os::Linux => {
-            g.extend([groups::SYSTEM, groups::CLOUD_INIT, groups::CFN_INIT, groups::LIFECYCLED, groups::AUTH])
-        }
-        Os::Windows => g.extend([groups::CFN_INIT, groups::LIFECYCLED, groups::SYSTEM]),
+        Os::Linux => g.extend([SYSTEM, CLOUD_INIT, CFN_INIT, LIFECYCLED, AUTH]),
+        Os::Windows => g.extend([CFN_INIT, LIFECYCLED, SYSTEM]),
     }
     g
 }
 
 const SHORT: &[(&str, &str)] = &[
-    ("agent", groups::BUILDKITE_AGENT),
-    ("buildkite-agent", groups::BUILDKITE_AGENT),
-    ("elastic-stack", groups::ELASTIC_STACK),
-    ("stack", groups::ELASTIC_STACK),
-    ("docker", groups::DOCKER_DAEMON),
-    ("docker-daemon", groups::DOCKER_DAEMON),
-    ("cloud-init", groups::CLOUD_INIT_OUTPUT),
-    ("cloud-init-output", groups::CLOUD_INIT_OUTPUT),
-    ("cloud-init-log", groups::CLOUD_INIT),
-    ("cfn-init", groups::CFN_INIT),
-    ("system", groups::SYSTEM),
-    ("auth", groups::AUTH),
-    ("lifecycled", groups::LIFECYCLED),
-    ("userdata", groups::EC2LAUNCH_USERDATA),
+    ("agent", BUILDKITE_AGENT),
+    ("buildkite-agent", BUILDKITE_AGENT),
+    ("elastic-stack", ELASTIC_STACK),
+    ("stack", ELASTIC_STACK),
+    ("docker", DOCKER_DAEMON),
+    ("docker-daemon", DOCKER_DAEMON),
+    ("cloud-init", CLOUD_INIT_OUTPUT),
+    ("cloud-init-output", CLOUD_INIT_OUTPUT),
+    ("cloud-init-log", CLOUD_INIT),
+    ("cfn-init", CFN_INIT),
+    ("system", SYSTEM),
+    ("auth", AUTH),
+    ("lifecycled", LIFECYCLED),
+    ("userdata", EC2LAUNCH_USERDATA),
 ];
 
 /// A group from what was typed: a short name, a name without `/buildkite/`, or a full name.
@@ -88,8 +93,8 @@ mod tests {
     #[test]
     fn defaults_follow_the_os() {
         assert_eq!(default_groups(Os::Linux).len(), 4);
-        assert!(all_groups(Os::Linux).contains(&groups::LIFECYCLED));
-        assert!(default_groups(Os::Windows).contains(&groups::EC2LAUNCH_USERDATA));
-        assert!(!all_groups(Os::Windows).contains(&groups::DOCKER_DAEMON));
+        assert!(all_groups(Os::Linux).contains(&LIFECYCLED));
+        assert!(default_groups(Os::Windows).contains(&EC2LAUNCH_USERDATA));
+        assert!(!all_groups(Os::Windows).contains(&DOCKER_DAEMON));
     }
 }

@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
-use crate::app::Pane;
+use super::{AppState, Pane};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -92,6 +92,20 @@ pub fn compute(area: Rect, stack_count: usize) -> Option<Areas> {
         activity: rows[3],
         status,
     })
+}
+
+impl AppState {
+    /// Where the panes are at the terminal's size now; `None` when it is too small.
+    pub fn areas(&self) -> Option<Areas> {
+        let count = self.stacks.data.as_ref().map_or(1, Vec::len);
+        compute(Rect::new(0, 0, self.size.0, self.size.1), count)
+    }
+
+    /// Whether the terminal is too small to draw the dashboard (it says so instead).
+    pub fn too_small(&self) -> bool {
+        let (w, h) = self.size;
+        w < MIN_WIDTH || h < MIN_HEIGHT
+    }
 }
 
 #[cfg(test)]

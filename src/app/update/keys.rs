@@ -1,0 +1,277 @@
+//! Keys: which scopes are active, what a key means in them (the one keymap), and what each
+//! action does. Log view and operator keys are handed to their own files.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{lists, loads, prompts};
+use crate::app::command;
+use crate::app::keymap::{self, Action, Scope};
+use crate::app::msg::Effect;
+use crate::app::shown;
+use crate::app::state::{AppState, Overlay, Pane, Prompt, PromptKind};
+
+const INTERRUPT_WINDOW_SECS: i64 = 2;
+
+pub fn scopes(state: &AppState) -> Vec<Scope> {
+    if state.leaving {
+        return vec![Scope::Always, Scope::Leaving];
+    }
+    if state.confirm.is_some() {
+        return vec![Scope::Always, Scope::Confirm];
+    }
+    if state.prompt.is_some() {
+        return vec![Scope::Always, Scope::Prompt];
+    }
+    if state.overlay.is_some() {
+        return vec![Scope::Always, Scope::Overlay];
+    }
+    if state.logs.is_some() {
+        return vec![Scope::Always, Scope::Logs];
+    }
+    let mut s = vec![Scope::Always];
+    if state.opening_shell.is_some() {
+        s.push(Scope::Opening);
+    }
+    if state.focus == Pane::Instances {
+        s.push(Scope::Instances);
+    }
+    if state.focus.is_list() {
+        s.push(Scope::List);
+    }
+    s.push(Scope::Global);
+    s
+}
+
+pub fn on_key(state: &mut AppState, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let action = keymap::resolve(&scopes(state), &key);
+    if action != Some(Action::Interrupt) {
+        state.interrupt_at = None;
+    }
+    match action {
+        Some(Action::ToggleGroup) => {
+            if let (Some(v), KeyCode::Char(c)) = (state.logs.as_mut(), key.code) {
+                v.toggle_group(c.to_digit(10).unwrap_or(0) as usize);
+            }
+        }
+        Some(action) => act(state, action, fx),
+        None if state.confirm.is_some() => {
+            if let (Some(c), KeyCode::Char(ch)) = (state.confirm.as_mut(), key.code)
+                && !key.modifiers.contains(KeyModifiers::CONTROL)
+            {
+                c.type_char(ch);
+            }
+        }
+        None => {
+            if let (Some(prompt), KeyCode::Char(c)) = (state.prompt.as_mut(), key.code)
+                && !key.modifiers.contains(KeyModifiers::CONTROL)
+            {
+                prompt.text.push(c);
+                lists::live_filter(state);
+            }
+        }
+    }
+}
+
+/// A paste is text for the field being typed in, never keys: it is cut at its first line break
+/// or control character, so a pasted instance ID followed by arrows and Enter types the ID and
+/// presses nothing. Without a field open, a paste does nothing.
+pub fn on_paste(state: &mut AppState, text: &str) {
+    let text: String =
+        text.chars().take_while(|c| !c.is_control() && !crate::domain::text::dangerous(*c)).collect();
+    if let Some(c) = state.confirm.as_mut() {
+        text.chars().for_each(|ch| c.type_char(ch));
+    } else if let Some(prompt) = state.prompt.as_mut() {
+        prompt.text.push_str(&text);
+        lists::live_filter(state);
+    }
+}
+
+pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
+    let focus = state.focus;
+    match action {
+        Action::Quit => state.quit_or_ask(),
+        Action::Interrupt => interrupt(state, fx),
+        Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::ShowErrors => state.overlay = Some(Overlay::Errors),
+        Action::NextPane => state.focus = focus.next(),
+        Action::PrevPane => state.focus = focus.prev(),
+        Action::FocusPane(p) => state.focus = p,
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown if state.overlay.is_some() => {
+            if let Some(Overlay::Help { scroll }) = &mut state.overlay {
+                *scroll = match action {
+                    Action::Up => scroll.saturating_sub(1),
+                    Action::Down => scroll.saturating_add(1),
+                    Action::PageUp => scroll.saturating_sub(10),
+                    _ => scroll.saturating_add(10),
+                };
+            }
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Filter
+            if state.logs.is_some() =>
+        {
+            super::logs::act(state, action, fx)
+        }
+        Action::OpenLogs
+        | Action::CloseLogs
+        | Action::ToggleFollow
+        | Action::ToggleWrap
+        | Action::ToggleGroup
+        | Action::TogglePrettyJson
+        | Action::Search
+        | Action::NextMatch
+        | Action::PrevMatch
+        | Action::FirstError
+        | Action::SaveLogs
+        | Action::ToggleTimestamps => super::logs::act(state, action, fx),
+        Action::Up => lists::move_selection(state, focus, -1),
+        Action::Down => lists::move_selection(state, focus, 1),
+        Action::PageUp => lists::move_selection(state, focus, -lists::page(state, focus)),
+        Action::PageDown => lists::move_selection(state, focus, lists::page(state, focus)),
+        Action::Top => lists::move_selection(state, focus, isize::MIN / 2),
+        Action::Bottom => lists::move_selection(state, focus, isize::MAX / 2),
+        Action::Open => open(state, fx),
+        Action::Back => {
+            if state.filter_of(focus).is_some() {
+                lists::set_filter(state, focus, "");
+            }
+        }
+        Action::Filter => {
+            let pane = if focus.is_list() { focus } else { Pane::Instances };
+            state.focus = pane;
+            let text = state.filter_of(pane).map(|f| f.text.clone()).unwrap_or_default();
+            state.prompt = Some(Prompt { kind: PromptKind::Filter(pane), text });
+        }
+        Action::Command => state.prompt = Some(Prompt { kind: PromptKind::Command, text: String::new() }),
+        Action::Refresh => {
+            loads::refresh_all(state, fx);
+            state.flash("refreshing", false);
+        }
+        Action::SortNext => {
+            state.settings.sort.column = state.settings.sort.column.next();
+            state.settings.sort.descending = false;
+        }
+        Action::SortReverse => state.settings.sort.descending = !state.settings.sort.descending,
+        Action::CloseOverlay => state.overlay = None,
+        Action::PromptAccept => prompts::accept_prompt(state, fx),
+        Action::PromptCancel => match state.prompt.take() {
+            Some(Prompt { kind: PromptKind::Filter(pane), .. }) => lists::set_filter(state, pane, ""),
+            Some(Prompt { kind: PromptKind::LogFilter, .. }) => super::logs::set_filter(state, ""),
+            _ => {}
+        },
+        Action::PromptBackspace => {
+            if let Some(p) = state.prompt.as_mut() {
+                p.text.pop();
+            }
+            lists::live_filter(state);
+        }
+        Action::PromptClear => {
+            if let Some(p) = state.prompt.as_mut() {
+                p.text.clear();
+            }
+            lists::live_filter(state);
+        }
+        Action::PauseResume
+        | Action::Mark
+        | Action::MarkFullDisk
+        | Action::Terminate
+        | Action::CheckDisk
+        | Action::OpenShell => super::operator::start(state, action, fx),
+        Action::CancelShell => super::operator::cancel_shell(state, fx),
+        Action::FinishThenQuit => {
+            state.leaving = false;
+            state.quit_when_done = true;
+            let title = state.writing.clone().unwrap_or_default();
+            state.flash(format!("quitting when '{title}' is done"), false);
+        }
+        Action::AbandonAndQuit => {
+            state.leaving = false;
+            state.abandon = true;
+            state.quit = true;
+        }
+        Action::StayHere => state.leaving = false,
+        Action::ConfirmCancel
+        | Action::ConfirmAccept
+        | Action::ConfirmOption
+        | Action::ConfirmLeft
+        | Action::ConfirmRight
+        | Action::ConfirmBackspace => super::operator::in_dialog(state, action, fx),
+        Action::PromptComplete => {
+            let names: Vec<String> = state.stacks.data.iter().flatten().map(|s| s.name.clone()).collect();
+            let profiles = state.settings.profiles.clone();
+            let candidates = |command: &str| -> Vec<&str> {
+                match command {
+                    "stack" => names.iter().map(String::as_str).collect(),
+                    "profile" => profiles.iter().map(String::as_str).collect(),
+                    "region" => crate::domain::regions::REGIONS.to_vec(),
+                    "theme" => crate::theme::BUILT_IN.iter().map(|(n, _)| *n).collect(),
+                    _ => Vec::new(),
+                }
+            };
+            if let Some(p) = state.prompt.as_mut().filter(|p| p.kind == PromptKind::Command)
+                && let Some(done) = command::complete(&p.text, candidates)
+            {
+                p.text = done;
+            }
+        }
+    }
+}
+
+/// Ctrl-C closes what is open; on the bare dashboard, a second press within 2 s quits.
+pub fn interrupt(state: &mut AppState, fx: &mut Vec<Effect>) {
+    if state.confirm.take().is_some() {
+        return state.flash("cancelled: nothing changed", false);
+    }
+    if state.opening_shell.is_some() {
+        return super::operator::cancel_shell(state, fx);
+    }
+    if state.leaving {
+        state.leaving = false;
+        return;
+    }
+    if state.prompt.is_some() {
+        return act(state, Action::PromptCancel, fx);
+    }
+    if state.overlay.take().is_some() {
+        return;
+    }
+    if state.logs.take().is_some() {
+        fx.push(Effect::StopTail);
+        return;
+    }
+    match state.interrupt_at {
+        Some(at) if state.now.secs_since(at) <= INTERRUPT_WINDOW_SECS => state.quit_or_ask(),
+        _ => {
+            state.interrupt_at = Some(state.now);
+            state.flash("press Ctrl-C again to quit (or q)", false);
+        }
+    }
+}
+
+pub fn open(state: &mut AppState, fx: &mut Vec<Effect>) {
+    match state.focus {
+        Pane::Stacks => {
+            let name = shown::stacks(state).get(state.lists.stacks.sel).map(|s| s.name.clone());
+            if let Some(name) = name {
+                loads::select_stack(state, &name, fx);
+                state.focus = Pane::Instances;
+            }
+        }
+        Pane::Instances => {
+            if let Some(i) = shown::instances(state).get(state.lists.instances.sel) {
+                state.overlay = Some(Overlay::Instance(i.id.clone()));
+            }
+        }
+        Pane::Activity => {
+            if let Some(a) = shown::activities(state).get(state.lists.activity.sel) {
+                state.overlay = Some(Overlay::Activity(a.id.clone()));
+            }
+        }
+        Pane::Queue => {}
+    }
+}

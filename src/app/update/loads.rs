@@ -1,0 +1,98 @@
+//! Reads: which resources are due, what comes back, and which stack the panes show.
+
+use crate::app::msg::{Effect, Payload};
+use crate::app::shown;
+use crate::app::state::{AppState, Resource};
+use crate::domain::{BackendError, Timestamp};
+
+/// The resources the panes show now.
+pub fn watched(state: &AppState) -> Vec<Resource> {
+    let mut r = vec![Resource::Stacks];
+    if let Some(stack) = &state.stack {
+        r.extend(Resource::of_stack(stack));
+    }
+    r
+}
+
+/// Starts every refresh that is due.
+pub fn schedule(state: &mut AppState, fx: &mut Vec<Effect>) {
+    let now = state.now;
+    for resource in watched(state) {
+        let tracked = state.tracked_mut(&resource);
+        if tracked.is_due(now) {
+            tracked.start();
+            fx.push(Effect::Fetch(resource));
+        }
+    }
+}
+
+pub fn refresh_all(state: &mut AppState, fx: &mut Vec<Effect>) {
+    for tracked in state.all_tracked_mut() {
+        tracked.make_due();
+    }
+    schedule(state, fx);
+}
+
+pub fn on_loaded(
+    state: &mut AppState,
+    resource: Resource,
+    result: Result<Payload, BackendError>,
+    at: Timestamp,
+    fx: &mut Vec<Effect>,
+) {
+    // A late answer for a stack nobody looks at any more.
+    if resource.stack().is_some() && resource.stack() != state.stack.as_deref() {
+        return;
+    }
+    let interval = state.settings.refresh.of(&resource);
+    match result {
+        Ok(Payload::Stacks(v)) => state.stacks.set(Ok(v), at, interval),
+        Ok(Payload::Queue(v)) => state.queue.set(Ok(v), at, interval),
+        Ok(Payload::History(v)) => state.history.set(Ok(v), at, interval),
+        Ok(Payload::Fleet(mut v)) => {
+            for i in &mut v.instances {
+                i.disk_used_pct = state.disk_checks.get(&i.id).copied();
+            }
+            state.fleet.set(Ok(v), at, interval)
+        }
+        Ok(Payload::Activities(v)) => state.activities.set(Ok(v), at, interval),
+        Err(e) => state.tracked_mut(&resource).fail(e, at, interval),
+    }
+    if resource == Resource::Stacks && state.stack.is_none() {
+        let names: Vec<String> = state.stacks.data.iter().flatten().map(|s| s.name.clone()).collect();
+        let wanted = state.wanted_stack.take();
+        let pick = match wanted {
+            Some(w) if names.contains(&w) => Some(w),
+            Some(w) => {
+                state.flash(format!("no stack named '{w}'"), true);
+                names.first().cloned()
+            }
+            None => names.first().cloned(),
+        };
+        if let Some(name) = pick {
+            select_stack(state, &name, fx);
+        }
+    }
+    state.clamp_selections();
+}
+
+/// Shows another stack: what was read for the old one is cancelled and dropped.
+pub fn select_stack(state: &mut AppState, name: &str, fx: &mut Vec<Effect>) {
+    if state.stack.as_deref() == Some(name) {
+        return;
+    }
+    if let Some(old) = state.stack.take() {
+        fx.extend(Resource::of_stack(&old).into_iter().map(Effect::Cancel));
+    }
+    state.stack = Some(name.to_string());
+    state.queue = Default::default();
+    state.history = Default::default();
+    state.fleet = Default::default();
+    state.activities = Default::default();
+    state.lists.instances.sel = 0;
+    state.lists.activity.sel = 0;
+    if let Some(pos) = shown::stacks(state).iter().position(|s| s.name == name) {
+        state.lists.stacks.sel = pos;
+    }
+    schedule(state, fx);
+}

@@ -1,0 +1,128 @@
+//! `update`: the only place the dashboard's state changes. It returns the work to do
+//! (fetches, cancellations, quitting) as data for the runtime.
+
+mod keys;
+mod lists;
+mod loads;
+mod logs;
+mod mouse;
+mod operator;
+mod prompts;
+
+use crossterm::event::KeyEventKind;
+
+use super::keymap::{self, Action, Scope};
+use super::msg::{Effect, Msg};
+use super::state::AppState;
+
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Tick(now) => {
+            state.now = now;
+            if state.flash.as_ref().is_some_and(|f| f.until <= now) {
+                state.flash = None;
+            }
+            // Ages on screen change every second.
+            state.dirty = true;
+            loads::schedule(state, &mut fx);
+        }
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            state.dirty = true;
+        }
+        Msg::Key(key) if key.kind != KeyEventKind::Release && state.too_small() => {
+            // Nothing of the dashboard is on screen: a key must not act on what cannot be
+            // seen (a confirmation, a selection). Only quitting works.
+            let action = keymap::resolve(&[Scope::Always, Scope::Global], &key);
+            if matches!(action, Some(Action::Quit | Action::Interrupt)) {
+                keys::on_key(state, key, &mut fx);
+            }
+            state.dirty = true;
+        }
+        Msg::Key(key) if key.kind != KeyEventKind::Release => {
+            keys::on_key(state, key, &mut fx);
+            state.dirty = true;
+        }
+        Msg::Key(_) => {}
+        Msg::Paste(text) => {
+            if !state.too_small() {
+                keys::on_paste(state, &text);
+                state.dirty = true;
+            }
+        }
+        Msg::Mouse(_) if state.too_small() => {}
+        Msg::Mouse(mouse) => {
+            if mouse::on_mouse(state, mouse) {
+                state.dirty = true;
+            }
+        }
+        Msg::Loaded { resource, result, at } => {
+            loads::on_loaded(state, resource, result, at, &mut fx);
+            state.dirty = true;
+        }
+        Msg::LogLines { instance, lines } => {
+            if let Some(view) = state.logs.as_mut().filter(|v| v.instance == instance) {
+                view.push(lines);
+                state.dirty = true;
+            }
+        }
+        Msg::LogNotice { instance, text } => {
+            if let Some(view) = state.logs.as_mut().filter(|v| v.instance == instance) {
+                view.notices.push(text.clone());
+                state.flash(text, true);
+                state.dirty = true;
+            }
+        }
+        Msg::BackendChanged(label) => {
+            // Another account or region: nothing read so far holds.
+            let settings = std::mem::take(&mut state.settings);
+            *state = AppState { settings, ..AppState::new(label.clone(), state.now, state.size) };
+            state.flash(format!("now reading {label}"), false);
+            loads::schedule(state, &mut fx);
+        }
+        Msg::Account { backend, account } => {
+            // An answer for the backend before a switch says nothing about this one.
+            if backend == state.backend {
+                state.account = Some(account);
+                state.dirty = true;
+            }
+        }
+        Msg::Notice { text, is_error } => {
+            state.flash(text, is_error);
+            state.dirty = true;
+        }
+        Msg::ShellEnded { text, is_error } => {
+            state.opening_shell = None;
+            state.flash(text, is_error);
+            state.dirty = true;
+        }
+        Msg::ActionReady(result) => {
+            operator::ready(state, result);
+            state.dirty = true;
+        }
+        Msg::DiskChecked(result) => {
+            operator::disk_checked(state, result);
+            state.dirty = true;
+        }
+        Msg::ActionDone { text, ok } => {
+            state.writing = None;
+            state.leaving = false;
+            state.flash(text, !ok);
+            loads::refresh_all(state, &mut fx);
+            state.dirty = true;
+            if state.quit_when_done {
+                state.quit_or_ask();
+            }
+        }
+        Msg::Shutdown | Msg::Stopped(_) => {
+            // Nobody is there to answer a question: an action under way is abandoned.
+            state.abandon = state.writing.is_some();
+            state.quit = true;
+        }
+    }
+    fx
+}
+
+#[cfg(test)]
+mod tests;
