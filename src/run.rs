@@ -11,7 +11,7 @@ use crate::backend::sim::SimBackend;
 use crate::clock::Clock;
 use crate::commands::{self, Cli, Cmd, Format, status};
 use crate::error::AppError;
-use crate::runtime::{self, Shell, terminal::TerminalGuard};
+use crate::runtime::{self, Dashboard, Reconnect, terminal::TerminalGuard};
 use crate::{config, paths, theme};
 
 fn aws_options(cli: &Cli, config: &config::Config) -> AwsOptions {
@@ -43,6 +43,21 @@ async fn backends(cli: &Cli, config: &config::Config) -> Result<Backends, AppErr
             .map_err(AppError::Usage)?;
     }
     Ok(AwsBackend::connect(&aws_options(cli, config), buildkite(config)?).await.backends())
+}
+
+/// How the dashboard builds the AWS backend again for another profile or region: the options
+/// it was started with, each switch changing one of them.
+fn reconnect(mut options: AwsOptions, buildkite: BuildkiteSettings) -> Reconnect {
+    Box::new(move |profile, region| {
+        if profile.is_some() {
+            options.profile = profile;
+        }
+        if region.is_some() {
+            options.region = region;
+        }
+        let (options, buildkite) = (options.clone(), buildkite.clone());
+        Box::pin(async move { AwsBackend::connect(&options, buildkite).await.backends() })
+    })
 }
 
 pub async fn run(mut cli: Cli) -> Result<(), AppError> {
@@ -100,8 +115,12 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             }
             state.settings.log_live = config.logs.live;
             state.settings.theme = theme.name.clone();
-            let aws = if cli.demo { None } else { Some((aws_options(&cli, &config), buildkite(&config)?)) };
-            if aws.is_some() {
+            let reconnect = if cli.demo {
+                None
+            } else {
+                Some(reconnect(aws_options(&cli, &config), buildkite(&config)?))
+            };
+            if reconnect.is_some() {
                 state.settings.aws = true;
                 state.settings.profiles = crate::backend::aws::profiles::names();
             }
@@ -109,9 +128,9 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
                 choice: config.ssm.client.unwrap_or(crate::ssm::session::ClientChoice::Auto),
                 plugin: config.ssm.plugin.clone(),
             };
-            let shell = Shell { backends, theme, themes_dir, aws, ssm };
-            let result = runtime::run(shell, state, &mut guard.terminal).await;
-            // The terminal is the shell's again before anything is said.
+            let dashboard = Dashboard { backends, theme, themes_dir, reconnect, ssm };
+            let result = runtime::run(dashboard, state, &mut guard.terminal).await;
+            // The terminal is the login shell's again before anything is said.
             drop(guard);
             match result.map_err(|e| AppError::Terminal(e.to_string()))? {
                 Some(left) => Err(AppError::Abandoned { text: left.text, code: left.code }),

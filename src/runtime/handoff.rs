@@ -6,43 +6,14 @@
 
 use std::io::Write;
 
-use crossterm::cursor::{Hide, MoveTo, Show};
-use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-};
-use crossterm::execute;
-use crossterm::terminal::{
-    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::input::Input;
-use super::terminal::Tui;
+use super::terminal::{self, Tui};
 use crate::app::Msg;
 use crate::backend::Backends;
 use crate::ssm::session::{self, ClientSettings, Env, Opened};
 use crate::ssm::tty;
-
-fn leave_dashboard() -> std::io::Result<()> {
-    let mut out = std::io::stdout();
-    execute!(
-        out,
-        DisableBracketedPaste,
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        Show,
-        Clear(ClearType::All),
-        MoveTo(0, 0)
-    )?;
-    disable_raw_mode()
-}
-
-fn enter_dashboard(tui: &mut Tui) -> std::io::Result<()> {
-    enable_raw_mode()?;
-    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste, Hide)?;
-    // ratatui's last frame is stale: draw everything again, at the size the terminal has now.
-    tui.clear()
-}
 
 /// Checks the instance and starts a session on it, while the dashboard goes on. An error is
 /// the status line's text.
@@ -73,10 +44,10 @@ pub async fn open(backends: Backends, ssm: ClientSettings, instance: String) -> 
 /// and redraws it whole, as vim and less do.
 pub async fn suspend(tui: &mut Tui, input: &mut Input, tx: &UnboundedSender<Msg>) {
     input.stop().await;
-    super::terminal::restore();
+    terminal::restore();
     let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::STOP);
     // Here again after SIGCONT.
-    if let Err(e) = enter_dashboard(tui) {
+    if let Err(e) = terminal::take_back(tui) {
         tracing::warn!("cannot take the terminal back after SIGCONT: {e}");
     }
     input.start(tx.clone());
@@ -117,7 +88,7 @@ pub async fn hand_over(
     let instance = opened.instance.clone();
     // Stopped before anything else: keys typed from here on belong to the shell.
     input.stop().await;
-    let left = leave_dashboard();
+    let left = terminal::leave(true);
     // The ordinary modes, saved once the dashboard's raw mode is off: what the session gets,
     // and what the dashboard's raw mode will later return to at exit.
     let modes = tty::Modes::save();
@@ -145,7 +116,7 @@ pub async fn hand_over(
     // Dropping puts the saved modes back (and must happen before raw mode is set again).
     drop(modes);
     tty::discard_input();
-    let back = enter_dashboard(tui);
+    let back = terminal::take_back(tui);
     input.start(tx.clone());
     // The terminal may have been resized during the session, when nobody read the event.
     if let Ok((w, h)) = crossterm::terminal::size() {

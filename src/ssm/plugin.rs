@@ -81,10 +81,14 @@ pub fn invocation(
 /// the remote shell. Handlers, not SIG_IGN, so the child starts with the defaults.
 fn guard_signals() -> Vec<tokio::signal::unix::Signal> {
     use tokio::signal::unix::{SignalKind, signal};
-    [SignalKind::interrupt(), SignalKind::quit(), SignalKind::from_raw(libc::SIGTSTP)]
-        .into_iter()
-        .filter_map(|k| signal(k).ok())
-        .collect()
+    [
+        SignalKind::interrupt(),
+        SignalKind::quit(),
+        SignalKind::from_raw(rustix::process::Signal::TSTP.as_raw()),
+    ]
+    .into_iter()
+    .filter_map(|k| signal(k).ok())
+    .collect()
 }
 
 /// Asks the plugin to stop (SIGTERM, which it handles by closing its session), and kills it

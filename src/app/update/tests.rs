@@ -376,6 +376,7 @@ async fn switching_profile_or_region_starts_afresh_and_keeps_the_operators_setti
 
     update(&mut state, key('s'));
     let sort = state.settings.sort;
+    (state.settings.log_capacity, state.settings.log_live) = (123, true);
     let fx = update(&mut state, Msg::BackendChanged("aws ci-staging eu-west-1".into()));
     assert_eq!(state.backend, "aws ci-staging eu-west-1");
     assert!(
@@ -384,6 +385,8 @@ async fn switching_profile_or_region_starts_afresh_and_keeps_the_operators_setti
     );
     assert_eq!(fx, vec![Effect::Fetch(Resource::Stacks)], "it reads the new account's stacks");
     assert_eq!((state.settings.sort, state.settings.aws, state.settings.profiles.len()), (sort, true, 2));
+    // What the config file chose for the log view holds for the new account too.
+    assert_eq!((state.settings.log_capacity, state.settings.log_live), (123, true));
 }
 
 #[tokio::test]

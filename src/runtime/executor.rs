@@ -1,0 +1,223 @@
+//! The one place effects become work: every task `update` asks for is started, owned and
+//! tracked here (reads coalesced per resource, the confirmation's reads, the disk check, the
+//! operator action under way, the log view's reader, sessions being opened), for the dashboard
+//! and for `settle` alike. What needs the terminal or the theme is left to the dashboard.
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio_util::sync::CancellationToken;
+
+use super::{jobs::Jobs, operator, tail};
+use crate::app::{Effect, Msg};
+use crate::backend::Backends;
+use crate::ssm::session::{ClientSettings, Opened};
+
+/// An operator action running on its own task, with what is needed to say where it stopped
+/// if it has to be abandoned.
+struct Write {
+    task: tokio::task::JoinHandle<()>,
+    ledger: crate::ops::Ledger,
+    plan: crate::ops::Plan,
+    ctx: crate::ops::audit::Context,
+}
+
+impl Write {
+    /// Stops the task and records what it leaves behind; `None` if it had already finished.
+    fn abandon(self, backends: &Backends, why: &str) -> Option<String> {
+        self.task.abort();
+        let p = self.ledger.progress();
+        let finished = p.in_flight.is_none()
+            && (p.done.len() == self.plan.calls.len() || p.done.iter().any(|o| o.result.is_err()));
+        if finished {
+            return None;
+        }
+        Some(crate::ops::abandon(
+            &self.plan,
+            &self.ledger,
+            &self.ctx,
+            &backends.clock,
+            backends.audit_log.as_deref(),
+            why,
+        ))
+    }
+}
+
+/// A session started in the background, numbered: only the latest one not cancelled is handed
+/// the terminal.
+pub type OpenedSession = (u64, Result<Opened, String>);
+
+pub struct Executor {
+    backends: Backends,
+    tx: UnboundedSender<Msg>,
+    ssm: ClientSettings,
+    jobs: Jobs,
+    /// Tasks that end in exactly one message (the confirmation's reads, the disk check, an
+    /// action): `settle` waits for them.
+    pending: usize,
+    tail: Option<CancellationToken>,
+    write: Option<Write>,
+    opened_tx: UnboundedSender<OpenedSession>,
+    opened_rx: UnboundedReceiver<OpenedSession>,
+    /// The session the operator waits for, if any.
+    opening: Option<u64>,
+    openings: u64,
+}
+
+impl Executor {
+    pub fn new(backends: Backends, tx: UnboundedSender<Msg>, ssm: ClientSettings) -> Self {
+        let (opened_tx, opened_rx) = unbounded_channel();
+        Self {
+            backends,
+            tx,
+            ssm,
+            jobs: Jobs::default(),
+            pending: 0,
+            tail: None,
+            write: None,
+            opened_tx,
+            opened_rx,
+            opening: None,
+            openings: 0,
+        }
+    }
+
+    pub fn backends(&self) -> &Backends {
+        &self.backends
+    }
+
+    /// Runs one effect; the ones that need the terminal or the theme (`SetTheme`,
+    /// `SwitchAws`) are given back.
+    pub fn run(&mut self, effect: Effect) -> Option<Effect> {
+        let (b, tx) = (self.backends.clone(), self.tx.clone());
+        match effect {
+            Effect::Fetch(r) => self.jobs.fetch(r, &self.backends, &self.tx),
+            Effect::Cancel(r) => self.jobs.cancel(&r),
+            Effect::PrepareAction { stack, kind } => {
+                self.pending += 1;
+                tokio::spawn(async move {
+                    let _ = tx.send(operator::prepare(&b, &stack, kind).await);
+                });
+            }
+            Effect::CheckDisk { stack, instances, windows } => {
+                self.pending += 1;
+                tokio::spawn(async move {
+                    let _ = tx.send(operator::check_disk(&b, &stack, instances, windows).await);
+                });
+            }
+            Effect::Apply { plan, ctx } => {
+                self.pending += 1;
+                let ledger = crate::ops::Ledger::default();
+                let (p, c, l) = (plan.clone(), ctx.clone(), ledger.clone());
+                let task = tokio::spawn(async move {
+                    let say = {
+                        let tx = tx.clone();
+                        move |text: String| {
+                            let _ = tx.send(Msg::Notice { text, is_error: false });
+                        }
+                    };
+                    let _ = tx.send(operator::apply(&b, p, c, &say, &l).await);
+                });
+                self.write = Some(Write { task, ledger, plan, ctx });
+            }
+            Effect::StartTail { instance, groups, live } => {
+                self.stop_tail();
+                self.tail = Some(tail::spawn(b, tx, instance, groups, live));
+            }
+            Effect::StopTail => self.stop_tail(),
+            Effect::SaveLogs { instance, text } => {
+                let _ = tx.send(super::save::save_logs(&instance, &text));
+            }
+            Effect::OpenShell { instance } => {
+                self.openings += 1;
+                self.opening = Some(self.openings);
+                let (n, ssm, done) = (self.openings, self.ssm.clone(), self.opened_tx.clone());
+                tokio::spawn(async move {
+                    let _ = done.send((n, super::handoff::open(b, ssm, instance).await));
+                });
+            }
+            Effect::CancelShell => self.opening = None,
+            e @ (Effect::SetTheme(_) | Effect::SwitchAws { .. }) => return Some(e),
+        }
+        None
+    }
+
+    /// Keeps the books on every message before `update` sees it: a finished read lets the
+    /// queued one start, and the tasks that end in one message are counted off.
+    pub fn observe(&mut self, msg: &Msg) {
+        match msg {
+            Msg::Loaded { resource, .. } => {
+                self.jobs.finished(resource, &self.backends, &self.tx);
+            }
+            Msg::ActionReady(_) | Msg::DiskChecked(_) => self.pending = self.pending.saturating_sub(1),
+            Msg::ActionDone { .. } => {
+                self.pending = self.pending.saturating_sub(1);
+                self.write = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether a read or a one-message task is still to report.
+    pub fn busy(&self) -> bool {
+        self.jobs.in_flight() > 0 || self.pending > 0
+    }
+
+    /// The next session that finished opening and that the operator still waits for. One
+    /// that started after the operator gave up on it is terminated, so that nothing is left
+    /// open; one that failed after that is dropped.
+    pub async fn next_session(&mut self) -> Result<Opened, String> {
+        loop {
+            let Some((n, opened)) = self.opened_rx.recv().await else {
+                return std::future::pending().await;
+            };
+            if self.opening == Some(n) {
+                self.opening = None;
+                return opened;
+            }
+            if let Ok(o) = opened {
+                let sessions = self.backends.sessions.clone();
+                tokio::spawn(async move { sessions.terminate_session(&o.session.session_id).await });
+            }
+        }
+    }
+
+    /// Reads from now on go to another backend: nothing read from the old account or region
+    /// may land after this.
+    pub fn switch(&mut self, backends: Backends) {
+        self.jobs.cancel_all();
+        self.stop_tail();
+        self.backends = backends;
+    }
+
+    fn stop_tail(&mut self) {
+        if let Some(t) = self.tail.take() {
+            t.cancel();
+        }
+    }
+
+    /// Reads started since the dashboard opened (for the log and the benchmark).
+    pub fn reads(&self) -> u64 {
+        self.jobs.started()
+    }
+
+    /// Stops everything: sessions still being opened are waited for (briefly) and terminated
+    /// if they started, reads and the log reader are cancelled, and an action still running is
+    /// stopped, with what it leaves recorded and returned.
+    pub async fn shut_down(mut self, why: &str) -> Option<String> {
+        // Only the opening tasks hold a sender now: the channel ends when the last one does.
+        let (closed, _) = unbounded_channel();
+        drop(std::mem::replace(&mut self.opened_tx, closed));
+        let sessions = self.backends.sessions.clone();
+        let opened = &mut self.opened_rx;
+        let leftovers = async move {
+            while let Some((_, o)) = opened.recv().await {
+                if let Ok(o) = o {
+                    let _ = sessions.terminate_session(&o.session.session_id).await;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), leftovers).await;
+        self.jobs.cancel_all();
+        self.stop_tail();
+        self.write.take().and_then(|w| w.abandon(&self.backends, why))
+    }
+}
