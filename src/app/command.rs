@@ -1,6 +1,6 @@
 //! `:` commands, parsed from what the operator typed.
 
-use super::state::{InstanceColumn, Pane};
+use super::panes::{InstanceColumn, Pane};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {

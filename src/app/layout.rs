@@ -3,7 +3,8 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
-use super::{AppState, Pane};
+use super::panes::Pane;
+use super::state::AppState;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;

@@ -9,13 +9,14 @@ pub mod keymap;
 pub mod layout;
 pub mod logview;
 mod msg;
+mod panes;
+mod resource;
 pub mod shown;
 mod state;
 mod update;
 
 pub use msg::{Effect, Msg, Payload};
-pub use state::{
-    AppState, InstanceColumn, ListState, Lists, Loadable, Overlay, Pane, Prompt, PromptKind,
-    RefreshIntervals, Resource, Settings, Sort, Tracked,
-};
+pub use panes::{InstanceColumn, ListState, Lists, Overlay, Pane, Prompt, PromptKind, Sort};
+pub use resource::{Loadable, RefreshIntervals, Resource, Tracked};
+pub use state::{AppState, Flash, Settings};
 pub use update::update;

@@ -3,7 +3,8 @@
 
 use std::cmp::Ordering;
 
-use super::state::{AppState, InstanceColumn, Pane};
+use super::panes::{InstanceColumn, Pane};
+use super::state::AppState;
 use crate::domain::{Instance, ScalingActivity, StackSummary, Timestamp, format_age};
 
 pub fn instance_cell(i: &Instance, column: InstanceColumn, now: Timestamp) -> String {

@@ -7,8 +7,9 @@ use super::{lists, loads, prompts};
 use crate::app::command;
 use crate::app::keymap::{self, Action, Scope};
 use crate::app::msg::Effect;
+use crate::app::panes::{Overlay, Pane, Prompt, PromptKind};
 use crate::app::shown;
-use crate::app::state::{AppState, Overlay, Pane, Prompt, PromptKind};
+use crate::app::state::AppState;
 
 const INTERRUPT_WINDOW_SECS: i64 = 2;
 

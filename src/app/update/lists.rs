@@ -1,8 +1,9 @@
 //! The list panes' selections and filters.
 
 use crate::app::filter::Filter;
+use crate::app::panes::{Pane, Prompt, PromptKind};
 use crate::app::shown;
-use crate::app::state::{AppState, Pane, Prompt, PromptKind};
+use crate::app::state::AppState;
 
 pub fn move_selection(state: &mut AppState, pane: Pane, delta: isize) {
     let len = shown::len(state, pane);

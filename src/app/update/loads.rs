@@ -1,8 +1,9 @@
 //! Reads: which resources are due, what comes back, and which stack the panes show.
 
 use crate::app::msg::{Effect, Payload};
+use crate::app::resource::Resource;
 use crate::app::shown;
-use crate::app::state::{AppState, Resource};
+use crate::app::state::AppState;
 use crate::domain::{BackendError, Timestamp};
 
 /// The resources the panes show now.

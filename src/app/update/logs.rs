@@ -4,8 +4,9 @@
 use crate::app::filter::Filter;
 use crate::app::keymap::Action;
 use crate::app::msg::Effect;
+use crate::app::panes::{Prompt, PromptKind};
 use crate::app::shown;
-use crate::app::state::{AppState, Prompt, PromptKind};
+use crate::app::state::AppState;
 
 pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
     match action {

@@ -3,8 +3,9 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use super::lists;
+use crate::app::panes::Overlay;
 use crate::app::shown;
-use crate::app::state::{AppState, Overlay};
+use crate::app::state::AppState;
 
 /// Clicks focus a pane and pick a row; the wheel moves the selection. True if anything changed.
 pub fn on_mouse(state: &mut AppState, mouse: MouseEvent) -> bool {

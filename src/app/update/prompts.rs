@@ -4,7 +4,8 @@
 use super::{lists, loads};
 use crate::app::command::{self, Command};
 use crate::app::msg::Effect;
-use crate::app::state::{AppState, Overlay, Pane, PromptKind};
+use crate::app::panes::{Overlay, Pane, PromptKind};
+use crate::app::state::AppState;
 
 pub fn accept_prompt(state: &mut AppState, fx: &mut Vec<Effect>) {
     let Some(prompt) = state.prompt.take() else { return };

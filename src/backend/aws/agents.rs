@@ -12,12 +12,11 @@ use crate::domain::Fleet;
 /// 200 requests a minute per organization.
 const AGENTS_TTL: Duration = Duration::from_secs(30);
 
-/// An organization's agent list: when it was read, and when the API allows the next read.
+/// An organization's agent list, and when the API allows the next read.
 #[derive(Debug, Clone)]
 pub struct AgentList {
     /// `None` until a list has been read (a 429 before any list leaves only the wait).
     pub list: Option<Vec<agents::Agent>>,
-    pub read_at: Instant,
     pub not_before: Option<Instant>,
 }
 
@@ -41,8 +40,8 @@ impl AwsBackend {
                 }
             },
         };
-        let cached = self.agent_cache(&org);
-        let fresh = cached.as_ref().filter(|c| c.read_at.elapsed() < AGENTS_TTL).and_then(|c| c.list.clone());
+        let cached = self.agent_lists.last(&org);
+        let fresh = cached.as_ref().filter(|(_, age)| *age < AGENTS_TTL).and_then(|(c, _)| c.list.clone());
         let list = match fresh {
             Some(list) => list,
             None => match self.read_agents(stack, &org, &token).await {
@@ -50,9 +49,9 @@ impl AwsBackend {
                 Err(e) => {
                     // The last list read stays on screen, with its age; the error is said.
                     fleet.agents_error = Some(format!("agents: {e}"));
-                    match cached.and_then(|c| c.list.map(|list| (list, c.read_at))) {
-                        Some((list, read_at)) => {
-                            let age = crate::domain::format_age(read_at.elapsed().as_secs() as i64);
+                    match cached.and_then(|(c, age)| c.list.map(|list| (list, age))) {
+                        Some((list, age)) => {
+                            let age = crate::domain::format_age(age.as_secs() as i64);
                             fleet.agents_note = Some(format!("AGENT: as of {age} ago: {e}"));
                             list
                         }
@@ -85,31 +84,22 @@ impl AwsBackend {
         let client = self.metrics.as_ref().ok_or_else(|| {
             BackendError::Other("the Buildkite client could not be set up (see the log)".into())
         })?;
-        if let Some(until) = self.agent_cache(org).and_then(|c| c.not_before)
+        if let Some(until) = self.agent_lists.last(&org.to_string()).and_then(|(c, _)| c.not_before)
             && let Some(left) = until.checked_duration_since(Instant::now())
         {
             return Err(BackendError::Throttled { service: "Buildkite REST API".into(), retry_after: left });
         }
         self.calls.record(stack, "buildkite:GET /agents");
         let read = client.agents(&self.buildkite.destinations.api(), token, org).await;
-        let mut lists = self.agent_lists.lock().unwrap_or_else(|p| p.into_inner());
         match &read {
             Ok(list) => {
-                let list = Some(list.clone());
-                lists.insert(org.to_string(), AgentList { list, read_at: Instant::now(), not_before: None });
+                self.agent_lists
+                    .put(org.to_string(), AgentList { list: Some(list.clone()), not_before: None });
             }
             Err(BackendError::Throttled { retry_after, .. }) => {
-                if let Some(c) = lists.get_mut(org) {
-                    c.not_before = Some(Instant::now() + *retry_after);
-                } else {
-                    lists.insert(
-                        org.to_string(),
-                        AgentList {
-                            list: None,
-                            read_at: Instant::now(),
-                            not_before: Some(Instant::now() + *retry_after),
-                        },
-                    );
+                let not_before = Some(Instant::now() + *retry_after);
+                if !self.agent_lists.modify(&org.to_string(), |c| c.not_before = not_before) {
+                    self.agent_lists.put(org.to_string(), AgentList { list: None, not_before });
                 }
             }
             Err(_) => {}
@@ -121,13 +111,6 @@ impl AwsBackend {
     /// that much time had passed: for tests of what happens when a list is due again.
     #[doc(hidden)]
     pub fn age_agent_lists(&self, by: Duration) {
-        for c in self.agent_lists.lock().unwrap_or_else(|p| p.into_inner()).values_mut() {
-            c.read_at = c.read_at.checked_sub(by).unwrap_or(c.read_at);
-            c.not_before = None;
-        }
-    }
-
-    fn agent_cache(&self, org: &str) -> Option<AgentList> {
-        self.agent_lists.lock().unwrap_or_else(|p| p.into_inner()).get(org).cloned()
+        self.agent_lists.age_all(by, |c| c.not_before = None);
     }
 }

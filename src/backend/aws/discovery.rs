@@ -9,8 +9,9 @@ use std::collections::HashMap;
 
 use aws_sdk_cloudformation::types::Stack;
 
+use super::AwsBackend;
 use super::calls::ACCOUNT;
-use super::{AwsBackend, errors::classify};
+use super::errors::Checked;
 use crate::domain::BackendError;
 use crate::domain::{Os, ScalingState, StackSummary};
 
@@ -86,8 +87,7 @@ impl AwsBackend {
         let mut out = Vec::new();
         let mut pages = self.cfn.describe_stacks().into_paginator().send();
         while let Some(page) = pages.next().await {
-            self.calls.record(ACCOUNT, "cloudformation:DescribeStacks");
-            let page = page.map_err(|e| classify(&e, "cloudformation:DescribeStacks", self.profile()))?;
+            let page = page.checked(self, ACCOUNT, "cloudformation:DescribeStacks")?;
             out.extend(page.stacks().iter().filter(|s| s.parent_id().is_none()).cloned());
         }
         out.retain(|s| !s.stack_status().is_some_and(|st| st.as_str().starts_with("DELETE_COMPLETE")));
@@ -102,8 +102,7 @@ impl AwsBackend {
         let mut token_parameter = None;
         let mut pages = self.cfn.list_stack_resources().stack_name(id).into_paginator().send();
         while let Some(page) = pages.next().await {
-            self.calls.record(name, "cloudformation:ListStackResources");
-            let page = page.map_err(|e| classify(&e, "cloudformation:ListStackResources", self.profile()))?;
+            let page = page.checked(self, name, "cloudformation:ListStackResources")?;
             for r in page.stack_resource_summaries() {
                 let logical = r.logical_resource_id().unwrap_or_default();
                 if logical == ASG_LOGICAL_ID && r.resource_type() == Some(ASG_TYPE) {
@@ -119,7 +118,6 @@ impl AwsBackend {
         }
         let mut rule_name = None;
         if let (Some(_), Some(nested)) = (&asg_name, scaler_stack) {
-            self.calls.record(name, "cloudformation:DescribeStackResource");
             let rule = self
                 .cfn
                 .describe_stack_resource()
@@ -127,7 +125,7 @@ impl AwsBackend {
                 .logical_resource_id(RULE_LOGICAL_ID)
                 .send()
                 .await
-                .map_err(|e| classify(&e, "cloudformation:DescribeStackResource", self.profile()))?;
+                .checked(self, name, "cloudformation:DescribeStackResource")?;
             rule_name =
                 rule.stack_resource_detail().and_then(|d| d.physical_resource_id()).map(str::to_string);
         }
@@ -136,8 +134,8 @@ impl AwsBackend {
 
     async fn scaling_state(&self, stack: &str, rule: Option<&str>) -> ScalingState {
         let Some(rule) = rule else { return ScalingState::FixedSize };
-        self.calls.record(stack, "events:DescribeRule");
-        match self.events.describe_rule().name(rule).send().await {
+        match self.events.describe_rule().name(rule).send().await.checked(self, stack, "events:DescribeRule")
+        {
             Ok(r) => {
                 let schedule = r.schedule_expression().unwrap_or("?").to_string();
                 match r.state().map(|s| s.as_str()) {
@@ -145,9 +143,7 @@ impl AwsBackend {
                     _ => ScalingState::Enabled { schedule },
                 }
             }
-            Err(e) => ScalingState::Unknown {
-                reason: classify(&e, "events:DescribeRule", self.profile()).to_string(),
-            },
+            Err(e) => ScalingState::Unknown { reason: e.to_string() },
         }
     }
 

@@ -3,7 +3,7 @@
 //! all of a group's instances in one FilterLogEvents call, at most once a minute.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::AwsBackend;
 use crate::backend::{FilterQuery, LogSource};
@@ -18,7 +18,6 @@ const STREAMS_PER_CALL: usize = 100;
 
 /// What an instance's elastic-stack lines say: its disk, and whether its bootstrap failed.
 pub type Signals = HashMap<String, (DiskSignal, bool)>;
-pub type DiskCache = HashMap<String, (Signals, Instant)>;
 
 impl AwsBackend {
     async fn read_disk_signals(&self, instances: &[String]) -> Signals {
@@ -57,16 +56,12 @@ impl AwsBackend {
     }
 
     pub(super) async fn join_disk(&self, asg: &str, fleet: &mut Fleet) {
-        let cached = self.disk.lock().unwrap_or_else(|p| p.into_inner()).get(asg).cloned();
-        let signals = match cached {
-            Some((s, at)) if at.elapsed() < TTL => s,
-            _ => {
+        let signals = match self.disk.fresh(&asg.to_string(), TTL) {
+            Some(s) => s,
+            None => {
                 let ids: Vec<String> = fleet.instances.iter().map(|i| i.id.clone()).collect();
                 let s = self.read_disk_signals(&ids).await;
-                self.disk
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(asg.to_string(), (s.clone(), Instant::now()));
+                self.disk.put(asg.to_string(), s.clone());
                 s
             }
         };

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use super::{ACCOUNT, AwsBackend, errors::classify};
+use super::errors::Checked;
+use super::{ACCOUNT, AwsBackend};
 use crate::domain::BackendError;
 use crate::ops::port::DiskAnswer;
 use crate::ops::port::disk::{self, LINUX_DOCUMENT};
@@ -20,7 +21,6 @@ impl AwsBackend {
         instances: &[String],
     ) -> Result<(), BackendError> {
         let script = if document == LINUX_DOCUMENT { disk::LINUX_SCRIPT } else { disk::WINDOWS_SCRIPT };
-        self.calls.record(ACCOUNT, "ssm:SendCommand");
         let out = self
             .ssm
             .send_command()
@@ -31,7 +31,7 @@ impl AwsBackend {
             .comment("bkops: disk usage")
             .send()
             .await
-            .map_err(|e| classify(&e, "ssm:SendCommand", self.profile()))?;
+            .checked(self, ACCOUNT, "ssm:SendCommand")?;
         let id = out.command().and_then(|c| c.command_id()).unwrap_or_default().to_string();
         let windows = document != LINUX_DOCUMENT;
         *self.disk_command.lock().unwrap_or_else(|p| p.into_inner()) = Some((id, windows));
@@ -52,21 +52,18 @@ impl AwsBackend {
         while !pending.is_empty() {
             let mut still = Vec::new();
             for id in pending {
-                self.calls.record(ACCOUNT, "ssm:GetCommandInvocation");
                 let got =
                     self.ssm.get_command_invocation().command_id(&command).instance_id(&id).send().await;
-                let inv = match got {
+                // Just sent: the invocation may not exist yet.
+                if got.as_ref().is_err_and(|e| format!("{e:?}").contains("InvocationDoesNotExist")) {
+                    self.calls.record(ACCOUNT, "ssm:GetCommandInvocation");
+                    still.push(id);
+                    continue;
+                }
+                let inv = match got.checked(self, ACCOUNT, "ssm:GetCommandInvocation") {
                     Ok(inv) => inv,
-                    // Just sent: the invocation may not exist yet.
-                    Err(e) if format!("{e:?}").contains("InvocationDoesNotExist") => {
-                        still.push(id);
-                        continue;
-                    }
                     Err(e) => {
-                        answers.push((
-                            id,
-                            Err(classify(&e, "ssm:GetCommandInvocation", self.profile()).to_string()),
-                        ));
+                        answers.push((id, Err(e.to_string())));
                         continue;
                     }
                 };

@@ -63,6 +63,34 @@ fn looks_like_credentials(text: &str) -> bool {
     t.contains("credential") || t.contains("sso") && t.contains("token") || t.contains("expired")
 }
 
+/// An AWS answer, checked: the call is counted against its stack, and an error is said in the
+/// operator's words (what failed, and what to do about credentials or permissions). Every
+/// AWS call the backend makes ends in this.
+pub trait Checked<T> {
+    fn checked(
+        self,
+        backend: &super::AwsBackend,
+        stack: &str,
+        action: &'static str,
+    ) -> Result<T, BackendError>;
+}
+
+impl<T, E, R> Checked<T> for Result<T, SdkError<E, R>>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    fn checked(
+        self,
+        backend: &super::AwsBackend,
+        stack: &str,
+        action: &'static str,
+    ) -> Result<T, BackendError> {
+        backend.calls.record(stack, action);
+        self.map_err(|e| classify(&e, action, backend.profile()))
+    }
+}
+
 /// Classifies an SDK error from `action` (an IAM action such as `autoscaling:DescribeAutoScalingGroups`).
 pub fn classify<E, R>(err: &SdkError<E, R>, action: &str, profile: Option<&str>) -> BackendError
 where

@@ -3,7 +3,8 @@
 
 use aws_sdk_autoscaling::types::{Activity, AutoScalingGroup};
 
-use super::{AwsBackend, errors::classify};
+use super::AwsBackend;
+use super::errors::Checked;
 use crate::domain::BackendError;
 use crate::domain::{
     ActivityStatus, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScalingActivity,
@@ -143,18 +144,14 @@ impl AwsBackend {
         asg: &str,
     ) -> Result<Vec<ScheduledAction>, BackendError> {
         const TTL: std::time::Duration = std::time::Duration::from_secs(300);
-        if let Some((list, at)) = self.scheduled_cache(asg)
-            && at.elapsed() < TTL
-        {
+        if let Some(list) = self.scheduled.fresh(&asg.to_string(), TTL) {
             return Ok(list);
         }
         let mut out = Vec::new();
         let mut pages =
             self.asg.describe_scheduled_actions().auto_scaling_group_name(asg).into_paginator().send();
         while let Some(page) = pages.next().await {
-            self.calls.record(stack, "autoscaling:DescribeScheduledActions");
-            let page =
-                page.map_err(|e| classify(&e, "autoscaling:DescribeScheduledActions", self.profile()))?;
+            let page = page.checked(self, stack, "autoscaling:DescribeScheduledActions")?;
             let size = |v: Option<i32>| v.map(|v| v.max(0) as u32);
             out.extend(page.scheduled_update_group_actions().iter().map(|a| ScheduledAction {
                 name: a.scheduled_action_name().unwrap_or_default().to_string(),
@@ -165,7 +162,7 @@ impl AwsBackend {
                 desired: size(a.desired_capacity()),
             }));
         }
-        self.store_scheduled(asg, out.clone());
+        self.scheduled.put(asg.to_string(), out.clone());
         Ok(out)
     }
 
@@ -183,9 +180,7 @@ impl AwsBackend {
                 .into_paginator()
                 .send();
             while let Some(page) = pages.next().await {
-                self.calls.record(stack, "autoscaling:DescribeAutoScalingGroups");
-                let page =
-                    page.map_err(|e| classify(&e, "autoscaling:DescribeAutoScalingGroups", self.profile()))?;
+                let page = page.checked(self, stack, "autoscaling:DescribeAutoScalingGroups")?;
                 out.extend(page.auto_scaling_groups().iter().cloned());
             }
         }
@@ -209,9 +204,7 @@ impl AwsBackend {
             .send();
         let mut read = 0;
         while let Some(page) = pages.next().await {
-            self.calls.record(stack, "autoscaling:DescribeScalingActivities");
-            let page =
-                page.map_err(|e| classify(&e, "autoscaling:DescribeScalingActivities", self.profile()))?;
+            let page = page.checked(self, stack, "autoscaling:DescribeScalingActivities")?;
             read += 1;
             let reached = merge(&mut known, page.activities().iter().map(activity).collect());
             if reached || (first && read >= FIRST_FETCH_PAGES) {

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
 
-use super::{AwsBackend, errors::classify};
+use super::AwsBackend;
+use super::errors::Checked;
 use crate::domain::BackendError;
 use crate::domain::{QueueSample, Timestamp};
 
@@ -58,8 +59,7 @@ impl AwsBackend {
         let mut points: BTreeMap<i64, [f64; 3]> = BTreeMap::new();
         let mut pages = request.into_paginator().send();
         while let Some(page) = pages.next().await {
-            self.calls.record(stack, "cloudwatch:GetMetricData");
-            let page = page.map_err(|e| classify(&e, "cloudwatch:GetMetricData", self.profile()))?;
+            let page = page.checked(self, stack, "cloudwatch:GetMetricData")?;
             for result in page.metric_data_results() {
                 let Some(slot) = METRICS.iter().position(|(id, _)| Some(*id) == result.id()) else {
                     continue;

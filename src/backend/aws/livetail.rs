@@ -11,7 +11,8 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterce
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-use super::{ACCOUNT, AwsBackend, errors::classify};
+use super::errors::Checked;
+use super::{ACCOUNT, AwsBackend};
 use crate::backend::{LiveQuery, LiveSession, LiveUpdate};
 use crate::domain::BackendError;
 use crate::domain::{LogEvent, Timestamp};
@@ -52,14 +53,11 @@ impl AwsBackend {
     /// StartLiveTail names groups by ARN; DescribeLogGroups gives it, and says whether the
     /// group exists at all.
     async fn log_group_arn(&self, group: &str) -> Result<String, BackendError> {
-        self.calls.record(ACCOUNT, "logs:DescribeLogGroups");
-        let out = self
-            .cwl
-            .describe_log_groups()
-            .log_group_name_prefix(group)
-            .send()
-            .await
-            .map_err(|e| classify(&e, "logs:DescribeLogGroups", self.profile()))?;
+        let out = self.cwl.describe_log_groups().log_group_name_prefix(group).send().await.checked(
+            self,
+            ACCOUNT,
+            "logs:DescribeLogGroups",
+        )?;
         out.log_groups()
             .iter()
             .find(|g| g.log_group_name() == Some(group))
@@ -73,7 +71,6 @@ impl AwsBackend {
 
     pub(super) async fn start_live_tail(&self, q: &LiveQuery) -> Result<AwsLiveSession, BackendError> {
         let arn = self.log_group_arn(&q.group).await?;
-        self.calls.record(ACCOUNT, "logs:StartLiveTail");
         let request = self
             .cwl
             .start_live_tail()
@@ -85,7 +82,7 @@ impl AwsBackend {
         } else {
             request.send().await
         };
-        let out = sent.map_err(|e| classify(&e, "logs:StartLiveTail", self.profile()))?;
+        let out = sent.checked(self, ACCOUNT, "logs:StartLiveTail")?;
         Ok(AwsLiveSession {
             group: q.group.clone(),
             stream: q.stream.clone(),
@@ -99,11 +96,10 @@ impl AwsBackend {
 impl LiveSession for AwsLiveSession {
     async fn next(&mut self) -> Result<Option<LiveUpdate>, BackendError> {
         loop {
-            let event = self
-                .rx
-                .recv()
-                .await
-                .map_err(|e| classify(&e, "logs:StartLiveTail", self.profile.as_deref()))?;
+            let event =
+                self.rx.recv().await.map_err(|e| {
+                    super::errors::classify(&e, "logs:StartLiveTail", self.profile.as_deref())
+                })?;
             match event {
                 None => return Ok(None),
                 Some(StartLiveTailResponseStream::SessionUpdate(u)) => {

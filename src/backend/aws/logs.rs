@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 
-use super::{AwsBackend, errors::classify};
+use super::AwsBackend;
+use super::errors::Checked;
 use crate::backend::{FilterQuery, LiveQuery, LiveSession, LogPage, LogSource};
 use crate::domain::BackendError;
 use crate::domain::{LogEvent, Timestamp};
@@ -12,7 +13,6 @@ use crate::domain::{LogEvent, Timestamp};
 impl LogSource for AwsBackend {
     async fn filter_log_events(&self, q: &FilterQuery) -> Result<LogPage, BackendError> {
         self.logs_limit.acquire().await;
-        self.calls.record(super::ACCOUNT, "logs:FilterLogEvents");
         let out = self
             .cwl
             .filter_log_events()
@@ -24,7 +24,8 @@ impl LogSource for AwsBackend {
             .set_next_token(q.next_token.clone())
             .send()
             .await
-            .map_err(|e| match classify(&e, "logs:FilterLogEvents", self.profile()) {
+            .checked(self, super::ACCOUNT, "logs:FilterLogEvents")
+            .map_err(|e| match e {
                 BackendError::NotFound { .. } => {
                     BackendError::NotFound { what: format!("log group {}", q.group) }
                 }

@@ -16,6 +16,7 @@ mod operate;
 pub mod profiles;
 mod queue;
 mod sessions;
+mod ttl;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -47,13 +48,13 @@ pub struct AwsBackend {
     region: String,
     cache: Mutex<discovery::Cache>,
     activities: Mutex<HashMap<String, Vec<ScalingActivity>>>,
-    queues: Mutex<queue::Cache>,
-    /// Organization → its agents and when they were read.
-    agent_lists: Mutex<HashMap<String, agents::AgentList>>,
-    /// Group → its scheduled actions and when they were read.
-    scheduled: Mutex<HashMap<String, (Vec<crate::domain::ScheduledAction>, std::time::Instant)>>,
-    /// Group → its instances' disk signals and when they were read.
-    disk: Mutex<disk::DiskCache>,
+    queues: queue::Cache,
+    /// Organization → its agents.
+    agent_lists: ttl::TtlCache<String, agents::AgentList>,
+    /// Group → its scheduled actions.
+    scheduled: ttl::TtlCache<String, Vec<crate::domain::ScheduledAction>>,
+    /// Group → its instances' disk signals.
+    disk: ttl::TtlCache<String, disk::Signals>,
     /// FilterLogEvents' quota (about 5 a second per account and region), shared by every log poller.
     logs_limit: crate::backend::ratelimit::RateLimiter,
     /// Whether `--endpoint-url` (or AWS_ENDPOINT_URL) names one endpoint for every API.
@@ -161,10 +162,10 @@ impl AwsBackend {
             region,
             cache: Mutex::default(),
             activities: Mutex::default(),
-            queues: Mutex::default(),
-            agent_lists: Mutex::default(),
-            scheduled: Mutex::default(),
-            disk: Mutex::default(),
+            queues: Default::default(),
+            agent_lists: Default::default(),
+            scheduled: Default::default(),
+            disk: Default::default(),
             logs_limit: crate::backend::ratelimit::RateLimiter::new(5.0, 5.0),
             endpoint_override: false,
             calls: Arc::default(),
@@ -215,20 +216,6 @@ impl AwsBackend {
 
     fn store_activities(&self, asg: &str, list: Vec<ScalingActivity>) {
         self.activities.lock().unwrap_or_else(|p| p.into_inner()).insert(asg.to_string(), list);
-    }
-
-    fn scheduled_cache(
-        &self,
-        asg: &str,
-    ) -> Option<(Vec<crate::domain::ScheduledAction>, std::time::Instant)> {
-        self.scheduled.lock().unwrap_or_else(|p| p.into_inner()).get(asg).cloned()
-    }
-
-    fn store_scheduled(&self, asg: &str, list: Vec<crate::domain::ScheduledAction>) {
-        self.scheduled
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(asg.to_string(), (list, std::time::Instant::now()));
     }
 
     /// What the stack's reads need, discovering the stacks first if needed.

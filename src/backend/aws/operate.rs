@@ -13,7 +13,8 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-use super::{ACCOUNT, AwsBackend, errors::classify};
+use super::errors::Checked;
+use super::{ACCOUNT, AwsBackend};
 use crate::domain::BackendError;
 use crate::ops::port::{AgentRef, Call, Identity, ScalingTarget};
 
@@ -60,14 +61,11 @@ impl AwsBackend {
         let rule_enabled = match &known.rule {
             None => None,
             Some(rule) => {
-                self.calls.record(stack, "events:DescribeRule");
-                let r = self
-                    .events
-                    .describe_rule()
-                    .name(rule)
-                    .send()
-                    .await
-                    .map_err(|e| classify(&e, "events:DescribeRule", self.profile()))?;
+                let r = self.events.describe_rule().name(rule).send().await.checked(
+                    self,
+                    stack,
+                    "events:DescribeRule",
+                )?;
                 Some(r.state().map(|s| s.as_str()) != Some("DISABLED"))
             }
         };
@@ -137,13 +135,8 @@ impl AwsBackend {
     }
 
     pub(super) async fn caller(&self) -> Result<Identity, BackendError> {
-        self.calls.record(ACCOUNT, "sts:GetCallerIdentity");
-        let out = self
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| classify(&e, "sts:GetCallerIdentity", self.profile()))?;
+        let out =
+            self.sts.get_caller_identity().send().await.checked(self, ACCOUNT, "sts:GetCallerIdentity")?;
         Ok(Identity {
             arn: out.arn().unwrap_or("?").to_string(),
             account: out.account().unwrap_or("?").to_string(),
@@ -154,12 +147,11 @@ impl AwsBackend {
         if self.read_only {
             return Err(BackendError::ReadOnly { action: call.action().to_string() });
         }
-        self.calls.record(ACCOUNT, call.action());
         let action = call.action();
         // Every call ends the same way: the answer is not needed, an error is classified.
         macro_rules! send {
             ($request:expr) => {
-                $request.send().await.map(drop).map_err(|e| classify(&e, action, self.profile()))
+                $request.send().await.map(drop).checked(self, ACCOUNT, action)
             };
         }
         let tag = |group: &str, key: &str| {

@@ -2,10 +2,10 @@
 //! from its SSM parameter (or `BUILDKITE_AGENT_TOKEN`), no more often than the API asks.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
+use super::AwsBackend;
 use super::discovery::KnownStack;
-use super::{AwsBackend, errors::classify};
+use super::errors::Checked;
 use crate::backend::buildkite::QueueReading;
 use crate::backend::buildkite::trust::token_parameter_ok;
 use crate::domain::BackendError;
@@ -13,20 +13,21 @@ use crate::domain::QueueMetrics;
 use crate::domain::Secret;
 use crate::domain::text::sanitized;
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Cache {
-    tokens: HashMap<String, Secret>,
-    readings: HashMap<String, (QueueReading, Instant)>,
+    tokens: std::sync::Mutex<HashMap<String, Secret>>,
+    /// Stack → its last reading.
+    readings: super::ttl::TtlCache<String, QueueReading>,
 }
 
 impl AwsBackend {
     /// The organization slug the metrics API named for this stack's queue.
     pub(super) fn org_of(&self, stack: &str) -> Option<String> {
-        self.queues().readings.get(stack).map(|(r, _)| r.org.clone())
+        self.queues.readings.last(&stack.to_string()).map(|(r, _)| r.org)
     }
 
-    fn queues(&self) -> std::sync::MutexGuard<'_, Cache> {
-        self.queues.lock().unwrap_or_else(|p| p.into_inner())
+    fn tokens(&self) -> std::sync::MutexGuard<'_, HashMap<String, Secret>> {
+        self.queues.tokens.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The agent token for a stack: `BUILDKITE_AGENT_TOKEN`, or the stack's parameter when it
@@ -35,7 +36,7 @@ impl AwsBackend {
         if let Some(t) = &self.buildkite.agent_token {
             return Ok(t.clone());
         }
-        if let Some(t) = self.queues().tokens.get(stack).cloned() {
+        if let Some(t) = self.tokens().get(stack).cloned() {
             return Ok(t);
         }
         let parameter = known.token_parameter.as_str();
@@ -46,25 +47,30 @@ impl AwsBackend {
             &self.buildkite.trusted_token_parameters,
         )
         .map_err(|e| sanitized(BackendError::Untrusted(e)))?;
-        self.calls.record(stack, "ssm:GetParameter");
-        let out = self.ssm.get_parameter().name(parameter).with_decryption(true).send().await.map_err(|e| {
-            match classify(&e, "ssm:GetParameter", self.profile()) {
+        let out = self
+            .ssm
+            .get_parameter()
+            .name(parameter)
+            .with_decryption(true)
+            .send()
+            .await
+            .checked(self, stack, "ssm:GetParameter")
+            .map_err(|e| match e {
                 BackendError::NotFound { .. } => BackendError::NotFound {
                     what: format!("the agent token parameter {parameter} (set BUILDKITE_AGENT_TOKEN to use another token)"),
                 },
                 other => other,
-            }
-        })?;
+            })?;
         let value = out.parameter().and_then(|p| p.value()).unwrap_or_default();
         let token = Secret::new(value);
-        self.queues().tokens.insert(stack.to_string(), token.clone());
+        self.tokens().insert(stack.to_string(), token.clone());
         Ok(token)
     }
 
     pub(super) async fn read_queue(&self, stack: &str) -> Result<QueueMetrics, BackendError> {
         // The API says how often it may be asked; until then the last answer stands.
-        if let Some((reading, at)) = self.queues().readings.get(stack)
-            && reading.poll_after.is_some_and(|wait| at.elapsed() < wait)
+        if let Some((reading, age)) = self.queues.readings.last(&stack.to_string())
+            && reading.poll_after.is_some_and(|wait| age < wait)
         {
             return Ok(reading.metrics);
         }
@@ -83,13 +89,13 @@ impl AwsBackend {
         match client.queue(&endpoint, &token, &known.queue).await {
             Ok(reading) => {
                 let metrics = reading.metrics;
-                self.queues().readings.insert(stack.to_string(), (reading, Instant::now()));
+                self.queues.readings.put(stack.to_string(), reading);
                 Ok(metrics)
             }
             Err(e) => {
                 if matches!(e, BackendError::Credentials { .. }) {
                     // Perhaps the token was rotated: read the parameter again next time.
-                    self.queues().tokens.remove(stack);
+                    self.tokens().remove(stack);
                 }
                 Err(e)
             }

@@ -4,7 +4,8 @@
 use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_ssm::types::InstanceInformationStringFilter;
 
-use super::{ACCOUNT, AwsBackend, errors::classify};
+use super::errors::Checked;
+use super::{ACCOUNT, AwsBackend};
 use crate::domain::BackendError;
 use crate::domain::Secret;
 use crate::ssm::port::PluginContext;
@@ -12,19 +13,16 @@ use crate::ssm::port::{Registration, Session, SessionRequest};
 
 impl AwsBackend {
     pub(super) async fn read_registration(&self, instance: &str) -> Result<Registration, BackendError> {
-        self.calls.record(ACCOUNT, "ssm:DescribeInstanceInformation");
         let filter = InstanceInformationStringFilter::builder()
             .key("InstanceIds")
             .values(instance)
             .build()
             .map_err(|e| BackendError::Other(e.to_string()))?;
-        let out = self
-            .ssm
-            .describe_instance_information()
-            .filters(filter)
-            .send()
-            .await
-            .map_err(|e| classify(&e, "ssm:DescribeInstanceInformation", self.profile()))?;
+        let out = self.ssm.describe_instance_information().filters(filter).send().await.checked(
+            self,
+            ACCOUNT,
+            "ssm:DescribeInstanceInformation",
+        )?;
         Ok(match out.instance_information_list().first() {
             None => Registration::NotRegistered,
             Some(i) => match i.ping_status().map(|p| p.as_str()) {
@@ -38,7 +36,6 @@ impl AwsBackend {
         if self.read_only {
             return Err(BackendError::ReadOnly { action: "ssm:StartSession".into() });
         }
-        self.calls.record(ACCOUNT, "ssm:StartSession");
         let out = self
             .ssm
             .start_session()
@@ -48,7 +45,7 @@ impl AwsBackend {
             .reason(&r.reason)
             .send()
             .await
-            .map_err(|e| classify(&e, "ssm:StartSession", self.profile()))?;
+            .checked(self, ACCOUNT, "ssm:StartSession")?;
         Ok(Session {
             session_id: out.session_id().unwrap_or_default().to_string(),
             token: Secret::new(out.token_value().unwrap_or_default()),
@@ -58,14 +55,11 @@ impl AwsBackend {
     }
 
     pub(super) async fn reopen_session(&self, id: &str) -> Result<Session, BackendError> {
-        self.calls.record(ACCOUNT, "ssm:ResumeSession");
-        let out = self
-            .ssm
-            .resume_session()
-            .session_id(id)
-            .send()
-            .await
-            .map_err(|e| classify(&e, "ssm:ResumeSession", self.profile()))?;
+        let out = self.ssm.resume_session().session_id(id).send().await.checked(
+            self,
+            ACCOUNT,
+            "ssm:ResumeSession",
+        )?;
         match (out.token_value(), out.stream_url()) {
             (Some(token), Some(url)) => Ok(Session {
                 session_id: out.session_id().unwrap_or(id).to_string(),
@@ -79,14 +73,11 @@ impl AwsBackend {
     }
 
     pub(super) async fn close_session(&self, id: &str) -> Result<(), BackendError> {
-        self.calls.record(ACCOUNT, "ssm:TerminateSession");
-        self.ssm
-            .terminate_session()
-            .session_id(id)
-            .send()
-            .await
-            .map(drop)
-            .map_err(|e| classify(&e, "ssm:TerminateSession", self.profile()))
+        self.ssm.terminate_session().session_id(id).send().await.map(drop).checked(
+            self,
+            ACCOUNT,
+            "ssm:TerminateSession",
+        )
     }
 
     /// The plugin gets the profile by name when there is one; otherwise the credentials bkops

@@ -1,0 +1,161 @@
+//! The dashboard's panes, what can lie over them (help, details, prompts), and the list panes'
+//! columns, sort, selections and filters.
+
+use super::filter::Filter;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Stacks,
+    Queue,
+    Instances,
+    Activity,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Stacks, Pane::Queue, Pane::Instances, Pane::Activity];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Stacks => "Stacks",
+            Pane::Queue => "Queue",
+            Pane::Instances => "Auto Scaling",
+            Pane::Activity => "Activity",
+        }
+    }
+
+    pub fn next(self) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Pane::ALL[(i + 1) % Pane::ALL.len()]
+    }
+
+    pub fn prev(self) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    }
+
+    /// Panes whose rows can be filtered and selected.
+    pub fn is_list(self) -> bool {
+        self != Pane::Queue
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    Instance(String),
+    Activity(String),
+    /// Every error the panes hold, in full: the status line has room for the first one only.
+    Errors,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Filter(Pane),
+    /// The log view's filter.
+    LogFilter,
+    /// The log view's search.
+    LogSearch,
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceColumn {
+    Id,
+    Lifecycle,
+    Health,
+    Type,
+    Az,
+    Age,
+    Agent,
+    Disk,
+}
+
+impl InstanceColumn {
+    pub const ALL: [InstanceColumn; 8] = [
+        InstanceColumn::Id,
+        InstanceColumn::Lifecycle,
+        InstanceColumn::Health,
+        InstanceColumn::Type,
+        InstanceColumn::Az,
+        InstanceColumn::Age,
+        InstanceColumn::Agent,
+        InstanceColumn::Disk,
+    ];
+
+    pub fn header(self) -> &'static str {
+        match self {
+            InstanceColumn::Id => "INSTANCE",
+            InstanceColumn::Lifecycle => "LIFECYCLE",
+            InstanceColumn::Health => "HEALTH",
+            InstanceColumn::Type => "TYPE",
+            InstanceColumn::Az => "AZ",
+            InstanceColumn::Age => "AGE",
+            InstanceColumn::Agent => "AGENT",
+            InstanceColumn::Disk => "DISK",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<InstanceColumn> {
+        let name = name.to_ascii_lowercase();
+        Self::ALL.into_iter().find(|c| {
+            let h = c.header().to_ascii_lowercase();
+            h == name
+                || (name == "id" && *c == InstanceColumn::Id)
+                || (name == "state" && *c == InstanceColumn::Lifecycle)
+        })
+    }
+
+    pub fn next(self) -> InstanceColumn {
+        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: InstanceColumn,
+    pub descending: bool,
+}
+
+/// A list pane's selected row and filter.
+#[derive(Debug, Clone, Default)]
+pub struct ListState {
+    pub sel: usize,
+    pub filter: Option<Filter>,
+}
+
+/// The three list panes.
+#[derive(Debug, Clone, Default)]
+pub struct Lists {
+    pub stacks: ListState,
+    pub instances: ListState,
+    pub activity: ListState,
+}
+
+impl Lists {
+    pub fn of(&self, pane: Pane) -> Option<&ListState> {
+        match pane {
+            Pane::Stacks => Some(&self.stacks),
+            Pane::Instances => Some(&self.instances),
+            Pane::Activity => Some(&self.activity),
+            Pane::Queue => None,
+        }
+    }
+
+    pub fn of_mut(&mut self, pane: Pane) -> Option<&mut ListState> {
+        match pane {
+            Pane::Stacks => Some(&mut self.stacks),
+            Pane::Instances => Some(&mut self.instances),
+            Pane::Activity => Some(&mut self.activity),
+            Pane::Queue => None,
+        }
+    }
+}
