@@ -87,12 +87,12 @@ pub struct RefreshFile {
 }
 
 impl Config {
-    pub fn timeouts(&self) -> crate::backend::aws::Timeouts {
-        let d = crate::backend::aws::Timeouts::default();
+    pub fn timeouts(&self) -> crate::backend::live::Timeouts {
+        let d = crate::backend::live::Timeouts::default();
         let secs = |v: Option<u64>, d: std::time::Duration| {
             v.map_or(d, |s| std::time::Duration::from_secs(s.max(1)))
         };
-        crate::backend::aws::Timeouts {
+        crate::backend::live::Timeouts {
             connect: secs(self.aws.connect_timeout, d.connect),
             read: secs(self.aws.read_timeout, d.read),
             operation: secs(self.aws.operation_timeout, d.operation),

@@ -61,6 +61,6 @@ mod tests {
             assert!(!t.would_enable(target, &Level::DEBUG), "{target}");
             assert!(t.would_enable(target, &Level::INFO), "{target}");
         }
-        assert!(t.would_enable("bkops::backend::aws", &Level::TRACE));
+        assert!(t.would_enable("bkops::backend::live", &Level::TRACE));
     }
 }

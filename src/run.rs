@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 
 use crate::app::AppState;
 use crate::backend::Backends;
-use crate::backend::aws::{AwsBackend, AwsOptions};
 use crate::backend::buildkite::BuildkiteSettings;
+use crate::backend::live::{AwsOptions, LiveBackend};
 use crate::backend::sim::SimBackend;
 use crate::clock::Clock;
 use crate::commands::{self, Cli, Cmd, Format, status};
@@ -39,10 +39,10 @@ async fn backends(cli: &Cli, config: &config::Config) -> Result<Backends, AppErr
         return Ok(sim.backends(cli.demo_speed));
     }
     if let Some(p) = &cli.profile {
-        crate::backend::aws::profiles::check(p, &crate::backend::aws::profiles::names())
+        crate::backend::live::profiles::check(p, &crate::backend::live::profiles::names())
             .map_err(AppError::Usage)?;
     }
-    Ok(AwsBackend::connect(&aws_options(cli, config), buildkite(config)?).await.backends())
+    Ok(LiveBackend::connect(&aws_options(cli, config), buildkite(config)?).await.backends())
 }
 
 /// How the dashboard builds the AWS backend again for another profile or region: the options
@@ -56,7 +56,7 @@ fn reconnect(mut options: AwsOptions, buildkite: BuildkiteSettings) -> Reconnect
             options.region = region;
         }
         let (options, buildkite) = (options.clone(), buildkite.clone());
-        Box::pin(async move { AwsBackend::connect(&options, buildkite).await.backends() })
+        Box::pin(async move { LiveBackend::connect(&options, buildkite).await.backends() })
     })
 }
 
@@ -122,7 +122,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             };
             if reconnect.is_some() {
                 state.settings.aws = true;
-                state.settings.profiles = crate::backend::aws::profiles::names();
+                state.settings.profiles = crate::backend::live::profiles::names();
             }
             let ssm = crate::ssm::session::ClientSettings {
                 choice: config.ssm.client.unwrap_or(crate::ssm::session::ClientChoice::Auto),

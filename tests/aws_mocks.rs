@@ -16,8 +16,8 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use bkops::backend::StackSource;
-use bkops::backend::aws::{AwsBackend, Clients};
 use bkops::backend::buildkite::BuildkiteSettings;
+use bkops::backend::live::{Clients, LiveBackend};
 use bkops::domain::BackendError;
 use bkops::domain::{ActivityStatus, Health, Lifecycle, Timestamp};
 
@@ -168,11 +168,11 @@ fn older() -> Vec<String> {
     ]
 }
 
-fn backend(asg_rules: &[&Rule]) -> AwsBackend {
+fn backend(asg_rules: &[&Rule]) -> LiveBackend {
     backend_with(asg_rules, &[])
 }
 
-fn backend_with(asg_rules: &[&Rule], ssm_rules: &[&Rule]) -> AwsBackend {
+fn backend_with(asg_rules: &[&Rule], ssm_rules: &[&Rule]) -> LiveBackend {
     let (cfn, events) = discovery();
     let scheduled = mock!(aws_sdk_autoscaling::Client::describe_scheduled_actions).then_http_response(|| {
         xml(200, format!("<DescribeScheduledActionsResponse xmlns=\"{NS}\"><DescribeScheduledActionsResult><ScheduledUpdateGroupActions/></DescribeScheduledActionsResult><ResponseMetadata><RequestId>3</RequestId></ResponseMetadata></DescribeScheduledActionsResponse>"))
@@ -196,7 +196,7 @@ fn backend_with(asg_rules: &[&Rule], ssm_rules: &[&Rule]) -> AwsBackend {
             .build(),
     );
     let clients = Clients { cfn, asg, events, ssm, cw, cwl, sts };
-    AwsBackend::from_clients(
+    LiveBackend::from_clients(
         clients,
         Some("ci-prod".into()),
         "us-east-1".into(),

@@ -7,9 +7,9 @@ mod support;
 use aws_config::SdkConfig;
 use bkops::backend::QueueSource;
 use bkops::backend::StackSource;
-use bkops::backend::aws::{ACCOUNT, AwsBackend};
 use bkops::backend::buildkite::POLL_DURATION_HEADER;
 use bkops::backend::buildkite::{BuildkiteSettings, Destinations};
+use bkops::backend::live::{ACCOUNT, LiveBackend};
 use bkops::domain::BackendError;
 use bkops::domain::Secret;
 use bkops::domain::{Health, Lifecycle, Os, ScalingState};
@@ -20,15 +20,15 @@ const REGION: &str = "us-east-1";
 /// A closed loopback port: no test ever sends anything off this machine.
 const NOWHERE: &str = "http://127.0.0.1:9/v3";
 
-async fn setup() -> (Moto, SdkConfig, AwsBackend) {
+async fn setup() -> (Moto, SdkConfig, LiveBackend) {
     setup_with(NOWHERE, BuildkiteSettings::default()).await
 }
 
-async fn setup_with(agent_endpoint: &str, settings: BuildkiteSettings) -> (Moto, SdkConfig, AwsBackend) {
+async fn setup_with(agent_endpoint: &str, settings: BuildkiteSettings) -> (Moto, SdkConfig, LiveBackend) {
     let moto = Moto::start();
     let sdk = moto.sdk(REGION).await;
     support::moto::deploy(&moto, &sdk, agent_endpoint).await;
-    let backend = AwsBackend::new(&sdk, None, settings);
+    let backend = LiveBackend::new(&sdk, None, settings);
     (moto, sdk, backend)
 }
 
@@ -315,7 +315,7 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
         destinations: fake.destinations(),
         trusted_token_parameters: Vec::new(),
     };
-    let backend = AwsBackend::new(&sdk, None, settings);
+    let backend = LiveBackend::new(&sdk, None, settings);
     // The org comes from the metrics API; then the agent list, in two pages (Link header).
     fake.metrics(Reply::json(200, &queue_body("acme", 0, 1, 0, 0, 1)));
     let agent = |instance: &str, n: u32, job: Option<&str>| {
@@ -400,7 +400,7 @@ async fn scheduled_actions_that_move_min_size_are_shown() {
         .await
         .expect("put");
     // A new backend: the first read is cached for five minutes.
-    let backend = AwsBackend::new(&sdk, None, BuildkiteSettings::default());
+    let backend = LiveBackend::new(&sdk, None, BuildkiteSettings::default());
     let fleet = backend.fleet("ci-linux").await.expect("fleet");
     assert_eq!(fleet.scheduled.len(), 1);
     assert_eq!(fleet.scheduled[0].describe(), "ci-linux-ScaleUp sets MinSize 1 at `0 8 * * MON-FRI`");
@@ -526,7 +526,7 @@ async fn the_disk_column_reads_the_disk_checks_own_lines() {
         req.send().await.expect("put");
     }
     // A new backend: the first one cached "no lines" for a minute.
-    let backend = AwsBackend::new(&sdk, None, BuildkiteSettings::default());
+    let backend = LiveBackend::new(&sdk, None, BuildkiteSettings::default());
     let fleet = backend.fleet("ci-linux").await.expect("fleet");
     let disk = |id: &str| fleet.instances.iter().find(|i| i.id == id).expect("instance").disk;
     assert_eq!(disk(&ids[0]), DiskSignal::Full);

@@ -7,8 +7,8 @@ mod support;
 use std::process::{Command, Output};
 
 use aws_config::SdkConfig;
-use bkops::backend::aws::AwsBackend;
 use bkops::backend::buildkite::BuildkiteSettings;
+use bkops::backend::live::LiveBackend;
 use bkops::ops::Operations;
 use support::moto::Moto;
 
@@ -75,7 +75,7 @@ fn tag<'a>(g: &'a aws_sdk_autoscaling::types::AutoScalingGroup, key: &str) -> Op
 }
 
 async fn rule_state(sdk: &SdkConfig, stack: &str) -> String {
-    let backend = AwsBackend::new(sdk, None, BuildkiteSettings::default());
+    let backend = LiveBackend::new(sdk, None, BuildkiteSettings::default());
     let rule = backend.scaling_target(stack).await.expect("target").rule.expect("a rule");
     let events = aws_sdk_eventbridge::Client::new(sdk);
     let r = events.describe_rule().name(rule).send().await.expect("rule");
@@ -224,7 +224,7 @@ async fn read_only_sends_no_mutating_request_from_anywhere() {
     let g = group(&sdk, "ci-linux").await;
     let id = g.instances()[0].instance_id().expect("id").to_string();
     // Paused by hand (the rule off), so that resume has something to refuse.
-    let rule = AwsBackend::new(&sdk, None, BuildkiteSettings::default())
+    let rule = LiveBackend::new(&sdk, None, BuildkiteSettings::default())
         .scaling_target("ci-linux")
         .await
         .expect("target")
@@ -284,9 +284,9 @@ async fn read_only_sends_no_mutating_request_from_anywhere() {
     assert!(audit.iter().all(|l| l["result"].as_str().is_some_and(|r| r.starts_with("error: read-only"))));
 
     // Below `execute`, the read-only clients themselves refuse any operation that is not a read.
-    let clients = bkops::backend::aws::Clients::new(&sdk, true);
+    let clients = bkops::backend::live::Clients::new(&sdk, true);
     let before = moto.operations().len();
-    let rule = AwsBackend::new(&sdk, None, BuildkiteSettings::default())
+    let rule = LiveBackend::new(&sdk, None, BuildkiteSettings::default())
         .scaling_target("ci-linux")
         .await
         .expect("target")
@@ -371,7 +371,7 @@ async fn the_disk_check_is_an_ssm_run_command() {
 
     let (moto, sdk) = setup().await;
     let state_path = state_dir("disk");
-    let mut backends = AwsBackend::new(&sdk, None, BuildkiteSettings::default()).backends();
+    let mut backends = LiveBackend::new(&sdk, None, BuildkiteSettings::default()).backends();
     backends.audit_log = Some(state_path.join("audit.jsonl"));
     let now = backends.clock.now();
     let mut state = AppState::new("aws", now, (160, 48));

@@ -3,8 +3,8 @@
 //! backend also implements the ports its callers own: `ops::port::Operations` and
 //! `ssm::port::Sessions`.
 
-pub mod aws;
 pub mod buildkite;
+pub mod live;
 pub mod ratelimit;
 pub mod sim;
 

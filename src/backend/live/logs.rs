@@ -3,17 +3,18 @@
 
 use async_trait::async_trait;
 
-use super::AwsBackend;
+use super::LiveBackend;
 use super::errors::Checked;
 use crate::backend::{FilterQuery, LiveQuery, LiveSession, LogPage, LogSource};
 use crate::domain::BackendError;
 use crate::domain::{LogEvent, Timestamp};
 
 #[async_trait]
-impl LogSource for AwsBackend {
+impl LogSource for LiveBackend {
     async fn filter_log_events(&self, q: &FilterQuery) -> Result<LogPage, BackendError> {
         self.logs_limit.acquire().await;
         let out = self
+            .clients
             .cwl
             .filter_log_events()
             .log_group_name(&q.group)

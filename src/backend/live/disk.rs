@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use super::AwsBackend;
+use super::LiveBackend;
 use crate::backend::{FilterQuery, LogSource};
 use crate::domain::log_signals as signals;
 use crate::domain::{DiskSignal, Fleet, groups};
@@ -19,7 +19,7 @@ const STREAMS_PER_CALL: usize = 100;
 /// What an instance's elastic-stack lines say: its disk, and whether its bootstrap failed.
 pub type Signals = HashMap<String, (DiskSignal, bool)>;
 
-impl AwsBackend {
+impl LiveBackend {
     async fn read_disk_signals(&self, instances: &[String]) -> Signals {
         let now = crate::clock::Clock::System.now();
         let mut lines: HashMap<String, Vec<(i64, String)>> = HashMap::new();
@@ -56,12 +56,12 @@ impl AwsBackend {
     }
 
     pub(super) async fn join_disk(&self, asg: &str, fleet: &mut Fleet) {
-        let signals = match self.disk.fresh(&asg.to_string(), TTL) {
+        let signals = match self.groups.disk.fresh(&asg.to_string(), TTL) {
             Some(s) => s,
             None => {
                 let ids: Vec<String> = fleet.instances.iter().map(|i| i.id.clone()).collect();
                 let s = self.read_disk_signals(&ids).await;
-                self.disk.put(asg.to_string(), s.clone());
+                self.groups.disk.put(asg.to_string(), s.clone());
                 s
             }
         };

@@ -18,7 +18,6 @@ mod queue;
 mod sessions;
 mod ttl;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
@@ -35,39 +34,47 @@ use crate::domain::BackendError;
 use crate::domain::text::sanitized;
 use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
-pub struct AwsBackend {
-    cfn: aws_sdk_cloudformation::Client,
-    asg: aws_sdk_autoscaling::Client,
-    events: aws_sdk_eventbridge::Client,
-    ssm: aws_sdk_ssm::Client,
-    cw: aws_sdk_cloudwatch::Client,
-    cwl: aws_sdk_cloudwatchlogs::Client,
-    metrics: Option<MetricsClient>,
-    buildkite: BuildkiteSettings,
-    profile: Option<String>,
-    region: String,
-    cache: Mutex<discovery::Cache>,
-    activities: Mutex<HashMap<String, Vec<ScalingActivity>>>,
+/// The live backend: AWS through the SDK, and Buildkite's hosted APIs with the operator's
+/// tokens. Each service's reads are in their own file (discovery, fleet and activities, queue
+/// and history, agents, disk signals, logs, sessions, operations), with what that service
+/// keeps between reads; this struct only composes them.
+pub struct LiveBackend {
+    /// One SDK client per AWS service.
+    clients: Clients,
+    /// Where the calls go, and as whom.
+    account: Account,
+    /// The operator's Buildkite tokens and trust lists, and the client that sends them.
+    buildkite: Buildkite,
+    discovery: Mutex<discovery::Cache>,
+    groups: fleet::Cache,
     queues: queue::Cache,
     /// Organization → its agents.
     agent_lists: ttl::TtlCache<String, agents::AgentList>,
-    /// Group → its scheduled actions.
-    scheduled: ttl::TtlCache<String, Vec<crate::domain::ScheduledAction>>,
-    /// Group → its instances' disk signals.
-    disk: ttl::TtlCache<String, disk::Signals>,
     /// FilterLogEvents' quota (about 5 a second per account and region), shared by every log poller.
     logs_limit: crate::backend::ratelimit::RateLimiter,
-    /// Whether `--endpoint-url` (or AWS_ENDPOINT_URL) names one endpoint for every API.
-    endpoint_override: bool,
-    sts: aws_sdk_sts::Client,
-    read_only: bool,
     /// The last disk check's command ID, and whether it ran the Windows script.
     disk_command: Mutex<Option<(String, bool)>>,
+    pub calls: Arc<CallCounter>,
+}
+
+/// Where the calls go, and as whom.
+struct Account {
+    profile: Option<String>,
+    region: String,
+    read_only: bool,
+    /// Whether `--endpoint-url` (or AWS_ENDPOINT_URL) names one endpoint for every API.
+    endpoint_override: bool,
     /// `--endpoint-url`, for the session plugin's own calls.
     endpoint_url: Option<String>,
     /// The resolved credentials, handed to the session plugin when there is no profile.
     credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
-    pub calls: Arc<CallCounter>,
+}
+
+/// The Buildkite side.
+struct Buildkite {
+    settings: BuildkiteSettings,
+    /// `None` when the HTTP client could not be built (said in the log).
+    client: Option<MetricsClient>,
 }
 
 /// The SDK clients the backend reads with.
@@ -105,7 +112,7 @@ impl Clients {
     }
 }
 
-impl AwsBackend {
+impl LiveBackend {
     pub async fn connect(opts: &AwsOptions, buildkite: BuildkiteSettings) -> Self {
         let sdk = config::load(opts).await;
         Self::build(&sdk, opts.profile.clone(), buildkite, opts.read_only)
@@ -129,10 +136,10 @@ impl AwsBackend {
     ) -> Self {
         let region = sdk.region().map_or_else(|| "(no region)".to_string(), |r| r.to_string());
         let mut me = Self::from_clients(Clients::new(sdk, read_only), profile, region, buildkite);
-        me.endpoint_override = sdk.endpoint_url().is_some();
-        me.endpoint_url = sdk.endpoint_url().map(str::to_string);
-        me.credentials = sdk.credentials_provider();
-        me.read_only = read_only;
+        me.account.endpoint_override = sdk.endpoint_url().is_some();
+        me.account.endpoint_url = sdk.endpoint_url().map(str::to_string);
+        me.account.credentials = sdk.credentials_provider();
+        me.account.read_only = read_only;
         me
     }
 
@@ -143,48 +150,42 @@ impl AwsBackend {
         region: String,
         buildkite: BuildkiteSettings,
     ) -> Self {
-        let metrics = MetricsClient::new().map_err(|e| tracing::error!("{e}")).ok();
+        let client = MetricsClient::new().map_err(|e| tracing::error!("{e}")).ok();
         Self {
-            cfn: clients.cfn,
-            asg: clients.asg,
-            events: clients.events,
-            ssm: clients.ssm,
-            cw: clients.cw,
-            cwl: clients.cwl,
-            sts: clients.sts,
-            read_only: false,
-            disk_command: Mutex::default(),
-            endpoint_url: None,
-            credentials: None,
-            metrics,
-            buildkite,
-            profile,
-            region,
-            cache: Mutex::default(),
-            activities: Mutex::default(),
+            clients,
+            account: Account {
+                profile,
+                region,
+                read_only: false,
+                endpoint_override: false,
+                endpoint_url: None,
+                credentials: None,
+            },
+            buildkite: Buildkite { settings: buildkite, client },
+            discovery: Mutex::default(),
+            groups: fleet::Cache::default(),
             queues: Default::default(),
             agent_lists: Default::default(),
-            scheduled: Default::default(),
-            disk: Default::default(),
             logs_limit: crate::backend::ratelimit::RateLimiter::new(5.0, 5.0),
-            endpoint_override: false,
+            disk_command: Mutex::default(),
             calls: Arc::default(),
         }
     }
 
     /// Refuses every mutating call from now on (`--read-only`).
     pub fn into_read_only(mut self) -> Self {
-        self.read_only = true;
+        self.account.read_only = true;
         self
     }
 
     pub fn label(&self) -> BackendLabel {
         let profile = self
+            .account
             .profile
             .clone()
             .or_else(|| std::env::var("AWS_PROFILE").ok())
             .unwrap_or_else(|| "default".into());
-        BackendLabel::Aws { profile, region: self.region.clone() }
+        BackendLabel::Aws { profile, region: self.account.region.clone() }
     }
 
     pub fn backends(self) -> Backends {
@@ -203,19 +204,19 @@ impl AwsBackend {
     }
 
     fn profile(&self) -> Option<&str> {
-        self.profile.as_deref()
+        self.account.profile.as_deref()
     }
 
     fn cache(&self) -> MutexGuard<'_, discovery::Cache> {
-        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+        self.discovery.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn activities_of(&self, asg: &str) -> Vec<ScalingActivity> {
-        self.activities.lock().unwrap_or_else(|p| p.into_inner()).get(asg).cloned().unwrap_or_default()
+        self.groups.activities.lock().unwrap_or_else(|p| p.into_inner()).get(asg).cloned().unwrap_or_default()
     }
 
     fn store_activities(&self, asg: &str, list: Vec<ScalingActivity>) {
-        self.activities.lock().unwrap_or_else(|p| p.into_inner()).insert(asg.to_string(), list);
+        self.groups.activities.lock().unwrap_or_else(|p| p.into_inner()).insert(asg.to_string(), list);
     }
 
     /// What the stack's reads need, discovering the stacks first if needed.
@@ -236,7 +237,7 @@ impl AwsBackend {
     }
 }
 
-impl Drop for AwsBackend {
+impl Drop for LiveBackend {
     /// What this session cost, in AWS and Buildkite calls per stack and operation.
     fn drop(&mut self) {
         for ((stack, op), n) in self.calls.snapshot() {
@@ -246,7 +247,7 @@ impl Drop for AwsBackend {
 }
 
 #[async_trait]
-impl StackSource for AwsBackend {
+impl StackSource for LiveBackend {
     async fn stacks(&self) -> Result<Vec<StackSummary>, BackendError> {
         self.discover().await.map(sanitized)
     }
@@ -271,7 +272,7 @@ impl StackSource for AwsBackend {
 }
 
 #[async_trait]
-impl crate::ops::port::Operations for AwsBackend {
+impl crate::ops::port::Operations for LiveBackend {
     async fn scaling_target(&self, stack: &str) -> Result<crate::ops::port::ScalingTarget, BackendError> {
         self.read_target(stack).await.map(sanitized)
     }
@@ -301,7 +302,7 @@ impl crate::ops::port::Operations for AwsBackend {
 }
 
 #[async_trait]
-impl crate::ssm::port::Sessions for AwsBackend {
+impl crate::ssm::port::Sessions for LiveBackend {
     async fn registration(&self, instance: &str) -> Result<crate::ssm::port::Registration, BackendError> {
         self.read_registration(instance).await
     }
@@ -331,7 +332,7 @@ impl crate::ssm::port::Sessions for AwsBackend {
 }
 
 #[async_trait]
-impl QueueSource for AwsBackend {
+impl QueueSource for LiveBackend {
     async fn queue(&self, stack: &str) -> Result<QueueMetrics, BackendError> {
         self.read_queue(stack).await
     }

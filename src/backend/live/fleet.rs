@@ -3,7 +3,7 @@
 
 use aws_sdk_autoscaling::types::{Activity, AutoScalingGroup};
 
-use super::AwsBackend;
+use super::LiveBackend;
 use super::errors::Checked;
 use crate::domain::BackendError;
 use crate::domain::{
@@ -136,7 +136,18 @@ pub fn merge(known: &mut Vec<ScalingActivity>, page: Vec<ScalingActivity>) -> bo
     reached_known
 }
 
-impl AwsBackend {
+/// What is kept per Auto Scaling group between reads.
+#[derive(Default)]
+pub struct Cache {
+    /// Group → its scaling activities, newest first (only new ones are read each time).
+    pub activities: std::sync::Mutex<std::collections::HashMap<String, Vec<crate::domain::ScalingActivity>>>,
+    /// Group → its scheduled actions.
+    pub scheduled: super::ttl::TtlCache<String, Vec<ScheduledAction>>,
+    /// Group → its instances' disk signals.
+    pub disk: super::ttl::TtlCache<String, super::disk::Signals>,
+}
+
+impl LiveBackend {
     /// The group's scheduled actions; they rarely change, so they are read every 5 minutes.
     pub(super) async fn scheduled_actions(
         &self,
@@ -144,12 +155,17 @@ impl AwsBackend {
         asg: &str,
     ) -> Result<Vec<ScheduledAction>, BackendError> {
         const TTL: std::time::Duration = std::time::Duration::from_secs(300);
-        if let Some(list) = self.scheduled.fresh(&asg.to_string(), TTL) {
+        if let Some(list) = self.groups.scheduled.fresh(&asg.to_string(), TTL) {
             return Ok(list);
         }
         let mut out = Vec::new();
-        let mut pages =
-            self.asg.describe_scheduled_actions().auto_scaling_group_name(asg).into_paginator().send();
+        let mut pages = self
+            .clients
+            .asg
+            .describe_scheduled_actions()
+            .auto_scaling_group_name(asg)
+            .into_paginator()
+            .send();
         while let Some(page) = pages.next().await {
             let page = page.checked(self, stack, "autoscaling:DescribeScheduledActions")?;
             let size = |v: Option<i32>| v.map(|v| v.max(0) as u32);
@@ -162,7 +178,7 @@ impl AwsBackend {
                 desired: size(a.desired_capacity()),
             }));
         }
-        self.scheduled.put(asg.to_string(), out.clone());
+        self.groups.scheduled.put(asg.to_string(), out.clone());
         Ok(out)
     }
 
@@ -174,6 +190,7 @@ impl AwsBackend {
         let mut out = Vec::new();
         for chunk in names.chunks(50) {
             let mut pages = self
+                .clients
                 .asg
                 .describe_auto_scaling_groups()
                 .set_auto_scaling_group_names(Some(chunk.to_vec()))
@@ -196,6 +213,7 @@ impl AwsBackend {
         let mut known = self.activities_of(asg);
         let first = known.is_empty();
         let mut pages = self
+            .clients
             .asg
             .describe_scaling_activities()
             .auto_scaling_group_name(asg)

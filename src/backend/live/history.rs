@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
 
-use super::AwsBackend;
+use super::LiveBackend;
 use super::errors::Checked;
 use crate::domain::BackendError;
 use crate::domain::{QueueSample, Timestamp};
@@ -29,7 +29,7 @@ fn query(id: &str, metric: &str, org: &str, queue: &str) -> MetricDataQuery {
     MetricDataQuery::builder().id(id).metric_stat(stat).return_data(true).build()
 }
 
-impl AwsBackend {
+impl LiveBackend {
     pub(super) async fn read_history(
         &self,
         stack: &str,
@@ -48,6 +48,7 @@ impl AwsBackend {
         };
         let now = crate::clock::Clock::System.now();
         let mut request = self
+            .clients
             .cw
             .get_metric_data()
             .start_time(DateTime::from_millis(since.millis()))

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::AwsBackend;
+use super::LiveBackend;
 use crate::backend::buildkite::agents;
 use crate::domain::BackendError;
 use crate::domain::Fleet;
@@ -22,9 +22,9 @@ pub struct AgentList {
 
 pub const NO_TOKEN: &str = "AGENT: set BUILDKITE_API_TOKEN (scope read_agents) to see each instance's agents";
 
-impl AwsBackend {
+impl LiveBackend {
     pub(super) async fn join_agents(&self, stack: &str, fleet: &mut Fleet) {
-        let Some(token) = self.buildkite.api_token.clone() else {
+        let Some(token) = self.buildkite.settings.api_token.clone() else {
             fleet.agents_note = Some(NO_TOKEN.into());
             return;
         };
@@ -81,7 +81,7 @@ impl AwsBackend {
         org: &str,
         token: &crate::domain::Secret,
     ) -> Result<Vec<agents::Agent>, BackendError> {
-        let client = self.metrics.as_ref().ok_or_else(|| {
+        let client = self.buildkite.client.as_ref().ok_or_else(|| {
             BackendError::Other("the Buildkite client could not be set up (see the log)".into())
         })?;
         if let Some(until) = self.agent_lists.last(&org.to_string()).and_then(|(c, _)| c.not_before)
@@ -90,7 +90,7 @@ impl AwsBackend {
             return Err(BackendError::Throttled { service: "Buildkite REST API".into(), retry_after: left });
         }
         self.calls.record(stack, "buildkite:GET /agents");
-        let read = client.agents(&self.buildkite.destinations.api(), token, org).await;
+        let read = client.agents(&self.buildkite.settings.destinations.api(), token, org).await;
         match &read {
             Ok(list) => {
                 self.agent_lists

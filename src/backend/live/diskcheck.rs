@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::errors::Checked;
-use super::{ACCOUNT, AwsBackend};
+use super::{ACCOUNT, LiveBackend};
 use crate::domain::BackendError;
 use crate::ops::port::DiskAnswer;
 use crate::ops::port::disk::{self, LINUX_DOCUMENT};
@@ -14,7 +14,7 @@ use crate::ops::port::disk::{self, LINUX_DOCUMENT};
 const TIMEOUT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_secs(1);
 
-impl AwsBackend {
+impl LiveBackend {
     pub(super) async fn send_disk_check(
         &self,
         document: &str,
@@ -22,6 +22,7 @@ impl AwsBackend {
     ) -> Result<(), BackendError> {
         let script = if document == LINUX_DOCUMENT { disk::LINUX_SCRIPT } else { disk::WINDOWS_SCRIPT };
         let out = self
+            .clients
             .ssm
             .send_command()
             .document_name(document)
@@ -52,8 +53,14 @@ impl AwsBackend {
         while !pending.is_empty() {
             let mut still = Vec::new();
             for id in pending {
-                let got =
-                    self.ssm.get_command_invocation().command_id(&command).instance_id(&id).send().await;
+                let got = self
+                    .clients
+                    .ssm
+                    .get_command_invocation()
+                    .command_id(&command)
+                    .instance_id(&id)
+                    .send()
+                    .await;
                 // Just sent: the invocation may not exist yet.
                 if got.as_ref().is_err_and(|e| format!("{e:?}").contains("InvocationDoesNotExist")) {
                     self.calls.record(ACCOUNT, "ssm:GetCommandInvocation");

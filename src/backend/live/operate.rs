@@ -14,7 +14,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::errors::Checked;
-use super::{ACCOUNT, AwsBackend};
+use super::{ACCOUNT, LiveBackend};
 use crate::domain::BackendError;
 use crate::ops::port::{AgentRef, Call, Identity, ScalingTarget};
 
@@ -49,7 +49,7 @@ impl Intercept for ReadOnlyGuard {
     }
 }
 
-impl AwsBackend {
+impl LiveBackend {
     pub(super) async fn read_target(&self, stack: &str) -> Result<ScalingTarget, BackendError> {
         // Sizes, tags and the rule's state are read now: a decision to change production is not
         // made on a cached size. Only the names (group, rule) come from discovery's cache.
@@ -61,7 +61,7 @@ impl AwsBackend {
         let rule_enabled = match &known.rule {
             None => None,
             Some(rule) => {
-                let r = self.events.describe_rule().name(rule).send().await.checked(
+                let r = self.clients.events.describe_rule().name(rule).send().await.checked(
                     self,
                     stack,
                     "events:DescribeRule",
@@ -103,7 +103,9 @@ impl AwsBackend {
         stack: &str,
         instances: &[String],
     ) -> Result<Vec<AgentRef>, BackendError> {
-        let (Some(token), Some(client)) = (self.buildkite.api_token.as_ref(), self.metrics.as_ref()) else {
+        let (Some(token), Some(client)) =
+            (self.buildkite.settings.api_token.as_ref(), self.buildkite.client.as_ref())
+        else {
             return Err(BackendError::Unconfigured(
                 "set BUILDKITE_API_TOKEN (scopes read_agents, write_agents) to drain agents".into(),
             ));
@@ -118,7 +120,7 @@ impl AwsBackend {
             }
         };
         self.calls.record(stack, "buildkite:GET /agents");
-        let list = client.agents(&self.buildkite.destinations.api(), token, &org).await?;
+        let list = client.agents(&self.buildkite.settings.destinations.api(), token, &org).await?;
         Ok(list
             .iter()
             .filter_map(|a| {
@@ -135,8 +137,11 @@ impl AwsBackend {
     }
 
     pub(super) async fn caller(&self) -> Result<Identity, BackendError> {
-        let out =
-            self.sts.get_caller_identity().send().await.checked(self, ACCOUNT, "sts:GetCallerIdentity")?;
+        let out = self.clients.sts.get_caller_identity().send().await.checked(
+            self,
+            ACCOUNT,
+            "sts:GetCallerIdentity",
+        )?;
         Ok(Identity {
             arn: out.arn().unwrap_or("?").to_string(),
             account: out.account().unwrap_or("?").to_string(),
@@ -144,7 +149,7 @@ impl AwsBackend {
     }
 
     pub(super) async fn make(&self, call: &Call) -> Result<(), BackendError> {
-        if self.read_only {
+        if self.account.read_only {
             return Err(BackendError::ReadOnly { action: call.action().to_string() });
         }
         let action = call.action();
@@ -158,10 +163,11 @@ impl AwsBackend {
             Tag::builder().resource_id(group).resource_type("auto-scaling-group").key(key)
         };
         match call {
-            Call::DisableRule { rule } => send!(self.events.disable_rule().name(rule)),
-            Call::EnableRule { rule } => send!(self.events.enable_rule().name(rule)),
+            Call::DisableRule { rule } => send!(self.clients.events.disable_rule().name(rule)),
+            Call::EnableRule { rule } => send!(self.clients.events.enable_rule().name(rule)),
             Call::UpdateGroup { group, min, desired } => send!(
-                self.asg
+                self.clients
+                    .asg
                     .update_auto_scaling_group()
                     .auto_scaling_group_name(group)
                     .set_min_size(min.map(|m| m as i32))
@@ -170,24 +176,26 @@ impl AwsBackend {
             Call::TagGroup { group, tags } => {
                 let tags =
                     tags.iter().map(|(k, v)| tag(group, k).value(v).propagate_at_launch(false).build());
-                send!(self.asg.create_or_update_tags().set_tags(Some(tags.collect())))
+                send!(self.clients.asg.create_or_update_tags().set_tags(Some(tags.collect())))
             }
             Call::DeleteGroupTags { group, keys } => {
                 let tags = keys.iter().map(|k| tag(group, k).build());
-                send!(self.asg.delete_tags().set_tags(Some(tags.collect())))
+                send!(self.clients.asg.delete_tags().set_tags(Some(tags.collect())))
             }
             Call::StopAgent { org, agent_id, .. } => {
-                let (Some(token), Some(client)) = (self.buildkite.api_token.as_ref(), self.metrics.as_ref())
+                let (Some(token), Some(client)) =
+                    (self.buildkite.settings.api_token.as_ref(), self.buildkite.client.as_ref())
                 else {
                     return Err(BackendError::Other("stopping an agent needs BUILDKITE_API_TOKEN".into()));
                 };
-                client.stop_agent(&self.buildkite.destinations.api(), token, org, agent_id).await
+                client.stop_agent(&self.buildkite.settings.destinations.api(), token, org, agent_id).await
             }
             Call::SendCommand { document, instances } => self.send_disk_check(document, instances).await,
             // Waiting is not a call; `apply` does it.
             Call::WaitForJobs { .. } => Ok(()),
             Call::Terminate { instance, decrement, .. } => send!(
-                self.asg
+                self.clients
+                    .asg
                     .terminate_instance_in_auto_scaling_group()
                     .instance_id(instance)
                     .should_decrement_desired_capacity(*decrement)

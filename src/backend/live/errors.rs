@@ -69,7 +69,7 @@ fn looks_like_credentials(text: &str) -> bool {
 pub trait Checked<T> {
     fn checked(
         self,
-        backend: &super::AwsBackend,
+        backend: &super::LiveBackend,
         stack: &str,
         action: &'static str,
     ) -> Result<T, BackendError>;
@@ -82,7 +82,7 @@ where
 {
     fn checked(
         self,
-        backend: &super::AwsBackend,
+        backend: &super::LiveBackend,
         stack: &str,
         action: &'static str,
     ) -> Result<T, BackendError> {

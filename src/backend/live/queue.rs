@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::AwsBackend;
+use super::LiveBackend;
 use super::discovery::KnownStack;
 use super::errors::Checked;
 use crate::backend::buildkite::QueueReading;
@@ -20,7 +20,7 @@ pub struct Cache {
     readings: super::ttl::TtlCache<String, QueueReading>,
 }
 
-impl AwsBackend {
+impl LiveBackend {
     /// The organization slug the metrics API named for this stack's queue.
     pub(super) fn org_of(&self, stack: &str) -> Option<String> {
         self.queues.readings.last(&stack.to_string()).map(|(r, _)| r.org)
@@ -33,7 +33,7 @@ impl AwsBackend {
     /// The agent token for a stack: `BUILDKITE_AGENT_TOKEN`, or the stack's parameter when it
     /// is one bkops may read with the operator's credentials (see `trust`).
     async fn agent_token(&self, stack: &str, known: &KnownStack) -> Result<Secret, BackendError> {
-        if let Some(t) = &self.buildkite.agent_token {
+        if let Some(t) = &self.buildkite.settings.agent_token {
             return Ok(t.clone());
         }
         if let Some(t) = self.tokens().get(stack).cloned() {
@@ -44,11 +44,11 @@ impl AwsBackend {
             stack,
             parameter,
             known.own_token_parameter.as_deref(),
-            &self.buildkite.trusted_token_parameters,
+            &self.buildkite.settings.trusted_token_parameters,
         )
         .map_err(|e| sanitized(BackendError::Untrusted(e)))?;
         let out = self
-            .ssm
+            .clients.ssm
             .get_parameter()
             .name(parameter)
             .with_decryption(true)
@@ -75,12 +75,13 @@ impl AwsBackend {
             return Ok(reading.metrics);
         }
         let known = self.known(stack).await?;
-        let client = self.metrics.as_ref().ok_or_else(|| {
+        let client = self.buildkite.client.as_ref().ok_or_else(|| {
             BackendError::Other("the Buildkite client could not be set up (see the log)".into())
         })?;
         // Where the token would go is decided before the token is read.
         let endpoint = self
             .buildkite
+            .settings
             .destinations
             .agent_endpoint(known.agent_endpoint.as_deref())
             .map_err(|e| sanitized(BackendError::Untrusted(e)))?;

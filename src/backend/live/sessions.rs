@@ -5,20 +5,20 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_ssm::types::InstanceInformationStringFilter;
 
 use super::errors::Checked;
-use super::{ACCOUNT, AwsBackend};
+use super::{ACCOUNT, LiveBackend};
 use crate::domain::BackendError;
 use crate::domain::Secret;
 use crate::ssm::port::PluginContext;
 use crate::ssm::port::{Registration, Session, SessionRequest};
 
-impl AwsBackend {
+impl LiveBackend {
     pub(super) async fn read_registration(&self, instance: &str) -> Result<Registration, BackendError> {
         let filter = InstanceInformationStringFilter::builder()
             .key("InstanceIds")
             .values(instance)
             .build()
             .map_err(|e| BackendError::Other(e.to_string()))?;
-        let out = self.ssm.describe_instance_information().filters(filter).send().await.checked(
+        let out = self.clients.ssm.describe_instance_information().filters(filter).send().await.checked(
             self,
             ACCOUNT,
             "ssm:DescribeInstanceInformation",
@@ -33,10 +33,11 @@ impl AwsBackend {
     }
 
     pub(super) async fn open_session(&self, r: &SessionRequest) -> Result<Session, BackendError> {
-        if self.read_only {
+        if self.account.read_only {
             return Err(BackendError::ReadOnly { action: "ssm:StartSession".into() });
         }
         let out = self
+            .clients
             .ssm
             .start_session()
             .target(&r.target)
@@ -55,7 +56,7 @@ impl AwsBackend {
     }
 
     pub(super) async fn reopen_session(&self, id: &str) -> Result<Session, BackendError> {
-        let out = self.ssm.resume_session().session_id(id).send().await.checked(
+        let out = self.clients.ssm.resume_session().session_id(id).send().await.checked(
             self,
             ACCOUNT,
             "ssm:ResumeSession",
@@ -73,7 +74,7 @@ impl AwsBackend {
     }
 
     pub(super) async fn close_session(&self, id: &str) -> Result<(), BackendError> {
-        self.ssm.terminate_session().session_id(id).send().await.map(drop).checked(
+        self.clients.ssm.terminate_session().session_id(id).send().await.map(drop).checked(
             self,
             ACCOUNT,
             "ssm:TerminateSession",
@@ -83,16 +84,19 @@ impl AwsBackend {
     /// The plugin gets the profile by name when there is one; otherwise the credentials bkops
     /// resolved (an SSO cache, an assumed role) go into its environment.
     pub(super) async fn context_for_plugin(&self) -> Result<PluginContext, BackendError> {
-        let endpoint =
-            self.endpoint_url.clone().unwrap_or_else(|| format!("https://ssm.{}.amazonaws.com", self.region));
+        let endpoint = self
+            .account
+            .endpoint_url
+            .clone()
+            .unwrap_or_else(|| format!("https://ssm.{}.amazonaws.com", self.account.region));
         let mut ctx = PluginContext {
-            region: self.region.clone(),
-            profile: self.profile.clone().unwrap_or_default(),
+            region: self.account.region.clone(),
+            profile: self.account.profile.clone().unwrap_or_default(),
             endpoint,
             credentials_env: Vec::new(),
         };
         if ctx.profile.is_empty()
-            && let Some(provider) = &self.credentials
+            && let Some(provider) = &self.account.credentials
         {
             let c = provider
                 .provide_credentials()
@@ -109,7 +113,7 @@ impl AwsBackend {
 
     /// The resolved credentials sign the data channel's upgrade, as the plugin signs it.
     pub(super) async fn signer_for_upgrade(&self) -> Option<crate::ssm::port::UpgradeSigner> {
-        let credentials = self.credentials.as_ref()?.provide_credentials().await.ok()?;
-        Some(crate::ssm::port::UpgradeSigner { credentials, region: self.region.clone() })
+        let credentials = self.account.credentials.as_ref()?.provide_credentials().await.ok()?;
+        Some(crate::ssm::port::UpgradeSigner { credentials, region: self.account.region.clone() })
     }
 }

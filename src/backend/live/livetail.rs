@@ -12,7 +12,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::errors::Checked;
-use super::{ACCOUNT, AwsBackend};
+use super::{ACCOUNT, LiveBackend};
 use crate::backend::{LiveQuery, LiveSession, LiveUpdate};
 use crate::domain::BackendError;
 use crate::domain::{LogEvent, Timestamp};
@@ -49,11 +49,11 @@ pub struct AwsLiveSession {
     profile: Option<String>,
 }
 
-impl AwsBackend {
+impl LiveBackend {
     /// StartLiveTail names groups by ARN; DescribeLogGroups gives it, and says whether the
     /// group exists at all.
     async fn log_group_arn(&self, group: &str) -> Result<String, BackendError> {
-        let out = self.cwl.describe_log_groups().log_group_name_prefix(group).send().await.checked(
+        let out = self.clients.cwl.describe_log_groups().log_group_name_prefix(group).send().await.checked(
             self,
             ACCOUNT,
             "logs:DescribeLogGroups",
@@ -72,12 +72,13 @@ impl AwsBackend {
     pub(super) async fn start_live_tail(&self, q: &LiveQuery) -> Result<AwsLiveSession, BackendError> {
         let arn = self.log_group_arn(&q.group).await?;
         let request = self
+            .clients
             .cwl
             .start_live_tail()
             .log_group_identifiers(arn)
             .log_stream_names(&q.stream)
             .set_log_event_filter_pattern(q.pattern.clone());
-        let sent = if self.endpoint_override {
+        let sent = if self.account.endpoint_override {
             request.customize().interceptor(NoHostPrefix).send().await
         } else {
             request.send().await
@@ -87,7 +88,7 @@ impl AwsBackend {
             group: q.group.clone(),
             stream: q.stream.clone(),
             rx: out.response_stream,
-            profile: self.profile.clone(),
+            profile: self.account.profile.clone(),
         })
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use aws_sdk_cloudformation::types::Stack;
 
-use super::AwsBackend;
+use super::LiveBackend;
 use super::calls::ACCOUNT;
 use super::errors::Checked;
 use crate::domain::BackendError;
@@ -82,10 +82,10 @@ fn version_key(stack: &Stack) -> String {
     format!("{}", t.map_or(0, |t| t.secs()))
 }
 
-impl AwsBackend {
+impl LiveBackend {
     async fn root_stacks(&self) -> Result<Vec<Stack>, BackendError> {
         let mut out = Vec::new();
-        let mut pages = self.cfn.describe_stacks().into_paginator().send();
+        let mut pages = self.clients.cfn.describe_stacks().into_paginator().send();
         while let Some(page) = pages.next().await {
             let page = page.checked(self, ACCOUNT, "cloudformation:DescribeStacks")?;
             out.extend(page.stacks().iter().filter(|s| s.parent_id().is_none()).cloned());
@@ -100,7 +100,7 @@ impl AwsBackend {
         let mut asg_name = None;
         let mut scaler_stack = None;
         let mut token_parameter = None;
-        let mut pages = self.cfn.list_stack_resources().stack_name(id).into_paginator().send();
+        let mut pages = self.clients.cfn.list_stack_resources().stack_name(id).into_paginator().send();
         while let Some(page) = pages.next().await {
             let page = page.checked(self, name, "cloudformation:ListStackResources")?;
             for r in page.stack_resource_summaries() {
@@ -119,6 +119,7 @@ impl AwsBackend {
         let mut rule_name = None;
         if let (Some(_), Some(nested)) = (&asg_name, scaler_stack) {
             let rule = self
+                .clients
                 .cfn
                 .describe_stack_resource()
                 .stack_name(nested)
@@ -134,8 +135,11 @@ impl AwsBackend {
 
     async fn scaling_state(&self, stack: &str, rule: Option<&str>) -> ScalingState {
         let Some(rule) = rule else { return ScalingState::FixedSize };
-        match self.events.describe_rule().name(rule).send().await.checked(self, stack, "events:DescribeRule")
-        {
+        match self.clients.events.describe_rule().name(rule).send().await.checked(
+            self,
+            stack,
+            "events:DescribeRule",
+        ) {
             Ok(r) => {
                 let schedule = r.schedule_expression().unwrap_or("?").to_string();
                 match r.state().map(|s| s.as_str()) {
