@@ -30,7 +30,7 @@ pub enum Msg {
     /// Text pasted into the terminal (bracketed paste): typed into the open prompt or the
     /// confirmation's field, and never a key press.
     Paste(String),
-    /// The shell now reads another AWS profile or region (the new backend's label).
+    /// The runtime now reads another AWS profile or region (the new backend's label).
     BackendChanged(String),
     /// The account the backend's credentials belong to (STS GetCallerIdentity), for the status
     /// bar: `--profile` names a profile, this names whose calls they are.
@@ -38,7 +38,7 @@ pub enum Msg {
         backend: String,
         account: String,
     },
-    /// Something the shell wants the operator to read (a theme that failed to load).
+    /// Something the runtime wants the operator to read (a theme that failed to load, a file saved).
     Notice {
         text: String,
         is_error: bool,

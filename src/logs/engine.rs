@@ -1,4 +1,4 @@
-//! The tail engine, shared by `bkops logs` and (next) the TUI's log view: an instance's
+//! The tail engine, shared by `bkops logs` and the dashboard's log view: an instance's
 //! stream in several groups, read concurrently, merged in time order, and followed.
 
 use std::collections::{HashMap, HashSet};

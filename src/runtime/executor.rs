@@ -6,7 +6,7 @@
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
-use super::{jobs::Jobs, operator, tail};
+use super::{action_tasks, jobs::Jobs, tail};
 use crate::app::{Effect, Msg};
 use crate::backend::Backends;
 use crate::ssm::session::{ClientSettings, Opened};
@@ -94,13 +94,13 @@ impl Executor {
             Effect::PrepareAction { stack, kind } => {
                 self.pending += 1;
                 tokio::spawn(async move {
-                    let _ = tx.send(operator::prepare(&b, &stack, kind).await);
+                    let _ = tx.send(action_tasks::prepare(&b, &stack, kind).await);
                 });
             }
             Effect::CheckDisk { stack, instances, windows } => {
                 self.pending += 1;
                 tokio::spawn(async move {
-                    let _ = tx.send(operator::check_disk(&b, &stack, instances, windows).await);
+                    let _ = tx.send(action_tasks::check_disk(&b, &stack, instances, windows).await);
                 });
             }
             Effect::Apply { plan, ctx } => {
@@ -114,7 +114,7 @@ impl Executor {
                             let _ = tx.send(Msg::Notice { text, is_error: false });
                         }
                     };
-                    let _ = tx.send(operator::apply(&b, p, c, &say, &l).await);
+                    let _ = tx.send(action_tasks::apply(&b, p, c, &say, &l).await);
                 });
                 self.write = Some(Write { task, ledger, plan, ctx });
             }

@@ -40,7 +40,7 @@ pub async fn open(backends: Backends, ssm: ClientSettings, instance: String) -> 
 /// Runs a started session on the terminal until the shell exits, and gives the terminal back
 /// to the dashboard. Returns what the status line should say.
 /// SIGTSTP from outside (`kill -TSTP`; in the dashboard Ctrl-Z is a key): the terminal is put
-/// back as the shell expects it, bkops stops itself, and on SIGCONT it takes the terminal again
+/// back as the login shell expects it, bkops stops itself, and on SIGCONT it takes the terminal again
 /// and redraws it whole, as vim and less do.
 pub async fn suspend(tui: &mut Tui, input: &mut Input, tx: &UnboundedSender<Msg>) {
     input.stop().await;

@@ -2,12 +2,12 @@
 //! hands the effects `update` asks for to the executor, and draws when the state changed, at
 //! most ~30 times a second.
 
+mod action_tasks;
 mod executor;
 mod handoff;
 mod headless;
 mod input;
 mod jobs;
-mod operator;
 mod save;
 mod tail;
 pub mod terminal;

@@ -41,7 +41,7 @@ pub fn take_back(tui: &mut Tui) -> io::Result<()> {
     tui.clear()
 }
 
-/// Puts the terminal back as the shell expects it. Safe to call more than once.
+/// Puts the terminal back as the login shell expects it. Safe to call more than once.
 pub fn restore() {
     let _ = leave(false);
 }

@@ -1,5 +1,7 @@
 //! The live backend: Elastic CI Stacks discovered through CloudFormation, their Auto Scaling
-//! groups and scaling activity, through the AWS SDK. Read-only.
+//! groups, scaling activity, logs and sessions through the AWS SDK, and their queues and
+//! agents through Buildkite's APIs. It writes only in `execute` and `start_session`, each
+//! refused in read-only mode (and read-only clients carry a guard that refuses the rest).
 
 mod agents;
 mod calls;

@@ -9,6 +9,7 @@ mod jobs;
 mod live;
 mod logs;
 mod operate;
+mod reported;
 mod rng;
 pub mod scaler;
 pub mod scenario;

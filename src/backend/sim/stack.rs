@@ -11,11 +11,7 @@ use super::logs::LogStore;
 use super::rng::Rng;
 use super::scaler::{self, Decision, ScalerInputs};
 use super::scenario::StackSpec;
-use crate::domain::log_signals as signals;
-use crate::domain::{
-    Fleet, Health, Instance, Lifecycle, Os, QueueMetrics, QueueSample, ScalingActivity, ScalingState,
-    StackSummary, Timestamp, groups,
-};
+use crate::domain::{Health, Lifecycle, Os, QueueMetrics, QueueSample, ScalingActivity, Timestamp};
 
 const AZS: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
 const ACTIVITY_CAPACITY: usize = 1_000;
@@ -112,7 +108,7 @@ impl SimStack {
         stack
     }
 
-    fn per_instance(&self) -> u32 {
+    pub(super) fn per_instance(&self) -> u32 {
         self.spec.scaler.as_ref().map_or(1, |p| p.agents_per_instance.max(1))
     }
 
@@ -286,7 +282,7 @@ impl SimStack {
         }
     }
 
-    fn metrics(&self) -> QueueMetrics {
+    pub(super) fn metrics(&self) -> QueueMetrics {
         let running =
             self.instances.iter().flat_map(|i| &i.agents).filter(|a| a.job.is_some()).count() as u32;
         let connected: Vec<_> = self
@@ -383,66 +379,5 @@ impl SimStack {
                 waiting: c / n,
             });
         }
-    }
-
-    // ---- what the backend reports ----
-
-    pub fn summary(&self) -> StackSummary {
-        let schedule = "rate(1 minute)".to_string();
-        let scaling = match (&self.spec.scaler, self.rule_enabled) {
-            (None, _) => ScalingState::FixedSize,
-            (Some(_), true) => ScalingState::Enabled { schedule },
-            (Some(_), false) => ScalingState::Paused { schedule },
-        };
-        StackSummary {
-            name: self.spec.name.clone(),
-            queue: self.spec.queue.clone(),
-            version: self.spec.version.clone(),
-            os: self.spec.os,
-            status: "UPDATE_COMPLETE".into(),
-            asg_name: self.asg_name.clone(),
-            desired: self.desired,
-            min: self.min,
-            max: self.max,
-            agents_per_instance: self.per_instance(),
-            scale_in_idle_period: self.spec.scale_in_idle_period,
-            scaling,
-        }
-    }
-
-    pub fn fleet(&self, logs: &LogStore) -> Fleet {
-        let instances = self
-            .instances
-            .iter()
-            .map(|i| Instance {
-                id: i.id.clone(),
-                lifecycle: i.lifecycle,
-                health: i.health,
-                instance_type: i.instance_type.clone(),
-                availability_zone: i.az.clone(),
-                launched_at: Some(i.launched_at),
-                protected_from_scale_in: true,
-                spot: Some(i.spot),
-                agents: i.agent_summary(),
-                disk: signals::disk_signal(logs.messages(groups::ELASTIC_STACK, &i.id)),
-                boot_failed: logs.messages(groups::ELASTIC_STACK, &i.id).any(signals::is_boot_failure),
-                disk_used_pct: None,
-            })
-            .collect();
-        Fleet {
-            asg_name: self.asg_name.clone(),
-            desired: self.desired,
-            min: self.min,
-            max: self.max,
-            instances,
-            agents_note: None,
-            agents_error: None,
-            scheduled: Vec::new(),
-            paused_by: self.tags.get(crate::domain::tags::PAUSED_BY).cloned(),
-        }
-    }
-
-    pub fn queue(&self) -> QueueMetrics {
-        self.metrics()
     }
 }

@@ -45,7 +45,7 @@ pub enum Call {
         name: String,
     },
     /// SSM Run Command: the disk check's script on the instances (its answers are read with
-    /// `Operator::disk_readings`).
+    /// `Operations::disk_readings`).
     SendCommand {
         document: String,
         instances: Vec<String>,

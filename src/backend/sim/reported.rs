@@ -1,0 +1,68 @@
+//! What the backend reports of a simulated stack: its summary, its group and instances, and
+//! its queue, shaped as the live backend returns them.
+
+use super::logs::LogStore;
+use super::stack::SimStack;
+use crate::domain::log_signals as signals;
+use crate::domain::{Fleet, Instance, QueueMetrics, ScalingState, StackSummary, groups};
+
+impl SimStack {
+    pub fn summary(&self) -> StackSummary {
+        let schedule = "rate(1 minute)".to_string();
+        let scaling = match (&self.spec.scaler, self.rule_enabled) {
+            (None, _) => ScalingState::FixedSize,
+            (Some(_), true) => ScalingState::Enabled { schedule },
+            (Some(_), false) => ScalingState::Paused { schedule },
+        };
+        StackSummary {
+            name: self.spec.name.clone(),
+            queue: self.spec.queue.clone(),
+            version: self.spec.version.clone(),
+            os: self.spec.os,
+            status: "UPDATE_COMPLETE".into(),
+            asg_name: self.asg_name.clone(),
+            desired: self.desired,
+            min: self.min,
+            max: self.max,
+            agents_per_instance: self.per_instance(),
+            scale_in_idle_period: self.spec.scale_in_idle_period,
+            scaling,
+        }
+    }
+
+    pub fn fleet(&self, logs: &LogStore) -> Fleet {
+        let instances = self
+            .instances
+            .iter()
+            .map(|i| Instance {
+                id: i.id.clone(),
+                lifecycle: i.lifecycle,
+                health: i.health,
+                instance_type: i.instance_type.clone(),
+                availability_zone: i.az.clone(),
+                launched_at: Some(i.launched_at),
+                protected_from_scale_in: true,
+                spot: Some(i.spot),
+                agents: i.agent_summary(),
+                disk: signals::disk_signal(logs.messages(groups::ELASTIC_STACK, &i.id)),
+                boot_failed: logs.messages(groups::ELASTIC_STACK, &i.id).any(signals::is_boot_failure),
+                disk_used_pct: None,
+            })
+            .collect();
+        Fleet {
+            asg_name: self.asg_name.clone(),
+            desired: self.desired,
+            min: self.min,
+            max: self.max,
+            instances,
+            agents_note: None,
+            agents_error: None,
+            scheduled: Vec::new(),
+            paused_by: self.tags.get(crate::domain::tags::PAUSED_BY).cloned(),
+        }
+    }
+
+    pub fn queue(&self) -> QueueMetrics {
+        self.metrics()
+    }
+}
