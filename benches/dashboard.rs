@@ -32,7 +32,7 @@ fn first_frame_in_process() {
         let t0 = Instant::now();
         let clock = Clock::virtual_at(START);
         let backends = SimBackend::new(World::demo(seed, START), clock).backends(1.0);
-        let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         let mut state = AppState::new("demo", START, (160, 48));
         rt.block_on(settle(&mut state, &backends, Msg::Tick(START)));
         let theme = bkops::theme::load("dark", None).expect("theme");

@@ -87,23 +87,27 @@ impl Executor {
     /// Runs one effect; the ones that need the terminal or the theme (`SetTheme`,
     /// `SwitchAws`) are given back.
     pub fn run(&mut self, effect: Effect) -> Option<Effect> {
-        let (b, tx) = (self.backends.clone(), self.tx.clone());
+        // What a task takes with it; a read, the commonest effect, needs neither.
+        let task = |me: &Self| (me.backends.clone(), me.tx.clone());
         match effect {
             Effect::Fetch(r) => self.jobs.fetch(r, &self.backends, &self.tx),
             Effect::Cancel(r) => self.jobs.cancel(&r),
             Effect::PrepareAction { stack, kind } => {
+                let (b, tx) = task(self);
                 self.pending += 1;
                 tokio::spawn(async move {
                     let _ = tx.send(action_tasks::prepare(&b, &stack, kind).await);
                 });
             }
             Effect::CheckDisk { stack, instances, windows } => {
+                let (b, tx) = task(self);
                 self.pending += 1;
                 tokio::spawn(async move {
                     let _ = tx.send(action_tasks::check_disk(&b, &stack, instances, windows).await);
                 });
             }
             Effect::Apply { plan, ctx } => {
+                let (b, tx) = task(self);
                 self.pending += 1;
                 let ledger = crate::ops::Ledger::default();
                 let (p, c, l) = (plan.clone(), ctx.clone(), ledger.clone());
@@ -119,14 +123,16 @@ impl Executor {
                 self.write = Some(Write { task, ledger, plan, ctx });
             }
             Effect::StartTail { instance, groups, live } => {
+                let (b, tx) = task(self);
                 self.stop_tail();
                 self.tail = Some(tail::spawn(b, tx, instance, groups, live));
             }
             Effect::StopTail => self.stop_tail(),
             Effect::SaveLogs { instance, text } => {
-                let _ = tx.send(super::save::save_logs(&instance, &text));
+                let _ = self.tx.send(super::save::save_logs(&instance, &text));
             }
             Effect::OpenShell { instance } => {
+                let b = self.backends.clone();
                 self.openings += 1;
                 self.opening = Some(self.openings);
                 let (n, ssm, done) = (self.openings, self.ssm.clone(), self.opened_tx.clone());
@@ -180,11 +186,15 @@ impl Executor {
         }
     }
 
-    /// Reads from now on go to another backend: nothing read from the old account or region
-    /// may land after this.
-    pub fn switch(&mut self, backends: Backends) {
+    /// Cancels every read and the log reader: what they would report no longer matters.
+    pub fn stop_reads(&mut self) {
         self.jobs.cancel_all();
         self.stop_tail();
+    }
+
+    /// Reads from now on go to another backend.
+    pub fn switch(&mut self, backends: Backends) {
+        self.stop_reads();
         self.backends = backends;
     }
 
@@ -219,5 +229,41 @@ impl Executor {
         self.jobs.cancel_all();
         self.stop_tail();
         self.write.take().and_then(|w| w.abandon(&self.backends, why))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Resource;
+    use crate::backend::sim::{SimBackend, World};
+    use crate::clock::Clock;
+    use crate::domain::Timestamp;
+    use crate::ssm::session::ClientChoice;
+
+    fn executor() -> (Executor, tokio::sync::mpsc::UnboundedReceiver<Msg>) {
+        let sim = SimBackend::new(World::new(0, Timestamp(0), Vec::new()), Clock::virtual_at(Timestamp(0)));
+        let (tx, rx) = unbounded_channel();
+        let ssm = ClientSettings { choice: ClientChoice::Native, plugin: None };
+        (Executor::new(sim.backends(1.0), tx, ssm), rx)
+    }
+
+    #[tokio::test]
+    async fn a_read_keeps_it_busy_until_its_answer_is_seen_and_terminal_effects_are_given_back() {
+        let (mut ex, mut rx) = executor();
+        assert!(!ex.busy());
+        assert_eq!(ex.run(Effect::Fetch(Resource::Stacks)), None);
+        assert!(ex.busy(), "a read is in flight");
+        let msg = rx.recv().await.expect("the read reports");
+        assert!(matches!(msg, Msg::Loaded { resource: Resource::Stacks, .. }));
+        assert!(ex.busy(), "until the answer is seen");
+        ex.observe(&msg);
+        assert!(!ex.busy());
+        assert_eq!(ex.reads(), 1);
+        let theme = Effect::SetTheme("light".into());
+        assert_eq!(ex.run(theme.clone()), Some(theme), "the theme is the dashboard's to load");
+        let switch = Effect::SwitchAws { profile: None, region: Some("eu-west-1".into()) };
+        assert_eq!(ex.run(switch.clone()), Some(switch));
+        assert_eq!(ex.shut_down("test").await, None, "no action was under way");
     }
 }

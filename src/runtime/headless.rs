@@ -1,12 +1,17 @@
 //! The core without a terminal: tests and the benchmark drive `update` with it, through the
 //! same executor as the dashboard.
 
+use std::time::Duration;
+
 use tokio::sync::mpsc::unbounded_channel;
 
 use super::Executor;
 use crate::app::{AppState, Effect, Msg, update};
 use crate::backend::Backends;
 use crate::ssm::session::{ClientChoice, ClientSettings};
+
+/// Longer than any read or action takes against the simulator or the local AWS API server.
+const NEVER: Duration = Duration::from_secs(300);
 
 /// Applies `msg`, then runs each read and operator action it asks for to completion and feeds
 /// what they report back, until nothing more is asked. The effects that follow rather than
@@ -36,7 +41,15 @@ pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<
         }
         next = match rx.try_recv() {
             Ok(m) => Some(m),
-            Err(_) if executor.busy() => rx.recv().await,
+            // A task that panicked never reports: say so rather than wait for ever (the
+            // caller's assertions then fail on what is missing).
+            Err(_) if executor.busy() => match tokio::time::timeout(NEVER, rx.recv()).await {
+                Ok(m) => m,
+                Err(_) => {
+                    crate::output::err("bkops: settle: a read or an action never reported; stopped waiting");
+                    None
+                }
+            },
             Err(_) => None,
         };
     }

@@ -159,6 +159,8 @@ pub async fn run(
                 },
                 Some(Effect::SwitchAws { profile, region }) => {
                     if let Some(connect) = reconnect.as_mut() {
+                        // Nothing read from the old account or region may land after this.
+                        executor.stop_reads();
                         let backends = connect(profile, region).await;
                         tracing::info!(backend = %backends.label, "switched");
                         let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
