@@ -84,6 +84,7 @@ pub struct RefreshFile {
     pub history: Option<u32>,
     pub fleet: Option<u32>,
     pub activity: Option<u32>,
+    pub scaler: Option<u32>,
 }
 
 impl Config {
@@ -108,6 +109,7 @@ impl Config {
             history: r.history.unwrap_or(d.history),
             fleet: r.fleet.unwrap_or(d.fleet),
             activity: r.activity.unwrap_or(d.activity),
+            scaler: r.scaler.unwrap_or(d.scaler),
         }
     }
 }

@@ -86,6 +86,10 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let backends = backends(&cli, &config).await?;
             commands::ssm::run(args.clone(), &backends, &config.ssm).await
         }
+        Some(Cmd::Why { format }) => {
+            let backends = backends(&cli, &config).await?;
+            commands::why::run(&backends, cli.stack.as_deref(), format).await
+        }
         Some(Cmd::Terminate(ref args)) => {
             let backends = backends(&cli, &config).await?;
             commands::operate::terminate(args.clone(), &backends, cli.stack.as_deref()).await

@@ -569,3 +569,32 @@ fn a_closed_pipe_ends_status_quietly() {
         assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn why_explains_a_waiting_queue_in_text_and_json() {
+    // The demo's arm64 stack starts paused with jobs queued; its Windows stack is fixed-size.
+    let out = bkops(&["--demo", "why", "--stack", "ci-arm64", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!((v["stack"].as_str(), v["queue"].as_str()), (Some("ci-arm64"), Some("arm64")));
+    let codes: Vec<&str> =
+        v["reasons"].as_array().expect("reasons").iter().filter_map(|r| r["code"].as_str()).collect();
+    assert_eq!(v["waiting_for_agents"], true, "{v}");
+    assert_eq!(codes, ["paused"], "a paused scaler is silent on purpose: no log is expected of it");
+    let out = bkops(&["--demo", "why", "--stack", "ci-windows"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.starts_with("ci-windows: "), "{text}");
+    assert!(text.contains("no agent is idle"), "{text}");
+    assert!(
+        text.contains("1. fixed size: no scaler\n") && text.contains("2. at MaxSize (2 of 2)\n"),
+        "{text}"
+    );
+    // Bad input: no stack, or one that is not there.
+    let none = bkops(&["--demo", "why"]);
+    assert_eq!(none.status.code(), Some(2), "{}", stderr(&none));
+    assert!(stderr(&none).contains("--stack NAME"));
+    let unknown = bkops(&["--demo", "why", "--stack", "nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("ci-linux, ci-windows, ci-arm64"), "{}", stderr(&unknown));
+}

@@ -117,6 +117,19 @@ async fn fixed_size_and_paused_stacks() {
 }
 
 #[tokio::test]
+async fn why_jobs_wait_from_the_queue_pane() {
+    let mut h = Harness::new((80, 24)).await;
+    h.keys(":stack ci-windows\n").await;
+    // Enter on the queue opens every reason with its evidence; W does the same from anywhere.
+    h.keys("2\n").await;
+    snap!("why_windows_80x24", h);
+    h.keys("\x1b").await;
+    h.keys(":stack ci-arm64\n").await;
+    h.keys("W").await;
+    snap!("why_paused_arm64_80x24", h);
+}
+
+#[tokio::test]
 async fn help_overlay() {
     let mut h = Harness::new((80, 24)).await;
     h.keys("?").await;

@@ -16,6 +16,7 @@ pub enum Command {
     Refresh,
     Help,
     Errors,
+    Why,
     Quit,
 }
 
@@ -36,6 +37,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("refresh", "", "Refresh everything now"),
     ("help", "", "Show the key bindings"),
     ("errors", "", "Show every error in full"),
+    ("why", "", "Why jobs wait: every reason, with its evidence"),
     ("quit", "", "Quit (also :q)"),
 ];
 
@@ -76,6 +78,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         "refresh" => Ok(Command::Refresh),
         "help" | "h" => Ok(Command::Help),
         "errors" | "error" => Ok(Command::Errors),
+        "why" => Ok(Command::Why),
         "quit" | "q" | "q!" => Ok(Command::Quit),
         "" => Err("type a command, e.g. :stack NAME (Tab completes)".into()),
         other => Err(format!("unknown command ':{other}' (Tab completes, :help lists keys)")),

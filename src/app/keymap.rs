@@ -41,6 +41,7 @@ pub enum Action {
     CloseOverlay,
     /// Every error the panes hold, in full.
     ShowErrors,
+    ShowWhy,
     PromptAccept,
     PromptCancel,
     PromptBackspace,
@@ -90,6 +91,8 @@ pub enum Scope {
     Opening,
     /// Quitting while an operator action runs.
     Leaving,
+    /// The queue pane.
+    Queue,
 }
 
 impl Scope {
@@ -104,6 +107,7 @@ impl Scope {
             Scope::Confirm => "Confirmation dialogs (they open on Cancel)",
             Scope::Opening => "While a session is being opened",
             Scope::Leaving => "Quitting while an action runs",
+            Scope::Queue => "The queue",
         }
     }
 }
@@ -152,6 +156,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Global, &[ch(':')], A::Command, "Command mode (:stack NAME, :sort age, :help)"),
     bind(S::Global, &[ctrl('r')], A::Refresh, "Refresh everything now"),
     bind(S::Global, &[ch('E')], A::ShowErrors, "Show every error in full (also :errors)"),
+    bind(S::Global, &[ch('W')], A::ShowWhy, "Why jobs wait: every reason, with its evidence (also :why)"),
+    bind(S::Queue, &[code(KeyCode::Enter)], A::ShowWhy, "Why jobs wait (the reasons under the chart)"),
     bind(S::Global, &[ch('P')], A::PauseResume, "Pause (and drain) or resume the stack's scaling"),
     bind(S::List, &[code(KeyCode::Up), ch('k')], A::Up, "Up"),
     bind(S::List, &[code(KeyCode::Down), ch('j')], A::Down, "Down"),

@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod confirm;
+pub mod diagnosis;
 pub mod dialog;
 pub mod filter;
 pub mod keymap;

@@ -71,6 +71,7 @@ pub enum Payload {
     History(Vec<QueueSample>),
     Fleet(Fleet),
     Activities(Vec<ScalingActivity>),
+    Scaler(crate::domain::why::ScalerRead),
 }
 
 /// Work `update` asks the runtime to do.

@@ -48,6 +48,8 @@ pub enum Overlay {
     Activity(String),
     /// Every error the panes hold, in full: the status line has room for the first one only.
     Errors,
+    /// Every reason jobs wait, with its evidence (Enter on the queue).
+    Why,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,15 +11,19 @@ pub enum Resource {
     History(String),
     Fleet(String),
     Activities(String),
+    /// The scaler's log group, read back.
+    Scaler(String),
 }
 
 impl Resource {
     pub fn stack(&self) -> Option<&str> {
         match self {
             Resource::Stacks => None,
-            Resource::Queue(s) | Resource::History(s) | Resource::Fleet(s) | Resource::Activities(s) => {
-                Some(s)
-            }
+            Resource::Queue(s)
+            | Resource::History(s)
+            | Resource::Fleet(s)
+            | Resource::Activities(s)
+            | Resource::Scaler(s) => Some(s),
         }
     }
 
@@ -30,16 +34,18 @@ impl Resource {
             Resource::History(_) => "queue history",
             Resource::Fleet(_) => "auto scaling group",
             Resource::Activities(_) => "scaling activity",
+            Resource::Scaler(_) => "scaler log",
         }
     }
 
     /// The resources one stack's panes read.
-    pub fn of_stack(stack: &str) -> [Resource; 4] {
+    pub fn of_stack(stack: &str) -> [Resource; 5] {
         [
             Resource::Queue(stack.to_string()),
             Resource::History(stack.to_string()),
             Resource::Fleet(stack.to_string()),
             Resource::Activities(stack.to_string()),
+            Resource::Scaler(stack.to_string()),
         ]
     }
 }
@@ -52,11 +58,13 @@ pub struct RefreshIntervals {
     pub history: u32,
     pub fleet: u32,
     pub activity: u32,
+    /// The scaler's log: it runs once a minute.
+    pub scaler: u32,
 }
 
 impl Default for RefreshIntervals {
     fn default() -> Self {
-        Self { stacks: 30, queue: 5, history: 60, fleet: 5, activity: 10 }
+        Self { stacks: 30, queue: 5, history: 60, fleet: 5, activity: 10, scaler: 60 }
     }
 }
 
@@ -69,6 +77,7 @@ impl RefreshIntervals {
                 Resource::History(_) => self.history,
                 Resource::Fleet(_) => self.fleet,
                 Resource::Activities(_) => self.activity,
+                Resource::Scaler(_) => self.scaler,
             }
             .max(1),
         )

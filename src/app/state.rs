@@ -64,6 +64,8 @@ pub struct AppState {
     pub history: Loadable<Vec<QueueSample>>,
     pub fleet: Loadable<Fleet>,
     pub activities: Loadable<Vec<ScalingActivity>>,
+    /// What the scaler wrote in the last minutes.
+    pub scaler: Loadable<crate::domain::why::ScalerRead>,
     pub focus: Pane,
     pub overlay: Option<Overlay>,
     pub prompt: Option<Prompt>,
@@ -110,6 +112,7 @@ impl AppState {
             history: Loadable::default(),
             fleet: Loadable::default(),
             activities: Loadable::default(),
+            scaler: Loadable::default(),
             focus: Pane::Instances,
             overlay: None,
             prompt: None,
@@ -151,11 +154,19 @@ impl AppState {
             Resource::History(_) => &mut self.history,
             Resource::Fleet(_) => &mut self.fleet,
             Resource::Activities(_) => &mut self.activities,
+            Resource::Scaler(_) => &mut self.scaler,
         }
     }
 
-    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 5] {
-        [&mut self.stacks, &mut self.queue, &mut self.history, &mut self.fleet, &mut self.activities]
+    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 6] {
+        [
+            &mut self.stacks,
+            &mut self.queue,
+            &mut self.history,
+            &mut self.fleet,
+            &mut self.activities,
+            &mut self.scaler,
+        ]
     }
 
     /// Says something in the status bar for a few seconds.
@@ -190,6 +201,7 @@ impl AppState {
             ("queue history", self.history.error.as_ref(), self.history.fetched_at),
             ("auto scaling group", self.fleet.error.as_ref(), self.fleet.fetched_at),
             ("scaling activity", self.activities.error.as_ref(), self.activities.fetched_at),
+            ("scaler log", self.scaler.error.as_ref(), self.scaler.fetched_at),
         ]
         .into_iter()
         .filter_map(|(what, e, at)| e.map(|e| (what, e.to_string(), at)))

@@ -11,6 +11,7 @@ pub mod sim;
 use async_trait::async_trait;
 
 use crate::domain::BackendError;
+use crate::domain::why::ScalerRead;
 
 use crate::domain::{Fleet, Lifecycle, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
@@ -21,6 +22,12 @@ pub trait StackSource: Send + Sync {
     async fn fleet(&self, stack: &str) -> Result<Fleet, BackendError>;
     /// Scaling activities, newest first.
     async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError>;
+    /// What the stack's scaler wrote in the last minutes, read back; `ScalerRead::None` for a
+    /// stack without a scaler, or a source that cannot read it.
+    async fn scaler_log(&self, stack: &str) -> Result<ScalerRead, BackendError> {
+        let _ = stack;
+        Ok(ScalerRead::None)
+    }
 }
 
 /// Queue numbers: the live ones and their recent history.

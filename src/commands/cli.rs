@@ -68,6 +68,11 @@ pub enum Cmd {
     Terminate(super::operate::TerminateArgs),
     /// Open a shell on an instance through Session Manager.
     Ssm(super::ssm::SsmArgs),
+    /// Why jobs wait on a stack's queue: every reason that holds, ranked, with its evidence.
+    Why {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

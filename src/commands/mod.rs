@@ -7,5 +7,6 @@ pub mod logs;
 pub mod operate;
 pub mod ssm;
 pub mod status;
+pub mod why;
 
 pub use cli::{Cli, Cmd, Format};

@@ -10,6 +10,7 @@ mod log;
 pub mod log_signals;
 mod queue;
 pub mod regions;
+pub mod scaler_log;
 mod secret;
 mod stack;
 pub mod tags;
@@ -17,6 +18,7 @@ pub mod text;
 mod time;
 mod warnings;
 mod when;
+pub mod why;
 
 pub use activity::{ActivityStatus, ScalingActivity};
 pub use error::BackendError;

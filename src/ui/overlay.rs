@@ -48,6 +48,26 @@ fn error_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     out
 }
 
+fn why_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
+    let reasons = state.why();
+    if reasons.is_empty() {
+        return vec![Line::from("No job is waiting for an agent on this queue now.")];
+    }
+    let mut out = Vec::new();
+    for (n, r) in reasons.iter().enumerate() {
+        let role = if n == 0 { Role::danger } else { Role::warn };
+        out.push(Line::from(Span::styled(
+            format!("{}. {}", n + 1, sanitize(&r.headline)),
+            theme.style(role),
+        )));
+        for e in &r.evidence {
+            out.push(Line::from(Span::styled(format!("   {}", sanitize(e)), theme.style(Role::muted))));
+        }
+        out.push(Line::default());
+    }
+    out
+}
+
 /// "An action is running": quitting now would leave it half-done, so bkops asks.
 pub fn draw_leaving(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if !state.leaving {
@@ -83,6 +103,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Overlay::Instance(id) => ("Instance", instance_lines(state, id, theme), 0),
         Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),
         Overlay::Errors => ("Errors", error_lines(state, theme), 0),
+        Overlay::Why => ("Why jobs wait", why_lines(state, theme), 0),
     };
     let width = area.width.saturating_sub(6).min(100);
     let inner = usize::from(width.saturating_sub(2)).max(1);

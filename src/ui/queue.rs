@@ -54,6 +54,14 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
             Span::styled("running ", theme.style(Role::chart_running)),
             Span::styled("waiting ", theme.style(Role::chart_waiting)),
         ]));
+    // The first reason jobs wait, where the eye already is; Enter shows them all.
+    let block = match state.why().first() {
+        Some(r) => block.title_bottom(Line::from(Span::styled(
+            format!(" why: {} ", crate::domain::text::sanitize(&r.headline)),
+            theme.style(Role::danger),
+        ))),
+        None => block,
+    };
     let history = state.history.data.as_deref().unwrap_or_default();
     if history.is_empty() {
         let text = pane::empty_text(state, &state.history, "queue history");

@@ -36,6 +36,9 @@ pub fn scopes(state: &AppState) -> Vec<Scope> {
     if state.focus == Pane::Instances {
         s.push(Scope::Instances);
     }
+    if state.focus == Pane::Queue {
+        s.push(Scope::Queue);
+    }
     if state.focus.is_list() {
         s.push(Scope::List);
     }
@@ -94,6 +97,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::Interrupt => interrupt(state, fx),
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::ShowErrors => state.overlay = Some(Overlay::Errors),
+        Action::ShowWhy => state.overlay = Some(Overlay::Why),
         Action::NextPane => state.focus = focus.next(),
         Action::PrevPane => state.focus = focus.prev(),
         Action::FocusPane(p) => state.focus = p,

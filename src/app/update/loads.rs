@@ -57,6 +57,7 @@ pub fn on_loaded(
             state.fleet.set(Ok(v), at, interval)
         }
         Ok(Payload::Activities(v)) => state.activities.set(Ok(v), at, interval),
+        Ok(Payload::Scaler(v)) => state.scaler.set(Ok(v), at, interval),
         Err(e) => state.tracked_mut(&resource).fail(e, at, interval),
     }
     if resource == Resource::Stacks && state.stack.is_none() {
@@ -90,6 +91,7 @@ pub fn select_stack(state: &mut AppState, name: &str, fx: &mut Vec<Effect>) {
     state.history = Default::default();
     state.fleet = Default::default();
     state.activities = Default::default();
+    state.scaler = Default::default();
     state.lists.instances.sel = 0;
     state.lists.activity.sel = 0;
     if let Some(pos) = shown::stacks(state).iter().position(|s| s.name == name) {

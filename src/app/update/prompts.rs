@@ -72,6 +72,7 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Refresh => loads::refresh_all(state, fx),
         Command::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Errors => state.overlay = Some(Overlay::Errors),
+        Command::Why => state.overlay = Some(Overlay::Why),
         Command::Quit => state.quit_or_ask(),
     }
 }

@@ -56,6 +56,18 @@ impl LogStore {
             .collect()
     }
 
+    /// Every event of a group since `since`, oldest first (all its streams merged).
+    pub fn group_since(&self, group: &str, since: Timestamp) -> Vec<&LogEvent> {
+        let mut out: Vec<&LogEvent> = self
+            .streams
+            .iter()
+            .filter(|((g, _), _)| g == group)
+            .flat_map(|(_, events)| events.iter().filter(|e| e.timestamp >= since))
+            .collect();
+        out.sort_by(|a, b| (a.timestamp, &a.event_id).cmp(&(b.timestamp, &b.event_id)));
+        out
+    }
+
     pub fn messages<'a>(&'a self, group: &str, stream: &str) -> impl Iterator<Item = &'a str> {
         self.events(group, stream).map(|e| e.message.as_str())
     }

@@ -32,6 +32,7 @@ use super::{
     QueueSource, StackSource,
 };
 use crate::clock::Clock;
+use crate::domain::why::ScalerRead;
 use crate::domain::{Fleet, LogEvent, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
 #[derive(Clone)]
@@ -111,6 +112,22 @@ impl StackSource for SimBackend {
         let world = self.world();
         let s = world.stack(stack).ok_or_else(|| unknown_stack(stack))?;
         Ok(s.activities.iter().rev().cloned().collect())
+    }
+
+    async fn scaler_log(&self, stack: &str) -> Result<ScalerRead, BackendError> {
+        let world = self.world();
+        let s = world.stack(stack).ok_or_else(|| unknown_stack(stack))?;
+        if s.spec.scaler.is_none() {
+            return Ok(ScalerRead::None);
+        }
+        let since = self.clock.now().plus_secs(-crate::domain::scaler_log::READ_SECS);
+        let events = world.logs.group_since(&s.scaler_log_group, since);
+        if events.is_empty() {
+            return Ok(ScalerRead::Missing { group: s.scaler_log_group.clone() });
+        }
+        Ok(ScalerRead::Read(crate::domain::scaler_log::parse(
+            events.iter().map(|e| (e.timestamp, e.message.as_str())),
+        )))
     }
 }
 

@@ -324,7 +324,22 @@ impl SimStack {
             now.secs() / 3600
         );
         let group = self.scaler_log_group.clone();
-        let mut log = |text: String| ctx.logs.put(&group, &stream, now, text);
+        // Go's log.Printf prefix, in UTC, as the scaler writes it.
+        let prefix = now.rfc3339().get(..19).unwrap_or_default().replacen('-', "/", 2).replace('T', " ");
+        if ctx.elapsed % 60 == 0 {
+            // From the clock, not the world's random numbers: the demo stays the same world.
+            let id = format!("{:08x}", now.secs());
+            ctx.logs.put(
+                &group,
+                &stream,
+                now,
+                format!("START RequestId: {id}-0000-4000-8000-000000000000 Version: $LATEST"),
+            );
+            if params.disable_scale_in {
+                ctx.logs.put(&group, &stream, now, format!("{prefix} Disabling scale-in 🙅🏼‍"));
+            }
+        }
+        let mut log = |text: String| ctx.logs.put(&group, &stream, now, format!("{prefix} {text}"));
         log(format!("Collecting Buildkite metrics for queue \"{}\"", self.spec.queue));
         log(format!("↳ Agents: idle={}, busy={}, total={}", m.idle_agents, m.busy_agents, m.total_agents));
         log(format!("↳ Jobs: scheduled={}, running={}, waiting={}", m.scheduled, m.running, m.waiting));
@@ -332,7 +347,25 @@ impl SimStack {
             "↳ Got pending={pending}, desired={}, actual={}, min={}, max={}",
             self.desired, inputs.actual, self.min, self.max
         ));
-        match scaler::decide(&params, &inputs, now, self.last_scale_out, self.last_scale_in) {
+        let decision = scaler::decide(&params, &inputs, now, self.last_scale_out, self.last_scale_in);
+        let action = match decision {
+            Decision::ScaleOut { from, to } => format!("Scale out from {from} to {to}"),
+            Decision::ScaleIn { from, to } => format!("Scale in from {from} to {to}"),
+            _ => "No change needed".to_string(),
+        };
+        let calculated = match decision {
+            Decision::ScaleOut { to, .. } | Decision::ScaleIn { to, .. } => to,
+            Decision::NoChange { desired } => desired,
+            Decision::OutInCooldown { want, .. } | Decision::InCooldown { want, .. } => want,
+            Decision::ScaleInDisabled { want } => want,
+        };
+        // Scale-in wanted but disabled: the scaler returns without a decision line.
+        let silent = matches!(decision, Decision::ScaleInDisabled { .. });
+        (!silent).then(|| log(format!(
+            "Scaling decision: calculated desired {calculated} instances. ASG current desired: {}, ASG actual running: {} (approx {} agents), Buildkite scheduled: {}, running: {}, waiting: {} Action: {action}",
+            self.desired, inputs.actual, m.total_agents, m.scheduled, m.running, m.waiting
+        )));
+        match decision {
             Decision::ScaleOut { from, to } => {
                 log(format!("Scaling OUT 📈 to {to} instances (currently {from})"));
                 self.desired = to;
@@ -351,8 +384,7 @@ impl SimStack {
             Decision::InCooldown { remaining_secs, .. } => {
                 log(format!("⏲ Want to scale IN but in cooldown for {remaining_secs} seconds"));
             }
-            Decision::ScaleInDisabled { .. } => log("Disabling scale-in 🙅🏼‍".to_string()),
-            Decision::NoChange { .. } => {}
+            Decision::ScaleInDisabled { .. } | Decision::NoChange { .. } => {}
         }
     }
 

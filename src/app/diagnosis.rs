@@ -1,0 +1,31 @@
+//! "Why are jobs waiting?" for the stack on screen: the ranked reasons, made from what the
+//! panes read (the stack, its queue, group, activities and scaler log).
+
+use super::state::AppState;
+use crate::domain::why::{Facts, Reason, ScalerRead, reasons};
+
+impl AppState {
+    /// Every reason jobs wait with no agent to take them, the one to act on first; empty when
+    /// none waits, or before the queue is read.
+    pub fn why(&self) -> Vec<Reason> {
+        let Some(stack) = self.stack_summary() else { return Vec::new() };
+        let unreadable;
+        let scaler = match (&self.scaler.data, &self.scaler.error) {
+            (Some(read), _) => read,
+            (None, Some(e)) => {
+                unreadable = ScalerRead::Unreadable { text: e.to_string() };
+                &unreadable
+            }
+            (None, None) => &ScalerRead::None,
+        };
+        reasons(&Facts {
+            now: self.now,
+            stack,
+            stacks: self.stacks.data.as_deref().unwrap_or_default(),
+            queue: self.queue.data.as_ref(),
+            fleet: self.fleet.data.as_ref(),
+            activities: self.activities.data.as_deref().unwrap_or_default(),
+            scaler,
+        })
+    }
+}

@@ -1,0 +1,330 @@
+//! What the buildkite-agent-scaler wrote to its log group, read back: its runs (what it saw,
+//! what it calculated, and what it did). Lines are matched on their stable prefixes, after the
+//! Go logger's `YYYY/MM/DD HH:MM:SS ` prefix; a line this does not know (a newer scaler) is
+//! counted and skipped, never an error.
+
+use serde::Serialize;
+
+use super::Timestamp;
+
+/// How far back the scaler's log is read: enough for a few invocations, and for a cooldown.
+pub const READ_SECS: i64 = 10 * 60;
+
+/// Which way the scaler wanted to move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Out,
+    In,
+}
+
+/// How one run ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// `Scaling OUT 📈 to N instances (currently M)` (or IN).
+    Scaled { direction: Direction, from: u32, to: u32 },
+    /// `⏲ Want to scale OUT but in cooldown for N seconds`.
+    Cooldown { direction: Direction, secs: u32 },
+    /// `Scaling error: …`: the invocation still succeeds, so this line is the only signal.
+    Error { text: String },
+    /// `Action: No change needed`, or the older `No scaling required`.
+    NoChange,
+    /// The run ended without a decision line: scale-in wanted but disabled (the stack's
+    /// default), which the scaler does silently.
+    Silent,
+}
+
+/// What one run saw and did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScalerRun {
+    pub at: Timestamp,
+    /// `↳ Jobs: scheduled=…, running=…, waiting=…`.
+    pub jobs: Option<[u32; 3]>,
+    /// `↳ Agents: idle=…, busy=…, total=…`.
+    pub agents: Option<[u32; 3]>,
+    /// `↳ Got pending=…, desired=…, actual=…, min=…, max=…`.
+    pub group: Option<[u32; 5]>,
+    /// `Scaling decision: calculated desired N instances`.
+    pub calculated: Option<u32>,
+    /// `Desired count exceed MaxSize, capping at N` or `… less than MinSize …`.
+    pub capped: Option<Cap>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "at", content = "size", rename_all = "snake_case")]
+pub enum Cap {
+    MaxSize(u32),
+    MinSize(u32),
+}
+
+/// Every run found in some events of the scaler's group, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct ScalerLog {
+    pub runs: Vec<ScalerRun>,
+    /// The newest `START RequestId:` line: the last time the scaler ran at all.
+    pub last_invocation: Option<Timestamp>,
+    /// `Disabling scale-in` was seen: the stack leaves scale-in to idle instances.
+    pub scale_in_disabled: bool,
+    /// Lines none of the patterns knew (a newer scaler's, or noise).
+    pub unknown_lines: usize,
+}
+
+impl ScalerLog {
+    pub fn last_run(&self) -> Option<&ScalerRun> {
+        self.runs.last()
+    }
+}
+
+/// The Go logger's `2026/11/30 07:31:40 ` prefix, if the line has it.
+fn strip_prefix(line: &str) -> &str {
+    let b = line.as_bytes();
+    let shaped = b.len() >= 20
+        && b[4] == b'/'
+        && b[7] == b'/'
+        && b[10] == b' '
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b' '
+        && [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18].iter().all(|&i| b[i].is_ascii_digit());
+    if shaped { &line[20..] } else { line }
+}
+
+/// The numbers after each `key=` in `text`, in the order of `keys`.
+fn fields<const N: usize>(text: &str, keys: [&str; N]) -> Option<[u32; N]> {
+    let mut out = [0; N];
+    for (slot, key) in out.iter_mut().zip(keys) {
+        let at = text.find(&format!("{key}="))? + key.len() + 1;
+        *slot = number_at(&text[at..])?;
+    }
+    Some(out)
+}
+
+/// The unsigned number that `text` starts with.
+fn number_at(text: &str) -> Option<u32> {
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// The number after `marker` in `text`.
+fn number_after(text: &str, marker: &str) -> Option<u32> {
+    let at = text.find(marker)? + marker.len();
+    number_at(text[at..].trim_start())
+}
+
+fn direction(text: &str) -> Direction {
+    if text.contains(" OUT") || text.contains("scale out") { Direction::Out } else { Direction::In }
+}
+
+/// A run being read: its lines come one by one until the next run starts.
+#[derive(Default)]
+struct Open {
+    at: Option<Timestamp>,
+    jobs: Option<[u32; 3]>,
+    agents: Option<[u32; 3]>,
+    group: Option<[u32; 5]>,
+    calculated: Option<u32>,
+    capped: Option<Cap>,
+    outcome: Option<Outcome>,
+    /// Anything of a run was seen (a calculation, a decision).
+    seen: bool,
+}
+
+impl Open {
+    fn close(self, into: &mut Vec<ScalerRun>) {
+        let (Some(at), true) = (self.at, self.seen) else { return };
+        into.push(ScalerRun {
+            at,
+            jobs: self.jobs,
+            agents: self.agents,
+            group: self.group,
+            calculated: self.calculated,
+            capped: self.capped,
+            outcome: self.outcome.unwrap_or(Outcome::Silent),
+        });
+    }
+}
+
+/// Reads `(time, message)` events of the scaler's group, oldest first.
+pub fn parse<'a>(events: impl IntoIterator<Item = (Timestamp, &'a str)>) -> ScalerLog {
+    let mut log = ScalerLog::default();
+    let mut open = Open::default();
+    for (at, message) in events {
+        for raw in message.lines() {
+            let line = strip_prefix(raw.trim_end()).trim();
+            if line.is_empty() {
+                continue;
+            }
+            if line.starts_with("START RequestId:") {
+                log.last_invocation = Some(at);
+                std::mem::take(&mut open).close(&mut log.runs);
+            } else if line.starts_with("END RequestId:")
+                || line.starts_with("REPORT RequestId:")
+                || line.starts_with("Waiting for LAMBDA_INTERVAL")
+                || line.starts_with("Exiting due to LAMBDA_TIMEOUT")
+            {
+                std::mem::take(&mut open).close(&mut log.runs);
+            } else if line.starts_with("Collecting Buildkite metrics") {
+                std::mem::take(&mut open).close(&mut log.runs);
+                open.at = Some(at);
+            } else if let Some(rest) = line.strip_prefix("↳ Jobs:") {
+                open.jobs = fields(rest, ["scheduled", "running", "waiting"]);
+                open.at.get_or_insert(at);
+            } else if let Some(rest) = line.strip_prefix("↳ Agents:") {
+                open.agents = fields(rest, ["idle", "busy", "total"]);
+                open.at.get_or_insert(at);
+            } else if let Some(rest) = line.strip_prefix("↳ Got ") {
+                open.group = fields(rest, ["pending", "desired", "actual", "min", "max"]);
+                open.at.get_or_insert(at);
+            } else if line.starts_with("Scaling decision:") {
+                open.seen = true;
+                open.calculated = number_after(line, "calculated desired");
+                if line.contains("No change needed") && open.outcome.is_none() {
+                    open.outcome = Some(Outcome::NoChange);
+                }
+            } else if line.starts_with("No scaling required") {
+                open.seen = true;
+                open.outcome.get_or_insert(Outcome::NoChange);
+            } else if line.contains("Desired count exceed MaxSize") {
+                open.seen = true;
+                open.capped = number_after(line, "capping at").map(Cap::MaxSize);
+            } else if line.contains("Desired count is less than MinSize") {
+                open.seen = true;
+                open.capped = number_after(line, "capping at").map(Cap::MinSize);
+            } else if line.contains("but in cooldown for") {
+                open.seen = true;
+                let secs = number_after(line, "cooldown for").unwrap_or(0);
+                open.outcome = Some(Outcome::Cooldown { direction: direction(line), secs });
+            } else if line.starts_with("Scaling OUT") || line.starts_with("Scaling IN") {
+                open.seen = true;
+                let to = number_after(line, " to ");
+                let from = number_after(line, "(currently");
+                if let (Some(to), Some(from)) = (to, from) {
+                    open.outcome = Some(Outcome::Scaled { direction: direction(line), from, to });
+                }
+            } else if let Some(text) = line.strip_prefix("Scaling error:") {
+                open.seen = true;
+                open.outcome = Some(Outcome::Error { text: text.trim().to_string() });
+            } else if line.starts_with("Disabling scale-in") {
+                log.scale_in_disabled = true;
+            } else if line.starts_with("Scaling calculation")
+                || line.starts_with("↳")
+                || line.starts_with("Publishing metric")
+                || line.starts_with("Collecting AutoScaling")
+                || line.starts_with("buildkite-agent-scaler version")
+                || line.starts_with("Waiting ")
+                || line.starts_with("Disabling scale-out")
+                || line.starts_with("Successfully retrieved last scaling")
+                || line.starts_with("👮")
+                || line.starts_with("INFO:")
+            {
+                // Known, and nothing the verdict needs.
+                if line.starts_with("Scaling calculation") {
+                    open.seen = true;
+                }
+            } else {
+                log.unknown_lines += 1;
+            }
+        }
+    }
+    open.close(&mut log.runs);
+    log
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(lines: &[&str]) -> ScalerLog {
+        parse(lines.iter().enumerate().map(|(i, l)| (Timestamp(1_000 * i as i64), *l)))
+    }
+
+    #[test]
+    fn a_scale_out_with_what_the_scaler_saw() {
+        let log = run(&[
+            "START RequestId: 6f1c Version: $LATEST",
+            "2026/11/30 07:31:40 buildkite-agent-scaler version 1.12.0 build 23",
+            "2026/11/30 07:31:40 Disabling scale-in 🙅🏼‍",
+            "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:40 ↳ Agents: idle=0, busy=4, total=4",
+            "2026/11/30 07:31:40 ↳ Jobs: scheduled=6, running=4, waiting=0 (took 112ms)",
+            "2026/11/30 07:31:40 Collecting AutoScaling details for ASG \"ci-AgentAutoScaleGroup-1\"",
+            "2026/11/30 07:31:40 ↳ Got pending=0, desired=4, actual=4, min=0, max=10 (took 48ms)",
+            "2026/11/30 07:31:40 Scaling calculation based on metrics collected at 2026-11-30T07:31:40Z",
+            "2026/11/30 07:31:40 ↳ 🧮 Agents required 10, Instances required 10",
+            "2026/11/30 07:31:40 Scaling decision: calculated desired 10 instances. ASG current desired: 4, ASG actual running: 4 (approx 4 agents), Buildkite scheduled: 6, running: 4, waiting: 0 Action: Scale out from 4 to 10",
+            "2026/11/30 07:31:40 Scaling OUT 📈 to 10 instances (currently 4)",
+            "2026/11/30 07:31:40 ↳ Set desired to 10 (took 90ms)",
+            "2026/11/30 07:31:40 Waiting for LAMBDA_INTERVAL (10s) or timeout",
+        ]);
+        assert_eq!(log.unknown_lines, 0);
+        assert!(log.scale_in_disabled);
+        assert_eq!(log.last_invocation, Some(Timestamp(0)));
+        let r = log.last_run().expect("a run");
+        assert_eq!(r.jobs, Some([6, 4, 0]));
+        assert_eq!(r.agents, Some([0, 4, 4]));
+        assert_eq!(r.group, Some([0, 4, 4, 0, 10]));
+        assert_eq!(r.calculated, Some(10));
+        assert_eq!(r.outcome, Outcome::Scaled { direction: Direction::Out, from: 4, to: 10 });
+        assert_eq!(r.at, Timestamp(3_000), "the run starts at its first metrics line");
+    }
+
+    #[test]
+    fn cooldown_caps_errors_and_no_change() {
+        let log = run(&[
+            "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:40 ⚠️  Desired count exceed MaxSize, capping at 10",
+            "2026/11/30 07:31:40 ⏲ Want to scale OUT but in cooldown for 212 seconds",
+            "2026/11/30 07:31:50 Waiting for LAMBDA_INTERVAL (10s) or timeout",
+            "2026/11/30 07:31:50 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:50 Scaling error: ValidationError: New SetDesiredCapacity value 16 is above max value 10",
+            "2026/11/30 07:32:00 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:32:00 Scaling decision: calculated desired 3 instances. ASG current desired: 3, ASG actual running: 3 (approx 3 agents), Buildkite scheduled: 0, running: 3, waiting: 0 Action: No change needed",
+            "2026/11/30 07:32:10 Collecting Buildkite metrics for queue \"default\"",
+            "No scaling required, currently 3 actual instances (desired set to 3)",
+            "2026/11/30 07:32:20 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:32:20 Scaling calculation based on metrics collected at 2026-11-30T07:32:20Z",
+            "2026/11/30 07:32:20 ↳ 🧮 Agents required 1, Instances required 1",
+        ]);
+        let outcomes: Vec<&Outcome> = log.runs.iter().map(|r| &r.outcome).collect();
+        assert_eq!(
+            outcomes,
+            [
+                &Outcome::Cooldown { direction: Direction::Out, secs: 212 },
+                &Outcome::Error {
+                    text: "ValidationError: New SetDesiredCapacity value 16 is above max value 10".into()
+                },
+                &Outcome::NoChange,
+                &Outcome::NoChange,
+                &Outcome::Silent,
+            ]
+        );
+        assert_eq!(log.runs[0].capped, Some(Cap::MaxSize(10)));
+        assert_eq!(log.runs[2].calculated, Some(3));
+        assert_eq!(log.last_invocation, None, "no START line in these events");
+    }
+
+    #[test]
+    fn unknown_lines_are_counted_and_hostile_ones_never_panic() {
+        let log = run(&["a newer scaler says something", "↳ Jobs: scheduled=x", "Scaling OUT to", "é"]);
+        assert_eq!(log.unknown_lines, 2);
+        assert!(log.runs.iter().all(|r| !matches!(r.outcome, Outcome::Scaled { .. })));
+        // Every prefix of every line, byte by byte where it is a char boundary: no panic.
+        let sample = "2026/11/30 07:31:40 ⏲ Want to scale IN but in cooldown for 99 seconds ↳ Got pending=1";
+        for end in (0..=sample.len()).filter(|e| sample.is_char_boundary(*e)) {
+            let _ = run(&[&sample[..end], &sample[end..]]);
+        }
+        let mut seed = 7u64;
+        for _ in 0..2000 {
+            let line: String = (0..(seed % 60))
+                .map(|i| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    ['2', '/', ' ', ':', '=', '↳', 'S', 'c', 'a', 'l', 'i', 'n', 'g', ',', '9', '⏲']
+                        [((seed >> 33) as usize + i as usize) % 16]
+                })
+                .collect();
+            let _ = run(&[&line]);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! "Jobs are waiting: why is nothing scaling?", answered from what bkops has read: every
+//! reason that holds, ranked so that the first is the one to act on, each with its evidence.
+//! A pure function of the stack's state, so each reason is tested on its own.
+
+use serde::Serialize;
+
+use super::scaler_log::{Direction, Outcome, ScalerLog};
+use super::{
+    ActivityStatus, AgentState, Fleet, Lifecycle, QueueMetrics, ScalingActivity, StackSummary, Timestamp,
+};
+
+/// An instance still Pending after this long is not coming up.
+pub const PENDING_TOO_LONG_SECS: i64 = 10 * 60;
+/// An InService instance with no agent after this long is a zombie: the scaler counts it as
+/// capacity, but it takes no job.
+pub const ZOMBIE_AFTER_SECS: i64 = 5 * 60;
+/// A failed launch older than this no longer explains the queue now.
+const FAILED_LAUNCH_WINDOW_SECS: i64 = 30 * 60;
+/// The scaler runs every minute; no run for this long while its rule fires means it is not
+/// running.
+pub const SCALER_SILENT_SECS: i64 = 3 * 60;
+
+/// What was read of the scaler's log group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "read", rename_all = "snake_case")]
+pub enum ScalerRead {
+    Read(ScalerLog),
+    /// The group does not exist or holds nothing of the last minutes (retention is one day
+    /// by default).
+    Missing {
+        group: String,
+    },
+    /// It could not be read (permission, throttling): the text says why.
+    Unreadable {
+        text: String,
+    },
+    /// The stack has no scaler to read (fixed size), or its function is not known.
+    None,
+}
+
+/// Everything the explanation is made from.
+pub struct Facts<'a> {
+    pub now: Timestamp,
+    pub stack: &'a StackSummary,
+    /// Every stack found, to spot two on one queue.
+    pub stacks: &'a [StackSummary],
+    pub queue: Option<&'a QueueMetrics>,
+    pub fleet: Option<&'a Fleet>,
+    /// Newest first.
+    pub activities: &'a [ScalingActivity],
+    pub scaler: &'a ScalerRead,
+}
+
+/// One reason jobs wait, with what shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// Stable, for scripts: `paused`, `fixed_size`, `at_max_size`, `cooldown`, ….
+    pub code: &'static str,
+    /// A few words for the queue pane's border (about 30 characters).
+    pub headline: String,
+    /// What shows it, and what to do: the first line is the full sentence.
+    pub evidence: Vec<String>,
+}
+
+fn reason(code: &'static str, headline: String, evidence: Vec<String>) -> Reason {
+    Reason { code, headline, evidence }
+}
+
+/// Whether jobs wait with no agent to take them: only then is there anything to explain.
+pub fn jobs_stuck(queue: &QueueMetrics) -> bool {
+    queue.scheduled + queue.waiting > 0 && queue.idle_agents == 0
+}
+
+/// What a failed launch's message says the cause is: a few words, and the sentence.
+fn launch_cause(text: &str) -> (&'static str, &'static str) {
+    let t = text.to_ascii_lowercase();
+    if t.contains("insufficient") && t.contains("capacity") || t.contains("do not have sufficient") {
+        ("no capacity", "EC2 has no capacity for these instance types in these zones: add types or zones")
+    } else if t.contains("spot") {
+        ("Spot capacity", "Spot capacity or price: add instance types, or on-demand capacity")
+    } else if t.contains("limit") || t.contains("quota") {
+        ("a quota", "an account quota (vCPU or instance limit): ask AWS to raise it")
+    } else if t.contains("not authorized") || t.contains("accessdenied") || t.contains("permission") {
+        ("permissions", "permissions: the group may not use the launch template, its role or its key")
+    } else {
+        ("see the activity", "the activity says why")
+    }
+}
+
+/// `arn:aws:sts::1:assumed-role/ops/ana` → `ana`: who, in a few characters.
+fn short_who(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// Every reason that holds, the one to act on first. Empty when no job waits for an agent.
+pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
+    let Some(queue) = f.queue else { return Vec::new() };
+    if !jobs_stuck(queue) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let (desired, max) = f.fleet.map_or((f.stack.desired, f.stack.max), |g| (g.desired, g.max));
+    if f.stack.scaling.is_paused() {
+        let by = f.fleet.and_then(|g| g.paused_by.clone());
+        let short = by.as_deref().map_or(String::new(), |b| format!(" by {}", short_who(b)));
+        let who = by.as_deref().map_or(String::new(), |b| format!(" by {b}"));
+        out.push(reason(
+            "paused",
+            format!("scaling paused{short}"),
+            vec![
+                format!("the scaler's rule is disabled{who}: no instance is added while it is paused"),
+                "P in the dashboard, or bkops scaling resume, resumes it".into(),
+            ],
+        ));
+    }
+    if matches!(f.stack.scaling, super::ScalingState::FixedSize) {
+        out.push(reason(
+            "fixed_size",
+            "fixed size: no scaler".into(),
+            vec![format!(
+                "MinSize = MaxSize = {max}: the stack was created without a scaler, so nothing adds instances"
+            )],
+        ));
+    }
+    if desired >= max {
+        out.push(reason(
+            "at_max_size",
+            format!("at MaxSize ({desired} of {max})"),
+            vec![format!(
+                "the group's desired capacity is {desired}, its MaxSize {max}: raise MaxSize to add instances"
+            )],
+        ));
+    }
+    let log = match f.scaler {
+        ScalerRead::Read(log) => Some(log),
+        _ => None,
+    };
+    let last = log.and_then(ScalerLog::last_run);
+    if let Some(run) = last
+        && let Outcome::Cooldown { direction: Direction::Out, secs } = run.outcome
+    {
+        let left = i64::from(secs) - f.now.secs_since(run.at);
+        if left > 0 {
+            out.push(reason(
+                "cooldown",
+                format!("scale-out cooldown, {left} s left"),
+                vec![
+                    format!(
+                        "the scaler wants more instances but waits {left} s more (ScaleOutCooldownPeriod)"
+                    ),
+                    format!("its run at {}: want to scale out, in cooldown for {secs} s", run.at.rfc3339()),
+                ],
+            ));
+        }
+    }
+    let failed = f.activities.iter().find(|a| {
+        a.status == ActivityStatus::Failed && f.now.secs_since(a.start) <= FAILED_LAUNCH_WINDOW_SECS
+    });
+    if let Some(a) = failed {
+        let text = a.status_message.clone().unwrap_or_else(|| a.description.clone());
+        let (short, sentence) = launch_cause(&text);
+        out.push(reason(
+            "launches_failing",
+            format!("launches failing: {short}"),
+            vec![format!("launches are failing: {sentence}"), format!("{} {text}", a.start.rfc3339())],
+        ));
+    }
+    if let Some(fleet) = f.fleet {
+        let age = |i: &super::Instance| i.launched_at.map(|t| f.now.secs_since(t));
+        let stuck: Vec<String> = fleet
+            .instances
+            .iter()
+            .filter(|i| {
+                i.lifecycle == Lifecycle::Pending && age(i).is_some_and(|a| a > PENDING_TOO_LONG_SECS)
+            })
+            .map(|i| format!("{} Pending for {}", i.id, super::format_age(age(i).unwrap_or(0))))
+            .collect();
+        if !stuck.is_empty() {
+            let mut evidence =
+                vec!["Pending for over 10 minutes: they are not booting (see their cloud-init logs)".into()];
+            evidence.extend(stuck.iter().cloned());
+            out.push(reason("pending_too_long", format!("{} Pending over 10 min", stuck.len()), evidence));
+        }
+        let zombies: Vec<String> = fleet
+            .instances
+            .iter()
+            .filter(|i| {
+                i.lifecycle == Lifecycle::InService
+                    && i.agents.state == AgentState::None
+                    && age(i).is_some_and(|a| a > ZOMBIE_AFTER_SECS)
+            })
+            .map(|i| {
+                let boot = if i.boot_failed { "; its bootstrap failed" } else { "" };
+                format!(
+                    "{} InService for {} with no agent{boot}",
+                    i.id,
+                    super::format_age(age(i).unwrap_or(0))
+                )
+            })
+            .collect();
+        if !zombies.is_empty() {
+            let mut evidence = vec![
+                "InService with no agent: the scaler counts them as capacity, but they take no job (X terminates them)".into(),
+            ];
+            evidence.extend(zombies.iter().cloned());
+            out.push(reason("zombies", format!("{} InService with no agent", zombies.len()), evidence));
+        }
+    }
+    // Only a scaler that should be running is expected to have written anything.
+    let enabled = matches!(f.stack.scaling, super::ScalingState::Enabled { .. });
+    match f.scaler {
+        _ if !enabled => {}
+        ScalerRead::Read(log) => {
+            if let Some(run) = last
+                && let Outcome::Error { text } = &run.outcome
+            {
+                out.push(reason(
+                    "scaler_error",
+                    format!("scaler error: {text}"),
+                    vec![
+                        "the scaler's last run failed (its Errors metric stays 0: this line is the only signal)".into(),
+                        format!("{}: Scaling error: {text}", run.at.rfc3339()),
+                    ],
+                ));
+            }
+            let newest = log.last_invocation.or(last.map(|r| r.at));
+            let silent = newest.is_none_or(|t| f.now.secs_since(t) > SCALER_SILENT_SECS);
+            if silent {
+                let (short, since) = match newest {
+                    Some(t) => {
+                        let age = super::format_age(f.now.secs_since(t));
+                        (format!("scaler silent for {age}"), format!("since {} ({age} ago)", t.rfc3339()))
+                    }
+                    None => ("scaler not running".to_string(), "in the last 10 minutes".to_string()),
+                };
+                out.push(reason(
+                    "scaler_not_running",
+                    short,
+                    vec![
+                        format!("the scaler has not run {since}, though its rule is enabled"),
+                        "check the function's errors, its role, and the rule's target".into(),
+                    ],
+                ));
+            }
+        }
+        ScalerRead::Missing { group } => out.push(reason(
+            "scaler_log_missing",
+            "scaler log missing or empty".into(),
+            vec![
+                format!("the scaler's log group {group} is missing or has nothing of the last minutes"),
+                "its runs cannot be read (the stack's LogRetentionDays keeps one day by default)".into(),
+            ],
+        )),
+        ScalerRead::Unreadable { text } => out.push(reason(
+            "scaler_unreadable",
+            "scaler log unreadable".into(),
+            vec![
+                format!("the scaler's log cannot be read: {text}"),
+                "bkops needs logs:FilterLogEvents on the scaler's log group".into(),
+            ],
+        )),
+        ScalerRead::None => {}
+    }
+    let others: Vec<&str> = f
+        .stacks
+        .iter()
+        .filter(|s| s.name != f.stack.name && s.queue == f.stack.queue)
+        .map(|s| s.name.as_str())
+        .collect();
+    if !others.is_empty() {
+        out.push(reason(
+            "shared_queue",
+            format!("queue shared with {}", others.join(", ")),
+            std::iter::once(format!(
+                "queue {} is also served by {}: each scaler counts the other's agents and jobs",
+                f.stack.queue,
+                others.join(", ")
+            ))
+            .chain(others.iter().map(|o| format!("stack {o} has BuildkiteQueue={}", f.stack.queue)))
+            .collect(),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

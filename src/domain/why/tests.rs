@@ -1,0 +1,241 @@
+use super::*;
+use crate::domain::scaler_log::{ScalerRun, parse};
+use crate::domain::{AgentSummary, DiskSignal, Health, Instance, Os, ScalingState};
+
+const NOW: Timestamp = Timestamp(1_795_000_000_000);
+
+fn stack(name: &str, queue: &str, scaling: ScalingState) -> StackSummary {
+    StackSummary {
+        name: name.into(),
+        queue: queue.into(),
+        version: "v6.71.1".into(),
+        os: Os::Linux,
+        status: "UPDATE_COMPLETE".into(),
+        asg_name: format!("{name}-AgentAutoScaleGroup-1"),
+        desired: 2,
+        min: 0,
+        max: 10,
+        agents_per_instance: 1,
+        scale_in_idle_period: 600,
+        scaling,
+    }
+}
+
+fn enabled() -> ScalingState {
+    ScalingState::Enabled { schedule: "rate(1 minute)".into() }
+}
+
+fn instance(id: &str, lifecycle: Lifecycle, age_secs: i64, agent: AgentState) -> Instance {
+    Instance {
+        id: id.into(),
+        lifecycle,
+        health: Health::Healthy,
+        instance_type: "m5.large".into(),
+        availability_zone: "us-east-1a".into(),
+        launched_at: Some(NOW.plus_secs(-age_secs)),
+        protected_from_scale_in: true,
+        spot: Some(false),
+        agents: AgentSummary {
+            state: agent,
+            busy: 0,
+            total: u32::from(agent != AgentState::None),
+            job: None,
+        },
+        disk: DiskSignal::Ok,
+        boot_failed: false,
+        disk_used_pct: None,
+    }
+}
+
+fn fleet(desired: u32, max: u32, instances: Vec<Instance>) -> Fleet {
+    Fleet {
+        asg_name: "g".into(),
+        desired,
+        min: 0,
+        max,
+        instances,
+        agents_note: None,
+        agents_error: None,
+        scheduled: Vec::new(),
+        paused_by: None,
+    }
+}
+
+const WAITING: QueueMetrics =
+    QueueMetrics { scheduled: 5, running: 2, waiting: 0, idle_agents: 0, busy_agents: 2, total_agents: 2 };
+
+/// The scaler ran a moment ago and changed nothing.
+fn quiet_scaler() -> ScalerRead {
+    ScalerRead::Read(parse([
+        (NOW.plus_secs(-30), "START RequestId: 1 Version: $LATEST"),
+        (NOW.plus_secs(-30), "Collecting Buildkite metrics for queue \"default\""),
+        (NOW.plus_secs(-30), "Scaling decision: calculated desired 2 instances. Action: No change needed"),
+    ]))
+}
+
+fn codes(f: &Facts<'_>) -> Vec<&'static str> {
+    reasons(f).iter().map(|r| r.code).collect()
+}
+
+fn facts<'a>(
+    s: &'a StackSummary,
+    all: &'a [StackSummary],
+    g: &'a Fleet,
+    acts: &'a [ScalingActivity],
+    scaler: &'a ScalerRead,
+) -> Facts<'a> {
+    Facts { now: NOW, stack: s, stacks: all, queue: Some(&WAITING), fleet: Some(g), activities: acts, scaler }
+}
+
+#[test]
+fn nothing_to_explain_when_an_agent_is_idle_or_nothing_waits() {
+    let s = stack("ci", "default", ScalingState::Paused { schedule: "rate(1 minute)".into() });
+    let g = fleet(10, 10, Vec::new());
+    let scaler = ScalerRead::None;
+    let mut f = facts(&s, &[], &g, &[], &scaler);
+    let idle = QueueMetrics { idle_agents: 1, ..WAITING };
+    f.queue = Some(&idle);
+    assert!(reasons(&f).is_empty());
+    let empty = QueueMetrics { scheduled: 0, waiting: 0, ..WAITING };
+    f.queue = Some(&empty);
+    assert!(reasons(&f).is_empty());
+}
+
+#[test]
+fn paused_comes_first_naming_who() {
+    let s = stack("ci", "default", ScalingState::Paused { schedule: "rate(1 minute)".into() });
+    let mut g = fleet(2, 10, Vec::new());
+    g.paused_by = Some("arn:aws:sts::1:assumed-role/ops/ana".into());
+    let scaler = quiet_scaler();
+    let r = reasons(&facts(&s, &[], &g, &[], &scaler));
+    assert_eq!(r[0].code, "paused");
+    assert_eq!(r[0].headline, "scaling paused by ana");
+    assert!(r[0].evidence[0].contains("arn:aws:sts::1:assumed-role/ops/ana"), "{:?}", r[0].evidence);
+}
+
+#[test]
+fn fixed_size_and_max_size() {
+    let s = stack("ci", "default", ScalingState::FixedSize);
+    let g = fleet(2, 2, Vec::new());
+    let scaler = ScalerRead::None;
+    assert_eq!(codes(&facts(&s, &[], &g, &[], &scaler)), ["fixed_size", "at_max_size"]);
+    let s = stack("ci", "default", enabled());
+    let g = fleet(10, 10, Vec::new());
+    let scaler = quiet_scaler();
+    assert_eq!(codes(&facts(&s, &[], &g, &[], &scaler)), ["at_max_size"]);
+}
+
+#[test]
+fn cooldown_with_the_time_left() {
+    let s = stack("ci", "default", enabled());
+    let g = fleet(2, 10, Vec::new());
+    let scaler = ScalerRead::Read(parse([
+        (NOW.plus_secs(-40), "START RequestId: 1"),
+        (NOW.plus_secs(-40), "Collecting Buildkite metrics for queue \"default\""),
+        (NOW.plus_secs(-40), "⏲ Want to scale OUT but in cooldown for 100 seconds"),
+    ]));
+    let r = reasons(&facts(&s, &[], &g, &[], &scaler));
+    assert_eq!(r[0].code, "cooldown");
+    assert_eq!(r[0].headline, "scale-out cooldown, 60 s left");
+    // Once it is over, it is no reason.
+    let over = Facts { now: NOW.plus_secs(70), ..facts(&s, &[], &g, &[], &scaler) };
+    assert!(!codes(&over).contains(&"cooldown"));
+}
+
+#[test]
+fn failing_launches_say_why() {
+    let s = stack("ci", "default", enabled());
+    let g = fleet(4, 10, Vec::new());
+    let failed = ScalingActivity {
+        id: "a1".into(),
+        description: "Launching a new EC2 instance.  Status Reason: We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1a).".into(),
+        cause: "At 2026-11-30T07:00:00Z a user request explicitly set group desired capacity changing the desired capacity from 2 to 4.".into(),
+        status: ActivityStatus::Failed,
+        status_message: Some("We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1a). Launching EC2 instance failed.".into()),
+        start: NOW.plus_secs(-120),
+        end: Some(NOW.plus_secs(-119)),
+    };
+    let scaler = quiet_scaler();
+    let r = reasons(&facts(&s, &[], &g, std::slice::from_ref(&failed), &scaler));
+    assert_eq!(r[0].code, "launches_failing");
+    assert!(r[0].headline.contains("no capacity"), "{}", r[0].headline);
+    let old = ScalingActivity { start: NOW.plus_secs(-3 * 3600), ..failed };
+    assert!(reasons(&facts(&s, &[], &g, &[old], &scaler)).is_empty(), "an old failure explains nothing now");
+}
+
+#[test]
+fn pending_too_long_and_zombies() {
+    let s = stack("ci", "default", enabled());
+    let g = fleet(
+        4,
+        10,
+        vec![
+            instance("i-0aaaaaaaaaaaaaaa1", Lifecycle::Pending, 15 * 60, AgentState::None),
+            instance("i-0aaaaaaaaaaaaaaa2", Lifecycle::Pending, 60, AgentState::None),
+            instance("i-0aaaaaaaaaaaaaaa3", Lifecycle::InService, 20 * 60, AgentState::None),
+            instance("i-0aaaaaaaaaaaaaaa4", Lifecycle::InService, 2 * 60, AgentState::None),
+            instance("i-0aaaaaaaaaaaaaaa5", Lifecycle::InService, 20 * 60, AgentState::Busy),
+            instance("i-0aaaaaaaaaaaaaaa6", Lifecycle::InService, 20 * 60, AgentState::Unknown),
+        ],
+    );
+    let scaler = quiet_scaler();
+    let r = reasons(&facts(&s, &[], &g, &[], &scaler));
+    assert_eq!(r.iter().map(|r| r.code).collect::<Vec<_>>(), ["pending_too_long", "zombies"]);
+    assert_eq!(r[0].headline, "1 Pending over 10 min", "only the one Pending for 15 minutes");
+    assert!(r[0].evidence[1].starts_with("i-0aaaaaaaaaaaaaaa1"));
+    assert_eq!(
+        r[1].headline, "1 InService with no agent",
+        "a young instance and unknown agents are no zombies"
+    );
+    assert!(r[1].evidence[1].starts_with("i-0aaaaaaaaaaaaaaa3"));
+}
+
+#[test]
+fn the_scaler_failing_silent_or_unreadable() {
+    let s = stack("ci", "default", enabled());
+    let g = fleet(2, 10, Vec::new());
+    let erroring = ScalerRead::Read(parse([
+        (NOW.plus_secs(-20), "START RequestId: 1"),
+        (NOW.plus_secs(-20), "Collecting Buildkite metrics for queue \"default\""),
+        (
+            NOW.plus_secs(-20),
+            "Scaling error: AccessDenied: not authorized to perform autoscaling:SetDesiredCapacity",
+        ),
+    ]));
+    let r = reasons(&facts(&s, &[], &g, &[], &erroring));
+    assert_eq!(r[0].code, "scaler_error");
+    assert!(r[0].headline.contains("AccessDenied"));
+    let stale = ScalerRead::Read(parse([(NOW.plus_secs(-600), "START RequestId: 1")]));
+    assert_eq!(codes(&facts(&s, &[], &g, &[], &stale)), ["scaler_not_running"]);
+    let nothing = ScalerRead::Read(ScalerLog::default());
+    assert_eq!(codes(&facts(&s, &[], &g, &[], &nothing)), ["scaler_not_running"]);
+    let missing = ScalerRead::Missing { group: "/aws/lambda/ci-Autoscaling-fn".into() };
+    assert_eq!(codes(&facts(&s, &[], &g, &[], &missing)), ["scaler_log_missing"]);
+    let denied = ScalerRead::Unreadable { text: "permission denied: logs:FilterLogEvents".into() };
+    assert_eq!(codes(&facts(&s, &[], &g, &[], &denied)), ["scaler_unreadable"]);
+    // A paused stack's scaler is silent on purpose, and may have no log left.
+    let paused = stack("ci", "default", ScalingState::Paused { schedule: "rate(1 minute)".into() });
+    assert_eq!(codes(&facts(&paused, &[], &g, &[], &stale)), ["paused"]);
+    assert_eq!(codes(&facts(&paused, &[], &g, &[], &missing)), ["paused"]);
+}
+
+#[test]
+fn two_stacks_on_one_queue() {
+    let s = stack("ci", "default", enabled());
+    let all = [s.clone(), stack("ci-old", "default", enabled()), stack("arm", "arm64", enabled())];
+    let g = fleet(2, 10, Vec::new());
+    let scaler = quiet_scaler();
+    let r = reasons(&facts(&s, &all, &g, &[], &scaler));
+    assert_eq!(r.iter().map(|r| r.code).collect::<Vec<_>>(), ["shared_queue"]);
+    assert!(r[0].headline.contains("ci-old") && !r[0].headline.contains("arm"));
+}
+
+#[test]
+fn a_scaler_run_keeps_its_time() {
+    // The runs' times are what the cooldown arithmetic uses.
+    let log = parse([
+        (NOW, "Collecting Buildkite metrics for queue \"q\""),
+        (NOW, "Scaling decision: calculated desired 1"),
+    ]);
+    assert_eq!(log.runs.first().map(|r: &ScalerRun| r.at), Some(NOW));
+}
