@@ -822,3 +822,90 @@ async fn hostile_lines_from_cloudwatch_reach_the_terminal_as_visible_text() {
     assert_eq!(lines[2], "buildkite-agent bad\u{fffd}\u{fffd}");
     assert_eq!(lines[3].len(), "buildkite-agent ".len() + big.len());
 }
+
+/// The scaler function of a stack, as its nested stack names it.
+async fn scaler_function(sdk: &SdkConfig, stack: &str) -> String {
+    let cfn = aws_sdk_cloudformation::Client::new(sdk);
+    let nested = cfn
+        .describe_stack_resource()
+        .stack_name(stack)
+        .logical_resource_id("Autoscaling")
+        .send()
+        .await
+        .expect("nested")
+        .stack_resource_detail()
+        .and_then(|d| d.physical_resource_id().map(str::to_string))
+        .expect("nested id");
+    cfn.describe_stack_resource()
+        .stack_name(nested)
+        .logical_resource_id("AutoscalingFunction")
+        .send()
+        .await
+        .expect("function")
+        .stack_resource_detail()
+        .and_then(|d| d.physical_resource_id().map(str::to_string))
+        .expect("function name")
+}
+
+#[tokio::test]
+async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    use bkops::domain::scaler_log::Outcome;
+    use bkops::domain::why::ScalerRead;
+
+    let (_moto, sdk, backend) = setup().await;
+    let group = format!("/aws/lambda/{}", scaler_function(&sdk, "ci-linux").await);
+    // No group yet (a stack older than the log's retention, or a scaler that never ran).
+    match backend.scaler_log("ci-linux").await.expect("read") {
+        ScalerRead::Missing { group: g } => assert_eq!(g, group),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        backend.scaler_log("ci-windows").await,
+        Ok(ScalerRead::None),
+        "a fixed-size stack has no scaler"
+    );
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    logs.create_log_group().log_group_name(&group).send().await.expect("group");
+    let stream = "2026/11/30/[$LATEST]0123456789abcdef0123456789abcdef";
+    logs.create_log_stream().log_group_name(&group).log_stream_name(stream).send().await.expect("stream");
+    let now = bkops::clock::Clock::System.now().millis();
+    // The scaler's real lines: a run whose SetDesiredCapacity is refused.
+    let lines = [
+        "START RequestId: 6f1c2b7a-0000-4000-8000-000000000000 Version: $LATEST",
+        "2026/11/30 07:31:40 buildkite-agent-scaler version 1.12.0 build 23",
+        "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+        "2026/11/30 07:31:40 ↳ Agents: idle=0, busy=2, total=2",
+        "2026/11/30 07:31:40 ↳ Jobs: scheduled=14, running=2, waiting=0 (took 112ms)",
+        "2026/11/30 07:31:40 ↳ Got pending=0, desired=2, actual=2, min=2, max=10 (took 48ms)",
+        "2026/11/30 07:31:40 Scaling decision: calculated desired 16 instances. ASG current desired: 2, ASG actual running: 2 (approx 4 agents), Buildkite scheduled: 14, running: 2, waiting: 0 Action: Scale out from 2 to 16",
+        "2026/11/30 07:31:40 Scaling error: ValidationError: New SetDesiredCapacity value 16 is above max value 10",
+        "a line of a newer scaler",
+    ];
+    let mut req = logs.put_log_events().log_group_name(&group).log_stream_name(stream);
+    for (n, line) in lines.iter().enumerate() {
+        req = req.log_events(
+            InputLogEvent::builder().timestamp(now - 60_000 + n as i64).message(*line).build().expect("e"),
+        );
+    }
+    req.send().await.expect("put");
+    let ScalerRead::Read(log) = backend.scaler_log("ci-linux").await.expect("read") else { panic!("read") };
+    let run = log.last_run().expect("a run");
+    assert_eq!(run.jobs, Some([14, 2, 0]));
+    assert_eq!(run.calculated, Some(16));
+    assert_eq!(
+        run.outcome,
+        Outcome::Error {
+            text: "ValidationError: New SetDesiredCapacity value 16 is above max value 10".into()
+        }
+    );
+    assert_eq!(log.unknown_lines, 1);
+    assert!(log.last_invocation.is_some());
+    // The function is looked up once; the log is read once per call.
+    let calls = backend.calls.snapshot();
+    assert_eq!(
+        calls.get(&("ci-linux".to_string(), "cloudformation:DescribeStackResource")),
+        Some(&2),
+        "{calls:?}"
+    );
+}

@@ -38,6 +38,23 @@ pub enum ScalerRead {
     None,
 }
 
+/// The scaler's error texts and the group's name are shown: cleaned where they enter.
+impl super::text::Sanitize for ScalerRead {
+    fn sanitize(&mut self) {
+        match self {
+            ScalerRead::Read(log) => {
+                for run in &mut log.runs {
+                    if let Outcome::Error { text } = &mut run.outcome {
+                        text.sanitize();
+                    }
+                }
+            }
+            ScalerRead::Missing { group: s } | ScalerRead::Unreadable { text: s } => s.sanitize(),
+            ScalerRead::None => {}
+        }
+    }
+}
+
 /// Everything the explanation is made from.
 pub struct Facts<'a> {
     pub now: Timestamp,

@@ -33,6 +33,8 @@ pub struct Resources {
     pub rule_name: Option<String>,
     /// The `BuildkiteAgentTokenParameter` resource's name, when the stack made one.
     pub token_parameter: Option<String>,
+    /// The nested scaler stack (`Autoscaling` or `AutoscalingArm64`).
+    pub scaler_stack: Option<String>,
 }
 
 /// What the other reads of a stack need, from its last discovery.
@@ -48,6 +50,8 @@ pub struct KnownStack {
     pub own_token_parameter: Option<String>,
     /// The scaler's `AutoscalingFunctionTimer` rule; `None` for a fixed-size stack.
     pub rule: Option<String>,
+    /// The nested scaler stack, where its function is found.
+    pub scaler_stack: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -117,7 +121,7 @@ impl LiveBackend {
             }
         }
         let mut rule_name = None;
-        if let (Some(_), Some(nested)) = (&asg_name, scaler_stack) {
+        if let (Some(_), Some(nested)) = (&asg_name, scaler_stack.clone()) {
             let rule = self
                 .clients
                 .cfn
@@ -130,7 +134,7 @@ impl LiveBackend {
             rule_name =
                 rule.stack_resource_detail().and_then(|d| d.physical_resource_id()).map(str::to_string);
         }
-        Ok(Resources { asg_name, rule_name, token_parameter })
+        Ok(Resources { asg_name, rule_name, token_parameter, scaler_stack })
     }
 
     async fn scaling_state(&self, stack: &str, rule: Option<&str>) -> ScalingState {
@@ -167,13 +171,19 @@ impl LiveBackend {
                 }
             };
             if let Some(asg) = resources.asg_name.clone() {
-                found.push((stack, asg, resources.rule_name, resources.token_parameter));
+                found.push((
+                    stack,
+                    asg,
+                    resources.rule_name,
+                    resources.token_parameter,
+                    resources.scaler_stack,
+                ));
             }
         }
-        let names: Vec<String> = found.iter().map(|(_, asg, _, _)| asg.clone()).collect();
+        let names: Vec<String> = found.iter().map(|(_, asg, ..)| asg.clone()).collect();
         let groups = self.describe_groups(&names, ACCOUNT).await?;
         let mut out = Vec::new();
-        for (stack, asg, rule, own_token_parameter) in found {
+        for (stack, asg, rule, own_token_parameter, scaler_stack) in found {
             let name = stack.stack_name().unwrap_or_default().to_string();
             let group = groups.iter().find(|g| g.auto_scaling_group_name() == Some(asg.as_str()));
             let size = |v: Option<i32>, param: &str| {
@@ -210,6 +220,7 @@ impl LiveBackend {
                 token_parameter,
                 own_token_parameter,
                 rule: rule.clone(),
+                scaler_stack,
             };
             self.cache().known.insert(name, known);
         }

@@ -17,6 +17,7 @@ mod logs;
 mod operate;
 pub mod profiles;
 mod queue;
+mod scaler;
 mod sessions;
 mod ttl;
 
@@ -52,6 +53,8 @@ pub struct LiveBackend {
     queues: queue::Cache,
     /// Organization → its agents.
     agent_lists: ttl::TtlCache<String, agents::AgentList>,
+    /// Stack → its scaler function's name (it changes only with the stack).
+    scaler_functions: ttl::TtlCache<String, String>,
     /// FilterLogEvents' quota (about 5 a second per account and region), shared by every log poller.
     logs_limit: crate::backend::ratelimit::RateLimiter,
     /// The last disk check's command ID, and whether it ran the Windows script.
@@ -168,6 +171,7 @@ impl LiveBackend {
             groups: fleet::Cache::default(),
             queues: Default::default(),
             agent_lists: Default::default(),
+            scaler_functions: Default::default(),
             logs_limit: crate::backend::ratelimit::RateLimiter::new(5.0, 5.0),
             disk_command: Mutex::default(),
             calls: Arc::default(),
@@ -270,6 +274,10 @@ impl StackSource for LiveBackend {
     async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError> {
         let asg = self.asg_of(stack).await?;
         self.refresh_activities(stack, &asg).await.map(sanitized)
+    }
+
+    async fn scaler_log(&self, stack: &str) -> Result<crate::domain::why::ScalerRead, BackendError> {
+        self.read_scaler(stack).await.map(sanitized)
     }
 }
 
