@@ -100,7 +100,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let theme = theme::load(&theme_name, themes_dir.as_deref())?;
             let backends = backends(&cli, &config).await?;
             if let Some(name) = &cli.stack {
-                status::check_stack(&backends, name).await?;
+                commands::check::check_stack(&backends, name).await?;
             }
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 return Err(AppError::Usage(

@@ -42,6 +42,13 @@ fn status_json_describes_every_stack() {
     let linux = &stacks[0];
     assert_eq!(linux["queue"], "default");
     assert_eq!(linux["scaling"]["state"], "enabled");
+    // The scaler's own log, read back: the demo's scaler ran within the last minute.
+    assert_eq!(linux["scaler"]["read"], "read", "{}", linux["scaler"]);
+    assert!(linux["scaler"]["last_run"]["outcome"].is_string(), "{}", linux["scaler"]);
+    assert_eq!(linux["scaler"]["unknown_lines"], 0, "the demo writes only lines the parser knows");
+    let arm = &stacks[2];
+    assert_eq!(arm["why"][0]["code"], "paused", "{}", arm["why"]);
+    assert_eq!(stacks[1]["scaler"]["read"], "none", "a fixed-size stack has no scaler");
     assert!(linux["queue_metrics"]["total_agents"].as_u64().is_some());
     let asg = &linux["auto_scaling"];
     assert!(asg["name"].as_str().expect("asg").starts_with("ci-linux-AgentAutoScaleGroup-"));

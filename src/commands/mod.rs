@@ -2,6 +2,7 @@
 //! `scaling`, `terminate`, `ssm`). Only this layer and `run.rs` read the config file or end
 //! with the top-level error; everything they call below returns its own errors.
 
+pub mod check;
 pub mod cli;
 pub mod logs;
 pub mod operate;

@@ -164,7 +164,7 @@ async fn carry_out(
 }
 
 async fn target(backends: &Backends, stack: &str) -> Result<ScalingTarget, AppError> {
-    super::status::check_stack(backends, stack).await?;
+    super::check::check_stack(backends, stack).await?;
     Ok(backends.ops.scaling_target(stack).await?)
 }
 

@@ -6,6 +6,8 @@ use futures::future::join_all;
 use serde::Serialize;
 
 use crate::backend::Backends;
+use crate::domain::scaler_log::ScalerRun;
+use crate::domain::why::{Reason, ScalerRead};
 use crate::domain::{
     DiskSignal, Fleet, Health, Lifecycle, QueueMetrics, StackSummary, Timestamp, Warning, format_age,
     warnings,
@@ -26,8 +28,40 @@ pub struct StackStatus {
     pub queue_metrics: Option<QueueMetrics>,
     pub auto_scaling: Option<AsgStatus>,
     pub warnings: Vec<Warning>,
+    /// What the scaler's own log says of its last run.
+    pub scaler: ScalerSection,
+    /// Why jobs wait, when they do: the reasons `bkops why` gives, ranked.
+    pub why: Vec<Reason>,
     /// What could not be read; the rest of the snapshot is still printed.
     pub errors: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScalerSection {
+    /// `read`, `missing`, `unreadable` or `none` (no scaler).
+    pub read: &'static str,
+    /// The last time the scaler ran at all.
+    pub last_invocation: Option<String>,
+    pub last_run: Option<ScalerRun>,
+    /// The group, when it is missing; why, when it cannot be read.
+    pub detail: Option<String>,
+    pub unknown_lines: usize,
+}
+
+fn scaler_section(read: &ScalerRead) -> ScalerSection {
+    let (read, log, detail) = match read {
+        ScalerRead::Read(log) => ("read", Some(log), None),
+        ScalerRead::Missing { group } => ("missing", None, Some(group.clone())),
+        ScalerRead::Unreadable { text } => ("unreadable", None, Some(text.clone())),
+        ScalerRead::None => ("none", None, None),
+    };
+    ScalerSection {
+        read,
+        last_invocation: log.and_then(|l| l.last_invocation).map(Timestamp::rfc3339),
+        last_run: log.and_then(|l| l.last_run().cloned()),
+        detail,
+        unknown_lines: log.map_or(0, |l| l.unknown_lines),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -90,36 +124,25 @@ fn asg_status(f: &Fleet, now: Timestamp) -> AsgStatus {
     }
 }
 
-/// The stacks' names, for checking `--stack` before anything else runs.
-pub async fn check_stack(backends: &Backends, name: &str) -> Result<(), AppError> {
-    let stacks = backends.stacks.stacks().await?;
-    if stacks.iter().any(|s| s.name == name) {
-        return Ok(());
-    }
-    let known = stacks.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
-    let known = if known.is_empty() { "(none found)".to_string() } else { known };
-    Err(AppError::UnknownStack { name: name.to_string(), known })
-}
-
 pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusReport, AppError> {
     if let Some(name) = only {
-        check_stack(backends, name).await?;
+        super::check::check_stack(backends, name).await?;
     }
     let stacks = backends.stacks.stacks().await?;
     let now = backends.clock.now();
-    let wanted: Vec<StackSummary> = stacks.into_iter().filter(|s| only.is_none_or(|o| s.name == o)).collect();
+    let wanted: Vec<StackSummary> =
+        stacks.iter().filter(|s| only.is_none_or(|o| s.name == o)).cloned().collect();
+    let all = &stacks;
     let reads = wanted.into_iter().map(|stack| async move {
-        let (queue, fleet) =
-            tokio::join!(backends.queues.queue(&stack.name), backends.stacks.fleet(&stack.name));
-        let mut errors = Vec::new();
-        let queue = queue.map_err(|e| errors.push(format!("queue: {e}"))).ok();
-        let fleet = fleet.map_err(|e| errors.push(format!("auto scaling group: {e}"))).ok();
+        let read = super::why::Read::of(backends, &stack.name).await;
         StackStatus {
-            warnings: warnings(&stack, queue.as_ref(), fleet.as_ref()),
-            auto_scaling: fleet.as_ref().map(|f| asg_status(f, now)),
-            queue_metrics: queue,
+            warnings: warnings(&stack, read.queue.as_ref(), read.fleet.as_ref()),
+            auto_scaling: read.fleet.as_ref().map(|f| asg_status(f, now)),
+            queue_metrics: read.queue,
+            scaler: scaler_section(&read.scaler),
+            why: read.reasons(now, &stack, all),
+            errors: read.unread.clone(),
             stack,
-            errors,
         }
     });
     Ok(StatusReport {
@@ -181,6 +204,9 @@ pub fn to_text(report: &StatusReport) -> String {
         }
         for w in &s.warnings {
             let _ = writeln!(out, "  ! {}", w.text);
+        }
+        if let Some(first) = s.why.first() {
+            let _ = writeln!(out, "  why jobs wait: {} (bkops why --stack {})", first.headline, st.name);
         }
         for e in &s.errors {
             let _ = writeln!(out, "  error: {e}");

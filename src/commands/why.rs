@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::Format;
 use crate::backend::Backends;
 use crate::domain::why::{Facts, Reason, ScalerRead, jobs_stuck, reasons};
-use crate::domain::{QueueMetrics, StackSummary};
+use crate::domain::{BackendError, Fleet, QueueMetrics, ScalingActivity, StackSummary, Timestamp};
 use crate::error::AppError;
 
 #[derive(Serialize)]
@@ -22,47 +22,64 @@ struct Report<'a> {
     unread: Vec<String>,
 }
 
+/// What a stack's explanation is made from, read at once; what could not be read is named.
+pub struct Read {
+    pub queue: Option<QueueMetrics>,
+    pub fleet: Option<Fleet>,
+    pub activities: Vec<ScalingActivity>,
+    pub scaler: ScalerRead,
+    pub unread: Vec<String>,
+}
+
+impl Read {
+    pub async fn of(backends: &Backends, stack: &str) -> Self {
+        let b = &backends.stacks;
+        let (queue, fleet, activities, scaler) = tokio::join!(
+            backends.queues.queue(stack),
+            b.fleet(stack),
+            b.activities(stack),
+            b.scaler_log(stack)
+        );
+        let mut unread = Vec::new();
+        let mut keep = |what: &str, e: BackendError| unread.push(format!("{what}: {e}"));
+        let queue = queue.map_err(|e| keep("queue", e)).ok();
+        let fleet = fleet.map_err(|e| keep("auto scaling group", e)).ok();
+        let activities = activities.map_err(|e| keep("scaling activity", e)).unwrap_or_default();
+        let scaler = scaler.unwrap_or_else(|e| ScalerRead::Unreadable { text: e.to_string() });
+        Self { queue, fleet, activities, scaler, unread }
+    }
+
+    pub fn reasons(&self, now: Timestamp, stack: &StackSummary, stacks: &[StackSummary]) -> Vec<Reason> {
+        reasons(&Facts {
+            now,
+            stack,
+            stacks,
+            queue: self.queue.as_ref(),
+            fleet: self.fleet.as_ref(),
+            activities: &self.activities,
+            scaler: &self.scaler,
+        })
+    }
+}
+
 pub async fn run(backends: &Backends, stack: Option<&str>, format: Format) -> Result<(), AppError> {
     let Some(name) = stack else {
         return Err(AppError::Usage("which stack? bkops why --stack NAME".into()));
     };
     let stacks = backends.stacks.stacks().await?;
     let Some(summary) = stacks.iter().find(|s| s.name == name) else {
-        super::status::check_stack(backends, name).await?;
+        super::check::check_stack(backends, name).await?;
         return Ok(());
     };
-    let b = &backends.stacks;
-    let (queue, fleet, activities, scaler) =
-        tokio::join!(backends.queues.queue(name), b.fleet(name), b.activities(name), b.scaler_log(name));
-    let mut unread = Vec::new();
-    let mut keep = |what: &str, e: &crate::domain::BackendError| unread.push(format!("{what}: {e}"));
-    if let Err(e) = &queue {
-        keep("queue", e);
-    }
-    if let Err(e) = &fleet {
-        keep("auto scaling group", e);
-    }
-    if let Err(e) = &activities {
-        keep("scaling activity", e);
-    }
-    let scaler = scaler.unwrap_or_else(|e| ScalerRead::Unreadable { text: e.to_string() });
-    let activities = activities.unwrap_or_default();
-    let found = reasons(&Facts {
-        now: backends.clock.now(),
-        stack: summary,
-        stacks: &stacks,
-        queue: queue.as_ref().ok(),
-        fleet: fleet.as_ref().ok(),
-        activities: &activities,
-        scaler: &scaler,
-    });
+    let read = Read::of(backends, name).await;
+    let found = read.reasons(backends.clock.now(), summary, &stacks);
     let report = Report {
         stack: name,
         queue: &summary.queue,
-        metrics: queue.as_ref().ok().copied(),
-        waiting_for_agents: queue.as_ref().is_ok_and(jobs_stuck),
+        metrics: read.queue,
+        waiting_for_agents: read.queue.as_ref().is_some_and(jobs_stuck),
         reasons: &found,
-        unread,
+        unread: read.unread,
     };
     // A closed pipe (`| head`) ends the command quietly.
     let _ = match format {

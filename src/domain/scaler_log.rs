@@ -49,6 +49,7 @@ pub struct ScalerRun {
     pub calculated: Option<u32>,
     /// `Desired count exceed MaxSize, capping at N` or `… less than MinSize …`.
     pub capped: Option<Cap>,
+    #[serde(flatten)]
     pub outcome: Outcome,
 }
 
