@@ -152,7 +152,11 @@ pub fn parse<'a>(events: impl IntoIterator<Item = (Timestamp, &'a str)>) -> Scal
     let mut log = ScalerLog::default();
     let mut open = Open::default();
     for (at, message) in events {
-        for raw in message.lines() {
+        for (n, raw) in message.lines().enumerate() {
+            // An error's own continuation lines (`\tstatus code: 400, …`) belong to its line.
+            if n > 0 && raw.starts_with(char::is_whitespace) {
+                continue;
+            }
             let line = strip_prefix(raw.trim_end()).trim();
             if line.is_empty() {
                 continue;
@@ -279,7 +283,7 @@ mod tests {
             "2026/11/30 07:31:40 ⏲ Want to scale OUT but in cooldown for 212 seconds",
             "2026/11/30 07:31:50 Waiting for LAMBDA_INTERVAL (10s) or timeout",
             "2026/11/30 07:31:50 Collecting Buildkite metrics for queue \"default\"",
-            "2026/11/30 07:31:50 Scaling error: ValidationError: New SetDesiredCapacity value 16 is above max value 10",
+            "2026/11/30 07:31:50 Scaling error: ValidationError: New SetDesiredCapacity value 16 is above max value 10\n\tstatus code: 400, request id: 6f1c",
             "2026/11/30 07:32:00 Collecting Buildkite metrics for queue \"default\"",
             "2026/11/30 07:32:00 Scaling decision: calculated desired 3 instances. ASG current desired: 3, ASG actual running: 3 (approx 3 agents), Buildkite scheduled: 0, running: 3, waiting: 0 Action: No change needed",
             "2026/11/30 07:32:10 Collecting Buildkite metrics for queue \"default\"",

@@ -49,6 +49,8 @@ pub struct SimInstance {
     pub unhealthy_since: Option<Timestamp>,
     pub launch_activity: Option<String>,
     pub terminate_activity: Option<String>,
+    /// Its agent cannot register (a token the agent API refuses): it boots, and serves no job.
+    pub agent_fails: bool,
 }
 
 pub const DISK_CUTOFF_KB: u64 = 5_242_880;
@@ -87,6 +89,7 @@ impl SimInstance {
             unhealthy_since: None,
             launch_activity: None,
             terminate_activity: None,
+            agent_fails: false,
         }
     }
 
@@ -208,6 +211,22 @@ arn:aws:ssm:us-east-1:123456789012:parameter/{stack}/buildkite/agent-token becau
         }
         self.stack_log(logs, at, "Bootstrap script completed successfully.");
         self.boot = Boot::Ready;
+        if self.agent_fails {
+            self.agent_log(
+                logs,
+                at,
+                "NOTICE",
+                &format!("Starting buildkite-agent v3.110.0 with PID: {}", self.agent_pid),
+            );
+            self.agent_log(logs, at, "INFO", "Registering agent with Buildkite...");
+            self.agent_log(
+                logs,
+                at,
+                "FATAL",
+                "Failed to register agent: POST https://agent-edge.buildkite.com/v3/register: 401 Unauthorized: Invalid token",
+            );
+            return;
+        }
         self.agent_log(
             logs,
             at,

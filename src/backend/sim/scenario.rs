@@ -76,6 +76,10 @@ pub enum Incident {
     SpotInterruption,
     /// The next launch fails for lack of capacity in its Availability Zone.
     CapacityShortage,
+    /// The scaler's next runs cannot set the desired count (`Scaling error: …`).
+    ScalingError,
+    /// The next instance boots, but its agent cannot register: InService with no agent.
+    Zombie,
 }
 
 pub fn demo_stacks() -> Vec<StackSpec> {
@@ -124,5 +128,9 @@ pub fn demo_script() -> Vec<(i64, &'static str, Incident)> {
         (70, "ci-linux", Incident::Burst(8)),
         (100, "ci-linux", Incident::SpotInterruption),
         (150, "ci-linux", Incident::Burst(40)),
+        (200, "ci-linux", Incident::Zombie),
+        (210, "ci-linux", Incident::Burst(4)),
+        (400, "ci-linux", Incident::ScalingError),
+        (410, "ci-linux", Incident::Burst(12)),
     ]
 }

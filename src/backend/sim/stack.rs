@@ -50,6 +50,10 @@ pub struct SimStack {
     next_az: usize,
     pub fail_next_boot: bool,
     pub fail_next_launch: bool,
+    /// The next launch's agent cannot register.
+    pub fail_next_agent: bool,
+    /// Scaler runs left whose SetDesiredCapacity fails.
+    pub scaling_errors: u32,
     /// The group's tags (bkops records a pause in them).
     pub tags: std::collections::BTreeMap<String, String>,
 }
@@ -79,6 +83,8 @@ impl SimStack {
             next_az: 0,
             fail_next_boot: false,
             fail_next_launch: false,
+            fail_next_agent: false,
+            scaling_errors: 0,
             tags: std::collections::BTreeMap::new(),
             spec,
         };
@@ -274,6 +280,7 @@ impl SimStack {
             }
             let fails = std::mem::take(&mut self.fail_next_boot);
             let mut inst = self.new_instance(ctx.rng, now, fails);
+            inst.agent_fails = std::mem::take(&mut self.fail_next_agent);
             inst.log_launch(ctx.logs);
             let id = ctx.rng.uuid();
             self.record(activity::launch(id.clone(), &inst.id, now, cause.clone()));
@@ -366,6 +373,10 @@ impl SimStack {
             self.desired, inputs.actual, m.total_agents, m.scheduled, m.running, m.waiting
         )));
         match decision {
+            Decision::ScaleOut { .. } | Decision::ScaleIn { .. } if self.scaling_errors > 0 => {
+                self.scaling_errors -= 1;
+                log("Scaling error: Throttling: Rate exceeded\n\tstatus code: 400, request id: 6f1c2b7a-0000-4000-8000-000000000000".to_string());
+            }
             Decision::ScaleOut { from, to } => {
                 log(format!("Scaling OUT 📈 to {to} instances (currently {from})"));
                 self.desired = to;

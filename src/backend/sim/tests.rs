@@ -323,3 +323,62 @@ async fn the_backend_reports_what_the_world_holds() {
     let err = backend.fleet("nope").await.expect_err("unknown stack");
     assert_eq!(err.to_string(), "stack nope not found");
 }
+
+/// What the dashboard and `bkops why` would say of the test stack now.
+fn why(w: &World) -> Vec<crate::domain::why::Reason> {
+    let s = w.stack("test").expect("stack");
+    let (summary, fleet, queue) = (s.summary(), s.fleet(&w.logs), s.queue());
+    let since = w.now().plus_secs(-crate::domain::scaler_log::READ_SECS);
+    let events = w.logs.group_since(&s.scaler_log_group, since);
+    let scaler = crate::domain::why::ScalerRead::Read(crate::domain::scaler_log::parse(
+        events.iter().map(|e| (e.timestamp, e.message.as_str())),
+    ));
+    let activities: Vec<_> = s.activities.iter().rev().cloned().collect();
+    crate::domain::why::reasons(&crate::domain::why::Facts {
+        now: w.now(),
+        stack: &summary,
+        stacks: std::slice::from_ref(&summary),
+        queue: Some(&queue),
+        fleet: Some(&fleet),
+        activities: &activities,
+        scaler: &scaler,
+    })
+}
+
+#[test]
+fn a_zombie_boots_but_its_agent_never_registers() {
+    // One instance at most: the scaler cannot work round the zombie by adding another.
+    let mut w = world_with(StackSpec { max: 1, ..linux() });
+    w.trigger("test", Incident::Zombie);
+    jobs(&mut w, 1, 3600);
+    advance(&mut w, 8 * 60);
+    let s = w.stack("test").expect("stack");
+    let zombie = s.instances.iter().find(|i| i.lifecycle == Lifecycle::InService).expect("InService");
+    assert!(zombie.agents.is_empty(), "no agent registered");
+    let said: Vec<&str> = w.logs.messages(groups::BUILDKITE_AGENT, &zombie.id).collect();
+    assert!(
+        said.iter().any(|l| l.contains("Failed to register agent") && l.contains("401 Unauthorized")),
+        "{said:?}"
+    );
+    // The job still waits, the scaler counts the zombie as capacity, and the reason is named.
+    let reasons = why(&w);
+    assert!(
+        reasons.iter().any(|r| r.code == "zombies" && r.evidence[1].starts_with(&zombie.id)),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn a_scaling_error_is_logged_as_the_scaler_logs_it_and_explained() {
+    let mut w = world_with(linux());
+    w.trigger("test", Incident::ScalingError);
+    jobs(&mut w, 4, 3600);
+    advance(&mut w, 12);
+    assert_eq!(desired(&w), 0, "the scaler could not set the desired count");
+    let reasons = why(&w);
+    assert_eq!(reasons.first().map(|r| r.code), Some("scaler_error"), "{reasons:?}");
+    assert!(reasons[0].headline.contains("Throttling: Rate exceeded"));
+    // Three runs fail; the next one scales out.
+    advance(&mut w, 60);
+    assert_eq!(desired(&w), 4);
+}

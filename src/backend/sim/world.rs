@@ -117,6 +117,8 @@ impl World {
             Incident::Burst(n) => s.jobs.add_burst(n, &s.spec.load, now, &mut self.rng),
             Incident::BootFailure => s.fail_next_boot = true,
             Incident::CapacityShortage => s.fail_next_launch = true,
+            Incident::ScalingError => s.scaling_errors = 3,
+            Incident::Zombie => s.fail_next_agent = true,
             Incident::DiskFill => {
                 // The instance that has run the most jobs: the oldest serving one.
                 if let Some(inst) = s
