@@ -1,4 +1,4 @@
-//! The Unix signals that ask bkops to stop, as one future: what a long-running write waits on
+//! The Unix signals that ask bkops to stop, as one listener: what a long-running write waits on
 //! beside its work, so that it can be abandoned with a record instead of cut off.
 
 /// A signal that stops bkops, and the exit status a shell expects after it (128 + its number).
@@ -30,9 +30,15 @@ impl Stop {
     }
 }
 
-/// Resolves with the first of SIGHUP, SIGINT, SIGQUIT or SIGTERM. While it is being awaited
-/// those signals no longer end the process by themselves.
-pub async fn requested() -> Stop {
+/// The signals that stop bkops, listened for from the moment this is made: from then on they
+/// no longer end the process by themselves, and `next` tells which came.
+pub struct Listener {
+    streams: Vec<(tokio::signal::unix::Signal, Stop)>,
+}
+
+/// Starts listening now, not when first awaited: a write registers before its first call, so
+/// that no signal can end bkops between two calls with nothing said.
+pub fn listen() -> Listener {
     use tokio::signal::unix::{SignalKind, signal};
     let kinds = [
         (SignalKind::hangup(), Stop::Hangup),
@@ -40,21 +46,24 @@ pub async fn requested() -> Stop {
         (SignalKind::quit(), Stop::Quit),
         (SignalKind::terminate(), Stop::Terminate),
     ];
-    let mut streams = Vec::new();
-    for (kind, stop) in kinds {
-        if let Ok(s) = signal(kind) {
-            streams.push((s, stop));
+    Listener {
+        streams: kinds.into_iter().filter_map(|(kind, stop)| Some((signal(kind).ok()?, stop))).collect(),
+    }
+}
+
+impl Listener {
+    /// The first of SIGHUP, SIGINT, SIGQUIT or SIGTERM to arrive.
+    pub async fn next(&mut self) -> Stop {
+        if self.streams.is_empty() {
+            return std::future::pending().await;
         }
+        let waits = self.streams.iter_mut().map(|(s, stop)| {
+            let stop = *stop;
+            Box::pin(async move {
+                s.recv().await;
+                stop
+            })
+        });
+        futures::future::select_all(waits).await.0
     }
-    if streams.is_empty() {
-        return std::future::pending().await;
-    }
-    let waits = streams.iter_mut().map(|(s, stop)| {
-        let stop = *stop;
-        Box::pin(async move {
-            s.recv().await;
-            stop
-        })
-    });
-    futures::future::select_all(waits).await.0
 }

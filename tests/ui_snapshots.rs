@@ -130,6 +130,18 @@ async fn why_jobs_wait_from_the_queue_pane() {
 }
 
 #[tokio::test]
+async fn a_zombie_is_marked_on_its_row_and_in_its_details() {
+    let mut h = Harness::new((80, 24)).await;
+    // The demo's zombie launches with the burst at +210 s; at +540 s it has had no agent for
+    // over five minutes.
+    h.run_for(540).await;
+    h.keys(":sort agent\n").await;
+    snap!("zombie_80x24", h);
+    h.keys("\n").await;
+    snap!("zombie_details_80x24", h);
+}
+
+#[tokio::test]
 async fn help_overlay() {
     let mut h = Harness::new((80, 24)).await;
     h.keys("?").await;

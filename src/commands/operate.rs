@@ -125,11 +125,18 @@ async fn carry_out(
     let ctx = Context { identity: who, backend, stack: target.stack.clone() };
     let log = backends.audit_log.as_deref();
     let ledger = Ledger::default();
+    // Listening before the first call: a signal from here on abandons the run with a record.
+    let mut stop = crate::stop::listen();
     let run =
         apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, log, &|text| output::err(&text), &ledger);
     // A signal while the calls are made abandons the run with a record of where it stopped,
     // rather than ending bkops between two calls with nothing said.
     let outcomes = tokio::select! {
+        biased;
+        stop = stop.next() => {
+            let text = abandon(&plan, &ledger, &ctx, &backends.clock, log, stop.name());
+            return Err(AppError::Abandoned { text, code: stop.exit_code() });
+        }
         outcomes = run => outcomes.map_err(|e| {
             let p = ledger.progress();
             let when = if p.done.is_empty() && p.in_flight.is_none() {
@@ -139,10 +146,6 @@ async fn carry_out(
             };
             AppError::Terminal(format!("audit log: {e}; {when}"))
         })?,
-        stop = crate::stop::requested() => {
-            let text = abandon(&plan, &ledger, &ctx, &backends.clock, log, stop.name());
-            return Err(AppError::Abandoned { text, code: stop.exit_code() });
-        }
     };
     let mut failed = None;
     for o in &outcomes {

@@ -83,6 +83,32 @@ fn reason(code: &'static str, headline: String, evidence: Vec<String>) -> Reason
     Reason { code, headline, evidence }
 }
 
+/// An InService instance whose agent never registered, for longer than a boot takes: the
+/// scaler counts it as capacity, but it takes no job.
+pub fn is_zombie(i: &super::Instance, now: Timestamp) -> bool {
+    i.lifecycle == Lifecycle::InService
+        && i.agents.state == AgentState::None
+        && i.launched_at.is_some_and(|t| now.secs_since(t) > ZOMBIE_AFTER_SECS)
+}
+
+/// What is wrong with an instance, in a few words for its row, worst first; `None` when
+/// nothing is.
+pub fn trouble(i: &super::Instance, now: Timestamp) -> Option<&'static str> {
+    if i.boot_failed {
+        Some("boot failed")
+    } else if i.disk == super::DiskSignal::Full {
+        Some("disk full")
+    } else if is_zombie(i, now) {
+        Some("no agent")
+    } else if i.agents.state == AgentState::Lost {
+        Some("agent lost")
+    } else if i.lifecycle == Lifecycle::Terminating && i.agents.busy > 0 {
+        Some("job running")
+    } else {
+        None
+    }
+}
+
 /// Whether jobs wait with no agent to take them: only then is there anything to explain.
 pub fn jobs_stuck(queue: &QueueMetrics) -> bool {
     queue.scheduled + queue.waiting > 0 && queue.idle_agents == 0
@@ -201,11 +227,7 @@ pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
         let zombies: Vec<String> = fleet
             .instances
             .iter()
-            .filter(|i| {
-                i.lifecycle == Lifecycle::InService
-                    && i.agents.state == AgentState::None
-                    && age(i).is_some_and(|a| a > ZOMBIE_AFTER_SECS)
-            })
+            .filter(|i| is_zombie(i, f.now))
             .map(|i| {
                 let boot = if i.boot_failed { "; its bootstrap failed" } else { "" };
                 format!(

@@ -35,10 +35,12 @@ const REPAINT_AFTER_SESSION: Duration = Duration::from_millis(300);
 /// SIGTERM, SIGHUP, SIGINT and SIGQUIT end the dashboard the way `q` does (the terminal put
 /// back, an action under way abandoned with a record), instead of killing it mid-frame.
 fn spawn_signals(tx: UnboundedSender<Msg>) {
+    // Listening from now, not from when the task first runs.
+    let mut signals = crate::stop::listen();
     tokio::spawn(async move {
         use crate::stop::Stop;
         loop {
-            let stop = crate::stop::requested().await;
+            let stop = signals.next().await;
             let in_session = handoff::IN_SESSION.load(std::sync::atomic::Ordering::SeqCst);
             if in_session && matches!(stop, Stop::Interrupt | Stop::Quit) {
                 continue;

@@ -7,6 +7,7 @@ use ratatui::widgets::{Cell, Row, Table};
 use super::pane;
 use crate::app::{AppState, InstanceColumn, Pane, shown};
 use crate::domain::text::sanitize;
+use crate::domain::why::{is_zombie, trouble};
 use crate::domain::{DiskSignal, Health, Instance, Lifecycle, warnings};
 use crate::theme::{Role, Theme};
 
@@ -53,7 +54,7 @@ fn short_az(az: &str) -> &str {
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     // Columns appear as the pane widens: full zone names, then the market, then the job.
     let inner = area.width.saturating_sub(2);
-    let (full_az, market, job) = (inner >= 85, inner >= 95, inner >= 130);
+    let (full_az, market, note, job) = (inner >= 85, inner >= 95, inner >= 145, inner >= 130);
     let mut block = pane::block(state, theme, Pane::Instances, title(state, inner < 100), &state.fleet);
     if let Some(stack) = state.stack_summary() {
         let warns = warnings(stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
@@ -90,6 +91,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     let text = shown::instance_cell(i, *c, state.now);
                     let text =
                         if *c == InstanceColumn::Az && !full_az { short_az(&text).to_string() } else { text };
+                    // An instance the scaler counts but that takes no job: marked where its
+                    // agent would be.
+                    if *c == InstanceColumn::Agent && is_zombie(i, state.now) {
+                        return Cell::from(format!("✗ {text}")).style(theme.style(Role::danger));
+                    }
                     Cell::from(sanitize(&text).into_owned()).style(cell_style(i, *c, theme))
                 })
                 .collect();
@@ -99,6 +105,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     Some(false) => "on-demand",
                     None => "?",
                 }));
+            }
+            if note {
+                cells.push(match trouble(i, state.now) {
+                    Some(t) => Cell::from(format!("✗ {t}")).style(theme.style(Role::danger)),
+                    None => Cell::from(""),
+                });
             }
             if job {
                 cells.push(Cell::from(
@@ -142,6 +154,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if market {
         header.push(Cell::from("MARKET"));
         widths.push(Constraint::Length(9));
+    }
+    if note {
+        header.push(Cell::from("TROUBLE"));
+        widths.push(Constraint::Length(13));
     }
     if job {
         header.push(Cell::from("JOB"));

@@ -164,7 +164,7 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
         DiskSignal::Full => "disk full after cleanup: marked Unhealthy".to_string(),
     };
     let job = i.agents.job.clone().unwrap_or_else(|| "-".into());
-    vec![
+    let mut lines = vec![
         field("Instance", sanitize(&i.id).into_owned(), theme),
         field("Lifecycle", i.lifecycle.as_str().into(), theme),
         field("Health", i.health.as_str().into(), theme),
@@ -220,7 +220,24 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
             ),
             theme,
         ),
-    ]
+    ];
+    if let Some(t) = crate::domain::why::trouble(i, state.now) {
+        let why = match t {
+            "no agent" => "InService with no agent registered: the scaler counts it, but it takes no job",
+            "boot failed" => "its bootstrap failed (see its elastic-stack log)",
+            "disk full" => "its disk is full after cleanup",
+            "agent lost" => "its agent lost its connection to Buildkite",
+            _ => "terminating while a job runs on it",
+        };
+        lines.insert(
+            1,
+            Line::from(vec![
+                Span::styled(format!("{:<14}", "Trouble"), theme.style(Role::muted)),
+                Span::styled(format!("✗ {why}"), theme.style(Role::danger)),
+            ]),
+        );
+    }
+    lines
 }
 
 fn activity_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static>> {
