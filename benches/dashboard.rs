@@ -146,6 +146,7 @@ fn big_state(size: (u16, u16), activity_count: usize) -> AppState {
         agents_per_instance: 1,
         scale_in_idle_period: 600,
         scaling: ScalingState::Enabled { schedule: "rate(1 minute)".into() },
+        scaler_params: None,
     };
     let history = (0..60)
         .map(|m| QueueSample {

@@ -46,6 +46,15 @@ fn status_json_describes_every_stack() {
     assert_eq!(linux["scaler"]["read"], "read", "{}", linux["scaler"]);
     assert!(linux["scaler"]["last_run"]["outcome"].is_string(), "{}", linux["scaler"]);
     assert_eq!(linux["scaler"]["unknown_lines"], 0, "the demo writes only lines the parser knows");
+    // The demo's scaler and bkops' run of its algorithm agree on what it wants.
+    let calculated = &linux["scaler"]["last_run"]["calculated"];
+    assert!(linux["scaler"]["should_want"].as_u64().is_some(), "{}", linux["scaler"]);
+    assert!(calculated.as_u64().is_some(), "{}", linux["scaler"]);
+    assert!(
+        !linux["why"].as_array().expect("why").iter().any(|r| r["code"] == "scaler_disagrees"),
+        "{}",
+        linux["why"]
+    );
     let arm = &stacks[2];
     assert_eq!(arm["why"][0]["code"], "paused", "{}", arm["why"]);
     assert_eq!(stacks[1]["scaler"]["read"], "none", "a fixed-size stack has no scaler");

@@ -46,9 +46,12 @@ pub struct ScalerSection {
     /// The group, when it is missing; why, when it cannot be read.
     pub detail: Option<String>,
     pub unknown_lines: usize,
+    /// What the scaler's algorithm wants from the numbers read now, with the stack's own
+    /// parameters (what bkops would set the desired count to).
+    pub should_want: Option<u32>,
 }
 
-fn scaler_section(read: &ScalerRead) -> ScalerSection {
+fn scaler_section(read: &ScalerRead, should_want: Option<u32>) -> ScalerSection {
     let (read, log, detail) = match read {
         ScalerRead::Read(log) => ("read", Some(log), None),
         ScalerRead::Missing { group } => ("missing", None, Some(group.clone())),
@@ -61,6 +64,7 @@ fn scaler_section(read: &ScalerRead) -> ScalerSection {
         last_run: log.and_then(|l| l.last_run().cloned()),
         detail,
         unknown_lines: log.map_or(0, |l| l.unknown_lines),
+        should_want,
     }
 }
 
@@ -139,7 +143,7 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
             warnings: warnings(&stack, read.queue.as_ref(), read.fleet.as_ref()),
             auto_scaling: read.fleet.as_ref().map(|f| asg_status(f, now)),
             queue_metrics: read.queue,
-            scaler: scaler_section(&read.scaler),
+            scaler: scaler_section(&read.scaler, read.should_want(now, &stack)),
             why: read.reasons(now, &stack, all),
             errors: read.unread.clone(),
             stack,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::Format;
 use crate::backend::Backends;
-use crate::domain::why::{Facts, Reason, ScalerRead, jobs_stuck, reasons};
+use crate::domain::why::{Facts, Reason, ScalerRead, jobs_stuck, reasons, should_want};
 use crate::domain::{BackendError, Fleet, QueueMetrics, ScalingActivity, StackSummary, Timestamp};
 use crate::error::AppError;
 
@@ -49,8 +49,8 @@ impl Read {
         Self { queue, fleet, activities, scaler, unread }
     }
 
-    pub fn reasons(&self, now: Timestamp, stack: &StackSummary, stacks: &[StackSummary]) -> Vec<Reason> {
-        reasons(&Facts {
+    fn facts<'a>(&'a self, now: Timestamp, stack: &'a StackSummary, stacks: &'a [StackSummary]) -> Facts<'a> {
+        Facts {
             now,
             stack,
             stacks,
@@ -58,7 +58,16 @@ impl Read {
             fleet: self.fleet.as_ref(),
             activities: &self.activities,
             scaler: &self.scaler,
-        })
+        }
+    }
+
+    pub fn reasons(&self, now: Timestamp, stack: &StackSummary, stacks: &[StackSummary]) -> Vec<Reason> {
+        reasons(&self.facts(now, stack, stacks))
+    }
+
+    /// What the scaler's algorithm wants from the numbers read now.
+    pub fn should_want(&self, now: Timestamp, stack: &StackSummary) -> Option<u32> {
+        should_want(&self.facts(now, stack, &[])).map(|(want, _)| want)
     }
 }
 

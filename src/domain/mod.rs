@@ -10,6 +10,7 @@ mod log;
 pub mod log_signals;
 mod queue;
 pub mod regions;
+pub mod scaler;
 pub mod scaler_log;
 mod secret;
 mod stack;

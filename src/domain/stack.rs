@@ -51,7 +51,7 @@ impl ScalingState {
 }
 
 /// One Elastic CI Stack, as found among the account's CloudFormation stacks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackSummary {
     pub name: String,
     /// `BuildkiteQueue` parameter.
@@ -69,6 +69,9 @@ pub struct StackSummary {
     /// `ScaleInIdlePeriod`, seconds.
     pub scale_in_idle_period: u32,
     pub scaling: ScalingState,
+    /// The scaler's parameters (ScaleOutFactor, InstanceBuffer, cooldowns, …); `None` for a
+    /// stack without a scaler.
+    pub scaler_params: Option<super::scaler::ScalerParams>,
 }
 
 impl Sanitize for ScalingState {

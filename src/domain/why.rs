@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::scaler_log::{Direction, Outcome, ScalerLog};
+use super::scaler::{Decision, ScalerInputs, ScalerParams, decide, wanted};
+use super::scaler_log::{Direction, Outcome, ScalerLog, ScalerRun};
 use super::{
     ActivityStatus, AgentState, Fleet, Lifecycle, QueueMetrics, ScalingActivity, StackSummary, Timestamp,
 };
@@ -107,6 +108,43 @@ pub fn trouble(i: &super::Instance, now: Timestamp) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// What the scaler's algorithm (v1.12.0, the one the demo runs) wants from the numbers read
+/// now, with the stack's own parameters: the instance count, and the decision it leads to
+/// (cooldown from the last scale-out in the activities, as the scaler itself seeds it).
+pub fn should_want(f: &Facts<'_>) -> Option<(u32, Decision)> {
+    let params = f.stack.scaler_params.as_ref()?;
+    let (queue, fleet) = (f.queue?, f.fleet?);
+    let inputs = ScalerInputs {
+        scheduled: queue.scheduled,
+        running: queue.running,
+        waiting: queue.waiting,
+        total_agents: queue.total_agents,
+        desired: fleet.desired,
+        min: fleet.min,
+        max: fleet.max,
+        actual: fleet.count(Lifecycle::InService) as u32,
+    };
+    let last_out = f
+        .activities
+        .iter()
+        .find(|a| {
+            a.status == ActivityStatus::Successful
+                && a.cause.contains("a user request explicitly set group desired capacity")
+        })
+        .map(|a| a.start);
+    Some((wanted(params, &inputs), decide(params, &inputs, f.now, last_out, None)))
+}
+
+/// What the algorithm gives from what the scaler's own run saw, when that run logged its
+/// inputs: a different answer means a parameter, or the scaler's version, is not what bkops
+/// read.
+fn algorithm_on(params: &ScalerParams, run: &ScalerRun) -> Option<u32> {
+    let ([scheduled, running, waiting], [_, _, total_agents], [_, desired, actual, min, max]) =
+        (run.jobs?, run.agents?, run.group?);
+    let inputs = ScalerInputs { scheduled, running, waiting, total_agents, desired, min, max, actual };
+    Some(wanted(params, &inputs))
 }
 
 /// Whether jobs wait with no agent to take them: only then is there anything to explain.
@@ -299,6 +337,36 @@ pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
             ],
         )),
         ScalerRead::None => {}
+    }
+    if let (Some(run), Some(params)) = (last, f.stack.scaler_params.as_ref())
+        && enabled
+        && let (Some(calculated), Some(ours)) = (run.calculated, algorithm_on(params, run))
+        && calculated != ours
+    {
+        out.push(reason(
+            "scaler_disagrees",
+            format!("scaler wants {calculated}, algorithm {ours}"),
+            vec![
+                format!(
+                    "from what its run at {} saw, the scaler calculated {calculated} instances; its algorithm with this stack's parameters gives {ours}",
+                    run.at.rfc3339()
+                ),
+                "a parameter (ScaleOutFactor, InstanceBuffer, AgentsPerInstance, ScaleOutForWaitingJobs) or the scaler's version is not what bkops read".into(),
+            ],
+        ));
+    }
+    // When the scaler says nothing useful, say what it should want.
+    if let Some((want, _)) = should_want(f)
+        && let Some(r) = out.iter_mut().find(|r| {
+            matches!(
+                r.code,
+                "scaler_not_running" | "scaler_error" | "scaler_log_missing" | "scaler_unreadable"
+            )
+        })
+    {
+        r.evidence.push(format!(
+            "from the numbers now, the scaler should want {want} instance(s); the group's desired is {desired}"
+        ));
     }
     let others: Vec<&str> = f
         .stacks

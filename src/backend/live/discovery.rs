@@ -70,6 +70,29 @@ fn param_u32(stack: &Stack, key: &str) -> Option<u32> {
     param(stack, key).and_then(|v| v.trim().parse().ok())
 }
 
+/// The scaler's parameters as the stack passes them, with the stack's defaults.
+fn scaler_params(stack: &Stack) -> crate::domain::scaler::ScalerParams {
+    let d = crate::domain::scaler::ScalerParams::default();
+    let flag = |key: &str, default: bool| {
+        param(stack, key).map_or(default, |v| v.trim().eq_ignore_ascii_case("true"))
+    };
+    let secs =
+        |key: &str, default: i64| param(stack, key).and_then(|v| v.trim().parse().ok()).unwrap_or(default);
+    crate::domain::scaler::ScalerParams {
+        agents_per_instance: param_u32(stack, "AgentsPerInstance").unwrap_or(d.agents_per_instance),
+        scale_out_factor: param(stack, "ScaleOutFactor")
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|f: &f64| f.is_finite() && *f > 0.0)
+            .unwrap_or(d.scale_out_factor),
+        instance_buffer: param_u32(stack, "InstanceBuffer").unwrap_or(d.instance_buffer),
+        include_waiting: flag("ScaleOutForWaitingJobs", d.include_waiting),
+        disable_scale_in: flag("DisableScaleIn", d.disable_scale_in),
+        scale_out_cooldown_secs: secs("ScaleOutCooldownPeriod", d.scale_out_cooldown_secs),
+        scale_in_cooldown_secs: secs("ScaleInCooldownPeriod", d.scale_in_cooldown_secs),
+        availability_threshold: d.availability_threshold,
+    }
+}
+
 /// `Buildkite stack v6.71.1` → `v6.71.1`.
 pub fn version_of(description: Option<&str>) -> String {
     description
@@ -205,6 +228,7 @@ impl LiveBackend {
                 agents_per_instance: param_u32(stack, "AgentsPerInstance").unwrap_or(1),
                 scale_in_idle_period: param_u32(stack, "ScaleInIdlePeriod").unwrap_or(600),
                 asg_name: asg.clone(),
+                scaler_params: rule.as_ref().map(|_| scaler_params(stack)),
                 scaling,
                 name: name.clone(),
             });

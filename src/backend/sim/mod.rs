@@ -11,7 +11,7 @@ mod logs;
 mod operate;
 mod reported;
 mod rng;
-pub mod scaler;
+
 pub mod scenario;
 mod sessions;
 mod shell;

@@ -27,6 +27,7 @@ impl SimStack {
             agents_per_instance: self.per_instance(),
             scale_in_idle_period: self.spec.scale_in_idle_period,
             scaling,
+            scaler_params: self.spec.scaler.clone(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! The demo's stacks and the incidents it plays in its first minutes.
 
-use super::scaler::ScalerParams;
 use crate::domain::Os;
+use crate::domain::scaler::ScalerParams;
 
 /// How jobs arrive on a queue: bursts (a build's fan-out) at a mean rate.
 #[derive(Debug, Clone, PartialEq)]

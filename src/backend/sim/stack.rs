@@ -9,8 +9,8 @@ use super::instance::{Boot, RunningJob, SimInstance};
 use super::jobs::JobQueue;
 use super::logs::LogStore;
 use super::rng::Rng;
-use super::scaler::{self, Decision, ScalerInputs};
 use super::scenario::StackSpec;
+use crate::domain::scaler::{self, Decision, ScalerInputs};
 use crate::domain::{Health, Lifecycle, Os, QueueMetrics, QueueSample, ScalingActivity, Timestamp};
 
 const AZS: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
@@ -360,12 +360,8 @@ impl SimStack {
             Decision::ScaleIn { from, to } => format!("Scale in from {from} to {to}"),
             _ => "No change needed".to_string(),
         };
-        let calculated = match decision {
-            Decision::ScaleOut { to, .. } | Decision::ScaleIn { to, .. } => to,
-            Decision::NoChange { desired } => desired,
-            Decision::OutInCooldown { want, .. } | Decision::InCooldown { want, .. } => want,
-            Decision::ScaleInDisabled { want } => want,
-        };
+        // What the scaler logs as calculated: before the scale-out factor and cooldowns.
+        let calculated = scaler::wanted(&params, &inputs);
         // Scale-in wanted but disabled: the scaler returns without a decision line.
         let silent = matches!(decision, Decision::ScaleInDisabled { .. });
         (!silent).then(|| log(format!(

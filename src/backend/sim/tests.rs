@@ -1,8 +1,8 @@
 //! The simulated stack behaves like the real one: scripted job loads on a virtual clock.
 
-use super::scaler::ScalerParams;
 use super::*;
 use crate::clock::Clock;
+use crate::domain::scaler::ScalerParams;
 use crate::domain::{ActivityStatus, DiskSignal, Health, Lifecycle, groups};
 
 const START: Timestamp = Timestamp(1_795_000_000_000);

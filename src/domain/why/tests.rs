@@ -18,6 +18,7 @@ fn stack(name: &str, queue: &str, scaling: ScalingState) -> StackSummary {
         agents_per_instance: 1,
         scale_in_idle_period: 600,
         scaling,
+        scaler_params: Some(crate::domain::scaler::ScalerParams::default()),
     }
 }
 
@@ -238,4 +239,51 @@ fn a_scaler_run_keeps_its_time() {
         (NOW, "Scaling decision: calculated desired 1"),
     ]);
     assert_eq!(log.runs.first().map(|r: &ScalerRun| r.at), Some(NOW));
+}
+
+#[test]
+fn a_scaler_that_calculates_otherwise_than_its_algorithm_is_flagged() {
+    let s = stack("ci", "default", enabled());
+    let g = fleet(4, 10, Vec::new());
+    let run = |calculated: u32| {
+        let decision = format!(
+            "Scaling decision: calculated desired {calculated} instances. Action: Scale out from 4 to {calculated}"
+        );
+        ScalerRead::Read(parse(
+            [
+                (NOW.plus_secs(-20), "START RequestId: 1".to_string()),
+                (NOW.plus_secs(-20), "Collecting Buildkite metrics for queue \"default\"".into()),
+                (NOW.plus_secs(-20), "↳ Agents: idle=0, busy=4, total=4".into()),
+                (NOW.plus_secs(-20), "↳ Jobs: scheduled=6, running=4, waiting=0".into()),
+                (NOW.plus_secs(-20), "↳ Got pending=0, desired=4, actual=4, min=0, max=10".into()),
+                (NOW.plus_secs(-20), decision),
+            ]
+            .iter()
+            .map(|(t, l)| (*t, l.as_str()))
+            .collect::<Vec<_>>(),
+        ))
+    };
+    // 6 scheduled and 4 running, one agent an instance, no buffer: 10.
+    let agrees = run(10);
+    assert!(!codes(&facts(&s, &[], &g, &[], &agrees)).contains(&"scaler_disagrees"));
+    let differs = run(12);
+    let r = reasons(&facts(&s, &[], &g, &[], &differs));
+    let d = r.iter().find(|r| r.code == "scaler_disagrees").expect("flagged");
+    assert_eq!(d.headline, "scaler wants 12, algorithm 10");
+}
+
+#[test]
+fn a_silent_scaler_is_told_what_it_should_want() {
+    let s = stack("ci", "default", enabled());
+    let g = fleet(2, 10, vec![instance("i-0aaaaaaaaaaaaaaa1", Lifecycle::InService, 3600, AgentState::Busy)]);
+    let stale = ScalerRead::Read(parse([(NOW.plus_secs(-600), "START RequestId: 1")]));
+    let f = facts(&s, &[], &g, &[], &stale);
+    // 5 scheduled and 2 running: 7 instances.
+    assert_eq!(should_want(&f).map(|(w, _)| w), Some(7));
+    let r = reasons(&f);
+    assert_eq!(r[0].code, "scaler_not_running");
+    assert!(
+        r[0].evidence.iter().any(|e| e.contains("should want 7 instance(s); the group's desired is 2")),
+        "{r:?}"
+    );
 }

@@ -2,9 +2,12 @@
 //! as a pure function of what one `Run()` sees. Default mode: scale-in is left to instances
 //! that go idle, because the stack sets `DISABLE_SCALE_IN=true`.
 
-use crate::domain::Timestamp;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq)]
+use super::Timestamp;
+
+/// The scaler's parameters, as the stack passes them (its CloudFormation parameters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScalerParams {
     pub agents_per_instance: u32,
     pub scale_out_factor: f64,
