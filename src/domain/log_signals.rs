@@ -7,9 +7,11 @@ use crate::domain::DiskSignal;
 /// Lines of `bk-check-disk-space.sh` and `docker-low-disk-gc` that say the disk is short.
 const DISK_LOW: [&str; 2] = ["Not enough disk space free", "Not enough inodes free"];
 /// Lines that say cleanup did not help and the instance is being given up.
-const DISK_FULL: [&str; 3] = [
+const DISK_FULL: [&str; 4] = [
     "Insufficient disk space after cleanup.",
     "Insufficient disk space remaining after build purge.",
+    // Newer stacks, when build purging is off.
+    "Insufficient disk space. Build purge not enabled.",
     "Marking instance as unhealthy",
 ];
 /// Lines of a passing check.
@@ -61,6 +63,13 @@ mod tests {
             Some(DiskSignal::Low)
         );
         assert_eq!(disk_line("Insufficient disk space after cleanup."), Some(DiskSignal::Full));
+        // The newer checks' variants.
+        assert_eq!(disk_line("Insufficient disk space. Build purge not enabled."), Some(DiskSignal::Full));
+        assert_eq!(disk_line("ERROR: Not enough inodes free in /var/lib/docker"), Some(DiskSignal::Low));
+        assert_eq!(
+            disk_line("Not enough inodes free: 1200 available, cutoff is 250000 🚨"),
+            Some(DiskSignal::Low)
+        );
         assert_eq!(disk_line("Disk space free: 182G"), Some(DiskSignal::Ok));
         assert_eq!(disk_line("Cleaning up docker resources older than 4h to free disk space"), None);
     }
