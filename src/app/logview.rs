@@ -24,7 +24,10 @@ fn size_of(e: &LogEvent) -> usize {
 #[derive(Debug, Clone)]
 pub struct LogView {
     pub instance: String,
+    /// Every group of the stack, in the order of their toggles (1–9).
     pub groups: Vec<String>,
+    /// The groups the reader reads: those shown so far.
+    pub reading: Vec<String>,
     pub lines: VecDeque<LogEvent>,
     pub capacity: usize,
     /// New lines scroll into view; off, the view stays where it is.
@@ -52,6 +55,7 @@ impl LogView {
     pub fn new(instance: String, groups: Vec<String>, capacity: usize) -> Self {
         Self {
             instance,
+            reading: groups.clone(),
             groups,
             lines: VecDeque::new(),
             capacity: capacity.max(1),
@@ -103,6 +107,30 @@ impl LogView {
     /// The lines the filter lets through, oldest first.
     pub fn visible(&self) -> Vec<&LogEvent> {
         self.lines.iter().filter(|e| self.matches(e)).collect()
+    }
+
+    /// Every group of the stack, with only `shown` on: the rest are one digit away, and are
+    /// read only once shown.
+    pub fn with_shown(instance: String, all: Vec<String>, shown: &[String], capacity: usize) -> Self {
+        let mut v = Self::new(instance, all, capacity);
+        v.hidden = v.groups.iter().filter(|g| !shown.contains(g)).cloned().collect();
+        v.reading = shown.to_vec();
+        v
+    }
+
+    /// A group shown but not read yet: it is added to what is read, and what was read is
+    /// dropped, to be read again with it (the reader starts from the last hour for all of
+    /// them, so nothing is shown twice). Returns the groups to read now.
+    pub fn start_reading(&mut self, n: usize) -> Option<Vec<String>> {
+        let g = n.checked_sub(1).and_then(|i| self.groups.get(i))?.clone();
+        if self.hidden.contains(&g) || self.reading.contains(&g) {
+            return None;
+        }
+        self.reading.push(g);
+        self.lines.clear();
+        self.bytes = 0;
+        self.offset = 0;
+        Some(self.reading.clone())
     }
 
     /// Shows or hides the n-th group (from 1).

@@ -69,6 +69,16 @@ pub fn resolve(name: &str) -> Result<String, String> {
 }
 
 /// The short label a line is shown with.
+/// The shortest name an operator types for a group (`agent`, `stack`, `docker`, …).
+pub fn short(group: &str) -> &str {
+    SHORT
+        .iter()
+        .filter(|(_, g)| *g == group)
+        .map(|(s, _)| *s)
+        .min_by_key(|s| s.len())
+        .unwrap_or_else(|| label(group))
+}
+
 pub fn label(group: &str) -> &str {
     group.strip_prefix("/buildkite/").unwrap_or(group)
 }

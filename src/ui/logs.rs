@@ -90,16 +90,21 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
     if view.dropped > 0 {
         title.push(Span::styled(format!("{} oldest dropped ", view.dropped), theme.style(Role::warn)));
     }
-    let groups = view.groups.iter().map(|g| label(g)).collect::<Vec<_>>().join(" ");
+    let groups = view.reading.iter().map(|g| label(g)).collect::<Vec<_>>().join(" ");
+    // Every group with its toggle: the ones shown stand out.
+    let mut toggles = vec![Span::raw(" ")];
+    for (n, g) in view.groups.iter().enumerate() {
+        let role = if view.hidden.contains(g) { Role::muted } else { Role::accent };
+        toggles
+            .push(Span::styled(format!("{} {} ", n + 1, crate::domain::groups::short(g)), theme.style(role)));
+    }
+    toggles.push(Span::styled("· Esc close · ? keys ", theme.style(Role::muted)));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Thick)
         .border_style(theme.style(Role::border_focused))
         .title(Line::from(title))
-        .title_bottom(Line::from(Span::styled(
-            format!(" {groups} · Esc close · ? keys "),
-            theme.style(Role::muted),
-        )));
+        .title_bottom(Line::from(toggles));
     let inner_h = usize::from(area.height.saturating_sub(2)).max(1);
     let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
     if visible.is_empty() {

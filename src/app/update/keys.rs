@@ -54,7 +54,13 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, fx: &mut Vec<Effect>) {
     match action {
         Some(Action::ToggleGroup) => {
             if let (Some(v), KeyCode::Char(c)) = (state.logs.as_mut(), key.code) {
-                v.toggle_group(c.to_digit(10).unwrap_or(0) as usize);
+                let n = c.to_digit(10).unwrap_or(0) as usize;
+                v.toggle_group(n);
+                // A group shown for the first time is read from now on.
+                if let Some(groups) = v.start_reading(n) {
+                    let instance = v.instance.clone();
+                    fx.push(Effect::StartTail { instance, groups, live: state.settings.log_live });
+                }
             }
         }
         Some(action) => act(state, action, fx),

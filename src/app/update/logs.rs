@@ -111,12 +111,14 @@ pub fn open(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
     let os = state.stack_summary().map_or(crate::domain::Os::Linux, |s| s.os);
     let groups: Vec<String> =
         crate::domain::groups::default_groups(os).into_iter().map(str::to_string).collect();
+    let all: Vec<String> = crate::domain::groups::all_groups(os).into_iter().map(str::to_string).collect();
     if state.logs.is_some() {
         fx.push(Effect::StopTail);
     }
-    state.logs = Some(crate::app::logview::LogView::new(
+    state.logs = Some(crate::app::logview::LogView::with_shown(
         instance.clone(),
-        groups.clone(),
+        all,
+        &groups,
         state.settings.log_capacity,
     ));
     fx.push(Effect::StartTail { instance, groups, live: state.settings.log_live });

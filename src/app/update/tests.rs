@@ -641,3 +641,28 @@ async fn search_moves_between_matches_like_less() {
     update(&mut state, key('n'));
     assert_eq!(offset(&state), Some(3));
 }
+
+#[tokio::test]
+async fn every_log_group_is_a_digit_away_and_read_only_once_shown() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let id = shown::instances(&state)[0].id.clone();
+    update(&mut state, key('l'));
+    let view = state.logs.as_ref().expect("open");
+    let all = crate::domain::groups::all_groups(crate::domain::Os::Linux);
+    assert_eq!(view.groups, all, "every group of the stack has its toggle");
+    assert_eq!(view.reading.len(), 4, "the default four are read");
+    assert_eq!(view.groups[4], "/buildkite/system");
+    assert!(view.hidden.contains("/buildkite/system"));
+    // 5 shows /buildkite/system: it is read from now on, with the four, from the last hour.
+    let fx = update(&mut state, key('5'));
+    let mut groups: Vec<String> = crate::domain::groups::default_groups(crate::domain::Os::Linux)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    groups.push("/buildkite/system".into());
+    assert_eq!(fx, vec![Effect::StartTail { instance: id, groups, live: false }]);
+    // Hiding it again, or hiding a group already read, reads nothing new.
+    assert_eq!(update(&mut state, key('5')), vec![]);
+    assert_eq!(update(&mut state, key('1')), vec![]);
+    assert!(state.logs.as_ref().is_some_and(|v| v.hidden.contains("/buildkite/buildkite-agent")));
+}
