@@ -139,6 +139,10 @@ async fn a_zombie_is_marked_on_its_row_and_in_its_details() {
     snap!("zombie_80x24", h);
     h.keys("\n").await;
     snap!("zombie_details_80x24", h);
+    // The instance the zombie replaced: what ended it, in Auto Scaling's words and in bkops'.
+    h.keys("\x1b").await;
+    h.keys("4j\n").await;
+    snap!("what_ended_an_instance_80x24", h);
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 mod activity;
 mod error;
 mod fleet;
+pub mod forensics;
 pub mod groups;
 mod ids;
 mod log;

@@ -260,13 +260,18 @@ fn activity_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
             theme,
         ),
         field("Activity ID", a.id.clone(), theme),
+    ];
+    if let Some(by) = crate::domain::forensics::ended_by(a) {
+        lines.push(field("Ended by", by.label().into(), theme));
+    }
+    lines.extend([
         Line::default(),
         Line::from(Span::styled("Description", theme.style(Role::header))),
         Line::from(sanitize(&a.description).into_owned()),
         Line::default(),
         Line::from(Span::styled("Cause", theme.style(Role::header))),
         Line::from(sanitize(&a.cause).into_owned()),
-    ];
+    ]);
     if let Some(m) = &a.status_message {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("Status message", theme.style(Role::header))));
