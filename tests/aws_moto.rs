@@ -32,7 +32,8 @@ async fn setup_with(agent_endpoint: &str, settings: BuildkiteSettings) -> (Moto,
     (moto, sdk, backend)
 }
 
-async fn rule_name(sdk: &SdkConfig, stack: &str) -> String {
+/// A resource of the stack's nested scaler stack (`Autoscaling`), by its logical ID.
+async fn scaler_resource(sdk: &SdkConfig, stack: &str, logical: &str) -> String {
     let cfn = aws_sdk_cloudformation::Client::new(sdk);
     let nested = cfn
         .describe_stack_resource()
@@ -43,14 +44,17 @@ async fn rule_name(sdk: &SdkConfig, stack: &str) -> String {
         .expect("nested");
     let nested =
         nested.stack_resource_detail().and_then(|d| d.physical_resource_id()).expect("id").to_string();
-    let rule = cfn
-        .describe_stack_resource()
-        .stack_name(nested)
-        .logical_resource_id("AutoscalingFunctionTimer")
-        .send()
-        .await
-        .expect("rule");
-    rule.stack_resource_detail().and_then(|d| d.physical_resource_id()).expect("rule name").to_string()
+    let found = cfn.describe_stack_resource().stack_name(nested).logical_resource_id(logical).send().await;
+    found
+        .expect(logical)
+        .stack_resource_detail()
+        .and_then(|d| d.physical_resource_id())
+        .expect("name")
+        .to_string()
+}
+
+async fn rule_name(sdk: &SdkConfig, stack: &str) -> String {
+    scaler_resource(sdk, stack, "AutoscalingFunctionTimer").await
 }
 
 #[tokio::test]
@@ -823,30 +827,6 @@ async fn hostile_lines_from_cloudwatch_reach_the_terminal_as_visible_text() {
     assert_eq!(lines[3].len(), "buildkite-agent ".len() + big.len());
 }
 
-/// The scaler function of a stack, as its nested stack names it.
-async fn scaler_function(sdk: &SdkConfig, stack: &str) -> String {
-    let cfn = aws_sdk_cloudformation::Client::new(sdk);
-    let nested = cfn
-        .describe_stack_resource()
-        .stack_name(stack)
-        .logical_resource_id("Autoscaling")
-        .send()
-        .await
-        .expect("nested")
-        .stack_resource_detail()
-        .and_then(|d| d.physical_resource_id().map(str::to_string))
-        .expect("nested id");
-    cfn.describe_stack_resource()
-        .stack_name(nested)
-        .logical_resource_id("AutoscalingFunction")
-        .send()
-        .await
-        .expect("function")
-        .stack_resource_detail()
-        .and_then(|d| d.physical_resource_id().map(str::to_string))
-        .expect("function name")
-}
-
 #[tokio::test]
 async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
     use aws_sdk_cloudwatchlogs::types::InputLogEvent;
@@ -854,7 +834,7 @@ async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
     use bkops::domain::why::ScalerRead;
 
     let (_moto, sdk, backend) = setup().await;
-    let group = format!("/aws/lambda/{}", scaler_function(&sdk, "ci-linux").await);
+    let group = format!("/aws/lambda/{}", scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await);
     // No group yet (a stack older than the log's retention, or a scaler that never ran).
     match backend.scaler_log("ci-linux").await.expect("read") {
         ScalerRead::Missing { group: g } => assert_eq!(g, group),

@@ -211,14 +211,14 @@ arn:aws:ssm:us-east-1:123456789012:parameter/{stack}/buildkite/agent-token becau
         }
         self.stack_log(logs, at, "Bootstrap script completed successfully.");
         self.boot = Boot::Ready;
+        self.agent_log(
+            logs,
+            at,
+            "NOTICE",
+            &format!("Starting buildkite-agent v3.110.0 with PID: {}", self.agent_pid),
+        );
+        self.agent_log(logs, at, "INFO", "Registering agent with Buildkite...");
         if self.agent_fails {
-            self.agent_log(
-                logs,
-                at,
-                "NOTICE",
-                &format!("Starting buildkite-agent v3.110.0 with PID: {}", self.agent_pid),
-            );
-            self.agent_log(logs, at, "INFO", "Registering agent with Buildkite...");
             self.agent_log(
                 logs,
                 at,
@@ -227,13 +227,6 @@ arn:aws:ssm:us-east-1:123456789012:parameter/{stack}/buildkite/agent-token becau
             );
             return;
         }
-        self.agent_log(
-            logs,
-            at,
-            "NOTICE",
-            &format!("Starting buildkite-agent v3.110.0 with PID: {}", self.agent_pid),
-        );
-        self.agent_log(logs, at, "INFO", "Registering agent with Buildkite...");
         self.agents = (1..=per_instance)
             .map(|n| SimAgent { name: format!("{stack}-{}-{n}", self.id), job: None, idle_since: at })
             .collect();
