@@ -108,6 +108,7 @@ fn big_state(size: (u16, u16), activity_count: usize) -> AppState {
             },
             disk: [DiskSignal::Ok, DiskSignal::Low, DiskSignal::Full, DiskSignal::Unknown][n % 4],
             boot_failed: false,
+            spot_notice: false,
             disk_used_pct: None,
         })
         .collect();

@@ -95,6 +95,7 @@ pub struct InstanceStatus {
     pub job: Option<String>,
     pub disk: DiskSignal,
     pub boot_failed: bool,
+    pub spot_notice: bool,
 }
 
 fn asg_status(f: &Fleet, now: Timestamp) -> AsgStatus {
@@ -123,6 +124,7 @@ fn asg_status(f: &Fleet, now: Timestamp) -> AsgStatus {
                 job: i.agents.job.clone(),
                 disk: i.disk,
                 boot_failed: i.boot_failed,
+                spot_notice: i.spot_notice,
             })
             .collect(),
     }

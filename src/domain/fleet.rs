@@ -138,6 +138,9 @@ pub struct Instance {
     /// Its logs hold a bootstrap failure (`… errored with exit code N on line L.`).
     #[serde(default)]
     pub boot_failed: bool,
+    /// lifecycled received a Spot interruption notice: EC2 takes it within two minutes.
+    #[serde(default)]
+    pub spot_notice: bool,
     /// Percent used of its fullest disk, from the last live disk check (`D`).
     #[serde(default)]
     pub disk_used_pct: Option<u8>,

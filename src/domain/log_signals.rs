@@ -50,6 +50,14 @@ pub fn is_boot_failure(message: &str) -> bool {
         || message.contains("Bootstrap previously failed, will not continue from unknown state.")
 }
 
+/// lifecycled's line for a Spot interruption notice (`/buildkite/lifecycled`).
+pub const SPOT_NOTICE: &str = "Received termination notice";
+
+/// Whether a lifecycled line is a Spot interruption notice.
+pub fn is_spot_notice(message: &str) -> bool {
+    message.contains(SPOT_NOTICE) && message.contains("notice=spot")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +88,13 @@ mod tests {
         assert_eq!(disk_signal(["Not enough disk space free: x", "Disk space free: 9G"]), DiskSignal::Ok);
         assert_eq!(disk_signal(["Marking instance as unhealthy", "Disk space free: 9G"]), DiskSignal::Full);
         assert_eq!(disk_signal(["hello"]), DiskSignal::Unknown);
+    }
+
+    #[test]
+    fn spot_notices_are_recognised() {
+        let line = "time=\"2026-11-30T07:00:00Z\" level=info msg=\"Received termination notice\" instanceId=i-0123456789abcdef0 notice=spot";
+        assert!(is_spot_notice(line));
+        assert!(!is_spot_notice("level=info msg=\"Received termination notice\" notice=autoscaling"));
     }
 
     #[test]

@@ -101,6 +101,8 @@ pub fn trouble(i: &super::Instance, now: Timestamp) -> Option<&'static str> {
         Some("disk full")
     } else if is_zombie(i, now) {
         Some("no agent")
+    } else if i.spot_notice {
+        Some("spot notice")
     } else if i.agents.state == AgentState::Lost {
         Some("agent lost")
     } else if i.lifecycle == Lifecycle::Terminating && i.agents.busy > 0 {

@@ -227,6 +227,7 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
             "boot failed" => "its bootstrap failed (see its elastic-stack log)",
             "disk full" => "its disk is full after cleanup",
             "agent lost" => "its agent lost its connection to Buildkite",
+            "spot notice" => "EC2 sent a Spot interruption notice: it goes within two minutes",
             _ => "terminating while a job runs on it",
         };
         lines.insert(

@@ -17,26 +17,41 @@ const LOOK_BACK_SECS: i64 = 2 * 3600;
 const STREAMS_PER_CALL: usize = 100;
 
 /// What an instance's elastic-stack lines say: its disk, and whether its bootstrap failed.
-pub type Signals = HashMap<String, (DiskSignal, bool)>;
+/// What an instance's own lines say about it: its disk, whether its bootstrap failed, and
+/// whether lifecycled received a Spot interruption notice.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InstanceSignals {
+    pub disk: Option<DiskSignal>,
+    pub boot_failed: bool,
+    pub spot_notice: bool,
+}
+
+pub type Signals = HashMap<String, InstanceSignals>;
 
 impl LiveBackend {
-    async fn read_disk_signals(&self, instances: &[String]) -> Signals {
+    /// The lines of `group` that `keep` wants, per instance, oldest first: one call per 100
+    /// instances (and per page), with the server filtering by `pattern` when given.
+    async fn lines_of(
+        &self,
+        group: &str,
+        pattern: Option<&str>,
+        instances: &[String],
+        keep: fn(&str) -> bool,
+    ) -> HashMap<String, Vec<(i64, String)>> {
         let now = crate::clock::Clock::System.now();
         let mut lines: HashMap<String, Vec<(i64, String)>> = HashMap::new();
         for chunk in instances.chunks(STREAMS_PER_CALL) {
             let mut q = FilterQuery {
-                group: groups::ELASTIC_STACK.to_string(),
+                group: group.to_string(),
                 streams: chunk.to_vec(),
                 start: Some(now.plus_secs(-LOOK_BACK_SECS)),
+                pattern: pattern.map(str::to_string),
                 ..FilterQuery::default()
             };
-            // Only the disk check's lines matter; the rest is skipped cheaply by classifying.
             loop {
                 let Ok(page) = self.filter_log_events(&q).await else { break };
-                for e in page.events {
-                    if signals::disk_line(&e.message).is_some() || signals::is_boot_failure(&e.message) {
-                        lines.entry(e.stream).or_default().push((e.timestamp.millis(), e.message));
-                    }
+                for e in page.events.into_iter().filter(|e| keep(&e.message)) {
+                    lines.entry(e.stream).or_default().push((e.timestamp.millis(), e.message));
                 }
                 match page.next_token {
                     Some(t) if Some(&t) != q.next_token.as_ref() => q.next_token = Some(t),
@@ -44,15 +59,31 @@ impl LiveBackend {
                 }
             }
         }
+        for l in lines.values_mut() {
+            l.sort();
+        }
         lines
-            .into_iter()
-            .map(|(stream, mut l)| {
-                l.sort();
-                let disk = signals::disk_signal(l.iter().map(|(_, m)| m.as_str()));
-                let boot = l.iter().any(|(_, m)| signals::is_boot_failure(m));
-                (stream, (disk, boot))
-            })
-            .collect()
+    }
+
+    /// The disk check's and the bootstrap's lines (elastic-stack), and for a group with Spot
+    /// instances the interruption notices (lifecycled, filtered by the server).
+    async fn read_disk_signals(&self, instances: &[String], spot: bool) -> Signals {
+        let keep = |m: &str| signals::disk_line(m).is_some() || signals::is_boot_failure(m);
+        let mut out = Signals::new();
+        for (stream, l) in self.lines_of(groups::ELASTIC_STACK, None, instances, keep).await {
+            let s = out.entry(stream).or_default();
+            s.disk = Some(signals::disk_signal(l.iter().map(|(_, m)| m.as_str())));
+            s.boot_failed = l.iter().any(|(_, m)| signals::is_boot_failure(m));
+        }
+        if spot {
+            let pattern = format!("\"{}\"", signals::SPOT_NOTICE);
+            for (stream, _) in
+                self.lines_of(groups::LIFECYCLED, Some(&pattern), instances, signals::is_spot_notice).await
+            {
+                out.entry(stream).or_default().spot_notice = true;
+            }
+        }
+        out
     }
 
     pub(super) async fn join_disk(&self, asg: &str, fleet: &mut Fleet) {
@@ -60,15 +91,17 @@ impl LiveBackend {
             Some(s) => s,
             None => {
                 let ids: Vec<String> = fleet.instances.iter().map(|i| i.id.clone()).collect();
-                let s = self.read_disk_signals(&ids).await;
+                let spot = fleet.instances.iter().any(|i| i.spot == Some(true));
+                let s = self.read_disk_signals(&ids, spot).await;
                 self.groups.disk.put(asg.to_string(), s.clone());
                 s
             }
         };
         for i in &mut fleet.instances {
-            let (disk, boot) = signals.get(&i.id).copied().unwrap_or((DiskSignal::Unknown, false));
-            i.disk = disk;
-            i.boot_failed = boot;
+            let s = signals.get(&i.id).copied().unwrap_or_default();
+            i.disk = s.disk.unwrap_or(DiskSignal::Unknown);
+            i.boot_failed = s.boot_failed;
+            i.spot_notice = s.spot_notice;
         }
     }
 }

@@ -91,6 +91,7 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
                 agents: AgentSummary::unknown(),
                 disk: DiskSignal::Unknown,
                 boot_failed: false,
+                spot_notice: false,
                 disk_used_pct: None,
                 id,
             }

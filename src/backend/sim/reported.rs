@@ -47,6 +47,7 @@ impl SimStack {
                 agents: i.agent_summary(),
                 disk: signals::disk_signal(logs.messages(groups::ELASTIC_STACK, &i.id)),
                 boot_failed: logs.messages(groups::ELASTIC_STACK, &i.id).any(signals::is_boot_failure),
+                spot_notice: logs.messages(groups::LIFECYCLED, &i.id).any(signals::is_spot_notice),
                 disk_used_pct: None,
             })
             .collect();

@@ -237,6 +237,11 @@ fn a_spot_interruption_is_noticed_then_reclaimed() {
         notice[0]
             .contains(&format!("level=info msg=\"Received termination notice\" instanceId={id} notice=spot"))
     );
+    // Until EC2 takes it, its row says so.
+    let s = w.stack("test").expect("stack");
+    let row = s.fleet(&w.logs).instances.into_iter().find(|i| i.id == id).expect("row");
+    assert!(row.spot_notice);
+    assert_eq!(crate::domain::why::trouble(&row, w.now()), Some("spot notice"));
     advance(&mut w, 125);
     let s = w.stack("test").expect("stack");
     let term = s.activities.iter().find(|a| a.description.ends_with(&id)).expect("terminated");

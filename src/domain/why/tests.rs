@@ -44,6 +44,7 @@ fn instance(id: &str, lifecycle: Lifecycle, age_secs: i64, agent: AgentState) ->
         },
         disk: DiskSignal::Ok,
         boot_failed: false,
+        spot_notice: false,
         disk_used_pct: None,
     }
 }
