@@ -113,8 +113,15 @@ pub fn disk_checked(state: &mut AppState, result: Result<Vec<crate::ops::DiskAns
     for (id, answer) in answers {
         match answer {
             Ok(r) => {
-                said.push(format!("{id} {}% of {} ({}G free)", r.used_pct, r.mount, r.free_kb / 1024 / 1024));
-                state.disk_checks.insert(id, r.used_pct);
+                let inodes = r.inodes_used_pct.map_or(String::new(), |p| format!(", inodes {p}%"));
+                said.push(format!(
+                    "{id} {}% of {} ({}G free{inodes})",
+                    r.used_pct,
+                    r.mount,
+                    r.free_kb / 1024 / 1024
+                ));
+                // A full inode table stops builds as surely as full blocks.
+                state.disk_checks.insert(id, r.fullest_pct());
             }
             Err(e) => {
                 failed = true;

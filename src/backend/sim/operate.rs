@@ -116,7 +116,7 @@ fn disk_answer(world: &World, id: &str) -> crate::ops::port::DiskAnswer {
             let free = i.disk_free_kb.min(DISK_TOTAL_KB);
             let used_pct = (100 - free * 100 / DISK_TOTAL_KB) as u8;
             let mount = if i.os == crate::domain::Os::Windows { "C:" } else { "/var/lib/docker" };
-            Ok(DiskReading { used_pct, free_kb: free, mount: mount.into() })
+            Ok(DiskReading { used_pct, free_kb: free, mount: mount.into(), inodes_used_pct: None })
         }
     };
     (id.to_string(), reading)
