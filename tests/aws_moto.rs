@@ -32,29 +32,8 @@ async fn setup_with(agent_endpoint: &str, settings: BuildkiteSettings) -> (Moto,
     (moto, sdk, backend)
 }
 
-/// A resource of the stack's nested scaler stack (`Autoscaling`), by its logical ID.
-async fn scaler_resource(sdk: &SdkConfig, stack: &str, logical: &str) -> String {
-    let cfn = aws_sdk_cloudformation::Client::new(sdk);
-    let nested = cfn
-        .describe_stack_resource()
-        .stack_name(stack)
-        .logical_resource_id("Autoscaling")
-        .send()
-        .await
-        .expect("nested");
-    let nested =
-        nested.stack_resource_detail().and_then(|d| d.physical_resource_id()).expect("id").to_string();
-    let found = cfn.describe_stack_resource().stack_name(nested).logical_resource_id(logical).send().await;
-    found
-        .expect(logical)
-        .stack_resource_detail()
-        .and_then(|d| d.physical_resource_id())
-        .expect("name")
-        .to_string()
-}
-
 async fn rule_name(sdk: &SdkConfig, stack: &str) -> String {
-    scaler_resource(sdk, stack, "AutoscalingFunctionTimer").await
+    support::moto::scaler_resource(sdk, stack, "AutoscalingFunctionTimer").await
 }
 
 #[tokio::test]
@@ -834,7 +813,10 @@ async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
     use bkops::domain::why::ScalerRead;
 
     let (_moto, sdk, backend) = setup().await;
-    let group = format!("/aws/lambda/{}", scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await);
+    let group = format!(
+        "/aws/lambda/{}",
+        support::moto::scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await
+    );
     // No group yet (a stack older than the log's retention, or a scaler that never ran).
     match backend.scaler_log("ci-linux").await.expect("read") {
         ScalerRead::Missing { group: g } => assert_eq!(g, group),

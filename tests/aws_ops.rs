@@ -1,6 +1,7 @@
 //! Operator actions against a local AWS API server (moto) that each test starts: pause and
 //! resume through the timer rule and the group's tags, terminate with replace or shrink, the
-//! audit log, and read-only mode proved by what the server received.
+//! audit log, and read-only mode proved by what the server received; and `bkops why`, what an
+//! operator reads before acting, from the same server.
 
 mod support;
 
@@ -493,5 +494,53 @@ async fn sigterm_during_a_drain_abandons_it_with_a_record_of_what_is_left() {
     assert!(
         group(&sdk, "ci-linux").await.instances().iter().any(|i| i.instance_id() == Some(id.as_str())),
         "not terminated"
+    );
+}
+
+#[tokio::test]
+async fn why_names_the_scalers_own_error_and_what_it_should_want() {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    use support::buildkite::{FakeBuildkite, Reply, queue_body};
+
+    let (moto, sdk) = setup().await;
+    let state = state_dir("why");
+    let fake = FakeBuildkite::start();
+    // 14 jobs scheduled, 2 running, no agent idle.
+    fake.metrics(Reply::json(200, &queue_body("acme", 14, 2, 0, 0, 2)));
+    let group = format!(
+        "/aws/lambda/{}",
+        support::moto::scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await
+    );
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    logs.create_log_group().log_group_name(&group).send().await.expect("group");
+    let stream = "2026/11/30/[$LATEST]0123456789abcdef0123456789abcdef";
+    logs.create_log_stream().log_group_name(&group).log_stream_name(stream).send().await.expect("stream");
+    let now = bkops::clock::Clock::System.now().millis();
+    let lines = [
+        "START RequestId: 6f1c2b7a-0000-4000-8000-000000000000 Version: $LATEST",
+        "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+        "2026/11/30 07:31:40 Scaling error: AccessDenied: User is not authorized to perform: autoscaling:SetDesiredCapacity",
+    ];
+    let mut req = logs.put_log_events().log_group_name(&group).log_stream_name(stream);
+    for (n, line) in lines.iter().enumerate() {
+        req = req.log_events(
+            InputLogEvent::builder().timestamp(now - 30_000 + n as i64).message(*line).build().expect("e"),
+        );
+    }
+    req.send().await.expect("put");
+    let env = [("BUILDKITE_AGENT_TOKEN", "bkua_test"), ("BUILDKITE_AGENT_ENDPOINT", fake.url.as_str())];
+    let out = bkops_env(&moto, &state, &["why", "--stack", "ci-linux", "--format", "json"], &env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["waiting_for_agents"], true, "{v}");
+    let first = &v["reasons"][0];
+    assert_eq!(first["code"], "scaler_error", "{v}");
+    assert!(first["headline"].as_str().is_some_and(|h| h.contains("AccessDenied")), "{v}");
+    // 16 jobs at two agents an instance: the scaler should want 8; the group has 2.
+    let evidence: Vec<&str> =
+        first["evidence"].as_array().expect("evidence").iter().filter_map(|e| e.as_str()).collect();
+    assert!(
+        evidence.iter().any(|e| e.contains("should want 8 instance(s); the group's desired is 2")),
+        "{evidence:?}"
     );
 }

@@ -198,3 +198,24 @@ pub async fn put_token(sdk: &SdkConfig, name: &str, value: &str) {
         .await
         .expect("put parameter");
 }
+
+/// A resource of the stack's nested scaler stack (`Autoscaling`), by its logical ID.
+pub async fn scaler_resource(sdk: &SdkConfig, stack: &str, logical: &str) -> String {
+    let cfn = aws_sdk_cloudformation::Client::new(sdk);
+    let nested = cfn
+        .describe_stack_resource()
+        .stack_name(stack)
+        .logical_resource_id("Autoscaling")
+        .send()
+        .await
+        .expect("nested");
+    let nested =
+        nested.stack_resource_detail().and_then(|d| d.physical_resource_id()).expect("id").to_string();
+    let found = cfn.describe_stack_resource().stack_name(nested).logical_resource_id(logical).send().await;
+    found
+        .expect(logical)
+        .stack_resource_detail()
+        .and_then(|d| d.physical_resource_id())
+        .expect("name")
+        .to_string()
+}
