@@ -808,7 +808,6 @@ async fn hostile_lines_from_cloudwatch_reach_the_terminal_as_visible_text() {
 
 #[tokio::test]
 async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
-    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
     use bkops::domain::scaler_log::Outcome;
     use bkops::domain::why::ScalerRead;
 
@@ -827,11 +826,6 @@ async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
         Ok(ScalerRead::None),
         "a fixed-size stack has no scaler"
     );
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
-    logs.create_log_group().log_group_name(&group).send().await.expect("group");
-    let stream = "2026/11/30/[$LATEST]0123456789abcdef0123456789abcdef";
-    logs.create_log_stream().log_group_name(&group).log_stream_name(stream).send().await.expect("stream");
-    let now = bkops::clock::Clock::System.now().millis();
     // The scaler's real lines: a run whose SetDesiredCapacity is refused.
     let lines = [
         "START RequestId: 6f1c2b7a-0000-4000-8000-000000000000 Version: $LATEST",
@@ -844,13 +838,7 @@ async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
         "2026/11/30 07:31:40 Scaling error: ValidationError: New SetDesiredCapacity value 16 is above max value 10",
         "a line of a newer scaler",
     ];
-    let mut req = logs.put_log_events().log_group_name(&group).log_stream_name(stream);
-    for (n, line) in lines.iter().enumerate() {
-        req = req.log_events(
-            InputLogEvent::builder().timestamp(now - 60_000 + n as i64).message(*line).build().expect("e"),
-        );
-    }
-    req.send().await.expect("put");
+    support::moto::put_scaler_lines(&sdk, &group, 60_000, &lines).await;
     let ScalerRead::Read(log) = backend.scaler_log("ci-linux").await.expect("read") else { panic!("read") };
     let run = log.last_run().expect("a run");
     assert_eq!(run.jobs, Some([14, 2, 0]));

@@ -499,7 +499,6 @@ async fn sigterm_during_a_drain_abandons_it_with_a_record_of_what_is_left() {
 
 #[tokio::test]
 async fn why_names_the_scalers_own_error_and_what_it_should_want() {
-    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
     use support::buildkite::{FakeBuildkite, Reply, queue_body};
 
     let (moto, sdk) = setup().await;
@@ -511,23 +510,12 @@ async fn why_names_the_scalers_own_error_and_what_it_should_want() {
         "/aws/lambda/{}",
         support::moto::scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await
     );
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
-    logs.create_log_group().log_group_name(&group).send().await.expect("group");
-    let stream = "2026/11/30/[$LATEST]0123456789abcdef0123456789abcdef";
-    logs.create_log_stream().log_group_name(&group).log_stream_name(stream).send().await.expect("stream");
-    let now = bkops::clock::Clock::System.now().millis();
     let lines = [
         "START RequestId: 6f1c2b7a-0000-4000-8000-000000000000 Version: $LATEST",
         "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
         "2026/11/30 07:31:40 Scaling error: AccessDenied: User is not authorized to perform: autoscaling:SetDesiredCapacity",
     ];
-    let mut req = logs.put_log_events().log_group_name(&group).log_stream_name(stream);
-    for (n, line) in lines.iter().enumerate() {
-        req = req.log_events(
-            InputLogEvent::builder().timestamp(now - 30_000 + n as i64).message(*line).build().expect("e"),
-        );
-    }
-    req.send().await.expect("put");
+    support::moto::put_scaler_lines(&sdk, &group, 30_000, &lines).await;
     let env = [("BUILDKITE_AGENT_TOKEN", "bkua_test"), ("BUILDKITE_AGENT_ENDPOINT", fake.url.as_str())];
     let out = bkops_env(&moto, &state, &["why", "--stack", "ci-linux", "--format", "json"], &env);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

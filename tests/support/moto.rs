@@ -219,3 +219,25 @@ pub async fn scaler_resource(sdk: &SdkConfig, stack: &str, logical: &str) -> Str
         .expect("name")
         .to_string()
 }
+
+/// Writes lines to the scaler's log group as its Lambda would, `ago_ms` before now, one
+/// millisecond apart (creating the group and a stream).
+pub async fn put_scaler_lines(sdk: &SdkConfig, group: &str, ago_ms: i64, lines: &[&str]) {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(sdk);
+    logs.create_log_group().log_group_name(group).send().await.expect("group");
+    let stream = "2026/11/30/[$LATEST]0123456789abcdef0123456789abcdef";
+    logs.create_log_stream().log_group_name(group).log_stream_name(stream).send().await.expect("stream");
+    let now = bkops::clock::Clock::System.now().millis();
+    let mut req = logs.put_log_events().log_group_name(group).log_stream_name(stream);
+    for (n, line) in lines.iter().enumerate() {
+        req = req.log_events(
+            InputLogEvent::builder()
+                .timestamp(now - ago_ms + n as i64)
+                .message(*line)
+                .build()
+                .expect("event"),
+        );
+    }
+    req.send().await.expect("put");
+}
