@@ -121,6 +121,7 @@ fn big_state(size: (u16, u16), activity_count: usize) -> AppState {
         agents_note: None,
         agents_error: None,
         paused_by: None,
+        paused_at: None,
         scheduled: Vec::new(),
     };
     let activities = (0..activity_count)

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod history;
 pub mod logging;
 pub mod logs;
 pub mod ops;

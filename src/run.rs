@@ -90,6 +90,10 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let backends = backends(&cli, &config).await?;
             commands::why::run(&backends, cli.stack.as_deref(), format).await
         }
+        Some(Cmd::Timeline(ref args)) => {
+            let backends = backends(&cli, &config).await?;
+            commands::timeline::run(&backends, cli.stack.as_deref(), args).await
+        }
         Some(Cmd::Terminate(ref args)) => {
             let backends = backends(&cli, &config).await?;
             commands::operate::terminate(args.clone(), &backends, cli.stack.as_deref()).await

@@ -817,12 +817,12 @@ async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
         support::moto::scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await
     );
     // No group yet (a stack older than the log's retention, or a scaler that never ran).
-    match backend.scaler_log("ci-linux").await.expect("read") {
+    match backend.scaler_log("ci-linux", recent()).await.expect("read") {
         ScalerRead::Missing { group: g } => assert_eq!(g, group),
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        backend.scaler_log("ci-windows").await,
+        backend.scaler_log("ci-windows", recent()).await,
         Ok(ScalerRead::None),
         "a fixed-size stack has no scaler"
     );
@@ -839,7 +839,9 @@ async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
         "a line of a newer scaler",
     ];
     support::moto::put_scaler_lines(&sdk, &group, 60_000, &lines).await;
-    let ScalerRead::Read(log) = backend.scaler_log("ci-linux").await.expect("read") else { panic!("read") };
+    let ScalerRead::Read(log) = backend.scaler_log("ci-linux", recent()).await.expect("read") else {
+        panic!("read")
+    };
     let run = log.last_run().expect("a run");
     assert_eq!(run.jobs, Some([14, 2, 0]));
     assert_eq!(run.calculated, Some(16));
@@ -858,4 +860,9 @@ async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
         Some(&2),
         "{calls:?}"
     );
+}
+
+/// Far enough back for every scaler line these tests write.
+fn recent() -> bkops::domain::Timestamp {
+    bkops::clock::Clock::System.now().plus_secs(-bkops::domain::scaler_log::READ_SECS)
 }

@@ -532,3 +532,92 @@ async fn why_names_the_scalers_own_error_and_what_it_should_want() {
         "{evidence:?}"
     );
 }
+
+#[tokio::test]
+async fn the_timeline_puts_the_scaler_the_instances_lines_and_the_operators_on_one_axis() {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+
+    let (moto, sdk) = setup().await;
+    let state = state_dir("timeline");
+    let group = format!(
+        "/aws/lambda/{}",
+        support::moto::scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await
+    );
+    support::moto::put_scaler_lines(
+        &sdk,
+        &group,
+        20 * 60_000,
+        &[
+            "START RequestId: 6f1c2b7a-0000-4000-8000-000000000000 Version: $LATEST",
+            "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:40 Scaling OUT 📈 to 4 instances (currently 2)",
+            "2026/11/30 07:31:50 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:50 Scaling error: AccessDenied: User is not authorized to perform: autoscaling:SetDesiredCapacity",
+        ],
+    )
+    .await;
+    let ids: Vec<String> = group(&sdk, "ci-linux")
+        .await
+        .instances()
+        .iter()
+        .filter_map(|i| i.instance_id().map(String::from))
+        .collect();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    let elastic = "/buildkite/elastic-stack";
+    logs.create_log_group().log_group_name(elastic).send().await.expect("group");
+    logs.create_log_stream().log_group_name(elastic).log_stream_name(&ids[0]).send().await.expect("stream");
+    let now = bkops::clock::Clock::System.now().millis();
+    let mut req = logs.put_log_events().log_group_name(elastic).log_stream_name(&ids[0]);
+    for (n, line) in
+        ["Disk space free: 12G", "Insufficient disk space after cleanup."].into_iter().enumerate()
+    {
+        req = req.log_events(
+            InputLogEvent::builder()
+                .timestamp(now - 10 * 60_000 + n as i64)
+                .message(line)
+                .build()
+                .expect("e"),
+        );
+    }
+    req.send().await.expect("put");
+    let out = bkops(&moto, &state, &["scaling", "pause", "--stack", "ci-linux", "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bkops(&moto, &state, &["terminate", &ids[1], "--replace", "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = bkops(&moto, &state, &["timeline", "--stack", "ci-linux", "--since", "1h", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let events = v["events"].as_array().expect("events");
+    let said: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e["source"].as_str().unwrap_or_default(), e["text"].as_str().unwrap_or_default()))
+        .collect();
+    let arn = "arn:aws:sts::123456789012:user/moto";
+    assert_eq!(
+        said,
+        [
+            ("operator", format!("{arn} terminated the instance with bkops").as_str()),
+            ("operator", format!("{arn} paused scaling with bkops").as_str()),
+            ("log", "disk full: Insufficient disk space after cleanup."),
+            (
+                "scaler",
+                "Scaling error: AccessDenied: User is not authorized to perform: autoscaling:SetDesiredCapacity"
+            ),
+            ("scaler", "scaled out from 2 to 4 instances"),
+        ],
+        "{v}"
+    );
+    assert_eq!(events[0]["instance"], ids[1].as_str());
+    assert_eq!(events[2]["instance"], ids[0].as_str());
+    assert_eq!(events[3]["severity"], "bad");
+
+    // The same as text, for a chat channel; a bad --since is refused with what is accepted.
+    let out = bkops(&moto, &state, &["timeline", "--stack", "ci-linux", "--since", "1h"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("ci-linux: 5 event(s) since "), "{text}");
+    assert!(text.contains(&format!("✗ log      {}  disk full", ids[0])), "{text}");
+    let out = bkops(&moto, &state, &["timeline", "--stack", "ci-linux", "--since", "lunch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a time"));
+}

@@ -22,10 +22,10 @@ pub trait StackSource: Send + Sync {
     async fn fleet(&self, stack: &str) -> Result<Fleet, BackendError>;
     /// Scaling activities, newest first.
     async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError>;
-    /// What the stack's scaler wrote in the last minutes, read back; `ScalerRead::None` for a
+    /// What the stack's scaler wrote since `since`, read back; `ScalerRead::None` for a
     /// stack without a scaler, or a source that cannot read it.
-    async fn scaler_log(&self, stack: &str) -> Result<ScalerRead, BackendError> {
-        let _ = stack;
+    async fn scaler_log(&self, stack: &str, since: Timestamp) -> Result<ScalerRead, BackendError> {
+        let _ = (stack, since);
         Ok(ScalerRead::None)
     }
 }

@@ -73,6 +73,8 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// What happened to a stack, newest first: activities, the scaler, log signals, operators.
+    Timeline(super::timeline::TimelineArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

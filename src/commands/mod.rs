@@ -8,6 +8,7 @@ pub mod logs;
 pub mod operate;
 pub mod ssm;
 pub mod status;
+pub mod timeline;
 pub mod why;
 
 pub use cli::{Cli, Cmd, Format};

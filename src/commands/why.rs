@@ -34,11 +34,12 @@ pub struct Read {
 impl Read {
     pub async fn of(backends: &Backends, stack: &str) -> Self {
         let b = &backends.stacks;
+        let since = backends.clock.now().plus_secs(-crate::domain::scaler_log::READ_SECS);
         let (queue, fleet, activities, scaler) = tokio::join!(
             backends.queues.queue(stack),
             b.fleet(stack),
             b.activities(stack),
-            b.scaler_log(stack)
+            b.scaler_log(stack, since)
         );
         let mut unread = Vec::new();
         let mut keep = |what: &str, e: BackendError| unread.push(format!("{what}: {e}"));

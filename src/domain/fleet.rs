@@ -166,6 +166,9 @@ pub struct Fleet {
     /// Who paused the stack with bkops (the group's `bkops:paused-by` tag).
     #[serde(default)]
     pub paused_by: Option<String>,
+    /// When (the group's `bkops:paused-at` tag).
+    #[serde(default)]
+    pub paused_at: Option<Timestamp>,
 }
 
 /// A scheduled action of the group (`EnableScheduledScaling`: `<Stack>-ScaleUp`, `-ScaleDown`).

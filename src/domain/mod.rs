@@ -18,6 +18,7 @@ mod stack;
 pub mod tags;
 pub mod text;
 mod time;
+pub mod timeline;
 mod warnings;
 mod when;
 pub mod why;

@@ -66,6 +66,9 @@ pub struct ScalerLog {
     pub runs: Vec<ScalerRun>,
     /// The newest `START RequestId:` line: the last time the scaler ran at all.
     pub last_invocation: Option<Timestamp>,
+    /// Every `START RequestId:` line, oldest first: when the scaler ran, decision or not.
+    #[serde(skip)]
+    pub invocations: Vec<Timestamp>,
     /// `Disabling scale-in` was seen: the stack leaves scale-in to idle instances.
     pub scale_in_disabled: bool,
     /// Lines none of the patterns knew (a newer scaler's, or noise).
@@ -163,6 +166,7 @@ pub fn parse<'a>(events: impl IntoIterator<Item = (Timestamp, &'a str)>) -> Scal
             }
             if line.starts_with("START RequestId:") {
                 log.last_invocation = Some(at);
+                log.invocations.push(at);
                 std::mem::take(&mut open).close(&mut log.runs);
             } else if line.starts_with("END RequestId:")
                 || line.starts_with("REPORT RequestId:")

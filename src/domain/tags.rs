@@ -5,3 +5,8 @@ pub const PAUSED_BY: &str = "bkops:paused-by";
 pub const PAUSED_AT: &str = "bkops:paused-at";
 pub const PRE_PAUSE_MIN: &str = "bkops:pre-pause-min-size";
 pub const PRE_PAUSE_DESIRED: &str = "bkops:pre-pause-desired";
+
+/// The time a `bkops:paused-at` tag holds (RFC 3339), if it is one.
+pub fn time(value: &str) -> Option<super::Timestamp> {
+    value.parse::<jiff::Timestamp>().ok().map(|t| super::Timestamp(t.as_millisecond()))
+}

@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod audit;
+pub mod audit_read;
 pub mod plan;
 pub mod port;
 

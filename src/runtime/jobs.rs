@@ -84,7 +84,10 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
         }
         Resource::Fleet(s) => backends.stacks.fleet(s).await.map(Payload::Fleet),
         Resource::Activities(s) => backends.stacks.activities(s).await.map(Payload::Activities),
-        Resource::Scaler(s) => backends.stacks.scaler_log(s).await.map(Payload::Scaler),
+        Resource::Scaler(s) => {
+            let since = backends.clock.now().plus_secs(-crate::domain::scaler_log::READ_SECS);
+            backends.stacks.scaler_log(s, since).await.map(Payload::Scaler)
+        }
     }
 }
 

@@ -97,6 +97,9 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
             }
         })
         .collect();
+    let tag = |key: &str| {
+        group.tags().iter().find(|t| t.key() == Some(key)).and_then(|t| t.value().map(str::to_string))
+    };
     Fleet {
         asg_name: group.auto_scaling_group_name().unwrap_or_default().to_string(),
         desired: size(group.desired_capacity()),
@@ -106,11 +109,8 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
         agents_note: None,
         agents_error: None,
         scheduled: Vec::new(),
-        paused_by: group
-            .tags()
-            .iter()
-            .find(|t| t.key() == Some(crate::domain::tags::PAUSED_BY))
-            .and_then(|t| t.value().map(str::to_string)),
+        paused_by: tag(crate::domain::tags::PAUSED_BY),
+        paused_at: tag(crate::domain::tags::PAUSED_AT).and_then(|t| crate::domain::tags::time(&t)),
     }
 }
 

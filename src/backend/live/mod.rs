@@ -276,8 +276,12 @@ impl StackSource for LiveBackend {
         self.refresh_activities(stack, &asg).await.map(sanitized)
     }
 
-    async fn scaler_log(&self, stack: &str) -> Result<crate::domain::why::ScalerRead, BackendError> {
-        self.read_scaler(stack).await.map(sanitized)
+    async fn scaler_log(
+        &self,
+        stack: &str,
+        since: Timestamp,
+    ) -> Result<crate::domain::why::ScalerRead, BackendError> {
+        self.read_scaler(stack, since).await.map(sanitized)
     }
 }
 

@@ -5,9 +5,9 @@
 use super::LiveBackend;
 use super::errors::Checked;
 use crate::backend::{FilterQuery, LogSource};
-use crate::domain::BackendError;
-use crate::domain::scaler_log::{READ_SECS, parse};
+use crate::domain::scaler_log::parse;
 use crate::domain::why::ScalerRead;
+use crate::domain::{BackendError, Timestamp};
 
 /// The scaler function's logical ID in the nested stack.
 pub const FUNCTION_LOGICAL_ID: &str = "AutoscalingFunction";
@@ -36,17 +36,16 @@ impl LiveBackend {
         Ok(name)
     }
 
-    pub(super) async fn read_scaler(&self, stack: &str) -> Result<ScalerRead, BackendError> {
+    pub(super) async fn read_scaler(
+        &self,
+        stack: &str,
+        since: Timestamp,
+    ) -> Result<ScalerRead, BackendError> {
         let known = self.known(stack).await?;
         let (Some(_), Some(nested)) = (&known.rule, &known.scaler_stack) else { return Ok(ScalerRead::None) };
         let Some(function) = self.scaler_function(stack, nested).await? else { return Ok(ScalerRead::None) };
         let group = format!("/aws/lambda/{function}");
-        let now = crate::clock::Clock::System.now();
-        let mut q = FilterQuery {
-            group: group.clone(),
-            start: Some(now.plus_secs(-READ_SECS)),
-            ..FilterQuery::default()
-        };
+        let mut q = FilterQuery { group: group.clone(), start: Some(since), ..FilterQuery::default() };
         let mut events = Vec::new();
         for _ in 0..MAX_PAGES {
             let page = match self.filter_log_events(&q).await {

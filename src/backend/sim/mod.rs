@@ -114,13 +114,12 @@ impl StackSource for SimBackend {
         Ok(s.activities.iter().rev().cloned().collect())
     }
 
-    async fn scaler_log(&self, stack: &str) -> Result<ScalerRead, BackendError> {
+    async fn scaler_log(&self, stack: &str, since: Timestamp) -> Result<ScalerRead, BackendError> {
         let world = self.world();
         let s = world.stack(stack).ok_or_else(|| unknown_stack(stack))?;
         if s.spec.scaler.is_none() {
             return Ok(ScalerRead::None);
         }
-        let since = self.clock.now().plus_secs(-crate::domain::scaler_log::READ_SECS);
         let events = world.logs.group_since(&s.scaler_log_group, since);
         if events.is_empty() {
             return Ok(ScalerRead::Missing { group: s.scaler_log_group.clone() });

@@ -61,6 +61,10 @@ impl SimStack {
             agents_error: None,
             scheduled: Vec::new(),
             paused_by: self.tags.get(crate::domain::tags::PAUSED_BY).cloned(),
+            paused_at: self
+                .tags
+                .get(crate::domain::tags::PAUSED_AT)
+                .and_then(|t| crate::domain::tags::time(t)),
         }
     }
 

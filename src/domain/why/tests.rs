@@ -60,6 +60,7 @@ fn fleet(desired: u32, max: u32, instances: Vec<Instance>) -> Fleet {
         agents_error: None,
         scheduled: Vec::new(),
         paused_by: None,
+        paused_at: None,
     }
 }
 

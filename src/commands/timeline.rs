@@ -1,0 +1,77 @@
+//! `bkops timeline --stack NAME --since 2h`: what happened to a stack, newest first, on one
+//! time axis: activities, the scaler's decisions and errors, log signals, lost agents, what
+//! operators did with bkops, queue spikes. For the incident channel and the postmortem.
+
+use serde::Serialize;
+
+use super::Format;
+use crate::backend::Backends;
+use crate::domain::timeline::{Event, Severity};
+use crate::domain::{Timestamp, parse_when};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct TimelineArgs {
+    /// How far back: a duration (90s, 30m, 2h, 1d) or an RFC 3339 time.
+    #[arg(long, default_value = "2h", value_name = "WHEN")]
+    pub since: String,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    stack: &'a str,
+    #[serde(serialize_with = "rfc3339")]
+    since: Timestamp,
+    events: &'a [Event],
+    /// What could not be read, so its events are missing.
+    unread: &'a [String],
+}
+
+fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.rfc3339())
+}
+
+pub async fn run(backends: &Backends, stack: Option<&str>, args: &TimelineArgs) -> Result<(), AppError> {
+    let Some(name) = stack else {
+        return Err(AppError::Usage("which stack? bkops timeline --stack NAME [--since 2h]".into()));
+    };
+    let since = parse_when(&args.since, backends.clock.now()).map_err(AppError::Usage)?;
+    let stacks = backends.stacks.stacks().await?;
+    if !stacks.iter().any(|s| s.name == name) {
+        super::check::check_stack(backends, name).await?;
+        return Ok(());
+    }
+    let audit = crate::paths::audit_log();
+    let timeline = crate::history::read(backends, name, since, audit.as_deref()).await;
+    let report = Report { stack: name, since, events: &timeline.events, unread: &timeline.unread };
+    // A closed pipe (`| head`) ends the command quietly.
+    let _ = match args.format {
+        Format::Json => {
+            let text =
+                serde_json::to_string_pretty(&report).map_err(|e| AppError::Terminal(e.to_string()))?;
+            crate::output::out_json(&text)
+        }
+        Format::Text => crate::output::out(text(&report).trim_end()),
+    };
+    Ok(())
+}
+
+fn text(r: &Report<'_>) -> String {
+    let mut out =
+        format!("{}: {} event(s) since {}, newest first\n", r.stack, r.events.len(), r.since.rfc3339());
+    for e in r.events {
+        let mark = match e.severity {
+            Severity::Bad => "✗",
+            Severity::Warn => "!",
+            Severity::Info => " ",
+        };
+        let instance = e.instance.as_deref().map(|i| format!("{i}  ")).unwrap_or_default();
+        out.push_str(&format!("{} {mark} {:<8} {instance}{}\n", e.at.rfc3339(), e.source.label(), e.text));
+    }
+    for u in r.unread {
+        out.push_str(&format!("not read: {u}\n"));
+    }
+    out
+}

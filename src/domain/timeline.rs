@@ -1,0 +1,346 @@
+//! The incident timeline: what happened to a stack, on one time axis, newest first. Auto
+//! Scaling's activities, the scaler's decisions and errors, the instances' own log signals,
+//! lost agents, what operators did with bkops, and the queue's spikes, each made into one
+//! event from what was read. A pure function, so each kind of event is tested on its own.
+
+use serde::Serialize;
+
+use super::forensics::{EndedBy, ended_by};
+use super::log_signals;
+use super::scaler_log::{Cap, Direction, Outcome, ScalerLog};
+use super::{ActivityStatus, DiskSignal, QueueSample, ScalingActivity, Timestamp, groups};
+
+/// Where an event was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The group's scaling activities.
+    Activity,
+    /// The scaler Lambda's log group.
+    Scaler,
+    /// An instance's own log lines.
+    Log,
+    /// Buildkite's agent list.
+    Agent,
+    /// bkops' audit log, or the tags bkops writes.
+    Operator,
+    /// The queue's numbers a minute apart.
+    Queue,
+}
+
+impl Source {
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Activity => "activity",
+            Source::Scaler => "scaler",
+            Source::Log => "log",
+            Source::Agent => "agent",
+            Source::Operator => "operator",
+            Source::Queue => "queue",
+        }
+    }
+}
+
+/// How much an event matters to someone looking for what went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warn,
+    Bad,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    #[serde(serialize_with = "rfc3339")]
+    pub at: Timestamp,
+    pub source: Source,
+    pub severity: Severity,
+    /// The instance it is about, when one is: Enter opens its logs at this moment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    pub text: String,
+}
+
+fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.rfc3339())
+}
+
+/// One line of an instance's own log groups (its stream is named by the instance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub at: Timestamp,
+    pub group: String,
+    pub instance: String,
+    pub message: String,
+}
+
+/// One line of bkops' audit log about this stack: what an operator did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operated {
+    pub at: Timestamp,
+    /// The caller's ARN.
+    pub who: String,
+    /// The audit log's action: `events:DisableRule`, `ssm:StartSession`, `abandoned`, …
+    pub action: String,
+    pub instance: Option<String>,
+    /// `ok`, `ok: …` or `error: …`, as the audit log wrote it.
+    pub result: String,
+}
+
+/// What the timeline is made from; each may be empty when it could not be read.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub now: Timestamp,
+    pub since: Timestamp,
+    pub activities: &'a [ScalingActivity],
+    pub scaler: Option<&'a ScalerLog>,
+    pub lines: &'a [LogLine],
+    /// Instances whose agent Buildkite reports lost, as read now.
+    pub lost: &'a [String],
+    pub operated: &'a [Operated],
+    /// The group's `bkops:paused-by` and `bkops:paused-at` tags.
+    pub paused: Option<(&'a str, Timestamp)>,
+    /// The queue a minute apart, oldest first.
+    pub queue: &'a [QueueSample],
+}
+
+/// Every event since `since`, newest first.
+pub fn build(i: &Inputs<'_>) -> Vec<Event> {
+    let mut events = Vec::new();
+    events.extend(i.activities.iter().filter_map(|a| activity(a, i.operated)));
+    if let Some(log) = i.scaler {
+        events.extend(scaler(log));
+    }
+    events.extend(i.lines.iter().filter_map(log_line));
+    events.extend(i.lost.iter().map(|id| Event {
+        at: i.now,
+        source: Source::Agent,
+        severity: Severity::Warn,
+        instance: Some(id.clone()),
+        text: "its agent is lost: Buildkite heard nothing from it (read now)".into(),
+    }));
+    events.extend(i.operated.iter().filter_map(operator));
+    events.extend(paused_by_tag(i));
+    events.extend(spikes(i.queue));
+    events.retain(|e| e.at >= i.since);
+    // Newest first; at one moment, the worst first.
+    events.sort_by(|a, b| b.at.cmp(&a.at).then(b.severity.cmp(&a.severity)));
+    events
+}
+
+/// The instance an activity's description names (`…: i-0123…`).
+pub fn activity_instance(description: &str) -> Option<&str> {
+    let id = description.rsplit(": ").next()?.trim();
+    (super::instance_id(id).ok()? == id).then_some(id)
+}
+
+fn activity(a: &ScalingActivity, operated: &[Operated]) -> Option<Event> {
+    let instance = activity_instance(&a.description).map(str::to_string);
+    let failed = matches!(a.status, ActivityStatus::Failed | ActivityStatus::Cancelled);
+    let (severity, text) = if failed {
+        let why = a.status_message.as_deref().unwrap_or("no reason given");
+        (Severity::Bad, format!("{} FAILED: {why}", a.description))
+    } else if let Some(by) = ended_by(a) {
+        let operator = instance.as_deref().and_then(|id| terminated_with_bkops(id, a.start, operated));
+        let text = match operator {
+            Some(who) => format!("terminated by {who} with bkops"),
+            None => format!("terminated: {}", by.label()),
+        };
+        let severity = match by {
+            EndedBy::Unhealthy | EndedBy::Ec2 | EndedBy::Impaired => Severity::Warn,
+            _ => Severity::Info,
+        };
+        (severity, text)
+    } else if a.description.starts_with("Launching") {
+        (Severity::Info, "launched".to_string())
+    } else {
+        (Severity::Info, a.description.clone())
+    };
+    Some(Event { at: a.start, source: Source::Activity, severity, instance, text })
+}
+
+/// Who terminated `instance` with bkops shortly before Auto Scaling's activity began.
+fn terminated_with_bkops<'a>(instance: &str, start: Timestamp, operated: &'a [Operated]) -> Option<&'a str> {
+    operated
+        .iter()
+        .filter(|o| {
+            o.action == TERMINATE && o.instance.as_deref() == Some(instance) && o.result.starts_with("ok")
+        })
+        .filter(|o| o.at <= start.plus_secs(60) && start.secs_since(o.at) <= 15 * 60)
+        .map(|o| o.who.as_str())
+        .next_back()
+}
+
+const TERMINATE: &str = "autoscaling:TerminateInstanceInAutoScalingGroup";
+
+/// The scaler's runs that decided something, a cooldown or cap told once per streak; and a
+/// gap between its invocations, which says it stopped.
+fn scaler(log: &ScalerLog) -> Vec<Event> {
+    // A streak is told once: the same words again, until something else is told.
+    let mut out: Vec<Event> = log
+        .invocations
+        .windows(2)
+        .filter(|w| w[1].secs_since(w[0]) > GAP_SECS)
+        .map(|w| {
+            let gap = super::format_age(w[1].secs_since(w[0]));
+            event(
+                w[1],
+                Source::Scaler,
+                Severity::Warn,
+                format!("the scaler ran again after {gap} without a run"),
+            )
+        })
+        .collect();
+    let mut last_said: Option<String> = None;
+    for run in &log.runs {
+        let (severity, text, streak) = match (&run.outcome, run.capped) {
+            (Outcome::Scaled { direction, from, to }, _) => {
+                (Severity::Info, format!("scaled {} from {from} to {to} instances", way(*direction)), false)
+            }
+            (Outcome::Error { text }, _) => (Severity::Bad, format!("Scaling error: {text}"), false),
+            (Outcome::Cooldown { direction, secs }, _) => (
+                Severity::Warn,
+                format!("wants to scale {} but is in cooldown ({secs} s left)", way(*direction)),
+                true,
+            ),
+            (_, Some(Cap::MaxSize(n))) => {
+                (Severity::Warn, format!("wants more, capped at MaxSize {n}"), true)
+            }
+            // Runs that change nothing do not end a streak: the cooldown goes on.
+            _ => continue,
+        };
+        if streak && last_said.as_deref() == Some(text.split(" (").next().unwrap_or_default()) {
+            continue;
+        }
+        last_said = streak.then(|| text.split(" (").next().unwrap_or_default().to_string());
+        out.push(event(run.at, Source::Scaler, severity, text));
+    }
+    out
+}
+
+/// Runs are a minute apart or less: this much silence means the scaler did not run.
+const GAP_SECS: i64 = 5 * 60;
+
+fn way(d: Direction) -> &'static str {
+    match d {
+        Direction::Out => "out",
+        Direction::In => "in",
+    }
+}
+
+fn event(at: Timestamp, source: Source, severity: Severity, text: String) -> Event {
+    Event { at, source, severity, instance: None, text }
+}
+
+/// What a line of the instance's own logs says, when it is a signal.
+fn log_line(l: &LogLine) -> Option<Event> {
+    let m = l.message.trim();
+    let (severity, what) = if l.group == groups::LIFECYCLED {
+        if !log_signals::is_spot_notice(m) {
+            return None;
+        }
+        (Severity::Bad, "Spot interruption notice")
+    } else if log_signals::is_boot_failure(m) {
+        (Severity::Bad, "bootstrap failed")
+    } else {
+        match log_signals::disk_line(m)? {
+            DiskSignal::Full if m.contains("unhealthy") => (Severity::Bad, "marked Unhealthy"),
+            DiskSignal::Full => (Severity::Bad, "disk full"),
+            DiskSignal::Low if m.contains("inodes") => (Severity::Warn, "inodes low"),
+            DiskSignal::Low => (Severity::Warn, "disk low"),
+            _ => return None,
+        }
+    };
+    Some(Event {
+        at: l.at,
+        source: Source::Log,
+        severity,
+        instance: Some(l.instance.clone()),
+        text: format!("{what}: {}", super::text::sanitize(&super::text::truncate(m, LINE_CHARS))),
+    })
+}
+
+/// Enough of a log line to recognise it; Enter shows it whole.
+const LINE_CHARS: usize = 120;
+
+/// What an operator did with bkops, from its audit log.
+fn operator(o: &Operated) -> Option<Event> {
+    let (severity, what) = match o.action.as_str() {
+        "events:DisableRule" => (Severity::Warn, "paused scaling"),
+        "events:EnableRule" => (Severity::Info, "resumed scaling"),
+        TERMINATE => (Severity::Warn, "terminated the instance"),
+        "buildkite:StopAgent" => (Severity::Info, "stopped the agent"),
+        "ssm:StartSession" => (Severity::Info, "opened a shell"),
+        "abandoned" => (Severity::Bad, "left an operation unfinished"),
+        _ => return None,
+    };
+    let failed = o.result.strip_prefix("error: ").map(|e| format!(" (failed: {e})")).unwrap_or_default();
+    Some(Event {
+        at: o.at,
+        source: Source::Operator,
+        severity: if failed.is_empty() { severity } else { Severity::Bad },
+        instance: o.instance.clone(),
+        text: format!("{} {what} with bkops{failed}", o.who),
+    })
+}
+
+/// A pause the audit log here does not hold (made from another machine), from the tags.
+fn paused_by_tag(i: &Inputs<'_>) -> Option<Event> {
+    let (who, at) = i.paused?;
+    let known = i
+        .operated
+        .iter()
+        .any(|o| o.action == "events:DisableRule" && o.at.secs_since(at).max(at.secs_since(o.at)) <= 120);
+    (!known).then(|| {
+        event(at, Source::Operator, Severity::Warn, format!("{who} paused scaling (the group's bkops tags)"))
+    })
+}
+
+/// Jobs waiting jumped: at least doubled and by at least `SPIKE_JOBS` within a few minutes;
+/// and when such a spike drained back (to where it rose from, or to a handful).
+fn spikes(samples: &[QueueSample]) -> Vec<Event> {
+    let mut out = Vec::new();
+    let mut base: Option<u64> = None;
+    for (n, s) in samples.iter().enumerate() {
+        let jobs = (s.scheduled + s.waiting).max(0.0).round() as u64;
+        match base {
+            None => {
+                let from = samples[n.saturating_sub(SPIKE_WINDOW)..n]
+                    .iter()
+                    .map(|p| (p.scheduled + p.waiting).max(0.0).round() as u64)
+                    .min();
+                if let Some(from) = from
+                    && jobs >= from.saturating_mul(2)
+                    && jobs >= from + SPIKE_JOBS
+                {
+                    base = Some(from);
+                    out.push(event(
+                        s.at,
+                        Source::Queue,
+                        Severity::Warn,
+                        format!("queue spike: {jobs} jobs waiting (was {from})"),
+                    ));
+                }
+            }
+            Some(from) if jobs <= from || jobs < SPIKE_JOBS => {
+                base = None;
+                out.push(event(
+                    s.at,
+                    Source::Queue,
+                    Severity::Info,
+                    format!("queue drained: {jobs} jobs waiting"),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+const SPIKE_JOBS: u64 = 5;
+/// Samples (minutes) a rise may take and still be a spike.
+const SPIKE_WINDOW: usize = 5;
+
+#[cfg(test)]
+mod tests;
