@@ -539,13 +539,13 @@ async fn the_timeline_puts_the_scaler_the_instances_lines_and_the_operators_on_o
 
     let (moto, sdk) = setup().await;
     let state = state_dir("timeline");
-    let group = format!(
+    let scaler = format!(
         "/aws/lambda/{}",
         support::moto::scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await
     );
     support::moto::put_scaler_lines(
         &sdk,
-        &group,
+        &scaler,
         20 * 60_000,
         &[
             "START RequestId: 6f1c2b7a-0000-4000-8000-000000000000 Version: $LATEST",
