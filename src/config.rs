@@ -85,6 +85,7 @@ pub struct RefreshFile {
     pub fleet: Option<u32>,
     pub activity: Option<u32>,
     pub scaler: Option<u32>,
+    pub timeline: Option<u32>,
 }
 
 impl Config {
@@ -110,6 +111,7 @@ impl Config {
             fleet: r.fleet.unwrap_or(d.fleet),
             activity: r.activity.unwrap_or(d.activity),
             scaler: r.scaler.unwrap_or(d.scaler),
+            timeline: r.timeline.unwrap_or(d.timeline),
         }
     }
 }

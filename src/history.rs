@@ -4,28 +4,20 @@
 //! and by `bkops timeline`.
 
 use std::collections::BTreeSet;
-use std::path::Path;
-
-use serde::Serialize;
 
 use crate::backend::{Backends, FilterQuery};
-use crate::domain::timeline::{Event, Inputs, LogLine, build};
+use crate::domain::timeline::{Inputs, LogLine, Timeline, build};
 use crate::domain::why::ScalerRead;
 use crate::domain::{AgentState, BackendError, Timestamp, groups, log_signals};
-
-/// The events, newest first, and what could not be read (so its events are missing).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Timeline {
-    pub events: Vec<Event>,
-    pub unread: Vec<String>,
-}
 
 /// FilterLogEvents takes at most 100 stream names.
 const STREAMS_PER_CALL: usize = 100;
 /// Pages read per group and call at most: the timeline is a look back, not an archive.
 const MAX_PAGES: usize = 10;
 
-pub async fn read(backends: &Backends, stack: &str, since: Timestamp, audit: Option<&Path>) -> Timeline {
+/// The timeline of `stack` since `since`; what operators did comes from the backends' audit
+/// log.
+pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timeline {
     let now = backends.clock.now();
     let b = &backends.stacks;
     let (fleet, activities, scaler, queue) = tokio::join!(
@@ -84,7 +76,13 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp, audit: Opt
         .filter(|i| i.agents.state == AgentState::Lost)
         .map(|i| i.id.clone())
         .collect();
-    let operated = match audit {
+    let zombies: Vec<(String, Timestamp)> = fleet
+        .iter()
+        .flat_map(|f| f.instances.iter())
+        .filter(|i| crate::domain::why::is_zombie(i, now))
+        .filter_map(|i| Some((i.id.clone(), i.launched_at?)))
+        .collect();
+    let operated = match backends.audit_log.as_deref() {
         Some(path) => crate::ops::audit_read::operated(path, &backends.label.to_string(), stack, since)
             .unwrap_or_else(|e| {
                 unread.push(format!("audit log {}: {e}", path.display()));
@@ -100,6 +98,7 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp, audit: Opt
         scaler: scaler.as_ref(),
         lines: &lines,
         lost: &lost,
+        zombies: &zombies,
         operated: &operated,
         paused,
         queue: &queue,

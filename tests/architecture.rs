@@ -106,8 +106,9 @@ fn read(src: &Path) -> Vec<File> {
     rust_files(src, &mut paths);
     let mut files = Vec::new();
     for path in paths {
-        // `mod tests;` files are test code.
-        if path.file_name().is_some_and(|n| n == "tests.rs") {
+        // `mod tests;` files, and the files of a `tests/` folder beside them, are test code.
+        let in_tests = path.strip_prefix(src).is_ok_and(|p| p.iter().any(|c| c == "tests"));
+        if path.file_name().is_some_and(|n| n == "tests.rs") || in_tests {
             continue;
         }
         let module = module_of(src, &path);

@@ -439,3 +439,41 @@ async fn search_matches_are_highlighted() {
     h.keys("/space free\n").await;
     insta::assert_snapshot!("log_search_100x24_styles", styles(&h.draw()));
 }
+
+#[tokio::test]
+async fn the_timeline_and_the_log_view_at_one_of_its_moments() {
+    use bkops::app::Effect;
+    use bkops::logs::{TailSpec, read_range};
+
+    for size in [(80, 24), (160, 48)] {
+        let clock = Clock::virtual_at(START);
+        let mut backends = SimBackend::new(World::demo(1, START), clock.clone()).backends(1.0);
+        // What operators did here is not part of the picture.
+        backends.audit_log = None;
+        let mut h = Harness::with(backends, clock, size).await;
+        h.run_for(600).await;
+        h.keys("T").await;
+        snap!(format!("timeline_{}x{}", size.0, size.1), h);
+        if size.0 != 80 {
+            continue;
+        }
+        // Down to the disk-full line, and its instance's logs at that moment.
+        let events = h.state.timeline.data.as_ref().map(|t| t.events.clone()).unwrap_or_default();
+        let n = events.iter().position(|e| e.text.starts_with("disk full")).expect("disk full");
+        h.keys(&"j".repeat(n)).await;
+        let fx =
+            settle(&mut h.state, &h.backends, Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)))
+                .await;
+        let Some(Effect::StartTail { instance, groups, from, .. }) = fx.into_iter().next() else {
+            panic!("a tail")
+        };
+        // What the runtime's reader would send: the engine's range read from that moment.
+        let spec = TailSpec { instance: instance.clone(), groups, start: from, end: None, pattern: None };
+        let (lines, _) = read_range(h.backends.logs.as_ref(), &spec).await;
+        settle(&mut h.state, &h.backends, Msg::LogLines { instance, lines }).await;
+        let screen = h.draw().backend().to_string();
+        assert!(screen.contains("▶ "), "the moment is marked: {screen}");
+        assert!(screen.contains("Insufficient disk space after cleanup."), "{screen}");
+        snap!("log_view_at_a_timeline_moment_80x24", h);
+    }
+}

@@ -7,7 +7,10 @@ pub enum Command {
     Stack(String),
     Pane(Pane),
     Filter(String),
-    Sort { column: InstanceColumn, descending: Option<bool> },
+    Sort {
+        column: InstanceColumn,
+        descending: Option<bool>,
+    },
     Theme(String),
     Profile(String),
     Region(String),
@@ -17,6 +20,8 @@ pub enum Command {
     Help,
     Errors,
     Why,
+    /// The incident timeline of the last so many seconds.
+    Timeline(i64),
     Quit,
 }
 
@@ -38,8 +43,12 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("help", "", "Show the key bindings"),
     ("errors", "", "Show every error in full"),
     ("why", "", "Why jobs wait: every reason, with its evidence"),
+    ("timeline", "[SINCE]", "What happened to the stack, newest first (default 2h; e.g. :timeline 6h)"),
     ("quit", "", "Quit (also :q)"),
 ];
+
+/// How far back the timeline looks unless told.
+pub const TIMELINE_SECS: i64 = 2 * 3600;
 
 pub fn parse(text: &str) -> Result<Command, String> {
     let text = text.trim().trim_start_matches(':');
@@ -78,6 +87,11 @@ pub fn parse(text: &str) -> Result<Command, String> {
         "refresh" => Ok(Command::Refresh),
         "help" | "h" => Ok(Command::Help),
         "errors" | "error" => Ok(Command::Errors),
+        "timeline" if arg.is_empty() => Ok(Command::Timeline(TIMELINE_SECS)),
+        "timeline" => match crate::domain::parse_when(arg, crate::domain::Timestamp(0)) {
+            Ok(t) if t.millis() < 0 => Ok(Command::Timeline(-t.secs())),
+            _ => Err(format!(":timeline takes how far back, such as 30m, 6h or 1d; not '{arg}'")),
+        },
         "why" => Ok(Command::Why),
         "quit" | "q" | "q!" => Ok(Command::Quit),
         "" => Err("type a command, e.g. :stack NAME (Tab completes)".into()),

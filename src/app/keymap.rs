@@ -42,6 +42,8 @@ pub enum Action {
     /// Every error the panes hold, in full.
     ShowErrors,
     ShowWhy,
+    /// What happened to the stack, newest first.
+    ShowTimeline,
     PromptAccept,
     PromptCancel,
     PromptBackspace,
@@ -158,6 +160,12 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Global, &[ch('E')], A::ShowErrors, "Show every error in full (also :errors)"),
     bind(S::Global, &[ch('W')], A::ShowWhy, "Why jobs wait: every reason, with its evidence (also :why)"),
     bind(S::Queue, &[code(KeyCode::Enter)], A::ShowWhy, "Why jobs wait (the reasons under the chart)"),
+    bind(
+        S::Global,
+        &[ch('T')],
+        A::ShowTimeline,
+        "What happened, newest first (also :timeline)",
+    ),
     bind(S::Global, &[ch('P')], A::PauseResume, "Pause (and drain) or resume the stack's scaling"),
     bind(S::List, &[code(KeyCode::Up), ch('k')], A::Up, "Up"),
     bind(S::List, &[code(KeyCode::Down), ch('j')], A::Down, "Down"),
@@ -209,6 +217,9 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Overlay, &[code(KeyCode::Down), ch('j')], A::Down, "Scroll down"),
     bind(S::Overlay, &[code(KeyCode::PageUp)], A::PageUp, "Page up"),
     bind(S::Overlay, &[code(KeyCode::PageDown)], A::PageDown, "Page down"),
+    bind(S::Overlay, &[code(KeyCode::Home), ch('g')], A::Top, "First row"),
+    bind(S::Overlay, &[code(KeyCode::End), ch('G')], A::Bottom, "Last row"),
+    bind(S::Overlay, &[code(KeyCode::Enter)], A::Open, "Timeline: the event's instance logs at that moment"),
     bind(S::Prompt, &[code(KeyCode::Enter)], A::PromptAccept, "Apply"),
     bind(S::Prompt, &[code(KeyCode::Esc)], A::PromptCancel, "Cancel"),
     bind(S::Prompt, &[code(KeyCode::Backspace)], A::PromptBackspace, "Delete a character"),

@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use super::filter::Filter;
-use crate::domain::LogEvent;
+use crate::domain::{LogEvent, Timestamp};
 
 /// Lines kept by default (`[logs] buffer` in the config file).
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -49,6 +49,14 @@ pub struct LogView {
     pub bytes: usize,
     pub byte_budget: usize,
     pub notices: Vec<String>,
+    /// Read from here rather than the last hour (opened at a timeline event).
+    pub from: Option<Timestamp>,
+    /// The moment the view was opened at: shown once its lines arrive, and marked.
+    pub moment: Option<Timestamp>,
+    /// The view has been moved to the moment once (after that, it is the operator's).
+    pub at_moment: bool,
+    /// The window it was opened from (the timeline), shown again when it closes.
+    pub back: Option<super::panes::Overlay>,
 }
 
 impl LogView {
@@ -71,6 +79,10 @@ impl LogView {
             bytes: 0,
             byte_budget: byte_budget(capacity),
             notices: Vec::new(),
+            from: None,
+            moment: None,
+            at_moment: false,
+            back: None,
         }
     }
 
@@ -94,6 +106,21 @@ impl LogView {
         if !self.follow {
             self.offset += added;
         }
+    }
+
+    /// Once its first lines are in, a view opened at a moment is paused with that moment's
+    /// line a third of the way down its `rows`: a little of what led up to it above, what
+    /// followed below.
+    pub fn go_to_moment(&mut self, rows: usize) {
+        let Some(moment) = self.moment.filter(|_| !self.at_moment) else { return };
+        let visible = self.visible();
+        if visible.is_empty() {
+            return;
+        }
+        let from_moment = visible.iter().filter(|e| e.timestamp >= moment).count();
+        self.offset = from_moment.saturating_sub(rows - rows / 3);
+        self.follow = from_moment == 0;
+        self.at_moment = true;
     }
 
     pub fn matches(&self, e: &LogEvent) -> bool {
@@ -130,6 +157,8 @@ impl LogView {
         self.lines.clear();
         self.bytes = 0;
         self.offset = 0;
+        // Read again from the start: back to the moment it was opened at, if any.
+        self.at_moment = false;
         Some(self.reading.clone())
     }
 
@@ -272,5 +301,27 @@ mod tests {
         assert_eq!(v.offset, 5, "new lines arrive below; the screen does not move");
         v.scroll(100);
         assert_eq!((v.offset, v.follow), (0, true), "back at the bottom: following again");
+    }
+
+    #[test]
+    fn a_view_opened_at_a_moment_shows_it_a_third_of_the_way_down_paused() {
+        let mut v = LogView::new("i-1".into(), Vec::new(), 1000);
+        v.moment = Some(Timestamp(40));
+        // 100 lines, 60 of them at or after the moment; 30 rows on screen.
+        v.push((0..100).map(ev).collect());
+        v.go_to_moment(30);
+        assert_eq!((v.offset, v.follow), (40, false));
+        let end = v.visible().len() - v.offset;
+        assert_eq!(v.visible()[end - 20].timestamp, Timestamp(40), "20 rows from the bottom of 30");
+        // Only once: new lines keep the operator's place, and scrolling is theirs.
+        v.push(vec![ev(100)]);
+        v.go_to_moment(30);
+        assert_eq!(v.offset, 41);
+        // A moment after every line: nothing to go back to, so it follows.
+        let mut late = LogView::new("i-1".into(), Vec::new(), 1000);
+        late.moment = Some(Timestamp(500));
+        late.push((0..10).map(ev).collect());
+        late.go_to_moment(30);
+        assert_eq!((late.offset, late.follow), (0, true));
     }
 }

@@ -72,6 +72,7 @@ pub enum Payload {
     Fleet(Fleet),
     Activities(Vec<ScalingActivity>),
     Scaler(crate::domain::why::ScalerRead),
+    Timeline(crate::domain::timeline::Timeline),
 }
 
 /// Work `update` asks the runtime to do.
@@ -97,6 +98,8 @@ pub enum Effect {
     StartTail {
         instance: String,
         groups: Vec<String>,
+        /// Read from this moment rather than the last hour (a timeline event's).
+        from: Option<Timestamp>,
         /// Follow with Live Tail rather than polling (`[logs] live = true`).
         live: bool,
     },

@@ -50,6 +50,11 @@ pub enum Overlay {
     Errors,
     /// Every reason jobs wait, with its evidence (Enter on the queue).
     Why,
+    /// What happened to the stack, newest first: the selected event, and how far back.
+    Timeline {
+        sel: usize,
+        secs: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,8 @@ pub enum Resource {
     Activities(String),
     /// The scaler's log group, read back.
     Scaler(String),
+    /// The incident timeline of the last so many seconds, read while it is shown.
+    Timeline(String, i64),
 }
 
 impl Resource {
@@ -23,7 +25,8 @@ impl Resource {
             | Resource::History(s)
             | Resource::Fleet(s)
             | Resource::Activities(s)
-            | Resource::Scaler(s) => Some(s),
+            | Resource::Scaler(s)
+            | Resource::Timeline(s, _) => Some(s),
         }
     }
 
@@ -35,6 +38,7 @@ impl Resource {
             Resource::Fleet(_) => "auto scaling group",
             Resource::Activities(_) => "scaling activity",
             Resource::Scaler(_) => "scaler log",
+            Resource::Timeline(..) => "timeline",
         }
     }
 
@@ -60,11 +64,13 @@ pub struct RefreshIntervals {
     pub activity: u32,
     /// The scaler's log: it runs once a minute.
     pub scaler: u32,
+    /// The timeline, while it is shown: it reads several log groups.
+    pub timeline: u32,
 }
 
 impl Default for RefreshIntervals {
     fn default() -> Self {
-        Self { stacks: 30, queue: 5, history: 60, fleet: 5, activity: 10, scaler: 60 }
+        Self { stacks: 30, queue: 5, history: 60, fleet: 5, activity: 10, scaler: 60, timeline: 30 }
     }
 }
 
@@ -78,6 +84,7 @@ impl RefreshIntervals {
                 Resource::Fleet(_) => self.fleet,
                 Resource::Activities(_) => self.activity,
                 Resource::Scaler(_) => self.scaler,
+                Resource::Timeline(..) => self.timeline,
             }
             .max(1),
         )

@@ -66,6 +66,8 @@ pub struct AppState {
     pub activities: Loadable<Vec<ScalingActivity>>,
     /// What the scaler wrote in the last minutes.
     pub scaler: Loadable<crate::domain::why::ScalerRead>,
+    /// The incident timeline, read while `T` shows it.
+    pub timeline: Loadable<crate::domain::timeline::Timeline>,
     pub focus: Pane,
     pub overlay: Option<Overlay>,
     pub prompt: Option<Prompt>,
@@ -113,6 +115,7 @@ impl AppState {
             fleet: Loadable::default(),
             activities: Loadable::default(),
             scaler: Loadable::default(),
+            timeline: Loadable::default(),
             focus: Pane::Instances,
             overlay: None,
             prompt: None,
@@ -155,10 +158,11 @@ impl AppState {
             Resource::Fleet(_) => &mut self.fleet,
             Resource::Activities(_) => &mut self.activities,
             Resource::Scaler(_) => &mut self.scaler,
+            Resource::Timeline(..) => &mut self.timeline,
         }
     }
 
-    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 6] {
+    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 7] {
         [
             &mut self.stacks,
             &mut self.queue,
@@ -166,6 +170,7 @@ impl AppState {
             &mut self.fleet,
             &mut self.activities,
             &mut self.scaler,
+            &mut self.timeline,
         ]
     }
 

@@ -43,8 +43,7 @@ pub async fn run(backends: &Backends, stack: Option<&str>, args: &TimelineArgs) 
         super::check::check_stack(backends, name).await?;
         return Ok(());
     }
-    let audit = crate::paths::audit_log();
-    let timeline = crate::history::read(backends, name, since, audit.as_deref()).await;
+    let timeline = crate::history::read(backends, name, since).await;
     let report = Report { stack: name, since, events: &timeline.events, unread: &timeline.unread };
     // A closed pipe (`| head`) ends the command quietly.
     let _ = match args.format {

@@ -98,11 +98,21 @@ pub struct Inputs<'a> {
     pub lines: &'a [LogLine],
     /// Instances whose agent Buildkite reports lost, as read now.
     pub lost: &'a [String],
+    /// Instances InService with no agent for too long, and when they launched.
+    pub zombies: &'a [(String, Timestamp)],
     pub operated: &'a [Operated],
     /// The group's `bkops:paused-by` and `bkops:paused-at` tags.
     pub paused: Option<(&'a str, Timestamp)>,
     /// The queue a minute apart, oldest first.
     pub queue: &'a [QueueSample],
+}
+
+/// A stack's timeline as read: the events, newest first, and what could not be read (so its
+/// events are missing).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    pub events: Vec<Event>,
+    pub unread: Vec<String>,
 }
 
 /// Every event since `since`, newest first.
@@ -119,6 +129,16 @@ pub fn build(i: &Inputs<'_>) -> Vec<Event> {
         severity: Severity::Warn,
         instance: Some(id.clone()),
         text: "its agent is lost: Buildkite heard nothing from it (read now)".into(),
+    }));
+    events.extend(i.zombies.iter().map(|(id, launched)| Event {
+        at: launched.plus_secs(super::why::ZOMBIE_AFTER_SECS),
+        source: Source::Agent,
+        severity: Severity::Bad,
+        instance: Some(id.clone()),
+        text: format!(
+            "no agent {} after launch: a zombie, counted as capacity but taking no job",
+            super::format_age(super::why::ZOMBIE_AFTER_SECS)
+        ),
     }));
     events.extend(i.operated.iter().filter_map(operator));
     events.extend(paused_by_tag(i));
@@ -139,8 +159,16 @@ fn activity(a: &ScalingActivity, operated: &[Operated]) -> Option<Event> {
     let instance = activity_instance(&a.description).map(str::to_string);
     let failed = matches!(a.status, ActivityStatus::Failed | ActivityStatus::Cancelled);
     let (severity, text) = if failed {
+        // The reason first: it is what a narrow row has room for.
         let why = a.status_message.as_deref().unwrap_or("no reason given");
-        (Severity::Bad, format!("{} FAILED: {why}", a.description))
+        let what = if a.description.starts_with("Launching") {
+            "launch"
+        } else if a.description.starts_with("Terminating") {
+            "terminate"
+        } else {
+            "activity"
+        };
+        (Severity::Bad, format!("{what} FAILED: {why}"))
     } else if let Some(by) = ended_by(a) {
         let operator = instance.as_deref().and_then(|id| terminated_with_bkops(id, a.start, operated));
         let text = match operator {

@@ -122,10 +122,10 @@ impl Executor {
                 });
                 self.write = Some(Write { task, ledger, plan, ctx });
             }
-            Effect::StartTail { instance, groups, live } => {
+            Effect::StartTail { instance, groups, from, live } => {
                 let (b, tx) = task(self);
                 self.stop_tail();
-                self.tail = Some(tail::spawn(b, tx, instance, groups, live));
+                self.tail = Some(tail::spawn(b, tx, instance, groups, from, live));
             }
             Effect::StopTail => self.stop_tail(),
             Effect::SaveLogs { instance, text } => {

@@ -88,6 +88,10 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
             let since = backends.clock.now().plus_secs(-crate::domain::scaler_log::READ_SECS);
             backends.stacks.scaler_log(s, since).await.map(Payload::Scaler)
         }
+        Resource::Timeline(s, secs) => {
+            let since = backends.clock.now().plus_secs(-secs);
+            Ok(Payload::Timeline(crate::history::read(backends, s, since).await))
+        }
     }
 }
 

@@ -32,12 +32,14 @@ pub fn spawn(
     tx: UnboundedSender<Msg>,
     instance: String,
     groups: Vec<String>,
+    from: Option<crate::domain::Timestamp>,
     live: bool,
 ) -> CancellationToken {
     let token = CancellationToken::new();
     let stop = token.clone();
     tokio::spawn(async move {
-        let start = backends.clock.now().plus_secs(-BACKFILL_SECS);
+        let last_hour = backends.clock.now().plus_secs(-BACKFILL_SECS);
+        let start = from.map_or(last_hour, |f| f.min(last_hour));
         let spec =
             TailSpec { instance: instance.clone(), groups, start: Some(start), end: None, pattern: None };
         let (lines, notices) = tokio::select! {

@@ -30,21 +30,26 @@ fn pretty(view: &LogView, message: &str) -> Option<Vec<String>> {
 }
 
 /// The screen lines of one event: one, or a header and the indented JSON.
-fn lines_of<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme) -> Vec<Line<'a>> {
+fn lines_of<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme, moment: bool) -> Vec<Line<'a>> {
     match pretty(view, &e.message) {
         Some(json) => {
-            let mut head = line(view, e, theme);
+            let mut head = line(view, e, theme, moment);
             head.spans.pop();
             let mut out = vec![head];
             out.extend(json.into_iter().map(|l| Line::from(Span::styled(l, theme.style(Role::base)))));
             out
         }
-        None => vec![line(view, e, theme)],
+        None => vec![line(view, e, theme, moment)],
     }
 }
 
-fn line<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme) -> Line<'a> {
-    let mut spans = Vec::with_capacity(4);
+/// One event's line; the first line at the moment the view was opened at (from the
+/// timeline) starts with a marker.
+fn line<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme, moment: bool) -> Line<'a> {
+    let mut spans = Vec::with_capacity(5);
+    if moment {
+        spans.push(Span::styled("▶ ", theme.style(Role::selection)));
+    }
     if view.timestamps {
         let t = jiff::Timestamp::from_millisecond(e.timestamp.millis())
             .map(|t| t.strftime("%H:%M:%S%.3f ").to_string())
@@ -87,6 +92,9 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
     if let Some(re) = &view.search {
         title.push(Span::styled(format!("/{} (n/N) ", sanitize(re.as_str())), theme.style(Role::accent)));
     }
+    if let Some(m) = view.moment {
+        title.push(Span::styled(format!("▶ {} (timeline) ", m.clock()), theme.style(Role::accent)));
+    }
     if view.dropped > 0 {
         title.push(Span::styled(format!("{} oldest dropped ", view.dropped), theme.style(Role::warn)));
     }
@@ -116,17 +124,19 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
     }
     // The newest line on screen is `offset` lines above the newest; fill the rows above it.
     let end = visible.len().saturating_sub(view.offset);
+    let moment = view.moment.map(|m| visible.partition_point(|e| e.timestamp < m));
+    let lines_at = |n: usize| lines_of(view, visible[n], theme, moment == Some(n));
     let rows_of = |l: &Line| if view.wrap { l.width().div_ceil(inner_w).max(1) } else { 1 };
     let mut rows = 0;
     let mut begin = end;
     while begin > 0 && rows < inner_h {
-        rows += lines_of(view, visible[begin - 1], theme).iter().map(rows_of).sum::<usize>();
+        rows += lines_at(begin - 1).iter().map(rows_of).sum::<usize>();
         if rows > inner_h && begin < end {
             break;
         }
         begin -= 1;
     }
-    let lines: Vec<Line> = visible[begin..end].iter().flat_map(|e| lines_of(view, e, theme)).collect();
+    let lines: Vec<Line> = (begin..end).flat_map(lines_at).collect();
     let mut para = Paragraph::new(lines).block(block);
     if view.wrap {
         para = para.wrap(Wrap { trim: false });

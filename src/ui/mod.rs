@@ -10,6 +10,7 @@ mod pane;
 mod queue;
 mod stacks;
 mod status;
+mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

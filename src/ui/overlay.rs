@@ -99,6 +99,9 @@ pub fn draw_leaving(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(overlay) = &state.overlay else { return };
     let (title, lines, scroll) = match overlay {
+        Overlay::Timeline { sel, secs } => {
+            return super::timeline::draw(frame, area, state, theme, *sel, *secs);
+        }
         Overlay::Help { scroll } => ("Keys", help_lines(theme), *scroll),
         Overlay::Instance(id) => ("Instance", instance_lines(state, id, theme), 0),
         Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),

@@ -59,7 +59,8 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, fx: &mut Vec<Effect>) {
                 // A group shown for the first time is read from now on.
                 if let Some(groups) = v.start_reading(n) {
                     let instance = v.instance.clone();
-                    fx.push(Effect::StartTail { instance, groups, live: state.settings.log_live });
+                    let from = v.from;
+                    fx.push(Effect::StartTail { instance, groups, from, live: state.settings.log_live });
                 }
             }
         }
@@ -104,9 +105,27 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::ShowErrors => state.overlay = Some(Overlay::Errors),
         Action::ShowWhy => state.overlay = Some(Overlay::Why),
+        Action::ShowTimeline => loads::show_timeline(state, crate::app::command::TIMELINE_SECS, fx),
         Action::NextPane => state.focus = focus.next(),
         Action::PrevPane => state.focus = focus.prev(),
         Action::FocusPane(p) => state.focus = p,
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Open
+            if matches!(state.overlay, Some(Overlay::Timeline { .. })) =>
+        {
+            super::timeline::act(state, action, fx)
+        }
+        // Other windows have no rows to open or jump to.
+        Action::Top | Action::Bottom | Action::Open if state.overlay.is_some() => {
+            if let (Some(Overlay::Help { scroll }), Action::Top) = (&mut state.overlay, action) {
+                *scroll = 0;
+            }
+        }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown if state.overlay.is_some() => {
             if let Some(Overlay::Help { scroll }) = &mut state.overlay {
                 *scroll = match action {

@@ -1,6 +1,7 @@
 //! Reads: which resources are due, what comes back, and which stack the panes show.
 
 use crate::app::msg::{Effect, Payload};
+use crate::app::panes::Overlay;
 use crate::app::resource::Resource;
 use crate::app::shown;
 use crate::app::state::AppState;
@@ -11,8 +12,29 @@ pub fn watched(state: &AppState) -> Vec<Resource> {
     let mut r = vec![Resource::Stacks];
     if let Some(stack) = &state.stack {
         r.extend(Resource::of_stack(stack));
+        if let Some(t) = timeline(state) {
+            r.push(t);
+        }
     }
     r
+}
+
+/// The timeline of the stack on screen, while it is shown (it is not read otherwise).
+pub fn timeline(state: &AppState) -> Option<Resource> {
+    match (&state.overlay, &state.stack) {
+        (Some(Overlay::Timeline { secs, .. }), Some(stack)) => Some(Resource::Timeline(stack.clone(), *secs)),
+        _ => None,
+    }
+}
+
+/// Shows the timeline of the last `secs` seconds, read afresh.
+pub fn show_timeline(state: &mut AppState, secs: i64, fx: &mut Vec<Effect>) {
+    if let Some(old) = timeline(state) {
+        fx.push(Effect::Cancel(old));
+    }
+    state.timeline = Default::default();
+    state.overlay = Some(Overlay::Timeline { sel: 0, secs });
+    schedule(state, fx);
 }
 
 /// Starts every refresh that is due.
@@ -58,6 +80,9 @@ pub fn on_loaded(
         }
         Ok(Payload::Activities(v)) => state.activities.set(Ok(v), at, interval),
         Ok(Payload::Scaler(v)) => state.scaler.set(Ok(v), at, interval),
+        // A late answer for a window no longer shown.
+        Ok(Payload::Timeline(_)) if timeline(state).as_ref() != Some(&resource) => {}
+        Ok(Payload::Timeline(v)) => state.timeline.set(Ok(v), at, interval),
         Err(e) => state.tracked_mut(&resource).fail(e, at, interval),
     }
     if resource == Resource::Stacks && state.stack.is_none() {
@@ -83,6 +108,9 @@ pub fn select_stack(state: &mut AppState, name: &str, fx: &mut Vec<Effect>) {
     if state.stack.as_deref() == Some(name) {
         return;
     }
+    if let Some(old) = timeline(state) {
+        fx.push(Effect::Cancel(old));
+    }
     if let Some(old) = state.stack.take() {
         fx.extend(Resource::of_stack(&old).into_iter().map(Effect::Cancel));
     }
@@ -92,6 +120,10 @@ pub fn select_stack(state: &mut AppState, name: &str, fx: &mut Vec<Effect>) {
     state.fleet = Default::default();
     state.activities = Default::default();
     state.scaler = Default::default();
+    state.timeline = Default::default();
+    if let Some(Overlay::Timeline { sel, .. }) = &mut state.overlay {
+        *sel = 0;
+    }
     state.lists.instances.sel = 0;
     state.lists.activity.sel = 0;
     if let Some(pos) = shown::stacks(state).iter().position(|s| s.name == name) {

@@ -7,6 +7,7 @@ use crate::app::msg::Effect;
 use crate::app::panes::{Prompt, PromptKind};
 use crate::app::shown;
 use crate::app::state::AppState;
+use crate::domain::Timestamp;
 
 pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
     match action {
@@ -38,8 +39,10 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::CloseLogs => {
-            state.logs = None;
+            // Back to the timeline it was opened from, where the operator was.
+            state.overlay = state.logs.take().and_then(|v| v.back);
             fx.push(Effect::StopTail);
+            super::loads::schedule(state, fx);
         }
         Action::ToggleFollow => {
             if let Some(v) = state.logs.as_mut() {
@@ -108,6 +111,15 @@ pub fn set_filter(state: &mut AppState, text: &str) {
 
 /// Opens the log view of an instance, in its stack's groups, and starts reading.
 pub fn open(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
+    open_at(state, instance, None, fx)
+}
+
+/// Lines read before a moment the view is opened at: what led up to it.
+const BEFORE_MOMENT_SECS: i64 = 10 * 60;
+
+/// As `open`; with a moment (a timeline event's), the view reads from a little before it and
+/// shows it, paused, rather than the newest lines.
+pub fn open_at(state: &mut AppState, instance: String, moment: Option<Timestamp>, fx: &mut Vec<Effect>) {
     let os = state.stack_summary().map_or(crate::domain::Os::Linux, |s| s.os);
     let groups: Vec<String> =
         crate::domain::groups::default_groups(os).into_iter().map(str::to_string).collect();
@@ -115,11 +127,11 @@ pub fn open(state: &mut AppState, instance: String, fx: &mut Vec<Effect>) {
     if state.logs.is_some() {
         fx.push(Effect::StopTail);
     }
-    state.logs = Some(crate::app::logview::LogView::with_shown(
-        instance.clone(),
-        all,
-        &groups,
-        state.settings.log_capacity,
-    ));
-    fx.push(Effect::StartTail { instance, groups, live: state.settings.log_live });
+    let mut view =
+        crate::app::logview::LogView::with_shown(instance.clone(), all, &groups, state.settings.log_capacity);
+    view.moment = moment;
+    view.from = moment.map(|m| m.plus_secs(-BEFORE_MOMENT_SECS));
+    let from = view.from;
+    state.logs = Some(view);
+    fx.push(Effect::StartTail { instance, groups, from, live: state.settings.log_live });
 }

@@ -8,6 +8,7 @@ mod logs;
 mod mouse;
 mod operator;
 mod prompts;
+mod timeline;
 
 use crossterm::event::KeyEventKind;
 
@@ -62,8 +63,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
         }
         Msg::LogLines { instance, lines } => {
+            // The log view's rows: the screen less its border and the status line.
+            let rows = usize::from(state.size.1.saturating_sub(3)).max(1);
             if let Some(view) = state.logs.as_mut().filter(|v| v.instance == instance) {
                 view.push(lines);
+                view.go_to_moment(rows);
                 state.dirty = true;
             }
         }

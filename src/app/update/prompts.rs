@@ -73,6 +73,7 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Command::Errors => state.overlay = Some(Overlay::Errors),
         Command::Why => state.overlay = Some(Overlay::Why),
+        Command::Timeline(secs) => loads::show_timeline(state, secs, fx),
         Command::Quit => state.quit_or_ask(),
     }
 }

@@ -10,6 +10,8 @@ use crate::domain::BackendError;
 use crate::domain::Timestamp;
 use crate::runtime::settle;
 
+mod timeline;
+
 const START: Timestamp = Timestamp(1_795_000_000_000);
 
 fn backend() -> (Backends, Clock) {
@@ -509,7 +511,7 @@ async fn l_opens_the_instances_logs_and_esc_stops_them() {
         .into_iter()
         .map(String::from)
         .collect();
-    assert_eq!(fx, vec![Effect::StartTail { instance: id.clone(), groups, live: false }]);
+    assert_eq!(fx, vec![Effect::StartTail { instance: id.clone(), groups, from: None, live: false }]);
     assert_eq!(state.logs.as_ref().map(|v| v.instance.as_str()), Some(id.as_str()));
 
     let line = |stream: &str, n: i64, message: &str| crate::domain::LogEvent {
@@ -660,7 +662,7 @@ async fn every_log_group_is_a_digit_away_and_read_only_once_shown() {
         .map(String::from)
         .collect();
     groups.push("/buildkite/system".into());
-    assert_eq!(fx, vec![Effect::StartTail { instance: id, groups, live: false }]);
+    assert_eq!(fx, vec![Effect::StartTail { instance: id, groups, from: None, live: false }]);
     // Hiding it again, or hiding a group already read, reads nothing new.
     assert_eq!(update(&mut state, key('5')), vec![]);
     assert_eq!(update(&mut state, key('1')), vec![]);

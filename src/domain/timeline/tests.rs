@@ -13,6 +13,7 @@ fn inputs<'a>() -> Inputs<'a> {
         scaler: None,
         lines: &[],
         lost: &[],
+        zombies: &[],
         operated: &[],
         paused: None,
         queue: &[],
@@ -69,7 +70,11 @@ fn activities_say_what_launched_failed_and_ended_each_instance_newest_first() {
     assert_eq!(events[0].text, "terminated: marked Unhealthy (disk full or failed boot)");
     assert_eq!(events[0].instance.as_deref(), Some(I1));
     assert_eq!(events[0].severity, Severity::Warn);
-    assert!(events[1].text.contains("FAILED: We currently do not have sufficient"), "{:?}", events[1]);
+    assert!(
+        events[1].text.starts_with("launch FAILED: We currently do not have sufficient"),
+        "{:?}",
+        events[1]
+    );
     assert_eq!(events[1].severity, Severity::Bad);
     assert_eq!(events[1].instance, None);
     assert_eq!(events[2].text, "launched");
@@ -266,6 +271,15 @@ fn a_queue_spike_is_told_when_it_rises_and_when_it_drains() {
         })
         .collect();
     assert!(build(&Inputs { queue: &slow, ..inputs() }).is_empty());
+}
+
+#[test]
+fn a_zombie_is_an_event_when_it_became_one() {
+    let zombies = [(I1.to_string(), NOW.plus_secs(-900))];
+    let events = build(&Inputs { zombies: &zombies, ..inputs() });
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].at, events[0].severity), (NOW.plus_secs(-600), Severity::Bad));
+    assert!(events[0].text.starts_with("no agent 5m after launch: a zombie"), "{}", events[0].text);
 }
 
 #[test]
