@@ -3,7 +3,7 @@
 //! since one moment, made into events by `domain::timeline`. Used by the dashboard's `T`
 //! and by `bkops timeline`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::backend::{Backends, FilterQuery};
 use crate::domain::timeline::{Inputs, LogLine, Timeline, build};
@@ -12,6 +12,9 @@ use crate::domain::{AgentState, BackendError, Timestamp, groups, log_signals};
 
 /// FilterLogEvents takes at most 100 stream names.
 const STREAMS_PER_CALL: usize = 100;
+/// How long before the window a job may have started and still be running when its instance
+/// ended in it.
+const JOB_LOOK_BACK_SECS: i64 = 6 * 3600;
 /// Pages read per group and call at most: the timeline is a look back, not an archive.
 const MAX_PAGES: usize = 10;
 
@@ -70,6 +73,34 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
         Ok(l) => lines.extend(l),
         Err(e) => unread.push(format!("{}: {e}", groups::LIFECYCLED)),
     }
+    // The instances that ended: what their agents were running then.
+    let ended: Vec<String> = activities
+        .iter()
+        .filter(|a| a.start >= since && crate::domain::forensics::ended_by(a).is_some())
+        .filter_map(|a| crate::domain::timeline::activity_instance(&a.description).map(str::to_string))
+        .collect();
+    let job_lines = format!("\"{}\"", crate::domain::forensics::JOB_LINE);
+    // From a while before the window: a job may have started well before its instance ended.
+    let from = since.plus_secs(-JOB_LOOK_BACK_SECS);
+    let jobs = match log_lines(backends, groups::BUILDKITE_AGENT, Some(&job_lines), &ended, from, |_| true).await {
+        Ok(l) => {
+            let mut by: BTreeMap<String, Vec<(Timestamp, String)>> = BTreeMap::new();
+            for line in l {
+                by.entry(line.instance).or_default().push((line.at, line.message));
+            }
+            by.into_iter()
+                .map(|(id, mut m)| {
+                    m.sort();
+                    (id, crate::domain::forensics::unfinished_jobs(m.iter().map(|(_, l)| l.as_str())))
+                })
+                .filter(|(_, j)| !j.is_empty())
+                .collect()
+        }
+        Err(e) => {
+            unread.push(format!("{}: {e}", groups::BUILDKITE_AGENT));
+            Vec::new()
+        }
+    };
     let lost: Vec<String> = fleet
         .iter()
         .flat_map(|f| f.instances.iter())
@@ -95,6 +126,7 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
         now,
         since,
         activities: &activities,
+        jobs: &jobs,
         scaler: scaler.as_ref(),
         lines: &lines,
         lost: &lost,
@@ -144,4 +176,51 @@ async fn log_lines(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::sim::{SimBackend, World};
+    use crate::clock::Clock;
+    use crate::domain::timeline::Source;
+
+    const START: Timestamp = Timestamp(1_795_000_000_000);
+
+    #[tokio::test]
+    async fn the_demos_incidents_are_on_its_timeline_with_the_jobs_they_cut_short() {
+        let clock = Clock::virtual_at(START);
+        let sim = SimBackend::new(World::demo(1, START), clock.clone());
+        let mut b = sim.backends(1.0);
+        b.audit_log = None;
+        for _ in 0..900 {
+            clock.advance_secs(1);
+            let _ = b.stacks.fleet("ci-linux").await;
+        }
+        let t = read(&b, "ci-linux", clock.now().plus_secs(-3600)).await;
+        assert!(t.unread.is_empty(), "{:?}", t.unread);
+        let said = |source: Source, start: &'static str| {
+            t.events.iter().filter(move |e| e.source == source && e.text.starts_with(start))
+        };
+        // The full disk, from its lines to its end, and the job it cut short: the one its
+        // agent started and never finished, by its own lines.
+        let full = said(Source::Log, "disk full").next().expect("a full disk");
+        let id = full.instance.clone().expect("on an instance");
+        let ended = said(Source::Activity, "terminated running")
+            .find(|e| e.instance.as_ref() == Some(&id))
+            .expect("its termination, mid-job");
+        assert!(ended.text.ends_with(": marked Unhealthy (disk full or failed boot)"), "{}", ended.text);
+        let lines: Vec<String> =
+            sim.log_events(groups::BUILDKITE_AGENT, &id).into_iter().map(|e| e.message).collect();
+        for job in &ended.jobs {
+            assert!(job.build_url.starts_with("https://buildkite.com/acme/"), "{job:?}");
+            assert!(lines.iter().any(|l| l.contains(&format!("Starting job {}", job.id))));
+            assert!(!lines.iter().any(|l| l.contains(&format!("Finished job {}", job.id))));
+        }
+        // The Spot interruption: the notice, then EC2's termination; the zombie; newest first.
+        assert!(said(Source::Log, "Spot interruption notice").next().is_some());
+        assert!(said(Source::Activity, "terminated").any(|e| e.text.contains("stopped by EC2")));
+        assert!(said(Source::Agent, "no agent 5m after launch").next().is_some());
+        assert!(t.events.windows(2).all(|w| w[0].at >= w[1].at));
+    }
 }

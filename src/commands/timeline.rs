@@ -68,6 +68,9 @@ fn text(r: &Report<'_>) -> String {
         };
         let instance = e.instance.as_deref().map(|i| format!("{i}  ")).unwrap_or_default();
         out.push_str(&format!("{} {mark} {:<8} {instance}{}\n", e.at.rfc3339(), e.source.label(), e.text));
+        for job in &e.jobs {
+            out.push_str(&format!("{:31}{} {}\n", "", job.name(), job.web_url()));
+        }
     }
     for u in r.unread {
         out.push_str(&format!("not read: {u}\n"));

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::forensics::{EndedBy, ended_by};
+use super::forensics::{EndedBy, JobRef, ended_by};
 use super::log_signals;
 use super::scaler_log::{Cap, Direction, Outcome, ScalerLog};
 use super::{ActivityStatus, DiskSignal, QueueSample, ScalingActivity, Timestamp, groups};
@@ -60,6 +60,9 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     pub text: String,
+    /// The jobs its agents were running when an instance ended (from their own lines).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub jobs: Vec<JobRef>,
 }
 
 fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
@@ -96,6 +99,8 @@ pub struct Inputs<'a> {
     pub activities: &'a [ScalingActivity],
     pub scaler: Option<&'a ScalerLog>,
     pub lines: &'a [LogLine],
+    /// The jobs each ended instance's agents were running when its lines stop.
+    pub jobs: &'a [(String, Vec<JobRef>)],
     /// Instances whose agent Buildkite reports lost, as read now.
     pub lost: &'a [String],
     /// Instances InService with no agent for too long, and when they launched.
@@ -118,7 +123,7 @@ pub struct Timeline {
 /// Every event since `since`, newest first.
 pub fn build(i: &Inputs<'_>) -> Vec<Event> {
     let mut events = Vec::new();
-    events.extend(i.activities.iter().filter_map(|a| activity(a, i.operated)));
+    events.extend(i.activities.iter().filter_map(|a| activity(a, i.operated, i.jobs)));
     if let Some(log) = i.scaler {
         events.extend(scaler(log));
     }
@@ -129,6 +134,7 @@ pub fn build(i: &Inputs<'_>) -> Vec<Event> {
         severity: Severity::Warn,
         instance: Some(id.clone()),
         text: "its agent is lost: Buildkite heard nothing from it (read now)".into(),
+        jobs: Vec::new(),
     }));
     events.extend(i.zombies.iter().map(|(id, launched)| Event {
         at: launched.plus_secs(super::why::ZOMBIE_AFTER_SECS),
@@ -139,6 +145,7 @@ pub fn build(i: &Inputs<'_>) -> Vec<Event> {
             "no agent {} after launch: a zombie, counted as capacity but taking no job",
             super::format_age(super::why::ZOMBIE_AFTER_SECS)
         ),
+        jobs: Vec::new(),
     }));
     events.extend(i.operated.iter().filter_map(operator));
     events.extend(paused_by_tag(i));
@@ -155,8 +162,9 @@ pub fn activity_instance(description: &str) -> Option<&str> {
     (super::instance_id(id).ok()? == id).then_some(id)
 }
 
-fn activity(a: &ScalingActivity, operated: &[Operated]) -> Option<Event> {
+fn activity(a: &ScalingActivity, operated: &[Operated], jobs: &[(String, Vec<JobRef>)]) -> Option<Event> {
     let instance = activity_instance(&a.description).map(str::to_string);
+    let mut running = Vec::new();
     let failed = matches!(a.status, ActivityStatus::Failed | ActivityStatus::Cancelled);
     let (severity, text) = if failed {
         // The reason first: it is what a narrow row has room for.
@@ -171,9 +179,16 @@ fn activity(a: &ScalingActivity, operated: &[Operated]) -> Option<Event> {
         (Severity::Bad, format!("{what} FAILED: {why}"))
     } else if let Some(by) = ended_by(a) {
         let operator = instance.as_deref().and_then(|id| terminated_with_bkops(id, a.start, operated));
+        running = jobs.iter().find(|(id, _)| Some(id) == instance.as_ref()).map_or(Vec::new(), |(_, j)| j.clone());
+        // The job lost goes first: it is what the developers will ask about.
+        let mid_job = match running.as_slice() {
+            [] => String::new(),
+            [one] => format!(" running {}", one.name()),
+            [one, rest @ ..] => format!(" running {} and {} more", one.name(), rest.len()),
+        };
         let text = match operator {
-            Some(who) => format!("terminated by {who} with bkops"),
-            None => format!("terminated: {}", by.label()),
+            Some(who) => format!("terminated{mid_job} by {who} with bkops"),
+            None => format!("terminated{mid_job}: {}", by.label()),
         };
         let severity = match by {
             EndedBy::Unhealthy | EndedBy::Ec2 | EndedBy::Impaired => Severity::Warn,
@@ -185,7 +200,7 @@ fn activity(a: &ScalingActivity, operated: &[Operated]) -> Option<Event> {
     } else {
         (Severity::Info, a.description.clone())
     };
-    Some(Event { at: a.start, source: Source::Activity, severity, instance, text })
+    Some(Event { at: a.start, source: Source::Activity, severity, instance, text, jobs: running })
 }
 
 /// Who terminated `instance` with bkops shortly before Auto Scaling's activity began.
@@ -258,7 +273,7 @@ fn way(d: Direction) -> &'static str {
 }
 
 fn event(at: Timestamp, source: Source, severity: Severity, text: String) -> Event {
-    Event { at, source, severity, instance: None, text }
+    Event { at, source, severity, instance: None, text, jobs: Vec::new() }
 }
 
 /// What a line of the instance's own logs says, when it is a signal.
@@ -286,6 +301,7 @@ fn log_line(l: &LogLine) -> Option<Event> {
         severity,
         instance: Some(l.instance.clone()),
         text: format!("{what}: {}", super::text::sanitize(&super::text::truncate(m, LINE_CHARS))),
+        jobs: Vec::new(),
     })
 }
 
@@ -310,6 +326,7 @@ fn operator(o: &Operated) -> Option<Event> {
         severity: if failed.is_empty() { severity } else { Severity::Bad },
         instance: o.instance.clone(),
         text: format!("{} {what} with bkops{failed}", o.who),
+        jobs: Vec::new(),
     })
 }
 

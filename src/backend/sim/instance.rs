@@ -17,6 +17,8 @@ pub enum Boot {
 pub struct RunningJob {
     pub id: String,
     pub ends_at: Timestamp,
+    /// `BUILDKITE_BUILD_URL`, as the agent logs it.
+    pub build_url: String,
 }
 
 #[derive(Debug, Clone)]
@@ -243,8 +245,10 @@ arn:aws:ssm:us-east-1:123456789012:parameter/{stack}/buildkite/agent-token becau
     pub fn start_job(&mut self, slot: usize, job: RunningJob, at: Timestamp, logs: &mut LogStore) {
         let Some(agent) = self.agents.get_mut(slot) else { return };
         let text = format!("{} Assigned job {}. Accepting...", agent.name, job.id);
+        let starting = format!("{} Starting job {} for build at {}", agent.name, job.id, job.build_url);
         agent.job = Some(job);
         self.agent_log(logs, at, "INFO", &text);
+        self.agent_log(logs, at, "INFO", &starting);
     }
 
     /// Jobs that ended by `at`; each fills some disk with images and build output.
@@ -255,7 +259,7 @@ arn:aws:ssm:us-east-1:123456789012:parameter/{stack}/buildkite/agent-token becau
                 && let Some(job) = agent.job.take()
             {
                 agent.idle_since = at;
-                finished.push(format!("{} Finished job {}", agent.name, job.id));
+                finished.push(format!("{} Finished job {} for build at {}", agent.name, job.id, job.build_url));
             }
         }
         for text in &finished {

@@ -19,6 +19,17 @@ pub struct JobQueue {
     pub waiting: Vec<(Timestamp, JobSpec)>,
 }
 
+/// The demo's pipelines, in the organization its queue numbers name.
+const PIPELINES: [&str; 4] = ["acme/app", "acme/api", "acme/web", "acme/infra"];
+
+/// A job's build, made from its ID rather than the world's random numbers (so that the demo
+/// stays the same world): `https://buildkite.com/acme/app/builds/1234`.
+pub fn build_url(job: &str) -> String {
+    let n = job.chars().filter_map(|c| c.to_digit(16)).take(6).fold(0, |n, d| n * 16 + d);
+    let pipeline = PIPELINES[(n as usize) % PIPELINES.len()];
+    format!("https://buildkite.com/{pipeline}/builds/{}", 1000 + n % 9000)
+}
+
 impl JobQueue {
     /// Adds `count` jobs now, each lasting a duration drawn from the load.
     pub fn add_burst(&mut self, count: u32, load: &Load, now: Timestamp, rng: &mut Rng) {

@@ -12,6 +12,7 @@ fn inputs<'a>() -> Inputs<'a> {
         activities: &[],
         scaler: None,
         lines: &[],
+        jobs: &[],
         lost: &[],
         zombies: &[],
         operated: &[],
