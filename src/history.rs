@@ -82,25 +82,26 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
     let job_lines = format!("\"{}\"", crate::domain::forensics::JOB_LINE);
     // From a while before the window: a job may have started well before its instance ended.
     let from = since.plus_secs(-JOB_LOOK_BACK_SECS);
-    let jobs = match log_lines(backends, groups::BUILDKITE_AGENT, Some(&job_lines), &ended, from, |_| true).await {
-        Ok(l) => {
-            let mut by: BTreeMap<String, Vec<(Timestamp, String)>> = BTreeMap::new();
-            for line in l {
-                by.entry(line.instance).or_default().push((line.at, line.message));
+    let jobs =
+        match log_lines(backends, groups::BUILDKITE_AGENT, Some(&job_lines), &ended, from, |_| true).await {
+            Ok(l) => {
+                let mut by: BTreeMap<String, Vec<(Timestamp, String)>> = BTreeMap::new();
+                for line in l {
+                    by.entry(line.instance).or_default().push((line.at, line.message));
+                }
+                by.into_iter()
+                    .map(|(id, mut m)| {
+                        m.sort();
+                        (id, crate::domain::forensics::unfinished_jobs(m.iter().map(|(_, l)| l.as_str())))
+                    })
+                    .filter(|(_, j)| !j.is_empty())
+                    .collect()
             }
-            by.into_iter()
-                .map(|(id, mut m)| {
-                    m.sort();
-                    (id, crate::domain::forensics::unfinished_jobs(m.iter().map(|(_, l)| l.as_str())))
-                })
-                .filter(|(_, j)| !j.is_empty())
-                .collect()
-        }
-        Err(e) => {
-            unread.push(format!("{}: {e}", groups::BUILDKITE_AGENT));
-            Vec::new()
-        }
-    };
+            Err(e) => {
+                unread.push(format!("{}: {e}", groups::BUILDKITE_AGENT));
+                Vec::new()
+            }
+        };
     let lost: Vec<String> = fleet
         .iter()
         .flat_map(|f| f.instances.iter())

@@ -160,12 +160,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Global, &[ch('E')], A::ShowErrors, "Show every error in full (also :errors)"),
     bind(S::Global, &[ch('W')], A::ShowWhy, "Why jobs wait: every reason, with its evidence (also :why)"),
     bind(S::Queue, &[code(KeyCode::Enter)], A::ShowWhy, "Why jobs wait (the reasons under the chart)"),
-    bind(
-        S::Global,
-        &[ch('T')],
-        A::ShowTimeline,
-        "What happened, newest first (also :timeline)",
-    ),
+    bind(S::Global, &[ch('T')], A::ShowTimeline, "What happened, newest first (also :timeline)"),
     bind(S::Global, &[ch('P')], A::PauseResume, "Pause (and drain) or resume the stack's scaling"),
     bind(S::List, &[code(KeyCode::Up), ch('k')], A::Up, "Up"),
     bind(S::List, &[code(KeyCode::Down), ch('j')], A::Down, "Down"),

@@ -206,7 +206,10 @@ mod tests {
             "2026-11-30 08:05:03 INFO   Starting job for build at https://buildkite.com/acme/app/builds/9",
         ];
         let jobs = unfinished_jobs(lines);
-        assert_eq!(jobs, [JobRef { id: "0190aaaa-0000-4000-8000-000000000002".into(), build_url: url.into() }]);
+        assert_eq!(
+            jobs,
+            [JobRef { id: "0190aaaa-0000-4000-8000-000000000002".into(), build_url: url.into() }]
+        );
         assert_eq!(jobs[0].name(), "acme/app #1234");
         assert_eq!(jobs[0].web_url(), format!("{url}#0190aaaa-0000-4000-8000-000000000002"));
         assert!(unfinished_jobs(lines[..2].iter().copied()).is_empty(), "finished: none running");

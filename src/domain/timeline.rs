@@ -125,9 +125,11 @@ pub fn build(i: &Inputs<'_>) -> Vec<Event> {
     let mut events = Vec::new();
     events.extend(i.activities.iter().filter_map(|a| activity(a, i.operated, i.jobs)));
     if let Some(log) = i.scaler {
-        events.extend(scaler(log));
+        events.extend(scaler(log).into_iter().rev());
     }
-    events.extend(i.lines.iter().filter_map(log_line));
+    // The sources read oldest first are taken backwards, so that events of one second keep
+    // their order, newest first, through the stable sort below.
+    events.extend(i.lines.iter().rev().filter_map(log_line));
     events.extend(i.lost.iter().map(|id| Event {
         at: i.now,
         source: Source::Agent,
@@ -147,9 +149,9 @@ pub fn build(i: &Inputs<'_>) -> Vec<Event> {
         ),
         jobs: Vec::new(),
     }));
-    events.extend(i.operated.iter().filter_map(operator));
+    events.extend(i.operated.iter().rev().filter_map(operator));
     events.extend(paused_by_tag(i));
-    events.extend(spikes(i.queue));
+    events.extend(spikes(i.queue).into_iter().rev());
     events.retain(|e| e.at >= i.since);
     // Newest first; at one moment, the worst first.
     events.sort_by(|a, b| b.at.cmp(&a.at).then(b.severity.cmp(&a.severity)));
@@ -179,7 +181,8 @@ fn activity(a: &ScalingActivity, operated: &[Operated], jobs: &[(String, Vec<Job
         (Severity::Bad, format!("{what} FAILED: {why}"))
     } else if let Some(by) = ended_by(a) {
         let operator = instance.as_deref().and_then(|id| terminated_with_bkops(id, a.start, operated));
-        running = jobs.iter().find(|(id, _)| Some(id) == instance.as_ref()).map_or(Vec::new(), |(_, j)| j.clone());
+        running =
+            jobs.iter().find(|(id, _)| Some(id) == instance.as_ref()).map_or(Vec::new(), |(_, j)| j.clone());
         // The job lost goes first: it is what the developers will ask about.
         let mid_job = match running.as_slice() {
             [] => String::new(),

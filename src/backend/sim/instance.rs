@@ -259,7 +259,8 @@ arn:aws:ssm:us-east-1:123456789012:parameter/{stack}/buildkite/agent-token becau
                 && let Some(job) = agent.job.take()
             {
                 agent.idle_since = at;
-                finished.push(format!("{} Finished job {} for build at {}", agent.name, job.id, job.build_url));
+                finished
+                    .push(format!("{} Finished job {} for build at {}", agent.name, job.id, job.build_url));
             }
         }
         for text in &finished {

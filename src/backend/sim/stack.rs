@@ -204,7 +204,8 @@ impl SimStack {
                 }
                 let Some(job) = self.jobs.scheduled.pop_front() else { return };
                 let build_url = super::jobs::build_url(&job.id);
-                let running = RunningJob { id: job.id, ends_at: now.plus_secs(i64::from(job.secs)), build_url };
+                let running =
+                    RunningJob { id: job.id, ends_at: now.plus_secs(i64::from(job.secs)), build_url };
                 inst.start_job(slot, running, now, ctx.logs);
             }
         }

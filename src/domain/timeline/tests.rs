@@ -302,3 +302,38 @@ fn events_serialize_with_their_time_as_rfc3339() {
     assert_eq!(json[0]["source"], "agent");
     assert_eq!(json[0]["severity"], "warn");
 }
+
+#[test]
+fn events_of_one_second_stay_newest_first() {
+    let at = NOW.plus_secs(-60);
+    let operated = [
+        Operated {
+            at,
+            who: "ana".into(),
+            action: "events:DisableRule".into(),
+            instance: None,
+            result: "ok".into(),
+        },
+        Operated {
+            at,
+            who: "ana".into(),
+            action: TERMINATE.into(),
+            instance: Some(I1.into()),
+            result: "ok".into(),
+        },
+    ];
+    let lines = [
+        line(groups::ELASTIC_STACK, I1, 10, "Not enough disk space free: 3.1G"),
+        line(groups::ELASTIC_STACK, I1, 10, "Insufficient disk space after cleanup."),
+    ];
+    let texts = texts(&build(&Inputs { operated: &operated, lines: &lines, ..inputs() }));
+    assert_eq!(
+        texts,
+        [
+            "disk full: Insufficient disk space after cleanup.",
+            "disk low: Not enough disk space free: 3.1G",
+            "ana terminated the instance with bkops",
+            "ana paused scaling with bkops",
+        ]
+    );
+}
