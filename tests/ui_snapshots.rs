@@ -27,7 +27,9 @@ struct Harness {
 impl Harness {
     async fn new(size: (u16, u16)) -> Self {
         let clock = Clock::virtual_at(START);
-        let backends = SimBackend::new(World::demo(1, START), clock.clone()).backends(1.0);
+        let mut backends = SimBackend::new(World::demo(1, START), clock.clone()).backends(1.0);
+        // Not the operator's own audit log: what was done on this machine is no part of a picture.
+        backends.audit_log = None;
         Self::with(backends, clock, size).await
     }
 
@@ -446,11 +448,7 @@ async fn the_timeline_and_the_log_view_at_one_of_its_moments() {
     use bkops::logs::{TailSpec, read_range};
 
     for size in [(80, 24), (160, 48)] {
-        let clock = Clock::virtual_at(START);
-        let mut backends = SimBackend::new(World::demo(1, START), clock.clone()).backends(1.0);
-        // What operators did here is not part of the picture.
-        backends.audit_log = None;
-        let mut h = Harness::with(backends, clock, size).await;
+        let mut h = Harness::new(size).await;
         h.run_for(600).await;
         h.keys("T").await;
         snap!(format!("timeline_{}x{}", size.0, size.1), h);

@@ -136,6 +136,11 @@ impl AppState {
         }
     }
 
+    /// An activity of the stack on screen, by its ID.
+    pub fn activity(&self, id: &str) -> Option<&ScalingActivity> {
+        self.activities.data.as_ref()?.iter().find(|a| a.id == id)
+    }
+
     pub fn stack_summary(&self) -> Option<&StackSummary> {
         let name = self.stack.as_deref()?;
         self.stacks.data.as_ref()?.iter().find(|s| s.name == name)

@@ -63,6 +63,9 @@ pub struct Event {
     /// The jobs its agents were running when an instance ended (from their own lines).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<JobRef>,
+    /// Who terminated the instance with bkops (the caller's ARN, from the audit log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
@@ -137,6 +140,7 @@ pub fn build(i: &Inputs<'_>) -> Vec<Event> {
         instance: Some(id.clone()),
         text: "its agent is lost: Buildkite heard nothing from it (read now)".into(),
         jobs: Vec::new(),
+        by: None,
     }));
     events.extend(i.zombies.iter().map(|(id, launched)| Event {
         at: launched.plus_secs(super::why::ZOMBIE_AFTER_SECS),
@@ -148,6 +152,7 @@ pub fn build(i: &Inputs<'_>) -> Vec<Event> {
             super::format_age(super::why::ZOMBIE_AFTER_SECS)
         ),
         jobs: Vec::new(),
+        by: None,
     }));
     events.extend(i.operated.iter().rev().filter_map(operator));
     events.extend(paused_by_tag(i));
@@ -167,6 +172,7 @@ pub fn activity_instance(description: &str) -> Option<&str> {
 fn activity(a: &ScalingActivity, operated: &[Operated], jobs: &[(String, Vec<JobRef>)]) -> Option<Event> {
     let instance = activity_instance(&a.description).map(str::to_string);
     let mut running = Vec::new();
+    let mut operator_arn = None;
     let failed = matches!(a.status, ActivityStatus::Failed | ActivityStatus::Cancelled);
     let (severity, text) = if failed {
         // The reason first: it is what a narrow row has room for.
@@ -189,6 +195,7 @@ fn activity(a: &ScalingActivity, operated: &[Operated], jobs: &[(String, Vec<Job
             [one] => format!(" running {}", one.name()),
             [one, rest @ ..] => format!(" running {} and {} more", one.name(), rest.len()),
         };
+        operator_arn = operator.map(str::to_string);
         let text = match operator {
             Some(who) => format!("terminated{mid_job} by {who} with bkops"),
             None => format!("terminated{mid_job}: {}", by.label()),
@@ -203,7 +210,15 @@ fn activity(a: &ScalingActivity, operated: &[Operated], jobs: &[(String, Vec<Job
     } else {
         (Severity::Info, a.description.clone())
     };
-    Some(Event { at: a.start, source: Source::Activity, severity, instance, text, jobs: running })
+    Some(Event {
+        at: a.start,
+        source: Source::Activity,
+        severity,
+        instance,
+        text,
+        jobs: running,
+        by: operator_arn,
+    })
 }
 
 /// Who terminated `instance` with bkops shortly before Auto Scaling's activity began.
@@ -276,7 +291,7 @@ fn way(d: Direction) -> &'static str {
 }
 
 fn event(at: Timestamp, source: Source, severity: Severity, text: String) -> Event {
-    Event { at, source, severity, instance: None, text, jobs: Vec::new() }
+    Event { at, source, severity, instance: None, text, jobs: Vec::new(), by: None }
 }
 
 /// What a line of the instance's own logs says, when it is a signal.
@@ -305,6 +320,7 @@ fn log_line(l: &LogLine) -> Option<Event> {
         instance: Some(l.instance.clone()),
         text: format!("{what}: {}", super::text::sanitize(&super::text::truncate(m, LINE_CHARS))),
         jobs: Vec::new(),
+        by: None,
     })
 }
 
@@ -330,6 +346,7 @@ fn operator(o: &Operated) -> Option<Event> {
         instance: o.instance.clone(),
         text: format!("{} {what} with bkops{failed}", o.who),
         jobs: Vec::new(),
+        by: None,
     })
 }
 

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use crate::app::{AppState, Overlay, command::COMMANDS, keymap};
 use crate::domain::text::sanitize;
-use crate::domain::{AgentState, DiskSignal, format_age, groups};
+use crate::domain::{AgentState, DiskSignal, ScalingActivity, format_age, groups};
 use crate::theme::{Role, Theme};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -244,6 +244,31 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
     lines
 }
 
+/// Who ended the instance with bkops and the jobs its agents were running, from the timeline
+/// (read while these details are shown).
+fn termination_lines(state: &AppState, a: &ScalingActivity, theme: &Theme) -> Vec<Line<'static>> {
+    let t = &state.timeline;
+    let Some(timeline) = &t.data else {
+        let text = if t.loading { "reading its agents' last lines…" } else { "not read" };
+        return vec![field("Was running", text.into(), theme)];
+    };
+    let instance = crate::domain::timeline::activity_instance(&a.description);
+    let Some(e) = timeline.events.iter().find(|e| e.at == a.start && e.instance.as_deref() == instance)
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<Line<'static>> =
+        e.by.iter().map(|who| field("By", format!("{} (bkops)", sanitize(who)), theme)).collect();
+    if e.jobs.is_empty() {
+        out.push(field("Was running", "no unfinished job in its agents' lines".into(), theme));
+    }
+    for job in &e.jobs {
+        out.push(field("Was running", sanitize(&job.name()).into_owned(), theme));
+        out.push(field("", sanitize(&job.web_url()).into_owned(), theme));
+    }
+    out
+}
+
 fn activity_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static>> {
     let found = state.activities.data.as_ref().and_then(|a| a.iter().find(|a| a.id == id));
     let Some(a) = found else {
@@ -267,6 +292,7 @@ fn activity_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
     ];
     if let Some(by) = crate::domain::forensics::ended_by(a) {
         lines.push(field("Ended by", by.label().into(), theme));
+        lines.extend(termination_lines(state, a, theme));
     }
     lines.extend([
         Line::default(),

@@ -300,6 +300,7 @@ pub fn open(state: &mut AppState, fx: &mut Vec<Effect>) {
         Pane::Activity => {
             if let Some(a) = shown::activities(state).get(state.lists.activity.sel) {
                 state.overlay = Some(Overlay::Activity(a.id.clone()));
+                loads::schedule(state, fx);
             }
         }
         Pane::Queue => {}

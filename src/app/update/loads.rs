@@ -5,6 +5,7 @@ use crate::app::panes::Overlay;
 use crate::app::resource::Resource;
 use crate::app::shown;
 use crate::app::state::AppState;
+use crate::domain::forensics::ended_by;
 use crate::domain::{BackendError, Timestamp};
 
 /// The resources the panes show now.
@@ -19,10 +20,15 @@ pub fn watched(state: &AppState) -> Vec<Resource> {
     r
 }
 
-/// The timeline of the stack on screen, while it is shown (it is not read otherwise).
+/// The timeline of the stack on screen, while it is shown, or while a termination's details
+/// are (they say who ended it and the job it cut short); it is not read otherwise.
 pub fn timeline(state: &AppState) -> Option<Resource> {
-    match (&state.overlay, &state.stack) {
-        (Some(Overlay::Timeline { secs, .. }), Some(stack)) => Some(Resource::Timeline(stack.clone(), *secs)),
+    let stack = state.stack.clone()?;
+    match &state.overlay {
+        Some(Overlay::Timeline { secs, .. }) => Some(Resource::Timeline(stack, *secs)),
+        Some(Overlay::Activity(id)) if state.activity(id).is_some_and(|a| ended_by(a).is_some()) => {
+            Some(Resource::Timeline(stack, crate::app::command::TIMELINE_SECS))
+        }
         _ => None,
     }
 }

@@ -106,3 +106,25 @@ async fn timeline_takes_how_far_back_and_refuses_what_is_not_a_duration() {
     assert!(state.flash.as_ref().is_some_and(|f| f.is_error && f.text.contains("such as 30m")));
     assert_eq!(state.overlay, None);
 }
+
+#[tokio::test]
+async fn a_terminations_details_read_the_timeline_for_its_job_and_a_launchs_do_not() {
+    let (mut state, _) = dashboard().await;
+    update(&mut state, key('4'));
+    let activities = crate::app::shown::activities(&state);
+    let ended = |a: &crate::domain::ScalingActivity| crate::domain::forensics::ended_by(a).is_some();
+    let terminated = activities.iter().position(|a| ended(a)).expect("a termination");
+    let launched = activities.iter().position(|a| !ended(a)).expect("a launch");
+    let open = |state: &mut AppState, row: usize| {
+        update(state, key('g'));
+        for _ in 0..row {
+            update(state, key('j'));
+        }
+        update(state, code(KeyCode::Enter))
+    };
+    let fx = open(&mut state, launched);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Fetch(Resource::Timeline(..)))), "{fx:?}");
+    update(&mut state, code(KeyCode::Esc));
+    let fx = open(&mut state, terminated);
+    assert!(fx.contains(&Effect::Fetch(Resource::Timeline("ci-linux".into(), 7200))), "{fx:?}");
+}
