@@ -122,6 +122,7 @@ fn big_state(size: (u16, u16), activity_count: usize) -> AppState {
         agents_error: None,
         paused_by: None,
         paused_at: None,
+        strangers: Vec::new(),
         scheduled: Vec::new(),
     };
     let activities = (0..activity_count)

@@ -315,9 +315,15 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
         )
         .header("Link", &next),
     );
-    fake.agents(Reply::json(200, &format!("[{}]", agent(&ids[1], 1, None))));
+    // On the same queue: an agent of no stack (a laptop), one of another stack bkops knows
+    // (that is the shared-queue reason), and one on another queue.
+    let laptop = r#"{"id":"l1","name":"laptop-ana","connection_state":"connected","job":null,"meta_data":["queue=default"]}"#;
+    let windows = r#"{"id":"w1","name":"ci-windows-i-0aaaaaaaaaaaaaaa1-1","connection_state":"connected","job":null,"meta_data":["queue=default","stack=ci-windows"]}"#;
+    let other = r#"{"id":"o1","name":"deploy-1","connection_state":"connected","job":null,"meta_data":["queue=deploy"]}"#;
+    fake.agents(Reply::json(200, &format!("[{},{laptop},{windows},{other}]", agent(&ids[1], 1, None))));
 
     let fleet = backend.fleet("ci-linux").await.expect("fleet");
+    assert_eq!(fleet.strangers, ["laptop-ana"], "only the agent of no stack on the stack's queue");
     let by_id = |id: &str| fleet.instances.iter().find(|i| i.id == id).expect("instance");
     let busy = by_id(&ids[0]);
     assert_eq!((busy.agents.state, busy.agents.busy, busy.agents.total), (AgentState::Busy, 1, 2));

@@ -169,6 +169,9 @@ pub struct Fleet {
     /// When (the group's `bkops:paused-at` tag).
     #[serde(default)]
     pub paused_at: Option<Timestamp>,
+    /// Agents serving the stack's queue that belong to no stack bkops knows (their names).
+    #[serde(default)]
+    pub strangers: Vec<String>,
 }
 
 /// A scheduled action of the group (`EnableScheduledScaling`: `<Stack>-ScaleUp`, `-ScaleDown`).
@@ -210,6 +213,7 @@ impl Sanitize for Fleet {
         self.agents_note.sanitize();
         self.agents_error.sanitize();
         self.paused_by.sanitize();
+        self.strangers.sanitize();
         for i in &mut self.instances {
             for s in [&mut i.id, &mut i.instance_type, &mut i.availability_zone] {
                 s.sanitize();

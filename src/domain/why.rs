@@ -389,8 +389,31 @@ pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
             .collect(),
         ));
     }
+    let strangers = f.fleet.map_or(&[][..], |g| g.strangers.as_slice());
+    if !strangers.is_empty() {
+        let n = strangers.len();
+        let named: Vec<&str> = strangers.iter().take(STRANGERS_NAMED).map(String::as_str).collect();
+        let more = n.saturating_sub(STRANGERS_NAMED);
+        out.push(reason(
+            "strangers",
+            format!("{n} agent(s) on queue {} belong to no stack", f.stack.queue),
+            vec![
+                format!(
+                    "{}{}: on queue {}, with no stack tag or another's",
+                    named.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() },
+                    f.stack.queue
+                ),
+                "the scaler counts them and their jobs as the queue's: busy or wedged, they hold capacity it will not add".into(),
+                "stop them in Buildkite, or move them to another queue".into(),
+            ],
+        ));
+    }
     out
 }
+
+/// Agents named in the evidence at most; the rest are counted.
+const STRANGERS_NAMED: usize = 3;
 
 #[cfg(test)]
 mod tests;

@@ -48,6 +48,16 @@ impl Agent {
         self.meta("aws:instance-life-cycle").map(|v| v == "spot")
     }
 
+    /// The queue it serves (its `queue` tag).
+    pub fn queue(&self) -> Option<&str> {
+        self.meta("queue")
+    }
+
+    /// The stack it says it belongs to (the Elastic CI Stack's `stack` tag).
+    pub fn stack(&self) -> Option<&str> {
+        self.meta("stack")
+    }
+
     pub fn job_id(&self) -> Option<&str> {
         self.job.as_ref().map(|j| j.id.as_str())
     }
@@ -80,6 +90,17 @@ pub fn by_instance(agents: &[Agent]) -> HashMap<&str, Vec<&Agent>> {
         }
     }
     map
+}
+
+/// The names of the agents serving `queue` that belong to no stack bkops knows: no `stack`
+/// tag, or one naming no stack in `known`. Another known stack's agents are left out: two
+/// stacks on one queue is a reason of its own.
+pub fn strangers(list: &[Agent], queue: &str, known: &[String]) -> Vec<String> {
+    list.iter()
+        .filter(|a| a.queue() == Some(queue))
+        .filter(|a| a.stack().is_none_or(|s| !known.iter().any(|k| k == s)))
+        .map(|a| a.name.clone())
+        .collect()
 }
 
 /// The `rel="next"` target of a `Link` header.

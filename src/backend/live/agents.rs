@@ -63,6 +63,10 @@ impl LiveBackend {
                 }
             },
         };
+        if let Ok(k) = self.known(stack).await {
+            let known: Vec<String> = self.cache().known.keys().cloned().collect();
+            fleet.strangers = agents::strangers(&list, &k.queue, &known);
+        }
         let by_instance = agents::by_instance(&list);
         for instance in &mut fleet.instances {
             let mine = by_instance.get(instance.id.as_str()).cloned().unwrap_or_default();

@@ -110,6 +110,7 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
         agents_error: None,
         scheduled: Vec::new(),
         paused_by: tag(crate::domain::tags::PAUSED_BY),
+        strangers: Vec::new(),
         paused_at: tag(crate::domain::tags::PAUSED_AT).and_then(|t| crate::domain::tags::time(&t)),
     }
 }

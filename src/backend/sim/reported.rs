@@ -61,6 +61,7 @@ impl SimStack {
             agents_error: None,
             scheduled: Vec::new(),
             paused_by: self.tags.get(crate::domain::tags::PAUSED_BY).cloned(),
+            strangers: Vec::new(),
             paused_at: self
                 .tags
                 .get(crate::domain::tags::PAUSED_AT)

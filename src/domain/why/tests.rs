@@ -61,6 +61,7 @@ fn fleet(desired: u32, max: u32, instances: Vec<Instance>) -> Fleet {
         scheduled: Vec::new(),
         paused_by: None,
         paused_at: None,
+        strangers: Vec::new(),
     }
 }
 
@@ -231,6 +232,24 @@ fn two_stacks_on_one_queue() {
     let r = reasons(&facts(&s, &all, &g, &[], &scaler));
     assert_eq!(r.iter().map(|r| r.code).collect::<Vec<_>>(), ["shared_queue"]);
     assert!(r[0].headline.contains("ci-old") && !r[0].headline.contains("arm"));
+}
+
+#[test]
+fn agents_on_the_queue_that_belong_to_no_stack() {
+    let s = stack("ci", "default", enabled());
+    let mut g = fleet(2, 10, Vec::new());
+    let scaler = quiet_scaler();
+    assert!(reasons(&facts(&s, &[], &g, &[], &scaler)).is_empty());
+    g.strangers =
+        ["laptop-1", "old-ci-i-0aaa-1", "old-ci-i-0bbb-1", "old-ci-i-0ccc-1"].map(String::from).to_vec();
+    let r = reasons(&facts(&s, &[], &g, &[], &scaler));
+    assert_eq!(r.iter().map(|r| r.code).collect::<Vec<_>>(), ["strangers"]);
+    assert_eq!(r[0].headline, "4 agent(s) on queue default belong to no stack");
+    assert!(
+        r[0].evidence[0].starts_with("laptop-1, old-ci-i-0aaa-1, old-ci-i-0bbb-1 and 1 more"),
+        "{:?}",
+        r[0].evidence
+    );
 }
 
 #[test]
