@@ -322,8 +322,33 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
     let other = r#"{"id":"o1","name":"deploy-1","connection_state":"connected","job":null,"meta_data":["queue=deploy"]}"#;
     fake.agents(Reply::json(200, &format!("[{},{laptop},{windows},{other}]", agent(&ids[1], 1, None))));
 
+    // The agents say the instances are Spot: lifecycled's interruption notice is read for them.
+    {
+        use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+        let group = "/buildkite/lifecycled";
+        logs.create_log_group().log_group_name(group).send().await.expect("group");
+        logs.create_log_stream().log_group_name(group).log_stream_name(&ids[0]).send().await.expect("stream");
+        let now = bkops::clock::Clock::System.now().millis();
+        let line = format!(
+            "time=\"2026-11-30T08:16:33Z\" level=info msg=\"Received termination notice\" instanceId={} notice=spot",
+            ids[0]
+        );
+        logs.put_log_events()
+            .log_group_name(group)
+            .log_stream_name(&ids[0])
+            .log_events(
+                InputLogEvent::builder().timestamp(now - 60_000).message(line).build().expect("event"),
+            )
+            .send()
+            .await
+            .expect("put");
+    }
     let fleet = backend.fleet("ci-linux").await.expect("fleet");
     assert_eq!(fleet.strangers, ["laptop-ana"], "only the agent of no stack on the stack's queue");
+    let notices: Vec<bool> =
+        ids.iter().map(|id| fleet.instances.iter().any(|i| &i.id == id && i.spot_notice)).collect();
+    assert_eq!(notices[..2], [true, false], "the notice is on its own instance only");
     let by_id = |id: &str| fleet.instances.iter().find(|i| i.id == id).expect("instance");
     let busy = by_id(&ids[0]);
     assert_eq!((busy.agents.state, busy.agents.busy, busy.agents.total), (AgentState::Busy, 1, 2));
