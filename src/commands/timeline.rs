@@ -22,15 +22,11 @@ pub struct TimelineArgs {
 #[derive(Serialize)]
 struct Report<'a> {
     stack: &'a str,
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "crate::domain::time::rfc3339")]
     since: Timestamp,
     events: &'a [Event],
     /// What could not be read, so its events are missing.
     unread: &'a [String],
-}
-
-fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.rfc3339())
 }
 
 pub async fn run(backends: &Backends, stack: Option<&str>, args: &TimelineArgs) -> Result<(), AppError> {

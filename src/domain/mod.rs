@@ -17,7 +17,7 @@ mod secret;
 mod stack;
 pub mod tags;
 pub mod text;
-mod time;
+pub mod time;
 pub mod timeline;
 mod warnings;
 mod when;

@@ -40,6 +40,11 @@ impl Timestamp {
     }
 }
 
+/// Serializes a time as RFC 3339 text (`#[serde(serialize_with = …)]`): what scripts read.
+pub fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.rfc3339())
+}
+
 /// A compact age such as `42s`, `7m`, `3h12m` or `2d4h`, as k9s prints them.
 pub fn format_age(secs: i64) -> String {
     let secs = secs.max(0);

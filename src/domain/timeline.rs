@@ -52,7 +52,7 @@ pub enum Severity {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "super::time::rfc3339")]
     pub at: Timestamp,
     pub source: Source,
     pub severity: Severity,
@@ -66,10 +66,6 @@ pub struct Event {
     /// Who terminated the instance with bkops (the caller's ARN, from the audit log).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
-}
-
-fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.rfc3339())
 }
 
 /// One line of an instance's own log groups (its stream is named by the instance).
