@@ -843,10 +843,7 @@ async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
     use bkops::domain::why::ScalerRead;
 
     let (_moto, sdk, backend) = setup().await;
-    let group = format!(
-        "/aws/lambda/{}",
-        support::moto::scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await
-    );
+    let group = support::moto::scaler_group(&sdk, "ci-linux").await;
     // No group yet (a stack older than the log's retention, or a scaler that never ran).
     match backend.scaler_log("ci-linux", recent()).await.expect("read") {
         ScalerRead::Missing { group: g } => assert_eq!(g, group),

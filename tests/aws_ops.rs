@@ -506,16 +506,8 @@ async fn why_names_the_scalers_own_error_and_what_it_should_want() {
     let fake = FakeBuildkite::start();
     // 14 jobs scheduled, 2 running, no agent idle.
     fake.metrics(Reply::json(200, &queue_body("acme", 14, 2, 0, 0, 2)));
-    let group = format!(
-        "/aws/lambda/{}",
-        support::moto::scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await
-    );
-    let lines = [
-        "START RequestId: 6f1c2b7a-0000-4000-8000-000000000000 Version: $LATEST",
-        "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
-        "2026/11/30 07:31:40 Scaling error: AccessDenied: User is not authorized to perform: autoscaling:SetDesiredCapacity",
-    ];
-    support::moto::put_scaler_lines(&sdk, &group, 30_000, &lines).await;
+    let group = support::moto::scaler_group(&sdk, "ci-linux").await;
+    support::moto::put_scaler_lines(&sdk, &group, 30_000, &support::moto::SCALER_DENIED).await;
     let env = [("BUILDKITE_AGENT_TOKEN", "bkua_test"), ("BUILDKITE_AGENT_ENDPOINT", fake.url.as_str())];
     let out = bkops_env(&moto, &state, &["why", "--stack", "ci-linux", "--format", "json"], &env);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -539,10 +531,7 @@ async fn the_timeline_puts_the_scaler_the_instances_lines_and_the_operators_on_o
 
     let (moto, sdk) = setup().await;
     let state = state_dir("timeline");
-    let scaler = format!(
-        "/aws/lambda/{}",
-        support::moto::scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await
-    );
+    let scaler = support::moto::scaler_group(&sdk, "ci-linux").await;
     support::moto::put_scaler_lines(
         &sdk,
         &scaler,

@@ -51,21 +51,8 @@ async fn the_dashboard_shows_what_aws_holds() {
     assert!(!moto.operations().iter().any(|o| o == "StartSession"), "no session was started");
 
     // The scaler's own error, on the timeline, read when T opens it.
-    let scaler = format!(
-        "/aws/lambda/{}",
-        support::moto::scaler_resource(&sdk, "ci-linux", "AutoscalingFunction").await
-    );
-    support::moto::put_scaler_lines(
-        &sdk,
-        &scaler,
-        60_000,
-        &[
-            "START RequestId: 6f1c2b7a-0000-4000-8000-000000000000 Version: $LATEST",
-            "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
-            "2026/11/30 07:31:40 Scaling error: AccessDenied: not authorized to perform: autoscaling:SetDesiredCapacity",
-        ],
-    )
-    .await;
+    let scaler = support::moto::scaler_group(&sdk, "ci-linux").await;
+    support::moto::put_scaler_lines(&sdk, &scaler, 60_000, &support::moto::SCALER_DENIED).await;
     t.keys(&["T"]);
     t.wait_for("the timeline", |s| s.contains("Timeline") && s.contains("Scaling error: AccessDenied"));
     t.keys(&["Escape"]);

@@ -220,6 +220,18 @@ pub async fn scaler_resource(sdk: &SdkConfig, stack: &str, logical: &str) -> Str
         .to_string()
 }
 
+/// The stack's scaler's log group: `/aws/lambda/<its AutoscalingFunction>`.
+pub async fn scaler_group(sdk: &SdkConfig, stack: &str) -> String {
+    format!("/aws/lambda/{}", scaler_resource(sdk, stack, "AutoscalingFunction").await)
+}
+
+/// One invocation of the scaler whose run ends in its role's refusal: `Scaling error:`.
+pub const SCALER_DENIED: [&str; 3] = [
+    "START RequestId: 6f1c2b7a-0000-4000-8000-000000000000 Version: $LATEST",
+    "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+    "2026/11/30 07:31:40 Scaling error: AccessDenied: User is not authorized to perform: autoscaling:SetDesiredCapacity",
+];
+
 /// Writes lines to the scaler's log group as its Lambda would, `ago_ms` before now, one
 /// millisecond apart (creating the group and a stream).
 pub async fn put_scaler_lines(sdk: &SdkConfig, group: &str, ago_ms: i64, lines: &[&str]) {
