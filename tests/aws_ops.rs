@@ -578,6 +578,10 @@ async fn the_timeline_puts_the_scaler_the_instances_lines_and_the_operators_on_o
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let events = v["events"].as_array().expect("events");
+    // No agent token here: the queue's history cannot be read, and the timeline says so.
+    let unread: Vec<&str> =
+        v["unread"].as_array().expect("unread").iter().filter_map(|u| u.as_str()).collect();
+    assert!(matches!(unread.as_slice(), [u] if u.starts_with("queue history: ")), "{unread:?}");
     let said: Vec<(&str, &str)> = events
         .iter()
         .map(|e| (e["source"].as_str().unwrap_or_default(), e["text"].as_str().unwrap_or_default()))
