@@ -8,16 +8,26 @@ use crate::app::state::AppState;
 use crate::domain::forensics::ended_by;
 use crate::domain::{BackendError, Timestamp};
 
-/// The resources the panes show now.
+/// The resources the panes show now. Panes covered by the log view, the timeline or the help
+/// are not read until they show again (what is due then is read on the next tick).
 pub fn watched(state: &AppState) -> Vec<Resource> {
-    let mut r = vec![Resource::Stacks];
-    if let Some(stack) = &state.stack {
-        r.extend(Resource::of_stack(stack));
-        if let Some(t) = timeline(state) {
-            r.push(t);
+    let mut r = Vec::new();
+    if !panes_covered(state) {
+        r.push(Resource::Stacks);
+        if let Some(stack) = &state.stack {
+            r.extend(Resource::of_stack(stack));
         }
     }
+    r.extend(timeline(state));
     r
+}
+
+/// Whether the panes are out of sight: under the log view or a full-screen window. A stack
+/// not chosen yet is still read (the first screen waits for it).
+fn panes_covered(state: &AppState) -> bool {
+    state.stack.is_some()
+        && (state.logs.is_some()
+            || matches!(state.overlay, Some(Overlay::Timeline { .. } | Overlay::Help { .. })))
 }
 
 /// The timeline of the stack on screen, while it is shown, or while a termination's details

@@ -668,3 +668,26 @@ async fn every_log_group_is_a_digit_away_and_read_only_once_shown() {
     assert_eq!(update(&mut state, key('1')), vec![]);
     assert!(state.logs.as_ref().is_some_and(|v| v.hidden.contains("/buildkite/buildkite-agent")));
 }
+
+#[tokio::test]
+async fn panes_under_the_log_view_or_the_help_are_not_read_until_they_show_again() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let reads = |fx: &[Effect]| fx.iter().filter(|e| matches!(e, Effect::Fetch(_))).count();
+    update(&mut state, key('l'));
+    let mut t = START;
+    for _ in 0..120 {
+        t = t.plus_secs(1);
+        assert_eq!(reads(&update(&mut state, Msg::Tick(t))), 0, "a pane read while the log view covers it");
+    }
+    // Back: everything due is read at once.
+    let fx = update(&mut state, code(KeyCode::Esc));
+    for r in Resource::of_stack("ci-linux").into_iter().chain([Resource::Stacks]) {
+        assert!(fx.contains(&Effect::Fetch(r.clone())), "{r:?} read on return: {fx:?}");
+    }
+    // The help covers them too; closing it, the next tick reads what fell due.
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key('?'));
+    assert_eq!(reads(&update(&mut state, Msg::Tick(START.plus_secs(60)))), 0);
+    update(&mut state, code(KeyCode::Esc));
+    assert!(reads(&update(&mut state, Msg::Tick(START.plus_secs(61)))) >= 4);
+}

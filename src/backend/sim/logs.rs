@@ -35,6 +35,17 @@ impl LogStore {
         });
     }
 
+    /// Drops what is older than `cutoff`, as a log group's retention does, and the streams left
+    /// empty (those of instances long gone): the demo's memory stays flat however long it runs.
+    pub fn expire(&mut self, cutoff: Timestamp) {
+        self.streams.retain(|_, events| {
+            while events.front().is_some_and(|e| e.timestamp < cutoff) {
+                events.pop_front();
+            }
+            !events.is_empty()
+        });
+    }
+
     /// The groups that exist (the CloudWatch agent creates one when it first ships to it).
     pub fn has_group(&self, group: &str) -> bool {
         self.streams.keys().any(|(g, _)| g == group)
@@ -137,5 +148,18 @@ mod tests {
     fn agent_lines_look_like_syslog() {
         let l = line::agent(Timestamp::from_secs(1_795_000_000), "ip-10-0-1-7", 1234, "INFO", "hello");
         assert_eq!(l, "Nov 18 11:06:40 ip-10-0-1-7 buildkite-agent[1234]: 2026-11-18 11:06:40 INFO   hello");
+    }
+
+    #[test]
+    fn expiry_drops_old_events_and_the_streams_left_empty() {
+        let mut store = LogStore::default();
+        let t = Timestamp(1_795_000_000_000);
+        store.put("/g", "i-gone", t, "old");
+        store.put("/g", "i-here", t, "old");
+        store.put("/g", "i-here", t.plus_secs(100), "new");
+        store.expire(t.plus_secs(50));
+        assert_eq!(store.events("/g", "i-gone").count(), 0);
+        assert_eq!(store.events("/g", "i-here").map(|e| e.message.as_str()).collect::<Vec<_>>(), ["new"]);
+        assert_eq!(store.streams.len(), 1, "the empty stream is gone, not kept empty");
     }
 }

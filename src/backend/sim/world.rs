@@ -12,6 +12,9 @@ pub const WARM_UP_SECS: i64 = 3600;
 const MAX_CATCH_UP_SECS: i64 = 6 * 3600;
 /// Mean seconds between random incidents on a stack that has them.
 const INCIDENT_MEAN_SECS: f64 = 1200.0;
+/// How long the demo's log groups keep events: the default two-hour timeline and a little
+/// more. Kept short so that a long demo's memory levels off.
+const LOG_RETENTION_SECS: i64 = 2 * 3600 + 600;
 
 pub struct World {
     origin: Timestamp,
@@ -84,6 +87,9 @@ impl World {
 
     fn step(&mut self) {
         let now = self.now;
+        if now.secs() % 60 == 0 {
+            self.logs.expire(now.plus_secs(-LOG_RETENTION_SECS));
+        }
         let due: Vec<(String, Incident)> = {
             let (due, later): (Vec<_>, Vec<_>) = self.script.drain(..).partition(|(at, _, _)| *at <= now);
             self.script = later;
