@@ -734,7 +734,8 @@ async fn live_tail_sessions_follow_one_stream_and_hand_back_to_polling_when_they
         "{said:?}"
     );
     put(me, now - 10_000, "Assigned job 0190b9a3. Accepting...").await;
-    let (new, _) = follower.poll(backend.as_ref(), Timestamp(now + 5_000)).await;
+    // At its next round, a polled group's pace (2 s after a read).
+    let (new, _) = follower.poll(backend.as_ref(), Timestamp(now + 7_000)).await;
     let messages: Vec<&str> = new.iter().map(|e| e.message.as_str()).collect();
     assert_eq!(messages, ["Assigned job 0190b9a3. Accepting..."], "polled after the session ended");
 }
