@@ -144,6 +144,39 @@ async fn a_refresh_of_an_unchanged_account_reuses_what_it_learnt() {
 }
 
 #[tokio::test]
+async fn a_refresh_of_fifty_stacks_costs_about_what_one_of_two_does() {
+    // Counted at the server.
+    let moto = Moto::start();
+    let sdk = moto.sdk(REGION).await;
+    support::moto::deploy_many(&moto, &sdk, 50).await;
+    let backend = LiveBackend::new(&sdk, None, BuildkiteSettings::default());
+    let start = moto.operations().len();
+    let first = backend.stacks().await.expect("first");
+    assert_eq!(first.len(), 50);
+    let learnt: Vec<String> = moto.operations()[start..].to_vec();
+    let count = |ops: &[String], op: &str| ops.iter().filter(|o| *o == op).count();
+    assert_eq!(count(&learnt, "DescribeRule"), 0, "the rules are listed, not described one by one");
+    assert_eq!(count(&learnt, "ListRules"), 1);
+    let middle = moto.operations().len();
+    let again = backend.stacks().await.expect("second");
+    let mut second: Vec<String> = moto.operations()[middle..].to_vec();
+    second.sort();
+    // 100 root stacks in moto (it lists the nested ones as roots): two DescribeStacks pages.
+    assert_eq!(
+        second,
+        ["DescribeAutoScalingGroups", "DescribeStacks", "DescribeStacks", "ListRules"],
+        "a refresh of 50 unchanged stacks costs four calls"
+    );
+    assert!(again.iter().all(|s| matches!(s.scaling, ScalingState::Enabled { .. })), "{again:?}");
+    // One paused: the listing says so.
+    let rule = rule_name(&sdk, "fleet-07").await;
+    aws_sdk_eventbridge::Client::new(&sdk).disable_rule().name(&rule).send().await.expect("disable");
+    let paused = backend.stacks().await.expect("third");
+    let state = |name: &str| paused.iter().find(|s| s.name == name).map(|s| s.scaling.label());
+    assert_eq!((state("fleet-07"), state("fleet-08")), (Some("PAUSED"), Some("enabled")));
+}
+
+#[tokio::test]
 async fn bkops_status_reads_the_local_endpoint() {
     let (moto, _sdk, _backend) = setup().await;
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))

@@ -190,3 +190,42 @@ async fn logs_that_cannot_be_read_are_a_failure_not_an_empty_answer() {
     assert!(err.contains("the logs could not be read: /buildkite/buildkite-agent:"), "{err}");
     assert!(!err.contains("no log lines"), "{err}");
 }
+
+#[tokio::test]
+async fn one_stack_whose_resources_cannot_be_read_does_not_hide_the_others() {
+    let (moto, _sdk) = setup().await;
+    let proxy = FaultProxy::start(&moto.endpoint);
+    // Every stack's resources are refused: each Elastic CI Stack is listed with the reason.
+    proxy.on(
+        "ListStackResources",
+        Fault::Status(
+            403,
+            r#"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: cloudformation:ListStackResources</Message></Error></ErrorResponse>"#,
+        ),
+    );
+    let home = home("one-stack-fails");
+    let (out, _) = bkops(&proxy.url, &home, &["status", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut names: Vec<&str> =
+        v["stacks"].as_array().expect("stacks").iter().filter_map(|s| s["name"].as_str()).collect();
+    names.sort();
+    // The look-alike has no BuildkiteQueue parameter: not bkops' business, failing or not.
+    assert_eq!(names, ["ci-linux", "ci-windows"], "{v}");
+    for s in v["stacks"].as_array().expect("stacks") {
+        let scaling = &s["scaling"];
+        assert_eq!(scaling["state"], "unknown", "{s}");
+        assert!(
+            scaling["reason"].as_str().is_some_and(|r| r.contains("cloudformation:ListStackResources")),
+            "{s}"
+        );
+        // Its other reads say the same, not that the stack does not exist.
+        let errors = s["errors"].as_array().expect("errors");
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.as_str().is_some_and(|e| e.contains("cloudformation:ListStackResources"))),
+            "{s}"
+        );
+    }
+}

@@ -187,6 +187,26 @@ pub async fn deploy(moto: &Moto, sdk: &SdkConfig, agent_endpoint: &str) {
         .expect("ci-lookalike");
 }
 
+/// `n` autoscaling Elastic CI Stacks, `fleet-00`, `fleet-01`, …, each on its own queue: an
+/// account of many stacks, for what a refresh of them costs.
+pub async fn deploy_many(moto: &Moto, sdk: &SdkConfig, n: usize) {
+    moto.put_object("templates", "scaler.yml", include_bytes!("../aws/scaler-stack.yml"));
+    let cfn = aws_sdk_cloudformation::Client::new(sdk);
+    let elastic = include_str!("../aws/elastic-stack.yml");
+    for i in 0..n {
+        cfn.create_stack()
+            .stack_name(format!("fleet-{i:02}"))
+            .template_body(elastic)
+            .parameters(param("ScalerTemplateURL", SCALER_URL))
+            .parameters(param("BuildkiteQueue", &format!("queue-{i:02}")))
+            .parameters(param("MinSize", "0"))
+            .capabilities(Capability::CapabilityIam)
+            .send()
+            .await
+            .expect("stack");
+    }
+}
+
 /// Puts an agent token in SSM, as the stack (or an operator) stores it.
 pub async fn put_token(sdk: &SdkConfig, name: &str, value: &str) {
     aws_sdk_ssm::Client::new(sdk)

@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use futures::StreamExt;
+
 use aws_sdk_cloudformation::types::Stack;
 
 use super::LiveBackend;
@@ -60,6 +62,8 @@ pub struct Cache {
     resources: HashMap<String, (String, Resources)>,
     /// Stack name → what its other reads need.
     pub known: HashMap<String, KnownStack>,
+    /// Stack name → why its resources could not be read at the last discovery.
+    pub unreadable: HashMap<String, BackendError>,
 }
 
 fn param<'a>(stack: &'a Stack, key: &str) -> Option<&'a str> {
@@ -160,6 +164,40 @@ impl LiveBackend {
         Ok(Resources { asg_name, rule_name, token_parameter, scaler_stack })
     }
 
+    /// The scaling state of every stack's scaler rule (stack name, rule): a DescribeRule each
+    /// for a few, else the account's rules listed (ListRules, 100 a page), so the cost stays
+    /// about constant in the number of stacks. A rule the list lacks, or a list that cannot be
+    /// read, falls back to DescribeRule.
+    async fn scaling_states(&self, rules: &[(String, String)]) -> HashMap<String, ScalingState> {
+        let mut listed: HashMap<String, ScalingState> = HashMap::new();
+        if rules.len() > DESCRIBE_RULES_UP_TO {
+            let mut token: Option<String> = None;
+            for _ in 0..LIST_RULES_PAGES {
+                let page = self.clients.events.list_rules().set_next_token(token.clone()).send().await;
+                let Ok(page) = page.checked(self, ACCOUNT, "events:ListRules") else { break };
+                for r in page.rules() {
+                    if let Some(name) = r.name() {
+                        let schedule = r.schedule_expression().unwrap_or("?").to_string();
+                        listed.insert(name.to_string(), rule_state(r.state().map(|s| s.as_str()), schedule));
+                    }
+                }
+                token = page.next_token().map(str::to_string);
+                if token.is_none() {
+                    break;
+                }
+            }
+        }
+        let mut out = HashMap::new();
+        for (stack, rule) in rules {
+            let state = match listed.remove(rule) {
+                Some(s) => s,
+                None => self.scaling_state(stack, Some(rule)).await,
+            };
+            out.insert(stack.clone(), state);
+        }
+        out
+    }
+
     async fn scaling_state(&self, stack: &str, rule: Option<&str>) -> ScalingState {
         let Some(rule) = rule else { return ScalingState::FixedSize };
         match self.clients.events.describe_rule().name(rule).send().await.checked(
@@ -167,30 +205,63 @@ impl LiveBackend {
             stack,
             "events:DescribeRule",
         ) {
-            Ok(r) => {
-                let schedule = r.schedule_expression().unwrap_or("?").to_string();
-                match r.state().map(|s| s.as_str()) {
-                    Some("DISABLED") => ScalingState::Paused { schedule },
-                    _ => ScalingState::Enabled { schedule },
-                }
-            }
+            Ok(r) => rule_state(r.state().map(|s| s.as_str()), r.schedule_expression().unwrap_or("?").into()),
             Err(e) => ScalingState::Unknown { reason: e.to_string() },
         }
+    }
+
+    /// Each stack's resources: from the cache when its version is known, else read, several
+    /// stacks at once. A stack whose resources cannot be read is its own error, not the list's.
+    async fn resources_of<'a>(
+        &'a self,
+        stacks: &'a [Stack],
+    ) -> Vec<(&'a Stack, Result<Resources, BackendError>)> {
+        // Boxed, so that the futures name no closure (async_trait needs them Send for any
+        // lifetime).
+        type Read<'b> = std::pin::Pin<
+            Box<dyn std::future::Future<Output = (&'b Stack, Result<Resources, BackendError>)> + Send + 'b>,
+        >;
+        let mut reads: Vec<Read<'a>> = Vec::with_capacity(stacks.len());
+        for stack in stacks {
+            reads.push(Box::pin(async move {
+                let id = stack.stack_id().unwrap_or_default().to_string();
+                let key = version_key(stack);
+                let known =
+                    self.cache().resources.get(&id).filter(|(k, _)| *k == key).map(|(_, r)| r.clone());
+                let resources = match known {
+                    Some(r) => Ok(r),
+                    None => {
+                        let read = self.learn_resources(stack).await;
+                        if let Ok(r) = &read {
+                            self.cache().resources.insert(id, (key, r.clone()));
+                        }
+                        read
+                    }
+                };
+                (stack, resources)
+            }));
+        }
+        futures::stream::iter(reads).buffered(DISCOVERY_CONCURRENCY).collect().await
     }
 
     pub(super) async fn discover(&self) -> Result<Vec<StackSummary>, BackendError> {
         let stacks = self.root_stacks().await?;
         let mut found = Vec::new();
-        for stack in &stacks {
-            let id = stack.stack_id().unwrap_or_default().to_string();
-            let key = version_key(stack);
-            let known = self.cache().resources.get(&id).filter(|(k, _)| *k == key).map(|(_, r)| r.clone());
-            let resources = match known {
-                Some(r) => r,
-                None => {
-                    let r = self.learn_resources(stack).await?;
-                    self.cache().resources.insert(id, (key, r.clone()));
-                    r
+        let mut unreadable = Vec::new();
+        for (stack, resources) in self.resources_of(&stacks).await {
+            let resources = match resources {
+                Ok(r) => r,
+                // Shown with its error if it looks like an Elastic CI Stack (it has the stack's
+                // BuildkiteQueue parameter); any other stack is not bkops' business.
+                Err(e) if param(stack, "BuildkiteQueue").is_some() => {
+                    unreadable.push(unreadable_stack(stack, &e));
+                    let name = stack.stack_name().unwrap_or_default().to_string();
+                    self.cache().unreadable.insert(name, e);
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(stack = stack.stack_name().unwrap_or_default(), error = %e, "resources unreadable");
+                    continue;
                 }
             };
             if let Some(asg) = resources.asg_name.clone() {
@@ -205,6 +276,11 @@ impl LiveBackend {
         }
         let names: Vec<String> = found.iter().map(|(_, asg, ..)| asg.clone()).collect();
         let groups = self.describe_groups(&names, ACCOUNT).await?;
+        let rules: Vec<(String, String)> = found
+            .iter()
+            .filter_map(|(stack, _, rule, ..)| Some((stack.stack_name()?.to_string(), rule.clone()?)))
+            .collect();
+        let mut states = self.scaling_states(&rules).await;
         let mut out = Vec::new();
         for (stack, asg, rule, own_token_parameter, scaler_stack) in found {
             let name = stack.stack_name().unwrap_or_default().to_string();
@@ -212,7 +288,7 @@ impl LiveBackend {
             let size = |v: Option<i32>, param: &str| {
                 v.map(|v| v.max(0) as u32).or_else(|| param_u32(stack, param)).unwrap_or(0)
             };
-            let scaling = self.scaling_state(&name, rule.as_deref()).await;
+            let scaling = states.remove(&name).unwrap_or(ScalingState::FixedSize);
             out.push(StackSummary {
                 queue: param(stack, "BuildkiteQueue").unwrap_or("default").to_string(),
                 version: version_of(stack.description()),
@@ -246,9 +322,48 @@ impl LiveBackend {
                 rule: rule.clone(),
                 scaler_stack,
             };
+            self.cache().unreadable.remove(&name);
             self.cache().known.insert(name, known);
         }
+        out.extend(unreadable);
         Ok(out)
+    }
+}
+
+/// Up to this many scaler rules are read with a DescribeRule each; more, with ListRules.
+const DESCRIBE_RULES_UP_TO: usize = 2;
+/// ListRules pages read at most (100 rules a page).
+const LIST_RULES_PAGES: usize = 20;
+
+/// A rule's state as the scaling state of its stack.
+fn rule_state(state: Option<&str>, schedule: String) -> ScalingState {
+    match state {
+        Some("DISABLED") => ScalingState::Paused { schedule },
+        _ => ScalingState::Enabled { schedule },
+    }
+}
+
+/// ListStackResources calls in flight at once on a first discovery: a 50-stack account is
+/// learnt in about 7 round trips rather than 50, well inside CloudFormation's rate limits.
+const DISCOVERY_CONCURRENCY: usize = 8;
+
+/// A stack whose resources could not be read: its name, its parameters' sizes, and why its
+/// scaling is unknown.
+fn unreadable_stack(stack: &Stack, e: &BackendError) -> StackSummary {
+    StackSummary {
+        name: stack.stack_name().unwrap_or_default().to_string(),
+        queue: param(stack, "BuildkiteQueue").unwrap_or("default").to_string(),
+        version: version_of(stack.description()),
+        os: if param(stack, "InstanceOperatingSystem") == Some("windows") { Os::Windows } else { Os::Linux },
+        status: stack.stack_status().map_or("?", |s| s.as_str()).to_string(),
+        asg_name: String::new(),
+        desired: param_u32(stack, "MinSize").unwrap_or(0),
+        min: param_u32(stack, "MinSize").unwrap_or(0),
+        max: param_u32(stack, "MaxSize").unwrap_or(0),
+        agents_per_instance: param_u32(stack, "AgentsPerInstance").unwrap_or(1),
+        scale_in_idle_period: param_u32(stack, "ScaleInIdlePeriod").unwrap_or(600),
+        scaling: ScalingState::Unknown { reason: format!("its resources could not be read: {e}") },
+        scaler_params: None,
     }
 }
 

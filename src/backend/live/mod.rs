@@ -225,17 +225,22 @@ impl LiveBackend {
         self.groups.activities.lock().unwrap_or_else(|p| p.into_inner()).insert(asg.to_string(), list);
     }
 
-    /// What the stack's reads need, discovering the stacks first if needed.
+    /// What the stack's reads need, discovering the stacks first if needed. A stack whose
+    /// resources could not be read says so until the next discovery, without trying again.
     async fn known(&self, stack: &str) -> Result<discovery::KnownStack, BackendError> {
-        if let Some(k) = self.cache().known.get(stack).cloned() {
-            return Ok(k);
+        let lookup = |cache: &discovery::Cache| match (cache.known.get(stack), cache.unreadable.get(stack)) {
+            (Some(k), _) => Some(Ok(k.clone())),
+            (None, Some(e)) => Some(Err(BackendError::Other(format!(
+                "the resources of stack {stack} could not be read: {e}"
+            )))),
+            (None, None) => None,
+        };
+        if let Some(found) = lookup(&self.cache()) {
+            return found;
         }
         self.discover().await?;
-        self.cache()
-            .known
-            .get(stack)
-            .cloned()
-            .ok_or_else(|| BackendError::NotFound { what: format!("Elastic CI Stack {stack}") })
+        lookup(&self.cache())
+            .unwrap_or_else(|| Err(BackendError::NotFound { what: format!("Elastic CI Stack {stack}") }))
     }
 
     async fn asg_of(&self, stack: &str) -> Result<String, BackendError> {
