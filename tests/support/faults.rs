@@ -63,6 +63,7 @@ impl Chaos {
 
 pub struct FaultProxy {
     pub url: String,
+    latency: Arc<Mutex<Duration>>,
     rules: Arc<Mutex<Vec<Rule>>>,
     chaos: Arc<Mutex<Option<Chaos>>>,
     /// Faults injected, by kind.
@@ -138,6 +139,8 @@ fn stall(stop: &AtomicBool, how_long: Duration) {
 
 struct Shared {
     upstream: u16,
+    /// Added before every forwarded request: a far region's round trip.
+    latency: Arc<Mutex<Duration>>,
     rules: Arc<Mutex<Vec<Rule>>>,
     chaos: Arc<Mutex<Option<Chaos>>>,
     injected: Arc<Mutex<Vec<(String, Fault)>>>,
@@ -172,6 +175,10 @@ fn serve(client: TcpStream, s: &Shared) {
             s.injected.lock().expect("lock").push((op.clone(), f.clone()));
             Some(f)
         });
+        let latency = *s.latency.lock().expect("lock");
+        if fault.is_none() && !latency.is_zero() {
+            std::thread::sleep(latency);
+        }
         match fault {
             None => match forward(upstream, &head, &body) {
                 Some(answer) => {
@@ -215,6 +222,7 @@ impl FaultProxy {
         let port = listener.local_addr().expect("addr").port();
         let shared = Arc::new(Shared {
             upstream,
+            latency: Arc::default(),
             rules: Arc::default(),
             chaos: Arc::default(),
             injected: Arc::default(),
@@ -235,6 +243,7 @@ impl FaultProxy {
         });
         Self {
             url: format!("http://127.0.0.1:{port}"),
+            latency: shared.latency.clone(),
             rules: shared.rules.clone(),
             chaos: shared.chaos.clone(),
             injected: shared.injected.clone(),
@@ -242,6 +251,11 @@ impl FaultProxy {
             stop: shared.stop.clone(),
             port,
         }
+    }
+
+    /// Delays every request it forwards by `latency`, as a far region would.
+    pub fn latency(&self, latency: Duration) {
+        *self.latency.lock().expect("lock") = latency;
     }
 
     /// Applies `fault` to every request for `operation` (e.g. `DisableRule`).

@@ -1,0 +1,103 @@
+//! `cargo bench --profile dev --bench calls`: what the dashboard costs in AWS calls, against
+//! the local AWS API server behind a proxy that adds 45 ms to every call (a far region), with
+//! 2 stacks and with 50: the time to the first stack list, and the calls a minute, by
+//! operation, while it shows a stack and nobody touches it (counted by bkops' own counter,
+//! which the tests check against the server's). Prints figures; asserts nothing.
+//!
+//! BKOPS_BENCH_CALLS_SECS sets the idle period (default 60). Needs the venv
+//! `tests/aws/setup-moto.sh` makes.
+
+#[path = "../tests/support/buildkite.rs"]
+#[allow(dead_code)]
+mod buildkite;
+#[path = "../tests/support/faults.rs"]
+#[allow(dead_code)]
+mod faults;
+#[path = "../tests/support/moto.rs"]
+#[allow(dead_code)]
+mod moto;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, retry::RetryConfig};
+use aws_credential_types::Credentials;
+use bkops::app::{AppState, Msg};
+use bkops::backend::buildkite::BuildkiteSettings;
+use bkops::backend::live::LiveBackend;
+use bkops::clock::Clock;
+use bkops::domain::Secret;
+use bkops::runtime::settle;
+
+const LATENCY: Duration = Duration::from_millis(45);
+
+async fn measure(stacks: usize, secs: u64) {
+    let moto = moto::Moto::start();
+    let direct = moto.sdk("us-east-1").await;
+    let fake = buildkite::FakeBuildkite::start();
+    if stacks == 2 {
+        moto::deploy(&moto, &direct, &fake.url).await;
+    } else {
+        moto::deploy_many(&moto, &direct, stacks).await;
+    }
+    for _ in 0..(secs as usize * stacks * 2 + 100) {
+        fake.metrics(buildkite::Reply::json(200, &buildkite::queue_body("acme", 3, 2, 0, 0, 2)));
+    }
+    let proxy = faults::FaultProxy::start(&moto.endpoint);
+    proxy.latency(LATENCY);
+    let sdk = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(&proxy.url)
+        .credentials_provider(Credentials::new("test", "test", None, None, "static"))
+        .retry_config(RetryConfig::disabled())
+        .load()
+        .await;
+    let settings = BuildkiteSettings {
+        agent_token: Some(Secret::new("bkua_bench")),
+        api_token: None,
+        destinations: fake.destinations(),
+        trusted_token_parameters: Vec::new(),
+    };
+    let backend = LiveBackend::new(&sdk, None, settings);
+    let calls = backend.calls.clone();
+    let mut backends = backend.backends();
+    backends.audit_log = None;
+
+    let t0 = Instant::now();
+    let found = backends.stacks.stacks().await.map(|s| s.len()).unwrap_or(0);
+    let first = t0.elapsed();
+    let learnt = calls.total();
+
+    let mut state = AppState::new("bench", Clock::System.now(), (160, 48));
+    settle(&mut state, &backends, Msg::Tick(Clock::System.now())).await;
+    let before = calls.snapshot();
+    let start = Instant::now();
+    for n in 1..=secs {
+        tokio::time::sleep_until((start + Duration::from_secs(n)).into()).await;
+        settle(&mut state, &backends, Msg::Tick(Clock::System.now())).await;
+    }
+    let after = calls.snapshot();
+    let mut by_op: BTreeMap<&str, u64> = BTreeMap::new();
+    for ((stack, op), n) in &after {
+        let was = before.get(&(stack.clone(), *op)).copied().unwrap_or(0);
+        *by_op.entry(op).or_default() += n - was;
+    }
+    let total: u64 = by_op.values().sum();
+    let per_minute = |n: u64| n as f64 * 60.0 / secs as f64;
+    println!("{stacks} stacks ({found} found), {} ms a call:", LATENCY.as_millis());
+    println!("  first stack list: {:.2} s, {learnt} calls", first.as_secs_f64());
+    println!("  idle dashboard, {secs} s: {:.1} calls a minute", per_minute(total));
+    for (op, n) in by_op {
+        println!("    {op:<40} {:>6.1}", per_minute(n));
+    }
+}
+
+fn main() {
+    let secs: u64 = std::env::var("BKOPS_BENCH_CALLS_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        for stacks in [2, 50] {
+            measure(stacks, secs).await;
+        }
+    });
+}
