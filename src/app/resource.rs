@@ -70,9 +70,13 @@ pub struct RefreshIntervals {
 
 impl Default for RefreshIntervals {
     fn default() -> Self {
-        Self { stacks: 30, queue: 5, history: 60, fleet: 5, activity: 10, scaler: 60, timeline: 30 }
+        Self { stacks: 60, queue: 5, history: 60, fleet: 5, activity: 10, scaler: 60, timeline: 30 }
     }
 }
+
+/// A settled group (nothing Pending, Terminating or under way) and its activity are read this
+/// many times less often; any change brings them back to their interval.
+pub const SETTLED_FACTOR: i64 = 3;
 
 impl RefreshIntervals {
     pub fn of(&self, r: &Resource) -> i64 {

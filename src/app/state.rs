@@ -136,6 +136,16 @@ impl AppState {
         }
     }
 
+    /// Whether the panes are out of sight: under the log view or a full-screen window (the
+    /// timeline, the help). They are not read then. A stack not chosen yet is still read (the
+    /// first screen waits for it).
+    pub fn panes_covered(&self) -> bool {
+        use super::panes::Overlay;
+        self.stack.is_some()
+            && (self.logs.is_some()
+                || matches!(self.overlay, Some(Overlay::Timeline { .. } | Overlay::Help { .. })))
+    }
+
     /// An activity of the stack on screen, by its ID.
     pub fn activity(&self, id: &str) -> Option<&ScalingActivity> {
         self.activities.data.as_ref()?.iter().find(|a| a.id == id)

@@ -202,6 +202,24 @@ impl ScheduledAction {
 }
 
 impl Fleet {
+    /// Nothing is moving: as many instances as desired, all InService and Healthy, and no
+    /// scaling activity under way. A settled group is read less often (cost follows change).
+    pub fn is_settled(&self, activities: &[super::ScalingActivity]) -> bool {
+        self.instances.len() == self.desired as usize
+            && self
+                .instances
+                .iter()
+                .all(|i| i.lifecycle == Lifecycle::InService && i.health == Health::Healthy)
+            && activities.iter().all(|a| {
+                matches!(
+                    a.status,
+                    super::ActivityStatus::Successful
+                        | super::ActivityStatus::Failed
+                        | super::ActivityStatus::Cancelled
+                )
+            })
+    }
+
     pub fn count(&self, lifecycle: Lifecycle) -> usize {
         self.instances.iter().filter(|i| i.lifecycle == lifecycle).count()
     }

@@ -49,14 +49,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             spans.push(Span::styled(" PAUSED ", theme.style(Role::paused)));
         }
     }
-    spans.push(sep.clone());
-    spans.push(match state.data_age_secs() {
-        Some(age) if age > 60 => {
-            Span::styled(format!("data {} old", format_age(age)), theme.style(Role::warn))
-        }
-        Some(age) => Span::styled(format!("data {} old", format_age(age)), bar),
-        None => Span::styled("no data yet", bar),
-    });
+    // The panes are not read while something covers them: their age would say nothing.
+    if !state.panes_covered() {
+        spans.push(sep.clone());
+        spans.push(match state.data_age_secs() {
+            Some(age) if age > 60 => {
+                Span::styled(format!("data {} old", format_age(age)), theme.style(Role::warn))
+            }
+            Some(age) => Span::styled(format!("data {} old", format_age(age)), bar),
+            None => Span::styled("no data yet", bar),
+        });
+    }
     // The account, after the profile it belongs to, when the line has room for it.
     if let Some(account) = &state.account {
         let text = format!(" acct {account}");

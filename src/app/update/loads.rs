@@ -12,7 +12,7 @@ use crate::domain::{BackendError, Timestamp};
 /// are not read until they show again (what is due then is read on the next tick).
 pub fn watched(state: &AppState) -> Vec<Resource> {
     let mut r = Vec::new();
-    if !panes_covered(state) {
+    if !state.panes_covered() {
         r.push(Resource::Stacks);
         if let Some(stack) = &state.stack {
             r.extend(Resource::of_stack(stack));
@@ -20,14 +20,6 @@ pub fn watched(state: &AppState) -> Vec<Resource> {
     }
     r.extend(timeline(state));
     r
-}
-
-/// Whether the panes are out of sight: under the log view or a full-screen window. A stack
-/// not chosen yet is still read (the first screen waits for it).
-fn panes_covered(state: &AppState) -> bool {
-    state.stack.is_some()
-        && (state.logs.is_some()
-            || matches!(state.overlay, Some(Overlay::Timeline { .. } | Overlay::Help { .. })))
 }
 
 /// The timeline of the stack on screen, while it is shown, or while a termination's details
@@ -92,9 +84,13 @@ pub fn on_loaded(
             for i in &mut v.instances {
                 i.disk_used_pct = state.disk_checks.get(&i.id).copied();
             }
+            let interval = interval * settled(Some(&v), state.activities.data.as_deref());
             state.fleet.set(Ok(v), at, interval)
         }
-        Ok(Payload::Activities(v)) => state.activities.set(Ok(v), at, interval),
+        Ok(Payload::Activities(v)) => {
+            let interval = interval * settled(state.fleet.data.as_ref(), Some(&v));
+            state.activities.set(Ok(v), at, interval)
+        }
         Ok(Payload::Scaler(v)) => state.scaler.set(Ok(v), at, interval),
         // A late answer for a window no longer shown.
         Ok(Payload::Timeline(_)) if timeline(state).as_ref() != Some(&resource) => {}
@@ -117,6 +113,18 @@ pub fn on_loaded(
         }
     }
     state.clamp_selections();
+}
+
+/// How many times longer than its interval a group's read waits: `SETTLED_FACTOR` when the
+/// group and its activity are known and nothing moves, else 1.
+fn settled(
+    fleet: Option<&crate::domain::Fleet>,
+    activities: Option<&[crate::domain::ScalingActivity]>,
+) -> i64 {
+    match (fleet, activities) {
+        (Some(f), Some(a)) if f.is_settled(a) => crate::app::resource::SETTLED_FACTOR,
+        _ => 1,
+    }
 }
 
 /// Shows another stack: what was read for the old one is cancelled and dropped.

@@ -691,3 +691,39 @@ async fn panes_under_the_log_view_or_the_help_are_not_read_until_they_show_again
     update(&mut state, code(KeyCode::Esc));
     assert!(reads(&update(&mut state, Msg::Tick(START.plus_secs(61)))) >= 4);
 }
+
+#[tokio::test]
+async fn a_settled_group_is_read_less_often_and_a_moving_one_at_its_interval() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let mut fleet = state.fleet.data.clone().expect("fleet");
+    for i in &mut fleet.instances {
+        i.lifecycle = crate::domain::Lifecycle::InService;
+        i.health = crate::domain::Health::Healthy;
+    }
+    fleet.desired = fleet.instances.len() as u32;
+    let mut activities = state.activities.data.clone().expect("activities");
+    for a in &mut activities {
+        a.status = crate::domain::ActivityStatus::Successful;
+    }
+    let at = START.plus_secs(100);
+    let load = |state: &mut AppState, resource: Resource, payload: crate::app::Payload| {
+        update(state, Msg::Loaded { resource, result: Ok(payload), at });
+    };
+    let stack = "ci-linux".to_string();
+    load(
+        &mut state,
+        Resource::Activities(stack.clone()),
+        crate::app::Payload::Activities(activities.clone()),
+    );
+    load(&mut state, Resource::Fleet(stack.clone()), crate::app::Payload::Fleet(fleet.clone()));
+    assert_eq!(state.fleet.next_due, Some(at.plus_secs(15)), "settled: three times its 5 s");
+    // One instance Pending: back to every 5 s.
+    fleet.instances[0].lifecycle = crate::domain::Lifecycle::Pending;
+    load(&mut state, Resource::Fleet(stack.clone()), crate::app::Payload::Fleet(fleet.clone()));
+    assert_eq!(state.fleet.next_due, Some(at.plus_secs(5)));
+    // An activity under way keeps the activity list at its 10 s too.
+    activities[0].status = crate::domain::ActivityStatus::InProgress;
+    fleet.instances[0].lifecycle = crate::domain::Lifecycle::InService;
+    load(&mut state, Resource::Activities(stack.clone()), crate::app::Payload::Activities(activities));
+    assert_eq!(state.activities.next_due, Some(at.plus_secs(10)));
+}
