@@ -63,6 +63,12 @@ async fn measure(stacks: usize, secs: u64) {
     let mut backends = backend.backends();
     backends.audit_log = None;
 
+    // The local server alone (it answers one request at a time), for comparison.
+    let alone = LiveBackend::new(&direct, None, BuildkiteSettings::default());
+    let t0 = Instant::now();
+    let _ = bkops::backend::StackSource::stacks(&alone).await;
+    let served = t0.elapsed();
+
     let t0 = Instant::now();
     let found = backends.stacks.stacks().await.map(|s| s.len()).unwrap_or(0);
     let first = t0.elapsed();
@@ -85,7 +91,11 @@ async fn measure(stacks: usize, secs: u64) {
     let total: u64 = by_op.values().sum();
     let per_minute = |n: u64| n as f64 * 60.0 / secs as f64;
     println!("{stacks} stacks ({found} found), {} ms a call:", LATENCY.as_millis());
-    println!("  first stack list: {:.2} s, {learnt} calls", first.as_secs_f64());
+    println!(
+        "  first stack list: {:.2} s, {learnt} calls (the local server alone: {:.2} s)",
+        first.as_secs_f64(),
+        served.as_secs_f64()
+    );
     println!("  idle dashboard, {secs} s: {:.1} calls a minute", per_minute(total));
     for (op, n) in by_op {
         println!("    {op:<40} {:>6.1}", per_minute(n));

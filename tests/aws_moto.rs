@@ -177,6 +177,27 @@ async fn a_refresh_of_fifty_stacks_costs_about_what_one_of_two_does() {
 }
 
 #[tokio::test]
+async fn a_fleet_read_right_after_the_stack_list_uses_its_answer_until_bkops_changes_something() {
+    use bkops::ops::{Call, Operations};
+    let (moto, _sdk, backend) = setup().await;
+    let groups =
+        |from: usize| moto.operations()[from..].iter().filter(|o| *o == "DescribeAutoScalingGroups").count();
+    let start = moto.operations().len();
+    backend.stacks().await.expect("stacks");
+    let fleet = backend.fleet("ci-linux").await.expect("fleet");
+    backend.fleet("ci-windows").await.expect("fleet");
+    assert_eq!(groups(start), 1, "the stack list's one DescribeAutoScalingGroups serves both fleets");
+    // A change made with bkops: the next fleet read asks again, and sees it.
+    let tag =
+        Call::TagGroup { group: fleet.asg_name.clone(), tags: vec![("bkops:paused-by".into(), "me".into())] };
+    backend.execute(&tag).await.expect("tag");
+    let after = moto.operations().len();
+    let fleet = backend.fleet("ci-linux").await.expect("fleet");
+    assert_eq!(groups(after), 1);
+    assert_eq!(fleet.paused_by.as_deref(), Some("me"));
+}
+
+#[tokio::test]
 async fn bkops_status_reads_the_local_endpoint() {
     let (moto, _sdk, _backend) = setup().await;
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))

@@ -276,6 +276,11 @@ impl LiveBackend {
         }
         let names: Vec<String> = found.iter().map(|(_, asg, ..)| asg.clone()).collect();
         let groups = self.describe_groups(&names, ACCOUNT).await?;
+        for g in &groups {
+            if let Some(name) = g.auto_scaling_group_name() {
+                self.groups.described.put(name.to_string(), g.clone());
+            }
+        }
         let rules: Vec<(String, String)> = found
             .iter()
             .filter_map(|(stack, _, rule, ..)| Some((stack.stack_name()?.to_string(), rule.clone()?)))

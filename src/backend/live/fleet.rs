@@ -147,7 +147,14 @@ pub struct Cache {
     pub scheduled: super::ttl::TtlCache<String, Vec<ScheduledAction>>,
     /// Group → its instances' disk signals.
     pub disk: super::ttl::TtlCache<String, super::disk::Signals>,
+    /// Group → what the stack list's DescribeAutoScalingGroups said of it: a fleet read right
+    /// after (`bkops status`, a stack just chosen) uses it rather than asking again. Any change
+    /// bkops makes clears it.
+    pub described: super::ttl::TtlCache<String, AutoScalingGroup>,
 }
+
+/// How long the stack list's answer for a group serves its fleet read.
+pub const DESCRIBED_REUSE: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl LiveBackend {
     /// The group's scheduled actions; they rarely change, so they are read every 5 minutes.

@@ -265,11 +265,16 @@ impl StackSource for LiveBackend {
 
     async fn fleet(&self, stack: &str) -> Result<Fleet, BackendError> {
         let asg = self.asg_of(stack).await?;
-        let groups = self.describe_groups(std::slice::from_ref(&asg), stack).await?;
-        let group = groups
-            .first()
-            .ok_or_else(|| BackendError::NotFound { what: format!("Auto Scaling group {asg}") })?;
-        let mut fleet = fleet::fleet(group, &self.activities_of(&asg));
+        let group = match self.groups.described.fresh(&asg, fleet::DESCRIBED_REUSE) {
+            Some(g) => g,
+            None => self
+                .describe_groups(std::slice::from_ref(&asg), stack)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| BackendError::NotFound { what: format!("Auto Scaling group {asg}") })?,
+        };
+        let mut fleet = fleet::fleet(&group, &self.activities_of(&asg));
         self.join_agents(stack, &mut fleet).await;
         fleet.scheduled = self.scheduled_actions(stack, &asg).await?;
         self.join_disk(&asg, &mut fleet).await;

@@ -149,6 +149,8 @@ impl LiveBackend {
     }
 
     pub(super) async fn make(&self, call: &Call) -> Result<(), BackendError> {
+        // What was read before a change no longer stands in for a read after it.
+        self.groups.described.clear();
         if self.account.read_only {
             return Err(BackendError::ReadOnly { action: call.action().to_string() });
         }

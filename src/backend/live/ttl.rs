@@ -37,6 +37,11 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         self.entries().insert(key, (value, Instant::now()));
     }
 
+    /// Forgets every value.
+    pub fn clear(&self) {
+        self.entries().clear();
+    }
+
     /// Changes a value without changing when it was read; false if there is none.
     pub fn modify(&self, key: &K, change: impl FnOnce(&mut V)) -> bool {
         self.entries().get_mut(key).map(|(v, _)| change(v)).is_some()
