@@ -147,9 +147,9 @@ pub struct Cache {
     pub scheduled: super::ttl::TtlCache<String, Vec<ScheduledAction>>,
     /// Group → its instances' disk signals.
     pub disk: super::ttl::TtlCache<String, super::disk::Signals>,
-    /// Group → what the stack list's DescribeAutoScalingGroups said of it: a fleet read right
-    /// after (`bkops status`, a stack just chosen) uses it rather than asking again. Any change
-    /// bkops makes clears it.
+    /// Group → what the stack list's DescribeAutoScalingGroups said of it: the one fleet read
+    /// right after (`bkops status`, a stack just chosen) uses it rather than asking again;
+    /// every later read asks. Any change bkops makes clears it.
     pub described: super::ttl::TtlCache<String, AutoScalingGroup>,
 }
 

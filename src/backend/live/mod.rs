@@ -265,7 +265,7 @@ impl StackSource for LiveBackend {
 
     async fn fleet(&self, stack: &str) -> Result<Fleet, BackendError> {
         let asg = self.asg_of(stack).await?;
-        let group = match self.groups.described.fresh(&asg, fleet::DESCRIBED_REUSE) {
+        let group = match self.groups.described.take_fresh(&asg, fleet::DESCRIBED_REUSE) {
             Some(g) => g,
             None => self
                 .describe_groups(std::slice::from_ref(&asg), stack)

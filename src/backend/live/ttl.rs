@@ -32,6 +32,12 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         self.last(key).filter(|(_, age)| *age < ttl).map(|(v, _)| v)
     }
 
+    /// The value, if it was read less than `ttl` ago, taken: the next call finds none.
+    pub fn take_fresh(&self, key: &K, ttl: Duration) -> Option<V> {
+        let (v, at) = self.entries().remove(key)?;
+        (at.elapsed() < ttl).then_some(v)
+    }
+
     /// A value read just now.
     pub fn put(&self, key: K, value: V) {
         self.entries().insert(key, (value, Instant::now()));
