@@ -38,11 +38,18 @@ pub struct LogView {
     pub timestamps: bool,
     /// JSON messages shown indented over several rows.
     pub pretty_json: bool,
+    /// Set with `set_filter`, which keeps the index of what it lets through.
     pub filter: Option<Filter>,
     /// What `/` searches for; matches are highlighted and `n`/`N` move between them.
     pub search: Option<regex::Regex>,
-    /// Groups switched off with their number key.
+    /// Groups switched off with their number key (changed through `toggle_group`).
     pub hidden: std::collections::HashSet<String>,
+    /// The line numbers (counted since the view opened) of the lines the filter and the group
+    /// toggles let through, oldest first: kept as lines come and go, so that drawing, scrolling
+    /// and jumping cost what is on screen, not what is in the ring.
+    shown: VecDeque<u64>,
+    /// The number of `lines[0]`.
+    first: u64,
     /// Lines the ring let go of.
     pub dropped: u64,
     /// What the lines kept take, and the most they may.
@@ -75,6 +82,8 @@ impl LogView {
             filter: None,
             search: None,
             hidden: std::collections::HashSet::new(),
+            shown: VecDeque::new(),
+            first: 0,
             dropped: 0,
             bytes: 0,
             byte_budget: byte_budget(capacity),
@@ -89,7 +98,7 @@ impl LogView {
     /// Appends a batch; the oldest lines go when the ring is full. A paused view keeps its
     /// place on screen.
     pub fn push(&mut self, batch: Vec<LogEvent>) {
-        let added = batch.iter().filter(|e| self.matches(e)).count();
+        let mut added = 0;
         for e in batch {
             let size = size_of(&e);
             while !self.lines.is_empty()
@@ -97,10 +106,20 @@ impl LogView {
             {
                 if let Some(old) = self.lines.pop_front() {
                     self.bytes -= size_of(&old);
+                    if self.shown.front() == Some(&self.first) {
+                        self.shown.pop_front();
+                        // A paused view's place is counted from the newest line.
+                        self.offset = self.offset.min(self.shown.len().saturating_sub(1));
+                    }
+                    self.first += 1;
                 }
                 self.dropped += 1;
             }
             self.bytes += size;
+            if self.matches(&e) {
+                self.shown.push_back(self.first + self.lines.len() as u64);
+                added += 1;
+            }
             self.lines.push_back(e);
         }
         if !self.follow {
@@ -108,16 +127,52 @@ impl LogView {
         }
     }
 
+    /// Lines the filter and the toggles let through.
+    pub fn visible_len(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// The `i`-th of them, oldest first.
+    pub fn visible_at(&self, i: usize) -> Option<&LogEvent> {
+        let n = self.shown.get(i)?;
+        self.lines.get((n - self.first) as usize)
+    }
+
+    /// The index of the first line shown at or after `t` (lines arrive in time order).
+    pub fn visible_from(&self, t: Timestamp) -> usize {
+        self.shown
+            .partition_point(|n| self.lines.get((n - self.first) as usize).is_some_and(|e| e.timestamp < t))
+    }
+
+    /// Sets the filter, and with it what is shown.
+    pub fn set_filter(&mut self, filter: Option<Filter>) {
+        self.filter = filter;
+        self.reindex();
+    }
+
+    /// What is shown, worked out again over the whole ring: only when the filter or the
+    /// toggles change.
+    fn reindex(&mut self) {
+        let first = self.first;
+        let shown: VecDeque<u64> = self
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| self.matches(e))
+            .map(|(i, _)| first + i as u64)
+            .collect();
+        self.shown = shown;
+    }
+
     /// Once its first lines are in, a view opened at a moment is paused with that moment's
     /// line a third of the way down its `rows`: a little of what led up to it above, what
     /// followed below.
     pub fn go_to_moment(&mut self, rows: usize) {
         let Some(moment) = self.moment.filter(|_| !self.at_moment) else { return };
-        let visible = self.visible();
-        if visible.is_empty() {
+        if self.shown.is_empty() {
             return;
         }
-        let from_moment = visible.iter().filter(|e| e.timestamp >= moment).count();
+        let from_moment = self.visible_len() - self.visible_from(moment);
         self.offset = from_moment.saturating_sub(rows - rows / 3);
         self.follow = from_moment == 0;
         self.at_moment = true;
@@ -131,9 +186,9 @@ impl LogView {
                 .is_none_or(|f| f.matches(&[("group", e.group.as_str()), ("message", e.message.as_str())]))
     }
 
-    /// The lines the filter lets through, oldest first.
+    /// The lines the filter lets through, oldest first (every one: for saving them).
     pub fn visible(&self) -> Vec<&LogEvent> {
-        self.lines.iter().filter(|e| self.matches(e)).collect()
+        (0..self.visible_len()).filter_map(|i| self.visible_at(i)).collect()
     }
 
     /// Every group of the stack, with only `shown` on: the rest are one digit away, and are
@@ -142,6 +197,7 @@ impl LogView {
         let mut v = Self::new(instance, all, capacity);
         v.hidden = v.groups.iter().filter(|g| !shown.contains(g)).cloned().collect();
         v.reading = shown.to_vec();
+        v.reindex();
         v
     }
 
@@ -154,7 +210,9 @@ impl LogView {
             return None;
         }
         self.reading.push(g);
+        self.first += self.lines.len() as u64;
         self.lines.clear();
+        self.shown.clear();
         self.bytes = 0;
         self.offset = 0;
         // Read again from the start: back to the moment it was opened at, if any.
@@ -169,6 +227,7 @@ impl LogView {
         {
             self.hidden.insert(g);
         }
+        self.reindex();
         self.offset = 0;
     }
 
@@ -189,15 +248,15 @@ impl LogView {
     /// from the line at the bottom of the screen; false if there is none that way.
     pub fn next_match(&mut self, newer: bool) -> bool {
         let Some(re) = self.search.clone() else { return false };
-        let visible = self.visible();
-        let Some(last) = visible.len().checked_sub(1) else { return false };
+        let Some(last) = self.visible_len().checked_sub(1) else { return false };
+        let hits = |i: usize| self.visible_at(i).is_some_and(|e| re.is_match(&e.message));
         let at = last.saturating_sub(self.offset);
         let hit = if newer {
-            (at + 1..=last).find(|&i| re.is_match(&visible[i].message))
-        } else if self.offset == 0 && re.is_match(&visible[last].message) && self.follow {
+            (at + 1..=last).find(|&i| hits(i))
+        } else if self.offset == 0 && hits(last) && self.follow {
             Some(last)
         } else {
-            (0..at).rev().find(|&i| re.is_match(&visible[i].message))
+            (0..at).rev().find(|&i| hits(i))
         };
         let Some(i) = hit else { return false };
         self.offset = last - i;
@@ -212,15 +271,17 @@ impl LogView {
         ) else {
             return false;
         };
-        let visible = self.visible();
-        let Some(i) = visible.iter().position(|e| re.is_match(&e.message)) else { return false };
-        self.offset = visible.len() - 1 - i;
+        let n = self.visible_len();
+        let Some(i) = (0..n).find(|&i| self.visible_at(i).is_some_and(|e| re.is_match(&e.message))) else {
+            return false;
+        };
+        self.offset = n - 1 - i;
         self.follow = false;
         true
     }
 
     pub fn scroll(&mut self, delta: isize) {
-        let max = self.visible().len().saturating_sub(1) as isize;
+        let max = self.visible_len().saturating_sub(1) as isize;
         let offset = (self.offset as isize - delta).clamp(0, max);
         self.offset = offset as usize;
         self.follow = self.offset == 0 && delta > 0 || self.follow && delta >= 0 && self.offset == 0;
@@ -324,4 +385,32 @@ mod tests {
         late.go_to_moment(30);
         assert_eq!((late.offset, late.follow), (0, true));
     }
+
+    #[test]
+    fn the_index_of_what_is_shown_stays_what_the_filter_lets_through() {
+        let brute = |v: &LogView| -> Vec<i64> {
+            v.lines.iter().filter(|e| v.matches(e)).map(|e| e.timestamp.millis()).collect()
+        };
+        let shown = |v: &LogView| -> Vec<i64> { v.visible().iter().map(|e| e.timestamp.millis()).collect() };
+        let other = |n: i64| LogEvent { group: "/buildkite/buildkite-agent".into(), ..ev(n) };
+        let mut v = LogView::new("i-1".into(), vec!["/buildkite/elastic-stack".into(), "/buildkite/buildkite-agent".into()], 7);
+        v.set_filter(Filter::parse("[02468]$"));
+        for batch in 0..10 {
+            let lines: Vec<LogEvent> =
+                (batch * 4..batch * 4 + 4).map(|n| if n % 3 == 0 { other(n) } else { ev(n) }).collect();
+            v.push(lines);
+            assert_eq!(shown(&v), brute(&v), "after batch {batch}");
+            if batch == 4 {
+                v.toggle_group(2);
+                assert_eq!(shown(&v), brute(&v), "group hidden");
+            }
+            if batch == 7 {
+                v.set_filter(None);
+                assert_eq!(shown(&v), brute(&v), "filter cleared");
+            }
+        }
+        assert_eq!(v.visible_len(), shown(&v).len());
+        assert_eq!(v.visible_from(Timestamp(36)), shown(&v).iter().position(|&t| t >= 36).unwrap_or(v.visible_len()));
+    }
 }
+

@@ -79,12 +79,15 @@ fn line<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme, moment: bool) -> Lin
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
-    let visible = view.visible();
+    // Only the lines on screen are touched: the view keeps the index of what it shows.
     let state = if view.follow { "following" } else { "PAUSED (Space follows)" };
     let pretty_flag = if view.pretty_json { "JSON pretty · " } else { "" };
     let mut title = vec![
         Span::styled(format!(" Logs {} ", sanitize(&view.instance)), theme.style(Role::title)),
-        Span::styled(format!("{} lines · {pretty_flag}{state} ", visible.len()), theme.style(Role::muted)),
+        Span::styled(
+            format!("{} lines · {pretty_flag}{state} ", view.visible_len()),
+            theme.style(Role::muted),
+        ),
     ];
     if let Some(f) = &view.filter {
         title.push(Span::styled(format!("&{} ", sanitize(&f.text)), theme.style(Role::accent)));
@@ -115,7 +118,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
         .title_bottom(Line::from(toggles));
     let inner_h = usize::from(area.height.saturating_sub(2)).max(1);
     let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
-    if visible.is_empty() {
+    if view.visible_len() == 0 {
         let text =
             view.notices.last().cloned().unwrap_or_else(|| format!("reading the last hour of {groups}…"));
         let para = Paragraph::new(sanitize(&text).into_owned()).style(theme.style(Role::muted)).block(block);
@@ -123,9 +126,12 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
         return;
     }
     // The newest line on screen is `offset` lines above the newest; fill the rows above it.
-    let end = visible.len().saturating_sub(view.offset);
-    let moment = view.moment.map(|m| visible.partition_point(|e| e.timestamp < m));
-    let lines_at = |n: usize| lines_of(view, visible[n], theme, moment == Some(n));
+    let end = view.visible_len().saturating_sub(view.offset);
+    let moment = view.moment.map(|m| view.visible_from(m));
+    let lines_at = |n: usize| match view.visible_at(n) {
+        Some(e) => lines_of(view, e, theme, moment == Some(n)),
+        None => Vec::new(),
+    };
     let rows_of = |l: &Line| if view.wrap { l.width().div_ceil(inner_w).max(1) } else { 1 };
     let mut rows = 0;
     let mut begin = end;

@@ -77,7 +77,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             if let Some(v) = state.logs.as_mut()
                 && !v.first_error()
             {
-                let n = v.visible().len();
+                let n = v.visible_len();
                 state.flash(format!("no error in the {n} lines shown"), false);
             }
         }
@@ -104,7 +104,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
 
 pub fn set_filter(state: &mut AppState, text: &str) {
     if let Some(v) = state.logs.as_mut() {
-        v.filter = Filter::parse(text);
+        v.set_filter(Filter::parse(text));
         v.offset = 0;
     }
 }
