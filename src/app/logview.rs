@@ -393,7 +393,11 @@ mod tests {
         };
         let shown = |v: &LogView| -> Vec<i64> { v.visible().iter().map(|e| e.timestamp.millis()).collect() };
         let other = |n: i64| LogEvent { group: "/buildkite/buildkite-agent".into(), ..ev(n) };
-        let mut v = LogView::new("i-1".into(), vec!["/buildkite/elastic-stack".into(), "/buildkite/buildkite-agent".into()], 7);
+        let mut v = LogView::new(
+            "i-1".into(),
+            vec!["/buildkite/elastic-stack".into(), "/buildkite/buildkite-agent".into()],
+            7,
+        );
         v.set_filter(Filter::parse("[02468]$"));
         for batch in 0..10 {
             let lines: Vec<LogEvent> =
@@ -410,7 +414,9 @@ mod tests {
             }
         }
         assert_eq!(v.visible_len(), shown(&v).len());
-        assert_eq!(v.visible_from(Timestamp(36)), shown(&v).iter().position(|&t| t >= 36).unwrap_or(v.visible_len()));
+        assert_eq!(
+            v.visible_from(Timestamp(36)),
+            shown(&v).iter().position(|&t| t >= 36).unwrap_or(v.visible_len())
+        );
     }
 }
-
