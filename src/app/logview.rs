@@ -134,14 +134,17 @@ impl LogView {
 
     /// The `i`-th of them, oldest first.
     pub fn visible_at(&self, i: usize) -> Option<&LogEvent> {
-        let n = self.shown.get(i)?;
-        self.lines.get((n - self.first) as usize)
+        self.line(*self.shown.get(i)?)
+    }
+
+    /// The line of number `n`, if the ring still holds it.
+    fn line(&self, n: u64) -> Option<&LogEvent> {
+        self.lines.get(usize::try_from(n.checked_sub(self.first)?).ok()?)
     }
 
     /// The index of the first line shown at or after `t` (lines arrive in time order).
     pub fn visible_from(&self, t: Timestamp) -> usize {
-        self.shown
-            .partition_point(|n| self.lines.get((n - self.first) as usize).is_some_and(|e| e.timestamp < t))
+        self.shown.partition_point(|&n| self.line(n).is_some_and(|e| e.timestamp < t))
     }
 
     /// Sets the filter, and with it what is shown.
