@@ -113,6 +113,21 @@ fn measure(capacity: usize) {
         terminal.draw(|f| bkops::ui::draw(f, &state, &theme)).expect("draw");
         draws.push(t.elapsed().as_secs_f64() * 1e3);
     }
+    // The same with a filter on (a word most lines have, and one few have).
+    let mut filtered = Vec::new();
+    for text in ["dockerd", "unhealthy"] {
+        if let Some(view) = state.logs.as_mut() {
+            view.set_filter(bkops::app::filter::Filter::parse(text));
+        }
+        let mut times = Vec::new();
+        for _ in 0..10 {
+            let t = Instant::now();
+            terminal.draw(|f| bkops::ui::draw(f, &state, &theme)).expect("draw");
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        times.sort_by(f64::total_cmp);
+        filtered.push((text, times[times.len() / 2]));
+    }
     searches.sort_by(f64::total_cmp);
     draws.sort_by(f64::total_cmp);
     println!("ring of {capacity} lines, {LINES} pushed in batches of {BATCH}:");
@@ -129,6 +144,9 @@ fn measure(capacity: usize) {
         searches[searches.len() / 2]
     );
     println!("  draw at 160x48 while following: median {:.2} ms", draws[draws.len() / 2]);
+    for (text, ms) in filtered {
+        println!("  the same with the filter &{text}: median {ms:.2} ms");
+    }
 }
 
 fn main() {
