@@ -247,6 +247,25 @@ async fn queue_numbers_come_from_the_agent_api_with_the_stacks_own_token() {
     let calls = backend.calls.snapshot();
     assert_eq!(calls.get(&("ci-linux".to_string(), "ssm:GetParameter")), Some(&1));
 
+    // Three reads at once (the queue pane, the chart's organization, the agent list's) are one.
+    let fresh = LiveBackend::new(
+        &sdk,
+        None,
+        BuildkiteSettings {
+            destinations: Destinations::new(None, None, std::slice::from_ref(&fake.url)).expect("trusted"),
+            ..Default::default()
+        },
+    );
+    for _ in 0..3 {
+        fake.metrics(Reply::json(200, &queue_body("acme", 7, 2, 1, 0, 2)));
+    }
+    let before = fake.requests().len();
+    let (a, b, c) = tokio::join!(fresh.queue("ci-linux"), fresh.queue("ci-linux"), fresh.queue("ci-linux"));
+    assert!(a.is_ok() && b.is_ok() && c.is_ok());
+    assert_eq!(fake.requests().len() - before, 1, "one metrics request");
+    let calls = fresh.calls.snapshot();
+    assert_eq!(calls.get(&("ci-linux".to_string(), "ssm:GetParameter")), Some(&1), "one token read");
+
     // A stack whose token parameter is missing says which one, and how to do without it.
     match backend.queue("ci-windows").await {
         Err(BackendError::NotFound { what }) => assert_eq!(

@@ -18,7 +18,13 @@ pub struct Cache {
     tokens: std::sync::Mutex<HashMap<String, Secret>>,
     /// Stack → its last reading.
     readings: super::ttl::TtlCache<String, QueueReading>,
+    /// Stack → its turn: one read of its queue (and of its token) at a time, so that the
+    /// panes, the chart and the agent list starting together make one read, not three.
+    turns: std::sync::Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
 }
+
+/// A reading this young answers whoever waited for it.
+const JUST_READ: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl LiveBackend {
     /// The organization slug the metrics API named for this stack's queue.
@@ -68,9 +74,15 @@ impl LiveBackend {
     }
 
     pub(super) async fn read_queue(&self, stack: &str) -> Result<QueueMetrics, BackendError> {
-        // The API says how often it may be asked; until then the last answer stands.
+        let turn = {
+            let mut turns = self.queues.turns.lock().unwrap_or_else(|p| p.into_inner());
+            turns.entry(stack.to_string()).or_default().clone()
+        };
+        let _turn = turn.lock().await;
+        // The API says how often it may be asked; until then the last answer stands. A read
+        // that finished while this one waited its turn is that answer too.
         if let Some((reading, age)) = self.queues.readings.last(&stack.to_string())
-            && reading.poll_after.is_some_and(|wait| age < wait)
+            && (age < JUST_READ || reading.poll_after.is_some_and(|wait| age < wait))
         {
             return Ok(reading.metrics);
         }
