@@ -265,11 +265,18 @@ pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
     }
     let newest: Vec<LogEvent> = newest.into();
     let mut follower = Follower::after(spec, &newest, &notices);
+    follower.min_wait_ms = i64::try_from(args.poll.saturating_mul(1000)).unwrap_or(i64::MAX);
     if args.live {
         report(&follower.go_live(backends.logs.clone()).await);
     }
+    let arrived = follower.arrivals();
     loop {
-        tokio::time::sleep(Duration::from_secs(args.poll)).await;
+        // A round every --poll seconds (what it reads is paced per group), or as soon as Live
+        // Tail delivers.
+        tokio::select! {
+            _ = arrived.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(args.poll)) => {}
+        }
         let (events, notices) = follower.poll(backends.logs.as_ref(), backends.clock.now()).await;
         report(&notices);
         if out.print(&events).is_err() {

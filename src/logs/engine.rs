@@ -145,6 +145,10 @@ pub struct Follower {
     pub reorder_ms: i64,
     /// When each polled group is read next, and how long it waits after an empty read.
     pacing: HashMap<String, Pace>,
+    /// The shortest wait between two reads of a polled group (`bkops logs --poll`).
+    pub min_wait_ms: i64,
+    /// Told when a Live Tail session delivers: wait on it to show live lines as they come.
+    arrived: Arc<tokio::sync::Notify>,
 }
 
 /// A polled group's pace: read every `POLL_MIN_MS` while lines arrive, twice as far apart
@@ -160,8 +164,8 @@ pub const POLL_MIN_MS: i64 = 2_000;
 pub const POLL_MAX_MS: i64 = 30_000;
 
 impl Pace {
-    fn after(self, now: Timestamp, found: bool) -> Pace {
-        let wait_ms = if found { POLL_MIN_MS } else { (self.wait_ms * 2).clamp(POLL_MIN_MS, POLL_MAX_MS) };
+    fn after(self, now: Timestamp, found: bool, min_ms: i64) -> Pace {
+        let wait_ms = if found { min_ms } else { (self.wait_ms * 2).clamp(min_ms, POLL_MAX_MS.max(min_ms)) };
         Pace { next: Timestamp(now.millis() + wait_ms), wait_ms }
     }
 }
@@ -200,6 +204,8 @@ impl Follower {
             dedupe_text: false,
             reorder_ms: 2_000,
             pacing: HashMap::new(),
+            min_wait_ms: POLL_MIN_MS,
+            arrived: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -222,13 +228,19 @@ impl Follower {
         for (group, opened) in join_all(opens).await {
             match opened {
                 Ok(session) => {
-                    self.live.insert(group.clone(), live::spawn(session));
+                    self.live.insert(group.clone(), live::spawn(session, self.arrived.clone()));
                     notices.push(Notice::Live(group));
                 }
                 Err(e) => notices.push(Notice::LivePolling { group, why: e.to_string() }),
             }
         }
         notices
+    }
+
+    /// Resolves when a Live Tail session has delivered since the last call: a follower's loop
+    /// waits on this or its next round, whichever comes first.
+    pub fn arrivals(&self) -> Arc<tokio::sync::Notify> {
+        self.arrived.clone()
     }
 
     /// Whether a group is read through Live Tail now.
@@ -302,7 +314,7 @@ impl Follower {
                 events.iter().any(|e| cursor.is_none_or(|c| c.is_new(e)))
             });
             let pace = self.pacing.get(&group).copied().unwrap_or(Pace { next: now, wait_ms: 0 });
-            self.pacing.insert(group.clone(), pace.after(now, found));
+            self.pacing.insert(group.clone(), pace.after(now, found, self.min_wait_ms));
             match result {
                 Ok(events) => {
                     let cursor = self.cursors.entry(group).or_default();
@@ -565,7 +577,10 @@ mod tests {
                 sampled: true,
             }],
         );
+        let arrived = f.arrivals();
         let opened = f.go_live(src.clone()).await;
+        // The follower is told as soon as the session delivers, without waiting for a round.
+        tokio::time::timeout(Duration::from_secs(5), arrived.notified()).await.expect("told of the live lines");
         assert_eq!(
             opened,
             [

@@ -37,7 +37,9 @@ impl Drop for Feed {
     }
 }
 
-pub(super) fn spawn(mut session: Box<dyn LiveSession>) -> Feed {
+/// Reads a session into a feed; `arrived` is told of each message, so that whoever follows
+/// can show it now rather than at its next round.
+pub(super) fn spawn(mut session: Box<dyn LiveSession>, arrived: std::sync::Arc<tokio::sync::Notify>) -> Feed {
     let (tx, rx) = mpsc::unbounded_channel();
     let task = tokio::spawn(async move {
         loop {
@@ -47,7 +49,9 @@ pub(super) fn spawn(mut session: Box<dyn LiveSession>) -> Feed {
                 Err(e) => FeedMsg::Ended(Some(e)),
             };
             let end = matches!(msg, FeedMsg::Ended(_));
-            if tx.send(msg).is_err() || end {
+            let sent = tx.send(msg).is_ok();
+            arrived.notify_one();
+            if !sent || end {
                 return;
             }
         }

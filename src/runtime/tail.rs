@@ -58,10 +58,14 @@ pub fn spawn(
             };
             say(&tx, &instance, opened);
         }
+        let arrived = follower.arrivals();
         loop {
+            // A round every 2 s (what it reads is paced per group), or as soon as Live Tail
+            // delivers.
             tokio::select! {
                 biased;
                 _ = stop.cancelled() => return,
+                _ = arrived.notified() => {}
                 _ = tokio::time::sleep(POLL) => {}
             }
             let (lines, notices) = tokio::select! {
