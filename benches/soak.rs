@@ -51,6 +51,7 @@ fn run(endpoint: &str, home: &Path, args: &[&str], limit: Duration) -> Option<(i
         .env_remove("AWS_PROFILE")
         .env("BUILDKITE_AGENT_ENDPOINT", NOWHERE)
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .stdin(Stdio::null())
         .stdout(Stdio::null())

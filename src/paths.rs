@@ -24,6 +24,11 @@ pub fn state_dir() -> Option<PathBuf> {
     xdg("XDG_STATE_HOME", ".local/state")
 }
 
+/// `$XDG_CACHE_HOME/bkops`: what can be read again from AWS, kept to save the reading.
+pub fn cache_dir() -> Option<PathBuf> {
+    xdg("XDG_CACHE_HOME", ".cache")
+}
+
 /// The audit log, one JSON line per mutating call (`~/.local/state/bkops/audit.jsonl`).
 pub fn audit_log() -> Option<PathBuf> {
     state_dir().map(|d| d.join("audit.jsonl"))

@@ -21,6 +21,7 @@ fn aws_options(cli: &Cli, config: &config::Config) -> AwsOptions {
         endpoint_url: cli.endpoint_url.clone(),
         read_only: cli.read_only,
         timeouts: config.timeouts(),
+        discovery_file: paths::cache_dir().map(|d| d.join("discovery.json")),
     }
 }
 

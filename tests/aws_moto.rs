@@ -208,6 +208,7 @@ async fn bkops_status_reads_the_local_endpoint() {
         .env_remove("BUILDKITE_AGENT_TOKEN")
         .env_remove("AWS_PROFILE")
         .env("XDG_STATE_HOME", std::env::temp_dir().join("bkops-aws-status"))
+        .env("XDG_CACHE_HOME", std::env::temp_dir().join("bkops-aws-status"))
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -667,6 +668,7 @@ async fn bkops_logs_reads_the_local_endpoint() {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env("XDG_STATE_HOME", std::env::temp_dir().join("bkops-aws-logs"))
+        .env("XDG_CACHE_HOME", std::env::temp_dir().join("bkops-aws-logs"))
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -835,6 +837,7 @@ async fn bkops_logs_live_says_how_it_follows_and_keeps_following() {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env("XDG_STATE_HOME", std::env::temp_dir().join("bkops-aws-live"))
+        .env("XDG_CACHE_HOME", std::env::temp_dir().join("bkops-aws-live"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -898,6 +901,7 @@ async fn hostile_lines_from_cloudwatch_reach_the_terminal_as_visible_text() {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env("XDG_STATE_HOME", std::env::temp_dir().join("bkops-aws-hostile"))
+        .env("XDG_CACHE_HOME", std::env::temp_dir().join("bkops-aws-hostile"))
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -43,6 +43,7 @@ fn bkops_env(moto: &Moto, state: &std::path::Path, args: &[&str], env: &[(&str, 
         .env_remove("BKOPS_CONFIG")
         .env("XDG_CONFIG_HOME", state.join("config"))
         .env("XDG_STATE_HOME", state)
+        .env("XDG_CACHE_HOME", state)
         .output()
         .expect("runs")
 }
@@ -450,6 +451,7 @@ async fn sigterm_during_a_drain_abandons_it_with_a_record_of_what_is_left() {
         .env_remove("AWS_PROFILE")
         .env("XDG_CONFIG_HOME", state.join("config"))
         .env("XDG_STATE_HOME", &state)
+        .env("XDG_CACHE_HOME", &state)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("runs");
@@ -613,4 +615,42 @@ async fn the_timeline_puts_the_scaler_the_instances_lines_and_the_operators_on_o
     let out = bkops(&moto, &state, &["timeline", "--stack", "ci-linux", "--since", "lunch"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a time"));
+}
+
+#[tokio::test]
+async fn a_second_status_lists_no_stacks_resources_again() {
+    let (moto, _sdk) = setup().await;
+    let state = state_dir("warm");
+    let listed =
+        |from: usize| moto.operations()[from..].iter().filter(|o| *o == "ListStackResources").count();
+    let start = moto.operations().len();
+    let out = bkops(&moto, &state, &["status", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(listed(start) >= 3, "a cold start learns every stack");
+    let file = state.join("bkops/discovery.json");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&file).expect("kept").permissions().mode() & 0o777, 0o600);
+
+    let warm = moto.operations().len();
+    let again = bkops(&moto, &state, &["status", "--format", "json"]);
+    assert!(again.status.success());
+    assert_eq!(listed(warm), 0, "a warm start lists no stack's resources");
+    let names = |o: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        v["stacks"]
+            .as_array()
+            .expect("stacks")
+            .iter()
+            .filter_map(|s| s["name"].as_str().map(String::from))
+            .collect()
+    };
+    assert_eq!(names(&again), names(&out), "and says the same");
+
+    // A file that is not the cache's shape is no cache: learnt again, and written anew.
+    std::fs::write(&file, "{ not json").expect("spoil");
+    let cold = moto.operations().len();
+    let out = bkops(&moto, &state, &["status"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(listed(cold) >= 3);
+    assert!(std::fs::read_to_string(&file).expect("rewritten").starts_with('{'));
 }

@@ -20,6 +20,7 @@ fn bkops(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bkops"))
         .args(args)
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env_remove("BKOPS_CONFIG")
         .output()
@@ -192,6 +193,7 @@ fn without_credentials_aws_says_how_to_get_them() {
         .args(["status", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"])
         .env("HOME", &home)
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
@@ -326,6 +328,7 @@ fn a_closed_pipe_ends_a_follow_quietly() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bkops"))
         .args(["--demo", "--demo-speed", "60", "logs", &id, "--follow", "--poll", "1", "--since", "2h"])
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -392,6 +395,7 @@ fn ssm_with_the_plugin_forced_and_missing_says_what_to_install_before_starting_a
         .args(["--demo", "ssm", &id, "--ssm-client", "plugin"])
         .env("PATH", "/nonexistent")
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -416,6 +420,7 @@ fn demo_child(home: &std::path::Path, args: &[&str]) -> std::process::Child {
         .args(args)
         .env("PATH", "/nonexistent")
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -578,6 +583,7 @@ fn a_closed_pipe_ends_status_quietly() {
                 env!("CARGO_BIN_EXE_bkops")
             ))
             .env("XDG_STATE_HOME", tmp("status-pipe").join("state"))
+            .env("XDG_CACHE_HOME", tmp("status-pipe").join("state"))
             .output()
             .expect("runs");
         let said = String::from_utf8_lossy(&out.stdout);

@@ -43,6 +43,7 @@ fn bkops(endpoint: &str, home: &Path, args: &[&str]) -> (Output, Duration) {
         .env_remove("BUILDKITE_AGENT_TOKEN")
         .env_remove("BUILDKITE_API_TOKEN")
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env_remove("BKOPS_CONFIG")
         .stdout(std::process::Stdio::piped())

@@ -35,6 +35,7 @@ fn bkops(moto: &Moto, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Outpu
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env_remove("BKOPS_CONFIG");
     for k in
@@ -300,6 +301,7 @@ async fn an_explicit_profile_wins_over_environment_credentials_and_an_unknown_on
             .env("AWS_MAX_ATTEMPTS", "1")
             .env_remove("AWS_PROFILE")
             .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_CACHE_HOME", home.join("state"))
             .env("XDG_CONFIG_HOME", home.join("config"))
             .output()
             .expect("runs")
@@ -360,6 +362,7 @@ fn bkops_own_files_are_readable_by_their_owner_only() {
     let out = Command::new(env!("CARGO_BIN_EXE_bkops"))
         .args(["--demo", "--stack", "ci-linux", "scaling", "pause", "--yes"])
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .output()
         .expect("runs");
@@ -393,6 +396,7 @@ fn the_session_plugin_gets_no_buildkite_token() {
     let status = Command::new(env!("CARGO_BIN_EXE_bkops"))
         .args(["--demo", "status", "--format", "json"])
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .output()
         .expect("runs");
     let v: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
@@ -400,6 +404,7 @@ fn the_session_plugin_gets_no_buildkite_token() {
     let out = Command::new(env!("CARGO_BIN_EXE_bkops"))
         .args(["--demo", "ssm", &id])
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("BUILDKITE_AGENT_TOKEN", "bkua_SECRETMARKER")
         .env("BUILDKITE_API_TOKEN", "bkapi_SECRETMARKER")

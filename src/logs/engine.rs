@@ -580,7 +580,9 @@ mod tests {
         let arrived = f.arrivals();
         let opened = f.go_live(src.clone()).await;
         // The follower is told as soon as the session delivers, without waiting for a round.
-        tokio::time::timeout(Duration::from_secs(5), arrived.notified()).await.expect("told of the live lines");
+        tokio::time::timeout(Duration::from_secs(5), arrived.notified())
+            .await
+            .expect("told of the live lines");
         assert_eq!(
             opened,
             [

@@ -82,7 +82,7 @@ impl Tmux {
         let d = self.dir.display();
         let bin = env!("CARGO_BIN_EXE_bkops");
         let line = format!(
-            "export {env} XDG_STATE_HOME={d}/state XDG_CONFIG_HOME={d}/config; stty -g > {d}/before; \
+            "export {env} XDG_STATE_HOME={d}/state XDG_CACHE_HOME={d}/cache XDG_CONFIG_HOME={d}/config; stty -g > {d}/before; \
              sh -c 'echo $$ > {d}/pid; exec {bin} {args}'; echo \"exit=$?\" > {d}/exit; stty -g > {d}/after; stty -a > {d}/after-a; clear"
         );
         self.type_text(&line);

@@ -36,6 +36,8 @@ pub struct AwsOptions {
     /// No mutating call leaves bkops (`--read-only`, `read_only = true`).
     pub read_only: bool,
     pub timeouts: Timeouts,
+    /// Where what each stack's resources are is kept between runs (`None`: not kept).
+    pub discovery_file: Option<std::path::PathBuf>,
 }
 
 pub async fn load(opts: &AwsOptions) -> SdkConfig {

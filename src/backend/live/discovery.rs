@@ -27,7 +27,7 @@ pub const RULE_LOGICAL_ID: &str = "AutoscalingFunctionTimer";
 pub const TOKEN_PARAMETER_LOGICAL_ID: &str = "BuildkiteAgentTokenParameter";
 
 /// What a stack's resources say, learnt once per stack version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Resources {
     /// `None`: not an Elastic CI Stack.
     pub asg_name: Option<String>,
@@ -64,6 +64,43 @@ pub struct Cache {
     pub known: HashMap<String, KnownStack>,
     /// Stack name → why its resources could not be read at the last discovery.
     pub unreadable: HashMap<String, BackendError>,
+    /// Where `resources` is kept between runs.
+    file: Option<std::path::PathBuf>,
+}
+
+/// One stack's entry in the discovery file: its version key, what its resources say, and when
+/// that was learnt (seconds since the epoch).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Kept {
+    version: String,
+    resources: Resources,
+    learnt: i64,
+}
+
+/// A kept entry older than this is learnt again, whatever its version says.
+const KEPT_SECS: i64 = 24 * 3600;
+
+fn now_secs() -> i64 {
+    crate::clock::Clock::System.now().secs()
+}
+
+/// The discovery file's entries still young enough; an unreadable or malformed file is none.
+fn read_kept(path: &std::path::Path) -> HashMap<String, Kept> {
+    let Ok(text) = std::fs::read_to_string(path) else { return HashMap::new() };
+    let mut kept: HashMap<String, Kept> = serde_json::from_str(&text).unwrap_or_default();
+    let now = now_secs();
+    kept.retain(|_, k| now - k.learnt < KEPT_SECS);
+    kept
+}
+
+/// Writes the file whole, through a temporary file renamed over it, so that two bkops writing
+/// at once leave one whole file or the other.
+fn write_kept(path: &std::path::Path, kept: &HashMap<String, Kept>) -> std::io::Result<()> {
+    use std::io::Write;
+    let text = serde_json::to_string(kept).map_err(std::io::Error::other)?;
+    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+    crate::paths::private_file(&tmp, false)?.write_all(text.as_bytes())?;
+    std::fs::rename(&tmp, path)
 }
 
 fn param<'a>(stack: &'a Stack, key: &str) -> Option<&'a str> {
@@ -114,6 +151,40 @@ fn version_key(stack: &Stack) -> String {
 }
 
 impl LiveBackend {
+    /// Keeps what is learnt of each stack's resources in `file` between runs (keyed by the
+    /// stack's ARN and last update time, for a day at most), and starts from what it holds: a
+    /// warm `bkops status` lists no stack's resources again.
+    pub fn keep_discovery_in(&self, file: Option<std::path::PathBuf>) {
+        let Some(path) = file else { return };
+        let kept = read_kept(&path);
+        let mut cache = self.cache();
+        for (id, k) in kept {
+            cache.resources.insert(id, (k.version, k.resources));
+        }
+        cache.file = Some(path);
+    }
+
+    /// Writes what is known to the discovery file, if one is kept (a failure is logged: the
+    /// file only saves calls).
+    fn save_discovery(&self) {
+        let (path, entries) = {
+            let cache = self.cache();
+            let Some(path) = cache.file.clone() else { return };
+            (path, cache.resources.clone())
+        };
+        let mut kept = read_kept(&path);
+        let now = now_secs();
+        for (id, (version, resources)) in entries {
+            let same = kept.get(&id).is_some_and(|k| k.version == version && k.resources == resources);
+            if !same {
+                kept.insert(id, Kept { version, resources, learnt: now });
+            }
+        }
+        if let Err(e) = write_kept(&path, &kept) {
+            tracing::warn!(file = %path.display(), error = %e, "the discovery file could not be written");
+        }
+    }
+
     async fn root_stacks(&self) -> Result<Vec<Stack>, BackendError> {
         let mut out = Vec::new();
         let mut pages = self.clients.cfn.describe_stacks().into_paginator().send();
@@ -211,11 +282,13 @@ impl LiveBackend {
     }
 
     /// Each stack's resources: from the cache when its version is known, else read, several
-    /// stacks at once. A stack whose resources cannot be read is its own error, not the list's.
+    /// stacks at once (and then kept in the discovery file). A stack whose resources cannot be
+    /// read is its own error, not the list's.
     async fn resources_of<'a>(
         &'a self,
         stacks: &'a [Stack],
     ) -> Vec<(&'a Stack, Result<Resources, BackendError>)> {
+        let learnt = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         // Boxed, so that the futures name no closure (async_trait needs them Send for any
         // lifetime).
         type Read<'b> = std::pin::Pin<
@@ -223,6 +296,7 @@ impl LiveBackend {
         >;
         let mut reads: Vec<Read<'a>> = Vec::with_capacity(stacks.len());
         for stack in stacks {
+            let learnt = learnt.clone();
             reads.push(Box::pin(async move {
                 let id = stack.stack_id().unwrap_or_default().to_string();
                 let key = version_key(stack);
@@ -234,6 +308,7 @@ impl LiveBackend {
                         let read = self.learn_resources(stack).await;
                         if let Ok(r) = &read {
                             self.cache().resources.insert(id, (key, r.clone()));
+                            learnt.store(true, std::sync::atomic::Ordering::Relaxed);
                         }
                         read
                     }
@@ -241,7 +316,11 @@ impl LiveBackend {
                 (stack, resources)
             }));
         }
-        futures::stream::iter(reads).buffered(DISCOVERY_CONCURRENCY).collect().await
+        let out = futures::stream::iter(reads).buffered(DISCOVERY_CONCURRENCY).collect().await;
+        if learnt.load(std::sync::atomic::Ordering::Relaxed) {
+            self.save_discovery();
+        }
+        out
     }
 
     pub(super) async fn discover(&self) -> Result<Vec<StackSummary>, BackendError> {

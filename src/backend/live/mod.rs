@@ -120,7 +120,9 @@ impl Clients {
 impl LiveBackend {
     pub async fn connect(opts: &AwsOptions, buildkite: BuildkiteSettings) -> Self {
         let sdk = config::load(opts).await;
-        Self::build(&sdk, opts.profile.clone(), buildkite, opts.read_only)
+        let me = Self::build(&sdk, opts.profile.clone(), buildkite, opts.read_only);
+        me.keep_discovery_in(opts.discovery_file.clone());
+        me
     }
 
     /// Clients built from `sdk` (tests build their own, to point at a local endpoint).
