@@ -100,6 +100,33 @@ async fn measure(stacks: usize, secs: u64) {
     for (op, n) in by_op {
         println!("    {op:<40} {:>6.1}", per_minute(n));
     }
+    // `bkops status`, the real binary, twice: cold, then with what the first run kept.
+    let home = std::env::temp_dir().join(format!("bkops-bench-calls-{}-{stacks}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    for run in ["cold", "warm"] {
+        let seen = proxy.seen().len();
+        let t0 = Instant::now();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
+            .args(["status", "--format", "json", "--region", "us-east-1", "--endpoint-url", &proxy.url])
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .env("BUILDKITE_AGENT_TOKEN", "bkua_bench")
+            .env("BUILDKITE_AGENT_ENDPOINT", &fake.url)
+            .env("XDG_STATE_HOME", &home)
+            .env("XDG_CACHE_HOME", &home)
+            .env("XDG_CONFIG_HOME", &home)
+            .output()
+            .expect("bkops runs");
+        let wall = t0.elapsed();
+        let aws = proxy.seen().len() - seen;
+        println!(
+            "  bkops status, {run}: {aws} AWS calls, {:.2} s (exit {})",
+            wall.as_secs_f64(),
+            out.status.code().unwrap_or(-1)
+        );
+    }
 }
 
 fn main() {
