@@ -37,6 +37,10 @@ pub struct Resources {
     pub token_parameter: Option<String>,
     /// The nested scaler stack (`Autoscaling` or `AutoscalingArm64`).
     pub scaler_stack: Option<String>,
+    /// The scaler's Lambda function (`AutoscalingFunction` in the nested stack); files kept
+    /// before it was learnt have none, and it is then looked up when first needed.
+    #[serde(default)]
+    pub scaler_function: Option<String>,
 }
 
 /// What the other reads of a stack need, from its last discovery.
@@ -54,6 +58,8 @@ pub struct KnownStack {
     pub rule: Option<String>,
     /// The nested scaler stack, where its function is found.
     pub scaler_stack: Option<String>,
+    /// The scaler's function, when discovery learnt it.
+    pub scaler_function: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -218,21 +224,24 @@ impl LiveBackend {
                 }
             }
         }
-        let mut rule_name = None;
+        // The nested scaler stack's timer rule and function, from one listing of it.
+        let (mut rule_name, mut scaler_function) = (None, None);
         if let (Some(_), Some(nested)) = (&asg_name, scaler_stack.clone()) {
-            let rule = self
-                .clients
-                .cfn
-                .describe_stack_resource()
-                .stack_name(nested)
-                .logical_resource_id(RULE_LOGICAL_ID)
-                .send()
-                .await
-                .checked(self, name, "cloudformation:DescribeStackResource")?;
-            rule_name =
-                rule.stack_resource_detail().and_then(|d| d.physical_resource_id()).map(str::to_string);
+            let mut pages =
+                self.clients.cfn.list_stack_resources().stack_name(nested).into_paginator().send();
+            while let Some(page) = pages.next().await {
+                let page = page.checked(self, name, "cloudformation:ListStackResources")?;
+                for r in page.stack_resource_summaries() {
+                    let id = r.physical_resource_id().map(str::to_string);
+                    match r.logical_resource_id() {
+                        Some(RULE_LOGICAL_ID) => rule_name = id,
+                        Some(super::scaler::FUNCTION_LOGICAL_ID) => scaler_function = id,
+                        _ => {}
+                    }
+                }
+            }
         }
-        Ok(Resources { asg_name, rule_name, token_parameter, scaler_stack })
+        Ok(Resources { asg_name, rule_name, token_parameter, scaler_stack, scaler_function })
     }
 
     /// The scaling state of every stack's scaler rule (stack name, rule): a DescribeRule each
@@ -344,13 +353,7 @@ impl LiveBackend {
                 }
             };
             if let Some(asg) = resources.asg_name.clone() {
-                found.push((
-                    stack,
-                    asg,
-                    resources.rule_name,
-                    resources.token_parameter,
-                    resources.scaler_stack,
-                ));
+                found.push((stack, asg, resources));
             }
         }
         let names: Vec<String> = found.iter().map(|(_, asg, ..)| asg.clone()).collect();
@@ -362,11 +365,12 @@ impl LiveBackend {
         }
         let rules: Vec<(String, String)> = found
             .iter()
-            .filter_map(|(stack, _, rule, ..)| Some((stack.stack_name()?.to_string(), rule.clone()?)))
+            .filter_map(|(stack, _, r)| Some((stack.stack_name()?.to_string(), r.rule_name.clone()?)))
             .collect();
         let mut states = self.scaling_states(&rules).await;
         let mut out = Vec::new();
-        for (stack, asg, rule, own_token_parameter, scaler_stack) in found {
+        for (stack, asg, resources) in found {
+            let rule = resources.rule_name;
             let name = stack.stack_name().unwrap_or_default().to_string();
             let group = groups.iter().find(|g| g.auto_scaling_group_name() == Some(asg.as_str()));
             let size = |v: Option<i32>, param: &str| {
@@ -402,9 +406,10 @@ impl LiveBackend {
                     .filter(|e| !e.trim().is_empty())
                     .map(str::to_string),
                 token_parameter,
-                own_token_parameter,
+                own_token_parameter: resources.token_parameter,
                 rule: rule.clone(),
-                scaler_stack,
+                scaler_stack: resources.scaler_stack,
+                scaler_function: resources.scaler_function,
             };
             self.cache().unreadable.remove(&name);
             self.cache().known.insert(name, known);

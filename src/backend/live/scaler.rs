@@ -43,7 +43,13 @@ impl LiveBackend {
     ) -> Result<ScalerRead, BackendError> {
         let known = self.known(stack).await?;
         let (Some(_), Some(nested)) = (&known.rule, &known.scaler_stack) else { return Ok(ScalerRead::None) };
-        let Some(function) = self.scaler_function(stack, nested).await? else { return Ok(ScalerRead::None) };
+        let function = match known.scaler_function.clone() {
+            Some(f) => f,
+            None => match self.scaler_function(stack, nested).await? {
+                Some(f) => f,
+                None => return Ok(ScalerRead::None),
+            },
+        };
         let group = format!("/aws/lambda/{function}");
         let mut q = FilterQuery { group: group.clone(), start: Some(since), ..FilterQuery::default() };
         let mut events = Vec::new();
