@@ -38,13 +38,53 @@ fn compare(a: &Instance, b: &Instance, column: InstanceColumn) -> Ordering {
     by.then_with(|| a.id.cmp(&b.id))
 }
 
+/// What the instance rows were worked out from: the group as read (when, and which list),
+/// the disk figures added to it since, the filter, the sort, and (with a filter, whose AGE
+/// cells move) the second. While it stays the same, the rows are not worked out again: a
+/// frame, a key and a tick within one second share them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowsKey {
+    fetched: Option<Timestamp>,
+    list: usize,
+    len: usize,
+    disk_epoch: u64,
+    filter: Option<String>,
+    column: InstanceColumn,
+    descending: bool,
+    second: Option<i64>,
+}
+
 pub fn instances(state: &AppState) -> Vec<&Instance> {
     let Some(fleet) = state.fleet.data.as_ref() else { return Vec::new() };
-    let mut rows: Vec<&Instance> = fleet
-        .instances
-        .iter()
-        .filter(|i| {
+    let filter = state.lists.instances.filter.as_ref();
+    let key = RowsKey {
+        fetched: state.fleet.fetched_at,
+        list: fleet.instances.as_ptr() as usize,
+        len: fleet.instances.len(),
+        disk_epoch: state.disk_epoch,
+        filter: filter.map(|f| f.text.clone()),
+        column: state.settings.sort.column,
+        descending: state.settings.sort.descending,
+        second: filter.map(|_| state.now.secs()),
+    };
+    let kept = state.rows.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, order)| order.clone());
+    let order = match kept {
+        Some(order) => order,
+        None => {
+            let order = instance_order(state, &fleet.instances);
+            state.rows.replace(Some((key, order.clone())));
+            order
+        }
+    };
+    order.iter().filter_map(|&i| fleet.instances.get(i)).collect()
+}
+
+/// The rows' indices in the group's list, filtered and sorted.
+fn instance_order(state: &AppState, instances: &[Instance]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..instances.len())
+        .filter(|&n| {
             state.lists.instances.filter.as_ref().is_none_or(|f| {
+                let i = &instances[n];
                 let cells: Vec<(&str, String)> = InstanceColumn::ALL
                     .iter()
                     .map(|c| (c.header(), instance_cell(i, *c, state.now)))
@@ -54,11 +94,11 @@ pub fn instances(state: &AppState) -> Vec<&Instance> {
             })
         })
         .collect();
-    rows.sort_by(|a, b| {
-        let o = compare(a, b, state.settings.sort.column);
+    order.sort_by(|&a, &b| {
+        let o = compare(&instances[a], &instances[b], state.settings.sort.column);
         if state.settings.sort.descending { o.reverse() } else { o }
     });
-    rows
+    order
 }
 
 pub fn activities(state: &AppState) -> Vec<&ScalingActivity> {

@@ -77,6 +77,11 @@ pub struct AppState {
     pub marked: std::collections::BTreeSet<String>,
     /// Live disk checks (`D`): percent used of each instance's fullest disk.
     pub disk_checks: std::collections::HashMap<String, u8>,
+    /// Counts the disk figures written into the group's rows as they are (which changes them
+    /// without a new read): part of what the shown rows are kept by.
+    pub disk_epoch: u64,
+    /// The instance rows as last worked out, and from what (see `shown::instances`).
+    pub rows: std::cell::RefCell<Option<(super::shown::RowsKey, Vec<usize>)>>,
     pub lists: Lists,
     pub flash: Option<Flash>,
     /// When Ctrl-C was first pressed: a second press soon after quits.
@@ -122,6 +127,8 @@ impl AppState {
             confirm: None,
             marked: Default::default(),
             disk_checks: Default::default(),
+            disk_epoch: 0,
+            rows: Default::default(),
             lists: Lists::default(),
             flash: None,
             interrupt_at: None,

@@ -133,6 +133,7 @@ pub fn disk_checked(state: &mut AppState, result: Result<Vec<crate::ops::DiskAns
         for i in &mut f.instances {
             i.disk_used_pct = state.disk_checks.get(&i.id).copied();
         }
+        state.disk_epoch += 1;
     }
     state.flash(format!("disk: {}", said.join(" · ")), failed);
 }

@@ -727,3 +727,46 @@ async fn a_settled_group_is_read_less_often_and_a_moving_one_at_its_interval() {
     load(&mut state, Resource::Activities(stack.clone()), crate::app::Payload::Activities(activities));
     assert_eq!(state.activities.next_due, Some(at.plus_secs(10)));
 }
+
+#[tokio::test]
+async fn the_rows_kept_between_frames_follow_every_change_they_come_from() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let ids = |state: &AppState| shown::instances(state).iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+    let all = ids(&state);
+    assert!(all.len() >= 3, "{all:?}");
+    assert_eq!(ids(&state), all, "asked twice, the same rows");
+    // A filter, typed.
+    let first = all[0].clone();
+    typed(&mut state, &format!("/{first}"));
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(ids(&state), [first.clone()]);
+    typed(&mut state, "/");
+    update(&mut state, ctrl('u'));
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(ids(&state), all);
+    // A disk figure written into the rows as they are, within the same second: found at once.
+    typed(&mut state, "/disk:97%");
+    update(&mut state, code(KeyCode::Enter));
+    assert!(ids(&state).is_empty());
+    let last = all.last().cloned().expect("a row");
+    let reading =
+        crate::ops::DiskReading { used_pct: 97, free_kb: 1 << 20, mount: "/".into(), inodes_used_pct: None };
+    update(&mut state, Msg::DiskChecked(Ok(vec![(last.clone(), Ok(reading))])));
+    assert_eq!(ids(&state), [last]);
+    typed(&mut state, "/");
+    update(&mut state, ctrl('u'));
+    update(&mut state, code(KeyCode::Enter));
+    // A new read of the group with one instance fewer.
+    let mut fleet = state.fleet.data.clone().expect("fleet");
+    fleet.instances.retain(|i| i.id != first);
+    let at = START.plus_secs(30);
+    update(
+        &mut state,
+        Msg::Loaded {
+            resource: Resource::Fleet("ci-linux".into()),
+            result: Ok(crate::app::Payload::Fleet(fleet)),
+            at,
+        },
+    );
+    assert!(!ids(&state).contains(&first));
+}
