@@ -739,7 +739,7 @@ async fn the_rows_kept_between_frames_follow_every_change_they_come_from() {
     let first = all[0].clone();
     typed(&mut state, &format!("/{first}"));
     update(&mut state, code(KeyCode::Enter));
-    assert_eq!(ids(&state), [first.clone()]);
+    assert_eq!(ids(&state), std::slice::from_ref(&first));
     typed(&mut state, "/");
     update(&mut state, ctrl('u'));
     update(&mut state, code(KeyCode::Enter));
