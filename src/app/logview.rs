@@ -16,9 +16,19 @@ pub fn byte_budget(capacity: usize) -> usize {
     (64 << 20).max(capacity.saturating_mul(640))
 }
 
-/// What a line costs the ring, roughly: its text and its names.
-fn size_of(e: &LogEvent) -> usize {
-    e.message.len() + e.group.len() + e.stream.len() + e.event_id.len() + std::mem::size_of::<LogEvent>()
+/// A line as the view keeps it: its time, its group (a number in the view's table of names)
+/// and its text. The names, stream and event ID every event carries are not kept once per
+/// line: a line costs its text and 32 bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewLine {
+    pub timestamp: Timestamp,
+    group: u16,
+    pub message: Box<str>,
+}
+
+/// What a line costs the ring, roughly: its text and its slot.
+fn size_of(l: &ViewLine) -> usize {
+    l.message.len() + std::mem::size_of::<ViewLine>()
 }
 
 #[derive(Debug, Clone)]
@@ -28,7 +38,9 @@ pub struct LogView {
     pub groups: Vec<String>,
     /// The groups the reader reads: those shown so far.
     pub reading: Vec<String>,
-    pub lines: VecDeque<LogEvent>,
+    pub lines: VecDeque<ViewLine>,
+    /// The group names the lines' numbers stand for.
+    names: Vec<String>,
     pub capacity: usize,
     /// New lines scroll into view; off, the view stays where it is.
     pub follow: bool,
@@ -73,6 +85,7 @@ impl LogView {
             reading: groups.clone(),
             groups,
             lines: VecDeque::new(),
+            names: Vec::new(),
             capacity: capacity.max(1),
             follow: true,
             offset: 0,
@@ -100,6 +113,7 @@ impl LogView {
     pub fn push(&mut self, batch: Vec<LogEvent>) {
         let mut added = 0;
         for e in batch {
+            let e = self.keep(e);
             let size = size_of(&e);
             while !self.lines.is_empty()
                 && (self.lines.len() >= self.capacity || self.bytes + size > self.byte_budget)
@@ -133,12 +147,45 @@ impl LogView {
     }
 
     /// The `i`-th of them, oldest first.
-    pub fn visible_at(&self, i: usize) -> Option<&LogEvent> {
+    /// A line as kept: the group's name numbered, the text alone.
+    fn keep(&mut self, e: LogEvent) -> ViewLine {
+        let group = match self.names.iter().position(|n| *n == e.group) {
+            Some(i) => i,
+            None => {
+                self.names.push(e.group);
+                self.names.len() - 1
+            }
+        };
+        ViewLine {
+            timestamp: e.timestamp,
+            group: u16::try_from(group).unwrap_or(u16::MAX),
+            message: e.message.into_boxed_str(),
+        }
+    }
+
+    /// The group a line was read from.
+    pub fn group_of(&self, l: &ViewLine) -> &str {
+        self.names.get(usize::from(l.group)).map_or("", String::as_str)
+    }
+
+    /// A kept line as an event again (for saving it in the log format).
+    pub fn event_of(&self, l: &ViewLine) -> LogEvent {
+        LogEvent {
+            timestamp: l.timestamp,
+            ingestion_time: l.timestamp,
+            group: self.group_of(l).to_string(),
+            stream: self.instance.clone(),
+            event_id: String::new(),
+            message: l.message.to_string(),
+        }
+    }
+
+    pub fn visible_at(&self, i: usize) -> Option<&ViewLine> {
         self.line(*self.shown.get(i)?)
     }
 
     /// The line of number `n`, if the ring still holds it.
-    fn line(&self, n: u64) -> Option<&LogEvent> {
+    fn line(&self, n: u64) -> Option<&ViewLine> {
         self.lines.get(usize::try_from(n.checked_sub(self.first)?).ok()?)
     }
 
@@ -181,16 +228,14 @@ impl LogView {
         self.at_moment = true;
     }
 
-    pub fn matches(&self, e: &LogEvent) -> bool {
-        !self.hidden.contains(&e.group)
-            && self
-                .filter
-                .as_ref()
-                .is_none_or(|f| f.matches(&[("group", e.group.as_str()), ("message", e.message.as_str())]))
+    pub fn matches(&self, l: &ViewLine) -> bool {
+        let group = self.group_of(l);
+        !self.hidden.contains(group)
+            && self.filter.as_ref().is_none_or(|f| f.matches(&[("group", group), ("message", &l.message)]))
     }
 
     /// The lines the filter lets through, oldest first (every one: for saving them).
-    pub fn visible(&self) -> Vec<&LogEvent> {
+    pub fn visible(&self) -> Vec<&ViewLine> {
         (0..self.visible_len()).filter_map(|i| self.visible_at(i)).collect()
     }
 

@@ -5,8 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
-use crate::app::logview::LogView;
-use crate::domain::LogEvent;
+use crate::app::logview::{LogView, ViewLine};
 use crate::domain::groups::label;
 use crate::domain::text::sanitize;
 use crate::theme::{Role, Theme};
@@ -30,7 +29,7 @@ fn pretty(view: &LogView, message: &str) -> Option<Vec<String>> {
 }
 
 /// The screen lines of one event: one, or a header and the indented JSON.
-fn lines_of<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme, moment: bool) -> Vec<Line<'a>> {
+fn lines_of<'a>(view: &'a LogView, e: &'a ViewLine, theme: &Theme, moment: bool) -> Vec<Line<'a>> {
     match pretty(view, &e.message) {
         Some(json) => {
             let mut head = line(view, e, theme, moment);
@@ -45,7 +44,7 @@ fn lines_of<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme, moment: bool) ->
 
 /// One event's line; the first line at the moment the view was opened at (from the
 /// timeline) starts with a marker.
-fn line<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme, moment: bool) -> Line<'a> {
+fn line<'a>(view: &'a LogView, e: &'a ViewLine, theme: &Theme, moment: bool) -> Line<'a> {
     let mut spans = Vec::with_capacity(5);
     if moment {
         spans.push(Span::styled("▶ ", theme.style(Role::selection)));
@@ -56,7 +55,8 @@ fn line<'a>(view: &LogView, e: &'a LogEvent, theme: &Theme, moment: bool) -> Lin
             .unwrap_or_default();
         spans.push(Span::styled(t, theme.style(Role::muted)));
     }
-    spans.push(Span::styled(format!("{} ", label(&e.group)), theme.style(group_role(view, &e.group))));
+    let group = view.group_of(e);
+    spans.push(Span::styled(format!("{} ", label(group)), theme.style(group_role(view, group))));
     let text = sanitize(&e.message).into_owned();
     match &view.search {
         // Matches are found in the text as shown, so the highlight lines up with it.

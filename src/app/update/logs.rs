@@ -88,8 +88,11 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                     color: false,
                     timestamps: true,
                 };
-                let text: String =
-                    v.visible().iter().map(|e| crate::logs::format::line(e, style).render() + "\n").collect();
+                let text: String = v
+                    .visible()
+                    .iter()
+                    .map(|l| crate::logs::format::line(&v.event_of(l), style).render() + "\n")
+                    .collect();
                 fx.push(Effect::SaveLogs { instance: v.instance.clone(), text });
             }
         }

@@ -545,7 +545,7 @@ async fn l_opens_the_instances_logs_and_esc_stops_them() {
     let shown: Vec<String> = state
         .logs
         .as_ref()
-        .map(|v| v.visible().iter().map(|e| e.message.clone()).collect())
+        .map(|v| v.visible().iter().map(|e| e.message.to_string()).collect())
         .unwrap_or_default();
     assert_eq!(shown, ["Starting docker"]);
     assert_eq!(update(&mut state, code(KeyCode::Esc)), vec![Effect::StopTail]);
