@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use super::panes::{InstanceColumn, Pane};
-use super::state::AppState;
+use super::state::{AppState, RowsKey};
 use crate::domain::{Instance, ScalingActivity, StackSummary, Timestamp, format_age};
 
 pub fn instance_cell(i: &Instance, column: InstanceColumn, now: Timestamp) -> String {
@@ -36,22 +36,6 @@ fn compare(a: &Instance, b: &Instance, column: InstanceColumn) -> Ordering {
         InstanceColumn::Disk => a.disk.cmp(&b.disk),
     };
     by.then_with(|| a.id.cmp(&b.id))
-}
-
-/// What the instance rows were worked out from: the group as read (when, and which list),
-/// the disk figures added to it since, the filter, the sort, and (with a filter, whose AGE
-/// cells move) the second. While it stays the same, the rows are not worked out again: a
-/// frame, a key and a tick within one second share them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowsKey {
-    fetched: Option<Timestamp>,
-    list: usize,
-    len: usize,
-    disk_epoch: u64,
-    filter: Option<String>,
-    column: InstanceColumn,
-    descending: bool,
-    second: Option<i64>,
 }
 
 pub fn instances(state: &AppState) -> Vec<&Instance> {

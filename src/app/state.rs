@@ -47,6 +47,22 @@ pub struct Flash {
     pub until: Timestamp,
 }
 
+/// What the instance rows were worked out from: the group as read (when, and which list),
+/// the disk figures added to it since, the filter, the sort, and (with a filter, whose AGE
+/// cells move) the second. While it stays the same, the rows are not worked out again (`shown::instances`): a
+/// frame, a key and a tick within one second share them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowsKey {
+    pub fetched: Option<Timestamp>,
+    pub list: usize,
+    pub len: usize,
+    pub disk_epoch: u64,
+    pub filter: Option<String>,
+    pub column: InstanceColumn,
+    pub descending: bool,
+    pub second: Option<i64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub backend: String,
@@ -81,7 +97,7 @@ pub struct AppState {
     /// without a new read): part of what the shown rows are kept by.
     pub disk_epoch: u64,
     /// The instance rows as last worked out, and from what (see `shown::instances`).
-    pub rows: std::cell::RefCell<Option<(super::shown::RowsKey, Vec<usize>)>>,
+    pub rows: std::cell::RefCell<Option<(RowsKey, Vec<usize>)>>,
     pub lists: Lists,
     pub flash: Option<Flash>,
     /// When Ctrl-C was first pressed: a second press soon after quits.
