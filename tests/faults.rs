@@ -230,3 +230,29 @@ async fn one_stack_whose_resources_cannot_be_read_does_not_hide_the_others() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_timeline_whose_log_reads_are_throttled_says_what_it_could_not_read() {
+    let (moto, _sdk) = setup().await;
+    let proxy = FaultProxy::start(&moto.endpoint);
+    proxy.on(
+        "FilterLogEvents",
+        Fault::Status(400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"),
+    );
+    let home = home("timeline-throttled");
+    let (out, took) =
+        bkops(&proxy.url, &home, &["timeline", "--stack", "ci-linux", "--since", "1h", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(took < Duration::from_secs(30), "no retry storm: {took:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let unread: Vec<&str> =
+        v["unread"].as_array().expect("unread").iter().filter_map(|u| u.as_str()).collect();
+    // Each source it could not read is named, and says what the service asked (a one-shot
+    // command does not retry, so it does not say it will).
+    for source in ["scaler", "/buildkite/elastic-stack", "/buildkite/lifecycled"] {
+        assert!(
+            unread.iter().any(|u| u.starts_with(source) && u.contains("throttled by logs: asked to wait")),
+            "{source}: {unread:?}"
+        );
+    }
+}

@@ -4,7 +4,7 @@ use std::time::Duration;
 /// in its own words; none of them ends the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BackendError {
-    #[error("throttled by {service}; retrying in {}s", retry_after.as_secs())]
+    #[error("throttled by {service}: asked to wait {} s", retry_after.as_secs())]
     Throttled { service: String, retry_after: Duration },
     #[error("credentials missing or expired: {hint}")]
     Credentials { hint: String },
