@@ -465,7 +465,7 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
         again
             .agents_note
             .as_deref()
-            .is_some_and(|n| n.contains("asked to wait 4 s") || n.contains("asked to wait 5 s")),
+            .is_some_and(|n| n.contains("asked to wait 49 s") || n.contains("asked to wait 50 s")),
         "{:?}",
         again.agents_note
     );
