@@ -1,0 +1,106 @@
+//! What the dashboard reads, and when: cost follows change (covered panes, settled groups, rows
+//! worked out once per change).
+
+use super::*;
+
+#[tokio::test]
+async fn panes_under_the_log_view_or_the_help_are_not_read_until_they_show_again() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let reads = |fx: &[Effect]| fx.iter().filter(|e| matches!(e, Effect::Fetch(_))).count();
+    update(&mut state, key('l'));
+    let mut t = START;
+    for _ in 0..120 {
+        t = t.plus_secs(1);
+        assert_eq!(reads(&update(&mut state, Msg::Tick(t))), 0, "a pane read while the log view covers it");
+    }
+    // Back: everything due is read at once.
+    let fx = update(&mut state, code(KeyCode::Esc));
+    for r in Resource::of_stack("ci-linux").into_iter().chain([Resource::Stacks]) {
+        assert!(fx.contains(&Effect::Fetch(r.clone())), "{r:?} read on return: {fx:?}");
+    }
+    // The help covers them too; closing it, the next tick reads what fell due.
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key('?'));
+    assert_eq!(reads(&update(&mut state, Msg::Tick(START.plus_secs(60)))), 0);
+    update(&mut state, code(KeyCode::Esc));
+    assert!(reads(&update(&mut state, Msg::Tick(START.plus_secs(61)))) >= 4);
+}
+
+#[tokio::test]
+async fn a_settled_group_is_read_less_often_and_a_moving_one_at_its_interval() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let mut fleet = state.fleet.data.clone().expect("fleet");
+    for i in &mut fleet.instances {
+        i.lifecycle = crate::domain::Lifecycle::InService;
+        i.health = crate::domain::Health::Healthy;
+    }
+    fleet.desired = fleet.instances.len() as u32;
+    let mut activities = state.activities.data.clone().expect("activities");
+    for a in &mut activities {
+        a.status = crate::domain::ActivityStatus::Successful;
+    }
+    let at = START.plus_secs(100);
+    let load = |state: &mut AppState, resource: Resource, payload: crate::app::Payload| {
+        update(state, Msg::Loaded { resource, result: Ok(payload), at });
+    };
+    let stack = "ci-linux".to_string();
+    load(
+        &mut state,
+        Resource::Activities(stack.clone()),
+        crate::app::Payload::Activities(activities.clone()),
+    );
+    load(&mut state, Resource::Fleet(stack.clone()), crate::app::Payload::Fleet(fleet.clone()));
+    assert_eq!(state.fleet.next_due, Some(at.plus_secs(15)), "settled: three times its 5 s");
+    // One instance Pending: back to every 5 s.
+    fleet.instances[0].lifecycle = crate::domain::Lifecycle::Pending;
+    load(&mut state, Resource::Fleet(stack.clone()), crate::app::Payload::Fleet(fleet.clone()));
+    assert_eq!(state.fleet.next_due, Some(at.plus_secs(5)));
+    // An activity under way keeps the activity list at its 10 s too.
+    activities[0].status = crate::domain::ActivityStatus::InProgress;
+    fleet.instances[0].lifecycle = crate::domain::Lifecycle::InService;
+    load(&mut state, Resource::Activities(stack.clone()), crate::app::Payload::Activities(activities));
+    assert_eq!(state.activities.next_due, Some(at.plus_secs(10)));
+}
+
+#[tokio::test]
+async fn the_rows_kept_between_frames_follow_every_change_they_come_from() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let ids = |state: &AppState| shown::instances(state).iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+    let all = ids(&state);
+    assert!(all.len() >= 3, "{all:?}");
+    assert_eq!(ids(&state), all, "asked twice, the same rows");
+    // A filter, typed.
+    let first = all[0].clone();
+    typed(&mut state, &format!("/{first}"));
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(ids(&state), std::slice::from_ref(&first));
+    typed(&mut state, "/");
+    update(&mut state, ctrl('u'));
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(ids(&state), all);
+    // A disk figure written into the rows as they are, within the same second: found at once.
+    typed(&mut state, "/disk:97%");
+    update(&mut state, code(KeyCode::Enter));
+    assert!(ids(&state).is_empty());
+    let last = all.last().cloned().expect("a row");
+    let reading =
+        crate::ops::DiskReading { used_pct: 97, free_kb: 1 << 20, mount: "/".into(), inodes_used_pct: None };
+    update(&mut state, Msg::DiskChecked(Ok(vec![(last.clone(), Ok(reading))])));
+    assert_eq!(ids(&state), [last]);
+    typed(&mut state, "/");
+    update(&mut state, ctrl('u'));
+    update(&mut state, code(KeyCode::Enter));
+    // A new read of the group with one instance fewer.
+    let mut fleet = state.fleet.data.clone().expect("fleet");
+    fleet.instances.retain(|i| i.id != first);
+    let at = START.plus_secs(30);
+    update(
+        &mut state,
+        Msg::Loaded {
+            resource: Resource::Fleet("ci-linux".into()),
+            result: Ok(crate::app::Payload::Fleet(fleet)),
+            at,
+        },
+    );
+    assert!(!ids(&state).contains(&first));
+}
