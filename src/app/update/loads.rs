@@ -92,8 +92,12 @@ pub fn on_loaded(
             state.activities.set(Ok(v), at, interval)
         }
         Ok(Payload::Scaler(v)) => state.scaler.set(Ok(v), at, interval),
-        // A late answer for a window no longer shown.
-        Ok(Payload::Timeline(_)) if timeline(state).as_ref() != Some(&resource) => {}
+        // A late answer for a window no longer shown: dropped, and no read is under way any
+        // more (the next window reads afresh).
+        Ok(Payload::Timeline(_)) if timeline(state).as_ref() != Some(&resource) => {
+            state.timeline.loading = false;
+            state.timeline.next_due = None;
+        }
         Ok(Payload::Timeline(v)) => state.timeline.set(Ok(v), at, interval),
         Err(e) => state.tracked_mut(&resource).fail(e, at, interval),
     }

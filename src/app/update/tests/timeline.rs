@@ -128,3 +128,30 @@ async fn a_terminations_details_read_the_timeline_for_its_job_and_a_launchs_do_n
     let fx = open(&mut state, terminated);
     assert!(fx.contains(&Effect::Fetch(Resource::Timeline("ci-linux".into(), 7200))), "{fx:?}");
 }
+
+#[tokio::test]
+async fn a_timeline_answer_that_comes_after_its_window_closed_does_not_block_the_next_read() {
+    let (mut state, b) = dashboard().await;
+    update(&mut state, key('4'));
+    let ended = |a: &crate::domain::ScalingActivity| crate::domain::forensics::ended_by(a).is_some();
+    let row = crate::app::shown::activities(&state).iter().position(|a| ended(a)).expect("a termination");
+    for _ in 0..row {
+        update(&mut state, key('j'));
+    }
+    let asked = update(&mut state, code(KeyCode::Enter));
+    let Some(Effect::Fetch(resource)) =
+        asked.into_iter().find(|e| matches!(e, Effect::Fetch(Resource::Timeline(..))))
+    else {
+        panic!("the details read the timeline")
+    };
+    // Closed before the answer comes.
+    update(&mut state, code(KeyCode::Esc));
+    let since = state.now.plus_secs(-7200);
+    let late = crate::history::read(&b, "ci-linux", since).await;
+    let at = state.now;
+    update(&mut state, Msg::Loaded { resource, result: Ok(crate::app::Payload::Timeline(late)), at });
+    assert!(state.timeline.data.is_none(), "dropped");
+    // Opened again: read again, not waiting for ever on the dropped one.
+    let again = update(&mut state, code(KeyCode::Enter));
+    assert!(again.iter().any(|e| matches!(e, Effect::Fetch(Resource::Timeline(..)))), "{again:?}");
+}
