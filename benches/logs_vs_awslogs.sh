@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compares `bkops logs` with awslogs (a well-known Python tailer) on the same 100,000 events,
-# served by the local AWS API server (moto). Reports each client's CPU seconds (user + system,
+# Compares `bkops logs` with `aws logs tail` (the AWS CLI's own command, here the CLI v1 with
+# PyPI's awscli-plugin-logs-tail, a port of the CLI v2 command) and with awslogs (a well-known
+# Python tailer) on the same 100,000 events, served by the local AWS API server (moto). Reports each client's CPU seconds (user + system,
 # from getrusage) and wall time to its last line, and their ratios. One run; run it on an idle
 # machine. Needs a release build: `cargo build --release`.
 set -euo pipefail
@@ -16,11 +17,18 @@ if [ ! -x "$awslogs_venv/bin/awslogs" ]; then
   python3 -m venv "$awslogs_venv" >&2
   "$awslogs_venv/bin/pip" install --quiet --disable-pip-version-check 'awslogs==0.15.0' >&2
 fi
+awscli_venv="${XDG_CACHE_HOME:-$HOME/.cache}/bkops-awscli-venv"
+if [ ! -x "$awscli_venv/bin/aws" ]; then
+  python3 -m venv "$awscli_venv" >&2
+  "$awscli_venv/bin/pip" install --quiet --disable-pip-version-check 'awscli-plugin-logs-tail==0.2' >&2
+fi
 
 log="$(mktemp)"
 "$moto_server" -H 127.0.0.1 -p 0 > /dev/null 2> "$log" &
 moto_pid=$!
-trap 'kill $moto_pid 2>/dev/null || true; rm -f "$log"' EXIT
+aws_config="$(mktemp)"
+printf '[plugins]\nlogs-tail = awscli_plugin_logs_tail\n' > "$aws_config"
+trap 'kill $moto_pid 2>/dev/null || true; rm -f "$log" "$aws_config"' EXIT
 for _ in $(seq 100); do grep -q 'Running on' "$log" && break; sleep 0.1; done
 port="$(grep -o '127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f2)"
 endpoint="http://127.0.0.1:$port"
@@ -59,9 +67,14 @@ read -r b_cpu b_wall b_lines < <(measure "$bkops" logs "$instance" --group elast
   --region us-east-1 --endpoint-url "$endpoint")
 read -r a_cpu a_wall a_lines < <(measure "$awslogs_venv/bin/awslogs" get /buildkite/elastic-stack "$instance" \
   -s 1h --aws-region us-east-1 --aws-endpoint-url "$endpoint")
+read -r t_cpu t_wall t_lines < <(AWS_CONFIG_FILE="$aws_config" measure "$awscli_venv/bin/aws" logs tail \
+  /buildkite/elastic-stack --prefix "$instance" --since 1h --color off \
+  --region us-east-1 --endpoint-url "$endpoint")
 
 echo "events served:          $events"
 echo "bkops logs:             $b_lines lines, ${b_cpu} CPU s, ${b_wall} s wall"
+echo "aws logs tail:          $t_lines lines, ${t_cpu} CPU s, ${t_wall} s wall"
 echo "awslogs get:            $a_lines lines, ${a_cpu} CPU s, ${a_wall} s wall"
+"$py" -c "print(f'aws logs tail / bkops:  {float($t_cpu)/max(float($b_cpu),1e-3):.1f}x the CPU, {float($t_wall)/max(float($b_wall),1e-3):.1f}x the wall time')"
 "$py" -c "print(f'awslogs / bkops:        {float($a_cpu)/max(float($b_cpu),1e-3):.1f}x the CPU, {float($a_wall)/max(float($b_wall),1e-3):.1f}x the wall time')"
-[ "$b_lines" = "$events" ] && [ "$a_lines" = "$events" ] || { echo "a client did not print every event" >&2; exit 1; }
+[ "$b_lines" = "$events" ] && [ "$a_lines" = "$events" ] && [ "$t_lines" = "$events" ] || { echo "a client did not print every event" >&2; exit 1; }

@@ -83,9 +83,10 @@ fn measure(capacity: usize) {
         push += t0.elapsed();
     }
     let rss_after = status_kb("VmRSS:");
+    let text: usize = (LINES - capacity.min(LINES)..LINES).map(|i| line(i).message.len()).sum();
     let peak = status_kb("VmHWM:");
     let Some(view) = state.logs.as_mut() else { return };
-    let kept = view.lines.len();
+    let kept = view.kept();
     let dropped = view.dropped;
 
     let mut searches = Vec::new();
@@ -132,6 +133,11 @@ fn measure(capacity: usize) {
     draws.sort_by(f64::total_cmp);
     println!("ring of {capacity} lines, {LINES} pushed in batches of {BATCH}:");
     println!("  kept {kept}, dropped {dropped}; pushing took {:.2} s", push.as_secs_f64());
+    println!(
+        "  text of the kept lines: {:.0} MB ({} bytes a line)",
+        text as f64 / 1048576.0,
+        text / kept.max(1)
+    );
     println!(
         "  memory: {:.0} MB resident after ({:.0} MB before, peak {:.0} MB)",
         rss_after as f64 / 1024.0,

@@ -102,7 +102,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
         None => {
             let themes_dir = paths::themes_dir();
             let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());
-            let theme = theme::load(&theme_name, themes_dir.as_deref())?;
+            let theme = theme::load_for_terminal(&theme_name, themes_dir.as_deref())?;
             let backends = backends(&cli, &config).await?;
             if let Some(name) = &cli.stack {
                 commands::check::check_stack(&backends, name).await?;
@@ -124,6 +124,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             }
             state.settings.log_live = config.logs.live;
             state.settings.theme = theme.name.clone();
+            state.settings.read_only = cli.read_only;
             let reconnect = if cli.demo {
                 None
             } else {

@@ -262,7 +262,7 @@ async fn agents_that_cannot_be_read_are_said_and_no_drain_is_offered() {
 }
 
 #[tokio::test]
-async fn a_dialog_that_does_not_fit_cannot_be_chosen() {
+async fn a_dialog_that_does_not_fit_scrolls_and_cannot_be_chosen_until_every_note_was_on_screen() {
     let (b, log) = backends("cut", false);
     let mut state = AppState::new("demo", START, (80, 24));
     settle(&mut state, &b, Msg::Tick(START)).await;
@@ -271,15 +271,41 @@ async fn a_dialog_that_does_not_fit_cannot_be_chosen() {
     press(&mut state, &b, KeyCode::Right).await;
     assert!(!state.confirm.as_ref().is_some_and(|c| c.on_go), "the action cannot be focused");
     let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
-    assert!(flash.contains("does not fit"), "{flash}");
+    assert!(flash.contains("more rows of notes to read first"), "{flash}");
     press(&mut state, &b, KeyCode::Enter).await;
     assert!(state.confirm.is_none() && audit(&log).is_empty(), "Enter was Cancel");
     assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
-    // On a big enough terminal, the same dialog goes ahead.
-    settle(&mut state, &b, Msg::Resize(160, 48)).await;
+    // Read to the end, a row at a time: then, and only then, it can be chosen.
     press(&mut state, &b, KeyCode::Char('P')).await;
     press(&mut state, &b, KeyCode::Tab).await;
-    press(&mut state, &b, KeyCode::Right).await;
+    let mut rows = 0;
+    loop {
+        press(&mut state, &b, KeyCode::Right).await;
+        if state.confirm.as_ref().is_some_and(|c| c.on_go) {
+            break;
+        }
+        assert!(rows < 40, "the end of the notes was never reached");
+        press(&mut state, &b, KeyCode::Down).await;
+        rows += 1;
+    }
+    assert!(rows > 0, "the notes did not fit: they had to be scrolled");
     press(&mut state, &b, KeyCode::Enter).await;
     assert!(matches!(scaling(&state), ScalingState::Paused { .. }));
+    assert_eq!(audit(&log).len(), 4, "the intent, then tag, disable, drain");
+}
+
+#[tokio::test]
+async fn a_read_only_dashboard_says_so_in_the_dialog_before_anything_is_chosen() {
+    let (b, log) = backends("ro-dialog", true);
+    let mut state = AppState::new("demo", START, (160, 48));
+    state.settings.read_only = true;
+    settle(&mut state, &b, Msg::Tick(START)).await;
+    press(&mut state, &b, KeyCode::Char('P')).await;
+    let c = state.confirm.as_ref().expect("the dialog opens, to show what would be done");
+    assert!(c.read_only);
+    press(&mut state, &b, KeyCode::Right).await;
+    assert!(!state.confirm.as_ref().is_some_and(|c| c.on_go), "the action cannot be focused");
+    press(&mut state, &b, KeyCode::Enter).await;
+    assert!(state.confirm.is_none() && audit(&log).is_empty(), "Enter was Cancel");
+    assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
 }

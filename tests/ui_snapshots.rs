@@ -53,6 +53,8 @@ impl Harness {
                 '\n' => KeyCode::Enter,
                 '\t' => KeyCode::Tab,
                 '\x1b' => KeyCode::Esc,
+                '↓' => KeyCode::Down,
+                '→' => KeyCode::Right,
                 c => KeyCode::Char(c),
             };
             settle(&mut self.state, &self.backends, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))).await;
@@ -93,7 +95,8 @@ async fn a_full_disk_shows_before_the_instance_is_replaced() {
     let mut h = Harness::new((80, 24)).await;
     // The disk check fails at +45 s; the group replaces the instance at +56 s.
     h.run_for(50).await;
-    h.keys(":sort disk desc\n").await;
+    // The cursor stays on its instance when the rows are sorted: g takes it to the first row.
+    h.keys(":sort disk desc\ng").await;
     snap!("disk_full_80x24", h);
 }
 
@@ -103,7 +106,7 @@ async fn incidents_show_up_small_and_large() {
         let mut h = Harness::new(size).await;
         // A failed launch, a replaced instance, a spot notice, and the MaxSize burst at +150 s.
         h.run_for(170).await;
-        h.keys(":sort health desc\n").await;
+        h.keys(":sort health desc\ng").await;
         let name = format!("incidents_{}x{}", size.0, size.1);
         snap!(name, h);
     }
@@ -137,7 +140,7 @@ async fn a_zombie_is_marked_on_its_row_and_in_its_details() {
     // The demo's zombie launches with the burst at +210 s; at +540 s it has had no agent for
     // over five minutes.
     h.run_for(540).await;
-    h.keys(":sort agent\n").await;
+    h.keys(":sort agent\ng").await;
     snap!("zombie_80x24", h);
     h.keys("\n").await;
     snap!("zombie_details_80x24", h);
@@ -161,7 +164,7 @@ async fn help_overlay() {
 async fn instance_and_activity_details() {
     let mut h = Harness::new((80, 24)).await;
     h.run_for(60).await;
-    h.keys(":sort disk desc\n\n").await;
+    h.keys(":sort disk desc\ng\n").await;
     snap!("instance_detail_80x24", h);
     h.keys("\x1b4/Failed\n\n").await;
     snap!("failed_activity_detail_80x24", h);
@@ -278,7 +281,7 @@ async fn the_log_view_of_a_full_disk_instance() {
 
     let mut h = Harness::new((100, 30)).await;
     h.run_for(50).await;
-    h.keys(":sort disk desc\n").await;
+    h.keys(":sort disk desc\ng").await;
     let fx =
         settle(&mut h.state, &h.backends, Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE)))
             .await;
@@ -334,6 +337,14 @@ async fn confirmation_dialogs_name_everything_and_open_on_cancel() {
     let mut h = Harness::new((80, 24)).await;
     h.keys("P\t").await;
     snap!("pause_and_drain_dialog_80x24", h);
+    // Its notes scroll; read to the end, the action can be chosen.
+    h.keys("↓↓↓↓↓↓→").await;
+    snap!("pause_and_drain_dialog_read_80x24", h);
+    let mut h = Harness::new((80, 24)).await;
+    h.state.settings.read_only = true;
+    assert!(status_line(&h.draw()).contains(" READ-ONLY "), "{}", status_line(&h.draw()));
+    h.keys("P").await;
+    snap!("pause_dialog_read_only_80x24", h);
     let mut h = Harness::new((160, 48)).await;
     h.keys("3 X").await;
     snap!("terminate_dialog_160x48", h);
@@ -416,6 +427,60 @@ async fn styles_carry_the_message_where_the_text_alone_does_not() {
     for theme in ["dark", "light", "high-contrast"] {
         insta::assert_snapshot!(format!("dashboard_{theme}_80x24_styles"), styles(&h.draw_with(theme)));
     }
+}
+
+/// The modifiers of the cell where `text` starts on screen, and whether any cell has a colour.
+fn modifiers_at(t: &Terminal<TestBackend>, text: &str) -> ratatui::style::Modifier {
+    let buf = t.backend().buffer();
+    for y in 0..buf.area.height {
+        let line: Vec<&str> = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+        let joined = line.concat();
+        if let Some(byte) = joined.find(text) {
+            let x = joined[..byte].chars().count() as u16;
+            return buf[(x, y)].modifier;
+        }
+    }
+    panic!("{text} is not on screen")
+}
+
+fn has_colour(t: &Terminal<TestBackend>) -> bool {
+    use ratatui::style::Color;
+    t.backend().buffer().content().iter().any(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+}
+
+#[tokio::test]
+async fn without_colour_the_cursor_and_marked_rows_still_read() {
+    use ratatui::style::Modifier;
+    let reversed = |m: Modifier| m.contains(Modifier::REVERSED);
+    let underlined = |m: Modifier| m.contains(Modifier::UNDERLINED);
+
+    let mut h = Harness::new((80, 24)).await;
+    // Instances: the first row marked, the cursor two rows down.
+    h.keys("3 jj").await;
+    let ids: Vec<String> = bkops::app::shown::instances(&h.state).iter().map(|i| i.id.clone()).collect();
+    let t = h.draw_with("monochrome");
+    assert!(!has_colour(&t), "monochrome has no colour");
+    let (marked, cursor, plain) =
+        (modifiers_at(&t, &ids[0]), modifiers_at(&t, &ids[2]), modifiers_at(&t, &ids[1]));
+    assert!(underlined(marked) && !reversed(marked), "marked: {marked:?}");
+    assert!(reversed(cursor) && !underlined(cursor), "cursor: {cursor:?}");
+    assert!(!reversed(plain) && !underlined(plain), "plain: {plain:?}");
+    // The cursor on the marked row: both.
+    h.keys("kk").await;
+    let both = modifiers_at(&h.draw_with("monochrome"), &ids[0]);
+    assert!(reversed(both) && underlined(both), "cursor on a marked row: {both:?}");
+
+    // The stacks and the activity: the cursor row, and only it, is reversed.
+    h.keys("1").await;
+    let stacks: Vec<String> = bkops::app::shown::stacks(&h.state).iter().map(|s| s.name.clone()).collect();
+    let t = h.draw_with("monochrome");
+    assert!(reversed(modifiers_at(&t, &stacks[0])) && !reversed(modifiers_at(&t, &stacks[1])));
+    h.keys("4j").await;
+    let t = h.draw_with("monochrome");
+    let rows = t.backend().buffer().area.height;
+    let reversed_rows =
+        (0..rows).filter(|&y| (1..79).all(|x| reversed(t.backend().buffer()[(x, y)].modifier))).count();
+    assert_eq!(reversed_rows, 1, "one cursor row in the activity");
 }
 
 #[tokio::test]

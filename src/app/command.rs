@@ -34,7 +34,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("activity", "", "Go to the scaling activity"),
     ("filter", "TEXT", "Filter the focused list"),
     ("sort", "COLUMN [asc|desc]", "Sort the instances (id, lifecycle, health, type, az, age, agent, disk)"),
-    ("theme", "NAME|PATH", "Switch theme (dark, light, high-contrast, or a file)"),
+    ("theme", "NAME|PATH", "Switch theme (dark, light, high-contrast, monochrome, or a file)"),
     ("logs", "INSTANCE", "Tail an instance's logs (an instance ID or agent name)"),
     ("shell", "INSTANCE", "Open a shell on an instance through SSM (also :ssm)"),
     ("profile", "NAME", "Switch AWS profile (Tab completes from ~/.aws)"),

@@ -39,6 +39,14 @@ pub struct Confirm {
     pub typed: String,
     /// Whether the action button, not Cancel, has the focus.
     pub on_go: bool,
+    /// bkops runs read-only: the dialog says, before anything is typed, that the action will
+    /// be refused (and the code that calls AWS refuses it whatever the dialog says).
+    pub read_only: bool,
+    /// Rows of the notes scrolled past, when they do not all fit.
+    pub scroll: u16,
+    /// Rows of the notes that have been on screen, counted from the top: the action can be
+    /// chosen only once every row has been.
+    pub seen: u16,
     pub plan: Result<Plan, PlanError>,
     at: Timestamp,
 }
@@ -57,6 +65,9 @@ impl Confirm {
             mode: TerminateMode::Replace,
             typed: String::new(),
             on_go: false,
+            read_only: false,
+            scroll: 0,
+            seen: 0,
             plan: Err(PlanError::NoInstances),
             at: now,
         };
@@ -85,7 +96,8 @@ impl Confirm {
 
     /// Whether the action button can be pressed.
     pub fn can_go(&self) -> bool {
-        self.plan.as_ref().is_ok_and(|p| !p.calls.is_empty())
+        !self.read_only
+            && self.plan.as_ref().is_ok_and(|p| !p.calls.is_empty())
             && self.expected().is_none_or(|e| self.typed.trim() == e)
     }
 

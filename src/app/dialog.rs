@@ -17,7 +17,14 @@ fn field(label: &str, value: String, theme: &Theme) -> Line<'static> {
 /// Who, where and what: the top of the dialog.
 pub fn header(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
     let t = &c.target;
-    let mut out = vec![
+    let mut out = Vec::new();
+    if c.read_only {
+        out.push(Line::from(Span::styled(
+            "READ-ONLY: bkops was started read-only, so this will be refused; nothing can change",
+            theme.style(Role::danger),
+        )));
+    }
+    out.extend([
         field(
             "as",
             format!("{} (account {})", sanitize(&c.identity.arn), sanitize(&c.identity.account)),
@@ -29,7 +36,7 @@ pub fn header(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
             format!("{}: group {} (min {}, desired {}, max {})", t.stack, t.group, t.min, t.desired, t.max),
             theme,
         ),
-    ];
+    ]);
     if let ActionKind::Terminate { instances } = &c.kind {
         out.push(field("instances", instances.join(" "), theme));
     }
@@ -125,16 +132,57 @@ pub fn width_in(area: Rect) -> u16 {
     area.width.saturating_sub(4).min(110)
 }
 
-/// Rows of the dialog's text that a terminal of `size` cannot show. While any are hidden the
-/// action cannot be chosen: a safety note nobody could read must not be agreed to.
-pub fn hidden_rows(c: &Confirm, size: (u16, u16)) -> u16 {
-    let theme = Theme::plain();
-    hidden_in(Rect::new(0, 0, size.0, size.1), &header(c, &theme), &body(c, &theme), &footer(c, &theme))
+/// "1 more row", "5 more rows".
+pub fn more_rows(n: u16) -> String {
+    if n == 1 { "1 more row".into() } else { format!("{n} more rows") }
 }
 
-/// Rows of these parts of the dialog that `area` cannot show.
-pub fn hidden_in(area: Rect, top: &[Line<'_>], middle: &[Line<'_>], bottom: &[Line<'_>]) -> u16 {
+/// How the dialog's parts fit an area: who and where, and the buttons, always show; the notes
+/// between them scroll when they do not fit, with a row that says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fit {
+    pub top: u16,
+    /// Rows of the notes, and how many show at once.
+    pub body: u16,
+    pub shown: u16,
+    pub bottom: u16,
+}
+
+impl Fit {
+    /// The notes do not all show at once.
+    pub fn scrolls(&self) -> bool {
+        self.shown < self.body
+    }
+
+    /// The furthest the notes can be scrolled.
+    pub fn max_scroll(&self) -> u16 {
+        self.body - self.shown
+    }
+}
+
+/// How the dialog fits a terminal of `size`.
+pub fn fit(c: &Confirm, size: (u16, u16)) -> Fit {
+    let theme = Theme::plain();
+    fit_in(Rect::new(0, 0, size.0, size.1), &header(c, &theme), &body(c, &theme), &footer(c, &theme))
+}
+
+pub fn fit_in(area: Rect, top: &[Line<'_>], middle: &[Line<'_>], bottom: &[Line<'_>]) -> Fit {
     let inner = usize::from(width_in(area).saturating_sub(2));
-    let needed = rows(top, inner) + rows(middle, inner) + rows(bottom, inner) + 2;
-    needed.saturating_sub(area.height)
+    let (top, body, bottom) = (rows(top, inner), rows(middle, inner), rows(bottom, inner));
+    let room = area.height.saturating_sub(top + bottom + 2);
+    // One row of the room says there is more.
+    let shown = if body <= room { body } else { room.saturating_sub(1) };
+    Fit { top, body, shown, bottom }
+}
+
+/// Notes the operator has not had on screen yet, at this size: while any are left the action
+/// cannot be chosen, since a safety note nobody could read must not be agreed to. Counts what
+/// is on screen now as read.
+pub fn unread_rows(c: &mut Confirm, size: (u16, u16)) -> u16 {
+    let f = fit(c, size);
+    c.scroll = c.scroll.min(f.max_scroll());
+    if f.shown > 0 {
+        c.seen = c.seen.max(c.scroll + f.shown);
+    }
+    f.body.saturating_sub(c.seen)
 }

@@ -64,6 +64,10 @@ pub enum Action {
     ConfirmLeft,
     ConfirmRight,
     ConfirmBackspace,
+    ConfirmScrollUp,
+    ConfirmScrollDown,
+    ConfirmPageUp,
+    ConfirmPageDown,
     /// Quitting while an action runs: let it finish, then quit.
     FinishThenQuit,
     /// Quitting while an action runs: abandon it now (audited) and quit.
@@ -240,6 +244,10 @@ pub static BINDINGS: &[Binding] = &[
         "Drain too (pause), or replace ⇄ shrink (terminate)",
     ),
     bind(S::Confirm, &[code(KeyCode::Backspace)], A::ConfirmBackspace, "Delete a typed character"),
+    bind(S::Confirm, &[code(KeyCode::Down)], A::ConfirmScrollDown, "Notes that do not fit: read on"),
+    bind(S::Confirm, &[code(KeyCode::Up)], A::ConfirmScrollUp, "Notes that do not fit: back up"),
+    bind(S::Confirm, &[code(KeyCode::PageDown)], A::ConfirmPageDown, "Notes: a page on"),
+    bind(S::Confirm, &[code(KeyCode::PageUp)], A::ConfirmPageUp, "Notes: a page back"),
 ];
 
 /// Shift is part of the character (`G`, `?`), so it is ignored for characters.

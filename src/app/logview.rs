@@ -1,9 +1,13 @@
 //! The log view's state: an instance's lines in a bounded ring, following or paused.
 
+mod ring;
+
 use std::collections::VecDeque;
 
 use super::filter::Filter;
 use crate::domain::{LogEvent, Timestamp};
+use ring::Ring;
+pub use ring::ViewLine;
 
 /// Lines kept by default (`[logs] buffer` in the config file).
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -16,21 +20,6 @@ pub fn byte_budget(capacity: usize) -> usize {
     (64 << 20).max(capacity.saturating_mul(640))
 }
 
-/// A line as the view keeps it: its time, its group (a number in the view's table of names)
-/// and its text. The names, stream and event ID every event carries are not kept once per
-/// line: a line costs its text and 32 bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ViewLine {
-    pub timestamp: Timestamp,
-    group: u16,
-    pub message: Box<str>,
-}
-
-/// What a line costs the ring, roughly: its text and its slot.
-fn size_of(l: &ViewLine) -> usize {
-    l.message.len() + std::mem::size_of::<ViewLine>()
-}
-
 #[derive(Debug, Clone)]
 pub struct LogView {
     pub instance: String,
@@ -38,7 +27,9 @@ pub struct LogView {
     pub groups: Vec<String>,
     /// The groups the reader reads: those shown so far.
     pub reading: Vec<String>,
-    pub lines: VecDeque<ViewLine>,
+    /// Each line as its time, its group (a number in `names`) and its text: the names, stream
+    /// and event ID every event carries are not kept once per line.
+    lines: Ring,
     /// The group names the lines' numbers stand for.
     names: Vec<String>,
     pub capacity: usize,
@@ -58,10 +49,11 @@ pub struct LogView {
     pub hidden: std::collections::HashSet<String>,
     /// The line numbers (counted since the view opened) of the lines the filter and the group
     /// toggles let through, oldest first: kept as lines come and go, so that drawing, scrolling
-    /// and jumping cost what is on screen, not what is in the ring.
-    shown: VecDeque<u64>,
+    /// and jumping cost what is on screen, not what is in the ring. Numbers wrap at 2^32,
+    /// which only differences between kept lines (fewer than that) ever see.
+    shown: VecDeque<u32>,
     /// The number of `lines[0]`.
-    first: u64,
+    first: u32,
     /// Lines the ring let go of.
     pub dropped: u64,
     /// What the lines kept take, and the most they may.
@@ -84,7 +76,7 @@ impl LogView {
             instance,
             reading: groups.clone(),
             groups,
-            lines: VecDeque::new(),
+            lines: Ring::default(),
             names: Vec::new(),
             capacity: capacity.max(1),
             follow: true,
@@ -113,28 +105,29 @@ impl LogView {
     pub fn push(&mut self, batch: Vec<LogEvent>) {
         let mut added = 0;
         for e in batch {
-            let e = self.keep(e);
-            let size = size_of(&e);
+            let group = self.number_of(e.group);
+            let size = Ring::cost(e.message.len());
             while !self.lines.is_empty()
                 && (self.lines.len() >= self.capacity || self.bytes + size > self.byte_budget)
             {
-                if let Some(old) = self.lines.pop_front() {
-                    self.bytes -= size_of(&old);
+                if let Some(len) = self.lines.pop_front() {
+                    self.bytes -= Ring::cost(len);
                     if self.shown.front() == Some(&self.first) {
                         self.shown.pop_front();
                         // A paused view's place is counted from the newest line.
                         self.offset = self.offset.min(self.shown.len().saturating_sub(1));
                     }
-                    self.first += 1;
+                    self.first = self.first.wrapping_add(1);
                 }
                 self.dropped += 1;
             }
             self.bytes += size;
-            if self.matches(&e) {
-                self.shown.push_back(self.first + self.lines.len() as u64);
+            let line = ViewLine { timestamp: e.timestamp, group, message: &e.message };
+            if self.matches(&line) {
+                self.shown.push_back(self.first.wrapping_add(self.lines.len() as u32));
                 added += 1;
             }
-            self.lines.push_back(e);
+            self.lines.push(e.timestamp, group, &e.message);
         }
         if !self.follow {
             self.offset += added;
@@ -146,21 +139,21 @@ impl LogView {
         self.shown.len()
     }
 
-    /// The `i`-th of them, oldest first.
-    /// A line as kept: the group's name numbered, the text alone.
-    fn keep(&mut self, e: LogEvent) -> ViewLine {
-        let group = match self.names.iter().position(|n| *n == e.group) {
+    /// Lines the ring holds, shown or not.
+    pub fn kept(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// A group's number in the table of names the lines point into.
+    fn number_of(&mut self, group: String) -> u16 {
+        let i = match self.names.iter().position(|n| *n == group) {
             Some(i) => i,
             None => {
-                self.names.push(e.group);
+                self.names.push(group);
                 self.names.len() - 1
             }
         };
-        ViewLine {
-            timestamp: e.timestamp,
-            group: u16::try_from(group).unwrap_or(u16::MAX),
-            message: e.message.into_boxed_str(),
-        }
+        u16::try_from(i).unwrap_or(u16::MAX)
     }
 
     /// The group a line was read from.
@@ -180,13 +173,14 @@ impl LogView {
         }
     }
 
-    pub fn visible_at(&self, i: usize) -> Option<&ViewLine> {
+    /// The `i`-th of them, oldest first.
+    pub fn visible_at(&self, i: usize) -> Option<ViewLine<'_>> {
         self.line(*self.shown.get(i)?)
     }
 
     /// The line of number `n`, if the ring still holds it.
-    fn line(&self, n: u64) -> Option<&ViewLine> {
-        self.lines.get(usize::try_from(n.checked_sub(self.first)?).ok()?)
+    fn line(&self, n: u32) -> Option<ViewLine<'_>> {
+        self.lines.get(n.wrapping_sub(self.first) as usize)
     }
 
     /// The index of the first line shown at or after `t` (lines arrive in time order).
@@ -204,12 +198,12 @@ impl LogView {
     /// toggles change.
     fn reindex(&mut self) {
         let first = self.first;
-        let shown: VecDeque<u64> = self
+        let shown: VecDeque<u32> = self
             .lines
             .iter()
             .enumerate()
             .filter(|(_, e)| self.matches(e))
-            .map(|(i, _)| first + i as u64)
+            .map(|(i, _)| first.wrapping_add(i as u32))
             .collect();
         self.shown = shown;
     }
@@ -231,11 +225,11 @@ impl LogView {
     pub fn matches(&self, l: &ViewLine) -> bool {
         let group = self.group_of(l);
         !self.hidden.contains(group)
-            && self.filter.as_ref().is_none_or(|f| f.matches(&[("group", group), ("message", &l.message)]))
+            && self.filter.as_ref().is_none_or(|f| f.matches(&[("group", group), ("message", l.message)]))
     }
 
     /// The lines the filter lets through, oldest first (every one: for saving them).
-    pub fn visible(&self) -> Vec<&ViewLine> {
+    pub fn visible(&self) -> Vec<ViewLine<'_>> {
         (0..self.visible_len()).filter_map(|i| self.visible_at(i)).collect()
     }
 
@@ -258,7 +252,7 @@ impl LogView {
             return None;
         }
         self.reading.push(g);
-        self.first += self.lines.len() as u64;
+        self.first = self.first.wrapping_add(self.lines.len() as u32);
         self.lines.clear();
         self.shown.clear();
         self.bytes = 0;
@@ -297,7 +291,7 @@ impl LogView {
     pub fn next_match(&mut self, newer: bool) -> bool {
         let Some(re) = self.search.clone() else { return false };
         let Some(last) = self.visible_len().checked_sub(1) else { return false };
-        let hits = |i: usize| self.visible_at(i).is_some_and(|e| re.is_match(&e.message));
+        let hits = |i: usize| self.visible_at(i).is_some_and(|e| re.is_match(e.message));
         let at = last.saturating_sub(self.offset);
         let hit = if newer {
             (at + 1..=last).find(|&i| hits(i))
@@ -320,7 +314,7 @@ impl LogView {
             return false;
         };
         let n = self.visible_len();
-        let Some(i) = (0..n).find(|&i| self.visible_at(i).is_some_and(|e| re.is_match(&e.message))) else {
+        let Some(i) = (0..n).find(|&i| self.visible_at(i).is_some_and(|e| re.is_match(e.message))) else {
             return false;
         };
         self.offset = n - 1 - i;
@@ -357,6 +351,7 @@ mod tests {
         let mut v = LogView::new("i-1".into(), Vec::new(), 3);
         v.push((0..5).map(ev).collect());
         assert_eq!(v.lines.iter().map(|e| e.timestamp.millis()).collect::<Vec<_>>(), [2, 3, 4]);
+        assert_eq!(v.kept(), 3);
         assert_eq!(v.dropped, 2);
     }
 
@@ -369,8 +364,8 @@ mod tests {
         assert!(v.bytes <= 1 << 20, "{} bytes", v.bytes);
         assert_eq!(v.lines.len(), 3, "three 256 KB lines fit in 1 MB");
         assert_eq!(v.dropped, 47);
-        assert_eq!(v.lines.back().map(|e| e.timestamp.millis()), Some(49), "the newest are kept");
-        assert_eq!(v.bytes, v.lines.iter().map(size_of).sum::<usize>());
+        assert_eq!(v.lines.iter().last().map(|e| e.timestamp.millis()), Some(49), "the newest are kept");
+        assert_eq!(v.bytes, v.lines.iter().map(|l| Ring::cost(l.message.len())).sum::<usize>());
     }
 
     #[test]

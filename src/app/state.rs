@@ -20,6 +20,9 @@ pub struct Settings {
     pub profiles: Vec<String>,
     /// Whether the backend is AWS (profile and region can be switched).
     pub aws: bool,
+    /// Started with `--read-only` (or `read_only = true`): shown on the status bar and in
+    /// every confirmation; the code that calls AWS refuses the writes.
+    pub read_only: bool,
 }
 
 impl Default for Settings {
@@ -32,12 +35,13 @@ impl Default for Settings {
             log_live: false,
             profiles: Vec::new(),
             aws: false,
+            read_only: false,
         }
     }
 }
 
-/// How long a status-bar message stays.
-const FLASH_SECS: i64 = 5;
+/// How long a status-bar message stays, in milliseconds of the operator's clock.
+const FLASH_MS: i64 = 5_000;
 
 /// A short message in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +104,11 @@ pub struct AppState {
     pub rows: std::cell::RefCell<Option<(RowsKey, Vec<usize>)>>,
     pub lists: Lists,
     pub flash: Option<Flash>,
-    /// When Ctrl-C was first pressed: a second press soon after quits.
+    /// What the operator's own clock said when the message being handled came (`update_at`).
+    /// Screen timers (messages, the Ctrl-C window) run on it: `now` is the data's time, which
+    /// in a sped-up demo runs faster than the operator reads.
+    pub wall: Timestamp,
+    /// When Ctrl-C was first pressed (on the operator's clock): a second press soon after quits.
     pub interrupt_at: Option<Timestamp>,
     /// The log view, when open: it takes the screen above the status bar.
     pub logs: Option<super::logview::LogView>,
@@ -147,6 +155,7 @@ impl AppState {
             rows: Default::default(),
             lists: Lists::default(),
             flash: None,
+            wall: now,
             interrupt_at: None,
             logs: None,
             opening_shell: None,
@@ -214,7 +223,12 @@ impl AppState {
 
     /// Says something in the status bar for a few seconds.
     pub fn flash(&mut self, text: impl Into<String>, is_error: bool) {
-        self.flash = Some(Flash { text: text.into(), is_error, until: self.now.plus_secs(FLASH_SECS) });
+        self.flash_for(text, is_error, FLASH_MS);
+    }
+
+    /// Says something in the status bar for `ms` milliseconds of the operator's clock.
+    pub fn flash_for(&mut self, text: impl Into<String>, is_error: bool, ms: i64) {
+        self.flash = Some(Flash { text: text.into(), is_error, until: Timestamp(self.wall.millis() + ms) });
     }
 
     /// Quits, unless an operator action is under way: then asks whether to let it finish or

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::unbounded_channel;
 
 use super::Executor;
-use crate::app::{AppState, Effect, Msg, update};
+use crate::app::{AppState, Effect, Msg, update_at};
 use crate::backend::Backends;
 use crate::ssm::session::{ClientChoice, ClientSettings};
 
@@ -25,7 +25,8 @@ pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<
     let mut next = Some(msg);
     while let Some(msg) = next.take() {
         executor.observe(&msg);
-        for effect in update(state, msg) {
+        // The virtual clock is the operator's clock too.
+        for effect in update_at(state, msg, backends.clock.now()) {
             match effect {
                 e @ (Effect::StartTail { .. }
                 | Effect::StopTail

@@ -24,8 +24,9 @@ pub use executor::Executor;
 pub use headless::settle;
 pub use jobs::Jobs;
 
-use crate::app::{AppState, Effect, Msg, update};
+use crate::app::{AppState, Effect, Msg, update_at};
 use crate::backend::Backends;
+use crate::clock::Clock;
 use crate::theme::{self, Theme};
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -127,6 +128,8 @@ pub async fn run(
                 continue;
             }
             _ = tick.tick() => Msg::Tick(executor.backends().clock.now()),
+            // A message goes when its time is up, not at the next second's tick.
+            _ = sleep_until(flash_ends(&state)), if state.flash.is_some() => Msg::Tick(executor.backends().clock.now()),
             _ = sleep_until(repaint_at.unwrap_or(next_frame)), if repaint_at.is_some() => {
                 repaint_at = None;
                 tui.clear()?;
@@ -145,20 +148,22 @@ pub async fn run(
         if let Msg::Stopped(signal) = &msg {
             stopped_by = Some(*signal);
         }
-        for effect in update(&mut state, msg) {
+        for effect in update_at(&mut state, msg, Clock::System.now()) {
             match executor.run(effect) {
                 None => {}
-                Some(Effect::SetTheme(name)) => match theme::load(&name, themes_dir.as_deref()) {
-                    Ok(t) => {
-                        state.settings.theme = t.name.clone();
-                        theme = t;
-                        state.dirty = true;
+                Some(Effect::SetTheme(name)) => {
+                    match theme::load_for_terminal(&name, themes_dir.as_deref()) {
+                        Ok(t) => {
+                            state.settings.theme = t.name.clone();
+                            theme = t;
+                            state.dirty = true;
+                        }
+                        Err(e) => {
+                            tracing::warn!("theme: {e}");
+                            let _ = tx.send(Msg::Notice { text: e.to_string(), is_error: true });
+                        }
                     }
-                    Err(e) => {
-                        tracing::warn!("theme: {e}");
-                        let _ = tx.send(Msg::Notice { text: e.to_string(), is_error: true });
-                    }
-                },
+                }
                 Some(Effect::SwitchAws { profile, region }) => {
                     if let Some(connect) = reconnect.as_mut() {
                         // Nothing read from the old account or region may land after this.
@@ -184,4 +189,10 @@ pub async fn run(
     let left = executor.shut_down(why).await;
     tracing::info!(draws, reads, "dashboard closed");
     Ok(left.map(|text| Abandoned { text, code: stopped_by.map_or(1, crate::stop::Stop::exit_code) }))
+}
+
+/// When the status bar's message is due to go, on the runtime's clock.
+fn flash_ends(state: &AppState) -> Instant {
+    let left = state.flash.as_ref().map_or(0, |f| f.until.millis() - Clock::System.now().millis());
+    Instant::now() + Duration::from_millis(u64::try_from(left).unwrap_or(0))
 }

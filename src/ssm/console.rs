@@ -73,6 +73,7 @@ fn size() -> (u16, u16) {
 /// Runs a session on this terminal until it ends. The terminal's modes are put back exactly
 /// as they were, whatever happens.
 pub async fn run(url: &StreamUrl, token: &Secret, options: Options) -> Result<Ended, String> {
+    let stop_signal = tty::hangup_or_terminate();
     let modes = tty::Modes::save();
     let raw = std::io::stdin().is_terminal();
     if raw {
@@ -101,7 +102,7 @@ pub async fn run(url: &StreamUrl, token: &Secret, options: Options) -> Result<En
     let term = Terminal { input, resize, output, size: size() };
     let ended = tokio::select! {
         ended = native::run(url, token, term, options) => ended,
-        signal = tty::hangup_or_terminate() => Err(format!("bkops got {signal}")),
+        signal = stop_signal => Err(format!("bkops got {signal}")),
     };
     pump.stop().await;
     winch.abort();

@@ -145,11 +145,12 @@ pub async fn run_plugin(
     };
     let (args, env) = invocation(session, request, ctx, takes_env_var(&version));
     let _guard = guard_signals();
+    let stop_signal = super::tty::hangup_or_terminate();
     let child = plugin_command(path).args(&args).envs(env).spawn();
     let status = match child {
         Ok(mut child) => tokio::select! {
             status = child.wait() => status,
-            signal = super::tty::hangup_or_terminate() => {
+            signal = stop_signal => {
                 stop(&mut child).await;
                 let _ = ops.terminate_session(&session.session_id).await;
                 return Err(BackendError::Other(format!("bkops got {signal}; the session was terminated")));

@@ -45,14 +45,19 @@ pub fn discard_input() {
 
 /// Resolves when the terminal goes away (SIGHUP) or bkops is told to stop (SIGTERM), with the
 /// signal's name. A session must end then, and be terminated, rather than stay open on the
-/// instance with nobody at the keyboard.
-pub async fn hangup_or_terminate() -> &'static str {
+/// instance with nobody at the keyboard. The handlers are in place when this returns, not when
+/// the future is first polled: a signal that comes as soon as the session shows anything must
+/// not find the default action (which would end bkops and leave the session open).
+pub fn hangup_or_terminate() -> impl std::future::Future<Output = &'static str> {
     use tokio::signal::unix::{SignalKind, signal};
-    match (signal(SignalKind::hangup()), signal(SignalKind::terminate())) {
-        (Ok(mut hup), Ok(mut term)) => tokio::select! {
-            _ = hup.recv() => "SIGHUP",
-            _ = term.recv() => "SIGTERM",
-        },
-        _ => std::future::pending().await,
+    let handlers = (signal(SignalKind::hangup()), signal(SignalKind::terminate()));
+    async move {
+        match handlers {
+            (Ok(mut hup), Ok(mut term)) => tokio::select! {
+                _ = hup.recv() => "SIGHUP",
+                _ = term.recv() => "SIGTERM",
+            },
+            _ => std::future::pending().await,
+        }
     }
 }

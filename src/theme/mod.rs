@@ -49,6 +49,7 @@ roles!(
     border_focused,
     header,
     selection,
+    marked,
     ok,
     warn,
     danger,
@@ -102,6 +103,44 @@ impl Theme {
     pub fn style(&self, role: Role) -> Style {
         self.styles.get(role as usize).copied().unwrap_or_default()
     }
+
+    /// The theme with no colour at all, for `NO_COLOR` and monochrome terminals: what colour
+    /// said, modifiers say. The cursor is reversed, a marked row underlined (both: reversed and
+    /// underlined), a badge reversed, warnings bold, muted text dim.
+    pub fn without_colour(self) -> Self {
+        let styles = Role::ALL
+            .iter()
+            .map(|role| {
+                let s = self.style(*role);
+                let s = Style { fg: None, bg: None, underline_color: None, ..s };
+                let (add, remove) = match role {
+                    Role::selection | Role::paused => {
+                        (Modifier::REVERSED | Modifier::BOLD, Modifier::empty())
+                    }
+                    Role::marked => (Modifier::UNDERLINED | Modifier::BOLD, Modifier::REVERSED),
+                    Role::danger | Role::warn | Role::title | Role::border_focused => {
+                        (Modifier::BOLD, Modifier::empty())
+                    }
+                    Role::header => (Modifier::BOLD | Modifier::UNDERLINED, Modifier::empty()),
+                    Role::muted => (Modifier::DIM, Modifier::empty()),
+                    _ => (Modifier::empty(), Modifier::REVERSED),
+                };
+                s.add_modifier(add).remove_modifier(remove)
+            })
+            .collect();
+        Self { name: self.name, styles }
+    }
+}
+
+/// Whether the environment asks for no colour (`NO_COLOR` set and not empty, no-color.org).
+pub fn no_colour_wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// A theme for this terminal: `load`, without colour when the environment asks for none.
+pub fn load_for_terminal(spec: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
+    let theme = load(spec, user_dir)?;
+    Ok(if no_colour_wanted() { theme.without_colour() } else { theme })
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -169,10 +208,7 @@ fn find(spec: &str, user_dir: Option<&Path>) -> Result<Source, ThemeError> {
         .iter()
         .find(|(name, _)| *name == spec)
         .map(|(name, text)| Source { label: format!("built-in theme '{name}'"), text: text.to_string() })
-        .ok_or_else(|| ThemeError::NotFound {
-            name: spec.to_string(),
-            builtins: BUILT_IN.map(|(n, _)| n).join(", "),
-        })
+        .ok_or_else(|| ThemeError::NotFound { name: spec.to_string(), builtins: built_in_names().join(", ") })
 }
 
 fn apply(base: Style, file: &StyleFile, source: &Source) -> Result<Style, ThemeError> {
@@ -208,9 +244,21 @@ fn apply(base: Style, file: &StyleFile, source: &Source) -> Result<Style, ThemeE
     Ok(style)
 }
 
-/// Loads a theme by built-in name, user theme name, or path.
+/// Loads a theme by built-in name, user theme name, or path. `monochrome` is the default
+/// theme without colour.
 pub fn load(spec: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
+    if spec == MONOCHROME && !user_dir.is_some_and(|d| d.join("monochrome.toml").is_file()) {
+        let theme = load_depth("dark", None, 0)?.without_colour();
+        return Ok(Theme { name: MONOCHROME.into(), ..theme });
+    }
     load_depth(spec, user_dir, 0)
+}
+
+const MONOCHROME: &str = "monochrome";
+
+/// The names `--theme` and `:theme` know without a file.
+pub fn built_in_names() -> Vec<&'static str> {
+    BUILT_IN.iter().map(|(n, _)| *n).chain([MONOCHROME]).collect()
 }
 
 fn load_depth(spec: &str, user_dir: Option<&Path>, depth: usize) -> Result<Theme, ThemeError> {

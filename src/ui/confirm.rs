@@ -7,29 +7,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use crate::app::AppState;
-use crate::app::dialog::{body, footer, header, hidden_in, rows, width_in};
+use crate::app::dialog::{body, fit_in, footer, header, more_rows, width_in};
 use crate::theme::{Role, Theme};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(c) = &state.confirm else { return };
     let title =
         c.plan.as_ref().map_or_else(|_| format!("{} {}", c.verb(), c.target.stack), |p| p.title.clone());
-    let (top, mut middle, bottom) = (header(c, theme), body(c, theme), footer(c, theme));
-    if hidden_in(area, &top, &middle, &bottom) > 0 {
-        // Said first, where it cannot be cut: the rest of the notes is what is cut.
-        middle.insert(
-            0,
-            Line::from(Span::styled(
-                "Not all of this fits: enlarge the terminal to read every note before choosing".to_string(),
-                theme.style(Role::danger),
-            )),
-        );
-    }
+    let (top, middle, bottom) = (header(c, theme), body(c, theme), footer(c, theme));
+    let fit = fit_in(area, &top, &middle, &bottom);
     let width = width_in(area);
-    let inner = usize::from(width.saturating_sub(2));
-    let (top_rows, middle_rows, bottom_rows) =
-        (rows(&top, inner), rows(&middle, inner), rows(&bottom, inner));
-    let height = (top_rows + middle_rows + bottom_rows + 2).min(area.height);
+    let more = u16::from(fit.scrolls());
+    let height = (fit.top + fit.shown + more + fit.bottom + 2).min(area.height);
     let [v] = Layout::vertical([Constraint::Length(height)]).flex(Flex::Center).areas(area);
     let [rect] = Layout::horizontal([Constraint::Length(width)]).flex(Flex::Center).areas(v);
     frame.render_widget(Clear, rect);
@@ -41,12 +30,32 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         .style(theme.style(Role::base));
     let inside = block.inner(rect);
     frame.render_widget(block, rect);
-    // The buttons first, then who and where; the calls get what is left.
-    let [t, m, b] =
-        Layout::vertical([Constraint::Length(top_rows), Constraint::Min(0), Constraint::Length(bottom_rows)])
-            .areas(inside);
+    // The buttons first, then who and where; the calls and notes get what is left, and scroll
+    // when it is not enough.
+    let [t, m, hint, b] = Layout::vertical([
+        Constraint::Length(fit.top),
+        Constraint::Length(fit.shown),
+        Constraint::Length(more),
+        Constraint::Length(fit.bottom),
+    ])
+    .areas(inside);
     let para = |lines: Vec<Line<'static>>| Paragraph::new(lines).wrap(Wrap { trim: false });
+    let scroll = c.scroll.min(fit.max_scroll());
     frame.render_widget(para(top), t);
-    frame.render_widget(para(middle), m);
+    frame.render_widget(para(middle).scroll((scroll, 0)), m);
     frame.render_widget(para(bottom), b);
+    if fit.scrolls() {
+        let unread = fit.body.saturating_sub(c.seen.max(scroll + fit.shown));
+        let (text, role) = match (fit.shown, unread) {
+            (0, _) => {
+                ("Not all of this fits: enlarge the terminal to read every note".to_string(), Role::danger)
+            }
+            (_, 0) => (
+                format!("↑ ↓ scroll the notes ({}-{} of {} rows)", scroll + 1, scroll + fit.shown, fit.body),
+                Role::muted,
+            ),
+            (_, n) => (format!("↓ {} to read before choosing (↓ PgDn)", more_rows(n)), Role::danger),
+        };
+        frame.render_widget(Paragraph::new(Line::from(Span::styled(text, theme.style(role)))), hint);
+    }
 }

@@ -117,11 +117,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                     i.agents.job.as_deref().map(|j| sanitize(j).into_owned()).unwrap_or_default(),
                 ));
             }
+            let marked = state.marked.contains(&i.id);
             let style = if n == state.lists.instances.sel && focused {
-                theme.style(Role::selection)
-            } else if state.marked.contains(&i.id) {
+                // The cursor on a marked row still says it is marked.
+                let s = theme.style(Role::selection);
+                if marked { s.add_modifier(ratatui::style::Modifier::UNDERLINED) } else { s }
+            } else if marked {
                 // Marked for an action: as loud as a warning, so it is never forgotten.
-                theme.style(Role::warn).add_modifier(ratatui::style::Modifier::REVERSED)
+                theme.style(Role::marked)
             } else if i.lifecycle == Lifecycle::Terminating {
                 theme.style(Role::muted)
             } else {

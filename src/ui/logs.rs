@@ -29,8 +29,8 @@ fn pretty(view: &LogView, message: &str) -> Option<Vec<String>> {
 }
 
 /// The screen lines of one event: one, or a header and the indented JSON.
-fn lines_of<'a>(view: &'a LogView, e: &'a ViewLine, theme: &Theme, moment: bool) -> Vec<Line<'a>> {
-    match pretty(view, &e.message) {
+fn lines_of<'a>(view: &'a LogView, e: &ViewLine<'a>, theme: &Theme, moment: bool) -> Vec<Line<'a>> {
+    match pretty(view, e.message) {
         Some(json) => {
             let mut head = line(view, e, theme, moment);
             head.spans.pop();
@@ -44,7 +44,7 @@ fn lines_of<'a>(view: &'a LogView, e: &'a ViewLine, theme: &Theme, moment: bool)
 
 /// One event's line; the first line at the moment the view was opened at (from the
 /// timeline) starts with a marker.
-fn line<'a>(view: &'a LogView, e: &'a ViewLine, theme: &Theme, moment: bool) -> Line<'a> {
+fn line<'a>(view: &'a LogView, e: &ViewLine<'a>, theme: &Theme, moment: bool) -> Line<'a> {
     let mut spans = Vec::with_capacity(5);
     if moment {
         spans.push(Span::styled("▶ ", theme.style(Role::selection)));
@@ -57,7 +57,7 @@ fn line<'a>(view: &'a LogView, e: &'a ViewLine, theme: &Theme, moment: bool) -> 
     }
     let group = view.group_of(e);
     spans.push(Span::styled(format!("{} ", label(group)), theme.style(group_role(view, group))));
-    let text = sanitize(&e.message).into_owned();
+    let text = sanitize(e.message).into_owned();
     match &view.search {
         // Matches are found in the text as shown, so the highlight lines up with it.
         Some(re) if re.is_match(&text) => {
@@ -129,7 +129,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
     let end = view.visible_len().saturating_sub(view.offset);
     let moment = view.moment.map(|m| view.visible_from(m));
     let lines_at = |n: usize| match view.visible_at(n) {
-        Some(e) => lines_of(view, e, theme, moment == Some(n)),
+        Some(e) => lines_of(view, &e, theme, moment == Some(n)),
         None => Vec::new(),
     };
     let rows_of = |l: &Line| if view.wrap { l.width().div_ceil(inner_w).max(1) } else { 1 };

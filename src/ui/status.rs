@@ -41,6 +41,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     let mut spans = vec![Span::styled(" bkops", bar), sep.clone(), Span::styled(state.backend.clone(), bar)];
+    if state.settings.read_only {
+        spans.insert(1, Span::raw(" "));
+        spans.insert(2, Span::styled(" READ-ONLY ", theme.style(Role::paused)));
+    }
     if let Some(s) = state.stack_summary() {
         spans.push(sep.clone());
         spans.push(Span::styled(sanitize(&s.name).into_owned(), bar));

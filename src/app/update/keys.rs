@@ -11,7 +11,8 @@ use crate::app::panes::{Overlay, Pane, Prompt, PromptKind};
 use crate::app::shown;
 use crate::app::state::AppState;
 
-const INTERRUPT_WINDOW_SECS: i64 = 2;
+/// A second Ctrl-C within this many milliseconds quits; the message that says so lasts as long.
+const INTERRUPT_WINDOW_MS: i64 = 2_000;
 
 pub fn scopes(state: &AppState) -> Vec<Scope> {
     if state.leaving {
@@ -230,7 +231,11 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         | Action::ConfirmOption
         | Action::ConfirmLeft
         | Action::ConfirmRight
-        | Action::ConfirmBackspace => super::operator::in_dialog(state, action, fx),
+        | Action::ConfirmBackspace
+        | Action::ConfirmScrollUp
+        | Action::ConfirmScrollDown
+        | Action::ConfirmPageUp
+        | Action::ConfirmPageDown => super::operator::in_dialog(state, action, fx),
         Action::PromptComplete => {
             let names: Vec<String> = state.stacks.data.iter().flatten().map(|s| s.name.clone()).collect();
             let profiles = state.settings.profiles.clone();
@@ -239,7 +244,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                     "stack" => names.iter().map(String::as_str).collect(),
                     "profile" => profiles.iter().map(String::as_str).collect(),
                     "region" => crate::domain::regions::REGIONS.to_vec(),
-                    "theme" => crate::theme::BUILT_IN.iter().map(|(n, _)| *n).collect(),
+                    "theme" => crate::theme::built_in_names(),
                     _ => Vec::new(),
                 }
             };
@@ -275,10 +280,10 @@ pub fn interrupt(state: &mut AppState, fx: &mut Vec<Effect>) {
         return;
     }
     match state.interrupt_at {
-        Some(at) if state.now.secs_since(at) <= INTERRUPT_WINDOW_SECS => state.quit_or_ask(),
+        Some(at) if state.wall.millis() - at.millis() <= INTERRUPT_WINDOW_MS => state.quit_or_ask(),
         _ => {
-            state.interrupt_at = Some(state.now);
-            state.flash("press Ctrl-C again to quit (or q)", false);
+            state.interrupt_at = Some(state.wall);
+            state.flash_for("press Ctrl-C again to quit (or q)", false, INTERRUPT_WINDOW_MS);
         }
     }
 }

@@ -15,13 +15,32 @@ use crossterm::event::KeyEventKind;
 use super::keymap::{self, Action, Scope};
 use super::msg::{Effect, Msg};
 use super::state::AppState;
+use crate::domain::Timestamp;
+
+/// `update`, with what the operator's clock says now (the runtime's way in).
+pub fn update_at(state: &mut AppState, msg: Msg, wall: Timestamp) -> Vec<Effect> {
+    state.wall = wall;
+    update(state, msg)
+}
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    // Only these change the rows under a cursor.
+    let held = matches!(msg, Msg::Loaded { .. } | Msg::Key(_) | Msg::Paste(_) | Msg::Mouse(_))
+        .then(|| state.hold_selections());
+    let loaded = matches!(msg, Msg::Loaded { .. });
+    let fx = apply(state, msg);
+    if let Some(held) = held {
+        state.keep_selections(held, loaded);
+    }
+    fx
+}
+
+fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
     match msg {
         Msg::Tick(now) => {
             state.now = now;
-            if state.flash.as_ref().is_some_and(|f| f.until <= now) {
+            if state.flash.as_ref().is_some_and(|f| f.until <= state.wall) {
                 state.flash = None;
             }
             // Ages on screen change every second.

@@ -3,6 +3,7 @@
 //! its action button, pressed on purpose, produces the calls.
 
 use crate::app::confirm::{ActionKind, Confirm, Prepared};
+use crate::app::dialog;
 use crate::app::keymap::Action;
 use crate::app::msg::Effect;
 use crate::app::shown;
@@ -141,24 +142,42 @@ pub fn disk_checked(state: &mut AppState, result: Result<Vec<crate::ops::DiskAns
 /// The runtime read the stack: open the dialog, or say why not.
 pub fn ready(state: &mut AppState, result: Result<Prepared, BackendError>) {
     match result {
-        Ok(p) => state.confirm = Some(Confirm::new(p, state.backend.clone(), state.now)),
+        Ok(p) => {
+            let mut c = Confirm::new(p, state.backend.clone(), state.now);
+            c.read_only = state.settings.read_only;
+            dialog::unread_rows(&mut c, state.size);
+            state.confirm = Some(c);
+        }
         Err(e) => state.flash(format!("cannot prepare the action: {e}"), true),
     }
 }
 
 pub fn in_dialog(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
-    // While part of the dialog is cut off, its action cannot be chosen: Cancel keeps the focus
-    // (so Enter cancels), and → says why.
-    let hidden = state.confirm.as_ref().map_or(0, |c| crate::app::dialog::hidden_rows(c, state.size));
-    if hidden > 0 {
-        if let Some(c) = state.confirm.as_mut() {
-            c.focus(false);
-        }
+    let size = state.size;
+    let Some(c) = state.confirm.as_mut() else { return };
+    // Notes that do not fit scroll; until every row has been on screen, the action cannot be
+    // chosen: Cancel keeps the focus (so Enter cancels), and → says why.
+    let fit = dialog::fit(c, size);
+    let page = fit.shown.max(1);
+    match action {
+        Action::ConfirmScrollDown => c.scroll = (c.scroll + 1).min(fit.max_scroll()),
+        Action::ConfirmPageDown => c.scroll = (c.scroll + page).min(fit.max_scroll()),
+        Action::ConfirmScrollUp => c.scroll = c.scroll.saturating_sub(1),
+        Action::ConfirmPageUp => c.scroll = c.scroll.saturating_sub(page),
+        _ => {}
+    }
+    let unread = dialog::unread_rows(c, size);
+    if unread > 0 {
+        c.focus(false);
         if action == Action::ConfirmRight {
-            return state.flash("the dialog does not fit: enlarge the terminal to read it all first", true);
+            let text = if fit.shown == 0 {
+                "the dialog does not fit: enlarge the terminal to read it all first".to_string()
+            } else {
+                format!("{} of notes to read first: ↓ or PgDn", dialog::more_rows(unread))
+            };
+            return state.flash(text, true);
         }
     }
-    let Some(c) = state.confirm.as_mut() else { return };
     match action {
         Action::ConfirmCancel => {
             state.confirm = None;

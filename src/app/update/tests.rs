@@ -12,6 +12,7 @@ use crate::runtime::settle;
 
 mod cost;
 mod logs;
+mod selection;
 mod timeline;
 
 const START: Timestamp = Timestamp(1_795_000_000_000);
@@ -362,8 +363,30 @@ async fn ticks_expire_messages() {
     update(&mut state, code(KeyCode::Enter));
     assert!(state.flash.is_some());
     clock.advance_secs(6);
-    update(&mut state, Msg::Tick(clock.now()));
+    update_at(&mut state, Msg::Tick(clock.now()), clock.now());
     assert!(state.flash.is_none());
+}
+
+#[tokio::test]
+async fn screen_timers_run_on_the_operators_clock_not_the_demos() {
+    // A demo at speed 5: each second of the operator's, five of the data's.
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let wall = |ms: i64| Timestamp(START.millis() + ms);
+    update_at(&mut state, ctrl('c'), wall(0));
+    assert!(state.flash.is_some());
+    update_at(&mut state, Msg::Tick(START.plus_secs(5)), wall(1_000));
+    assert!(state.flash.is_some(), "a second later on the operator's clock, the message is still there");
+    update_at(&mut state, ctrl('c'), wall(1_800));
+    assert!(state.quit, "Ctrl-C twice, 1.8 s apart, quits whatever the demo's clock did");
+
+    // The window and its message end together.
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update_at(&mut state, ctrl('c'), wall(0));
+    update_at(&mut state, Msg::Tick(START.plus_secs(10)), wall(2_000));
+    assert!(state.flash.is_none(), "the message has gone with the window");
+    update_at(&mut state, ctrl('c'), wall(2_100));
+    assert!(!state.quit, "too late: this press starts a new window");
+    assert!(state.flash.is_some());
 }
 
 #[tokio::test]

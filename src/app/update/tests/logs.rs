@@ -25,14 +25,14 @@ async fn l_opens_the_instances_logs_and_esc_stops_them() {
     // Lines for another instance (a reader not yet stopped) are not shown.
     let other = vec![line("i-0other", 1, "Disk space free: 1G"), line("i-0other", 2, "not mine")];
     update(&mut state, Msg::LogLines { instance: "i-0other".into(), lines: other });
-    assert_eq!(state.logs.as_ref().map(|v| v.lines.len()), Some(0), "another instance's lines");
+    assert_eq!(state.logs.as_ref().map(|v| v.kept()), Some(0), "another instance's lines");
     let mine = vec![
         line(&id, 3, "Disk space free: 9G"),
         line(&id, 4, "Starting docker"),
         line(&id, 5, "Disk space free: 8G"),
     ];
     update(&mut state, Msg::LogLines { instance: id.clone(), lines: mine });
-    assert_eq!(state.logs.as_ref().map(|v| v.lines.len()), Some(3));
+    assert_eq!(state.logs.as_ref().map(|v| v.kept()), Some(3));
 
     update(&mut state, key(' '));
     assert!(state.logs.as_ref().is_some_and(|v| !v.follow), "Space pauses");

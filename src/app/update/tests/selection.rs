@@ -1,0 +1,67 @@
+//! The cursor stays on its row's identity as rows come, go and are sorted.
+
+use super::*;
+
+fn ids(state: &AppState) -> Vec<String> {
+    shown::instances(state).iter().map(|i| i.id.clone()).collect()
+}
+
+fn selected(state: &AppState) -> Option<String> {
+    shown::instances(state).get(state.lists.instances.sel).map(|i| i.id.clone())
+}
+
+/// The group's instances read again with `change` made to them.
+fn reload(state: &mut AppState, change: impl FnOnce(&mut Vec<crate::domain::Instance>)) {
+    let mut fleet = state.fleet.data.clone().expect("a fleet");
+    change(&mut fleet.instances);
+    let at = state.now.plus_secs(5);
+    update(
+        state,
+        Msg::Loaded {
+            resource: Resource::Fleet("ci-linux".into()),
+            result: Ok(crate::app::Payload::Fleet(fleet)),
+            at,
+        },
+    );
+}
+
+#[tokio::test]
+async fn the_cursor_stays_on_its_instance_when_new_ones_arrive_above_and_rows_are_sorted() {
+    let (mut state, _, _) = loaded((160, 48)).await;
+    state.focus = Pane::Instances;
+    assert!(ids(&state).len() >= 3, "{:?}", ids(&state));
+    update(&mut state, key('j'));
+    update(&mut state, key('j'));
+    let chosen = selected(&state).expect("a row");
+    // A new instance, younger than any: it sorts first by age.
+    reload(&mut state, |list| {
+        let mut new = list[0].clone();
+        new.id = "i-0aaaaaaaaaaaaaaa1".into();
+        new.launched_at = Some(START.plus_secs(3600));
+        list.push(new);
+    });
+    assert_eq!(ids(&state).first().map(String::as_str), Some("i-0aaaaaaaaaaaaaaa1"), "the new one is on top");
+    assert_eq!(selected(&state), Some(chosen.clone()), "the cursor stayed on its instance");
+    assert!(state.flash.is_none(), "nothing to say: {:?}", state.flash);
+    // Another order: still the same instance.
+    update(&mut state, key('o'));
+    assert_eq!(selected(&state), Some(chosen.clone()), "after a sort");
+    update(&mut state, key('O'));
+    assert_eq!(selected(&state), Some(chosen), "after reversing it");
+}
+
+#[tokio::test]
+async fn when_the_instance_has_gone_the_cursor_moves_to_the_nearest_row_and_says_so() {
+    let (mut state, _, _) = loaded((160, 48)).await;
+    state.focus = Pane::Instances;
+    update(&mut state, key('j'));
+    let sel = state.lists.instances.sel;
+    let chosen = selected(&state).expect("a row");
+    reload(&mut state, |list| list.retain(|i| i.id != chosen));
+    assert_eq!(state.lists.instances.sel, sel, "the nearest row: the one that took its place");
+    let now = selected(&state).expect("a row");
+    assert_eq!(
+        state.flash.as_ref().map(|f| f.text.clone()),
+        Some(format!("{chosen} has gone: the cursor is on {now}"))
+    );
+}
