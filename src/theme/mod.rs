@@ -374,7 +374,7 @@ mod tests {
     fn unknown_names_missing_files_and_cycles_are_errors() {
         assert_eq!(
             load("solarised", None).expect_err("unknown").to_string(),
-            "no theme named 'solarised'; built-in themes: dark, light, high-contrast; or give a path to a .toml file"
+            "no theme named 'solarised'; built-in themes: dark, light, high-contrast, monochrome; or give a path to a .toml file"
         );
         assert!(matches!(load("/nonexistent/x.toml", None), Err(ThemeError::Io { .. })));
         let dir = tmpdir("cycle");

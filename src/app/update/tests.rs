@@ -310,8 +310,8 @@ async fn q_quits_and_ctrl_c_needs_two_presses() {
 
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, ctrl('c'));
-    update(&mut state, Msg::Tick(START.plus_secs(5)));
-    update(&mut state, ctrl('c'));
+    update_at(&mut state, Msg::Tick(START.plus_secs(5)), START.plus_secs(5));
+    update_at(&mut state, ctrl('c'), START.plus_secs(5));
     assert!(!state.quit, "too late for a double press");
     assert_eq!(update(&mut state, key('q')), vec![]);
     assert!(state.quit);
