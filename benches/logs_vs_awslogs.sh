@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Compares `bkops logs` with `aws logs tail` (the AWS CLI's own command, here the CLI v1 with
 # PyPI's awscli-plugin-logs-tail, a port of the CLI v2 command) and with awslogs (a well-known
-# Python tailer) on the same 100,000 events, served by the local AWS API server (moto). Reports each client's CPU seconds (user + system,
-# from getrusage) and wall time to its last line, and their ratios. One run; run it on an idle
-# machine. Needs a release build: `cargo build --release`.
+# Python tailer) on the same 100,000 events, served by the local AWS API server (moto), and
+# with the server's own serving time (the same pages read with no client work). Reports each
+# client's CPU seconds (user + system, from getrusage) and wall time to its last line, and
+# their ratios: medians of RUNS runs (3 by default). Run it on an idle machine. Needs a release
+# build: `cargo build --release`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-target}"
@@ -49,20 +51,55 @@ for base in range(0, n, 10000):
     logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=batch)
 PY
 
-# Runs a command, counting its output lines, and prints CPU seconds and wall seconds.
+# Runs a command RUNS times, counting its output lines, and prints the median CPU seconds
+# (user + system, from getrusage) and the median wall seconds, and the lines of the last run.
+RUNS="${RUNS:-3}"
 measure() {
-  "$py" - "$@" <<'PY'
-import resource, subprocess, sys, time
-t0 = time.monotonic()
-p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-lines = sum(1 for _ in p.stdout)
-p.wait()
-wall = time.monotonic() - t0
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(f"{r.ru_utime + r.ru_stime:.3f} {wall:.3f} {lines}")
+  "$py" - "$RUNS" "$@" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+runs, cmd = int(sys.argv[1]), sys.argv[2:]
+cpus, walls = [], []
+for _ in range(runs):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    lines = sum(1 for _ in p.stdout)
+    p.wait()
+    walls.append(time.monotonic() - t0)
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpus.append(r.ru_utime + r.ru_stime - before.ru_utime - before.ru_stime)
+print(f"{statistics.median(cpus):.3f} {statistics.median(walls):.3f} {lines}")
 PY
 }
 
+# The server's own serving time: the same pages asked for with no client work beyond
+# reading the next token (unsigned requests, which the local server accepts).
+serve() {
+  "$py" - "$endpoint" "$instance" "$RUNS" <<'PY'
+import json, statistics, sys, time, urllib.request
+endpoint, stream, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+walls = []
+for _ in range(runs):
+    t0, token, n = time.monotonic(), None, 0
+    while True:
+        body = {"logGroupName": "/buildkite/elastic-stack", "logStreamNames": [stream],
+                "startTime": int(time.time() * 1000) - 3600 * 1000}
+        if token:
+            body["nextToken"] = token
+        req = urllib.request.Request(endpoint, data=json.dumps(body).encode(), headers={
+            "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "Logs_20140328.FilterLogEvents",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0"})
+        page = json.loads(urllib.request.urlopen(req).read())
+        n += len(page.get("events", []))
+        token = page.get("nextToken")
+        if not token:
+            break
+    walls.append(time.monotonic() - t0)
+print(f"{statistics.median(walls):.3f} {n}")
+PY
+}
+
+read -r s_wall s_events < <(serve)
 read -r b_cpu b_wall b_lines < <(measure "$bkops" logs "$instance" --group elastic-stack --since 1h --no-color \
   --region us-east-1 --endpoint-url "$endpoint")
 read -r a_cpu a_wall a_lines < <(measure "$awslogs_venv/bin/awslogs" get /buildkite/elastic-stack "$instance" \
@@ -71,10 +108,11 @@ read -r t_cpu t_wall t_lines < <(AWS_CONFIG_FILE="$aws_config" measure "$awscli_
   /buildkite/elastic-stack --prefix "$instance" --since 1h --color off \
   --region us-east-1 --endpoint-url "$endpoint")
 
-echo "events served:          $events"
-echo "bkops logs:             $b_lines lines, ${b_cpu} CPU s, ${b_wall} s wall"
+echo "events served:          $events (medians of $RUNS runs)"
+echo "the server alone:       $s_events events, ${s_wall} s wall"
+echo "bkops logs:             $b_lines lines, ${b_cpu} CPU s, ${b_wall} s wall ($("$py" -c "print(f'{float($b_wall)/max(float($s_wall),1e-3):.2f}')")x the server's time)"
 echo "aws logs tail:          $t_lines lines, ${t_cpu} CPU s, ${t_wall} s wall"
 echo "awslogs get:            $a_lines lines, ${a_cpu} CPU s, ${a_wall} s wall"
 "$py" -c "print(f'aws logs tail / bkops:  {float($t_cpu)/max(float($b_cpu),1e-3):.1f}x the CPU, {float($t_wall)/max(float($b_wall),1e-3):.1f}x the wall time')"
 "$py" -c "print(f'awslogs / bkops:        {float($a_cpu)/max(float($b_cpu),1e-3):.1f}x the CPU, {float($a_wall)/max(float($b_wall),1e-3):.1f}x the wall time')"
-[ "$b_lines" = "$events" ] && [ "$a_lines" = "$events" ] && [ "$t_lines" = "$events" ] || { echo "a client did not print every event" >&2; exit 1; }
+[ "$b_lines" = "$events" ] && [ "$a_lines" = "$events" ] && [ "$t_lines" = "$events" ] && [ "$s_events" = "$events" ] || { echo "a client did not print every event" >&2; exit 1; }

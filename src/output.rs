@@ -7,56 +7,65 @@
 //! A closed pipe (`bkops status | head -1`) is not an error worth a panic: writes return it,
 //! and commands end quietly.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::domain::text::{escape_json, sanitize, sanitize_lines};
 
-/// One line of output: text (cleaned when written) with bkops' own SGR styles.
+/// One line of output: text (cleaned when written) with bkops' own SGR styles. It borrows
+/// what it can: `bkops logs` makes one a line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Line {
-    parts: Vec<(Option<&'static str>, String)>,
+pub struct Line<'a> {
+    parts: Vec<(Option<&'static str>, Cow<'a, str>)>,
 }
 
-impl Line {
+impl<'a> Line<'a> {
     pub fn new() -> Self {
-        Self::default()
+        Self { parts: Vec::with_capacity(5) }
     }
 
     /// Untrusted or plain text.
-    pub fn text(mut self, text: impl Into<String>) -> Self {
+    pub fn text(mut self, text: impl Into<Cow<'a, str>>) -> Self {
         self.parts.push((None, text.into()));
         self
     }
 
     /// Text in an SGR style (`"2"` dim, `"36"` cyan), or plain when `style` is `None`.
-    pub fn styled(mut self, style: Option<&'static str>, text: impl Into<String>) -> Self {
+    pub fn styled(mut self, style: Option<&'static str>, text: impl Into<Cow<'a, str>>) -> Self {
         self.parts.push((style, text.into()));
         self
     }
 
     /// What the terminal receives.
     pub fn render(&self) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
+        let _ = self.write_to(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Writes what the terminal receives to `w`, piece by piece.
+    fn write_to(&self, w: &mut impl Write) -> io::Result<()> {
         for (style, text) in &self.parts {
             let text = sanitize(text);
             match style {
                 Some(sgr) => {
-                    out.push_str("\x1b[");
-                    out.push_str(sgr);
-                    out.push('m');
-                    out.push_str(&text);
-                    out.push_str("\x1b[0m");
+                    w.write_all(b"\x1b[")?;
+                    w.write_all(sgr.as_bytes())?;
+                    w.write_all(b"m")?;
+                    w.write_all(text.as_bytes())?;
+                    w.write_all(b"\x1b[0m")?;
                 }
-                None => out.push_str(&text),
+                None => w.write_all(text.as_bytes())?,
             }
         }
-        out
+        Ok(())
     }
 }
 
 /// Writes a line to `w`.
-pub fn write_line(w: &mut impl Write, line: &Line) -> io::Result<()> {
-    writeln!(w, "{}", line.render())
+pub fn write_line(w: &mut impl Write, line: &Line<'_>) -> io::Result<()> {
+    line.write_to(w)?;
+    w.write_all(b"\n")
 }
 
 /// Writes bkops' own text (which may span lines) holding untrusted values to `w`.

@@ -43,7 +43,8 @@ fn invisible(c: char) -> bool {
 
 /// `s` with every dangerous character shown as a visible escape; a tab becomes four spaces.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(dangerous) {
+    // Printable ASCII, as most log lines are, is safe: checked a byte at a time.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(dangerous) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
