@@ -244,15 +244,23 @@ fn idle_cpu() {
     let pid = std::fs::read_to_string(&pidfile).expect("pid").trim().to_string();
     // Linux reports /proc stat times in USER_HZ, which is 100.
     let hz = 100.0;
+    // What reaches the terminal meanwhile: frames write only the cells that changed.
+    let written = std::env::temp_dir().join(format!("bkops-bench-{}.out", std::process::id()));
+    t.run(&["pipe-pane", "-o", "-t", "b", &format!("cat > {}", written.display())]);
     let before = cpu_ticks(&pid);
     let w0 = Instant::now();
     std::thread::sleep(Duration::from_secs(secs));
     let used = (cpu_ticks(&pid) - before) as f64 / hz;
     let wall = w0.elapsed().as_secs_f64();
+    t.run(&["pipe-pane", "-t", "b"]);
+    let bytes = std::fs::metadata(&written).map_or(0, |m| m.len());
     println!(
-        "idle dashboard (demo, 160x48, no keys) over {wall:.0} s: {used:.2} CPU s = {:.2}% of one core",
-        100.0 * used / wall
+        "idle dashboard (demo, 160x48, no keys) over {wall:.0} s: {used:.2} CPU s = {:.2}% of one core; \
+         {bytes} bytes written to the terminal ({:.0} a second)",
+        100.0 * used / wall,
+        bytes as f64 / wall
     );
+    let _ = std::fs::remove_file(written);
     let _ = std::fs::remove_file(pidfile);
 }
 

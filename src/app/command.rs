@@ -11,6 +11,8 @@ pub enum Command {
         column: InstanceColumn,
         descending: Option<bool>,
     },
+    /// Problem rows first, then by age (the default order).
+    SortProblems,
     Theme(String),
     Profile(String),
     Region(String),
@@ -33,7 +35,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("instances", "", "Go to the instances (also :asg)"),
     ("activity", "", "Go to the scaling activity"),
     ("filter", "TEXT", "Filter the focused list"),
-    ("sort", "COLUMN [asc|desc]", "Sort the instances (id, lifecycle, health, type, az, age, agent, disk)"),
+    (
+        "sort",
+        "COLUMN [asc|desc]",
+        "Sort the instances (id, lifecycle, health, type, az, age, agent, disk; problems: problem rows first)",
+    ),
     ("theme", "NAME|PATH", "Switch theme (dark, light, high-contrast, monochrome, or a file)"),
     ("logs", "INSTANCE", "Tail an instance's logs (an instance ID or agent name)"),
     ("shell", "INSTANCE", "Open a shell on an instance through SSM (also :ssm)"),
@@ -70,6 +76,9 @@ pub fn parse(text: &str) -> Result<Command, String> {
             let mut words =
                 need("a column")?.split_whitespace().map(str::to_string).collect::<Vec<_>>().into_iter();
             let col = words.next().unwrap_or_default();
+            if col == "problems" {
+                return Ok(Command::SortProblems);
+            }
             let column = InstanceColumn::parse(&col).ok_or_else(|| format!("no column named '{col}'"))?;
             let descending = match words.next().as_deref() {
                 None => None,

@@ -130,6 +130,16 @@ impl InstanceColumn {
 pub struct Sort {
     pub column: InstanceColumn,
     pub descending: bool,
+    /// Rows with a problem first, worst first, then by `column` (the default; a sort the
+    /// operator picks turns it off, `:sort problems` back on).
+    pub problems_first: bool,
+}
+
+impl Default for Sort {
+    /// Problem rows first, then the youngest.
+    fn default() -> Self {
+        Self { column: InstanceColumn::Age, descending: false, problems_first: true }
+    }
 }
 
 /// A list pane's selected row and filter.

@@ -49,7 +49,9 @@ pub fn instances(state: &AppState) -> Vec<&Instance> {
         filter: filter.map(|f| f.text.clone()),
         column: state.settings.sort.column,
         descending: state.settings.sort.descending,
-        second: filter.map(|_| state.now.secs()),
+        problems_first: state.settings.sort.problems_first,
+        // What a filter matches (ages) and what is a problem (how long) move with time.
+        second: (filter.is_some() || state.settings.sort.problems_first).then(|| state.now.secs()),
     };
     let kept = state.rows.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, order)| order.clone());
     let order = match kept {
@@ -78,9 +80,12 @@ fn instance_order(state: &AppState, instances: &[Instance]) -> Vec<usize> {
             })
         })
         .collect();
+    let sort = state.settings.sort;
+    let rank = |n: usize| crate::domain::why::problem(&instances[n], state.now).map_or(u8::MAX, |(r, _)| r);
     order.sort_by(|&a, &b| {
-        let o = compare(&instances[a], &instances[b], state.settings.sort.column);
-        if state.settings.sort.descending { o.reverse() } else { o }
+        let first = if sort.problems_first { rank(a).cmp(&rank(b)) } else { Ordering::Equal };
+        let o = compare(&instances[a], &instances[b], sort.column);
+        first.then(if sort.descending { o.reverse() } else { o })
     });
     order
 }

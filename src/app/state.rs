@@ -30,7 +30,7 @@ impl Default for Settings {
         Self {
             refresh: RefreshIntervals::default(),
             theme: "dark".into(),
-            sort: Sort { column: InstanceColumn::Age, descending: false },
+            sort: Sort::default(),
             log_capacity: super::logview::DEFAULT_CAPACITY,
             log_live: false,
             profiles: Vec::new(),
@@ -64,6 +64,7 @@ pub struct RowsKey {
     pub filter: Option<String>,
     pub column: InstanceColumn,
     pub descending: bool,
+    pub problems_first: bool,
     pub second: Option<i64>,
 }
 

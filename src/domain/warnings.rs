@@ -45,20 +45,38 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
         });
     }
     let count = |pred: &dyn Fn(&super::Instance) -> bool| f.instances.iter().filter(|i| pred(i)).count();
+    // One instance is named: the warning says which machine, not only how many (once: a
+    // second warning about the same machine says so).
+    let named = std::cell::RefCell::new(Vec::<String>::new());
+    let which = |pred: &dyn Fn(&super::Instance) -> bool| {
+        let matching: Vec<&super::Instance> = f.instances.iter().filter(|i| pred(i)).collect();
+        match matching[..] {
+            [one] if named.borrow().contains(&one.id) => " (the same)".to_string(),
+            [one] => {
+                named.borrow_mut().push(one.id.clone());
+                format!(" ({})", one.id)
+            }
+            _ => String::new(),
+        }
+    };
     let unhealthy = count(&|i| i.health == Health::Unhealthy);
     if unhealthy > 0 {
-        out.push(Warning { code: "unhealthy", text: format!("{unhealthy} Unhealthy") });
+        let id = which(&|i| i.health == Health::Unhealthy);
+        out.push(Warning { code: "unhealthy", text: format!("{unhealthy} Unhealthy{id}") });
     }
     let boot = count(&|i| i.boot_failed);
     if boot > 0 {
-        out.push(Warning { code: "boot_failed", text: format!("{boot} failed to boot") });
+        let id = which(&|i| i.boot_failed);
+        out.push(Warning { code: "boot_failed", text: format!("{boot} failed to boot{id}") });
     }
     let (full, low) = (count(&|i| i.disk == DiskSignal::Full), count(&|i| i.disk == DiskSignal::Low));
+    let full_id = which(&|i| i.disk == DiskSignal::Full);
+    let low_id = which(&|i| i.disk == DiskSignal::Low);
     let disk = match (full, low) {
         (0, 0) => None,
-        (f, 0) => Some(format!("{f} disk FULL")),
-        (0, l) => Some(format!("{l} disk low")),
-        (f, l) => Some(format!("{f} disk FULL, {l} low")),
+        (f, 0) => Some(format!("{f} disk FULL{full_id}")),
+        (0, l) => Some(format!("{l} disk low{low_id}")),
+        (f, l) => Some(format!("{f} disk FULL{full_id}, {l} low")),
     };
     if let Some(text) = disk {
         out.push(Warning { code: "disk", text });

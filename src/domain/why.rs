@@ -92,24 +92,35 @@ pub fn is_zombie(i: &super::Instance, now: Timestamp) -> bool {
         && i.launched_at.is_some_and(|t| now.secs_since(t) > ZOMBIE_AFTER_SECS)
 }
 
-/// What is wrong with an instance, in a few words for its row, worst first; `None` when
-/// nothing is.
-pub fn trouble(i: &super::Instance, now: Timestamp) -> Option<&'static str> {
+/// What is wrong with an instance, in a few words for its row, and how bad it is (0 is the
+/// worst): the order problem rows come in. `None` when nothing is.
+pub fn problem(i: &super::Instance, now: Timestamp) -> Option<(u8, &'static str)> {
+    let pending_for = i.launched_at.map(|t| now.secs_since(t));
     if i.boot_failed {
-        Some("boot failed")
+        Some((0, "boot failed"))
     } else if i.disk == super::DiskSignal::Full {
-        Some("disk full")
+        Some((1, "disk full"))
+    } else if i.health == super::Health::Unhealthy {
+        Some((2, "unhealthy"))
     } else if is_zombie(i, now) {
-        Some("no agent")
+        Some((3, "no agent"))
     } else if i.spot_notice {
-        Some("spot notice")
+        Some((4, "spot notice"))
     } else if i.agents.state == AgentState::Lost {
-        Some("agent lost")
+        Some((5, "agent lost"))
+    } else if i.lifecycle == Lifecycle::Pending && pending_for.is_some_and(|s| s > PENDING_TOO_LONG_SECS) {
+        Some((6, "pending long"))
     } else if i.lifecycle == Lifecycle::Terminating && i.agents.busy > 0 {
-        Some("job running")
+        Some((7, "job running"))
     } else {
         None
     }
+}
+
+/// What is wrong with an instance, in a few words for its row, worst first; `None` when
+/// nothing is.
+pub fn trouble(i: &super::Instance, now: Timestamp) -> Option<&'static str> {
+    problem(i, now).map(|(_, words)| words)
 }
 
 /// What the scaler's algorithm (v1.12.0, the one the demo runs) wants from the numbers read

@@ -6,7 +6,7 @@ use ratatui::widgets::{Cell, Row, Table};
 
 use super::pane;
 use crate::app::{AppState, InstanceColumn, Pane, shown};
-use crate::domain::text::sanitize;
+use crate::domain::text::{sanitize, truncate};
 use crate::domain::why::{is_zombie, trouble};
 use crate::domain::{DiskSignal, Health, Instance, Lifecycle, warnings};
 use crate::theme::{Role, Theme};
@@ -52,14 +52,21 @@ fn short_az(az: &str) -> &str {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    // Columns appear as the pane widens: full zone names, then the market, then the job.
+    // Columns appear as the pane widens: the zone's letter, full zone names, the market, the
+    // job, the trouble in words. At 80 columns the zone gives way to the problem mark.
     let inner = area.width.saturating_sub(2);
-    let (full_az, market, note, job) = (inner >= 85, inner >= 95, inner >= 145, inner >= 130);
+    // The market (Spot or not) before full zone names.
+    let (az, market, full_az) = (inner >= 81, inner >= 91, inner >= 98);
+    let (job, note) = (inner >= 135, inner >= 149);
+    let columns: Vec<InstanceColumn> =
+        InstanceColumn::ALL.iter().copied().filter(|c| az || *c != InstanceColumn::Az).collect();
     let mut block = pane::block(state, theme, Pane::Instances, title(state, inner < 100), &state.fleet);
     if let Some(stack) = state.stack_summary() {
         let warns = warnings(stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
         if !warns.is_empty() {
             let text = warns.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" · ");
+            // Cut with an ellipsis, never silently, when the border is too short.
+            let text = truncate(&text, usize::from(area.width.saturating_sub(6)));
             block = block.title_bottom(
                 Line::from(Span::styled(format!(" ⚠ {text} "), theme.style(Role::warn)))
                     .alignment(Alignment::Left),
@@ -85,9 +92,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let focused = pane::is_focused(state, Pane::Instances);
     let body: Vec<Row> = pane::window(&rows, state.lists.instances.sel, area)
         .map(|(n, i)| {
-            let mut cells: Vec<Cell> = InstanceColumn::ALL
-                .iter()
-                .map(|c| {
+            // A narrow mark for a row with a problem: it reads in any width and without colour.
+            let mark = match trouble(i, state.now) {
+                Some(_) => Cell::from("✗").style(theme.style(Role::danger)),
+                None => Cell::from(" "),
+            };
+            let mut cells: Vec<Cell> = std::iter::once(mark)
+                .chain(columns.iter().map(|c| {
                     let text = shown::instance_cell(i, *c, state.now);
                     let text =
                         if *c == InstanceColumn::Az && !full_az { short_az(&text).to_string() } else { text };
@@ -97,7 +108,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                         return Cell::from(format!("✗ {text}")).style(theme.style(Role::danger));
                     }
                     Cell::from(sanitize(&text).into_owned()).style(cell_style(i, *c, theme))
-                })
+                }))
                 .collect();
             if market {
                 cells.push(Cell::from(match i.spot {
@@ -133,27 +144,33 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Row::new(cells).style(style)
         })
         .collect();
-    let mut header: Vec<Cell> = InstanceColumn::ALL
-        .iter()
-        .map(|c| {
+    // `!` over the marks: problem rows come first.
+    let lead = Cell::from(if state.settings.sort.problems_first { "!" } else { " " });
+    let mut header: Vec<Cell> = std::iter::once(lead)
+        .chain(columns.iter().map(|c| {
             let arrow = match (state.settings.sort.column == *c, state.settings.sort.descending) {
                 (true, false) => "↑",
                 (true, true) => "↓",
                 _ => "",
             };
             Cell::from(format!("{}{arrow}", c.header()))
-        })
+        }))
         .collect();
-    let mut widths = vec![
-        Constraint::Length(19),
-        Constraint::Length(11),
-        Constraint::Length(9),
-        Constraint::Length(11),
-        Constraint::Length(if full_az { 10 } else { 3 }),
-        Constraint::Length(5),
-        Constraint::Length(8),
-        Constraint::Length(5),
-    ];
+    let mut widths: Vec<Constraint> = std::iter::once(Constraint::Length(1))
+        .chain(columns.iter().map(|c| {
+            Constraint::Length(match c {
+                InstanceColumn::Id => 19,
+                InstanceColumn::Lifecycle | InstanceColumn::Type => 11,
+                InstanceColumn::Health => 9,
+                InstanceColumn::Az if full_az => 10,
+                InstanceColumn::Az => 3,
+                // 11h20m: an age is never cut.
+                InstanceColumn::Age => 6,
+                InstanceColumn::Agent => 8,
+                InstanceColumn::Disk => 5,
+            })
+        }))
+        .collect();
     if market {
         header.push(Cell::from("MARKET"));
         widths.push(Constraint::Length(9));

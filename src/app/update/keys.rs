@@ -106,6 +106,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::ShowErrors => state.overlay = Some(Overlay::Errors),
         Action::ShowWhy => state.overlay = Some(Overlay::Why),
+        Action::NextProblem => lists::next_problem(state),
         Action::ShowTimeline => loads::show_timeline(state, crate::app::command::TIMELINE_SECS, fx),
         Action::NextPane => state.focus = focus.next(),
         Action::PrevPane => state.focus = focus.prev(),
@@ -184,10 +185,17 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             state.flash("refreshing", false);
         }
         Action::SortNext => {
-            state.settings.sort.column = state.settings.sort.column.next();
-            state.settings.sort.descending = false;
+            let sort = &mut state.settings.sort;
+            // From problems first, the first press keeps the column and drops the problems.
+            if !std::mem::take(&mut sort.problems_first) {
+                sort.column = sort.column.next();
+            }
+            sort.descending = false;
         }
-        Action::SortReverse => state.settings.sort.descending = !state.settings.sort.descending,
+        Action::SortReverse => {
+            state.settings.sort.problems_first = false;
+            state.settings.sort.descending = !state.settings.sort.descending;
+        }
         Action::CloseOverlay => state.overlay = None,
         Action::PromptAccept => prompts::accept_prompt(state, fx),
         Action::PromptCancel => match state.prompt.take() {

@@ -13,6 +13,38 @@ pub fn move_selection(state: &mut AppState, pane: Pane, delta: isize) {
     }
 }
 
+/// `!`: the cursor to the next row with a problem after it, across the instances (trouble,
+/// worst first as they are sorted) and the activity (failed), wrapping round; the status line
+/// says which of how many, and what it is.
+pub fn next_problem(state: &mut AppState) {
+    let mut spots: Vec<(Pane, usize, String)> = shown::instances(state)
+        .iter()
+        .enumerate()
+        .filter_map(|(n, i)| {
+            crate::domain::why::trouble(i, state.now).map(|t| (Pane::Instances, n, format!("{}: {t}", i.id)))
+        })
+        .collect();
+    spots.extend(shown::activities(state).iter().enumerate().filter_map(|(n, a)| {
+        (a.status == crate::domain::ActivityStatus::Failed).then(|| {
+            (Pane::Activity, n, format!("failed: {}", crate::domain::text::sanitize(&a.description)))
+        })
+    }));
+    if spots.is_empty() {
+        return state.flash("no problem rows: no instance in trouble, no failed activity", false);
+    }
+    let order = |p: Pane| usize::from(p == Pane::Activity);
+    let here = (order(state.focus), state.lists.of(state.focus).map_or(0, |l| l.sel));
+    let on_a_spot_pane = matches!(state.focus, Pane::Instances | Pane::Activity);
+    let at_or_before_here = |p: Pane, n: usize| on_a_spot_pane && (order(p), n) <= here;
+    let next = spots.iter().position(|(p, n, _)| !at_or_before_here(*p, *n)).unwrap_or(0);
+    let Some((pane, n, what)) = spots.get(next).cloned() else { return };
+    state.focus = pane;
+    if let Some(sel) = state.selection_mut(pane) {
+        *sel = n;
+    }
+    state.flash(format!("problem {}/{}: {what}", next + 1, spots.len()), false);
+}
+
 pub fn page(state: &AppState, pane: Pane) -> isize {
     state.areas().map_or(5, |a| a.list_rows(pane).max(1)) as isize
 }

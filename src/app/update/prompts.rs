@@ -45,6 +45,11 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Sort { column, descending } => {
             state.settings.sort.column = column;
             state.settings.sort.descending = descending.unwrap_or(false);
+            state.settings.sort.problems_first = false;
+            state.focus = Pane::Instances;
+        }
+        Command::SortProblems => {
+            state.settings.sort = crate::app::Sort::default();
             state.focus = Pane::Instances;
         }
         Command::Theme(name) => fx.push(Effect::SetTheme(name)),

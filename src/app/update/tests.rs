@@ -12,6 +12,7 @@ use crate::runtime::settle;
 
 mod cost;
 mod logs;
+mod problems;
 mod selection;
 mod timeline;
 
