@@ -64,12 +64,29 @@ roles!(
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StyleFile {
-    fg: Option<Spanned<String>>,
-    bg: Option<Spanned<String>>,
+    fg: Option<Spanned<ColourValue>>,
+    bg: Option<Spanned<ColourValue>>,
     bold: Option<bool>,
     italic: Option<bool>,
     underlined: Option<bool>,
     reversed: Option<bool>,
+}
+
+/// A colour as written: a name or `"#rrggbb"` in quotes, or an index 0-255 with or without.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ColourValue {
+    Text(String),
+    Index(i64),
+}
+
+impl ColourValue {
+    fn text(&self) -> String {
+        match self {
+            ColourValue::Text(t) => t.clone(),
+            ColourValue::Index(n) => n.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -215,15 +232,13 @@ fn apply(base: Style, file: &StyleFile, source: &Source) -> Result<Style, ThemeE
     let mut style = base;
     for (value, is_fg) in [(&file.fg, true), (&file.bg, false)] {
         if let Some(v) = value {
-            let color = parse_color(v.get_ref()).ok_or_else(|| {
+            let text = v.get_ref().text();
+            let color = parse_color(&text).ok_or_else(|| {
                 invalid(
                     &source.label,
                     &source.text,
                     v.span().start,
-                    format!(
-                        "'{}' is not a colour (a name such as red, \"#rrggbb\", 0-255, or reset)",
-                        v.get_ref()
-                    ),
+                    format!("'{text}' is not a colour (a name such as red, \"#rrggbb\", 0-255, or reset)"),
                 )
             })?;
             style = if is_fg { style.fg(color) } else { style.bg(color) };
@@ -348,6 +363,20 @@ mod tests {
                 "{}:2:15: '#12' is not a colour (a name such as red, \"#rrggbb\", 0-255, or reset)",
                 path.display()
             )
+        );
+    }
+
+    #[test]
+    fn a_colour_may_be_a_bare_index() {
+        let dir = tmpdir("index");
+        let path = write(&dir, "ix.toml", "[roles]\nbase = { fg = 42, bg = \"17\" }\nwarn = { fg = 300 }\n");
+        let err = load(path.to_str().expect("utf8"), None).expect_err("300 is refused");
+        assert!(err.to_string().contains(":3:15: '300' is not a colour"), "{err}");
+        let path = write(&dir, "ok.toml", "[roles]\nbase = { fg = 42, bg = \"17\" }\n");
+        let theme = load(path.to_str().expect("utf8"), None).expect("loads");
+        assert_eq!(
+            (theme.style(Role::base).fg, theme.style(Role::base).bg),
+            (Some(Color::Indexed(42)), Some(Color::Indexed(17)))
         );
     }
 

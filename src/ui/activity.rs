@@ -21,6 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         return;
     }
     let focused = pane::is_focused(state, Pane::Activity);
+    let block = pane::with_position(block, state.lists.activity.sel, rows.len(), area, theme);
     let body: Vec<Row> = pane::window(&rows, state.lists.activity.sel, area)
         .map(|(n, a)| {
             let mut cells = vec![

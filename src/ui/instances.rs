@@ -66,7 +66,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         if !warns.is_empty() {
             let text = warns.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" · ");
             // Cut with an ellipsis, never silently, when the border is too short.
-            let text = truncate(&text, usize::from(area.width.saturating_sub(6)));
+            let position = pane::position(state.lists.instances.sel, shown::instances(state).len(), area);
+            let room = usize::from(area.width.saturating_sub(6))
+                .saturating_sub(position.map_or(0, |p| p.chars().count() + 1));
+            let text = truncate(&text, room);
             block = block.title_bottom(
                 Line::from(Span::styled(format!(" ⚠ {text} "), theme.style(Role::warn)))
                     .alignment(Alignment::Left),
@@ -90,6 +93,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         return;
     }
     let focused = pane::is_focused(state, Pane::Instances);
+    let block = pane::with_position(block, state.lists.instances.sel, rows.len(), area, theme);
     let body: Vec<Row> = pane::window(&rows, state.lists.instances.sel, area)
         .map(|(n, i)| {
             // A narrow mark for a row with a problem: it reads in any width and without colour.

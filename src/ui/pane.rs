@@ -60,6 +60,27 @@ pub fn window<T>(rows: &[T], selected: usize, area: Rect) -> impl Iterator<Item 
     rows.iter().enumerate().skip(shown::scroll_offset(selected, height)).take(height)
 }
 
+/// Where the cursor is, "4/11", on the bottom border of a list whose rows do not all fit.
+pub fn with_position<'a>(
+    block: Block<'a>,
+    selected: usize,
+    len: usize,
+    area: Rect,
+    theme: &Theme,
+) -> Block<'a> {
+    match position(selected, len, area) {
+        Some(text) => block.title_bottom(
+            Line::from(Span::styled(text, theme.style(Role::muted))).alignment(Alignment::Right),
+        ),
+        None => block,
+    }
+}
+
+/// The position text, when the rows do not all fit.
+pub fn position(selected: usize, len: usize, area: Rect) -> Option<String> {
+    (len > usize::from(area.height.saturating_sub(3))).then(|| format!(" {}/{len} ", selected + 1))
+}
+
 /// A placeholder line for a pane without data: why, in words.
 pub fn empty_text<T>(state: &AppState, data: &Loadable<T>, what: &str) -> String {
     let stacks_known = state.stacks.data.as_ref().is_some_and(Vec::is_empty);

@@ -31,6 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         return;
     }
     let focused = pane::is_focused(state, Pane::Stacks);
+    let block = pane::with_position(block, state.lists.stacks.sel, rows.len(), area, theme);
     let body: Vec<Row> = pane::window(&rows, state.lists.stacks.sel, area)
         .map(|(i, s)| {
             let shown = state.stack.as_deref() == Some(s.name.as_str());

@@ -203,6 +203,12 @@ async fn the_filter_applies_while_typing_and_esc_clears_it() {
 #[tokio::test]
 async fn sorting_by_key_and_command() {
     let (mut state, _, _) = loaded((80, 24)).await;
+    // From problems first, the first o keeps the column (age) without the problems.
+    update(&mut state, key('o'));
+    assert_eq!(
+        (state.settings.sort.column, state.settings.sort.problems_first),
+        (InstanceColumn::Age, false)
+    );
     update(&mut state, key('o'));
     assert_eq!(state.settings.sort.column, InstanceColumn::Agent);
     update(&mut state, key('O'));
