@@ -94,16 +94,16 @@ fn measure(capacity: usize) {
     for _ in 0..5 {
         view.follow = true;
         let t = Instant::now();
-        found = view.set_search("marking instance as unhealthy");
+        found = view.set_search("marking instance as unhealthy", 45);
         searches.push(t.elapsed().as_secs_f64() * 1e3);
     }
     let t = Instant::now();
-    let missing = view.set_search("exit code 254");
+    let missing = view.set_search("exit code 254", 45);
     let miss = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
-    let error = view.first_error();
+    let error = view.first_error(45);
     let first_error = t.elapsed().as_secs_f64() * 1e3;
-    view.set_search("");
+    view.set_search("", 45);
     view.follow = true;
 
     let theme = bkops::theme::load("dark", None).expect("theme");

@@ -44,8 +44,8 @@ fn start_switch_panes_help_filter_quit() {
 
     // A filter on a value that is there: the rows left all have it, and the others are gone.
     let screen = t.screen();
-    let rows: Vec<&str> = screen.lines().filter(|l| l.starts_with("┃i-")).collect();
-    let kind = rows[0].split_whitespace().nth(3).expect("the TYPE column").to_string();
+    let rows: Vec<&str> = screen.lines().filter(|l| row_id(l).is_some()).collect();
+    let kind = rows[0].split_whitespace().nth(4).expect("the TYPE column").to_string();
     let others = rows.iter().filter(|l| !l.contains(&kind)).count();
     t.keys(&["/"]);
     t.type_text(&format!("type:{kind}"));
@@ -53,19 +53,17 @@ fn start_switch_panes_help_filter_quit() {
     t.keys(&["Enter"]);
     let filtered =
         t.wait_for("the filter applied", |s| s.contains(&format!("/type:{kind} ")) && !s.contains("▏"));
-    let kept: Vec<&str> = filtered.lines().filter(|l| l.starts_with("┃i-")).collect();
+    let kept: Vec<&str> = filtered.lines().filter(|l| row_id(l).is_some()).collect();
     assert!(!kept.is_empty() && kept.iter().all(|l| l.contains(&kind)), "only {kind} rows:\n{filtered}");
     assert_eq!(kept.len(), rows.len() - others, "the {others} other rows are gone:\n{filtered}");
 
     // Esc and a key sent together read as Alt-key: one at a time.
     t.keys(&["Escape"]);
     let cleared = t.wait_for("the filter cleared", |s| !s.contains(&format!("/type:{kind}")));
-    // The first row of that very screen: the cursor is on it once the filter is cleared.
-    let id = cleared
-        .lines()
-        .find_map(|l| l.strip_prefix("┃i-"))
-        .map(|r| format!("i-{}", &r[..17]))
-        .expect("a row");
+    // The cursor was on the first row the filter kept: it stays on that instance once the
+    // filter is cleared, wherever its row is now.
+    let id = row_id(kept[0]).expect("a row");
+    assert!(cleared.lines().any(|l| row_id(l).as_deref() == Some(id.as_str())), "{cleared}");
     t.keys(&["l"]);
     t.wait_for("the log view", |s| s.contains(&format!("Logs {id}")) && s.contains("following"));
     t.keys(&["C-s"]);
@@ -208,11 +206,7 @@ fn pause_drain_resume_and_terminate_with_confirmations() {
 
     t.keys(&["3"]);
     let screen = t.wait_for("the instances", |s| s.contains("┏3 Auto Scaling"));
-    let id = screen
-        .lines()
-        .find_map(|l| l.strip_prefix("┃i-"))
-        .map(|rest| format!("i-{}", &rest[..17]))
-        .expect("an instance row");
+    let id = screen.lines().find_map(row_id).expect("an instance row");
     t.keys(&["X"]);
     t.wait_for("the terminate dialog", |s| s.contains("Type the instance ID"));
     // The action cannot be chosen before the ID is typed.
@@ -224,7 +218,10 @@ fn pause_drain_resume_and_terminate_with_confirmations() {
     t.type_text(&id);
     t.keys(&["Right"]);
     t.keys(&["Enter"]);
-    t.wait_for("terminating", |s| s.contains(&format!("┃{id} Terminating")));
+    t.wait_for("terminating", |s| {
+        s.lines()
+            .any(|l| row_id(l).as_deref() == Some(id.as_str()) && l.contains(&format!("{id} Terminating")))
+    });
 
     let audit = t.read("state/bkops/audit.jsonl");
     let calls = audit.lines().filter(|l| !l.contains(r#""action":"intent""#)).count();
@@ -275,11 +272,7 @@ fn first_in_service(t: &Tmux) -> String {
     t.type_text("InService");
     t.keys(&["Enter"]);
     let screen = t.wait_for("the filter applied", |s| s.contains("/InService ") && !s.contains("▏"));
-    screen
-        .lines()
-        .find_map(|l| l.strip_prefix("┃i-"))
-        .map(|rest| format!("i-{}", &rest[..17]))
-        .expect("an instance row")
+    screen.lines().find_map(row_id).expect("an instance row")
 }
 
 #[test]
@@ -389,11 +382,7 @@ fn a_pasted_confirmation_types_the_id_and_presses_nothing() {
     t.run_bkops("--demo --demo-seed 3");
     t.keys(&["3"]);
     let screen = t.wait_for("the instances", |s| s.contains("┏3 Auto Scaling") && s.contains("InService"));
-    let id = screen
-        .lines()
-        .find_map(|l| l.strip_prefix("┃i-"))
-        .map(|rest| format!("i-{}", &rest[..17]))
-        .expect("an instance row");
+    let id = screen.lines().find_map(row_id).expect("an instance row");
     t.keys(&["X"]);
     t.wait_for("the terminate dialog", |s| s.contains("Type the instance ID"));
     // The ID, a right arrow and Enter, pasted as one (tmux brackets it, as terminals do).
@@ -416,4 +405,13 @@ fn a_pasted_confirmation_types_the_id_and_presses_nothing() {
     t.keys(&["Enter"]);
     let s = t.wait_for("the shell ran the paste", |s| s.contains("pasted-42"));
     assert!(!s.contains("200~"), "bracketed paste left on:\n{s}");
+}
+
+/// The instance ID of an instance row as drawn (`┃`, the problem mark, a space, the ID).
+fn row_id(line: &str) -> Option<String> {
+    let rest = line.strip_prefix('┃')?;
+    let mut chars = rest.chars();
+    chars.next()?;
+    let id: String = chars.as_str().strip_prefix(' ')?.chars().take(19).collect();
+    (id.starts_with("i-") && id.len() == 19).then_some(id)
 }

@@ -68,6 +68,9 @@ pub struct LogView {
     pub at_moment: bool,
     /// The window it was opened from (the timeline), shown again when it closes.
     pub back: Option<super::panes::Overlay>,
+    /// The line (its number) the search is on, and which match of how many it is.
+    search_at: Option<u32>,
+    pub match_of: Option<(usize, usize)>,
 }
 
 impl LogView {
@@ -97,6 +100,8 @@ impl LogView {
             moment: None,
             at_moment: false,
             back: None,
+            search_at: None,
+            match_of: None,
         }
     }
 
@@ -274,40 +279,87 @@ impl LogView {
     }
 
     /// Sets the search (case-insensitive; taken literally if it is not a regex) and shows its
-    /// newest match; false if nothing matches.
-    pub fn set_search(&mut self, text: &str) -> bool {
+    /// newest match at or above the bottom of the screen (or, failing that, the oldest below
+    /// it); false if nothing matches.
+    pub fn set_search(&mut self, text: &str, rows: usize) -> bool {
         let build = |p: &str| regex::RegexBuilder::new(p).case_insensitive(true).size_limit(1 << 20).build();
         self.search = if text.trim().is_empty() {
             None
         } else {
             build(text).or_else(|_| build(&regex::escape(text))).ok()
         };
-        self.offset = 0;
-        self.search.is_some() && self.next_match(false)
-    }
-
-    /// Moves to the next (newer) or previous (older) line that matches the search, counting
-    /// from the line at the bottom of the screen; false if there is none that way.
-    pub fn next_match(&mut self, newer: bool) -> bool {
-        let Some(re) = self.search.clone() else { return false };
+        self.search_at = None;
+        self.match_of = None;
         let Some(last) = self.visible_len().checked_sub(1) else { return false };
-        let hits = |i: usize| self.visible_at(i).is_some_and(|e| re.is_match(e.message));
-        let at = last.saturating_sub(self.offset);
-        let hit = if newer {
-            (at + 1..=last).find(|&i| hits(i))
-        } else if self.offset == 0 && hits(last) && self.follow {
-            Some(last)
-        } else {
-            (0..at).rev().find(|&i| hits(i))
-        };
-        let Some(i) = hit else { return false };
-        self.offset = last - i;
-        self.follow = false;
-        true
+        let bottom = last.saturating_sub(self.offset);
+        let found = (0..=bottom)
+            .rev()
+            .find(|&i| self.hits(i))
+            .or_else(|| (bottom + 1..=last).find(|&i| self.hits(i)));
+        match found {
+            Some(i) => {
+                self.show_match(i, rows);
+                true
+            }
+            None => false,
+        }
     }
 
-    /// Pauses on the first line that reads like an error; false if there is none.
-    pub fn first_error(&mut self) -> bool {
+    fn hits(&self, i: usize) -> bool {
+        self.search.as_ref().is_some_and(|re| self.visible_at(i).is_some_and(|e| re.is_match(e.message)))
+    }
+
+    /// Moves to the next (newer) or previous (older) match from the current one, round to the
+    /// other end when there is none that way (as `less` does). `None` if nothing matches;
+    /// `Some(true)` when it went round.
+    pub fn next_match(&mut self, newer: bool, rows: usize) -> Option<bool> {
+        self.search.as_ref()?;
+        let last = self.visible_len().checked_sub(1)?;
+        let from = self.current_match().unwrap_or_else(|| last.saturating_sub(self.offset));
+        let (ahead, round): (Option<usize>, Option<usize>) = if newer {
+            ((from + 1..=last).find(|&i| self.hits(i)), (0..=from.min(last)).find(|&i| self.hits(i)))
+        } else {
+            ((0..from).rev().find(|&i| self.hits(i)), (from..=last).rev().find(|&i| self.hits(i)))
+        };
+        let (i, wrapped) = match (ahead, round) {
+            (Some(i), _) => (i, false),
+            (None, Some(i)) => (i, true),
+            (None, None) => return None,
+        };
+        self.show_match(i, rows);
+        Some(wrapped)
+    }
+
+    /// The visible index of the line the search is on, if it is still shown.
+    fn current_match(&self) -> Option<usize> {
+        let n = self.search_at?;
+        let rel = n.wrapping_sub(self.first);
+        let i = self.shown.partition_point(|&x| x.wrapping_sub(self.first) < rel);
+        (self.shown.get(i) == Some(&n)).then_some(i)
+    }
+
+    /// Puts the `i`-th visible line a third of the way down `rows`, with the lines after it
+    /// on screen below (paused), and counts which match of how many it is.
+    fn show_match(&mut self, i: usize, rows: usize) {
+        self.place(i, rows);
+        self.search_at = self.shown.get(i).copied();
+        let before = (0..i).filter(|&k| self.hits(k)).count();
+        let total = before + (i..self.visible_len()).filter(|&k| self.hits(k)).count();
+        self.match_of = Some((before + 1, total));
+    }
+
+    /// Scrolls so that the `i`-th visible line is a third of the way down `rows`.
+    fn place(&mut self, i: usize, rows: usize) {
+        let last = self.visible_len().saturating_sub(1);
+        let rows = rows.max(1);
+        let bottom = (i + rows - 1 - rows / 3).min(last);
+        self.offset = last - bottom;
+        self.follow = false;
+    }
+
+    /// Pauses on the first line that reads like an error, a third of the way down with what
+    /// followed it below; false if there is none.
+    pub fn first_error(&mut self, rows: usize) -> bool {
         let Ok(re) = regex::Regex::new(
             r"(?i)\b(error|errored|fail(ed|ure)?|fatal|panic|unhealthy|insufficient|not enough)\b",
         ) else {
@@ -317,8 +369,7 @@ impl LogView {
         let Some(i) = (0..n).find(|&i| self.visible_at(i).is_some_and(|e| re.is_match(e.message))) else {
             return false;
         };
-        self.offset = n - 1 - i;
-        self.follow = false;
+        self.place(i, rows);
         true
     }
 
@@ -383,15 +434,41 @@ mod tests {
         assert_eq!(v.visible().len(), 4);
         v.toggle_group(2);
         assert_eq!(v.visible().len(), 5);
-        assert!(v.first_error());
+        assert!(v.first_error(3));
         assert_eq!(
             (v.offset, v.follow),
-            (2, false),
-            "the error line ends the screen, the lines before it above"
+            (1, false),
+            "on three rows: a line before the error, the error, a line after"
         );
         let mut quiet = LogView::new("i-2".into(), Vec::new(), 10);
         quiet.push(vec![ev(1)]);
-        assert!(!quiet.first_error());
+        assert!(!quiet.first_error(3));
+    }
+
+    #[test]
+    fn a_match_is_shown_with_what_follows_it_counted_and_n_goes_round() {
+        let mut v = LogView::new("i-1".into(), Vec::new(), 1000);
+        // 100 lines; lines 5, 15, 25, 35 and 45 say "needle".
+        let line = |n: i64| {
+            let message = if n % 10 == 5 && n < 50 { format!("a Needle at {n}") } else { format!("hay {n}") };
+            LogEvent { message, ..ev(n) }
+        };
+        v.push((0..100).map(line).collect());
+        let bottom = |v: &LogView| v.visible_len() - 1 - v.offset;
+        let at = |v: &LogView| v.search_at.map(|n| i64::from(n));
+        assert!(v.set_search("needle", 30));
+        assert_eq!(at(&v), Some(45), "the newest match above the bottom");
+        assert_eq!(bottom(&v), 64, "a third of the way down 30 rows: 19 lines after it on screen");
+        assert_eq!(v.match_of, Some((5, 5)));
+        assert_eq!(v.next_match(false, 30), Some(false));
+        assert_eq!((at(&v), v.match_of), (Some(35), Some((4, 5))));
+        assert_eq!(v.next_match(true, 30), Some(false));
+        assert_eq!(v.next_match(true, 30), Some(true), "no newer match: round to the oldest");
+        assert_eq!((at(&v), v.match_of), (Some(5), Some((1, 5))));
+        assert_eq!(v.next_match(false, 30), Some(true), "no older match: round to the newest");
+        assert_eq!(at(&v), Some(45));
+        assert!(!v.set_search("nothing like it", 30));
+        assert_eq!(v.next_match(true, 30), None);
     }
 
     #[test]

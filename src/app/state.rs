@@ -222,6 +222,11 @@ impl AppState {
         ]
     }
 
+    /// The log view's rows: the screen less its border and the status line.
+    pub fn log_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(3)).max(1)
+    }
+
     /// Says something in the status bar for a few seconds.
     pub fn flash(&mut self, text: impl Into<String>, is_error: bool) {
         self.flash_for(text, is_error, FLASH_MS);

@@ -65,7 +65,7 @@ pub fn spawn_suspend_signal() -> tokio::sync::mpsc::UnboundedReceiver<()> {
             return;
         };
         while tstp.recv().await.is_some() {
-            if !IN_SESSION.load(std::sync::atomic::Ordering::SeqCst) && tx.send(()).is_err() {
+            if !session_owns_signals() && tx.send(()).is_err() {
                 return;
             }
         }
@@ -75,7 +75,25 @@ pub fn spawn_suspend_signal() -> tokio::sync::mpsc::UnboundedReceiver<()> {
 
 /// Whether a session has the terminal: its Ctrl-C and Ctrl-\\ reach bkops too (the terminal is
 /// cooked and bkops is in its foreground group), and are the session's, not a request to stop.
-pub static IN_SESSION: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static IN_SESSION: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// When the last session ended, in milliseconds from `EPOCH`.
+static ENDED_AT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+/// A signal handled this soon after a session ended may have come during it: the task that
+/// handles it can run late on a busy machine.
+const LATE_SIGNAL_MS: u64 = 2_000;
+
+fn since_epoch_ms() -> u64 {
+    u64::try_from(EPOCH.get_or_init(std::time::Instant::now).elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Whether a Ctrl-C, Ctrl-\\ or Ctrl-Z handled now belongs to a session: one has the
+/// terminal, or had it a moment ago.
+pub fn session_owns_signals() -> bool {
+    use std::sync::atomic::Ordering::SeqCst;
+    let ended = ENDED_AT.load(SeqCst);
+    IN_SESSION.load(SeqCst) || (ended > 0 && since_epoch_ms().saturating_sub(ended) < LATE_SIGNAL_MS)
+}
 
 pub async fn hand_over(
     tui: &mut Tui,
@@ -103,6 +121,7 @@ pub async fn hand_over(
             let _ = out.flush();
             IN_SESSION.store(true, std::sync::atomic::Ordering::SeqCst);
             let ended = session::attach(&opened, backends.sessions.clone()).await;
+            ENDED_AT.store(since_epoch_ms().max(1), std::sync::atomic::Ordering::SeqCst);
             IN_SESSION.store(false, std::sync::atomic::Ordering::SeqCst);
             ended
         }

@@ -42,8 +42,7 @@ fn spawn_signals(tx: UnboundedSender<Msg>) {
         use crate::stop::Stop;
         loop {
             let stop = signals.next().await;
-            let in_session = handoff::IN_SESSION.load(std::sync::atomic::Ordering::SeqCst);
-            if in_session && matches!(stop, Stop::Interrupt | Stop::Quit) {
+            if handoff::session_owns_signals() && matches!(stop, Stop::Interrupt | Stop::Quit) {
                 continue;
             }
             tracing::info!("{}", stop.name());

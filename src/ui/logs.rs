@@ -93,7 +93,11 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
         title.push(Span::styled(format!("&{} ", sanitize(&f.text)), theme.style(Role::accent)));
     }
     if let Some(re) = &view.search {
-        title.push(Span::styled(format!("/{} (n/N) ", sanitize(re.as_str())), theme.style(Role::accent)));
+        let which = view.match_of.map(|(n, of)| format!("match {n}/{of} ")).unwrap_or_default();
+        title.push(Span::styled(
+            format!("/{} {which}(n/N) ", sanitize(re.as_str())),
+            theme.style(Role::accent),
+        ));
     }
     if let Some(m) = view.moment {
         title.push(Span::styled(format!("▶ {} (timeline) ", m.clock()), theme.style(Role::accent)));

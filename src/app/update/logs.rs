@@ -65,17 +65,26 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::Search => state.prompt = Some(Prompt { kind: PromptKind::LogSearch, text: String::new() }),
         Action::NextMatch | Action::PrevMatch => {
-            if let Some(v) = state.logs.as_mut()
-                && v.search.is_some()
-                && !v.next_match(action == Action::NextMatch)
-            {
-                let way = if action == Action::NextMatch { "newer" } else { "older" };
-                state.flash(format!("no {way} match"), false);
+            let rows = state.log_rows();
+            let newer = action == Action::NextMatch;
+            let went = match state.logs.as_mut() {
+                Some(v) if v.search.is_some() => Some(v.next_match(newer, rows)),
+                _ => None,
+            };
+            match went {
+                Some(None) => state.flash("no match in the lines shown", false),
+                // Round the end, as less does, and said so.
+                Some(Some(true)) if newer => {
+                    state.flash("search went round: from the oldest match again", false)
+                }
+                Some(Some(true)) => state.flash("search went round: from the newest match again", false),
+                _ => {}
             }
         }
         Action::FirstError => {
+            let rows = state.log_rows();
             if let Some(v) = state.logs.as_mut()
-                && !v.first_error()
+                && !v.first_error(rows)
             {
                 let n = v.visible_len();
                 state.flash(format!("no error in the {n} lines shown"), false);

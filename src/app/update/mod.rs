@@ -82,8 +82,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
         }
         Msg::LogLines { instance, lines } => {
-            // The log view's rows: the screen less its border and the status line.
-            let rows = usize::from(state.size.1.saturating_sub(3)).max(1);
+            let rows = state.log_rows();
             if let Some(view) = state.logs.as_mut().filter(|v| v.instance == instance) {
                 view.push(lines);
                 view.go_to_moment(rows);

@@ -13,8 +13,9 @@ pub fn accept_prompt(state: &mut AppState, fx: &mut Vec<Effect>) {
         PromptKind::Filter(pane) => lists::set_filter(state, pane, &prompt.text),
         PromptKind::LogFilter => super::logs::set_filter(state, &prompt.text),
         PromptKind::LogSearch => {
+            let rows = state.log_rows();
             if let Some(v) = state.logs.as_mut()
-                && !v.set_search(&prompt.text)
+                && !v.set_search(&prompt.text, rows)
                 && v.search.is_some()
             {
                 state.flash(format!("'{}' is not in the lines shown", prompt.text), false);

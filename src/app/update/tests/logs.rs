@@ -97,7 +97,8 @@ async fn the_log_views_keys_save_toggle_and_find_errors() {
     );
     update(&mut state, key('1'));
     update(&mut state, key('e'));
-    assert_eq!(state.logs.as_ref().map(|v| (v.offset, v.follow)), Some((1, false)));
+    // Three lines on 21 rows: all on screen, the error with the line after it, paused there.
+    assert_eq!(state.logs.as_ref().map(|v| (v.offset, v.follow)), Some((0, false)));
     let fx = update(&mut state, ctrl('s'));
     match fx.as_slice() {
         [Effect::SaveLogs { instance, text }] => {
@@ -131,17 +132,19 @@ async fn search_moves_between_matches_like_less() {
     update(&mut state, key('/'));
     typed(&mut state, "assigned");
     update(&mut state, code(KeyCode::Enter));
-    let offset = |s: &AppState| s.logs.as_ref().map(|v| v.offset);
-    assert_eq!(offset(&state), Some(1), "the newest match (line 4) at the bottom");
+    let which = |s: &AppState| s.logs.as_ref().and_then(|v| v.match_of);
+    let flash = |s: &AppState| s.flash.as_ref().map(|f| f.text.clone());
+    assert_eq!(which(&state), Some((3, 3)), "the newest match (line 4)");
     update(&mut state, key('N'));
-    assert_eq!(offset(&state), Some(3), "line 2");
+    assert_eq!(which(&state), Some((2, 3)), "line 2");
     update(&mut state, key('N'));
-    assert_eq!(offset(&state), Some(5), "line 0");
+    assert_eq!(which(&state), Some((1, 3)), "line 0");
     update(&mut state, key('N'));
-    assert_eq!(offset(&state), Some(5));
-    assert_eq!(state.flash.as_ref().map(|f| f.text.as_str()), Some("no older match"));
+    assert_eq!(which(&state), Some((3, 3)), "round to the newest, as less does");
+    assert_eq!(flash(&state).as_deref(), Some("search went round: from the newest match again"));
     update(&mut state, key('n'));
-    assert_eq!(offset(&state), Some(3));
+    assert_eq!(which(&state), Some((1, 3)), "and round to the oldest");
+    assert_eq!(flash(&state).as_deref(), Some("search went round: from the oldest match again"));
 }
 
 #[tokio::test]
