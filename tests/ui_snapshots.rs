@@ -449,6 +449,18 @@ fn has_colour(t: &Terminal<TestBackend>) -> bool {
 }
 
 #[tokio::test]
+async fn tab_lists_the_candidates_when_more_than_one_fits() {
+    let mut h = Harness::new((80, 24)).await;
+    h.keys(":st\t").await;
+    let line = status_line(&h.draw());
+    assert!(line.contains(":stack▏") && line.contains("stack  stacks"), "{line}");
+    // Typing on: the list goes, as it no longer stands for the text.
+    h.keys("s").await;
+    let line = status_line(&h.draw());
+    assert!(line.contains(":stacks▏") && !line.contains("stack  stacks"), "{line}");
+}
+
+#[tokio::test]
 async fn without_colour_the_cursor_and_marked_rows_still_read() {
     use ratatui::style::Modifier;
     let reversed = |m: Modifier| m.contains(Modifier::REVERSED);

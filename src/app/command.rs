@@ -108,20 +108,37 @@ pub fn parse(text: &str) -> Result<Command, String> {
     }
 }
 
-/// Completes a command name, or its argument from `candidates(command)`.
-pub fn complete<'a>(text: &str, candidates: impl Fn(&str) -> Vec<&'a str>) -> Option<String> {
-    if let Some((command, prefix)) = text.split_once(' ') {
-        let all = candidates(command);
-        let hits: Vec<&&str> = all.iter().filter(|s| s.starts_with(prefix.trim())).collect();
-        return match hits.as_slice() {
-            [one] => Some(format!("{command} {one}")),
-            _ => None,
-        };
-    }
-    let hits: Vec<&str> = COMMANDS.iter().map(|(n, _, _)| *n).filter(|n| n.starts_with(text)).collect();
+/// What Tab makes of a command line: the text, as far as the candidates agree, and the
+/// candidates themselves when more than one is left (to show them, as a shell does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub text: String,
+    pub choices: Vec<String>,
+}
+
+/// Completes a command name, or its argument from `candidates(command)`; `None` when nothing
+/// matches.
+pub fn complete<'a>(text: &str, candidates: impl Fn(&str) -> Vec<&'a str>) -> Option<Completion> {
+    let (lead, prefix, all) = match text.split_once(' ') {
+        Some((command, prefix)) => (format!("{command} "), prefix.trim(), candidates(command)),
+        None => (String::new(), text, COMMANDS.iter().map(|(n, _, _)| *n).collect()),
+    };
+    let hits: Vec<&str> = all.into_iter().filter(|s| s.starts_with(prefix)).collect();
     match hits.as_slice() {
-        [one] => Some(format!("{one} ")),
-        _ => None,
+        [] => None,
+        // A command name is followed by its argument.
+        [one] if lead.is_empty() => Some(Completion { text: format!("{one} "), choices: Vec::new() }),
+        [one] => Some(Completion { text: format!("{lead}{one}"), choices: Vec::new() }),
+        many => {
+            let common = many.iter().skip(1).fold(many[0], |acc, s| {
+                let n = acc.char_indices().zip(s.chars()).take_while(|((_, a), b)| a == b).count();
+                &acc[..acc.char_indices().nth(n).map_or(acc.len(), |(i, _)| i)]
+            });
+            Some(Completion {
+                text: format!("{lead}{common}"),
+                choices: many.iter().map(|s| s.to_string()).collect(),
+            })
+        }
     }
 }
 
@@ -156,12 +173,17 @@ mod tests {
     }
 
     #[test]
-    fn completion_finds_one_candidate() {
+    fn completion_completes_one_candidate_and_lists_several() {
         let stacks = |c: &str| if c == "stack" { vec!["ci-linux", "ci-windows"] } else { vec![] };
-        assert_eq!(complete("sta", stacks), None); // stack, stacks
-        assert_eq!(complete("th", stacks), Some("theme ".into()));
-        assert_eq!(complete("stack ci-w", stacks), Some("stack ci-windows".into()));
-        assert_eq!(complete("stack ci-", stacks), None);
+        let done = |text: &str| Some(Completion { text: text.into(), choices: Vec::new() });
+        let many = |text: &str, choices: &[&str]| {
+            Some(Completion { text: text.into(), choices: choices.iter().map(|c| c.to_string()).collect() })
+        };
+        assert_eq!(complete("st", stacks), many("stack", &["stack", "stacks"]));
+        assert_eq!(complete("th", stacks), done("theme "));
+        assert_eq!(complete("stack ci-w", stacks), done("stack ci-windows"));
+        assert_eq!(complete("stack c", stacks), many("stack ci-", &["ci-linux", "ci-windows"]));
         assert_eq!(complete("region eu-", stacks), None);
+        assert_eq!(complete("zzz", stacks), None);
     }
 }

@@ -105,6 +105,8 @@ pub struct AppState {
     pub rows: std::cell::RefCell<Option<(RowsKey, Vec<usize>)>>,
     pub lists: Lists,
     pub flash: Option<Flash>,
+    /// What Tab found for the command line when more than one thing fits, shown after it.
+    pub completions: Vec<String>,
     /// What the operator's own clock said when the message being handled came (`update_at`).
     /// Screen timers (messages, the Ctrl-C window) run on it: `now` is the data's time, which
     /// in a sped-up demo runs faster than the operator reads.
@@ -157,6 +159,7 @@ impl AppState {
             lists: Lists::default(),
             flash: None,
             wall: now,
+            completions: Vec::new(),
             interrupt_at: None,
             logs: None,
             opening_shell: None,

@@ -19,6 +19,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             PromptKind::LogSearch => ("/", "  Enter search · n newer · N older · Esc cancel"),
             PromptKind::Command => (":", "  Enter run · Tab complete · Esc cancel"),
         };
+        // Tab's candidates, when more than one fits, in place of the hint.
+        let hint = if state.completions.is_empty() {
+            hint.to_string()
+        } else {
+            format!("  {}", sanitize(&state.completions.join("  ")))
+        };
         let line = Line::from(vec![
             Span::styled(format!("{lead}{}▏", sanitize(&prompt.text)), theme.style(Role::prompt)),
             Span::styled(hint, theme.style(Role::muted)),

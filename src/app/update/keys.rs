@@ -52,6 +52,10 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, fx: &mut Vec<Effect>) {
     if action != Some(Action::Interrupt) {
         state.interrupt_at = None;
     }
+    // The candidates Tab listed stand for the text they were listed for.
+    if action != Some(Action::PromptComplete) {
+        state.completions.clear();
+    }
     match action {
         Some(Action::ToggleGroup) => {
             if let (Some(v), KeyCode::Char(c)) = (state.logs.as_mut(), key.code) {
@@ -259,7 +263,8 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             if let Some(p) = state.prompt.as_mut().filter(|p| p.kind == PromptKind::Command)
                 && let Some(done) = command::complete(&p.text, candidates)
             {
-                p.text = done;
+                p.text = done.text;
+                state.completions = done.choices;
             }
         }
     }
