@@ -22,6 +22,9 @@ pub enum AppError {
     /// A write stopped half-way by a signal: what was done and what is left.
     #[error("{text}")]
     Abandoned { text: String, code: u8 },
+    /// The operator did not confirm (a wrong typed confirmation): nothing was done.
+    #[error("cancelled: nothing changed")]
+    Cancelled,
 }
 
 impl From<crate::ssm::session::SessionError> for AppError {
@@ -41,7 +44,7 @@ impl AppError {
             AppError::Theme(_) | AppError::Config(_) | AppError::UnknownStack { .. } | AppError::Usage(_) => {
                 2
             }
-            AppError::Backend(_) | AppError::Terminal(_) => 1,
+            AppError::Backend(_) | AppError::Terminal(_) | AppError::Cancelled => 1,
             AppError::Abandoned { code, .. } => *code,
         }
     }

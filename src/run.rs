@@ -64,6 +64,11 @@ fn reconnect(mut options: AwsOptions, buildkite: BuildkiteSettings) -> Reconnect
 pub async fn run(mut cli: Cli) -> Result<(), AppError> {
     let config = config::load(cli.config.as_deref())?;
     cli.read_only |= config.read_only;
+    // A theme that cannot be loaded is a mistake in the command whatever the command: said
+    // the same way (exit 2) by `status` as by the dashboard.
+    if let Some(name) = &cli.theme {
+        theme::load(name, paths::themes_dir().as_deref())?;
+    }
     match cli.command {
         Some(Cmd::Status { format }) => {
             let backends = backends(&cli, &config).await?;

@@ -256,6 +256,11 @@ fn logs_grep_and_time_windows() {
     };
     let lines = run(&["--since", "3h", "--grep", "^Disk space free"]);
     assert!(!lines.is_empty() && lines.iter().all(|l| message(l).starts_with("Disk space free")));
+    // Smart case, as ripgrep: all lowercase matches any case; an uppercase letter, or
+    // --case-sensitive, matches case exactly.
+    assert_eq!(run(&["--since", "3h", "--grep", "^disk space free"]).len(), lines.len());
+    assert!(run(&["--since", "3h", "--grep", "^disk space free", "--case-sensitive"]).is_empty());
+    assert!(run(&["--since", "3h", "--grep", "^DIsk space free"]).is_empty());
 
     // --grep-v takes out exactly the matching lines of the same range.
     let agent = run(&["--since", "3h", "--group", "agent"]);
@@ -356,17 +361,36 @@ fn dry_run_prints_the_calls_and_makes_none() {
     let id = demo_instance();
     let out = bkops(&["--demo", "terminate", &id, "--shrink", "--dry-run"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let err = stderr(&out);
+    // The plan on stdout, for a script or a change ticket; what happened on stderr.
+    let plan = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
-        err.contains(&format!(
+        plan.contains(&format!(
             "autoscaling:TerminateInstanceInAutoScalingGroup InstanceId={id} ShouldDecrementDesiredCapacity=true"
         )),
-        "{err}"
+        "{plan}"
     );
     assert!(
-        err.contains("as      arn:aws:sts::000000000000:assumed-role/demo/operator (account 000000000000)")
+        plan.contains("as      arn:aws:sts::000000000000:assumed-role/demo/operator (account 000000000000)")
     );
-    assert!(err.contains("dry run: no call made") && !err.contains("done "), "{err}");
+    let err = stderr(&out);
+    assert!(
+        err.contains("dry run: no call made") && !err.contains("done ") && !err.contains("as      "),
+        "{err}"
+    );
+}
+
+#[test]
+fn demo_flags_without_the_demo_and_a_bad_theme_are_mistakes_in_the_command() {
+    for args in [vec!["--demo-speed", "5", "status"], vec!["--demo-seed", "3", "status"]] {
+        let out = bkops(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("--demo"), "{}", stderr(&out));
+    }
+    let out = bkops(&["--demo", "--theme", "solarised", "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no theme named 'solarised'"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "nothing printed as if all were well");
+    assert!(bkops(&["--demo", "--theme", "light", "status"]).status.success());
 }
 
 #[test]

@@ -247,7 +247,7 @@ fn the_command_line_asks_on_the_terminal_and_wants_the_id_typed() {
     t.type_text("i-0000000000000000");
     t.keys(&["Enter"]);
     // The shell clears the screen after bkops exits: the files tell what happened.
-    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    assert_eq!(t.wait_file("exit").trim(), "exit=1", "a wrong ID is no success");
     assert!(t.read("state/bkops/audit.jsonl").is_empty(), "a wrong ID cancels: nothing was called");
 
     let _ = std::fs::remove_file(t.dir.join("exit"));

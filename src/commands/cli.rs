@@ -11,18 +11,18 @@ pub struct Cli {
     pub demo: bool,
 
     /// Fast-forward the simulated stacks by this factor (with --demo).
-    #[arg(long, global = true, value_name = "N", default_value_t = 1.0, value_parser = parse_speed)]
+    #[arg(long, global = true, value_name = "N", default_value_t = 1.0, value_parser = parse_speed, requires = "demo")]
     pub demo_speed: f64,
 
-    /// Seed of the simulated stacks: the same seed gives the same demo.
-    #[arg(long, global = true, value_name = "N", default_value_t = 1)]
+    /// Seed of the simulated stacks: the same seed gives the same demo (with --demo).
+    #[arg(long, global = true, value_name = "N", default_value_t = 1, requires = "demo")]
     pub demo_seed: u64,
 
     /// The stack to show first (its CloudFormation stack name).
     #[arg(long, global = true, value_name = "NAME")]
     pub stack: Option<String>,
 
-    /// Theme: dark, light, high-contrast, a name in ~/.config/bkops/themes, or a path.
+    /// Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path.
     #[arg(long, global = true, value_name = "NAME|PATH")]
     pub theme: Option<String>,
 

@@ -39,12 +39,15 @@ pub struct LogsArgs {
     /// A CloudWatch filter pattern, applied by CloudWatch.
     #[arg(long)]
     pub filter_pattern: Option<String>,
-    /// Only lines matching this regex.
+    /// Only lines matching this regex (case-insensitive unless it has an uppercase letter).
     #[arg(long)]
     pub grep: Option<String>,
-    /// Only lines not matching this regex.
+    /// Only lines not matching this regex (case as --grep).
     #[arg(long = "grep-v")]
     pub grep_v: Option<String>,
+    /// --grep and --grep-v match case exactly, whatever the pattern's case.
+    #[arg(long)]
+    pub case_sensitive: bool,
     #[arg(long, value_enum, default_value_t = Format::Short)]
     pub format: Format,
     /// No colours (also NO_COLOR).
@@ -70,8 +73,19 @@ fn usage(msg: String) -> AppError {
     AppError::Usage(msg)
 }
 
-fn regex(flag: &str, pattern: &Option<String>) -> Result<Option<Regex>, AppError> {
-    pattern.as_deref().map(|p| Regex::new(p).map_err(|e| usage(format!("{flag}: {e}")))).transpose()
+/// A `--grep` pattern, with smart case (as ripgrep): case-insensitive unless the pattern has an
+/// uppercase letter or `--case-sensitive` is given.
+fn regex(flag: &str, pattern: &Option<String>, case_sensitive: bool) -> Result<Option<Regex>, AppError> {
+    pattern
+        .as_deref()
+        .map(|p| {
+            let insensitive = !case_sensitive && !p.chars().any(char::is_uppercase);
+            regex::RegexBuilder::new(p)
+                .case_insensitive(insensitive)
+                .build()
+                .map_err(|e| usage(format!("{flag}: {e}")))
+        })
+        .transpose()
 }
 
 /// The OS of the stack the instance belongs to, if it is still in one. Only a Windows stack
@@ -217,8 +231,8 @@ pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
     let mut out = Out {
         w: std::io::BufWriter::new(std::io::stdout().lock()),
         style,
-        grep: regex("--grep", &args.grep)?,
-        grep_v: regex("--grep-v", &args.grep_v)?,
+        grep: regex("--grep", &args.grep, args.case_sensitive)?,
+        grep_v: regex("--grep-v", &args.grep_v, args.case_sensitive)?,
     };
     let spec = TailSpec {
         instance: instance.clone(),

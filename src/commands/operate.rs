@@ -113,14 +113,17 @@ async fn carry_out(
     question: (&str, &str),
 ) -> Result<(), AppError> {
     let backend = backends.label.to_string();
-    output::err(describe(&plan, target, &who, &backend).trim_end());
+    let plan_text = describe(&plan, target, &who, &backend);
+    // A dry run's plan is its output (stdout, for a script or a change ticket); otherwise it is
+    // said on stderr before the question.
     if confirm.dry_run {
+        let _ = output::out(plan_text.trim_end());
         output::err("dry run: no call made");
         return Ok(());
     }
+    output::err(plan_text.trim_end());
     if !confirm.yes && !ask(question.0, question.1)? {
-        output::err("cancelled: nothing changed");
-        return Ok(());
+        return Err(AppError::Cancelled);
     }
     let ctx = Context { identity: who, backend, stack: target.stack.clone() };
     let log = backends.audit_log.as_deref();
