@@ -78,6 +78,14 @@ pub fn write_json(w: &mut impl Write, json: &str) -> io::Result<()> {
     writeln!(w, "{}", escape_json(json))
 }
 
+/// bkops' own generated text on stdout, as it is (a completion script, the manual page): it
+/// holds nothing read from outside, and its tabs and escapes are the format's own.
+pub fn out_generated(bytes: &[u8]) -> io::Result<()> {
+    let mut w = io::stdout().lock();
+    w.write_all(bytes)?;
+    w.flush()
+}
+
 /// Text on stdout.
 pub fn out(text: &str) -> io::Result<()> {
     let mut w = io::stdout().lock();

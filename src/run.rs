@@ -61,7 +61,19 @@ fn reconnect(mut options: AwsOptions, buildkite: BuildkiteSettings) -> Reconnect
     })
 }
 
+/// Prints generated text; a closed pipe ends it quietly.
+fn generated(bytes: Vec<u8>) -> Result<(), AppError> {
+    let _ = crate::output::out_generated(&bytes);
+    Ok(())
+}
+
 pub async fn run(mut cli: Cli) -> Result<(), AppError> {
+    // Generated from the command line's own definition: no config, no backend.
+    match cli.command {
+        Some(Cmd::Completions { shell }) => return generated(commands::completions(shell)),
+        Some(Cmd::Man) => return generated(commands::man_page()?),
+        _ => {}
+    }
     let config = config::load(cli.config.as_deref())?;
     cli.read_only |= config.read_only;
     // A theme that cannot be loaded is a mistake in the command whatever the command: said
@@ -104,6 +116,8 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let backends = backends(&cli, &config).await?;
             commands::operate::terminate(args.clone(), &backends, cli.stack.as_deref()).await
         }
+        // Printed before anything else was read (above).
+        Some(Cmd::Completions { .. } | Cmd::Man) => Ok(()),
         None => {
             let themes_dir = paths::themes_dir();
             let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());

@@ -455,7 +455,7 @@ mod tests {
         };
         v.push((0..100).map(line).collect());
         let bottom = |v: &LogView| v.visible_len() - 1 - v.offset;
-        let at = |v: &LogView| v.search_at.map(|n| i64::from(n));
+        let at = |v: &LogView| v.search_at.map(i64::from);
         assert!(v.set_search("needle", 30));
         assert_eq!(at(&v), Some(45), "the newest match above the bottom");
         assert_eq!(bottom(&v), 64, "a third of the way down 30 rows: 19 lines after it on screen");

@@ -75,6 +75,13 @@ pub enum Cmd {
     },
     /// What happened to a stack, newest first: activities, the scaler, log signals, operators.
     Timeline(super::timeline::TimelineArgs),
+    /// Print a shell completion script (see the README for where each shell reads it).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `bkops man > ~/.local/share/man/man1/bkops.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

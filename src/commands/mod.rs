@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod cli;
+mod generated;
 pub mod logs;
 pub mod operate;
 pub mod ssm;
@@ -12,3 +13,4 @@ pub mod timeline;
 pub mod why;
 
 pub use cli::{Cli, Cmd, Format};
+pub use generated::{completions, man_page};

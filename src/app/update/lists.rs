@@ -24,11 +24,15 @@ pub fn next_problem(state: &mut AppState) {
             crate::domain::why::trouble(i, state.now).map(|t| (Pane::Instances, n, format!("{}: {t}", i.id)))
         })
         .collect();
-    spots.extend(shown::activities(state).iter().enumerate().filter_map(|(n, a)| {
-        (a.status == crate::domain::ActivityStatus::Failed).then(|| {
-            (Pane::Activity, n, format!("failed: {}", crate::domain::text::sanitize(&a.description)))
-        })
-    }));
+    spots.extend(
+        shown::activities(state)
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.status == crate::domain::ActivityStatus::Failed)
+            .map(|(n, a)| {
+                (Pane::Activity, n, format!("failed: {}", crate::domain::text::sanitize(&a.description)))
+            }),
+    );
     if spots.is_empty() {
         return state.flash("no problem rows: no instance in trouble, no failed activity", false);
     }
