@@ -10,8 +10,9 @@ use super::state::AppState;
 
 const LISTS: [Pane; 3] = [Pane::Stacks, Pane::Instances, Pane::Activity];
 
-/// Each list's row number and row identity before a message was handled.
-pub struct Held([(usize, Option<String>); 3]);
+/// Each list's row number and row identity before a message was handled, and the status
+/// line's message then (a message the handling itself wrote says more than a moved cursor).
+pub struct Held([(usize, Option<String>); 3], Option<String>);
 
 /// The identity of row `i` of a list as shown.
 fn key_at(state: &AppState, pane: Pane, i: usize) -> Option<String> {
@@ -43,10 +44,11 @@ fn what(pane: Pane, key: &str) -> String {
 
 impl AppState {
     pub fn hold_selections(&self) -> Held {
-        Held(LISTS.map(|pane| {
+        let rows = LISTS.map(|pane| {
             let sel = self.lists.of(pane).map_or(0, |l| l.sel);
             (sel, key_at(self, pane, sel))
-        }))
+        });
+        Held(rows, self.flash.as_ref().map(|f| f.text.clone()))
     }
 
     /// After a message: new data (`loaded`) keeps each cursor on its row wherever that row
@@ -54,6 +56,7 @@ impl AppState {
     /// (a sort, a filter) takes the cursor to its row too. A cursor the message moved is the
     /// operator's.
     pub fn keep_selections(&mut self, held: Held, loaded: bool) {
+        let said = self.flash.as_ref().map(|f| f.text.clone()) != held.1;
         for (pane, (before, key)) in LISTS.into_iter().zip(held.0) {
             let Some(key) = key else { continue };
             // The activity is newest first, like a log: on its first row, the cursor stays
@@ -76,7 +79,9 @@ impl AppState {
                     if let Some(s) = self.selection_mut(pane) {
                         *s = before.min(len.saturating_sub(1));
                     }
-                    if let Some(now) = key_at(self, pane, before.min(len.saturating_sub(1))) {
+                    if let Some(now) = key_at(self, pane, before.min(len.saturating_sub(1)))
+                        && !said
+                    {
                         self.flash(format!("{} has gone: the cursor is on {now}", what(pane, &key)), false);
                     }
                 }

@@ -10,6 +10,12 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
+/// "1 job", "3 jobs": a count with its noun agreeing.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
 /// Whether `c` must never reach a terminal as itself.
 pub fn dangerous(c: char) -> bool {
     control(c) || invisible(c)

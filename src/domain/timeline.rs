@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::forensics::{EndedBy, JobRef, ended_by};
 use super::log_signals;
 use super::scaler_log::{Cap, Direction, Outcome, ScalerLog};
+use super::text::count;
 use super::{ActivityStatus, DiskSignal, QueueSample, ScalingActivity, Timestamp, groups};
 
 /// Where an event was read.
@@ -380,7 +381,7 @@ fn spikes(samples: &[QueueSample]) -> Vec<Event> {
                         s.at,
                         Source::Queue,
                         Severity::Warn,
-                        format!("queue spike: {jobs} jobs waiting (was {from})"),
+                        format!("queue spike: {} waiting (was {from})", count(jobs, "job", "jobs")),
                     ));
                 }
             }
@@ -390,7 +391,7 @@ fn spikes(samples: &[QueueSample]) -> Vec<Event> {
                     s.at,
                     Source::Queue,
                     Severity::Info,
-                    format!("queue drained: {jobs} jobs waiting"),
+                    format!("queue drained: {} waiting", count(jobs, "job", "jobs")),
                 ));
             }
             Some(_) => {}

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::text::count;
 use super::{DiskSignal, Fleet, Health, QueueMetrics, ScalingState, StackSummary};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,7 +18,7 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
     let scheduled = queue.map_or(0, |q| q.scheduled);
     if let ScalingState::Paused { .. } = stack.scaling {
         let tail = if scheduled > 0 {
-            format!(": {scheduled} jobs scheduled and no scale-out")
+            format!(": {} scheduled and no scale-out", count(scheduled, "job", "jobs"))
         } else {
             String::new()
         };
@@ -41,7 +42,11 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
     if f.desired >= f.max && scheduled > 0 && stack.scaling != ScalingState::FixedSize {
         out.push(Warning {
             code: "at_max_size",
-            text: format!("at MaxSize ({}): {scheduled} jobs wait for an agent", f.max),
+            text: format!(
+                "at MaxSize ({}): {} for an agent",
+                f.max,
+                count(scheduled, "job waits", "jobs wait")
+            ),
         });
     }
     let count = |pred: &dyn Fn(&super::Instance) -> bool| f.instances.iter().filter(|i| pred(i)).count();

@@ -85,7 +85,10 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
     let mut title = vec![
         Span::styled(format!(" Logs {} ", sanitize(&view.instance)), theme.style(Role::title)),
         Span::styled(
-            format!("{} lines · {pretty_flag}{state} ", view.visible_len()),
+            format!(
+                "{} · {pretty_flag}{state} ",
+                crate::domain::text::count(view.visible_len() as u64, "line", "lines")
+            ),
             theme.style(Role::muted),
         ),
     ];

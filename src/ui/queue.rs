@@ -9,8 +9,10 @@ use crate::app::{AppState, Pane};
 use crate::theme::{Role, Theme};
 
 pub fn draw_numbers(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    let queue_name = state.stack_summary().map(|s| s.queue.clone()).unwrap_or_default();
-    let title = format!("Queue {}", crate::domain::text::sanitize(&queue_name));
+    let title = match state.stack_summary() {
+        Some(s) => format!("Queue {}", crate::domain::text::sanitize(&s.queue)),
+        None => "Queue: no stack shown".to_string(),
+    };
     let block = pane::block(state, theme, Pane::Queue, title, &state.queue);
     let Some(q) = state.queue.data else {
         let text = pane::empty_text(state, &state.queue, "queue metrics");

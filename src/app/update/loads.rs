@@ -101,6 +101,24 @@ pub fn on_loaded(
         Ok(Payload::Timeline(v)) => state.timeline.set(Ok(v), at, interval),
         Err(e) => state.tracked_mut(&resource).fail(e, at, interval),
     }
+    // The stack shown is no longer there (deleted, or renamed): its panes are emptied rather
+    // than left showing what it was, and the first stack is shown instead.
+    let names: Vec<&str> = state.stacks.data.iter().flatten().map(|s| s.name.as_str()).collect();
+    if resource == Resource::Stacks
+        && state.stacks.error.is_none()
+        && let Some(gone) = state.stack.clone().filter(|s| !names.contains(&s.as_str()))
+    {
+        fx.extend(Resource::of_stack(&gone).into_iter().map(Effect::Cancel));
+        state.stack = None;
+        state.queue = Default::default();
+        state.history = Default::default();
+        state.fleet = Default::default();
+        state.activities = Default::default();
+        state.scaler = Default::default();
+        state.timeline = Default::default();
+        state.marked.clear();
+        state.flash(format!("stack {gone} is gone from {}", state.backend), true);
+    }
     if resource == Resource::Stacks && state.stack.is_none() {
         let names: Vec<String> = state.stacks.data.iter().flatten().map(|s| s.name.clone()).collect();
         let wanted = state.wanted_stack.take();

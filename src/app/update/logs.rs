@@ -87,7 +87,13 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 && !v.first_error(rows)
             {
                 let n = v.visible_len();
-                state.flash(format!("no error in the {n} lines shown"), false);
+                state.flash(
+                    format!(
+                        "no error in the {} shown",
+                        crate::domain::text::count(n as u64, "line", "lines")
+                    ),
+                    false,
+                );
             }
         }
         Action::SaveLogs => {

@@ -261,7 +261,7 @@ fn a_queue_spike_is_told_when_it_rises_and_when_it_drains() {
         })
         .collect();
     let events = build(&Inputs { queue: &samples, ..inputs() });
-    assert_eq!(texts(&events), ["queue drained: 1 jobs waiting", "queue spike: 30 jobs waiting (was 0)"]);
+    assert_eq!(texts(&events), ["queue drained: 1 job waiting", "queue spike: 30 jobs waiting (was 0)"]);
     // A slow climb is not a spike.
     let slow: Vec<QueueSample> = (0..10)
         .map(|n| QueueSample {

@@ -65,3 +65,26 @@ async fn when_the_instance_has_gone_the_cursor_moves_to_the_nearest_row_and_says
         Some(format!("{chosen} has gone: the cursor is on {now}"))
     );
 }
+
+#[tokio::test]
+async fn a_stack_that_has_gone_is_not_left_on_screen() {
+    let (mut state, _, _) = loaded((160, 48)).await;
+    assert_eq!(state.stack.as_deref(), Some("ci-linux"));
+    let rest: Vec<_> =
+        state.stacks.data.clone().expect("stacks").into_iter().filter(|s| s.name != "ci-linux").collect();
+    let first = rest[0].name.clone();
+    let at = state.now.plus_secs(60);
+    let fx = update(
+        &mut state,
+        Msg::Loaded { resource: Resource::Stacks, result: Ok(crate::app::Payload::Stacks(rest)), at },
+    );
+    for r in Resource::of_stack("ci-linux") {
+        assert!(fx.contains(&Effect::Cancel(r)), "its reads are cancelled: {fx:?}");
+    }
+    assert_eq!(state.stack.as_deref(), Some(first.as_str()), "the first stack left is shown");
+    assert!(state.fleet.data.is_none() && state.queue.data.is_none(), "nothing of ci-linux is left");
+    assert_eq!(
+        state.flash.as_ref().map(|f| (f.text.as_str(), f.is_error)),
+        Some(("stack ci-linux is gone from demo", true))
+    );
+}
