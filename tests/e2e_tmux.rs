@@ -415,3 +415,24 @@ fn row_id(line: &str) -> Option<String> {
     let id: String = chars.as_str().strip_prefix(' ')?.chars().take(19).collect();
     (id.starts_with("i-") && id.len() == 19).then_some(id)
 }
+
+#[test]
+fn the_cursor_stays_on_its_instance_while_new_ones_arrive_and_l_opens_its_logs() {
+    let t = Tmux::start("arrivals");
+    // At 30x, the demo's burst (at +150 s) launches new instances within seconds; the young
+    // sort first, above the cursor.
+    t.run_bkops("--demo --demo-speed 30");
+    t.keys(&["3"]);
+    t.wait_for("the instances", |s| s.contains("┏3 Auto Scaling") && s.contains("InService"));
+    t.keys(&["j", "j"]);
+    let screen = t.wait_for("the cursor on the third row", |s| s.lines().any(|l| l.contains(" 3/")));
+    let before: Vec<String> = screen.lines().filter_map(row_id).collect();
+    let id = before[2].clone();
+    t.wait_for("a new instance above", |s| s.lines().filter_map(row_id).any(|r| !before.contains(&r)));
+    t.keys(&["l"]);
+    t.wait_for("that instance's logs", |s| s.contains(&format!("Logs {id}")));
+    t.keys(&["Escape"]);
+    t.wait_for("the dashboard again", |s| s.contains("┏3 Auto Scaling"));
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+}
