@@ -449,6 +449,16 @@ fn has_colour(t: &Terminal<TestBackend>) -> bool {
 }
 
 #[tokio::test]
+async fn z_zooms_the_focused_pane_and_back() {
+    let mut h = Harness::new((80, 24)).await;
+    h.keys("3z").await;
+    snap!("instances_zoomed_80x24", h);
+    h.keys("z").await;
+    let screen = h.draw().backend().to_string();
+    assert!(screen.contains("1 Stacks") && screen.contains("4 Scaling activity"), "{screen}");
+}
+
+#[tokio::test]
 async fn tab_lists_the_candidates_when_more_than_one_fits() {
     let mut h = Harness::new((80, 24)).await;
     h.keys(":st\t").await;

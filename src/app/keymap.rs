@@ -43,6 +43,7 @@ pub enum Action {
     ShowErrors,
     ShowWhy,
     NextProblem,
+    ToggleZoom,
     /// What happened to the stack, newest first.
     ShowTimeline,
     PromptAccept,
@@ -165,6 +166,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Global, &[ch('E')], A::ShowErrors, "Show every error in full (also :errors)"),
     bind(S::Global, &[ch('W')], A::ShowWhy, "Why jobs wait: every reason, with its evidence (also :why)"),
     bind(S::Global, &[ch('!')], A::NextProblem, "Next problem: instance with trouble, failed activity"),
+    bind(S::Global, &[ch('z')], A::ToggleZoom, "Zoom the focused pane to the whole screen, or back"),
     bind(S::Queue, &[code(KeyCode::Enter)], A::ShowWhy, "Why jobs wait (the reasons under the chart)"),
     bind(S::Global, &[ch('T')], A::ShowTimeline, "What happened, newest first (also :timeline)"),
     bind(S::Global, &[ch('P')], A::PauseResume, "Pause (and drain) or resume the stack's scaling"),

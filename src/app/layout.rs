@@ -44,10 +44,27 @@ fn split(area: Rect, direction: Direction, constraints: &[Constraint]) -> Vec<Re
     Layout::default().direction(direction).constraints(constraints).split(area).to_vec()
 }
 
-/// `None` when the terminal is smaller than 80x24.
-pub fn compute(area: Rect, stack_count: usize) -> Option<Areas> {
+/// `None` when the terminal is smaller than 80x24. A zoomed pane takes all of it but the status
+/// line; the others get no room.
+pub fn compute(area: Rect, stack_count: usize, zoomed: Option<Pane>) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
+    }
+    if let Some(pane) = zoomed {
+        let v = split(area, Direction::Vertical, &[Constraint::Min(0), Constraint::Length(1)]);
+        let (main, status) = (v[0], v[1]);
+        let none = Rect::new(0, 0, 0, 0);
+        let mut a = Areas { stacks: none, queue: none, chart: none, instances: none, activity: none, status };
+        match pane {
+            Pane::Stacks => a.stacks = main,
+            Pane::Instances => a.instances = main,
+            Pane::Activity => a.activity = main,
+            Pane::Queue => {
+                let q = split(main, Direction::Horizontal, &[Constraint::Length(32), Constraint::Min(0)]);
+                (a.queue, a.chart) = (q[0], q[1]);
+            }
+        }
+        return Some(a);
     }
     let large = area.width >= 140 && area.height >= 40;
     let stack_rows = stack_count.clamp(1, if large { 8 } else { 3 }) as u16 + 3;
@@ -99,7 +116,12 @@ impl AppState {
     /// Where the panes are at the terminal's size now; `None` when it is too small.
     pub fn areas(&self) -> Option<Areas> {
         let count = self.stacks.data.as_ref().map_or(1, Vec::len);
-        compute(Rect::new(0, 0, self.size.0, self.size.1), count)
+        compute(Rect::new(0, 0, self.size.0, self.size.1), count, self.zoomed())
+    }
+
+    /// The pane that has the whole screen (`z`), if any: the focused one.
+    pub fn zoomed(&self) -> Option<Pane> {
+        self.zoom.then_some(self.focus)
     }
 
     /// Whether the terminal is too small to draw the dashboard (it says so instead).
@@ -115,14 +137,14 @@ mod tests {
 
     #[test]
     fn too_small_is_refused() {
-        assert!(compute(Rect::new(0, 0, 79, 24), 2).is_none());
-        assert!(compute(Rect::new(0, 0, 80, 23), 2).is_none());
+        assert!(compute(Rect::new(0, 0, 79, 24), 2, None).is_none());
+        assert!(compute(Rect::new(0, 0, 80, 23), 2, None).is_none());
     }
 
     #[test]
     fn panes_tile_the_screen_at_both_sizes() {
         for (w, h) in [(80, 24), (160, 48), (300, 90)] {
-            let a = compute(Rect::new(0, 0, w, h), 3).expect("fits");
+            let a = compute(Rect::new(0, 0, w, h), 3, None).expect("fits");
             let area: u32 = Pane::ALL.iter().map(|p| a.of(*p).area()).sum::<u32>() + a.status.area();
             assert_eq!(area, u32::from(w) * u32::from(h), "{w}x{h}");
             assert!(a.list_rows(Pane::Instances) >= 3, "{w}x{h}");
@@ -132,7 +154,7 @@ mod tests {
 
     #[test]
     fn clicks_find_their_pane() {
-        let a = compute(Rect::new(0, 0, 80, 24), 3).expect("fits");
+        let a = compute(Rect::new(0, 0, 80, 24), 3, None).expect("fits");
         assert_eq!(a.pane_at(1, 0), Some(Pane::Stacks));
         assert_eq!(a.pane_at(a.instances.x + 2, a.instances.y + 2), Some(Pane::Instances));
         assert_eq!(a.pane_at(0, 23), None, "the status bar");

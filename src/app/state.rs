@@ -105,6 +105,8 @@ pub struct AppState {
     pub rows: std::cell::RefCell<Option<(RowsKey, Vec<usize>)>>,
     pub lists: Lists,
     pub flash: Option<Flash>,
+    /// The focused pane has the whole screen (`z`).
+    pub zoom: bool,
     /// What Tab found for the command line when more than one thing fits, shown after it.
     pub completions: Vec<String>,
     /// What the operator's own clock said when the message being handled came (`update_at`).
@@ -160,6 +162,7 @@ impl AppState {
             flash: None,
             wall: now,
             completions: Vec::new(),
+            zoom: false,
             interrupt_at: None,
             logs: None,
             opening_shell: None,

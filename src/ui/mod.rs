@@ -43,7 +43,7 @@ fn draw_screen(frame: &mut Frame, state: &AppState, theme: &Theme) {
     let area = frame.area();
     frame.render_widget(Block::default().style(theme.style(Role::base)), area);
     let count = state.stacks.data.as_ref().map_or(1, Vec::len);
-    let Some(areas) = layout::compute(area, count) else {
+    let Some(areas) = layout::compute(area, count, state.zoomed()) else {
         let text = vec![
             Line::from("bkops needs a terminal of at least"),
             Line::from(format!(
@@ -70,12 +70,22 @@ fn draw_screen(frame: &mut Frame, state: &AppState, theme: &Theme) {
         overlay::draw_leaving(frame, area, state, theme);
         return;
     }
-    // Each pane shows more columns when it has room for them.
-    stacks::draw(frame, areas.stacks, state, theme, areas.stacks.width >= 120);
-    queue::draw_numbers(frame, areas.queue, state, theme);
-    queue::draw_chart(frame, areas.chart, state, theme);
-    instances::draw(frame, areas.instances, state, theme);
-    activity::draw(frame, areas.activity, state, theme, areas.activity.width >= 120);
+    // Each pane shows more columns when it has room for them; a pane with no room (another is
+    // zoomed) is not drawn.
+    let room = |r: Rect| r.width > 0 && r.height > 0;
+    if room(areas.stacks) {
+        stacks::draw(frame, areas.stacks, state, theme, areas.stacks.width >= 120);
+    }
+    if room(areas.queue) {
+        queue::draw_numbers(frame, areas.queue, state, theme);
+        queue::draw_chart(frame, areas.chart, state, theme);
+    }
+    if room(areas.instances) {
+        instances::draw(frame, areas.instances, state, theme);
+    }
+    if room(areas.activity) {
+        activity::draw(frame, areas.activity, state, theme, areas.activity.width >= 120);
+    }
     status::draw(frame, areas.status, state, theme);
     overlay::draw(frame, area, state, theme);
     confirm::draw(frame, area, state, theme);

@@ -6,7 +6,7 @@ use ratatui::widgets::{Cell, Row, Table};
 use super::pane;
 use crate::app::{AppState, Pane, shown};
 use crate::domain::ScalingState;
-use crate::domain::text::sanitize;
+use crate::domain::text::{sanitize, truncate};
 use crate::theme::{Role, Theme};
 
 /// Desired/min/max; for the stack on screen, from its Auto Scaling group, which is read more
@@ -15,6 +15,28 @@ fn sizes(state: &AppState, s: &crate::domain::StackSummary) -> String {
     match state.fleet.data.as_ref().filter(|_| state.stack.as_deref() == Some(s.name.as_str())) {
         Some(f) => format!("{}/{}/{}", f.desired, f.min, f.max),
         None => format!("{}/{}/{}", s.desired, s.min, s.max),
+    }
+}
+
+/// What is wrong with a stack, in a few words, so that trouble in a stack not on screen shows:
+/// for the stack shown, its warnings (read with its panes); for the others, what the stack
+/// list itself says (a group at its MaxSize; a stack whose scaling cannot be read).
+fn badge(state: &AppState, s: &crate::domain::StackSummary) -> Option<String> {
+    if state.stack.as_deref() == Some(s.name.as_str()) {
+        let warns = crate::domain::warnings(s, state.queue.data.as_ref(), state.fleet.data.as_ref());
+        let short: Vec<&str> = warns
+            .iter()
+            .filter(|w| w.code != "paused" && w.code != "scheduled_action")
+            .map(|w| w.text.split(" (").next().unwrap_or(&w.text))
+            .collect();
+        return (!short.is_empty()).then(|| format!("⚠ {}", short.join(" · ")));
+    }
+    match &s.scaling {
+        ScalingState::Unknown { .. } => Some("⚠ cannot read".into()),
+        ScalingState::Enabled { .. } if s.max > 0 && s.desired >= s.max => {
+            Some(format!("⚠ at MaxSize ({})", s.max))
+        }
+        _ => None,
     }
 }
 
@@ -31,6 +53,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         return;
     }
     let focused = pane::is_focused(state, Pane::Stacks);
+    let name_width = rows.iter().map(|s| s.name.chars().count()).max().unwrap_or(5).clamp(5, 40) as u16 + 2;
+    let asg_width = rows.iter().map(|s| s.asg_name.chars().count()).max().unwrap_or(18).clamp(18, 64) as u16;
+    // The badge gets what the other columns leave, and is cut with an ellipsis to it.
+    let fixed = name_width + 10 + 8 + 7 + 11 + 10 + if wide { 16 + 11 + asg_width + 3 } else { 0 } + 6;
+    let badge_room = usize::from(area.width.saturating_sub(2).saturating_sub(fixed));
     let block = pane::with_position(block, state.lists.stacks.sel, rows.len(), area, theme);
     let body: Vec<Row> = pane::window(&rows, state.lists.stacks.sel, area)
         .map(|(i, s)| {
@@ -49,11 +76,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
                 Cell::from(sizes(state, s)),
                 Cell::from(Line::from(scaling)),
             ];
+            let badge = badge(state, s).map(|b| {
+                Cell::from(truncate(&sanitize(&b), badge_room).into_owned()).style(theme.style(Role::warn))
+            });
             if wide {
                 cells.push(Cell::from(s.status.clone()));
                 cells.push(Cell::from(s.agents_per_instance.to_string()));
                 cells.push(Cell::from(sanitize(&s.asg_name).into_owned()));
             }
+            cells.push(badge.unwrap_or_default());
             let style = if i == state.lists.stacks.sel && focused {
                 theme.style(Role::selection)
             } else if shown {
@@ -65,7 +96,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
         })
         .collect();
     let mut header = vec!["  STACK", "QUEUE", "VERSION", "OS", "DES/MIN/MAX", "SCALING"];
-    let name_width = rows.iter().map(|s| s.name.chars().count()).max().unwrap_or(5).clamp(5, 40) as u16 + 2;
     let mut widths = vec![
         Constraint::Length(name_width),
         Constraint::Length(10),
@@ -76,8 +106,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
     ];
     if wide {
         header.extend(["STATUS", "AGENTS/INST", "AUTO SCALING GROUP"]);
-        widths.extend([Constraint::Length(16), Constraint::Length(11), Constraint::Fill(1)]);
+        widths.extend([Constraint::Length(16), Constraint::Length(11), Constraint::Length(asg_width)]);
     }
+    header.push("");
+    widths.push(Constraint::Fill(1));
     let table = Table::new(body, widths)
         .header(Row::new(header).style(theme.style(Role::header)))
         .block(block)

@@ -111,6 +111,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::ShowErrors => state.overlay = Some(Overlay::Errors),
         Action::ShowWhy => state.overlay = Some(Overlay::Why),
         Action::NextProblem => lists::next_problem(state),
+        Action::ToggleZoom => state.zoom = !state.zoom,
         Action::ShowTimeline => loads::show_timeline(state, crate::app::command::TIMELINE_SECS, fx),
         Action::NextPane => state.focus = focus.next(),
         Action::PrevPane => state.focus = focus.prev(),
