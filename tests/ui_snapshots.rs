@@ -459,6 +459,27 @@ async fn z_zooms_the_focused_pane_and_back() {
 }
 
 #[tokio::test]
+async fn help_is_about_where_it_was_opened_and_filters_with_a_slash() {
+    let mut h = Harness::new((80, 24)).await;
+    h.keys("l?").await;
+    let screen = h.draw().backend().to_string();
+    let log_keys = screen.find("The log view").expect("the log view's keys");
+    assert!(screen.find("Everywhere").is_none_or(|e| log_keys < e), "the log view's keys first:\n{screen}");
+    h.keys("G").await;
+    let end = h.draw().backend().to_string();
+    assert!(
+        !end.contains("Sort by the next column") && !end.contains(":stack"),
+        "no key that does nothing here:\n{end}"
+    );
+    h.keys("\x1b\x1b").await;
+    // On the dashboard: a filter keeps what mentions the word, keys and commands alike.
+    h.keys("?/theme\n").await;
+    let screen = h.draw().backend().to_string();
+    assert!(screen.contains(":theme") && screen.contains("Only what mentions 'theme'"), "{screen}");
+    assert!(!screen.contains("Sort by the next column"), "{screen}");
+}
+
+#[tokio::test]
 async fn tab_lists_the_candidates_when_more_than_one_fits() {
     let mut h = Harness::new((80, 24)).await;
     h.keys(":st\t").await;

@@ -221,6 +221,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Overlay, &[code(KeyCode::PageUp)], A::PageUp, "Page up"),
     bind(S::Overlay, &[code(KeyCode::PageDown)], A::PageDown, "Page down"),
     bind(S::Overlay, &[code(KeyCode::Home), ch('g')], A::Top, "First row"),
+    bind(S::Overlay, &[ch('/')], A::Filter, "Help: list only the keys that mention a word"),
     bind(S::Overlay, &[code(KeyCode::End), ch('G')], A::Bottom, "Last row"),
     bind(S::Overlay, &[code(KeyCode::Enter)], A::Open, "Timeline: the event's instance logs at that moment"),
     bind(S::Prompt, &[code(KeyCode::Enter)], A::PromptAccept, "Apply"),
@@ -293,6 +294,33 @@ pub fn key_label(key: &Key) -> String {
 }
 
 /// The help, section by section: (section title, [(keys, description)]).
+/// The help's sections for where it was opened (`from`, the scopes in force there as the
+/// dispatch tries them: `Always`, then narrowest first): those scopes' keys first, in that
+/// order with `Always` last; then, except in the log view (where no other key does anything),
+/// the rest.
+pub fn help_sections_for(from: &[Scope]) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+    let mut order: Vec<Scope> = from.iter().copied().filter(|s| *s != Scope::Always).collect();
+    order.push(Scope::Always);
+    if !from.contains(&Scope::Logs) {
+        for b in BINDINGS {
+            if !order.contains(&b.scope) {
+                order.push(b.scope);
+            }
+        }
+    }
+    let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
+    for scope in order {
+        for b in BINDINGS.iter().filter(|b| b.scope == scope) {
+            let keys = b.keys.iter().map(key_label).collect::<Vec<_>>().join(" ");
+            match sections.iter_mut().find(|(t, _)| *t == scope.title()) {
+                Some((_, rows)) => rows.push((keys, b.desc)),
+                None => sections.push((scope.title(), vec![(keys, b.desc)])),
+            }
+        }
+    }
+    sections
+}
+
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
     for b in BINDINGS {
@@ -334,7 +362,7 @@ mod tests {
         assert_eq!(resolve(&[Scope::Always], &c), Some(Action::Interrupt));
         let back = key(KeyCode::BackTab, KeyModifiers::SHIFT);
         assert_eq!(resolve(&[Scope::Global], &back), Some(Action::PrevPane));
-        assert_eq!(resolve(&[Scope::Global], &key(KeyCode::Char('z'), KeyModifiers::NONE)), None);
+        assert_eq!(resolve(&[Scope::Global], &key(KeyCode::Char('y'), KeyModifiers::NONE)), None);
     }
 
     #[test]

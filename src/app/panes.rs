@@ -43,6 +43,11 @@ impl Pane {
 pub enum Overlay {
     Help {
         scroll: u16,
+        /// The scopes where it was opened: their keys come first, and in the log view only
+        /// they are listed.
+        from: Vec<super::keymap::Scope>,
+        /// What `/` typed: only keys and commands that mention it are listed.
+        filter: String,
     },
     Instance(String),
     Activity(String),
@@ -64,6 +69,8 @@ pub enum PromptKind {
     LogFilter,
     /// The log view's search.
     LogSearch,
+    /// The help's filter.
+    HelpFilter,
     Command,
 }
 

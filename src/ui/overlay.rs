@@ -102,7 +102,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Overlay::Timeline { sel, secs } => {
             return super::timeline::draw(frame, area, state, theme, *sel, *secs);
         }
-        Overlay::Help { scroll } => ("Keys", help_lines(theme), *scroll),
+        Overlay::Help { scroll, from, filter } => ("Keys", help_lines(theme, from, filter), *scroll),
         Overlay::Instance(id) => ("Instance", instance_lines(state, id, theme), 0),
         Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),
         Overlay::Errors => ("Errors", error_lines(state, theme), 0),
@@ -123,9 +123,26 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     frame.render_widget(para, rect);
 }
 
-fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
+/// The keys where the help was opened first (only those, in the log view), then the rest and
+/// the commands; with a filter, only the rows that mention it (in keys or words).
+fn help_lines(theme: &Theme, from: &[keymap::Scope], filter: &str) -> Vec<Line<'static>> {
+    let wanted = filter.to_lowercase();
+    let keep = |keys: &str, desc: &str| {
+        wanted.is_empty() || keys.to_lowercase().contains(&wanted) || desc.to_lowercase().contains(&wanted)
+    };
     let mut lines = Vec::new();
-    for (section, rows) in keymap::help_sections() {
+    if !filter.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("Only what mentions '{}' (/ changes it, Esc in the prompt clears it)", sanitize(filter)),
+            theme.style(Role::muted),
+        )));
+        lines.push(Line::default());
+    }
+    for (section, rows) in keymap::help_sections_for(from) {
+        let rows: Vec<_> = rows.into_iter().filter(|(k, d)| keep(k, d)).collect();
+        if rows.is_empty() {
+            continue;
+        }
         lines.push(Line::from(Span::styled(section, theme.style(Role::header))));
         for (keys, desc) in rows {
             lines.push(Line::from(vec![
@@ -135,8 +152,17 @@ fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
         }
         lines.push(Line::default());
     }
-    lines.push(Line::from(Span::styled("Commands (type : first)", theme.style(Role::header))));
-    for (name, args, desc) in COMMANDS {
+    // Commands are typed on the dashboard, not in the log view.
+    let commands: Vec<_> = COMMANDS
+        .iter()
+        .filter(|(name, args, desc)| {
+            !from.contains(&keymap::Scope::Logs) && keep(&format!(":{name} {args}"), desc)
+        })
+        .collect();
+    if !commands.is_empty() {
+        lines.push(Line::from(Span::styled("Commands (type : first)", theme.style(Role::header))));
+    }
+    for (name, args, desc) in commands {
         let usage = format!("  :{name} {args}");
         lines.push(Line::from(vec![
             Span::styled(format!("{usage:<26}"), theme.style(Role::accent)),

@@ -16,6 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let (lead, hint) = match prompt.kind {
             PromptKind::Filter(_) => ("/", "  Enter apply · Esc clear · !x inverts · col:x"),
             PromptKind::LogFilter => ("&", "  Enter apply · Esc clear · !x inverts"),
+            PromptKind::HelpFilter => ("/", "  the keys and commands that mention it · Enter · Esc clears"),
             PromptKind::LogSearch => ("/", "  Enter search · n newer · N older · Esc cancel"),
             PromptKind::Command => (":", "  Enter run · Tab complete · Esc cancel"),
         };

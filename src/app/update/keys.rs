@@ -107,7 +107,16 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Quit => state.quit_or_ask(),
         Action::Interrupt => interrupt(state, fx),
-        Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::Help => {
+            let from = scopes(state);
+            state.overlay = Some(Overlay::Help { scroll: 0, from, filter: String::new() });
+        }
+        // In a window, `/` filters the help, and does nothing in the others.
+        Action::Filter if state.overlay.is_some() => {
+            if let Some(Overlay::Help { filter, .. }) = &state.overlay {
+                state.prompt = Some(Prompt { kind: PromptKind::HelpFilter, text: filter.clone() });
+            }
+        }
         Action::ShowErrors => state.overlay = Some(Overlay::Errors),
         Action::ShowWhy => state.overlay = Some(Overlay::Why),
         Action::NextProblem => lists::next_problem(state),
@@ -129,12 +138,17 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         }
         // Other windows have no rows to open or jump to.
         Action::Top | Action::Bottom | Action::Open if state.overlay.is_some() => {
-            if let (Some(Overlay::Help { scroll }), Action::Top) = (&mut state.overlay, action) {
-                *scroll = 0;
+            if let Some(Overlay::Help { scroll, .. }) = &mut state.overlay {
+                *scroll = match action {
+                    Action::Top => 0,
+                    // The drawing stops it at the last page.
+                    Action::Bottom => u16::MAX,
+                    _ => *scroll,
+                };
             }
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown if state.overlay.is_some() => {
-            if let Some(Overlay::Help { scroll }) = &mut state.overlay {
+            if let Some(Overlay::Help { scroll, .. }) = &mut state.overlay {
                 *scroll = match action {
                     Action::Up => scroll.saturating_sub(1),
                     Action::Down => scroll.saturating_add(1),
@@ -206,6 +220,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::PromptCancel => match state.prompt.take() {
             Some(Prompt { kind: PromptKind::Filter(pane), .. }) => lists::set_filter(state, pane, ""),
             Some(Prompt { kind: PromptKind::LogFilter, .. }) => super::logs::set_filter(state, ""),
+            Some(Prompt { kind: PromptKind::HelpFilter, .. }) => lists::set_help_filter(state, ""),
             _ => {}
         },
         Action::PromptBackspace => {

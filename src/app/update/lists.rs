@@ -66,6 +66,15 @@ pub fn live_filter(state: &mut AppState) {
     match state.prompt.clone() {
         Some(Prompt { kind: PromptKind::Filter(pane), text }) => set_filter(state, pane, &text),
         Some(Prompt { kind: PromptKind::LogFilter, text }) => super::logs::set_filter(state, &text),
+        Some(Prompt { kind: PromptKind::HelpFilter, text }) => set_help_filter(state, &text),
         _ => {}
+    }
+}
+
+/// The help lists only what mentions `text` (from the top).
+pub fn set_help_filter(state: &mut AppState, text: &str) {
+    if let Some(super::super::panes::Overlay::Help { scroll, filter, .. }) = &mut state.overlay {
+        *filter = text.trim().to_string();
+        *scroll = 0;
     }
 }

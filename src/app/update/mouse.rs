@@ -13,7 +13,7 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent) -> bool {
         return false;
     }
     let Some(areas) = state.areas() else { return false };
-    if let Some(Overlay::Help { scroll }) = &mut state.overlay {
+    if let Some(Overlay::Help { scroll, .. }) = &mut state.overlay {
         match mouse.kind {
             MouseEventKind::ScrollDown => *scroll = scroll.saturating_add(3),
             MouseEventKind::ScrollUp => *scroll = scroll.saturating_sub(3),

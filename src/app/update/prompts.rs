@@ -12,6 +12,7 @@ pub fn accept_prompt(state: &mut AppState, fx: &mut Vec<Effect>) {
     match prompt.kind {
         PromptKind::Filter(pane) => lists::set_filter(state, pane, &prompt.text),
         PromptKind::LogFilter => super::logs::set_filter(state, &prompt.text),
+        PromptKind::HelpFilter => lists::set_help_filter(state, &prompt.text),
         PromptKind::LogSearch => {
             let rows = state.log_rows();
             if let Some(v) = state.logs.as_mut()
@@ -76,7 +77,10 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Profile(profile) => fx.push(Effect::SwitchAws { profile: Some(profile), region: None }),
         Command::Region(region) => fx.push(Effect::SwitchAws { profile: None, region: Some(region) }),
         Command::Refresh => loads::refresh_all(state, fx),
-        Command::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Command::Help => {
+            let from = super::keys::scopes(state);
+            state.overlay = Some(Overlay::Help { scroll: 0, from, filter: String::new() });
+        }
         Command::Errors => state.overlay = Some(Overlay::Errors),
         Command::Why => state.overlay = Some(Overlay::Why),
         Command::Timeline(secs) => loads::show_timeline(state, secs, fx),
