@@ -35,12 +35,19 @@ fn start_switch_panes_help_filter_quit() {
     t.wait_for("back on the instances", |s| s.contains("┏3 Auto Scaling"));
 
     t.keys(&["?"]);
-    // A capture can land mid-frame: wait for everything the test reads.
-    t.wait_for("help", |s| {
-        s.contains("Show this help") && s.contains("Ctrl-C") && s.contains("Command mode")
+    // A capture can land mid-frame: wait for everything the test reads. The focused pane's
+    // keys come first; `/` finds the rest.
+    t.wait_for("help", |s| s.contains("Instances") && s.contains("Sort by the next column"));
+    t.keys(&["/"]);
+    t.type_text("quit");
+    t.keys(&["Enter"]);
+    t.wait_for("help filtered", |s| {
+        s.contains("Only what mentions 'quit'")
+            && s.contains("Ctrl-C")
+            && !s.contains("Sort by the next column")
     });
     t.keys(&["Escape"]);
-    t.wait_for("help closed", |s| !s.contains("Show this help"));
+    t.wait_for("help closed", |s| !s.contains("Only what mentions"));
 
     // A filter on a value that is there: the rows left all have it, and the others are gone.
     let screen = t.screen();

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::panes::Pane;
+pub use super::panes::Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -76,48 +77,6 @@ pub enum Action {
     AbandonAndQuit,
     /// Quitting while an action runs: do not quit.
     StayHere,
-}
-
-/// Where a binding applies. Lookups try the narrowest scope first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// In every mode, even while typing.
-    Always,
-    Global,
-    /// Any pane with rows (stacks, instances, activity).
-    List,
-    Instances,
-    /// Help and detail windows.
-    Overlay,
-    /// The log view.
-    Logs,
-    /// The `/` and `:` prompts; other characters are typed.
-    Prompt,
-    /// A confirmation dialog; other characters are typed into it.
-    Confirm,
-    /// While a session is being opened.
-    Opening,
-    /// Quitting while an operator action runs.
-    Leaving,
-    /// The queue pane.
-    Queue,
-}
-
-impl Scope {
-    pub fn title(self) -> &'static str {
-        match self {
-            Scope::Always | Scope::Global => "Everywhere",
-            Scope::List => "Lists (stacks, instances, activity)",
-            Scope::Instances => "Instances",
-            Scope::Overlay => "Help and details",
-            Scope::Logs => "The log view",
-            Scope::Prompt => "In the / and : prompts",
-            Scope::Confirm => "Confirmation dialogs (they open on Cancel)",
-            Scope::Opening => "While a session is being opened",
-            Scope::Leaving => "Quitting while an action runs",
-            Scope::Queue => "The queue",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

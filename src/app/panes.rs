@@ -45,7 +45,7 @@ pub enum Overlay {
         scroll: u16,
         /// The scopes where it was opened: their keys come first, and in the log view only
         /// they are listed.
-        from: Vec<super::keymap::Scope>,
+        from: Vec<Scope>,
         /// What `/` typed: only keys and commands that mention it are listed.
         filter: String,
     },
@@ -180,6 +180,48 @@ impl Lists {
             Pane::Instances => Some(&mut self.instances),
             Pane::Activity => Some(&mut self.activity),
             Pane::Queue => None,
+        }
+    }
+}
+
+/// Where a binding applies. Lookups try the narrowest scope first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// In every mode, even while typing.
+    Always,
+    Global,
+    /// Any pane with rows (stacks, instances, activity).
+    List,
+    Instances,
+    /// Help and detail windows.
+    Overlay,
+    /// The log view.
+    Logs,
+    /// The `/` and `:` prompts; other characters are typed.
+    Prompt,
+    /// A confirmation dialog; other characters are typed into it.
+    Confirm,
+    /// While a session is being opened.
+    Opening,
+    /// Quitting while an operator action runs.
+    Leaving,
+    /// The queue pane.
+    Queue,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Always | Scope::Global => "Everywhere",
+            Scope::List => "Lists (stacks, instances, activity)",
+            Scope::Instances => "Instances",
+            Scope::Overlay => "Help and details",
+            Scope::Logs => "The log view",
+            Scope::Prompt => "In the / and : prompts",
+            Scope::Confirm => "Confirmation dialogs (they open on Cancel)",
+            Scope::Opening => "While a session is being opened",
+            Scope::Leaving => "Quitting while an action runs",
+            Scope::Queue => "The queue",
         }
     }
 }

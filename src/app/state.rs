@@ -1,7 +1,7 @@
 //! The dashboard's whole state: what was read, what is on screen, and what the operator chose.
 
 use super::filter::Filter;
-use super::panes::{InstanceColumn, Lists, Overlay, Pane, Prompt, Sort};
+use super::panes::{InstanceColumn, Lists, Overlay, Pane, Prompt, Scope, Sort};
 use super::resource::{Loadable, RefreshIntervals, Resource, Tracked};
 use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
@@ -226,6 +226,41 @@ impl AppState {
             &mut self.scaler,
             &mut self.timeline,
         ]
+    }
+
+    /// The keymap's scopes in force now, as the dispatch tries them: `Always`, then the
+    /// narrowest first.
+    pub fn scopes(&self) -> Vec<Scope> {
+        if self.leaving {
+            return vec![Scope::Always, Scope::Leaving];
+        }
+        if self.confirm.is_some() {
+            return vec![Scope::Always, Scope::Confirm];
+        }
+        if self.prompt.is_some() {
+            return vec![Scope::Always, Scope::Prompt];
+        }
+        if self.overlay.is_some() {
+            return vec![Scope::Always, Scope::Overlay];
+        }
+        if self.logs.is_some() {
+            return vec![Scope::Always, Scope::Logs];
+        }
+        let mut s = vec![Scope::Always];
+        if self.opening_shell.is_some() {
+            s.push(Scope::Opening);
+        }
+        if self.focus == Pane::Instances {
+            s.push(Scope::Instances);
+        }
+        if self.focus == Pane::Queue {
+            s.push(Scope::Queue);
+        }
+        if self.focus.is_list() {
+            s.push(Scope::List);
+        }
+        s.push(Scope::Global);
+        s
     }
 
     /// The log view's rows: the screen less its border and the status line.

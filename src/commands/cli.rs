@@ -7,43 +7,50 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(name = "bkops", version, about, long_about = None)]
 pub struct Cli {
     /// Run against the built-in simulated stacks instead of AWS (no account needed).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub demo: bool,
 
     /// Fast-forward the simulated stacks by this factor (with --demo).
-    #[arg(long, global = true, value_name = "N", default_value_t = 1.0, value_parser = parse_speed, requires = "demo")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "N", default_value_t = 1.0, value_parser = parse_speed, requires = "demo")]
     pub demo_speed: f64,
 
     /// Seed of the simulated stacks: the same seed gives the same demo (with --demo).
-    #[arg(long, global = true, value_name = "N", default_value_t = 1, requires = "demo")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "N",
+        default_value_t = 1,
+        requires = "demo"
+    )]
     pub demo_seed: u64,
 
     /// The stack to show first (its CloudFormation stack name).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "NAME")]
     pub stack: Option<String>,
 
     /// Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path.
-    #[arg(long, global = true, value_name = "NAME|PATH")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "NAME|PATH")]
     pub theme: Option<String>,
 
     /// Config file (default ~/.config/bkops/config.toml).
-    #[arg(long, global = true, value_name = "PATH", env = "BKOPS_CONFIG")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "PATH", env = "BKOPS_CONFIG")]
     pub config: Option<PathBuf>,
 
     /// AWS profile.
-    #[arg(long, global = true, value_name = "PROFILE", env = "AWS_PROFILE")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "PROFILE", env = "AWS_PROFILE")]
     pub profile: Option<String>,
 
     /// AWS region.
-    #[arg(long, global = true, value_name = "REGION", env = "AWS_REGION")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "REGION", env = "AWS_REGION")]
     pub region: Option<String>,
 
     /// A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "URL")]
     pub endpoint_url: Option<String>,
 
     /// Make no change anywhere: every mutating AWS call is refused (also `read_only = true`).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub read_only: bool,
 
     #[command(subcommand)]

@@ -111,12 +111,24 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
     let groups = view.reading.iter().map(|g| label(g)).collect::<Vec<_>>().join(" ");
     // Every group with its toggle: the ones shown stand out.
     let mut toggles = vec![Span::raw(" ")];
+    // Each toggle's state in a glyph too, so that it reads without colour: ● shown, ○ hidden.
     for (n, g) in view.groups.iter().enumerate() {
-        let role = if view.hidden.contains(g) { Role::muted } else { Role::accent };
-        toggles
-            .push(Span::styled(format!("{} {} ", n + 1, crate::domain::groups::short(g)), theme.style(role)));
+        let (role, mark) = if view.hidden.contains(g) { (Role::muted, "○") } else { (Role::accent, "●") };
+        toggles.push(Span::styled(
+            format!("{}{mark}{} ", n + 1, crate::domain::groups::short(g)),
+            theme.style(role),
+        ));
     }
     toggles.push(Span::styled("· Esc close · ? keys ", theme.style(Role::muted)));
+    // On a narrow screen the legend ends with an ellipsis where it is cut, never mid-word.
+    let room = usize::from(area.width.saturating_sub(3));
+    let width = |spans: &[Span]| spans.iter().map(|s| s.content.chars().count()).sum::<usize>();
+    if width(&toggles) > room {
+        while toggles.len() > 1 && width(&toggles) + 1 > room {
+            toggles.pop();
+        }
+        toggles.push(Span::styled("…", theme.style(Role::muted)));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Thick)

@@ -15,36 +15,7 @@ use crate::app::state::AppState;
 const INTERRUPT_WINDOW_MS: i64 = 2_000;
 
 pub fn scopes(state: &AppState) -> Vec<Scope> {
-    if state.leaving {
-        return vec![Scope::Always, Scope::Leaving];
-    }
-    if state.confirm.is_some() {
-        return vec![Scope::Always, Scope::Confirm];
-    }
-    if state.prompt.is_some() {
-        return vec![Scope::Always, Scope::Prompt];
-    }
-    if state.overlay.is_some() {
-        return vec![Scope::Always, Scope::Overlay];
-    }
-    if state.logs.is_some() {
-        return vec![Scope::Always, Scope::Logs];
-    }
-    let mut s = vec![Scope::Always];
-    if state.opening_shell.is_some() {
-        s.push(Scope::Opening);
-    }
-    if state.focus == Pane::Instances {
-        s.push(Scope::Instances);
-    }
-    if state.focus == Pane::Queue {
-        s.push(Scope::Queue);
-    }
-    if state.focus.is_list() {
-        s.push(Scope::List);
-    }
-    s.push(Scope::Global);
-    s
+    state.scopes()
 }
 
 pub fn on_key(state: &mut AppState, key: KeyEvent, fx: &mut Vec<Effect>) {

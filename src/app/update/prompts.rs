@@ -78,7 +78,7 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Region(region) => fx.push(Effect::SwitchAws { profile: None, region: Some(region) }),
         Command::Refresh => loads::refresh_all(state, fx),
         Command::Help => {
-            let from = super::keys::scopes(state);
+            let from = state.scopes();
             state.overlay = Some(Overlay::Help { scroll: 0, from, filter: String::new() });
         }
         Command::Errors => state.overlay = Some(Overlay::Errors),
