@@ -8,6 +8,15 @@ use serde::Deserialize;
 use crate::app::RefreshIntervals;
 use crate::theme::line_col;
 
+/// `time = "local"` or `"utc"`.
+#[derive(Debug, Default, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeSetting {
+    #[default]
+    Local,
+    Utc,
+}
+
 #[derive(Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -15,6 +24,9 @@ pub struct Config {
     /// Make no change anywhere, as `--read-only` does.
     #[serde(default)]
     pub read_only: bool,
+    /// The zone the dashboard's times are in: `"local"` (the default) or `"utc"`, as `--utc`.
+    #[serde(default)]
+    pub time: TimeSetting,
     #[serde(default)]
     pub refresh: RefreshFile,
     #[serde(default)]

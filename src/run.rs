@@ -144,6 +144,12 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             state.settings.log_live = config.logs.live;
             state.settings.theme = theme.name.clone();
             state.settings.read_only = cli.read_only;
+            // Local time unless asked for UTC; the zone is named on the status bar.
+            state.settings.zone = if cli.utc || config.time == config::TimeSetting::Utc {
+                jiff::tz::TimeZone::UTC
+            } else {
+                jiff::tz::TimeZone::system()
+            };
             let reconnect = if cli.demo {
                 None
             } else {

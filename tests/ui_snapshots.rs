@@ -480,6 +480,19 @@ async fn help_is_about_where_it_was_opened_and_filters_with_a_slash() {
 }
 
 #[tokio::test]
+async fn times_are_in_the_operators_zone_named_once_on_the_status_bar() {
+    let mut h = Harness::new((80, 24)).await;
+    let first = h.state.activities.data.as_ref().expect("activities")[0].start;
+    let utc = h.draw().backend().to_string();
+    assert!(utc.contains(&first.clock()) && status_line(&h.draw()).contains("UTC"), "{utc}");
+    h.state.settings.zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(2));
+    let local = Timestamp(first.millis() + 2 * 3_600_000).clock();
+    let screen = h.draw().backend().to_string();
+    assert!(screen.contains(&format!("{local} Successful")), "{local} in\n{screen}");
+    assert!(status_line(&h.draw()).contains("+02"), "{}", status_line(&h.draw()));
+}
+
+#[tokio::test]
 async fn tab_lists_the_candidates_when_more_than_one_fits() {
     let mut h = Harness::new((80, 24)).await;
     h.keys(":st\t").await;

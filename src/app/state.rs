@@ -23,6 +23,9 @@ pub struct Settings {
     /// Started with `--read-only` (or `read_only = true`): shown on the status bar and in
     /// every confirmation; the code that calls AWS refuses the writes.
     pub read_only: bool,
+    /// The zone the dashboard's times are shown in: the operator's own, or UTC (`--utc`,
+    /// `time = "utc"`). Named once on the status bar.
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl Default for Settings {
@@ -36,6 +39,7 @@ impl Default for Settings {
             profiles: Vec::new(),
             aws: false,
             read_only: false,
+            zone: jiff::tz::TimeZone::UTC,
         }
     }
 }

@@ -49,6 +49,10 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options", value_name = "URL")]
     pub endpoint_url: Option<String>,
 
+    /// Show the dashboard's times in UTC rather than the local zone (also `time = "utc"`).
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub utc: bool,
+
     /// Make no change anywhere: every mutating AWS call is refused (also `read_only = true`).
     #[arg(long, global = true, help_heading = "Global options")]
     pub read_only: bool,

@@ -32,6 +32,14 @@ impl Timestamp {
         }
     }
     /// `10:04:05`, UTC, for dense tables.
+    /// `HH:MM:SS` in a time zone: what the dashboard shows (the operator's zone, or UTC).
+    pub fn clock_in(self, zone: &jiff::tz::TimeZone) -> String {
+        match jiff::Timestamp::from_second(self.secs()) {
+            Ok(ts) => ts.to_zoned(zone.clone()).strftime("%H:%M:%S").to_string(),
+            Err(_) => "--:--:--".to_string(),
+        }
+    }
+
     pub fn clock(self) -> String {
         match jiff::Timestamp::from_second(self.secs()) {
             Ok(ts) => ts.strftime("%H:%M:%S").to_string(),

@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
     let body: Vec<Row> = pane::window(&rows, state.lists.activity.sel, area)
         .map(|(n, a)| {
             let mut cells = vec![
-                Cell::from(a.start.clock()),
+                Cell::from(a.start.clock_in(&state.settings.zone)),
                 Cell::from(a.status.as_str()),
                 Cell::from(text::sanitize(&a.description).into_owned()),
             ];

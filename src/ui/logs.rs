@@ -9,6 +9,7 @@ use crate::app::logview::{LogView, ViewLine};
 use crate::domain::groups::label;
 use crate::domain::text::sanitize;
 use crate::theme::{Role, Theme};
+use jiff::tz::TimeZone;
 
 const GROUP_ROLES: [Role; 5] =
     [Role::accent, Role::ok, Role::chart_scheduled, Role::header, Role::chart_waiting];
@@ -29,29 +30,35 @@ fn pretty(view: &LogView, message: &str) -> Option<Vec<String>> {
 }
 
 /// The screen lines of one event: one, or a header and the indented JSON.
-fn lines_of<'a>(view: &'a LogView, e: &ViewLine<'a>, theme: &Theme, moment: bool) -> Vec<Line<'a>> {
+fn lines_of<'a>(
+    view: &'a LogView,
+    e: &ViewLine<'a>,
+    theme: &Theme,
+    zone: &TimeZone,
+    moment: bool,
+) -> Vec<Line<'a>> {
     match pretty(view, e.message) {
         Some(json) => {
-            let mut head = line(view, e, theme, moment);
+            let mut head = line(view, e, theme, zone, moment);
             head.spans.pop();
             let mut out = vec![head];
             out.extend(json.into_iter().map(|l| Line::from(Span::styled(l, theme.style(Role::base)))));
             out
         }
-        None => vec![line(view, e, theme, moment)],
+        None => vec![line(view, e, theme, zone, moment)],
     }
 }
 
 /// One event's line; the first line at the moment the view was opened at (from the
 /// timeline) starts with a marker.
-fn line<'a>(view: &'a LogView, e: &ViewLine<'a>, theme: &Theme, moment: bool) -> Line<'a> {
+fn line<'a>(view: &'a LogView, e: &ViewLine<'a>, theme: &Theme, zone: &TimeZone, moment: bool) -> Line<'a> {
     let mut spans = Vec::with_capacity(5);
     if moment {
         spans.push(Span::styled("▶ ", theme.style(Role::selection)));
     }
     if view.timestamps {
         let t = jiff::Timestamp::from_millisecond(e.timestamp.millis())
-            .map(|t| t.strftime("%H:%M:%S%.3f ").to_string())
+            .map(|t| t.to_zoned(zone.clone()).strftime("%H:%M:%S%.3f ").to_string())
             .unwrap_or_default();
         spans.push(Span::styled(t, theme.style(Role::muted)));
     }
@@ -78,7 +85,7 @@ fn line<'a>(view: &'a LogView, e: &ViewLine<'a>, theme: &Theme, moment: bool) ->
     Line::from(spans)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme, zone: &TimeZone) {
     // Only the lines on screen are touched: the view keeps the index of what it shows.
     let state = if view.follow { "following" } else { "PAUSED (Space follows)" };
     let pretty_flag = if view.pretty_json { "JSON pretty · " } else { "" };
@@ -103,7 +110,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
         ));
     }
     if let Some(m) = view.moment {
-        title.push(Span::styled(format!("▶ {} (timeline) ", m.clock()), theme.style(Role::accent)));
+        title.push(Span::styled(format!("▶ {} (timeline) ", m.clock_in(zone)), theme.style(Role::accent)));
     }
     if view.dropped > 0 {
         title.push(Span::styled(format!("{} oldest dropped ", view.dropped), theme.style(Role::warn)));
@@ -148,7 +155,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme) {
     let end = view.visible_len().saturating_sub(view.offset);
     let moment = view.moment.map(|m| view.visible_from(m));
     let lines_at = |n: usize| match view.visible_at(n) {
-        Some(e) => lines_of(view, &e, theme, moment == Some(n)),
+        Some(e) => lines_of(view, &e, theme, zone, moment == Some(n)),
         None => Vec::new(),
     };
     let rows_of = |l: &Line| if view.wrap { l.width().div_ceil(inner_w).max(1) } else { 1 };

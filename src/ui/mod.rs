@@ -64,7 +64,7 @@ fn draw_screen(frame: &mut Frame, state: &AppState, theme: &Theme) {
     };
     if let Some(view) = &state.logs {
         let main = Rect { height: area.height.saturating_sub(1), ..area };
-        logs::draw(frame, main, view, theme);
+        logs::draw(frame, main, view, theme, &state.settings.zone);
         status::draw(frame, areas.status, state, theme);
         overlay::draw(frame, area, state, theme);
         overlay::draw_leaving(frame, area, state, theme);

@@ -11,6 +11,18 @@ use crate::domain::format_age;
 use crate::domain::text::{sanitize, truncate};
 use crate::theme::{Role, Theme};
 
+/// A zone as the status bar names it: UTC, its IANA name (Europe/Berlin), or its offset now.
+pub fn zone_name(zone: &jiff::tz::TimeZone, now: crate::domain::Timestamp) -> String {
+    if zone == &jiff::tz::TimeZone::UTC {
+        return "UTC".into();
+    }
+    match zone.iana_name() {
+        Some(name) => name.to_string(),
+        None => jiff::Timestamp::from_millisecond(now.millis())
+            .map_or_else(|_| "local".to_string(), |t| zone.to_offset(t).to_string()),
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(prompt) = &state.prompt {
         let (lead, hint) = match prompt.kind {
@@ -82,10 +94,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     // With errors, the right end says where to read them whole (the line has room for a cut
     // first one only).
     let errors = state.errors();
+    // The zone the times are in, named once.
+    let zone = zone_name(&state.settings.zone, state.now);
     let right = match errors.len() {
-        0 => "? help ".to_string(),
-        1 => "E: in full ".to_string(),
-        n => format!("E: all {n} "),
+        0 => format!("{zone} · ? help "),
+        1 => format!("{zone} · E: in full "),
+        n => format!("{zone} · E: all {n} "),
     };
     let right_width = right.chars().count();
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();

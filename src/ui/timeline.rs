@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, sel:
     }
     let first = (sel + 1).saturating_sub(shown_rows);
     for (n, e) in events.iter().enumerate().skip(first).take(shown_rows) {
-        lines.push(row(e, inner, n == sel, theme));
+        lines.push(row(e, inner, n == sel, theme, &state.settings.zone));
     }
     for u in unread.iter().take(2) {
         lines.push(Line::from(Span::styled(
@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, sel:
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
-fn row(e: &Event, width: usize, selected: bool, theme: &Theme) -> Line<'static> {
+fn row(e: &Event, width: usize, selected: bool, theme: &Theme, zone: &jiff::tz::TimeZone) -> Line<'static> {
     let (mark, role) = match e.severity {
         Severity::Bad => ("✗", Role::danger),
         Severity::Warn => ("!", Role::warn),
@@ -81,7 +81,7 @@ fn row(e: &Event, width: usize, selected: bool, theme: &Theme) -> Line<'static> 
         None if width >= WIDE => " ".repeat(19),
         None => " ".repeat(7),
     };
-    let head = format!("{} {mark} {:<8} {instance} ", e.at.clock(), e.source.label());
+    let head = format!("{} {mark} {:<8} {instance} ", e.at.clock_in(zone), e.source.label());
     let room = width.saturating_sub(head.chars().count());
     let text = format!("{head}{}", truncate(&sanitize(&e.text), room));
     let style = if selected { theme.style(Role::selection) } else { theme.style(role) };

@@ -32,7 +32,10 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             if let Some(view) = state.logs.as_mut() {
                 view.back = back;
             }
-            state.flash(format!("{instance} at {}: {}", event.at.clock(), event.text), false);
+            state.flash(
+                format!("{instance} at {}: {}", event.at.clock_in(&state.settings.zone), event.text),
+                false,
+            );
         }
         None => state.flash("this event is about the stack, not one instance: no log to open", false),
     }
