@@ -37,6 +37,12 @@ pub struct Config {
     pub buildkite: BuildkiteFile,
     #[serde(default)]
     pub aws: AwsFile,
+    /// `[keys]`: `"scope.action" = "key"` or a list of keys.
+    #[serde(default)]
+    keys: std::collections::BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>,
+    /// The keymap with `[keys]` applied (checked when the file is read).
+    #[serde(skip)]
+    pub keymap: crate::app::rebind::Keymap,
 }
 
 /// `[aws]`: how long an AWS call may take, in seconds.
@@ -137,10 +143,31 @@ pub enum ConfigError {
 }
 
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-    toml::from_str(text).map_err(|e| {
-        let (line, column) = line_col(text, e.span().map_or(0, |s| s.start));
-        ConfigError::Invalid { path: path.to_path_buf(), line, column, message: e.message().to_string() }
-    })
+    let invalid = |offset: usize, message: String| {
+        let (line, column) = line_col(text, offset);
+        ConfigError::Invalid { path: path.to_path_buf(), line, column, message }
+    };
+    let mut config: Config = toml::from_str(text)
+        .map_err(|e| invalid(e.span().map_or(0, |s| s.start), e.message().to_string()))?;
+    let rebindings: Vec<crate::app::rebind::Rebinding> = config
+        .keys
+        .iter()
+        .map(|(name, value)| {
+            // A key, or a list of keys; anything else reads as no key (refused, at the value).
+            let at = value.span().start;
+            let keys = match value.get_ref() {
+                toml::Value::String(k) => vec![(k.clone(), at)],
+                toml::Value::Array(ks) => {
+                    ks.iter().map(|k| (k.as_str().unwrap_or("(not a string)").to_string(), at)).collect()
+                }
+                other => vec![(other.to_string(), at)],
+            };
+            crate::app::rebind::Rebinding { name: name.get_ref().clone(), keys, at: name.span().start }
+        })
+        .collect();
+    config.keymap =
+        crate::app::rebind::Keymap::with(&rebindings).map_err(|(at, message)| invalid(at, message))?;
+    Ok(config)
 }
 
 /// Reads `explicit` (which must exist), or the default file if there is one.
@@ -191,5 +218,29 @@ mod tests {
         assert_eq!((*line, *column), (3, 9));
         let err = parse(Path::new("c.toml"), "colour = 1\n").expect_err("refused");
         assert!(err.to_string().starts_with("c.toml:1:1: unknown field `colour`"), "{err}");
+    }
+
+    #[test]
+    fn keys_rebind_by_name_and_mistakes_are_located() {
+        let c = parse(Path::new("c.toml"), "[keys]\n\"instances.sort-next\" = \"S\"\n").expect("fine");
+        let s = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('S'),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        assert_eq!(
+            c.keymap.resolve(&[crate::app::keymap::Scope::Instances], &s),
+            Some(crate::app::keymap::Action::SortNext)
+        );
+        for (text, want) in [
+            ("[keys]\n\"instances.nope\" = \"S\"\n", "c.toml:2:1: no action 'nope' in scope 'instances'"),
+            ("[keys]\n\"instances.sort-next\" = [\"S\", \"banana\"]\n", "c.toml:2:25: 'banana' is not a key"),
+            (
+                "[keys]\n\"instances.sort-next\" = \"l\"\n",
+                "c.toml:2:1: l is bound to both sort-next and open-logs",
+            ),
+        ] {
+            let err = parse(Path::new("c.toml"), text).expect_err("refused");
+            assert!(err.to_string().starts_with(want), "{err} (wanted {want})");
+        }
     }
 }

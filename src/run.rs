@@ -144,6 +144,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             state.settings.log_live = config.logs.live;
             state.settings.theme = theme.name.clone();
             state.settings.read_only = cli.read_only;
+            state.settings.keymap = std::sync::Arc::new(config.keymap.clone());
             // Local time unless asked for UTC; the zone is named on the status bar.
             state.settings.zone = if cli.utc || config.time == config::TimeSetting::Utc {
                 jiff::tz::TimeZone::UTC

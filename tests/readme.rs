@@ -2,15 +2,26 @@
 //! rendered as markdown, so they cannot drift from the keymap.
 
 use bkops::app::command::COMMANDS;
-use bkops::app::keymap::help_sections;
+use bkops::app::keymap::key_label;
+use bkops::app::rebind::{Keymap, action_name, scope_name};
 
+/// The key tables: every binding of the built-in keymap by the help's sections, with the name
+/// `[keys]` in the config file rebinds it by.
 fn keys_markdown() -> String {
+    let map = Keymap::default();
+    let mut titles: Vec<&str> = Vec::new();
+    for b in &map.bindings {
+        if !titles.contains(&b.scope.title()) {
+            titles.push(b.scope.title());
+        }
+    }
     let mut out = String::new();
-    for (section, rows) in help_sections() {
-        out.push_str(&format!("**{section}**\n\n| Keys | Does |\n|---|---|\n"));
-        for (keys, desc) in rows {
-            let keys = keys.split(' ').map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" ");
-            out.push_str(&format!("| {keys} | {} |\n", desc.replace('|', "\\|")));
+    for title in titles {
+        out.push_str(&format!("**{title}**\n\n| Keys | Does | Name in `[keys]` |\n|---|---|---|\n"));
+        for b in map.bindings.iter().filter(|b| b.scope.title() == title) {
+            let keys = b.keys.iter().map(|k| format!("`{}`", key_label(k))).collect::<Vec<_>>().join(" ");
+            let name = format!("`{}.{}`", scope_name(b.scope), action_name(b.action));
+            out.push_str(&format!("| {keys} | {} | {name} |\n", b.desc.replace('|', "\\|")));
         }
         out.push('\n');
     }

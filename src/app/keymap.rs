@@ -215,7 +215,7 @@ pub static BINDINGS: &[Binding] = &[
 ];
 
 /// Shift is part of the character (`G`, `?`), so it is ignored for characters.
-fn normalise(key: &KeyEvent) -> Key {
+pub fn normalise(key: &KeyEvent) -> Key {
     let mut mods = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
     if matches!(key.code, KeyCode::Char(_) | KeyCode::BackTab) {
         mods.remove(KeyModifiers::SHIFT);
@@ -253,33 +253,6 @@ pub fn key_label(key: &Key) -> String {
 }
 
 /// The help, section by section: (section title, [(keys, description)]).
-/// The help's sections for where it was opened (`from`, the scopes in force there as the
-/// dispatch tries them: `Always`, then narrowest first): those scopes' keys first, in that
-/// order with `Always` last; then, except in the log view (where no other key does anything),
-/// the rest.
-pub fn help_sections_for(from: &[Scope]) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    let mut order: Vec<Scope> = from.iter().copied().filter(|s| *s != Scope::Always).collect();
-    order.push(Scope::Always);
-    if !from.contains(&Scope::Logs) {
-        for b in BINDINGS {
-            if !order.contains(&b.scope) {
-                order.push(b.scope);
-            }
-        }
-    }
-    let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
-    for scope in order {
-        for b in BINDINGS.iter().filter(|b| b.scope == scope) {
-            let keys = b.keys.iter().map(key_label).collect::<Vec<_>>().join(" ");
-            match sections.iter_mut().find(|(t, _)| *t == scope.title()) {
-                Some((_, rows)) => rows.push((keys, b.desc)),
-                None => sections.push((scope.title(), vec![(keys, b.desc)])),
-            }
-        }
-    }
-    sections
-}
-
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
     for b in BINDINGS {

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod logview;
 mod msg;
 mod panes;
+pub mod rebind;
 mod resource;
 mod selection;
 pub mod shown;

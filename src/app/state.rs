@@ -26,6 +26,8 @@ pub struct Settings {
     /// The zone the dashboard's times are shown in: the operator's own, or UTC (`--utc`,
     /// `time = "utc"`). Named once on the status bar.
     pub zone: jiff::tz::TimeZone,
+    /// The keys in effect: the built-in keymap with the config file's `[keys]`.
+    pub keymap: std::sync::Arc<super::rebind::Keymap>,
 }
 
 impl Default for Settings {
@@ -40,6 +42,7 @@ impl Default for Settings {
             aws: false,
             read_only: false,
             zone: jiff::tz::TimeZone::UTC,
+            keymap: Default::default(),
         }
     }
 }

@@ -102,7 +102,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Overlay::Timeline { sel, secs } => {
             return super::timeline::draw(frame, area, state, theme, *sel, *secs);
         }
-        Overlay::Help { scroll, from, filter } => ("Keys", help_lines(theme, from, filter), *scroll),
+        Overlay::Help { scroll, from, filter } => {
+            ("Keys", help_lines(theme, &state.settings.keymap, from, filter), *scroll)
+        }
         Overlay::Instance(id) => ("Instance", instance_lines(state, id, theme), 0),
         Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),
         Overlay::Errors => ("Errors", error_lines(state, theme), 0),
@@ -125,7 +127,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
 
 /// The keys where the help was opened first (only those, in the log view), then the rest and
 /// the commands; with a filter, only the rows that mention it (in keys or words).
-fn help_lines(theme: &Theme, from: &[keymap::Scope], filter: &str) -> Vec<Line<'static>> {
+fn help_lines(
+    theme: &Theme,
+    keymap: &crate::app::rebind::Keymap,
+    from: &[keymap::Scope],
+    filter: &str,
+) -> Vec<Line<'static>> {
     let wanted = filter.to_lowercase();
     let keep = |keys: &str, desc: &str| {
         wanted.is_empty() || keys.to_lowercase().contains(&wanted) || desc.to_lowercase().contains(&wanted)
@@ -138,7 +145,7 @@ fn help_lines(theme: &Theme, from: &[keymap::Scope], filter: &str) -> Vec<Line<'
         )));
         lines.push(Line::default());
     }
-    for (section, rows) in keymap::help_sections_for(from) {
+    for (section, rows) in keymap.help_sections_for(from) {
         let rows: Vec<_> = rows.into_iter().filter(|(k, d)| keep(k, d)).collect();
         if rows.is_empty() {
             continue;

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{lists, loads, prompts};
 use crate::app::command;
-use crate::app::keymap::{self, Action, Scope};
+use crate::app::keymap::{Action, Scope};
 use crate::app::msg::Effect;
 use crate::app::panes::{Overlay, Pane, Prompt, PromptKind};
 use crate::app::shown;
@@ -19,7 +19,7 @@ pub fn scopes(state: &AppState) -> Vec<Scope> {
 }
 
 pub fn on_key(state: &mut AppState, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let action = keymap::resolve(&scopes(state), &key);
+    let action = state.settings.keymap.resolve(&scopes(state), &key);
     if action != Some(Action::Interrupt) {
         state.interrupt_at = None;
     }

@@ -12,7 +12,7 @@ mod timeline;
 
 use crossterm::event::KeyEventKind;
 
-use super::keymap::{self, Action, Scope};
+use super::keymap::{Action, Scope};
 use super::msg::{Effect, Msg};
 use super::state::AppState;
 use crate::domain::Timestamp;
@@ -54,7 +54,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) if key.kind != KeyEventKind::Release && state.too_small() => {
             // Nothing of the dashboard is on screen: a key must not act on what cannot be
             // seen (a confirmation, a selection). Only quitting works.
-            let action = keymap::resolve(&[Scope::Always, Scope::Global], &key);
+            let action = state.settings.keymap.resolve(&[Scope::Always, Scope::Global], &key);
             if matches!(action, Some(Action::Quit | Action::Interrupt)) {
                 keys::on_key(state, key, &mut fx);
             }

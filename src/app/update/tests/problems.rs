@@ -94,3 +94,19 @@ async fn with_no_problem_bang_says_so() {
         Some("no problem rows: no instance in trouble, no failed activity")
     );
 }
+
+#[tokio::test]
+async fn the_keys_in_effect_are_the_operators_own() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let rebinding = crate::app::rebind::Rebinding {
+        name: "instances.sort-next".into(),
+        keys: vec![("S".into(), 0)],
+        at: 0,
+    };
+    state.settings.keymap = std::sync::Arc::new(crate::app::rebind::Keymap::with(&[rebinding]).expect("fine"));
+    update(&mut state, key('3'));
+    update(&mut state, key('o'));
+    assert!(state.settings.sort.problems_first, "o no longer sorts");
+    update(&mut state, key('S'));
+    assert!(!state.settings.sort.problems_first, "S does");
+}
