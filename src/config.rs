@@ -37,6 +37,9 @@ pub struct Config {
     pub buildkite: BuildkiteFile,
     #[serde(default)]
     pub aws: AwsFile,
+    /// `[[theme_rules]]`: a theme by profile, region, account or stack name.
+    #[serde(default)]
+    pub theme_rules: Vec<crate::app::theme_rules::ThemeRule>,
     /// `[keys]`: `"scope.action" = "key"` or a list of keys.
     #[serde(default)]
     keys: std::collections::BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>,

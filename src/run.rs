@@ -81,6 +81,10 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
     if let Some(name) = &cli.theme {
         theme::load(name, paths::themes_dir().as_deref())?;
     }
+    // A rule's theme is checked now, not when the dashboard first switches to it.
+    for rule in &config.theme_rules {
+        theme::load(&rule.theme, paths::themes_dir().as_deref())?;
+    }
     match cli.command {
         Some(Cmd::Status { format }) => {
             let backends = backends(&cli, &config).await?;
@@ -143,6 +147,9 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             }
             state.settings.log_live = config.logs.live;
             state.settings.theme = theme.name.clone();
+            state.settings.base_theme = theme_name.clone();
+            state.settings.theme_asked = theme_name.clone();
+            state.settings.theme_rules = config.theme_rules.clone();
             state.settings.read_only = cli.read_only;
             state.settings.keymap = std::sync::Arc::new(config.keymap.clone());
             // Local time unless asked for UTC; the zone is named on the status bar.

@@ -16,6 +16,7 @@ mod resource;
 mod selection;
 pub mod shown;
 mod state;
+pub mod theme_rules;
 mod update;
 
 pub use msg::{Effect, Msg, Payload};

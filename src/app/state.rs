@@ -28,6 +28,12 @@ pub struct Settings {
     pub zone: jiff::tz::TimeZone,
     /// The keys in effect: the built-in keymap with the config file's `[keys]`.
     pub keymap: std::sync::Arc<super::rebind::Keymap>,
+    /// `[[theme_rules]]`: a theme by profile, region, account or stack.
+    pub theme_rules: Vec<super::theme_rules::ThemeRule>,
+    /// The theme when no rule matches (`--theme` or the config file's), and the one the rules
+    /// last asked for.
+    pub base_theme: String,
+    pub theme_asked: String,
 }
 
 impl Default for Settings {
@@ -43,6 +49,9 @@ impl Default for Settings {
             read_only: false,
             zone: jiff::tz::TimeZone::UTC,
             keymap: Default::default(),
+            theme_rules: Vec::new(),
+            base_theme: "dark".into(),
+            theme_asked: "dark".into(),
         }
     }
 }

@@ -28,11 +28,34 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let held = matches!(msg, Msg::Loaded { .. } | Msg::Key(_) | Msg::Paste(_) | Msg::Mouse(_))
         .then(|| state.hold_selections());
     let loaded = matches!(msg, Msg::Loaded { .. });
-    let fx = apply(state, msg);
+    let mut fx = apply(state, msg);
     if let Some(held) = held {
         state.keep_selections(held, loaded);
     }
+    // Where the dashboard is may have changed (profile, region, account, stack): its theme too.
+    follow_theme_rules(state, &mut fx);
     fx
+}
+
+/// Asks for the theme the rules pick where the dashboard is now, when it is not the one last
+/// asked for: a profile, region or stack switch, or the account once known. With no rule that
+/// matches, the configured theme.
+fn follow_theme_rules(state: &mut AppState, fx: &mut Vec<Effect>) {
+    let s = &state.settings;
+    if s.theme_rules.is_empty() {
+        return;
+    }
+    let picked = super::theme_rules::pick(
+        &s.theme_rules,
+        &state.backend,
+        state.account.as_deref(),
+        state.stack.as_deref(),
+    );
+    let wanted = picked.unwrap_or(&s.base_theme).to_string();
+    if wanted != s.theme_asked {
+        state.settings.theme_asked = wanted.clone();
+        fx.push(Effect::SetTheme(wanted));
+    }
 }
 
 fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {

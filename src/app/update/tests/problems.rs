@@ -103,10 +103,29 @@ async fn the_keys_in_effect_are_the_operators_own() {
         keys: vec![("S".into(), 0)],
         at: 0,
     };
-    state.settings.keymap = std::sync::Arc::new(crate::app::rebind::Keymap::with(&[rebinding]).expect("fine"));
+    state.settings.keymap =
+        std::sync::Arc::new(crate::app::rebind::Keymap::with(&[rebinding]).expect("fine"));
     update(&mut state, key('3'));
     update(&mut state, key('o'));
     assert!(state.settings.sort.problems_first, "o no longer sorts");
     update(&mut state, key('S'));
     assert!(!state.settings.sort.problems_first, "S does");
+}
+
+#[tokio::test]
+async fn a_stack_switch_brings_the_theme_its_rule_picks() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    state.settings.theme_rules = vec![crate::app::theme_rules::ThemeRule {
+        stack: Some("ci-win*".into()),
+        theme: "light".into(),
+        ..Default::default()
+    }];
+    update(&mut state, key(':'));
+    typed(&mut state, "stack ci-windows");
+    let fx = update(&mut state, code(KeyCode::Enter));
+    assert!(fx.contains(&Effect::SetTheme("light".into())), "{fx:?}");
+    update(&mut state, key(':'));
+    typed(&mut state, "stack ci-linux");
+    let fx = update(&mut state, code(KeyCode::Enter));
+    assert!(fx.contains(&Effect::SetTheme("dark".into())), "back to the configured theme: {fx:?}");
 }
