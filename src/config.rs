@@ -24,6 +24,8 @@ pub struct Config {
     /// Make no change anywhere, as `--read-only` does.
     #[serde(default)]
     pub read_only: bool,
+    /// A few of the focused pane's keys on the status bar (true by default).
+    pub hints: Option<bool>,
     /// The zone the dashboard's times are in: `"local"` (the default) or `"utc"`, as `--utc`.
     #[serde(default)]
     pub time: TimeSetting,

@@ -152,6 +152,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             state.settings.theme_rules = config.theme_rules.clone();
             state.settings.read_only = cli.read_only;
             state.settings.keymap = std::sync::Arc::new(config.keymap.clone());
+            state.settings.hints = config.hints.unwrap_or(true);
             // Local time unless asked for UTC; the zone is named on the status bar.
             state.settings.zone = if cli.utc || config.time == config::TimeSetting::Utc {
                 jiff::tz::TimeZone::UTC

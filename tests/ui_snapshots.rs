@@ -493,6 +493,22 @@ async fn times_are_in_the_operators_zone_named_once_on_the_status_bar() {
 }
 
 #[tokio::test]
+async fn the_status_bar_hints_at_the_focused_panes_keys_as_bound_and_can_be_quiet() {
+    let mut h = Harness::new((80, 24)).await;
+    assert!(status_line(&h.draw()).contains("l logs · s shell"), "{}", status_line(&h.draw()));
+    let rebinding = bkops::app::rebind::Rebinding {
+        name: "instances.open-logs".into(),
+        keys: vec![("L".into(), 0)],
+        at: 0,
+    };
+    h.state.settings.keymap =
+        std::sync::Arc::new(bkops::app::rebind::Keymap::with(&[rebinding]).expect("fine"));
+    assert!(status_line(&h.draw()).contains("L logs"), "{}", status_line(&h.draw()));
+    h.state.settings.hints = false;
+    assert!(!status_line(&h.draw()).contains("logs"), "{}", status_line(&h.draw()));
+}
+
+#[tokio::test]
 async fn tab_lists_the_candidates_when_more_than_one_fits() {
     let mut h = Harness::new((80, 24)).await;
     h.keys(":st\t").await;

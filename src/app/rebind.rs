@@ -160,6 +160,11 @@ impl Keymap {
         Ok(map)
     }
 
+    /// The first key that does `action` in `scope`, as the help writes it.
+    pub fn key_for(&self, scope: Scope, action: Action) -> Option<String> {
+        self.bindings.iter().find(|b| b.scope == scope && b.action == action)?.keys.first().map(key_label)
+    }
+
     /// The action bound to `key` in the first of `scopes` that binds it.
     pub fn resolve(&self, scopes: &[Scope], key: &KeyEvent) -> Option<Action> {
         let key = normalise(key);

@@ -34,6 +34,8 @@ pub struct Settings {
     /// last asked for.
     pub base_theme: String,
     pub theme_asked: String,
+    /// A few of the focused pane's keys on the status bar (`hints = false` turns them off).
+    pub hints: bool,
 }
 
 impl Default for Settings {
@@ -52,6 +54,7 @@ impl Default for Settings {
             theme_rules: Vec::new(),
             base_theme: "dark".into(),
             theme_asked: "dark".into(),
+            hints: true,
         }
     }
 }

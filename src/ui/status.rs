@@ -23,6 +23,35 @@ pub fn zone_name(zone: &jiff::tz::TimeZone, now: crate::domain::Timestamp) -> St
     }
 }
 
+fn spans_width(spans: &[Span]) -> usize {
+    spans.iter().map(|s| s.content.chars().count()).sum()
+}
+
+/// A few of the focused pane's keys ("l logs · s shell · X terminate"), with the keys in effect.
+fn hint(state: &AppState) -> Vec<String> {
+    use crate::app::Pane;
+    use crate::app::keymap::{Action as A, Scope as S};
+    if !state.settings.hints || state.overlay.is_some() {
+        return Vec::new();
+    }
+    let wanted: &[(S, A, &str)] = if state.logs.is_some() {
+        &[(S::Logs, A::Search, "search"), (S::Logs, A::Filter, "filter"), (S::Logs, A::FirstError, "error")]
+    } else {
+        match state.focus {
+            Pane::Instances => &[
+                (S::Instances, A::OpenLogs, "logs"),
+                (S::Instances, A::OpenShell, "shell"),
+                (S::Instances, A::Terminate, "terminate"),
+            ],
+            Pane::Stacks => &[(S::List, A::Open, "show"), (S::Global, A::PauseResume, "pause")],
+            Pane::Queue => &[(S::Queue, A::ShowWhy, "why")],
+            Pane::Activity => &[(S::List, A::Open, "details"), (S::Global, A::ShowTimeline, "timeline")],
+        }
+    };
+    let keymap = &state.settings.keymap;
+    wanted.iter().filter_map(|(s, a, what)| keymap.key_for(*s, *a).map(|k| format!("{k} {what}"))).collect()
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(prompt) = &state.prompt {
         let (lead, hint) = match prompt.kind {
@@ -100,6 +129,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         0 => format!("{zone} · ? help "),
         1 => format!("{zone} · E: in full "),
         n => format!("{zone} · E: all {n} "),
+    };
+    // The focused pane's main keys, as bound now, as many as the line has room for (none
+    // while an error is shown).
+    let right = {
+        let mut parts = if errors.is_empty() { hint(state) } else { Vec::new() };
+        let fits = |parts: &[String]| {
+            spans_width(&spans) + parts.join(" · ").chars().count() + right.chars().count() + 6
+                <= usize::from(area.width)
+        };
+        while !parts.is_empty() && !fits(&parts) {
+            parts.pop();
+        }
+        if parts.is_empty() { right } else { format!("{} · {right}", parts.join(" · ")) }
     };
     let right_width = right.chars().count();
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
