@@ -108,14 +108,7 @@ pub fn on_loaded(
         && state.stacks.error.is_none()
         && let Some(gone) = state.stack.clone().filter(|s| !names.contains(&s.as_str()))
     {
-        fx.extend(Resource::of_stack(&gone).into_iter().map(Effect::Cancel));
-        state.stack = None;
-        state.queue = Default::default();
-        state.history = Default::default();
-        state.fleet = Default::default();
-        state.activities = Default::default();
-        state.scaler = Default::default();
-        state.timeline = Default::default();
+        leave_stack(state, fx);
         state.marked.clear();
         state.flash(format!("stack {gone} is gone from {}", state.backend), true);
     }
@@ -149,24 +142,29 @@ fn settled(
     }
 }
 
-/// Shows another stack: what was read for the old one is cancelled and dropped.
-pub fn select_stack(state: &mut AppState, name: &str, fx: &mut Vec<Effect>) {
-    if state.stack.as_deref() == Some(name) {
-        return;
-    }
+/// No stack is shown any more: what was read for the one that was is cancelled and dropped.
+fn leave_stack(state: &mut AppState, fx: &mut Vec<Effect>) {
     if let Some(old) = timeline(state) {
         fx.push(Effect::Cancel(old));
     }
     if let Some(old) = state.stack.take() {
         fx.extend(Resource::of_stack(&old).into_iter().map(Effect::Cancel));
     }
-    state.stack = Some(name.to_string());
     state.queue = Default::default();
     state.history = Default::default();
     state.fleet = Default::default();
     state.activities = Default::default();
     state.scaler = Default::default();
     state.timeline = Default::default();
+}
+
+/// Shows another stack: what was read for the old one is cancelled and dropped.
+pub fn select_stack(state: &mut AppState, name: &str, fx: &mut Vec<Effect>) {
+    if state.stack.as_deref() == Some(name) {
+        return;
+    }
+    leave_stack(state, fx);
+    state.stack = Some(name.to_string());
     if let Some(Overlay::Timeline { sel, .. }) = &mut state.overlay {
         *sel = 0;
     }

@@ -30,6 +30,21 @@ async fn loaded(size: (u16, u16)) -> (AppState, Backends, Clock) {
     (state, b, clock)
 }
 
+/// The group's instances read again with `change` made to them.
+fn reload(state: &mut AppState, change: impl FnOnce(&mut Vec<crate::domain::Instance>)) {
+    let mut fleet = state.fleet.data.clone().expect("a fleet");
+    change(&mut fleet.instances);
+    let at = state.now.plus_secs(5);
+    update(
+        state,
+        Msg::Loaded {
+            resource: Resource::Fleet("ci-linux".into()),
+            result: Ok(crate::app::Payload::Fleet(fleet)),
+            at,
+        },
+    );
+}
+
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }

@@ -10,20 +10,14 @@ fn ids(state: &AppState) -> Vec<String> {
 /// Two instances in trouble (the oldest Unhealthy, another with a boot failure) and one failed
 /// activity, read as the panes would read them.
 fn with_problems(state: &mut AppState) -> (String, String) {
-    let mut fleet = state.fleet.data.clone().expect("a fleet");
-    let n = fleet.instances.len();
-    fleet.instances[n - 1].health = Health::Unhealthy;
-    fleet.instances[n - 2].boot_failed = true;
-    let (unhealthy, boot) = (fleet.instances[n - 1].id.clone(), fleet.instances[n - 2].id.clone());
+    let (mut unhealthy, mut boot) = (String::new(), String::new());
+    reload(state, |list| {
+        let n = list.len();
+        list[n - 1].health = Health::Unhealthy;
+        list[n - 2].boot_failed = true;
+        (unhealthy, boot) = (list[n - 1].id.clone(), list[n - 2].id.clone());
+    });
     let at = state.now.plus_secs(5);
-    update(
-        state,
-        Msg::Loaded {
-            resource: Resource::Fleet("ci-linux".into()),
-            result: Ok(crate::app::Payload::Fleet(fleet)),
-            at,
-        },
-    );
     let mut activities = state.activities.data.clone().expect("activities");
     for a in &mut activities {
         a.status = ActivityStatus::Successful;

@@ -10,21 +10,6 @@ fn selected(state: &AppState) -> Option<String> {
     shown::instances(state).get(state.lists.instances.sel).map(|i| i.id.clone())
 }
 
-/// The group's instances read again with `change` made to them.
-fn reload(state: &mut AppState, change: impl FnOnce(&mut Vec<crate::domain::Instance>)) {
-    let mut fleet = state.fleet.data.clone().expect("a fleet");
-    change(&mut fleet.instances);
-    let at = state.now.plus_secs(5);
-    update(
-        state,
-        Msg::Loaded {
-            resource: Resource::Fleet("ci-linux".into()),
-            result: Ok(crate::app::Payload::Fleet(fleet)),
-            at,
-        },
-    );
-}
-
 #[tokio::test]
 async fn the_cursor_stays_on_its_instance_when_new_ones_arrive_above_and_rows_are_sorted() {
     let (mut state, _, _) = loaded((160, 48)).await;
