@@ -22,6 +22,9 @@ pub enum AppError {
     /// A write stopped half-way by a signal: what was done and what is left.
     #[error("{text}")]
     Abandoned { text: String, code: u8 },
+    /// The remote command ran and exited with this status: bkops exits with it.
+    #[error("{text}")]
+    Remote { text: String, code: u8 },
     /// The operator did not confirm (a wrong typed confirmation): nothing was done.
     #[error("cancelled: nothing changed")]
     Cancelled,
@@ -45,7 +48,7 @@ impl AppError {
                 2
             }
             AppError::Backend(_) | AppError::Terminal(_) | AppError::Cancelled => 1,
-            AppError::Abandoned { code, .. } => *code,
+            AppError::Abandoned { code, .. } | AppError::Remote { code, .. } => *code,
         }
     }
 }

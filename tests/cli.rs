@@ -472,7 +472,11 @@ fn ssm_in_the_demo_runs_a_command_through_the_built_in_client() {
     assert!(shown.starts_with(&format!("instance-id: {id}\r\n")), "{shown:?}");
     assert!(stderr(&out).contains("through the built-in client"), "{}", stderr(&out));
     let ended = format!("bkops: {id}: session operator-");
-    assert!(stderr(&out).lines().any(|l| l.starts_with(&ended) && l.ends_with(" ended")), "{}", stderr(&out));
+    assert!(
+        stderr(&out).lines().any(|l| l.starts_with(&ended) && l.ends_with(" ended: the command succeeded")),
+        "{}",
+        stderr(&out)
+    );
 
     // Keystrokes from standard input, as the agent's user.
     let out = demo_ssm(&home, &["ssm", &id, "--command", "sudo -iu buildkite-agent"], b"whoami\nexit\n");
@@ -490,12 +494,19 @@ fn ssm_in_the_demo_runs_a_command_through_the_built_in_client() {
     assert_eq!(lines[2]["request"]["calls"][0]["document"], "AWS-StartInteractiveCommand");
     assert!(lines[3]["result"].as_str().is_some_and(|r| r.starts_with("ok: session operator-")), "{audit}");
 
+    // The remote command's status is bkops' own, as `ssh host cmd` does, when the agent reports it.
+    for (command, code) in [("exit 3", 3), ("no-such-command", 127)] {
+        let out = demo_ssm(&home, &["ssm", &id, "--command", command], b"");
+        assert_eq!(out.status.code(), Some(code), "{command}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&format!("the command exited with status {code}")), "{}", stderr(&out));
+    }
+
     // Read-only: refused before anything starts, and audited.
     let out = demo_ssm(&home, &["--read-only", "ssm", &id], b"");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
     let audit = std::fs::read_to_string(home.join("state/bkops/audit.jsonl")).expect("audited");
-    assert_eq!(audit.lines().count(), 6);
+    assert_eq!(audit.lines().count(), 10, "four sessions (intent and start each), then the refused one");
     assert!(audit.lines().last().is_some_and(|l| l.contains("read-only")), "{audit}");
 }
 

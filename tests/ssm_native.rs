@@ -119,7 +119,7 @@ async fn a_shell_session_from_open_to_channel_closed() {
     )
     .await
     .expect("in time");
-    assert_eq!(ended, Ok(Ended::Closed("Exiting session with sessionId: sess-1.".into())));
+    assert_eq!(ended, Ok(Ended::Closed("Exiting session with sessionId: sess-1.".into(), None)));
     let mut shown = Vec::new();
     while let Ok(b) = out_rx.try_recv() {
         shown.extend(b);
@@ -332,7 +332,11 @@ async fn the_handshake_then_resize_paused_publication_and_a_short_channel_closed
     in_tx.send(b"l".to_vec()).expect("typed");
     let ended =
         tokio::time::timeout(Duration::from_secs(10), client).await.expect("in time").expect("joined");
-    assert_eq!(ended, Ok(Ended::Closed(String::new())), "a 112-byte, NUL-padded channel_closed ends it");
+    assert_eq!(
+        ended,
+        Ok(Ended::Closed(String::new(), None)),
+        "a 112-byte, NUL-padded channel_closed ends it"
+    );
     assert_eq!(String::from_utf8_lossy(&shown), "Welcome to the fake agent\r\n$ ");
     let (response, early, size, resized, while_paused, typed) = agent.await.expect("the agent's checks");
     assert_eq!((response.sequence, response.payload_type), (0, HANDSHAKE_RESPONSE));
@@ -463,7 +467,7 @@ async fn the_upgrade_is_signed_with_sigv4_for_ssmmessages() {
     let ended = tokio::time::timeout(Duration::from_secs(10), run(&url, &Secret::new("t"), term, options))
         .await
         .expect("in time");
-    assert_eq!(ended, Ok(Ended::Closed(String::new())));
+    assert_eq!(ended, Ok(Ended::Closed(String::new(), None)));
     let headers = agent.await.expect("the agent");
     let get =
         |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default();
@@ -533,7 +537,7 @@ async fn a_broken_connection_is_resumed_with_a_new_token_and_the_stream_goes_on(
     let ended = tokio::time::timeout(Duration::from_secs(10), run(&url, &Secret::new("t1"), term, options))
         .await
         .expect("in time");
-    assert_eq!(ended, Ok(Ended::Closed(String::new())));
+    assert_eq!(ended, Ok(Ended::Closed(String::new(), None)));
     let mut shown = Vec::new();
     while let Ok(b) = out.try_recv() {
         shown.extend(b);

@@ -53,6 +53,12 @@ pub async fn run(
     if failed {
         return Err(AppError::Backend(BackendError::Other(text)));
     }
+    // The remote command's status is the command's (as `ssh host cmd` does), when reported.
+    if let crate::ssm::session::Ending::Command(n) = ending
+        && n != 0
+    {
+        return Err(AppError::Remote { text, code: u8::try_from(n.clamp(1, 255)).unwrap_or(1) });
+    }
     crate::output::err(&format!("bkops: {text}"));
     Ok(())
 }

@@ -17,6 +17,8 @@ pub const HANDSHAKE_REQUEST: u32 = 5;
 pub const HANDSHAKE_RESPONSE: u32 = 6;
 pub const HANDSHAKE_COMPLETE: u32 = 7;
 pub const STD_ERR: u32 = 11;
+/// The remote command's exit status (non-interactive commands), as decimal text.
+pub const EXIT_CODE: u32 = 12;
 
 /// Out-of-order messages kept, and unacknowledged ones, as the plugin does.
 const CAPACITY: usize = 10_000;
@@ -36,6 +38,8 @@ pub enum Event {
     Output(Vec<u8>),
     /// A line for the operator (the handshake's customer message).
     Message(String),
+    /// The remote command's exit status, when the agent reports it.
+    ExitCode(i32),
     /// The session is over; the gateway's last words, if any.
     Closed(String),
     /// The session cannot go on.
@@ -226,6 +230,7 @@ impl Channel {
                 out
             }
             HANDSHAKE_REQUEST => self.handshake(&m.payload, now_ms),
+            EXIT_CODE => exit_code(&m.payload).map(Event::ExitCode).into_iter().collect(),
             HANDSHAKE_COMPLETE => {
                 let done: serde_json::Value = serde_json::from_slice(&m.payload).unwrap_or_default();
                 let mut out = Vec::new();
@@ -329,6 +334,15 @@ impl Channel {
             out.push(Event::Send(oldest.message.clone()));
         }
         out
+    }
+}
+
+/// An exit status as the agent sends it: decimal text, or a 32-bit big-endian integer.
+fn exit_code(payload: &[u8]) -> Option<i32> {
+    let text = String::from_utf8_lossy(payload);
+    match text.trim().trim_matches('\0').parse() {
+        Ok(n) => Some(n),
+        Err(_) => <[u8; 4]>::try_from(payload).ok().map(i32::from_be_bytes),
     }
 }
 

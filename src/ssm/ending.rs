@@ -9,4 +9,7 @@ pub enum Ending {
     Exit(i32),
     /// A signal ended the plugin.
     Signal,
+    /// The remote command ended with this status, as the agent reported it (the session then
+    /// closed).
+    Command(i32),
 }

@@ -50,8 +50,9 @@ impl StreamUrl {
 /// How a session ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ended {
-    /// channel_closed, with the gateway's message.
-    Closed(String),
+    /// channel_closed, with the gateway's message, and the remote command's exit status when
+    /// the agent reported one.
+    Closed(String, Option<i32>),
 }
 
 fn now_ms() -> u64 {
@@ -172,6 +173,8 @@ pub async fn run(
     let mut ws = open(url, token, options.signer.as_ref(), &mut seed).await?;
     let mut channel = Channel::new(seed, CLIENT_VERSION).with_max_attempts(options.max_attempts);
     let mut pending = channel.resize(term.size.0, term.size.1, now_ms());
+    // The remote command's exit status, once the agent says it.
+    let mut status: Option<i32> = None;
     let mut tick = tokio::time::interval(TICK);
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
     loop {
@@ -193,9 +196,10 @@ pub async fn run(
                 Event::Message(t) => {
                     let _ = term.output.send(format!("{t}\r\n").into_bytes());
                 }
+                Event::ExitCode(n) => status = Some(n),
                 Event::Closed(t) => {
                     let _ = ws.close(None).await;
-                    return Ok(Ended::Closed(t));
+                    return Ok(Ended::Closed(t, status));
                 }
                 Event::Failed(t) => return Err(t),
             }

@@ -117,6 +117,11 @@ impl Ending {
                 (format!("{on}: the plugin exited with status {n}; session {id} was terminated"), true)
             }
             Ending::Signal => (format!("{on}: a signal ended the plugin; session {id} was terminated"), true),
+            Ending::Command(0) => (format!("{on}: session {id} ended: the command succeeded"), false),
+            // Not bkops' failure: the command's own, which `bkops ssm` exits with.
+            Ending::Command(n) => {
+                (format!("{on}: session {id} ended: the command exited with status {n}"), false)
+            }
         }
     }
 }
@@ -249,8 +254,12 @@ pub async fn attach(opened: &Opened, sessions: std::sync::Arc<dyn Sessions>) -> 
                 let url = stream_url(session)?;
                 super::console::run(&url, &session.token, options).await
             };
-            let native::Ended::Closed(said) = terminate_on_failure(ops, &session.session_id, run).await?;
-            Ok(Ending::Closed(crate::domain::text::sanitize(&said).into_owned()))
+            let native::Ended::Closed(said, status) =
+                terminate_on_failure(ops, &session.session_id, run).await?;
+            Ok(match status {
+                Some(n) => Ending::Command(n),
+                None => Ending::Closed(crate::domain::text::sanitize(&said).into_owned()),
+            })
         }
     }
 }

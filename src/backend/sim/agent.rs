@@ -14,7 +14,9 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 
 use super::shell::{Facts, SimShell, Step};
-use crate::ssm::channel::{HANDSHAKE_COMPLETE, HANDSHAKE_REQUEST, HANDSHAKE_RESPONSE, OUTPUT, SIZE};
+use crate::ssm::channel::{
+    EXIT_CODE, HANDSHAKE_COMPLETE, HANDSHAKE_REQUEST, HANDSHAKE_RESPONSE, OUTPUT, SIZE,
+};
 use crate::ssm::frame::ClientMessage;
 use crate::ssm::ids;
 
@@ -216,6 +218,9 @@ impl Link {
                     self.send(OUTPUT, step.output).await?;
                 }
                 if step.exit {
+                    if let Some(status) = step.status {
+                        self.send(EXIT_CODE, status.to_string().into_bytes()).await?;
+                    }
                     return self.close().await;
                 }
             }

@@ -52,6 +52,8 @@ pub struct SimShell {
 pub struct Step {
     pub output: Vec<u8>,
     pub exit: bool,
+    /// A command run for the session (`--command`): its exit status, which the agent reports.
+    pub status: Option<i32>,
 }
 
 fn crlf(text: &str) -> Vec<u8> {
@@ -83,12 +85,22 @@ impl SimShell {
             size: (80, 24),
         };
         let step = match command {
-            None => Step { output: shell.prompt().into_bytes(), exit: false },
+            None => Step { output: shell.prompt().into_bytes(), ..Step::default() },
             Some(c) if becomes_agent(c) && shell.facts.os == Os::Linux => {
                 shell.user = User::BuildkiteAgent;
-                Step { output: shell.prompt().into_bytes(), exit: false }
+                Step { output: shell.prompt().into_bytes(), ..Step::default() }
             }
-            Some(c) => Step { output: crlf(&shell.run(c.trim()).unwrap_or_default()), exit: true },
+            Some(c) => {
+                let out = shell.run(c.trim());
+                // As a shell would: `exit N` is N, a command it cannot find 127, a refusal 1.
+                let status = match (c.split_whitespace().collect::<Vec<_>>().as_slice(), &out) {
+                    (["exit", n], _) => n.parse().unwrap_or(2),
+                    (_, Some(t)) if t.contains("command not found") || t.contains("is not recognized") => 127,
+                    (_, Some(t)) if t.contains("permission denied") => 1,
+                    _ => 0,
+                };
+                Step { output: crlf(&out.unwrap_or_default()), exit: true, status: Some(status) }
+            }
         };
         (shell, step)
     }
@@ -120,7 +132,7 @@ impl SimShell {
                     out.extend_from_slice(b"\r\n");
                     let line = String::from_utf8_lossy(&std::mem::take(&mut self.line)).into_owned();
                     match self.run(line.trim()) {
-                        None => return Step { output: out, exit: true },
+                        None => return Step { output: out, exit: true, status: None },
                         Some(text) => out.extend(crlf(&text)),
                     }
                     out.extend(self.prompt().into_bytes());
@@ -131,7 +143,7 @@ impl SimShell {
                     out.extend(self.prompt().into_bytes());
                 }
                 (Escape::None, 0x04) if self.line.is_empty() => match self.run("exit") {
-                    None => return Step { output: out, exit: true },
+                    None => return Step { output: out, exit: true, status: None },
                     Some(text) => {
                         out.extend(crlf(&text));
                         out.extend(self.prompt().into_bytes());
@@ -164,7 +176,7 @@ impl SimShell {
                 (Escape::None, _) => {}
             }
         }
-        Step { output: out, exit: false }
+        Step { output: out, ..Step::default() }
     }
 
     fn df(&self) -> String {
