@@ -35,7 +35,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, sel:
     };
     let mut lines = vec![Line::from(Span::styled(
         truncate(
-            &format!("{} · last {} · {} event(s) · {read}", sanitize(stack), format_age(secs), events.len()),
+            &format!(
+                "{} · last {} · {} · {read}",
+                sanitize(stack),
+                format_age(secs),
+                crate::domain::text::count(events.len() as u64, "event", "events")
+            ),
             inner,
         )
         .into_owned(),
@@ -61,6 +66,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, sel:
         .border_type(BorderType::Double)
         .border_style(theme.style(Role::border_focused))
         .title(Span::styled(" Timeline ", theme.style(Role::title)))
+        // Where the cursor is, when the events do not all fit.
+        .title(
+            Line::from(Span::styled(
+                if events.len() > shown_rows {
+                    format!(" {}/{} ", sel + 1, events.len())
+                } else {
+                    String::new()
+                },
+                theme.style(Role::muted),
+            ))
+            .alignment(ratatui::layout::Alignment::Right),
+        )
         .title_bottom(Span::styled(
             " Esc close · ↑↓ move · Enter its logs at that moment · :timeline 6h ",
             theme.style(Role::muted),
