@@ -522,7 +522,7 @@ async fn why_names_the_scalers_own_error_and_what_it_should_want() {
     let evidence: Vec<&str> =
         first["evidence"].as_array().expect("evidence").iter().filter_map(|e| e.as_str()).collect();
     assert!(
-        evidence.iter().any(|e| e.contains("should want 8 instance(s); the group's desired is 2")),
+        evidence.iter().any(|e| e.contains("should want 8 instances; the group's desired is 2")),
         "{evidence:?}"
     );
 }
@@ -610,7 +610,7 @@ async fn the_timeline_puts_the_scaler_the_instances_lines_and_the_operators_on_o
     // The same as text, for a chat channel; a bad --since is refused with what is accepted.
     let out = bkops(&moto, &state, &["timeline", "--stack", "ci-linux", "--since", "1h"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.starts_with("ci-linux: 5 event(s) since "), "{text}");
+    assert!(text.starts_with("ci-linux: 5 events since "), "{text}");
     assert!(text.contains(&format!("✗ log      {}  disk full", ids[0])), "{text}");
     let out = bkops(&moto, &state, &["timeline", "--stack", "ci-linux", "--since", "lunch"]);
     assert_eq!(out.status.code(), Some(2));

@@ -54,8 +54,12 @@ pub async fn run(backends: &Backends, stack: Option<&str>, args: &TimelineArgs) 
 }
 
 fn text(r: &Report<'_>) -> String {
-    let mut out =
-        format!("{}: {} event(s) since {}, newest first\n", r.stack, r.events.len(), r.since.rfc3339());
+    let mut out = format!(
+        "{}: {} since {}, newest first\n",
+        r.stack,
+        crate::domain::text::count(r.events.len() as u64, "event", "events"),
+        r.since.rfc3339()
+    );
     for e in r.events {
         let mark = match e.severity {
             Severity::Bad => "✗",

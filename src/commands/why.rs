@@ -115,9 +115,9 @@ fn text(summary: &StackSummary, r: &Report<'_>) -> String {
         )),
         Some(m) => {
             out.push_str(&format!(
-                "{}: {} job(s) wait on queue {} and no agent is idle\n",
+                "{}: {} on queue {} and no agent is idle\n",
                 r.stack,
-                m.scheduled + m.waiting,
+                crate::domain::text::count(m.scheduled + m.waiting, "job waits", "jobs wait"),
                 summary.queue
             ));
             if r.reasons.is_empty() {

@@ -378,7 +378,8 @@ pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
         })
     {
         r.evidence.push(format!(
-            "from the numbers now, the scaler should want {want} instance(s); the group's desired is {desired}"
+            "from the numbers now, the scaler should want {}; the group's desired is {desired}",
+            super::text::count(want, "instance", "instances")
         ));
     }
     let others: Vec<&str> = f
@@ -407,7 +408,12 @@ pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
         let more = n.saturating_sub(STRANGERS_NAMED);
         out.push(reason(
             "strangers",
-            format!("{n} agent(s) on queue {} belong to no stack", f.stack.queue),
+            format!(
+                "{} on queue {} {} to no stack",
+                super::text::count(n as u64, "agent", "agents"),
+                f.stack.queue,
+                if n == 1 { "belongs" } else { "belong" }
+            ),
             vec![
                 format!(
                     "{}{}: on queue {}, with no stack tag or another's",

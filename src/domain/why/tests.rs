@@ -244,7 +244,7 @@ fn agents_on_the_queue_that_belong_to_no_stack() {
         ["laptop-1", "old-ci-i-0aaa-1", "old-ci-i-0bbb-1", "old-ci-i-0ccc-1"].map(String::from).to_vec();
     let r = reasons(&facts(&s, &[], &g, &[], &scaler));
     assert_eq!(r.iter().map(|r| r.code).collect::<Vec<_>>(), ["strangers"]);
-    assert_eq!(r[0].headline, "4 agent(s) on queue default belong to no stack");
+    assert_eq!(r[0].headline, "4 agents on queue default belong to no stack");
     assert!(
         r[0].evidence[0].starts_with("laptop-1, old-ci-i-0aaa-1, old-ci-i-0bbb-1 and 1 more"),
         "{:?}",
@@ -304,7 +304,7 @@ fn a_silent_scaler_is_told_what_it_should_want() {
     let r = reasons(&f);
     assert_eq!(r[0].code, "scaler_not_running");
     assert!(
-        r[0].evidence.iter().any(|e| e.contains("should want 7 instance(s); the group's desired is 2")),
+        r[0].evidence.iter().any(|e| e.contains("should want 7 instances; the group's desired is 2")),
         "{r:?}"
     );
 }
