@@ -83,7 +83,8 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
     }
     // A rule's theme is checked now, not when the dashboard first switches to it.
     for rule in &config.theme_rules {
-        theme::load(&rule.theme, paths::themes_dir().as_deref())?;
+        theme::load(&rule.theme, paths::themes_dir().as_deref())
+            .map_err(|e| AppError::Usage(format!("config: [[theme_rules]]: {e}")))?;
     }
     match cli.command {
         Some(Cmd::Status { format }) => {
