@@ -6,6 +6,7 @@ pub mod confirm;
 pub mod diagnosis;
 pub mod dialog;
 pub mod filter;
+pub mod help;
 pub mod keymap;
 pub mod layout;
 pub mod logview;

@@ -61,12 +61,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let columns: Vec<InstanceColumn> =
         InstanceColumn::ALL.iter().copied().filter(|c| az || *c != InstanceColumn::Az).collect();
     let mut block = pane::block(state, theme, Pane::Instances, title(state, inner < 100), &state.fleet);
+    let rows = shown::instances(state);
     if let Some(stack) = state.stack_summary() {
         let warns = warnings(stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
         if !warns.is_empty() {
             let text = warns.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" · ");
             // Cut with an ellipsis, never silently, when the border is too short.
-            let position = pane::position(state.lists.instances.sel, shown::instances(state).len(), area);
+            let position = pane::position(state.lists.instances.sel, rows.len(), area);
             let room = usize::from(area.width.saturating_sub(6))
                 .saturating_sub(position.map_or(0, |p| p.chars().count() + 1));
             let text = truncate(&text, room);
@@ -82,7 +83,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 .alignment(Alignment::Right),
         );
     }
-    let rows = shown::instances(state);
     if rows.is_empty() {
         let text = match &state.fleet.data {
             Some(_) if state.lists.instances.filter.is_some() => "no instance matches the filter".to_string(),

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
-use crate::app::{AppState, Overlay, command::COMMANDS, keymap};
+use crate::app::{AppState, Overlay};
 use crate::domain::text::sanitize;
 use crate::domain::{AgentState, DiskSignal, ScalingActivity, format_age, groups};
 use crate::theme::{Role, Theme};
@@ -103,85 +103,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             return super::timeline::draw(frame, area, state, theme, *sel, *secs);
         }
         Overlay::Help { scroll, from, filter } => {
-            ("Keys", help_lines(theme, &state.settings.keymap, from, filter), *scroll)
+            ("Keys", crate::app::help::lines(theme, &state.settings.keymap, from, filter), *scroll)
         }
         Overlay::Instance(id) => ("Instance", instance_lines(state, id, theme), 0),
         Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),
         Overlay::Errors => ("Errors", error_lines(state, theme), 0),
         Overlay::Why => ("Why jobs wait", why_lines(state, theme), 0),
     };
-    let width = area.width.saturating_sub(6).min(100);
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    // Rows the text takes once wrapped (words may wrap a little earlier; one spare row).
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum::<usize>() + 1;
-    let height = (rows as u16 + 2).min(area.height.saturating_sub(2));
-    let rect = centered(area, width, height);
+    let fit = crate::app::help::fit(&lines, (area.width, area.height));
+    let rect = centered(area, fit.width, fit.height);
     frame.render_widget(Clear, rect);
-    let max_scroll = (rows as u16 + 2).saturating_sub(rect.height);
+    let max_scroll = fit.max_scroll;
     let para = Paragraph::new(lines)
         .block(frame_block(title, theme))
         .wrap(Wrap { trim: false })
         .scroll((scroll.min(max_scroll), 0));
     frame.render_widget(para, rect);
-}
-
-/// The keys where the help was opened first (only those, in the log view), then the rest and
-/// the commands; with a filter, only the rows that mention it (in keys or words).
-fn help_lines(
-    theme: &Theme,
-    keymap: &crate::app::rebind::Keymap,
-    from: &[keymap::Scope],
-    filter: &str,
-) -> Vec<Line<'static>> {
-    let wanted = filter.to_lowercase();
-    let keep = |keys: &str, desc: &str| {
-        wanted.is_empty() || keys.to_lowercase().contains(&wanted) || desc.to_lowercase().contains(&wanted)
-    };
-    let mut lines = Vec::new();
-    if !filter.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!("Only what mentions '{}' (/ changes it, Esc in the prompt clears it)", sanitize(filter)),
-            theme.style(Role::muted),
-        )));
-        lines.push(Line::default());
-    }
-    for (section, rows) in keymap.help_sections_for(from) {
-        let rows: Vec<_> = rows.into_iter().filter(|(k, d)| keep(k, d)).collect();
-        if rows.is_empty() {
-            continue;
-        }
-        lines.push(Line::from(Span::styled(section, theme.style(Role::header))));
-        for (keys, desc) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<18}"), theme.style(Role::accent)),
-                Span::raw(desc),
-            ]));
-        }
-        lines.push(Line::default());
-    }
-    // Commands are typed on the dashboard, not in the log view.
-    let commands: Vec<_> = COMMANDS
-        .iter()
-        .filter(|(name, args, desc)| {
-            !from.contains(&keymap::Scope::Logs) && keep(&format!(":{name} {args}"), desc)
-        })
-        .collect();
-    if !commands.is_empty() {
-        lines.push(Line::from(Span::styled("Commands (type : first)", theme.style(Role::header))));
-    }
-    for (name, args, desc) in commands {
-        let usage = format!("  :{name} {args}");
-        lines.push(Line::from(vec![
-            Span::styled(format!("{usage:<26}"), theme.style(Role::accent)),
-            Span::raw(*desc),
-        ]));
-    }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        "Mouse: click a pane or row, scroll to move.",
-        theme.style(Role::muted),
-    )));
-    lines
 }
 
 fn field(label: &str, value: String, theme: &Theme) -> Line<'static> {

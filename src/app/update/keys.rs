@@ -109,23 +109,26 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         }
         // Other windows have no rows to open or jump to.
         Action::Top | Action::Bottom | Action::Open if state.overlay.is_some() => {
+            let max = crate::app::help::max_scroll(state);
             if let Some(Overlay::Help { scroll, .. }) = &mut state.overlay {
                 *scroll = match action {
                     Action::Top => 0,
-                    // The drawing stops it at the last page.
-                    Action::Bottom => u16::MAX,
+                    Action::Bottom => max,
                     _ => *scroll,
                 };
             }
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown if state.overlay.is_some() => {
+            // Never past the end: a key up must move the text at once.
+            let max = crate::app::help::max_scroll(state);
             if let Some(Overlay::Help { scroll, .. }) = &mut state.overlay {
                 *scroll = match action {
                     Action::Up => scroll.saturating_sub(1),
                     Action::Down => scroll.saturating_add(1),
                     Action::PageUp => scroll.saturating_sub(10),
                     _ => scroll.saturating_add(10),
-                };
+                }
+                .min(max);
             }
         }
         Action::Up

@@ -13,9 +13,10 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent) -> bool {
         return false;
     }
     let Some(areas) = state.areas() else { return false };
+    let max = crate::app::help::max_scroll(state);
     if let Some(Overlay::Help { scroll, .. }) = &mut state.overlay {
         match mouse.kind {
-            MouseEventKind::ScrollDown => *scroll = scroll.saturating_add(3),
+            MouseEventKind::ScrollDown => *scroll = scroll.saturating_add(3).min(max),
             MouseEventKind::ScrollUp => *scroll = scroll.saturating_sub(3),
             _ => return false,
         }

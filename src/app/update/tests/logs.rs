@@ -171,3 +171,23 @@ async fn every_log_group_is_a_digit_away_and_read_only_once_shown() {
     assert_eq!(update(&mut state, key('1')), vec![]);
     assert!(state.logs.as_ref().is_some_and(|v| v.hidden.contains("/buildkite/buildkite-agent")));
 }
+
+#[tokio::test]
+async fn help_scrolls_no_further_than_its_end_so_up_moves_at_once() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    update(&mut state, key('?'));
+    let max = crate::app::help::max_scroll(&state);
+    assert!(max > 10, "the help is longer than a screen: {max}");
+    let scroll = |s: &AppState| match &s.overlay {
+        Some(Overlay::Help { scroll, .. }) => *scroll,
+        other => panic!("{other:?}"),
+    };
+    update(&mut state, key('G'));
+    assert_eq!(scroll(&state), max);
+    update(&mut state, key('k'));
+    assert_eq!(scroll(&state), max - 1, "up moves at once after the end");
+    for _ in 0..50 {
+        update(&mut state, key('j'));
+    }
+    assert_eq!(scroll(&state), max, "down stops at the end");
+}
