@@ -4,7 +4,8 @@
 //! operation, while it shows a stack and nobody touches it (counted by bkops' own counter,
 //! which the tests check against the server's). Prints figures; asserts nothing.
 //!
-//! BKOPS_BENCH_CALLS_SECS sets the idle period (default 60). Needs the venv
+//! BKOPS_BENCH_CALLS_SECS sets the idle period (default 60), BKOPS_BENCH_CALLS_STACKS the
+//! stack counts (default `2,50`). Needs the venv
 //! `tests/aws/setup-moto.sh` makes.
 
 #[path = "../tests/support/buildkite.rs"]
@@ -74,6 +75,21 @@ async fn measure(stacks: usize, secs: u64) {
     let first = t0.elapsed();
     let learnt = calls.total();
 
+    // A returning operator: what the last run learnt of each stack's resources is kept on disk.
+    let kept =
+        std::env::temp_dir().join(format!("bkops-bench-discovery-{}-{stacks}.json", std::process::id()));
+    let _ = std::fs::remove_file(&kept);
+    let earlier = LiveBackend::new(&sdk, None, BuildkiteSettings::default());
+    earlier.keep_discovery_in(Some(kept.clone()));
+    let _ = bkops::backend::StackSource::stacks(&earlier).await;
+    let returning = LiveBackend::new(&sdk, None, BuildkiteSettings::default());
+    returning.keep_discovery_in(Some(kept.clone()));
+    let t0 = Instant::now();
+    let _ = bkops::backend::StackSource::stacks(&returning).await;
+    let warm_first = t0.elapsed();
+    let warm_calls = returning.calls.total();
+    let _ = std::fs::remove_file(&kept);
+
     let mut state = AppState::new("bench", Clock::System.now(), (160, 48));
     settle(&mut state, &backends, Msg::Tick(Clock::System.now())).await;
     let before = calls.snapshot();
@@ -95,6 +111,10 @@ async fn measure(stacks: usize, secs: u64) {
         "  first stack list: {:.2} s, {learnt} calls (the local server alone: {:.2} s)",
         first.as_secs_f64(),
         served.as_secs_f64()
+    );
+    println!(
+        "  first stack list, stacks' resources kept on disk from a run before: {:.2} s, {warm_calls} calls",
+        warm_first.as_secs_f64()
     );
     println!("  idle dashboard, {secs} s: {:.1} calls a minute", per_minute(total));
     for (op, n) in by_op {
@@ -120,12 +140,20 @@ async fn measure(stacks: usize, secs: u64) {
             .output()
             .expect("bkops runs");
         let wall = t0.elapsed();
-        let aws = proxy.seen().len() - seen;
+        let ops = proxy.seen().split_off(seen);
         println!(
-            "  bkops status, {run}: {aws} AWS calls, {:.2} s (exit {})",
+            "  bkops status, {run}: {} AWS calls, {:.2} s (exit {})",
+            ops.len(),
             wall.as_secs_f64(),
             out.status.code().unwrap_or(-1)
         );
+        let mut by_op: BTreeMap<String, usize> = BTreeMap::new();
+        for op in ops {
+            *by_op.entry(op).or_default() += 1;
+        }
+        for (op, n) in by_op {
+            println!("    {op:<40} {n:>6}");
+        }
     }
 }
 
@@ -133,7 +161,11 @@ fn main() {
     let secs: u64 = std::env::var("BKOPS_BENCH_CALLS_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
-        for stacks in [2, 50] {
+        let sizes: Vec<usize> = std::env::var("BKOPS_BENCH_CALLS_STACKS")
+            .ok()
+            .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+            .unwrap_or_else(|| vec![2, 50]);
+        for stacks in sizes {
             measure(stacks, secs).await;
         }
     });

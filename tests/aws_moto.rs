@@ -226,6 +226,83 @@ async fn bkops_status_reads_the_local_endpoint() {
     assert_eq!(linux["scaling"]["state"], "enabled");
 }
 
+/// Runs `bkops status --format json` against the local server, with no Buildkite token.
+fn status_json(endpoint: &str, home: &str) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["status", "--format", "json", "--region", REGION, "--endpoint-url", endpoint])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("BUILDKITE_AGENT_ENDPOINT", NOWHERE)
+        .env_remove("BUILDKITE_AGENT_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env("XDG_STATE_HOME", std::env::temp_dir().join(home))
+        .env("XDG_CACHE_HOME", std::env::temp_dir().join(home))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[tokio::test]
+async fn bkops_status_reads_every_groups_activities_schedules_and_disk_lines_in_one_call_each() {
+    let (moto, sdk, backend) = setup().await;
+    let asg = aws_sdk_autoscaling::Client::new(&sdk);
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    let now = bkops::clock::Clock::System.now().millis();
+    for (stack, action, line) in [
+        (
+            "ci-linux",
+            "ci-linux-ScaleUp",
+            "Not enough disk space free: 3.1G (3250586KB) available, cutoff is 5.0GiB (5242880KB) 🚨",
+        ),
+        ("ci-windows", "ci-windows-ScaleDown", "Disk space free: 182G"),
+    ] {
+        let fleet = backend.fleet(stack).await.expect("fleet");
+        asg.put_scheduled_update_group_action()
+            .auto_scaling_group_name(&fleet.asg_name)
+            .scheduled_action_name(action)
+            .recurrence("0 8 * * MON-FRI")
+            .min_size(1)
+            .send()
+            .await
+            .expect("put");
+        log_stream(&logs, "/buildkite/elastic-stack", &fleet.instances[0].id).await;
+        put_line(&logs, "/buildkite/elastic-stack", &fleet.instances[0].id, now - 60_000, line).await;
+    }
+    let start = moto.operations().len();
+    let v = status_json(&moto.endpoint, "bkops-aws-status-batch");
+    let ops = moto.operations()[start..].to_vec();
+    let count = |op: &str| ops.iter().filter(|o| *o == op).count();
+    assert_eq!(
+        (count("DescribeScalingActivities"), count("DescribeScheduledActions")),
+        (1, 1),
+        "one account-wide read each, for both stacks: {ops:?}"
+    );
+    // The disk check's lines of all four instances in one call (neither group runs Spot, so
+    // no notices are looked for), and the scaler log of ci-linux (ci-windows is fixed-size).
+    assert_eq!(count("FilterLogEvents"), 1 + 1, "{ops:?}");
+    let stack = |name: &str| {
+        v["stacks"].as_array().expect("stacks").iter().find(|s| s["name"] == name).expect("stack").clone()
+    };
+    let texts = |name: &str| -> Vec<String> {
+        stack(name)["warnings"].as_array().expect("warnings").iter().map(|w| w["text"].to_string()).collect()
+    };
+    let (linux, windows) = (texts("ci-linux").join(" "), texts("ci-windows").join(" "));
+    assert!(linux.contains("ci-linux-ScaleUp") && !linux.contains("ci-windows-ScaleDown"), "{linux}");
+    assert!(windows.contains("ci-windows-ScaleDown") && !windows.contains("ci-linux-ScaleUp"), "{windows}");
+    assert!(linux.contains("1 disk low") && !windows.contains("disk"), "{linux} / {windows}");
+    let disks = |name: &str| -> Vec<String> {
+        let s = stack(name);
+        s["auto_scaling"]["instances"]
+            .as_array()
+            .expect("instances")
+            .iter()
+            .map(|i| i["disk"].to_string())
+            .collect()
+    };
+    assert!(disks("ci-windows").contains(&"\"ok\"".to_string()), "{:?}", disks("ci-windows"));
+}
+
 #[tokio::test]
 async fn queue_numbers_come_from_the_agent_api_with_the_stacks_own_token() {
     let fake = FakeBuildkite::start();

@@ -20,6 +20,12 @@ use crate::domain::{Fleet, Lifecycle, QueueMetrics, QueueSample, ScalingActivity
 pub trait StackSource: Send + Sync {
     async fn stacks(&self) -> Result<Vec<StackSummary>, BackendError>;
     async fn fleet(&self, stack: &str) -> Result<Fleet, BackendError>;
+    /// Reads at once what the reads of these stacks that follow right after will need, in as
+    /// few calls as the service allows (account-wide where it can); each stack's own read
+    /// then uses it. Best effort: what fails here each stack's own read asks for, and reports.
+    async fn prepare(&self, stacks: &[String]) {
+        let _ = stacks;
+    }
     /// Scaling activities, newest first.
     async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError>;
     /// What the stack's scaler wrote since `since`, read back; `ScalerRead::None` for a

@@ -139,6 +139,8 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
     let wanted: Vec<StackSummary> =
         stacks.iter().filter(|s| only.is_none_or(|o| s.name == o)).cloned().collect();
     let all = &stacks;
+    let names: Vec<String> = wanted.iter().map(|s| s.name.clone()).collect();
+    backends.stacks.prepare(&names).await;
     let reads = wanted.into_iter().map(|stack| async move {
         let read = super::why::Read::of(backends, &stack.name).await;
         StackStatus {

@@ -65,9 +65,9 @@ impl LiveBackend {
         lines
     }
 
-    /// The disk check's and the bootstrap's lines (elastic-stack), and for a group with Spot
-    /// instances the interruption notices (lifecycled, filtered by the server).
-    async fn read_disk_signals(&self, instances: &[String], spot: bool) -> Signals {
+    /// The disk check's and the bootstrap's lines (elastic-stack), and for the instances that
+    /// may be Spot the interruption notices (lifecycled, filtered by the server).
+    pub(super) async fn read_disk_signals(&self, instances: &[String], on_spot: &[String]) -> Signals {
         let keep = |m: &str| signals::disk_line(m).is_some() || signals::is_boot_failure(m);
         let mut out = Signals::new();
         for (stream, l) in self.lines_of(groups::ELASTIC_STACK, None, instances, keep).await {
@@ -75,10 +75,10 @@ impl LiveBackend {
             s.disk = Some(signals::disk_signal(l.iter().map(|(_, m)| m.as_str())));
             s.boot_failed = l.iter().any(|(_, m)| signals::is_boot_failure(m));
         }
-        if spot {
+        if !on_spot.is_empty() {
             let pattern = format!("\"{}\"", signals::SPOT_NOTICE);
             for (stream, _) in
-                self.lines_of(groups::LIFECYCLED, Some(&pattern), instances, signals::is_spot_notice).await
+                self.lines_of(groups::LIFECYCLED, Some(&pattern), on_spot, signals::is_spot_notice).await
             {
                 out.entry(stream).or_default().spot_notice = true;
             }
@@ -92,7 +92,7 @@ impl LiveBackend {
             None => {
                 let ids: Vec<String> = fleet.instances.iter().map(|i| i.id.clone()).collect();
                 let spot = fleet.instances.iter().any(|i| i.spot == Some(true));
-                let s = self.read_disk_signals(&ids, spot).await;
+                let s = self.read_disk_signals(&ids, if spot { &ids } else { &[] }).await;
                 self.groups.disk.put(asg.to_string(), s.clone());
                 s
             }

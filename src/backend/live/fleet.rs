@@ -1,7 +1,7 @@
 //! The Auto Scaling group: sizes and instances (DescribeAutoScalingGroups), and its scaling
 //! activities (DescribeScalingActivities), fetched incrementally.
 
-use aws_sdk_autoscaling::types::{Activity, AutoScalingGroup};
+use aws_sdk_autoscaling::types::{Activity, AutoScalingGroup, ScheduledUpdateGroupAction};
 
 use super::LiveBackend;
 use super::errors::Checked;
@@ -58,6 +58,18 @@ pub fn activity(a: &Activity) -> ScalingActivity {
         status_message: a.status_message().map(str::to_string),
         start: millis(a.start_time()).unwrap_or_default(),
         end: millis(a.end_time()),
+    }
+}
+
+pub fn scheduled_action(a: &ScheduledUpdateGroupAction) -> ScheduledAction {
+    let size = |v: Option<i32>| v.map(|v| v.max(0) as u32);
+    ScheduledAction {
+        name: a.scheduled_action_name().unwrap_or_default().to_string(),
+        recurrence: a.recurrence().map(str::to_string),
+        time_zone: a.time_zone().map(str::to_string),
+        min: size(a.min_size()),
+        max: size(a.max_size()),
+        desired: size(a.desired_capacity()),
     }
 }
 
@@ -151,6 +163,9 @@ pub struct Cache {
     /// right after (`bkops status`, a stack just chosen) uses it rather than asking again;
     /// every later read asks. Any change bkops makes clears it.
     pub described: super::ttl::TtlCache<String, AutoScalingGroup>,
+    /// Groups whose activities an account-wide read (`batch.rs`) has just told in full: the
+    /// one activities read right after uses them rather than asking again.
+    pub prepared_activities: super::ttl::TtlCache<String, ()>,
 }
 
 /// How long the stack list's answer for a group serves its fleet read.
@@ -177,15 +192,7 @@ impl LiveBackend {
             .send();
         while let Some(page) = pages.next().await {
             let page = page.checked(self, stack, "autoscaling:DescribeScheduledActions")?;
-            let size = |v: Option<i32>| v.map(|v| v.max(0) as u32);
-            out.extend(page.scheduled_update_group_actions().iter().map(|a| ScheduledAction {
-                name: a.scheduled_action_name().unwrap_or_default().to_string(),
-                recurrence: a.recurrence().map(str::to_string),
-                time_zone: a.time_zone().map(str::to_string),
-                min: size(a.min_size()),
-                max: size(a.max_size()),
-                desired: size(a.desired_capacity()),
-            }));
+            out.extend(page.scheduled_update_group_actions().iter().map(scheduled_action));
         }
         self.groups.scheduled.put(asg.to_string(), out.clone());
         Ok(out)
@@ -220,6 +227,14 @@ impl LiveBackend {
         asg: &str,
     ) -> Result<Vec<ScalingActivity>, BackendError> {
         let mut known = self.activities_of(asg);
+        if self
+            .groups
+            .prepared_activities
+            .take_fresh(&asg.to_string(), super::batch::PREPARED_REUSE)
+            .is_some()
+        {
+            return Ok(known);
+        }
         let first = known.is_empty();
         let mut pages = self
             .clients

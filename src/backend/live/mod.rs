@@ -4,6 +4,7 @@
 //! refused in read-only mode (and read-only clients carry a guard that refuses the rest).
 
 mod agents;
+mod batch;
 mod calls;
 mod config;
 mod discovery;
@@ -281,6 +282,10 @@ impl StackSource for LiveBackend {
         fleet.scheduled = self.scheduled_actions(stack, &asg).await?;
         self.join_disk(&asg, &mut fleet).await;
         Ok(sanitized(fleet))
+    }
+
+    async fn prepare(&self, stacks: &[String]) {
+        self.prepare_stacks(stacks).await;
     }
 
     async fn activities(&self, stack: &str) -> Result<Vec<ScalingActivity>, BackendError> {

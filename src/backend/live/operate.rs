@@ -151,6 +151,7 @@ impl LiveBackend {
     pub(super) async fn make(&self, call: &Call) -> Result<(), BackendError> {
         // What was read before a change no longer stands in for a read after it.
         self.groups.described.clear();
+        self.groups.prepared_activities.clear();
         if self.account.read_only {
             return Err(BackendError::ReadOnly { action: call.action().to_string() });
         }
