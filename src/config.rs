@@ -39,6 +39,9 @@ pub struct Config {
     pub buildkite: BuildkiteFile,
     #[serde(default)]
     pub aws: AwsFile,
+    /// `[[contexts]]`: the profile and region pairs `--context` and `--all-contexts` use.
+    #[serde(default)]
+    pub contexts: Vec<crate::contexts::ContextFile>,
     /// `[[theme_rules]]`: a theme by profile, region, account or stack name.
     #[serde(default)]
     pub theme_rules: Vec<crate::app::theme_rules::ThemeRule>,

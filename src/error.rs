@@ -25,6 +25,9 @@ pub enum AppError {
     /// The remote command ran and exited with this status: bkops exits with it.
     #[error("{text}")]
     Remote { text: String, code: u8 },
+    /// Part of what was asked could not be read; the rest was printed, and this says what.
+    #[error("{0}")]
+    Partial(String),
     /// The operator did not confirm (a wrong typed confirmation): nothing was done.
     #[error("cancelled: nothing changed")]
     Cancelled,
@@ -47,7 +50,7 @@ impl AppError {
             AppError::Theme(_) | AppError::Config(_) | AppError::UnknownStack { .. } | AppError::Usage(_) => {
                 2
             }
-            AppError::Backend(_) | AppError::Terminal(_) | AppError::Cancelled => 1,
+            AppError::Backend(_) | AppError::Terminal(_) | AppError::Cancelled | AppError::Partial(_) => 1,
             AppError::Abandoned { code, .. } | AppError::Remote { code, .. } => *code,
         }
     }

@@ -9,6 +9,7 @@ pub mod backend;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod contexts;
 pub mod domain;
 pub mod error;
 pub mod history;

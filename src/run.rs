@@ -10,6 +10,7 @@ use crate::backend::live::{AwsOptions, LiveBackend};
 use crate::backend::sim::SimBackend;
 use crate::clock::Clock;
 use crate::commands::{self, Cli, Cmd, Format, status};
+use crate::contexts::Context;
 use crate::error::AppError;
 use crate::runtime::{self, Dashboard, Reconnect, terminal::TerminalGuard};
 use crate::{config, paths, theme};
@@ -23,6 +24,62 @@ fn aws_options(cli: &Cli, config: &config::Config) -> AwsOptions {
         timeouts: config.timeouts(),
         discovery_file: paths::cache_dir().map(|d| d.join("discovery.json")),
     }
+}
+
+/// The configured contexts, checked: the first mistake is named (exit 2).
+fn contexts(config: &config::Config) -> Result<Vec<Context>, AppError> {
+    crate::contexts::resolve(&config.contexts, &crate::backend::live::profiles::names())
+        .map_err(AppError::Usage)
+}
+
+/// The AWS backend of one context: the command line's options with its profile and region.
+async fn context_backends(
+    cli: &Cli,
+    config: &config::Config,
+    context: &Context,
+) -> Result<Backends, AppError> {
+    let mut options = aws_options(cli, config);
+    options.profile = context.profile.clone();
+    options.region = Some(context.region.clone());
+    Ok(LiveBackend::connect(&options, buildkite(config)?).await.backends())
+}
+
+/// `bkops status --all-contexts`: every context read at once, printed whole; exit 1 naming
+/// the contexts that could not be read.
+async fn status_of_all(cli: &Cli, config: &config::Config, format: Format) -> Result<(), AppError> {
+    let all = contexts(config)?;
+    if all.is_empty() {
+        return Err(AppError::Usage(
+            "--all-contexts: no [[contexts]] in config.toml (a profile and a region each; see the README)"
+                .into(),
+        ));
+    }
+    let mut each = Vec::new();
+    for c in all {
+        let b = context_backends(cli, config, &c).await?;
+        each.push((c, b));
+    }
+    let report = status::collect_all(each, cli.stack.as_deref(), Clock::System.now()).await;
+    let _ = match format {
+        Format::Json => crate::output::out_json(status::to_json(&report).trim_end()),
+        Format::Text => crate::output::out(status::contexts_to_text(&report).trim_end()),
+    };
+    let failed: Vec<&str> =
+        report.contexts.iter().filter(|c| c.error.is_some()).map(|c| c.context.name.as_str()).collect();
+    if !failed.is_empty() {
+        return Err(AppError::Partial(format!(
+            "{} of {} could not be read: {}",
+            failed.len(),
+            crate::domain::text::count(report.contexts.len() as u32, "context", "contexts"),
+            failed.join(", ")
+        )));
+    }
+    if let Some(name) = &cli.stack
+        && report.contexts.iter().all(|c| c.stacks.is_empty())
+    {
+        return Err(AppError::Usage(format!("no stack named '{name}' in any context")));
+    }
+    Ok(())
 }
 
 /// The environment's Buildkite tokens and endpoints with the config file's trust lists; an
@@ -86,7 +143,19 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
         theme::load(&rule.theme, paths::themes_dir().as_deref())
             .map_err(|e| AppError::Usage(format!("config: [[theme_rules]]: {e}")))?;
     }
+    if let Some(name) = cli.context.clone() {
+        let all = contexts(&config)?;
+        let context = crate::contexts::pick(&all, &name).map_err(AppError::Usage)?;
+        cli.profile = context.profile.clone();
+        cli.region = Some(context.region.clone());
+    }
+    if cli.all_contexts && !matches!(cli.command, Some(Cmd::Status { .. })) {
+        return Err(AppError::Usage(
+            "--all-contexts: `bkops status` reads every context at once; for one, --context NAME".into(),
+        ));
+    }
     match cli.command {
+        Some(Cmd::Status { format }) if cli.all_contexts => status_of_all(&cli, &config, format).await,
         Some(Cmd::Status { format }) => {
             let backends = backends(&cli, &config).await?;
             let report = status::collect(&backends, cli.stack.as_deref()).await?;

@@ -303,6 +303,100 @@ async fn bkops_status_reads_every_groups_activities_schedules_and_disk_lines_in_
     assert!(disks("ci-windows").contains(&"\"ok\"".to_string()), "{:?}", disks("ci-windows"));
 }
 
+/// `bkops status` with `[[contexts]]` in a config file: the contexts' profiles are in an AWS
+/// config file of the test's own, `broken` being one whose credentials cannot be had.
+fn status_in_contexts(endpoint: &str, contexts: &str, args: &[&str]) -> std::process::Output {
+    let dir = std::env::temp_dir().join(format!("bkops-contexts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("config.toml"), contexts).expect("config");
+    std::fs::write(
+        dir.join("aws-config"),
+        "[default]\nregion = us-east-1\n[profile broken]\ncredential_process = /bin/false\n",
+    )
+    .expect("aws config");
+    std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["status", "--endpoint-url", endpoint])
+        .args(args)
+        .env("BKOPS_CONFIG", dir.join("config.toml"))
+        .env("AWS_CONFIG_FILE", dir.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("BUILDKITE_AGENT_ENDPOINT", NOWHERE)
+        .env_remove("BUILDKITE_AGENT_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_REGION")
+        .env("XDG_STATE_HOME", &dir)
+        .env("XDG_CACHE_HOME", &dir)
+        .output()
+        .expect("runs")
+}
+
+#[tokio::test]
+async fn bkops_status_reads_every_context_at_once_and_a_broken_one_says_why_on_its_own() {
+    let (moto, _sdk, _backend) = setup().await;
+    let eu = moto.sdk("eu-west-1").await;
+    support::moto::deploy_many(&moto, &eu, 1).await;
+    let config = "[[contexts]]\nname = \"us\"\nregion = \"us-east-1\"\n\
+                    [[contexts]]\nname = \"eu\"\nregion = \"eu-west-1\"\n\
+                    [[contexts]]\nprofile = \"broken\"\nregion = \"us-west-2\"\n";
+    let out = status_in_contexts(&moto.endpoint, config, &["--all-contexts", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("1 of 3 contexts could not be read: broken/us-west-2"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let contexts = v["contexts"].as_array().expect("contexts");
+    let names = |i: usize| -> Vec<String> {
+        let mut n: Vec<String> = contexts[i]["stacks"]
+            .as_array()
+            .expect("stacks")
+            .iter()
+            .filter_map(|s| s["name"].as_str().map(str::to_string))
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(
+        (contexts[0]["name"].as_str(), contexts[0]["region"].as_str()),
+        (Some("us"), Some("us-east-1"))
+    );
+    assert_eq!(names(0), ["ci-linux", "ci-windows"]);
+    assert_eq!((contexts[1]["name"].as_str(), names(1)), (Some("eu"), vec!["fleet-00".to_string()]));
+    assert!(contexts[0]["error"].is_null() && contexts[1]["error"].is_null());
+    let broken = contexts[2]["error"].as_str().expect("an error");
+    assert!(broken.contains("aws sso login --profile broken"), "{broken}");
+    assert_eq!(names(2), Vec::<String>::new());
+
+    // One context by name: only its stacks.
+    let out = status_in_contexts(&moto.endpoint, config, &["--context", "eu", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["backend"], "aws default eu-west-1");
+}
+
+#[test]
+fn a_context_with_an_unknown_profile_or_region_or_name_exits_2_naming_it() {
+    for (contexts, args, said) in [
+        (
+            "[[contexts]]\nprofile = \"ci-stage\"\nregion = \"us-east-1\"\n",
+            vec!["--all-contexts"],
+            "no AWS profile named 'ci-stage'",
+        ),
+        ("[[contexts]]\nregion = \"useast1\"\n", vec!["--all-contexts"], "'useast1' is not an AWS region"),
+        (
+            "[[contexts]]\nregion = \"us-east-1\"\n",
+            vec!["--context", "prod"],
+            "no context named 'prod'; the contexts are: us-east-1",
+        ),
+        ("", vec!["--all-contexts"], "no [[contexts]] in config.toml"),
+    ] {
+        let out = status_in_contexts(NOWHERE, contexts, &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+    }
+}
+
 #[tokio::test]
 async fn queue_numbers_come_from_the_agent_api_with_the_stacks_own_token() {
     let fake = FakeBuildkite::start();

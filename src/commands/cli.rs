@@ -45,6 +45,20 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options", value_name = "REGION", env = "AWS_REGION")]
     pub region: Option<String>,
 
+    /// A context of `[[contexts]]` in config.toml: its AWS profile and region.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "NAME",
+        conflicts_with_all = ["all_contexts", "demo"]
+    )]
+    pub context: Option<String>,
+
+    /// Every context of `[[contexts]]` at once (`bkops status`).
+    #[arg(long, global = true, help_heading = "Global options", conflicts_with = "demo")]
+    pub all_contexts: bool,
+
     /// A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too).
     #[arg(long, global = true, help_heading = "Global options", value_name = "URL")]
     pub endpoint_url: Option<String>,

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::backend::Backends;
 use crate::domain::scaler_log::ScalerRun;
+use crate::domain::text::count;
 use crate::domain::why::{Reason, ScalerRead};
 use crate::domain::{
     DiskSignal, Fleet, Health, Lifecycle, QueueMetrics, StackSummary, Timestamp, Warning, format_age,
@@ -160,14 +161,85 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
     })
 }
 
-pub fn to_json(report: &StatusReport) -> String {
+/// `bkops status --all-contexts`: every configured context's snapshot, read at once; a
+/// context that cannot be read says why on its own entry and never holds up the others.
+#[derive(Debug, Serialize)]
+pub struct ContextsReport {
+    pub generated_at: String,
+    pub contexts: Vec<ContextStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContextStatus {
+    #[serde(flatten)]
+    pub context: crate::contexts::Context,
+    /// Why nothing of this context could be read (its stacks are then empty).
+    pub error: Option<String>,
+    pub stacks: Vec<StackStatus>,
+}
+
+/// Every context's snapshot, concurrently; with `only`, the stacks of that name in each.
+pub async fn collect_all(
+    contexts: Vec<(crate::contexts::Context, Backends)>,
+    only: Option<&str>,
+    now: Timestamp,
+) -> ContextsReport {
+    let reads = contexts.into_iter().map(|(context, backends)| async move {
+        match collect(&backends, None).await {
+            Ok(mut r) => {
+                r.stacks.retain(|s| only.is_none_or(|o| s.stack.name == o));
+                ContextStatus { context, error: None, stacks: r.stacks }
+            }
+            Err(e) => ContextStatus { context, error: Some(e.to_string()), stacks: Vec::new() },
+        }
+    });
+    ContextsReport { generated_at: now.rfc3339(), contexts: join_all(reads).await }
+}
+
+pub fn contexts_to_text(report: &ContextsReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "bkops status · {} · {}",
+        count(report.contexts.len() as u32, "context", "contexts"),
+        report.generated_at
+    );
+    for c in &report.contexts {
+        let ctx = &c.context;
+        let _ = writeln!(
+            out,
+            "\n== {} (profile {}, {}) ==",
+            ctx.name,
+            ctx.profile.as_deref().unwrap_or("default"),
+            ctx.region
+        );
+        match &c.error {
+            Some(e) => {
+                let _ = writeln!(out, "  error: {e}");
+            }
+            None if c.stacks.is_empty() => {
+                let _ = writeln!(out, "  no Elastic CI Stack here");
+            }
+            None => out.push_str(stacks_text(&c.stacks).trim_start_matches('\n')),
+        }
+    }
+    out
+}
+
+pub fn to_json(report: &impl Serialize) -> String {
     serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
 pub fn to_text(report: &StatusReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "bkops status · {} · {}", report.backend, report.generated_at);
-    for s in &report.stacks {
+    out.push_str(&stacks_text(&report.stacks));
+    out
+}
+
+fn stacks_text(stacks: &[StackStatus]) -> String {
+    let mut out = String::new();
+    for s in stacks {
         let st = &s.stack;
         let _ = writeln!(out);
         let _ = writeln!(
@@ -221,4 +293,37 @@ pub fn to_text(report: &StatusReport) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contexts::Context;
+
+    #[test]
+    fn each_context_is_a_heading_and_one_that_failed_says_why_under_it() {
+        let context = |name: &str, profile: Option<&str>| Context {
+            name: name.into(),
+            profile: profile.map(Into::into),
+            region: "us-east-1".into(),
+        };
+        let report = ContextsReport {
+            generated_at: "2026-11-30T13:00:00Z".into(),
+            contexts: vec![
+                ContextStatus {
+                    context: context("prod", Some("ci-prod")),
+                    error: Some("credentials: run `aws sso login --profile ci-prod`".into()),
+                    stacks: Vec::new(),
+                },
+                ContextStatus { context: context("us-east-1", None), error: None, stacks: Vec::new() },
+            ],
+        };
+        let text = contexts_to_text(&report);
+        assert_eq!(
+            text,
+            "bkops status · 2 contexts · 2026-11-30T13:00:00Z\n\n\
+             == prod (profile ci-prod, us-east-1) ==\n  error: credentials: run `aws sso login --profile ci-prod`\n\n\
+             == us-east-1 (profile default, us-east-1) ==\n  no Elastic CI Stack here\n"
+        );
+    }
 }
