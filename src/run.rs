@@ -143,6 +143,13 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
         theme::load(&rule.theme, paths::themes_dir().as_deref())
             .map_err(|e| AppError::Usage(format!("config: [[theme_rules]]: {e}")))?;
     }
+    // clap does not always see a global flag's conflict across the subcommand: said here too.
+    if cli.demo && (cli.all_contexts || cli.context.is_some()) {
+        return Err(AppError::Usage(
+            "--context and --all-contexts choose AWS accounts and regions; the demo has one of its own"
+                .into(),
+        ));
+    }
     if let Some(name) = cli.context.clone() {
         let all = contexts(&config)?;
         let context = crate::contexts::pick(&all, &name).map_err(AppError::Usage)?;

@@ -386,6 +386,11 @@ fn demo_flags_without_the_demo_and_a_bad_theme_are_mistakes_in_the_command() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains("--demo"), "{}", stderr(&out));
     }
+    for args in [vec!["--demo", "status", "--all-contexts"], vec!["status", "--context", "prod", "--demo"]] {
+        let out = bkops(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("--demo") || stderr(&out).contains("the demo"), "{}", stderr(&out));
+    }
     let out = bkops(&["--demo", "--theme", "solarised", "status"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no theme named 'solarised'"), "{}", stderr(&out));

@@ -138,7 +138,8 @@ fn the_readmes_examples_run_on_the_demo() {
         let command = command.split(" > ").next().unwrap_or(command);
         let mut args = words(command);
         args.remove(0);
-        let interactive = ["-f", "--live", "ssm", "--profile", "--endpoint-url"];
+        let interactive =
+            ["-f", "--live", "ssm", "--profile", "--endpoint-url", "--context", "--all-contexts"];
         // `a|b` outside quotes is a synopsis's alternatives, not an example.
         let mut quoted = None;
         let unquoted: String = command
