@@ -20,21 +20,6 @@ pub fn looks_like_region(name: &str) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn region_names_are_checked_by_their_shape() {
-        for ok in
-            ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-7", "mx-central-1", "cn-north-1"]
-        {
-            assert!(super::looks_like_region(ok), "{ok}");
-        }
-        for bad in ["useast1", "us-east", "us-east-1x", "US-EAST-1", "", "us--1", "us-east-1 ", "u-east-1"] {
-            assert!(!super::looks_like_region(bad), "{bad}");
-        }
-    }
-}
-
 /// Regions offered for completion of `:region` (any region name is accepted).
 pub const REGIONS: &[&str] = &[
     "af-south-1",
@@ -59,3 +44,18 @@ pub const REGIONS: &[&str] = &[
     "us-west-1",
     "us-west-2",
 ];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn region_names_are_checked_by_their_shape() {
+        for ok in
+            ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-7", "mx-central-1", "cn-north-1"]
+        {
+            assert!(super::looks_like_region(ok), "{ok}");
+        }
+        for bad in ["useast1", "us-east", "us-east-1x", "US-EAST-1", "", "us--1", "us-east-1 ", "u-east-1"] {
+            assert!(!super::looks_like_region(bad), "{bad}");
+        }
+    }
+}
