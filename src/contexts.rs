@@ -1,7 +1,9 @@
 //! The AWS contexts bkops can show: `[[contexts]]` in the config file, a profile and a region
 //! each, chosen one at a time by `--context NAME` or all at once by `--all-contexts`.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+
+pub use crate::domain::Context;
 
 /// One `[[contexts]]` entry as written.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -10,14 +12,6 @@ pub struct ContextFile {
     /// What bkops calls it (default: `profile/region`, or the region alone).
     pub name: Option<String>,
     /// An AWS profile of `~/.aws/config` or `~/.aws/credentials`; none: the default chain.
-    pub profile: Option<String>,
-    pub region: String,
-}
-
-/// A context, checked: its profile exists here and its region is spelt as regions are.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Context {
-    pub name: String,
     pub profile: Option<String>,
     pub region: String,
 }

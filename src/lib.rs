@@ -20,6 +20,7 @@ pub mod output;
 pub mod paths;
 pub mod run;
 pub mod runtime;
+pub mod snapshot;
 pub mod ssm;
 pub mod stop;
 pub mod theme;

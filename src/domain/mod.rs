@@ -2,6 +2,7 @@
 //! Nothing here does I/O, so it is shared by the TUI, `bkops status` and the tests.
 
 mod activity;
+mod context;
 mod error;
 mod fleet;
 pub mod forensics;
@@ -24,6 +25,7 @@ mod when;
 pub mod why;
 
 pub use activity::{ActivityStatus, ScalingActivity};
+pub use context::Context;
 pub use error::BackendError;
 pub use fleet::{AgentState, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScheduledAction};
 pub use ids::instance_id;

@@ -3,13 +3,11 @@
 //! region in one call is asked once, and each stack's own read right after uses it. What
 //! this cannot read is left to each stack's own read, which asks and reports as always.
 
-use std::collections::{HashMap, HashSet};
-use std::time::Duration;
-
 use super::LiveBackend;
 use super::errors::Checked;
 use super::fleet::{activity, merge};
 use crate::domain::{ScalingActivity, ScheduledAction, Timestamp};
+use std::collections::{HashMap, HashSet};
 
 /// Account-wide activity pages read at most (100 activities each).
 const ACTIVITY_PAGES: usize = 10;
@@ -17,8 +15,6 @@ const ACTIVITY_PAGES: usize = 10;
 /// scaler's cooldown) and failed launches are looked for within the last half hour; an hour
 /// leaves room.
 const ACTIVITY_REACH_SECS: i64 = 3600;
-/// How long what was read for many stacks serves each stack's read that follows (used once).
-pub const PREPARED_REUSE: Duration = Duration::from_secs(30);
 
 /// The groups the account-wide activities read so far tell in full: every group when the
 /// pages ran out; otherwise each group whose every instance's launch was read, once the pages

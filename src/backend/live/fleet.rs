@@ -168,6 +168,10 @@ pub struct Cache {
     pub prepared_activities: super::ttl::TtlCache<String, ()>,
 }
 
+/// How long what an account-wide read (`batch.rs`) told of a group serves its own read
+/// that follows (used once).
+pub const PREPARED_REUSE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// How long the stack list's answer for a group serves its fleet read.
 pub const DESCRIBED_REUSE: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -227,12 +231,7 @@ impl LiveBackend {
         asg: &str,
     ) -> Result<Vec<ScalingActivity>, BackendError> {
         let mut known = self.activities_of(asg);
-        if self
-            .groups
-            .prepared_activities
-            .take_fresh(&asg.to_string(), super::batch::PREPARED_REUSE)
-            .is_some()
-        {
+        if self.groups.prepared_activities.take_fresh(&asg.to_string(), PREPARED_REUSE).is_some() {
             return Ok(known);
         }
         let first = known.is_empty();

@@ -1,0 +1,197 @@
+//! One snapshot of a stack, read at once: what `bkops status`, `bkops why` and the fleet view
+//! show, made from the read traits (no backend of its own), so that every layer above can
+//! use it.
+
+mod read;
+
+use futures::future::join_all;
+use serde::Serialize;
+
+pub use read::Read;
+
+use crate::backend::Backends;
+use crate::domain::scaler_log::ScalerRun;
+use crate::domain::why::{Reason, ScalerRead};
+use crate::domain::{
+    BackendError, DiskSignal, Fleet, Health, Lifecycle, QueueMetrics, StackSummary, Timestamp, Warning,
+    warnings,
+};
+
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    pub generated_at: String,
+    pub backend: String,
+    pub stacks: Vec<StackStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StackStatus {
+    #[serde(flatten)]
+    pub stack: StackSummary,
+    pub queue_metrics: Option<QueueMetrics>,
+    pub auto_scaling: Option<AsgStatus>,
+    pub warnings: Vec<Warning>,
+    /// What the scaler's own log says of its last run.
+    pub scaler: ScalerSection,
+    /// Why jobs wait, when they do: the reasons `bkops why` gives, ranked.
+    pub why: Vec<Reason>,
+    /// What could not be read; the rest of the snapshot is still printed.
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScalerSection {
+    /// `read`, `missing`, `unreadable` or `none` (no scaler).
+    pub read: &'static str,
+    /// The last time the scaler ran at all.
+    pub last_invocation: Option<String>,
+    pub last_run: Option<ScalerRun>,
+    /// The group, when it is missing; why, when it cannot be read.
+    pub detail: Option<String>,
+    pub unknown_lines: usize,
+    /// What the scaler's algorithm wants from the numbers read now, with the stack's own
+    /// parameters (what bkops would set the desired count to).
+    pub should_want: Option<u32>,
+}
+
+fn scaler_section(read: &ScalerRead, should_want: Option<u32>) -> ScalerSection {
+    let (read, log, detail) = match read {
+        ScalerRead::Read(log) => ("read", Some(log), None),
+        ScalerRead::Missing { group } => ("missing", None, Some(group.clone())),
+        ScalerRead::Unreadable { text } => ("unreadable", None, Some(text.clone())),
+        ScalerRead::None => ("none", None, None),
+    };
+    ScalerSection {
+        read,
+        last_invocation: log.and_then(|l| l.last_invocation).map(Timestamp::rfc3339),
+        last_run: log.and_then(|l| l.last_run().cloned()),
+        detail,
+        unknown_lines: log.map_or(0, |l| l.unknown_lines),
+        should_want,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AsgStatus {
+    pub name: String,
+    pub desired: u32,
+    pub min: u32,
+    pub max: u32,
+    pub in_service: usize,
+    pub pending: usize,
+    pub terminating: usize,
+    pub unhealthy: usize,
+    pub instances: Vec<InstanceStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InstanceStatus {
+    pub id: String,
+    pub lifecycle: Lifecycle,
+    pub health: Health,
+    pub instance_type: String,
+    pub availability_zone: String,
+    pub launched_at: Option<String>,
+    pub age_seconds: Option<i64>,
+    pub spot: Option<bool>,
+    pub agent: String,
+    pub job: Option<String>,
+    pub disk: DiskSignal,
+    pub boot_failed: bool,
+    pub spot_notice: bool,
+}
+
+fn asg_status(f: &Fleet, now: Timestamp) -> AsgStatus {
+    AsgStatus {
+        name: f.asg_name.clone(),
+        desired: f.desired,
+        min: f.min,
+        max: f.max,
+        in_service: f.count(Lifecycle::InService),
+        pending: f.count(Lifecycle::Pending),
+        terminating: f.count(Lifecycle::Terminating),
+        unhealthy: f.instances.iter().filter(|i| i.health == Health::Unhealthy).count(),
+        instances: f
+            .instances
+            .iter()
+            .map(|i| InstanceStatus {
+                id: i.id.clone(),
+                lifecycle: i.lifecycle,
+                health: i.health,
+                instance_type: i.instance_type.clone(),
+                availability_zone: i.availability_zone.clone(),
+                launched_at: i.launched_at.map(Timestamp::rfc3339),
+                age_seconds: i.launched_at.map(|t| now.secs_since(t)),
+                spot: i.spot,
+                agent: i.agents.label(),
+                job: i.agents.job.clone(),
+                disk: i.disk,
+                boot_failed: i.boot_failed,
+                spot_notice: i.spot_notice,
+            })
+            .collect(),
+    }
+}
+
+/// Every stack's snapshot, or with `only` that stack's (none when it is not there).
+pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusReport, BackendError> {
+    let stacks = backends.stacks.stacks().await?;
+    let now = backends.clock.now();
+    let wanted: Vec<StackSummary> =
+        stacks.iter().filter(|s| only.is_none_or(|o| s.name == o)).cloned().collect();
+    let all = &stacks;
+    let names: Vec<String> = wanted.iter().map(|s| s.name.clone()).collect();
+    backends.stacks.prepare(&names).await;
+    let reads = wanted.into_iter().map(|stack| async move {
+        let read = Read::of(backends, &stack.name).await;
+        StackStatus {
+            warnings: warnings(&stack, read.queue.as_ref(), read.fleet.as_ref()),
+            auto_scaling: read.fleet.as_ref().map(|f| asg_status(f, now)),
+            queue_metrics: read.queue,
+            scaler: scaler_section(&read.scaler, read.should_want(now, &stack)),
+            why: read.reasons(now, &stack, all),
+            errors: read.unread.clone(),
+            stack,
+        }
+    });
+    Ok(StatusReport {
+        generated_at: now.rfc3339(),
+        backend: backends.label.to_string(),
+        stacks: join_all(reads).await,
+    })
+}
+
+/// `bkops status --all-contexts`: every configured context's snapshot, read at once; a
+/// context that cannot be read says why on its own entry and never holds up the others.
+#[derive(Debug, Serialize)]
+pub struct ContextsReport {
+    pub generated_at: String,
+    pub contexts: Vec<ContextStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContextStatus {
+    #[serde(flatten)]
+    pub context: crate::domain::Context,
+    /// Why nothing of this context could be read (its stacks are then empty).
+    pub error: Option<String>,
+    pub stacks: Vec<StackStatus>,
+}
+
+/// Every context's snapshot, concurrently; with `only`, the stacks of that name in each.
+pub async fn collect_all(
+    contexts: Vec<(crate::domain::Context, Backends)>,
+    only: Option<&str>,
+    now: Timestamp,
+) -> ContextsReport {
+    let reads = contexts.into_iter().map(|(context, backends)| async move {
+        match collect(&backends, None).await {
+            Ok(mut r) => {
+                r.stacks.retain(|s| only.is_none_or(|o| s.stack.name == o));
+                ContextStatus { context, error: None, stacks: r.stacks }
+            }
+            Err(e) => ContextStatus { context, error: Some(e.to_string()), stacks: Vec::new() },
+        }
+    });
+    ContextsReport { generated_at: now.rfc3339(), contexts: join_all(reads).await }
+}
