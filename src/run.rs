@@ -156,6 +156,23 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
         cli.profile = context.profile.clone();
         cli.region = Some(context.region.clone());
     }
+    // The dashboard with contexts and none chosen starts in the first one, on the fleet view.
+    let dashboard_contexts = if cli.command.is_none() && !cli.demo && !config.contexts.is_empty() {
+        let all = contexts(&config)?;
+        let current = match &cli.context {
+            Some(name) => all.iter().position(|c| &c.name == name),
+            None => {
+                if let Some(first) = all.first() {
+                    cli.profile = first.profile.clone();
+                    cli.region = Some(first.region.clone());
+                }
+                Some(0)
+            }
+        };
+        Some((all, current))
+    } else {
+        None
+    };
     if cli.all_contexts && !matches!(cli.command, Some(Cmd::Status { .. })) {
         return Err(AppError::Usage(
             "--all-contexts: `bkops status` reads every context at once; for one, --context NAME".into(),
@@ -203,9 +220,22 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let themes_dir = paths::themes_dir();
             let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());
             let theme = theme::load_for_terminal(&theme_name, themes_dir.as_deref())?;
-            let backends = backends(&cli, &config).await?;
+            let mut backends = backends(&cli, &config).await?;
             if let Some(name) = &cli.stack {
                 commands::check::check_stack(&backends, name).await?;
+            }
+            let mut overview = crate::app::overview::Overview::new(Vec::new(), None);
+            if let Some((all, current)) = dashboard_contexts {
+                overview = crate::app::overview::Overview::new(
+                    all.iter().map(|c| c.name.clone()).collect(),
+                    current,
+                );
+                let connector = crate::backend::live::Connector::new(
+                    all,
+                    aws_options(&cli, &config),
+                    buildkite(&config)?,
+                );
+                backends.contexts = Some(std::sync::Arc::new(connector));
             }
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 return Err(AppError::Usage(
@@ -218,6 +248,12 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let mut state =
                 AppState::new(backends.label.to_string(), backends.clock.now(), (size.width, size.height));
             state.wanted_stack = cli.stack.clone();
+            // With more than one context, the first screen is all of them (unless a stack or
+            // a context was asked for).
+            if overview.names.len() > 1 && cli.stack.is_none() && cli.context.is_none() {
+                state.overlay = Some(crate::app::Overlay::Fleet);
+            }
+            state.overview = overview;
             state.settings.refresh = config.refresh();
             if let Some(n) = config.logs.buffer {
                 state.settings.log_capacity = n.max(1);

@@ -612,3 +612,65 @@ async fn the_timeline_and_the_log_view_at_one_of_its_moments() {
         snap!("log_view_at_a_timeline_moment_80x24", h);
     }
 }
+
+/// The fleet view across three contexts, one of them unreadable: the demo's stacks in the
+/// first, made-up lines (as the snapshot of each context gives them) in the others.
+fn fleet_state(h: &mut Harness) {
+    use bkops::app::Resource;
+    use bkops::app::overview::Overview;
+    use bkops::domain::overview::StackLine;
+    let line = |stack: &str, waiting: u32, warnings: &[&str], verdict: &str| StackLine {
+        stack: stack.into(),
+        queue: stack.trim_start_matches("ci-").into(),
+        desired: 4,
+        min: 0,
+        max: 10,
+        scaling: "enabled".into(),
+        waiting: Some(waiting),
+        agents: Some((0, 4)),
+        warnings: warnings.iter().map(|w| w.to_string()).collect(),
+        verdict: verdict.into(),
+        problem: !warnings.is_empty() || verdict.starts_with("error"),
+    };
+    let mut o = Overview::new(vec!["prod-us".into(), "prod-eu".into(), "staging".into()], Some(0));
+    let at = h.state.now;
+    let us = vec![
+        line("ci-linux", 12, &[], "scaled out 4→9"),
+        line("ci-deploy", 0, &[], "no change"),
+        line("ci-gpu", 3, &["1 disk FULL (i-0a1b2c3d4e5f60718)"], "wants more, at MaxSize 10"),
+    ];
+    let eu = vec![line(
+        "ci-eu-linux",
+        1,
+        &[],
+        "error: AccessDenied: not authorized to perform autoscaling:SetDesiredCapacity",
+    )];
+    for (n, lines) in [(0, us), (1, eu)] {
+        for w in [0, 2, 5, 9, 12, 7] {
+            let mut sample = lines.clone();
+            sample[0].waiting = Some(w);
+            o.record(n, &sample);
+        }
+        o.record(n, &lines);
+        o.reads[n].set(Ok(lines), at, 60);
+    }
+    o.reads[2].set(
+        Err(BackendError::Credentials {
+            hint: "ExpiredToken: run `aws sso login --profile ci-staging` (or refresh profile ci-staging's credentials)".into(),
+        }),
+        at,
+        60,
+    );
+    h.state.overview = o;
+    h.state.overlay = Some(bkops::app::Overlay::Fleet);
+    let _ = Resource::Context(0);
+}
+
+#[tokio::test]
+async fn the_fleet_view_small_and_large() {
+    for (name, size) in [("fleet_80x24", (80, 24)), ("fleet_160x48", (160, 48))] {
+        let mut h = Harness::new(size).await;
+        fleet_state(&mut h);
+        snap!(name, h);
+    }
+}

@@ -24,6 +24,8 @@ pub enum Command {
     Why,
     /// The incident timeline of the last so many seconds.
     Timeline(i64),
+    /// Every stack of every context.
+    Fleet,
     Quit,
 }
 
@@ -50,6 +52,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("errors", "", "Show every error in full"),
     ("why", "", "Why jobs wait: every reason, with its evidence"),
     ("timeline", "[SINCE]", "What happened to the stack, newest first (default 2h; e.g. :timeline 6h)"),
+    ("fleet", "", "Every stack in every context of [[contexts]], a line each (also 0)"),
     ("quit", "", "Quit (also :q)"),
 ];
 
@@ -102,6 +105,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
             _ => Err(format!(":timeline takes how far back, such as 30m, 6h or 1d; not '{arg}'")),
         },
         "why" => Ok(Command::Why),
+        "fleet" => Ok(Command::Fleet),
         "quit" | "q" | "q!" => Ok(Command::Quit),
         "" => Err("type a command, e.g. :stack NAME (Tab completes)".into()),
         other => Err(format!("unknown command ':{other}' (Tab completes, :help lists keys)")),

@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod layout;
 pub mod logview;
 mod msg;
+pub mod overview;
 mod panes;
 pub mod rebind;
 mod resource;

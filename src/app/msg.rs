@@ -73,6 +73,8 @@ pub enum Payload {
     Activities(Vec<ScalingActivity>),
     Scaler(crate::domain::why::ScalerRead),
     Timeline(crate::domain::timeline::Timeline),
+    /// A context's stacks, a line each (the fleet view).
+    Lines(Vec<crate::domain::overview::StackLine>),
 }
 
 /// Work `update` asks the runtime to do.
@@ -109,4 +111,6 @@ pub enum Effect {
     SaveLogs { instance: String, text: String },
     /// Read AWS with another profile and/or region.
     SwitchAws { profile: Option<String>, region: Option<String> },
+    /// Show the `n`-th context of `[[contexts]]` (its own backends, kept between switches).
+    SwitchContext(usize),
 }

@@ -60,6 +60,9 @@ pub enum Overlay {
         sel: usize,
         secs: i64,
     },
+    /// Every stack of every context, a line each (`0`, `:fleet`); the cursor is in
+    /// `AppState::overview`.
+    Fleet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

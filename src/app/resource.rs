@@ -15,12 +15,14 @@ pub enum Resource {
     Scaler(String),
     /// The incident timeline of the last so many seconds, read while it is shown.
     Timeline(String, i64),
+    /// Every stack of the `n`-th context, a line each, read while the fleet view shows.
+    Context(usize),
 }
 
 impl Resource {
     pub fn stack(&self) -> Option<&str> {
         match self {
-            Resource::Stacks => None,
+            Resource::Stacks | Resource::Context(_) => None,
             Resource::Queue(s)
             | Resource::History(s)
             | Resource::Fleet(s)
@@ -39,6 +41,7 @@ impl Resource {
             Resource::Activities(_) => "scaling activity",
             Resource::Scaler(_) => "scaler log",
             Resource::Timeline(..) => "timeline",
+            Resource::Context(_) => "context",
         }
     }
 
@@ -82,7 +85,7 @@ impl RefreshIntervals {
     pub fn of(&self, r: &Resource) -> i64 {
         i64::from(
             match r {
-                Resource::Stacks => self.stacks,
+                Resource::Stacks | Resource::Context(_) => self.stacks,
                 Resource::Queue(_) => self.queue,
                 Resource::History(_) => self.history,
                 Resource::Fleet(_) => self.fleet,

@@ -136,6 +136,8 @@ pub struct AppState {
     pub interrupt_at: Option<Timestamp>,
     /// The log view, when open: it takes the screen above the status bar.
     pub logs: Option<super::logview::LogView>,
+    /// Every stack of every context (the fleet view), kept across switches of context.
+    pub overview: super::overview::Overview,
     /// The instance a session is being opened on (the checks and StartSession), until it
     /// starts, fails or is cancelled.
     pub opening_shell: Option<String>,
@@ -184,6 +186,7 @@ impl AppState {
             zoom: false,
             interrupt_at: None,
             logs: None,
+            overview: super::overview::Overview::new(Vec::new(), None),
             opening_shell: None,
             dirty: true,
             quit: false,
@@ -201,7 +204,10 @@ impl AppState {
         use super::panes::Overlay;
         self.stack.is_some()
             && (self.logs.is_some()
-                || matches!(self.overlay, Some(Overlay::Timeline { .. } | Overlay::Help { .. })))
+                || matches!(
+                    self.overlay,
+                    Some(Overlay::Timeline { .. } | Overlay::Help { .. } | Overlay::Fleet)
+                ))
     }
 
     /// An activity of the stack on screen, by its ID.
@@ -232,6 +238,13 @@ impl AppState {
             Resource::Activities(_) => &mut self.activities,
             Resource::Scaler(_) => &mut self.scaler,
             Resource::Timeline(..) => &mut self.timeline,
+            Resource::Context(n) => {
+                let reads = &mut self.overview.reads;
+                if *n >= reads.len() {
+                    reads.resize_with(n + 1, Default::default);
+                }
+                &mut reads[*n]
+            }
         }
     }
 

@@ -148,4 +148,16 @@ pub struct Backends {
     pub sessions: std::sync::Arc<dyn crate::ssm::port::Sessions>,
     /// Where every mutating call is recorded (`~/.local/state/bkops/audit.jsonl`).
     pub audit_log: Option<std::path::PathBuf>,
+    /// The operator's other AWS contexts (`[[contexts]]`), for the fleet view; `None` when
+    /// none is configured, and the fleet view shows this backend's stacks alone.
+    pub contexts: Option<std::sync::Arc<dyn ContextSource>>,
+}
+
+/// The AWS contexts of `[[contexts]]`, each read with its own backends, connected the first
+/// time they are needed and kept (their caches with them).
+#[async_trait]
+pub trait ContextSource: Send + Sync {
+    fn contexts(&self) -> &[crate::domain::Context];
+    /// The backends of the `index`-th context.
+    async fn backends(&self, index: usize) -> Result<Backends, BackendError>;
 }

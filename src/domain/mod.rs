@@ -10,6 +10,7 @@ pub mod groups;
 mod ids;
 mod log;
 pub mod log_signals;
+pub mod overview;
 mod queue;
 pub mod regions;
 pub mod scaler;

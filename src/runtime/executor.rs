@@ -141,7 +141,9 @@ impl Executor {
                 });
             }
             Effect::CancelShell => self.opening = None,
-            e @ (Effect::SetTheme(_) | Effect::SwitchAws { .. }) => return Some(e),
+            e @ (Effect::SetTheme(_) | Effect::SwitchAws { .. } | Effect::SwitchContext(_)) => {
+                return Some(e);
+            }
         }
         None
     }

@@ -92,6 +92,16 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
             let since = backends.clock.now().plus_secs(-secs);
             Ok(Payload::Timeline(crate::history::read(backends, s, since).await))
         }
+        Resource::Context(n) => {
+            // With no [[contexts]], the fleet view is this backend's own stacks.
+            let b = match &backends.contexts {
+                Some(c) if !c.contexts().is_empty() => c.backends(*n).await?,
+                _ => backends.clone(),
+            };
+            let report = crate::snapshot::collect(&b, None).await?;
+            let now = b.clock.now();
+            Ok(Payload::Lines(report.stacks.iter().map(|s| crate::snapshot::line(s, now)).collect()))
+        }
     }
 }
 
@@ -154,6 +164,7 @@ mod tests {
             ops: sim.clone(),
             sessions: sim,
             audit_log: None,
+            contexts: None,
         };
         (g, b)
     }

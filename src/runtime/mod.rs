@@ -167,11 +167,28 @@ pub async fn run(
                     if let Some(connect) = reconnect.as_mut() {
                         // Nothing read from the old account or region may land after this.
                         executor.stop_reads();
-                        let backends = connect(profile, region).await;
+                        let mut backends = connect(profile, region).await;
+                        backends.contexts = executor.backends().contexts.clone();
                         tracing::info!(backend = %backends.label, "switched");
                         let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
                         learn_account(&backends, &tx);
                         executor.switch(backends);
+                    }
+                }
+                Some(Effect::SwitchContext(n)) => {
+                    let Some(contexts) = executor.backends().contexts.clone() else { continue };
+                    match contexts.backends(n).await {
+                        Ok(mut backends) => {
+                            executor.stop_reads();
+                            backends.contexts = Some(contexts);
+                            tracing::info!(backend = %backends.label, "switched context");
+                            let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
+                            learn_account(&backends, &tx);
+                            executor.switch(backends);
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Msg::Notice { text: e.to_string(), is_error: true });
+                        }
                     }
                 }
                 Some(other) => tracing::warn!(?other, "an effect nobody runs"),

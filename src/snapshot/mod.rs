@@ -10,6 +10,7 @@ use serde::Serialize;
 pub use read::Read;
 
 use crate::backend::Backends;
+use crate::domain::overview::{self, StackLine};
 use crate::domain::scaler_log::ScalerRun;
 use crate::domain::why::{Reason, ScalerRead};
 use crate::domain::{
@@ -45,6 +46,8 @@ pub struct ScalerSection {
     pub read: &'static str,
     /// The last time the scaler ran at all.
     pub last_invocation: Option<String>,
+    #[serde(skip)]
+    pub last_invocation_at: Option<Timestamp>,
     pub last_run: Option<ScalerRun>,
     /// The group, when it is missing; why, when it cannot be read.
     pub detail: Option<String>,
@@ -64,10 +67,51 @@ fn scaler_section(read: &ScalerRead, should_want: Option<u32>) -> ScalerSection 
     ScalerSection {
         read,
         last_invocation: log.and_then(|l| l.last_invocation).map(Timestamp::rfc3339),
+        last_invocation_at: log.and_then(|l| l.last_invocation),
         last_run: log.and_then(|l| l.last_run().cloned()),
         detail,
         unknown_lines: log.map_or(0, |l| l.unknown_lines),
         should_want,
+    }
+}
+
+/// A stack's row in the fleet view, from its snapshot.
+pub fn line(s: &StackStatus, now: Timestamp) -> StackLine {
+    let st = &s.stack;
+    let (desired, min, max) =
+        s.auto_scaling.as_ref().map_or((st.desired, st.min, st.max), |a| (a.desired, a.min, a.max));
+    let sc = &s.scaler;
+    let verdict = match (sc.read, &sc.last_run) {
+        ("read", Some(run)) => {
+            let said = overview::verdict(run);
+            match sc.last_invocation_at.and_then(|t| overview::stale(now.secs_since(t))) {
+                Some(stale) => format!("{stale}; {said}"),
+                None => said,
+            }
+        }
+        ("read", None) => "ran, decided nothing yet".into(),
+        ("missing", _) => "no scaler log".into(),
+        ("unreadable", _) => "scaler log unreadable".into(),
+        _ => "-".into(),
+    };
+    let scaler_error = matches!(
+        s.scaler.last_run.as_ref().map(|r| &r.outcome),
+        Some(crate::domain::scaler_log::Outcome::Error { .. })
+    );
+    let mut warnings: Vec<String> = s.warnings.iter().map(|w| w.text.clone()).collect();
+    warnings.extend(s.errors.iter().map(|e| format!("not read: {e}")));
+    StackLine {
+        stack: st.name.clone(),
+        queue: st.queue.clone(),
+        desired,
+        min,
+        max,
+        scaling: st.scaling.label().to_string(),
+        waiting: s.queue_metrics.map(|q| q.scheduled + q.waiting),
+        agents: s.queue_metrics.map(|q| (q.idle_agents, q.busy_agents)),
+        problem: scaler_error || !warnings.is_empty(),
+        warnings,
+        verdict,
     }
 }
 

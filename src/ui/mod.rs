@@ -2,6 +2,7 @@
 
 mod activity;
 pub mod confirm;
+mod fleet;
 mod instances;
 
 mod logs;

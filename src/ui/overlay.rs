@@ -102,6 +102,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Overlay::Timeline { sel, secs } => {
             return super::timeline::draw(frame, area, state, theme, *sel, *secs);
         }
+        Overlay::Fleet => return super::fleet::draw(frame, area, state, theme),
         Overlay::Help { scroll, from, filter } => {
             ("Keys", crate::app::help::lines(theme, &state.settings.keymap, from, filter), *scroll)
         }

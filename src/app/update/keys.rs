@@ -93,6 +93,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::NextProblem => lists::next_problem(state),
         Action::ToggleZoom => state.zoom = !state.zoom,
         Action::ShowTimeline => loads::show_timeline(state, crate::app::command::TIMELINE_SECS, fx),
+        Action::ShowFleet => super::fleet::show(state, fx),
         Action::NextPane => state.focus = focus.next(),
         Action::PrevPane => state.focus = focus.prev(),
         Action::FocusPane(p) => state.focus = p,
@@ -106,6 +107,17 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             if matches!(state.overlay, Some(Overlay::Timeline { .. })) =>
         {
             super::timeline::act(state, action, fx)
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Open
+            if state.overlay == Some(Overlay::Fleet) =>
+        {
+            super::fleet::act(state, action, fx)
         }
         // Other windows have no rows to open or jump to.
         Action::Top | Action::Bottom | Action::Open if state.overlay.is_some() => {

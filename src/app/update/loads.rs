@@ -19,6 +19,7 @@ pub fn watched(state: &AppState) -> Vec<Resource> {
         }
     }
     r.extend(timeline(state));
+    r.extend(super::fleet::watched(state));
     r
 }
 
@@ -61,6 +62,9 @@ pub fn refresh_all(state: &mut AppState, fx: &mut Vec<Effect>) {
     for tracked in state.all_tracked_mut() {
         tracked.make_due();
     }
+    for read in &mut state.overview.reads {
+        crate::app::resource::Tracked::make_due(read);
+    }
     schedule(state, fx);
 }
 
@@ -99,6 +103,15 @@ pub fn on_loaded(
             state.timeline.next_due = None;
         }
         Ok(Payload::Timeline(v)) => state.timeline.set(Ok(v), at, interval),
+        Ok(Payload::Lines(v)) => {
+            if let Resource::Context(n) = resource {
+                state.overview.record(n, &v);
+                // Its read was started through `tracked_mut`, which made room for it.
+                if let Some(read) = state.overview.reads.get_mut(n) {
+                    read.set(Ok(v), at, interval);
+                }
+            }
+        }
         Err(e) => state.tracked_mut(&resource).fail(e, at, interval),
     }
     // The stack shown is no longer there (deleted, or renamed): its panes are emptied rather

@@ -1,6 +1,7 @@
 //! `update`: the only place the dashboard's state changes. It returns the work to do
 //! (fetches, cancellations, quitting) as data for the runtime.
 
+mod fleet;
 mod keys;
 mod lists;
 mod loads;
@@ -121,8 +122,16 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::BackendChanged(label) => {
             // Another account or region: nothing read so far holds.
+            // The fleet view is of every context, and a stack opened from it is still wanted.
             let settings = std::mem::take(&mut state.settings);
-            *state = AppState { settings, ..AppState::new(label.clone(), state.now, state.size) };
+            let overview = std::mem::take(&mut state.overview);
+            let wanted_stack = state.wanted_stack.take();
+            *state = AppState {
+                settings,
+                overview,
+                wanted_stack,
+                ..AppState::new(label.clone(), state.now, state.size)
+            };
             state.flash(format!("now reading {label}"), false);
             loads::schedule(state, &mut fx);
         }

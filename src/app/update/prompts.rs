@@ -74,8 +74,14 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
             };
             state.flash(format!("no AWS profile named '{profile}'; the profiles here are: {known}"), true);
         }
-        Command::Profile(profile) => fx.push(Effect::SwitchAws { profile: Some(profile), region: None }),
-        Command::Region(region) => fx.push(Effect::SwitchAws { profile: None, region: Some(region) }),
+        Command::Profile(profile) => {
+            state.overview.current = None;
+            fx.push(Effect::SwitchAws { profile: Some(profile), region: None })
+        }
+        Command::Region(region) => {
+            state.overview.current = None;
+            fx.push(Effect::SwitchAws { profile: None, region: Some(region) })
+        }
         Command::Refresh => loads::refresh_all(state, fx),
         Command::Help => {
             let from = state.scopes();
@@ -84,6 +90,7 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Errors => state.overlay = Some(Overlay::Errors),
         Command::Why => state.overlay = Some(Overlay::Why),
         Command::Timeline(secs) => loads::show_timeline(state, secs, fx),
+        Command::Fleet => super::fleet::show(state, fx),
         Command::Quit => state.quit_or_ask(),
     }
 }

@@ -7,6 +7,7 @@ mod agents;
 mod batch;
 mod calls;
 mod config;
+mod contexts;
 mod discovery;
 mod disk;
 mod diskcheck;
@@ -29,6 +30,7 @@ use aws_config::SdkConfig;
 
 pub use calls::{ACCOUNT, CallCounter};
 pub use config::{AwsOptions, Timeouts};
+pub use contexts::Connector;
 pub use errors::credentials_hint;
 
 use super::buildkite::{BuildkiteSettings, MetricsClient};
@@ -209,6 +211,7 @@ impl LiveBackend {
             ops: me.clone(),
             sessions: me,
             audit_log: crate::paths::audit_log(),
+            contexts: None,
         }
     }
 

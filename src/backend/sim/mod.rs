@@ -83,6 +83,7 @@ impl SimBackend {
             ops: Arc::new(self.clone()),
             sessions: Arc::new(self.clone()),
             audit_log: crate::paths::audit_log(),
+            contexts: None,
         }
     }
 
