@@ -230,7 +230,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
                     all.iter().map(|c| c.name.clone()).collect(),
                     current,
                 );
-                let connector = crate::backend::live::Connector::new(
+                let connector = crate::backend::live::Connector::aws(
                     all,
                     aws_options(&cli, &config),
                     buildkite(&config)?,

@@ -34,7 +34,8 @@ pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<
                 | Effect::CancelShell
                 | Effect::SaveLogs { .. }
                 | Effect::SetTheme(_)
-                | Effect::SwitchAws { .. }) => other.push(e),
+                | Effect::SwitchAws { .. }
+                | Effect::SwitchContext(_)) => other.push(e),
                 e => {
                     executor.run(e);
                 }

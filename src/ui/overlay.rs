@@ -102,7 +102,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Overlay::Timeline { sel, secs } => {
             return super::timeline::draw(frame, area, state, theme, *sel, *secs);
         }
-        Overlay::Fleet => return super::fleet::draw(frame, area, state, theme),
+        // The whole screen but the status bar, which says what Enter found.
+        Overlay::Fleet => {
+            let above = Rect { height: area.height.saturating_sub(1), ..area };
+            return super::fleet::draw(frame, above, state, theme);
+        }
         Overlay::Help { scroll, from, filter } => {
             ("Keys", crate::app::help::lines(theme, &state.settings.keymap, from, filter), *scroll)
         }

@@ -3,6 +3,9 @@
 //! so that switching back and forth keeps what each has learnt.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 
@@ -11,18 +14,30 @@ use crate::backend::buildkite::BuildkiteSettings;
 use crate::backend::{Backends, ContextSource};
 use crate::domain::{BackendError, Context};
 
+/// How a context's backends are made.
+pub type Connect = Arc<dyn Fn(Context) -> Pin<Box<dyn Future<Output = Backends> + Send>> + Send + Sync>;
+
 pub struct Connector {
     contexts: Vec<Context>,
-    /// The command line's options (endpoint, timeouts, read-only, the discovery file); each
-    /// context puts its own profile and region in.
-    options: AwsOptions,
-    buildkite: BuildkiteSettings,
+    connect: Connect,
     connected: tokio::sync::Mutex<HashMap<usize, Backends>>,
 }
 
 impl Connector {
-    pub fn new(contexts: Vec<Context>, options: AwsOptions, buildkite: BuildkiteSettings) -> Self {
-        Self { contexts, options, buildkite, connected: Default::default() }
+    pub fn new(contexts: Vec<Context>, connect: Connect) -> Self {
+        Self { contexts, connect, connected: Default::default() }
+    }
+
+    /// Contexts read through the AWS SDK: the command line's options (endpoint, timeouts,
+    /// read-only, the discovery file), each context putting its own profile and region in.
+    pub fn aws(contexts: Vec<Context>, options: AwsOptions, buildkite: BuildkiteSettings) -> Self {
+        let connect: Connect = Arc::new(move |context: Context| {
+            let options =
+                AwsOptions { profile: context.profile, region: Some(context.region), ..options.clone() };
+            let buildkite = buildkite.clone();
+            Box::pin(async move { LiveBackend::connect(&options, buildkite).await.backends() })
+        });
+        Self::new(contexts, connect)
     }
 }
 
@@ -41,12 +56,7 @@ impl ContextSource for Connector {
         if let Some(b) = connected.get(&index) {
             return Ok(b.clone());
         }
-        let options = AwsOptions {
-            profile: context.profile.clone(),
-            region: Some(context.region.clone()),
-            ..self.options.clone()
-        };
-        let b = LiveBackend::connect(&options, self.buildkite.clone()).await.backends();
+        let b = (self.connect)(context.clone()).await;
         connected.insert(index, b.clone());
         Ok(b)
     }

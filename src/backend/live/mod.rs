@@ -30,7 +30,7 @@ use aws_config::SdkConfig;
 
 pub use calls::{ACCOUNT, CallCounter};
 pub use config::{AwsOptions, Timeouts};
-pub use contexts::Connector;
+pub use contexts::{Connect, Connector};
 pub use errors::credentials_hint;
 
 use super::buildkite::{BuildkiteSettings, MetricsClient};
