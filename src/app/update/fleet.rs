@@ -5,7 +5,6 @@ use crate::app::keymap::Action;
 use crate::app::msg::Effect;
 use crate::app::overview::RowId;
 use crate::app::panes::Overlay;
-use crate::app::resource::Resource;
 use crate::app::state::AppState;
 
 use super::loads;
@@ -17,14 +16,6 @@ pub fn show(state: &mut AppState, fx: &mut Vec<Effect>) {
         crate::app::resource::Tracked::make_due(read);
     }
     loads::schedule(state, fx);
-}
-
-/// The contexts' reads, while the fleet view shows.
-pub fn watched(state: &AppState) -> Vec<Resource> {
-    if state.overlay != Some(Overlay::Fleet) {
-        return Vec::new();
-    }
-    (0..state.overview.reads.len()).map(Resource::Context).collect()
 }
 
 pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {

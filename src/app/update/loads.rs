@@ -19,7 +19,10 @@ pub fn watched(state: &AppState) -> Vec<Resource> {
         }
     }
     r.extend(timeline(state));
-    r.extend(super::fleet::watched(state));
+    // Every context, while the fleet view shows.
+    if state.overlay == Some(Overlay::Fleet) {
+        r.extend((0..state.overview.reads.len()).map(Resource::Context));
+    }
     r
 }
 
