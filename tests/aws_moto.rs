@@ -215,6 +215,7 @@ async fn bkops_status_reads_the_local_endpoint() {
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    support::schema::assert_valid("status", &v);
     assert_eq!(v["backend"], "aws default us-east-1");
     let mut names: Vec<&str> =
         v["stacks"].as_array().expect("stacks").iter().filter_map(|s| s["name"].as_str()).collect();
@@ -345,6 +346,7 @@ async fn bkops_status_reads_every_context_at_once_and_a_broken_one_says_why_on_i
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("1 of 3 contexts could not be read: broken/us-west-2"), "{stderr}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    support::schema::assert_valid("status_all_contexts", &v);
     let contexts = v["contexts"].as_array().expect("contexts");
     let names = |i: usize| -> Vec<String> {
         let mut n: Vec<String> = contexts[i]["stacks"]

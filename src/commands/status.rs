@@ -130,6 +130,7 @@ mod tests {
             region: "us-east-1".into(),
         };
         let report = ContextsReport {
+            schema_version: 1,
             generated_at: "2026-11-30T13:00:00Z".into(),
             contexts: vec![
                 ContextStatus {

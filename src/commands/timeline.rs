@@ -21,6 +21,7 @@ pub struct TimelineArgs {
 
 #[derive(Serialize)]
 struct Report<'a> {
+    schema_version: u32,
     stack: &'a str,
     #[serde(serialize_with = "crate::domain::time::rfc3339")]
     since: Timestamp,
@@ -40,7 +41,13 @@ pub async fn run(backends: &Backends, stack: Option<&str>, args: &TimelineArgs) 
         return Ok(());
     }
     let timeline = crate::history::read(backends, name, since).await;
-    let report = Report { stack: name, since, events: &timeline.events, unread: &timeline.unread };
+    let report = Report {
+        schema_version: crate::snapshot::SCHEMA_VERSION,
+        stack: name,
+        since,
+        events: &timeline.events,
+        unread: &timeline.unread,
+    };
     // A closed pipe (`| head`) ends the command quietly.
     let _ = match args.format {
         Format::Json => {

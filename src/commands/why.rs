@@ -12,6 +12,7 @@ use crate::snapshot::Read;
 
 #[derive(Serialize)]
 struct Report<'a> {
+    schema_version: u32,
     stack: &'a str,
     queue: &'a str,
     /// The queue's numbers, when they could be read.
@@ -35,6 +36,7 @@ pub async fn run(backends: &Backends, stack: Option<&str>, format: Format) -> Re
     let read = Read::of(backends, name).await;
     let found = read.reasons(backends.clock.now(), summary, &stacks);
     let report = Report {
+        schema_version: crate::snapshot::SCHEMA_VERSION,
         stack: name,
         queue: &summary.queue,
         metrics: read.queue,

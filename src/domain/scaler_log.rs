@@ -38,6 +38,7 @@ pub enum Outcome {
 /// What one run saw and did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScalerRun {
+    #[serde(serialize_with = "super::time::rfc3339")]
     pub at: Timestamp,
     /// `↳ Jobs: scheduled=…, running=…, waiting=…`.
     pub jobs: Option<[u32; 3]>,

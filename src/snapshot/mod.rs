@@ -18,8 +18,14 @@ use crate::domain::{
     warnings,
 };
 
+/// The version of the JSON `bkops status`, `why` and `timeline` print, as
+/// `schema/output.v1.schema.json` describes it: a field removed, renamed or changed in type
+/// or meaning is a new version; one added is not.
+pub const SCHEMA_VERSION: u32 = 1;
+
 #[derive(Debug, Serialize)]
 pub struct StatusReport {
+    pub schema_version: u32,
     pub generated_at: String,
     pub backend: String,
     pub stacks: Vec<StackStatus>,
@@ -199,6 +205,7 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
         }
     });
     Ok(StatusReport {
+        schema_version: SCHEMA_VERSION,
         generated_at: now.rfc3339(),
         backend: backends.label.to_string(),
         stacks: join_all(reads).await,
@@ -209,6 +216,7 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
 /// context that cannot be read says why on its own entry and never holds up the others.
 #[derive(Debug, Serialize)]
 pub struct ContextsReport {
+    pub schema_version: u32,
     pub generated_at: String,
     pub contexts: Vec<ContextStatus>,
 }
@@ -237,5 +245,9 @@ pub async fn collect_all(
             Err(e) => ContextStatus { context, error: Some(e.to_string()), stacks: Vec::new() },
         }
     });
-    ContextsReport { generated_at: now.rfc3339(), contexts: join_all(reads).await }
+    ContextsReport {
+        schema_version: SCHEMA_VERSION,
+        generated_at: now.rfc3339(),
+        contexts: join_all(reads).await,
+    }
 }

@@ -4,5 +4,6 @@
 pub mod buildkite;
 pub mod faults;
 pub mod moto;
+pub mod schema;
 pub mod sessions;
 pub mod tmux;
