@@ -110,6 +110,7 @@ fn big_state(size: (u16, u16), activity_count: usize) -> AppState {
             boot_failed: false,
             spot_notice: false,
             disk_used_pct: None,
+            launch_template_version: None,
         })
         .collect();
     let fleet = Fleet {
@@ -123,6 +124,7 @@ fn big_state(size: (u16, u16), activity_count: usize) -> AppState {
         paused_by: None,
         paused_at: None,
         strangers: Vec::new(),
+        launch_template_version: None,
         scheduled: Vec::new(),
     };
     let activities = (0..activity_count)
@@ -150,6 +152,7 @@ fn big_state(size: (u16, u16), activity_count: usize) -> AppState {
         scale_in_idle_period: 600,
         scaling: ScalingState::Enabled { schedule: "rate(1 minute)".into() },
         scaler_params: None,
+        launch: Default::default(),
     };
     let history = (0..60)
         .map(|m| QueueSample {

@@ -206,6 +206,10 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let backends = backends(&cli, &config).await?;
             commands::why::run(&backends, cli.stack.as_deref(), format).await
         }
+        Some(Cmd::Doctor { format }) => {
+            let backends = backends(&cli, &config).await?;
+            commands::doctor::run(&backends, cli.stack.as_deref(), format).await
+        }
         Some(Cmd::Timeline(ref args)) => {
             let backends = backends(&cli, &config).await?;
             commands::timeline::run(&backends, cli.stack.as_deref(), args).await

@@ -1,4 +1,4 @@
-//! The JSON `bkops status`, `why` and `timeline` print follows `schema/output.v1.schema.json`,
+//! The JSON `bkops status`, `why`, `timeline` and `doctor` print follows `schema/output.v1.schema.json`,
 //! on the demo's stacks through the binary (the AWS backend's `status --all-contexts` is
 //! checked in tests/aws_moto.rs), and the schema refuses what it should.
 
@@ -21,13 +21,20 @@ fn json_of(args: &[&str]) -> Value {
 }
 
 #[test]
-fn status_why_and_timeline_follow_the_schema_on_every_demo_stack() {
+fn status_why_timeline_and_doctor_follow_the_schema_on_every_demo_stack() {
     // Seeds and speeds that give the scaler's runs time to scale, cool down and cap.
     for (seed, speed) in [("1", "1"), ("2", "60"), ("7", "200")] {
         let demo = ["--demo", "--demo-seed", seed, "--demo-speed", speed];
         let status = json_of(&[&demo[..], &["status", "--format", "json"]].concat());
         assert_valid("status", &status);
         assert_eq!(status["schema_version"], 1);
+        // Findings exit 1; the JSON is printed all the same.
+        let out = Command::new(env!("CARGO_BIN_EXE_bkops"))
+            .args([&demo[..], &["doctor", "--format", "json"]].concat())
+            .env("XDG_STATE_HOME", std::env::temp_dir().join("bkops-schema-test"))
+            .output()
+            .expect("runs");
+        assert_valid("doctor", &serde_json::from_slice(&out.stdout).expect("doctor's JSON"));
         for stack in status["stacks"].as_array().expect("stacks") {
             let name = stack["name"].as_str().expect("a name");
             let why = json_of(&[&demo[..], &["why", "--stack", name, "--format", "json"]].concat());

@@ -70,6 +70,15 @@ pub trait LogSource: Send + Sync {
     /// A missing group is `NotFound`; a missing stream is an empty page.
     async fn filter_log_events(&self, query: &FilterQuery) -> Result<LogPage, BackendError>;
 
+    /// The log groups whose names start with one of `prefixes`, with their retention.
+    async fn log_groups(
+        &self,
+        prefixes: &[String],
+    ) -> Result<Vec<crate::domain::doctor::LogGroup>, BackendError> {
+        let _ = prefixes;
+        Err(BackendError::Other("not offered by this source".into()))
+    }
+
     /// Opens a Live Tail session on one group, for one stream. Sources without Live Tail say
     /// so, and the tail engine polls instead.
     async fn live_tail(&self, query: &LiveQuery) -> Result<Box<dyn LiveSession>, BackendError> {

@@ -100,6 +100,11 @@ pub enum Cmd {
     },
     /// What happened to a stack, newest first: activities, the scaler, log signals, operators.
     Timeline(super::timeline::TimelineArgs),
+    /// Check each stack's configuration against known pitfalls: why each matters, what to change.
+    Doctor {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print a shell completion script (see the README for where each shell reads it).
     Completions {
         #[arg(value_enum)]

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod doctor;
 mod generated;
 pub mod logs;
 pub mod operate;

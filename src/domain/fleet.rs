@@ -144,6 +144,9 @@ pub struct Instance {
     /// Percent used of its fullest disk, from the last live disk check (`D`).
     #[serde(default)]
     pub disk_used_pct: Option<u8>,
+    /// The launch template version it was launched from.
+    #[serde(default)]
+    pub launch_template_version: Option<String>,
 }
 
 /// The Auto Scaling group of one stack.
@@ -172,6 +175,9 @@ pub struct Fleet {
     /// Agents serving the stack's queue that belong to no stack bkops knows (their names).
     #[serde(default)]
     pub strangers: Vec<String>,
+    /// The launch template version the group launches now.
+    #[serde(default)]
+    pub launch_template_version: Option<String>,
 }
 
 /// A scheduled action of the group (`EnableScheduledScaling`: `<Stack>-ScaleUp`, `-ScaleDown`).

@@ -3,6 +3,7 @@
 
 mod activity;
 mod context;
+pub mod doctor;
 mod error;
 mod fleet;
 pub mod forensics;
@@ -33,7 +34,7 @@ pub use ids::instance_id;
 pub use log::LogEvent;
 pub use queue::{QueueMetrics, QueueSample};
 pub use secret::Secret;
-pub use stack::{Os, ScalingState, StackSummary};
+pub use stack::{LaunchSettings, Os, ScalingState, StackSummary};
 pub use time::{Timestamp, format_age};
 pub use warnings::{Warning, warnings};
 pub use when::parse_when;

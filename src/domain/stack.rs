@@ -72,6 +72,21 @@ pub struct StackSummary {
     /// The scaler's parameters (ScaleOutFactor, InstanceBuffer, cooldowns, …); `None` for a
     /// stack without a scaler.
     pub scaler_params: Option<super::scaler::ScalerParams>,
+    /// What the stack launches: its instance types, Spot share, and whether instances leave
+    /// after one job (`bkops doctor` checks them).
+    #[serde(default)]
+    pub launch: LaunchSettings,
+}
+
+/// The stack's launch parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchSettings {
+    /// `InstanceTypes`, in order.
+    pub instance_types: Vec<String>,
+    /// `OnDemandPercentage`: the share above the base on-demand; 0 is all Spot.
+    pub on_demand_percentage: Option<u32>,
+    /// `BuildkiteTerminateInstanceAfterJob`.
+    pub terminate_after_job: bool,
 }
 
 impl Sanitize for ScalingState {
@@ -88,6 +103,9 @@ impl Sanitize for StackSummary {
     fn sanitize(&mut self) {
         for s in [&mut self.name, &mut self.queue, &mut self.version, &mut self.status, &mut self.asg_name] {
             s.sanitize();
+        }
+        for t in &mut self.launch.instance_types {
+            t.sanitize();
         }
         self.scaling.sanitize();
     }

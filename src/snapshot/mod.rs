@@ -2,6 +2,7 @@
 //! show, made from the read traits (no backend of its own), so that every layer above can
 //! use it.
 
+pub mod doctor;
 mod read;
 
 use futures::future::join_all;

@@ -140,6 +140,21 @@ fn scaler_params(stack: &Stack) -> crate::domain::scaler::ScalerParams {
     }
 }
 
+/// What the stack launches, from its parameters (with the template's defaults).
+fn launch_settings(stack: &Stack) -> crate::domain::LaunchSettings {
+    crate::domain::LaunchSettings {
+        instance_types: param(stack, "InstanceTypes")
+            .unwrap_or("t3.large")
+            .split(',')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        on_demand_percentage: param_u32(stack, "OnDemandPercentage").or(Some(100)),
+        terminate_after_job: param(stack, "BuildkiteTerminateInstanceAfterJob")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+    }
+}
+
 /// `Buildkite stack v6.71.1` → `v6.71.1`.
 pub fn version_of(description: Option<&str>) -> String {
     description
@@ -393,6 +408,7 @@ impl LiveBackend {
                 scale_in_idle_period: param_u32(stack, "ScaleInIdlePeriod").unwrap_or(600),
                 asg_name: asg.clone(),
                 scaler_params: rule.as_ref().map(|_| scaler_params(stack)),
+                launch: launch_settings(stack),
                 scaling,
                 name: name.clone(),
             });
@@ -453,6 +469,7 @@ fn unreadable_stack(stack: &Stack, e: &BackendError) -> StackSummary {
         scale_in_idle_period: param_u32(stack, "ScaleInIdlePeriod").unwrap_or(600),
         scaling: ScalingState::Unknown { reason: format!("its resources could not be read: {e}") },
         scaler_params: None,
+        launch: launch_settings(stack),
     }
 }
 

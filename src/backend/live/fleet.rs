@@ -105,6 +105,7 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
                 boot_failed: false,
                 spot_notice: false,
                 disk_used_pct: None,
+                launch_template_version: i.launch_template().and_then(|t| t.version()).map(str::to_string),
                 id,
             }
         })
@@ -123,6 +124,16 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
         scheduled: Vec::new(),
         paused_by: tag(crate::domain::tags::PAUSED_BY),
         strangers: Vec::new(),
+        launch_template_version: group
+            .launch_template()
+            .or_else(|| {
+                group
+                    .mixed_instances_policy()
+                    .and_then(|p| p.launch_template())
+                    .and_then(|t| t.launch_template_specification())
+            })
+            .and_then(|t| t.version())
+            .map(str::to_string),
         paused_at: tag(crate::domain::tags::PAUSED_AT).and_then(|t| crate::domain::tags::time(&t)),
     }
 }

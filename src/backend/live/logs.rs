@@ -47,6 +47,27 @@ impl LogSource for LiveBackend {
         Ok(LogPage { events, next_token: out.next_token().map(str::to_string) })
     }
 
+    async fn log_groups(
+        &self,
+        prefixes: &[String],
+    ) -> Result<Vec<crate::domain::doctor::LogGroup>, BackendError> {
+        let mut out = Vec::new();
+        for prefix in prefixes {
+            let mut pages =
+                self.clients.cwl.describe_log_groups().log_group_name_prefix(prefix).into_paginator().send();
+            while let Some(page) = pages.next().await {
+                let page = page.checked(self, super::ACCOUNT, "logs:DescribeLogGroups")?;
+                out.extend(page.log_groups().iter().filter_map(|g| {
+                    Some(crate::domain::doctor::LogGroup {
+                        name: crate::domain::text::sanitize(g.log_group_name()?).into_owned(),
+                        retention_days: g.retention_in_days().and_then(|d| u32::try_from(d).ok()),
+                    })
+                }));
+            }
+        }
+        Ok(out)
+    }
+
     async fn live_tail(&self, q: &LiveQuery) -> Result<Box<dyn LiveSession>, BackendError> {
         Ok(Box::new(self.start_live_tail(q).await?))
     }

@@ -46,6 +46,14 @@ impl LogStore {
         });
     }
 
+    /// Every group's name, once each, in order.
+    pub fn group_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.streams.keys().map(|(g, _)| g.clone()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// The groups that exist (the CloudWatch agent creates one when it first ships to it).
     pub fn has_group(&self, group: &str) -> bool {
         self.streams.keys().any(|(g, _)| g == group)

@@ -168,6 +168,25 @@ impl LogSource for SimBackend {
     async fn live_tail(&self, q: &LiveQuery) -> Result<Box<dyn LiveSession>, BackendError> {
         Ok(Box::new(self.start_live_tail(q)?))
     }
+
+    /// As the stack leaves them: the instances' groups never expire (the CloudWatch agent
+    /// creates them without retention), the scaler's keeps LogRetentionDays' default, one day.
+    async fn log_groups(
+        &self,
+        prefixes: &[String],
+    ) -> Result<Vec<crate::domain::doctor::LogGroup>, BackendError> {
+        let world = self.world();
+        Ok(world
+            .logs
+            .group_names()
+            .into_iter()
+            .filter(|g| prefixes.iter().any(|p| g.starts_with(p.as_str())))
+            .map(|name| crate::domain::doctor::LogGroup {
+                retention_days: name.starts_with("/aws/lambda/").then_some(1),
+                name,
+            })
+            .collect())
+    }
 }
 
 #[async_trait]

@@ -6,6 +6,9 @@ use super::stack::SimStack;
 use crate::domain::log_signals as signals;
 use crate::domain::{Fleet, Instance, QueueMetrics, ScalingState, StackSummary, groups};
 
+/// The simulated stacks are never updated: every instance runs the group's one version.
+const SIM_TEMPLATE_VERSION: &str = "1";
+
 impl SimStack {
     pub fn summary(&self) -> StackSummary {
         let schedule = "rate(1 minute)".to_string();
@@ -28,6 +31,11 @@ impl SimStack {
             scale_in_idle_period: self.spec.scale_in_idle_period,
             scaling,
             scaler_params: self.spec.scaler.clone(),
+            launch: crate::domain::LaunchSettings {
+                instance_types: self.spec.instance_types.clone(),
+                on_demand_percentage: Some(if self.spec.spot { 0 } else { 100 }),
+                terminate_after_job: false,
+            },
         }
     }
 
@@ -49,6 +57,7 @@ impl SimStack {
                 boot_failed: logs.messages(groups::ELASTIC_STACK, &i.id).any(signals::is_boot_failure),
                 spot_notice: logs.messages(groups::LIFECYCLED, &i.id).any(signals::is_spot_notice),
                 disk_used_pct: None,
+                launch_template_version: Some(SIM_TEMPLATE_VERSION.into()),
             })
             .collect();
         Fleet {
@@ -62,6 +71,7 @@ impl SimStack {
             scheduled: Vec::new(),
             paused_by: self.tags.get(crate::domain::tags::PAUSED_BY).cloned(),
             strangers: Vec::new(),
+            launch_template_version: Some(SIM_TEMPLATE_VERSION.into()),
             paused_at: self
                 .tags
                 .get(crate::domain::tags::PAUSED_AT)

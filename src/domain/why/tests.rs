@@ -19,6 +19,7 @@ fn stack(name: &str, queue: &str, scaling: ScalingState) -> StackSummary {
         scale_in_idle_period: 600,
         scaling,
         scaler_params: Some(crate::domain::scaler::ScalerParams::default()),
+        launch: Default::default(),
     }
 }
 
@@ -46,6 +47,7 @@ fn instance(id: &str, lifecycle: Lifecycle, age_secs: i64, agent: AgentState) ->
         boot_failed: false,
         spot_notice: false,
         disk_used_pct: None,
+        launch_template_version: None,
     }
 }
 
@@ -62,6 +64,7 @@ fn fleet(desired: u32, max: u32, instances: Vec<Instance>) -> Fleet {
         paused_by: None,
         paused_at: None,
         strangers: Vec::new(),
+        launch_template_version: None,
     }
 }
 

@@ -1,0 +1,81 @@
+//! What `bkops doctor` reads of each stack, and what it finds: the stack's own reads (group,
+//! activities, scaler log) with the log groups' retention, checked against the pitfalls.
+
+use futures::future::join_all;
+use serde::Serialize;
+
+use super::Read;
+use crate::backend::Backends;
+use crate::domain::doctor::{Finding, Inputs, LogGroup, check};
+use crate::domain::{BackendError, Timestamp};
+
+/// The instances' log groups, shared by every stack in the region.
+const INSTANCE_GROUPS: &str = "/buildkite/";
+
+#[derive(Debug, Serialize)]
+pub struct DoctorReport {
+    pub schema_version: u32,
+    pub generated_at: String,
+    pub backend: String,
+    pub stacks: Vec<StackDoctor>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StackDoctor {
+    pub stack: String,
+    /// The worst first.
+    pub findings: Vec<Finding>,
+    /// What could not be read, so its checks were not made.
+    pub unread: Vec<String>,
+}
+
+/// The scaler's log group of a CloudFormation stack: its function is named after the nested
+/// scaler stack, `<stack>-Autoscaling-…`.
+fn scaler_prefix(stack: &str) -> String {
+    format!("/aws/lambda/{stack}-Autoscaling")
+}
+
+/// Every stack's findings, or with `only` that stack's.
+pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<DoctorReport, BackendError> {
+    let stacks = backends.stacks.stacks().await?;
+    let now = backends.clock.now();
+    let wanted: Vec<&crate::domain::StackSummary> =
+        stacks.iter().filter(|s| only.is_none_or(|o| s.name == o)).collect();
+    let names: Vec<String> = wanted.iter().map(|s| s.name.clone()).collect();
+    backends.stacks.prepare(&names).await;
+    let shared = backends.logs.log_groups(&[INSTANCE_GROUPS.to_string()]).await;
+    let all = &stacks;
+    let shared = &shared;
+    let reads = wanted.into_iter().map(|stack| async move {
+        let prefix = [scaler_prefix(&stack.name)];
+        let (read, own) = tokio::join!(Read::of(backends, &stack.name), backends.logs.log_groups(&prefix));
+        let mut unread = read.unread.clone();
+        let groups: Option<Vec<LogGroup>> = match (shared, own) {
+            (Ok(s), Ok(o)) => Some(s.iter().cloned().chain(o).collect()),
+            (Err(e), _) => {
+                unread.push(format!("log groups: {e}"));
+                None
+            }
+            (_, Err(e)) => {
+                unread.push(format!("log groups: {e}"));
+                None
+            }
+        };
+        let findings = check(&Inputs {
+            now,
+            stack,
+            stacks: all,
+            fleet: read.fleet.as_ref(),
+            activities: &read.activities,
+            scaler: &read.scaler,
+            log_groups: groups.as_deref(),
+        });
+        StackDoctor { stack: stack.name.clone(), findings, unread }
+    });
+    Ok(DoctorReport {
+        schema_version: super::SCHEMA_VERSION,
+        generated_at: Timestamp::rfc3339(now),
+        backend: backends.label.to_string(),
+        stacks: join_all(reads).await,
+    })
+}
