@@ -674,3 +674,10 @@ async fn the_fleet_view_small_and_large() {
         snap!(name, h);
     }
 }
+
+#[tokio::test]
+async fn the_doctor_window_small() {
+    let mut h = Harness::new((80, 24)).await;
+    h.keys("C").await;
+    snap!("doctor_80x24", h);
+}

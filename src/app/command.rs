@@ -26,6 +26,8 @@ pub enum Command {
     Timeline(i64),
     /// Every stack of every context.
     Fleet,
+    /// The stack's configuration against known pitfalls.
+    Doctor,
     Quit,
 }
 
@@ -53,6 +55,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("why", "", "Why jobs wait: every reason, with its evidence"),
     ("timeline", "[SINCE]", "What happened to the stack, newest first (default 2h; e.g. :timeline 6h)"),
     ("fleet", "", "Every stack in every context of [[contexts]], a line each (also 0)"),
+    ("doctor", "", "The stack's configuration against known pitfalls (also C)"),
     ("quit", "", "Quit (also :q)"),
 ];
 
@@ -106,6 +109,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         },
         "why" => Ok(Command::Why),
         "fleet" => Ok(Command::Fleet),
+        "doctor" => Ok(Command::Doctor),
         "quit" | "q" | "q!" => Ok(Command::Quit),
         "" => Err("type a command, e.g. :stack NAME (Tab completes)".into()),
         other => Err(format!("unknown command ':{other}' (Tab completes, :help lists keys)")),

@@ -1,10 +1,27 @@
 //! "Why are jobs waiting?" for the stack on screen: the ranked reasons, made from what the
-//! panes read (the stack, its queue, group, activities and scaler log).
+//! panes read (the stack, its queue, group, activities and scaler log); and what the doctor
+//! finds of its configuration.
 
 use super::state::AppState;
 use crate::domain::why::{Facts, Reason, ScalerRead, reasons};
 
 impl AppState {
+    /// What `bkops doctor` finds of the stack on screen, from what the panes read and its log
+    /// groups' retention (the checks on what is not read yet are not made).
+    pub fn findings(&self) -> Vec<crate::domain::doctor::Finding> {
+        let Some(stack) = self.stack_summary() else { return Vec::new() };
+        let scaler = self.scaler.data.clone().unwrap_or(ScalerRead::None);
+        crate::domain::doctor::check(&crate::domain::doctor::Inputs {
+            now: self.now,
+            stack,
+            stacks: self.stacks.data.as_deref().unwrap_or_default(),
+            fleet: self.fleet.data.as_ref(),
+            activities: self.activities.data.as_deref().unwrap_or_default(),
+            scaler: &scaler,
+            log_groups: self.log_groups.data.as_deref(),
+        })
+    }
+
     /// Every reason jobs wait with no agent to take them, the one to act on first; empty when
     /// none waits, or before the queue is read.
     pub fn why(&self) -> Vec<Reason> {

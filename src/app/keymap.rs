@@ -48,6 +48,7 @@ pub enum Action {
     /// What happened to the stack, newest first.
     ShowTimeline,
     ShowFleet,
+    ShowDoctor,
     PromptAccept,
     PromptCancel,
     PromptBackspace,
@@ -130,6 +131,12 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Queue, &[code(KeyCode::Enter)], A::ShowWhy, "Why jobs wait (the reasons under the chart)"),
     bind(S::Global, &[ch('T')], A::ShowTimeline, "What happened, newest first (also :timeline)"),
     bind(S::Global, &[ch('0')], A::ShowFleet, "The fleet: every stack in every context (also :fleet)"),
+    bind(
+        S::Global,
+        &[ch('C')],
+        A::ShowDoctor,
+        "The stack's configuration against known pitfalls (also :doctor)",
+    ),
     bind(S::Global, &[ch('P')], A::PauseResume, "Pause (and drain) or resume the stack's scaling"),
     bind(S::List, &[code(KeyCode::Up), ch('k')], A::Up, "Up"),
     bind(S::List, &[code(KeyCode::Down), ch('j')], A::Down, "Down"),

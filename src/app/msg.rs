@@ -75,6 +75,7 @@ pub enum Payload {
     Timeline(crate::domain::timeline::Timeline),
     /// A context's stacks, a line each (the fleet view).
     Lines(Vec<crate::domain::overview::StackLine>),
+    LogGroups(Vec<crate::domain::doctor::LogGroup>),
 }
 
 /// Work `update` asks the runtime to do.

@@ -55,6 +55,8 @@ pub enum Overlay {
     Errors,
     /// Every reason jobs wait, with its evidence (Enter on the queue).
     Why,
+    /// What the doctor finds of the stack's configuration (`C`, `:doctor`).
+    Doctor,
     /// What happened to the stack, newest first: the selected event, and how far back.
     Timeline {
         sel: usize,

@@ -17,7 +17,13 @@ pub enum Resource {
     Timeline(String, i64),
     /// Every stack of the `n`-th context, a line each, read while the fleet view shows.
     Context(usize),
+    /// The retention of the stack's log groups (the instances' shared ones and its scaler's),
+    /// for `bkops doctor`'s checks: they rarely change, so they are read every 10 minutes.
+    LogGroups(String),
 }
+
+/// Seconds between reads of a stack's log groups' retention.
+pub const LOG_GROUPS_SECS: u32 = 600;
 
 impl Resource {
     pub fn stack(&self) -> Option<&str> {
@@ -28,7 +34,8 @@ impl Resource {
             | Resource::Fleet(s)
             | Resource::Activities(s)
             | Resource::Scaler(s)
-            | Resource::Timeline(s, _) => Some(s),
+            | Resource::Timeline(s, _)
+            | Resource::LogGroups(s) => Some(s),
         }
     }
 
@@ -42,6 +49,7 @@ impl Resource {
             Resource::Scaler(_) => "scaler log",
             Resource::Timeline(..) => "timeline",
             Resource::Context(_) => "context",
+            Resource::LogGroups(_) => "log groups",
         }
     }
 
@@ -92,6 +100,7 @@ impl RefreshIntervals {
                 Resource::Activities(_) => self.activity,
                 Resource::Scaler(_) => self.scaler,
                 Resource::Timeline(..) => self.timeline,
+                Resource::LogGroups(_) => LOG_GROUPS_SECS,
             }
             .max(1),
         )

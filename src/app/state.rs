@@ -108,6 +108,8 @@ pub struct AppState {
     pub scaler: Loadable<crate::domain::why::ScalerRead>,
     /// The incident timeline, read while `T` shows it.
     pub timeline: Loadable<crate::domain::timeline::Timeline>,
+    /// The retention of the stack's log groups, for the doctor's checks.
+    pub log_groups: Loadable<Vec<crate::domain::doctor::LogGroup>>,
     pub focus: Pane,
     pub overlay: Option<Overlay>,
     pub prompt: Option<Prompt>,
@@ -171,6 +173,7 @@ impl AppState {
             activities: Loadable::default(),
             scaler: Loadable::default(),
             timeline: Loadable::default(),
+            log_groups: Loadable::default(),
             focus: Pane::Instances,
             overlay: None,
             prompt: None,
@@ -238,6 +241,7 @@ impl AppState {
             Resource::Activities(_) => &mut self.activities,
             Resource::Scaler(_) => &mut self.scaler,
             Resource::Timeline(..) => &mut self.timeline,
+            Resource::LogGroups(_) => &mut self.log_groups,
             Resource::Context(n) => {
                 let reads = &mut self.overview.reads;
                 if *n >= reads.len() {
@@ -248,8 +252,9 @@ impl AppState {
         }
     }
 
-    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 7] {
+    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 8] {
         [
+            &mut self.log_groups,
             &mut self.stacks,
             &mut self.queue,
             &mut self.history,

@@ -92,6 +92,10 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
             let since = backends.clock.now().plus_secs(-secs);
             Ok(Payload::Timeline(crate::history::read(backends, s, since).await))
         }
+        Resource::LogGroups(s) => {
+            let prefixes = crate::snapshot::doctor::prefixes(s);
+            backends.logs.log_groups(&prefixes).await.map(Payload::LogGroups)
+        }
         Resource::Context(n) => {
             // With no [[contexts]], the fleet view is this backend's own stacks.
             let b = match &backends.contexts {

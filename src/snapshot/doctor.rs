@@ -35,6 +35,12 @@ fn scaler_prefix(stack: &str) -> String {
     format!("/aws/lambda/{stack}-Autoscaling")
 }
 
+/// The log groups whose retention the checks read: the instances' shared ones and the
+/// stack's scaler's.
+pub fn prefixes(stack: &str) -> [String; 2] {
+    [INSTANCE_GROUPS.to_string(), scaler_prefix(stack)]
+}
+
 /// Every stack's findings, or with `only` that stack's.
 pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<DoctorReport, BackendError> {
     let stacks = backends.stacks.stacks().await?;

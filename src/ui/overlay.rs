@@ -68,6 +68,41 @@ fn why_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     out
 }
 
+fn doctor_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(stack) = state.stack.as_deref() else { return vec![Line::from("No stack is shown.")] };
+    let findings = state.findings();
+    let mut out = Vec::new();
+    if findings.is_empty() {
+        out.push(Line::from(format!("Nothing found in {}'s configuration.", sanitize(stack))));
+    }
+    for f in &findings {
+        let (mark, role) = match f.severity {
+            crate::domain::doctor::Severity::Bad => ("✗", Role::danger),
+            crate::domain::doctor::Severity::Warn => ("!", Role::warn),
+        };
+        out.push(Line::from(Span::styled(format!("{mark} {}", sanitize(&f.what)), theme.style(role))));
+        out.push(Line::from(Span::styled(format!("  why: {}", sanitize(&f.why)), theme.style(Role::muted))));
+        out.push(Line::from(format!("  fix: {}", sanitize(&f.fix))));
+        out.push(Line::default());
+    }
+    let unread: Vec<&str> = [
+        (state.log_groups.data.is_none(), "log groups' retention"),
+        (state.fleet.data.is_none(), "auto scaling group"),
+        (state.activities.data.is_none(), "scaling activity"),
+        (state.scaler.data.is_none(), "scaler log"),
+    ]
+    .into_iter()
+    .filter_map(|(missing, what)| missing.then_some(what))
+    .collect();
+    if !unread.is_empty() {
+        out.push(Line::from(Span::styled(
+            format!("Not read yet, so not checked: {}.", unread.join(", ")),
+            theme.style(Role::muted),
+        )));
+    }
+    out
+}
+
 /// "An action is running": quitting now would leave it half-done, so bkops asks.
 pub fn draw_leaving(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if !state.leaving {
@@ -114,6 +149,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),
         Overlay::Errors => ("Errors", error_lines(state, theme), 0),
         Overlay::Why => ("Why jobs wait", why_lines(state, theme), 0),
+        Overlay::Doctor => ("Doctor", doctor_lines(state, theme), 0),
     };
     let fit = crate::app::help::fit(&lines, (area.width, area.height));
     let rect = centered(area, fit.width, fit.height);

@@ -29,7 +29,17 @@ fn badge(state: &AppState, s: &crate::domain::StackSummary) -> Option<String> {
             .filter(|w| w.code != "paused" && w.code != "scheduled_action")
             .map(|w| w.text.split(" (").next().unwrap_or(&w.text))
             .collect();
-        return (!short.is_empty()).then(|| format!("⚠ {}", short.join(" · ")));
+        // The configuration's findings last, without the warning mark: they are not trouble
+        // now, only where it will come from.
+        let findings = state.findings().len();
+        let doctor = (findings > 0)
+            .then(|| format!("{} (C)", crate::domain::text::count(findings as u32, "finding", "findings")));
+        return match (short.is_empty(), doctor) {
+            (true, None) => None,
+            (true, Some(d)) => Some(d),
+            (false, None) => Some(format!("⚠ {}", short.join(" · "))),
+            (false, Some(d)) => Some(format!("⚠ {} · {d}", short.join(" · "))),
+        };
     }
     match &s.scaling {
         ScalingState::Unknown { .. } => Some("⚠ cannot read".into()),

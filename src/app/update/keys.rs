@@ -94,6 +94,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::ToggleZoom => state.zoom = !state.zoom,
         Action::ShowTimeline => loads::show_timeline(state, crate::app::command::TIMELINE_SECS, fx),
         Action::ShowFleet => super::fleet::show(state, fx),
+        Action::ShowDoctor => state.overlay = Some(Overlay::Doctor),
         Action::NextPane => state.focus = focus.next(),
         Action::PrevPane => state.focus = focus.prev(),
         Action::FocusPane(p) => state.focus = p,

@@ -16,6 +16,7 @@ pub fn watched(state: &AppState) -> Vec<Resource> {
         r.push(Resource::Stacks);
         if let Some(stack) = &state.stack {
             r.extend(Resource::of_stack(stack));
+            r.push(Resource::LogGroups(stack.clone()));
         }
     }
     r.extend(timeline(state));
@@ -106,6 +107,7 @@ pub fn on_loaded(
             state.timeline.next_due = None;
         }
         Ok(Payload::Timeline(v)) => state.timeline.set(Ok(v), at, interval),
+        Ok(Payload::LogGroups(v)) => state.log_groups.set(Ok(v), at, interval),
         Ok(Payload::Lines(v)) => {
             if let Resource::Context(n) = resource {
                 state.overview.record(n, &v);
@@ -165,6 +167,7 @@ fn leave_stack(state: &mut AppState, fx: &mut Vec<Effect>) {
     }
     if let Some(old) = state.stack.take() {
         fx.extend(Resource::of_stack(&old).into_iter().map(Effect::Cancel));
+        fx.push(Effect::Cancel(Resource::LogGroups(old)));
     }
     state.queue = Default::default();
     state.history = Default::default();
@@ -172,6 +175,7 @@ fn leave_stack(state: &mut AppState, fx: &mut Vec<Effect>) {
     state.activities = Default::default();
     state.scaler = Default::default();
     state.timeline = Default::default();
+    state.log_groups = Default::default();
 }
 
 /// Shows another stack: what was read for the old one is cancelled and dropped.

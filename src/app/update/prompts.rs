@@ -91,6 +91,7 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Why => state.overlay = Some(Overlay::Why),
         Command::Timeline(secs) => loads::show_timeline(state, secs, fx),
         Command::Fleet => super::fleet::show(state, fx),
+        Command::Doctor => state.overlay = Some(Overlay::Doctor),
         Command::Quit => state.quit_or_ask(),
     }
 }

@@ -11,6 +11,7 @@ use crate::domain::Timestamp;
 use crate::runtime::settle;
 
 mod cost;
+mod doctor;
 mod fleet;
 mod logs;
 mod problems;
