@@ -195,7 +195,14 @@ fn backend_with(asg_rules: &[&Rule], ssm_rules: &[&Rule]) -> LiveBackend {
             .region(aws_sdk_sts::config::Region::new("us-east-1"))
             .build(),
     );
-    let clients = Clients { cfn, asg, events, ssm, cw, cwl, sts };
+    // No group here is the Terraform module's: its scaler is never looked up.
+    let lambda = aws_sdk_lambda::Client::from_conf(
+        aws_sdk_lambda::Config::builder()
+            .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
+            .region(aws_sdk_lambda::config::Region::new("us-east-1"))
+            .build(),
+    );
+    let clients = Clients { cfn, asg, events, lambda, ssm, cw, cwl, sts };
     LiveBackend::from_clients(
         clients,
         Some("ci-prod".into()),

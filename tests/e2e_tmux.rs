@@ -50,7 +50,8 @@ fn start_switch_panes_help_filter_quit() {
     t.wait_for("help closed", |s| !s.contains("Only what mentions"));
 
     // A filter on a value that is there: the rows left all have it, and the others are gone.
-    let screen = t.screen();
+    // (The capture waits for the rows: one taken mid-frame may not have them yet.)
+    let screen = t.wait_for("the instance rows", |s| s.lines().any(|l| row_id(l).is_some()));
     let rows: Vec<&str> = screen.lines().filter(|l| row_id(l).is_some()).collect();
     let kind = rows[0].split_whitespace().nth(4).expect("the TYPE column").to_string();
     let others = rows.iter().filter(|l| !l.contains(&kind)).count();

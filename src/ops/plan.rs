@@ -129,6 +129,12 @@ pub fn pause(t: &ScalingTarget, drain: bool, by: &str, now: Timestamp) -> Result
         warnings
             .push(format!("Scheduled actions still change the group's size: {}.", t.scheduled.join(", ")));
     }
+    if t.terraform {
+        warnings.push(format!(
+            "{} is deployed with Terraform, which does not hold the schedule rule's state: a later `terraform apply` may enable it again.",
+            t.stack
+        ));
+    }
     if drain {
         warnings.push(format!(
             "Drain sets DesiredCapacity 0{}: instances protected from scale-in leave as their agents go idle; running jobs finish first.",
@@ -440,6 +446,15 @@ mod tests {
 
     #[test]
     fn scheduled_actions_are_warned_about() {
+        let tf = ScalingTarget { terraform: true, ..linux() };
+        let plan = pause(&tf, false, "me", NOW).expect("plan");
+        assert!(
+            plan.warnings.iter().any(|w| w.contains("`terraform apply` may enable it again")),
+            "{:?}",
+            plan.warnings
+        );
+        let plan = pause(&linux(), false, "me", NOW).expect("plan");
+        assert!(!plan.warnings.iter().any(|w| w.contains("terraform")), "{:?}", plan.warnings);
         let t = ScalingTarget { scheduled: vec!["ci-linux-ScaleUp (MinSize 4)".into()], ..linux() };
         let plan = pause(&t, false, "ana", NOW).expect("plan");
         assert!(plan.warnings.iter().any(|w| w.contains("ci-linux-ScaleUp (MinSize 4)")));

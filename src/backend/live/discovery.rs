@@ -60,6 +60,11 @@ pub struct KnownStack {
     pub scaler_stack: Option<String>,
     /// The scaler's function, when discovery learnt it.
     pub scaler_function: Option<String>,
+    /// Deployed with the Terraform module rather than CloudFormation.
+    pub terraform: bool,
+    /// Its scaler publishes the `Buildkite` CloudWatch metrics the chart is drawn from (the
+    /// Terraform module can turn them off).
+    pub publishes_metrics: bool,
 }
 
 #[derive(Debug, Default)]
@@ -371,17 +376,34 @@ impl LiveBackend {
                 found.push((stack, asg, resources));
             }
         }
-        let names: Vec<String> = found.iter().map(|(_, asg, ..)| asg.clone()).collect();
+        // Stacks the Terraform module deployed have no CloudFormation stack: found by their
+        // group's tags, and read with the others. Without that read, the CloudFormation
+        // stacks are still listed.
+        let terraform_groups = self.terraform_group_names().await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "Terraform-deployed stacks could not be looked for");
+            Vec::new()
+        });
+        let mut names: Vec<String> = found.iter().map(|(_, asg, ..)| asg.clone()).collect();
+        for g in terraform_groups {
+            if !names.contains(&g) {
+                names.push(g);
+            }
+        }
         let groups = self.describe_groups(&names, ACCOUNT).await?;
+        let terraform = self.terraform_stacks(&groups).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "Terraform-deployed stacks could not be read");
+            Vec::new()
+        });
         for g in &groups {
             if let Some(name) = g.auto_scaling_group_name() {
                 self.groups.described.put(name.to_string(), g.clone());
             }
         }
-        let rules: Vec<(String, String)> = found
+        let mut rules: Vec<(String, String)> = found
             .iter()
             .filter_map(|(stack, _, r)| Some((stack.stack_name()?.to_string(), r.rule_name.clone()?)))
             .collect();
+        rules.extend(terraform.iter().filter_map(|t| Some((t.base.clone(), t.rule()?))));
         let mut states = self.scaling_states(&rules).await;
         let mut out = Vec::new();
         for (stack, asg, resources) in found {
@@ -426,9 +448,16 @@ impl LiveBackend {
                 rule: rule.clone(),
                 scaler_stack: resources.scaler_stack,
                 scaler_function: resources.scaler_function,
+                terraform: false,
+                publishes_metrics: true,
             };
             self.cache().unreadable.remove(&name);
             self.cache().known.insert(name, known);
+        }
+        for t in terraform {
+            out.push(t.summary(states.remove(&t.base)));
+            self.cache().unreadable.remove(&t.base);
+            self.cache().known.insert(t.base.clone(), t.known());
         }
         out.extend(unreadable);
         Ok(out)

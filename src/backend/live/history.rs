@@ -36,6 +36,11 @@ impl LiveBackend {
         since: Timestamp,
     ) -> Result<Vec<QueueSample>, BackendError> {
         let known = self.known(stack).await?;
+        if !known.publishes_metrics {
+            return Err(BackendError::Unconfigured(format!(
+                "the scaler of {stack} publishes no CloudWatch metrics (CLOUDWATCH_METRICS is false in its Terraform module): there is no history to chart; the queue's numbers are read live"
+            )));
+        }
         // The Org dimension is the organization slug, which the metrics API tells.
         let org = match self.org_of(stack) {
             Some(org) => org,

@@ -21,6 +21,7 @@ pub mod profiles;
 mod queue;
 mod scaler;
 mod sessions;
+mod terraform;
 mod ttl;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -58,6 +59,11 @@ pub struct LiveBackend {
     agent_lists: ttl::TtlCache<String, agents::AgentList>,
     /// Stack → its scaler function's name (it changes only with the stack).
     scaler_functions: ttl::TtlCache<String, String>,
+    /// A Terraform-deployed stack's scaler function → its environment (`None`: no such
+    /// function, a fixed-size stack).
+    terraform_env: ttl::TtlCache<String, Option<std::collections::HashMap<String, String>>>,
+    /// The names of the Terraform module's groups, as last looked for.
+    terraform_groups: ttl::TtlCache<(), Vec<String>>,
     /// FilterLogEvents' quota (about 5 a second per account and region), shared by every log poller.
     logs_limit: crate::backend::ratelimit::RateLimiter,
     /// The last disk check's command ID, and whether it ran the Windows script.
@@ -90,6 +96,7 @@ pub struct Clients {
     pub cfn: aws_sdk_cloudformation::Client,
     pub asg: aws_sdk_autoscaling::Client,
     pub events: aws_sdk_eventbridge::Client,
+    pub lambda: aws_sdk_lambda::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub cw: aws_sdk_cloudwatch::Client,
     pub cwl: aws_sdk_cloudwatchlogs::Client,
@@ -112,6 +119,7 @@ impl Clients {
             cfn: client!(aws_sdk_cloudformation),
             asg: client!(aws_sdk_autoscaling),
             events: client!(aws_sdk_eventbridge),
+            lambda: client!(aws_sdk_lambda),
             ssm: client!(aws_sdk_ssm),
             cw: client!(aws_sdk_cloudwatch),
             cwl: client!(aws_sdk_cloudwatchlogs),
@@ -177,6 +185,8 @@ impl LiveBackend {
             queues: Default::default(),
             agent_lists: Default::default(),
             scaler_functions: Default::default(),
+            terraform_env: Default::default(),
+            terraform_groups: Default::default(),
             logs_limit: crate::backend::ratelimit::RateLimiter::new(5.0, 5.0),
             disk_command: Mutex::default(),
             calls: Arc::default(),

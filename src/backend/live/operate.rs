@@ -93,6 +93,7 @@ impl LiveBackend {
             tags,
             scheduled,
             instances: group.instances().iter().filter_map(|i| i.instance_id().map(str::to_string)).collect(),
+            terraform: known.terraform,
         })
     }
 

@@ -42,13 +42,16 @@ impl LiveBackend {
         since: Timestamp,
     ) -> Result<ScalerRead, BackendError> {
         let known = self.known(stack).await?;
-        let (Some(_), Some(nested)) = (&known.rule, &known.scaler_stack) else { return Ok(ScalerRead::None) };
-        let function = match known.scaler_function.clone() {
-            Some(f) => f,
-            None => match self.scaler_function(stack, nested).await? {
+        if known.rule.is_none() {
+            return Ok(ScalerRead::None);
+        }
+        let function = match (known.scaler_function.clone(), &known.scaler_stack) {
+            (Some(f), _) => f,
+            (None, Some(nested)) => match self.scaler_function(stack, nested).await? {
                 Some(f) => f,
                 None => return Ok(ScalerRead::None),
             },
+            (None, None) => return Ok(ScalerRead::None),
         };
         let group = format!("/aws/lambda/{function}");
         let mut q = FilterQuery { group: group.clone(), start: Some(since), ..FilterQuery::default() };

@@ -138,6 +138,7 @@ impl crate::ops::port::Operations for SimBackend {
             tags: s.tags.clone(),
             scheduled: Vec::new(),
             instances: s.instances.iter().filter(|i| i.is_active()).map(|i| i.id.clone()).collect(),
+            terraform: false,
         })
     }
 

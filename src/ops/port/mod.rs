@@ -33,6 +33,9 @@ pub struct ScalingTarget {
     pub scheduled: Vec<String>,
     /// The group's instances that can be terminated.
     pub instances: Vec<String>,
+    /// Deployed with the Terraform module, which does not hold the rule's state: a later
+    /// `terraform apply` may enable the rule again.
+    pub terraform: bool,
 }
 
 /// The tags' values are shown (who paused, and when) and parsed (sizes to restore); the

@@ -1,0 +1,178 @@
+//! A stack deployed with the Elastic CI Stack's Terraform module, made by the test from the
+//! resources the module creates (no CloudFormation stack: a group named and tagged after the
+//! stack's base, the scaler function with its environment, its schedule rule and log group),
+//! found and read by the real SDK code against the local AWS API server.
+
+mod support;
+
+use aws_sdk_autoscaling::types::Tag;
+use bkops::backend::StackSource;
+use bkops::backend::buildkite::BuildkiteSettings;
+use bkops::backend::live::LiveBackend;
+use bkops::domain::why::ScalerRead;
+use bkops::domain::{ScalingState, Timestamp};
+use support::moto::Moto;
+
+const BASE: &str = "buildkite-stack-1a2b3c4d";
+
+/// An empty zip archive: the function's code is never run here.
+const EMPTY_ZIP: [u8; 22] = [0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+fn tag(group: &str, k: &str, v: &str) -> Tag {
+    Tag::builder()
+        .resource_id(group)
+        .resource_type("auto-scaling-group")
+        .key(k)
+        .value(v)
+        .propagate_at_launch(false)
+        .build()
+}
+
+async fn deploy_terraform_stack(moto: &Moto, sdk: &aws_config::SdkConfig) {
+    // The scaler's role (IAM, through moto's query API: the tests carry no IAM client).
+    let auth = "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0";
+    let body = format!(
+        "Action=CreateRole&Version=2010-05-08&RoleName={BASE}-scaler-lambda-role&AssumeRolePolicyDocument=%7B%7D"
+    );
+    let (status, _) = moto.http(
+        "POST",
+        "/",
+        Some(body.as_bytes()),
+        &[auth, "Content-Type: application/x-www-form-urlencoded"],
+    );
+    assert_eq!(status, 200, "role");
+    let env = aws_sdk_lambda::types::Environment::builder()
+        .variables("BUILDKITE_QUEUE", "tf-queue")
+        .variables("AGENTS_PER_INSTANCE", "2")
+        .variables("ASG_NAME", format!("{BASE}-asg"))
+        .variables("BUILDKITE_AGENT_TOKEN_SSM_KEY", format!("/buildkite/elastic-ci-stack/{BASE}/agent-token"))
+        .variables("SCALE_OUT_COOLDOWN_PERIOD", "300s")
+        .variables("SCALE_IN_COOLDOWN_PERIOD", "3600s")
+        .variables("DISABLE_SCALE_IN", "true")
+        .variables("CLOUDWATCH_METRICS", "false")
+        .build();
+    aws_sdk_lambda::Client::new(sdk)
+        .create_function()
+        .function_name(format!("{BASE}-scaler"))
+        .runtime(aws_sdk_lambda::types::Runtime::Providedal2023)
+        .handler("bootstrap")
+        .role(format!("arn:aws:iam::123456789012:role/{BASE}-scaler-lambda-role"))
+        .code(aws_sdk_lambda::types::FunctionCode::builder().zip_file(EMPTY_ZIP.to_vec().into()).build())
+        .environment(env)
+        .send()
+        .await
+        .expect("function");
+    let asg = aws_sdk_autoscaling::Client::new(sdk);
+    asg.create_launch_configuration()
+        .launch_configuration_name(format!("{BASE}-lc"))
+        .image_id("ami-12c6146b")
+        .instance_type("t3.large")
+        .send()
+        .await
+        .expect("launch configuration");
+    for (group, tags) in [
+        (format!("{BASE}-asg"), vec![("ManagedBy", "Terraform"), ("Stack", BASE)]),
+        // Another team's Terraform group: no Stack tag naming it, not a stack.
+        ("web-frontend-asg".to_string(), vec![("ManagedBy", "Terraform")]),
+    ] {
+        let mut req = asg
+            .create_auto_scaling_group()
+            .auto_scaling_group_name(&group)
+            .launch_configuration_name(format!("{BASE}-lc"))
+            .min_size(1)
+            .max_size(5)
+            .availability_zones("us-east-1a");
+        for (k, v) in tags {
+            req = req.tags(tag(&group, k, v));
+        }
+        req.send().await.expect("group");
+    }
+    aws_sdk_eventbridge::Client::new(sdk)
+        .put_rule()
+        .name(format!("{BASE}-scaler-schedule"))
+        .schedule_expression("rate(1 minute)")
+        .state(aws_sdk_eventbridge::types::RuleState::Enabled)
+        .send()
+        .await
+        .expect("rule");
+    // The scaler's own log: one run.
+    let logs = aws_sdk_cloudwatchlogs::Client::new(sdk);
+    let group = format!("/aws/lambda/{BASE}-scaler");
+    logs.create_log_group().log_group_name(&group).send().await.expect("log group");
+    logs.create_log_stream()
+        .log_group_name(&group)
+        .log_stream_name("2026/11/30/[$LATEST]abc")
+        .send()
+        .await
+        .expect("stream");
+    let now = bkops::clock::Clock::System.now().millis();
+    let mut put = logs.put_log_events().log_group_name(&group).log_stream_name("2026/11/30/[$LATEST]abc");
+    for (n, line) in [
+        "START RequestId: 6f1c2b7a-0000-4000-8000-000000000000 Version: $LATEST",
+        "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"tf-queue\"",
+        "2026/11/30 07:32:00 Scaling decision: calculated desired 1 instances. ASG current desired: 1, ASG actual running: 1 (approx 2 agents), Buildkite scheduled: 0, running: 1, waiting: 0 Action: No change needed",
+    ]
+    .iter()
+    .enumerate()
+    {
+        put = put.log_events(
+            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                .timestamp(now - 60_000 + n as i64)
+                .message(*line)
+                .build()
+                .expect("event"),
+        );
+    }
+    put.send().await.expect("put");
+}
+
+#[tokio::test]
+async fn a_terraform_deployed_stack_is_found_read_and_paused_by_its_schedule_rule() {
+    let moto = Moto::start();
+    let sdk = moto.sdk("us-east-1").await;
+    support::moto::deploy(&moto, &sdk, "http://127.0.0.1:9/v3").await;
+    deploy_terraform_stack(&moto, &sdk).await;
+
+    let backend = LiveBackend::new(&sdk, None, BuildkiteSettings::default());
+    let stacks = backend.stacks().await.expect("stacks");
+    let mut names: Vec<&str> = stacks.iter().map(|s| s.name.as_str()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["buildkite-stack-1a2b3c4d", "ci-linux", "ci-windows"],
+        "the module's stack beside the others"
+    );
+    let tf = stacks.iter().find(|s| s.name == BASE).expect("the Terraform stack");
+    assert_eq!((tf.queue.as_str(), tf.status.as_str(), tf.min, tf.max), ("tf-queue", "TERRAFORM", 1, 5));
+    assert_eq!(tf.agents_per_instance, 2);
+    assert!(matches!(tf.scaling, ScalingState::Enabled { .. }), "{:?}", tf.scaling);
+    let params = tf.scaler_params.clone().expect("its scaler's settings");
+    assert_eq!((params.scale_out_cooldown_secs, params.disable_scale_in), (300, true));
+
+    let fleet = backend.fleet(BASE).await.expect("fleet");
+    assert_eq!((fleet.asg_name.as_str(), fleet.instances.len()), ("buildkite-stack-1a2b3c4d-asg", 1));
+    let since = Timestamp(bkops::clock::Clock::System.now().millis() - 600_000);
+    match backend.scaler_log(BASE, since).await.expect("scaler log") {
+        ScalerRead::Read(log) => assert_eq!(log.runs.len(), 1, "{log:?}"),
+        other => panic!("the scaler's log group /aws/lambda/{BASE}-scaler was not read: {other:?}"),
+    }
+
+    // The module turned its scaler's metrics off: the chart says why it is empty.
+    let history = bkops::backend::QueueSource::queue_history(&backend, BASE, since).await;
+    let said = history.expect_err("no history").to_string();
+    assert!(said.contains("CLOUDWATCH_METRICS is false"), "{said}");
+
+    // Pausing disables the module's schedule rule: the listing says PAUSED.
+    let target = bkops::ops::port::Operations::scaling_target(&backend, BASE).await.expect("target");
+    assert_eq!(target.rule.as_deref(), Some("buildkite-stack-1a2b3c4d-scaler-schedule"));
+    assert!(target.terraform, "the pause says a terraform apply may enable the rule again");
+    aws_sdk_eventbridge::Client::new(&sdk)
+        .disable_rule()
+        .name(format!("{BASE}-scaler-schedule"))
+        .send()
+        .await
+        .expect("disable");
+    let again = LiveBackend::new(&sdk, None, BuildkiteSettings::default()).stacks().await.expect("stacks");
+    let tf = again.iter().find(|s| s.name == BASE).expect("still there");
+    assert!(tf.scaling.is_paused(), "{:?}", tf.scaling);
+}
