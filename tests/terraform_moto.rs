@@ -175,4 +175,39 @@ async fn a_terraform_deployed_stack_is_found_read_and_paused_by_its_schedule_rul
     let again = LiveBackend::new(&sdk, None, BuildkiteSettings::default()).stacks().await.expect("stacks");
     let tf = again.iter().find(|s| s.name == BASE).expect("still there");
     assert!(tf.scaling.is_paused(), "{:?}", tf.scaling);
+
+    // Through the binary: `bkops status` lists it, as its schema says.
+    let home = std::env::temp_dir().join(format!("bkops-terraform-{}", std::process::id()));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args([
+            "status",
+            "--format",
+            "json",
+            "--stack",
+            BASE,
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &moto.endpoint,
+        ])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("BUILDKITE_AGENT_ENDPOINT", "http://127.0.0.1:9/v3")
+        .env_remove("BUILDKITE_AGENT_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("BKOPS_CONFIG")
+        .env("XDG_STATE_HOME", &home)
+        .env("XDG_CACHE_HOME", &home)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    support::schema::assert_valid("status", &v);
+    let s = &v["stacks"][0];
+    assert_eq!(
+        (s["name"].as_str(), s["status"].as_str(), s["queue"].as_str()),
+        (Some(BASE), Some("TERRAFORM"), Some("tf-queue"))
+    );
+    assert_eq!(s["scaling"]["state"], "paused");
+    assert_eq!(s["auto_scaling"]["in_service"], 1);
 }
