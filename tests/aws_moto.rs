@@ -229,15 +229,8 @@ async fn bkops_status_reads_the_local_endpoint() {
 
 /// Runs `bkops status --format json` against the local server, with no Buildkite token.
 fn status_json(endpoint: &str, home: &str) -> serde_json::Value {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
-        .args(["status", "--format", "json", "--region", REGION, "--endpoint-url", endpoint])
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("BUILDKITE_AGENT_ENDPOINT", NOWHERE)
-        .env_remove("BUILDKITE_AGENT_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env("XDG_STATE_HOME", std::env::temp_dir().join(home))
-        .env("XDG_CACHE_HOME", std::env::temp_dir().join(home))
+    let out = support::moto::bkops(endpoint, home)
+        .args(["status", "--format", "json", "--region", REGION])
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -11,18 +11,9 @@ fn param(k: &str, v: &str) -> Parameter {
 }
 
 fn doctor(endpoint: &str, args: &[&str]) -> std::process::Output {
-    let home = std::env::temp_dir().join(format!("bkops-doctor-{}", std::process::id()));
-    std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
-        .args(["doctor", "--region", "us-east-1", "--endpoint-url", endpoint])
+    support::moto::bkops(endpoint, "bkops-doctor")
+        .args(["doctor", "--region", "us-east-1"])
         .args(args)
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("BUILDKITE_AGENT_ENDPOINT", "http://127.0.0.1:9/v3")
-        .env_remove("BUILDKITE_AGENT_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("BKOPS_CONFIG")
-        .env("XDG_STATE_HOME", &home)
-        .env("XDG_CACHE_HOME", &home)
         .output()
         .expect("runs")
 }

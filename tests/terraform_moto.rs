@@ -177,27 +177,8 @@ async fn a_terraform_deployed_stack_is_found_read_and_paused_by_its_schedule_rul
     assert!(tf.scaling.is_paused(), "{:?}", tf.scaling);
 
     // Through the binary: `bkops status` lists it, as its schema says.
-    let home = std::env::temp_dir().join(format!("bkops-terraform-{}", std::process::id()));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
-        .args([
-            "status",
-            "--format",
-            "json",
-            "--stack",
-            BASE,
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            &moto.endpoint,
-        ])
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("BUILDKITE_AGENT_ENDPOINT", "http://127.0.0.1:9/v3")
-        .env_remove("BUILDKITE_AGENT_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("BKOPS_CONFIG")
-        .env("XDG_STATE_HOME", &home)
-        .env("XDG_CACHE_HOME", &home)
+    let out = support::moto::bkops(&moto.endpoint, "bkops-terraform")
+        .args(["status", "--format", "json", "--stack", BASE, "--region", "us-east-1"])
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

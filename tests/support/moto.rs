@@ -273,3 +273,22 @@ pub async fn put_scaler_lines(sdk: &SdkConfig, group: &str, ago_ms: i64, lines: 
     }
     req.send().await.expect("put");
 }
+
+/// The bkops binary, about to run against this server: test credentials, no Buildkite token,
+/// Buildkite's agent API at a closed port, and its own state and cache directories (`home`,
+/// under the temporary directory), so that no run reads another's discovery file.
+pub fn bkops(endpoint: &str, home: &str) -> Command {
+    let home = std::env::temp_dir().join(format!("{home}-{}", std::process::id()));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bkops"));
+    cmd.args(["--endpoint-url", endpoint])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("BUILDKITE_AGENT_ENDPOINT", "http://127.0.0.1:9/v3")
+        .env_remove("BUILDKITE_AGENT_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("BKOPS_CONFIG")
+        .env("XDG_STATE_HOME", &home)
+        .env("XDG_CACHE_HOME", &home);
+    cmd
+}
