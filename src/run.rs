@@ -239,7 +239,16 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
                     aws_options(&cli, &config),
                     buildkite(&config)?,
                 );
-                backends.contexts = Some(std::sync::Arc::new(connector));
+                let connector: std::sync::Arc<dyn crate::backend::ContextSource> =
+                    std::sync::Arc::new(connector);
+                // The context shown is read by the same backend as its fleet lines: one set of
+                // caches, not two.
+                if let Some(n) = current
+                    && let Ok(b) = connector.backends(n).await
+                {
+                    backends = b;
+                }
+                backends.contexts = Some(connector);
             }
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 return Err(AppError::Usage(
