@@ -93,7 +93,25 @@ impl Found {
             scale_in_idle_period: 600,
             scaling: scaling.unwrap_or(ScalingState::FixedSize),
             scaler_params: self.env.as_ref().map(|_| self.scaler_params()),
-            launch: LaunchSettings::default(),
+            launch: self.launch(),
+        }
+    }
+
+    /// What the group launches, from its mixed instances policy (the module passes the
+    /// instance types and the Spot share there); none known without one.
+    fn launch(&self) -> LaunchSettings {
+        let Some(policy) = self.group.mixed_instances_policy() else { return LaunchSettings::default() };
+        LaunchSettings {
+            instance_types: policy
+                .launch_template()
+                .map(|t| t.overrides().iter().filter_map(|o| o.instance_type().map(str::to_string)).collect())
+                .unwrap_or_default(),
+            on_demand_percentage: policy
+                .instances_distribution()
+                .and_then(|d| d.on_demand_percentage_above_base_capacity())
+                .and_then(|p| u32::try_from(p).ok()),
+            // BuildkiteTerminateInstanceAfterJob is in the instances' user data only.
+            terminate_after_job: false,
         }
     }
 
@@ -211,6 +229,33 @@ mod tests {
     }
 
     #[test]
+    fn the_instance_types_and_spot_share_come_from_the_groups_mixed_instances_policy() {
+        use aws_sdk_autoscaling::types::{
+            InstancesDistribution, LaunchTemplate, LaunchTemplateOverrides, MixedInstancesPolicy,
+        };
+        let policy = MixedInstancesPolicy::builder()
+            .launch_template(
+                LaunchTemplate::builder()
+                    .overrides(LaunchTemplateOverrides::builder().instance_type("c6i.4xlarge").build())
+                    .build(),
+            )
+            .instances_distribution(
+                InstancesDistribution::builder().on_demand_percentage_above_base_capacity(0).build(),
+            )
+            .build();
+        let group = AutoScalingGroup::builder()
+            .auto_scaling_group_name("ci-1a2b3c4d-asg")
+            .mixed_instances_policy(policy)
+            .build();
+        let f = Found { base: "ci-1a2b3c4d".into(), group, env: None };
+        let launch = f.summary(None).launch;
+        assert_eq!(
+            (launch.instance_types, launch.on_demand_percentage),
+            (vec!["c6i.4xlarge".to_string()], Some(0))
+        );
+    }
+
+    #[test]
     fn the_scalers_environment_gives_the_queue_and_its_settings() {
         let env: HashMap<String, String> = [
             ("BUILDKITE_QUEUE", "tf-queue"),
@@ -241,6 +286,7 @@ mod tests {
         assert_eq!(k.rule.as_deref(), Some("ci-1a2b3c4d-scaler-schedule"));
         assert_eq!(k.scaler_function.as_deref(), Some("ci-1a2b3c4d-scaler"));
         assert_eq!(k.token_parameter, "/custom/token");
+        assert_eq!(s.launch, LaunchSettings::default(), "no mixed instances policy: nothing known");
         let fixed = Found { env: None, ..f };
         assert_eq!((fixed.rule(), fixed.summary(None).scaling), (None, ScalingState::FixedSize));
     }
