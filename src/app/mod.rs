@@ -20,6 +20,7 @@ pub mod shown;
 mod state;
 pub mod theme_rules;
 mod update;
+pub mod windows;
 
 pub use msg::{Effect, Msg, Payload};
 pub use panes::{InstanceColumn, ListState, Lists, Overlay, Pane, Prompt, PromptKind, Sort};

@@ -52,11 +52,17 @@ pub enum Overlay {
     Instance(String),
     Activity(String),
     /// Every error the panes hold, in full: the status line has room for the first one only.
-    Errors,
+    Errors {
+        scroll: u16,
+    },
     /// Every reason jobs wait, with its evidence (Enter on the queue).
-    Why,
+    Why {
+        scroll: u16,
+    },
     /// What the doctor finds of the stack's configuration (`C`, `:doctor`).
-    Doctor,
+    Doctor {
+        scroll: u16,
+    },
     /// What happened to the stack, newest first: the selected event, and how far back.
     Timeline {
         sel: usize,
@@ -65,6 +71,19 @@ pub enum Overlay {
     /// Every stack of every context, a line each (`0`, `:fleet`); the cursor is in
     /// `AppState::overview`.
     Fleet,
+}
+
+impl Overlay {
+    /// How far a window of text is scrolled; `None` for the windows with rows or a cursor.
+    pub fn scroll_mut(&mut self) -> Option<&mut u16> {
+        match self {
+            Overlay::Help { scroll, .. }
+            | Overlay::Errors { scroll }
+            | Overlay::Why { scroll }
+            | Overlay::Doctor { scroll } => Some(scroll),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

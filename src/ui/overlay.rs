@@ -26,83 +26,6 @@ fn frame_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
         .style(theme.style(Role::base))
 }
 
-/// Every error the panes hold, whole: what was being read, since when it fails, and the text.
-fn error_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
-    let errors = state.errors();
-    if errors.is_empty() {
-        return vec![Line::from("No errors: every pane read what it shows.")];
-    }
-    let mut out = Vec::new();
-    for (what, text, at) in errors {
-        let since = match at {
-            Some(t) => format!("data shown is {} old", format_age(state.now.secs_since(t))),
-            None => "nothing read yet".to_string(),
-        };
-        out.push(Line::from(vec![
-            Span::styled(what.to_string(), theme.style(Role::header)),
-            Span::styled(format!("  ({since})"), theme.style(Role::muted)),
-        ]));
-        out.push(Line::from(Span::styled(format!("  {}", sanitize(&text)), theme.style(Role::danger))));
-        out.push(Line::default());
-    }
-    out
-}
-
-fn why_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
-    let reasons = state.why();
-    if reasons.is_empty() {
-        return vec![Line::from("No job is waiting for an agent on this queue now.")];
-    }
-    let mut out = Vec::new();
-    for (n, r) in reasons.iter().enumerate() {
-        let role = if n == 0 { Role::danger } else { Role::warn };
-        out.push(Line::from(Span::styled(
-            format!("{}. {}", n + 1, sanitize(&r.headline)),
-            theme.style(role),
-        )));
-        for e in &r.evidence {
-            out.push(Line::from(Span::styled(format!("   {}", sanitize(e)), theme.style(Role::muted))));
-        }
-        out.push(Line::default());
-    }
-    out
-}
-
-fn doctor_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
-    let Some(stack) = state.stack.as_deref() else { return vec![Line::from("No stack is shown.")] };
-    let findings = state.findings();
-    let mut out = Vec::new();
-    if findings.is_empty() {
-        out.push(Line::from(format!("Nothing found in {}'s configuration.", sanitize(stack))));
-    }
-    for f in &findings {
-        let (mark, role) = match f.severity {
-            crate::domain::doctor::Severity::Bad => ("✗", Role::danger),
-            crate::domain::doctor::Severity::Warn => ("!", Role::warn),
-        };
-        out.push(Line::from(Span::styled(format!("{mark} {}", sanitize(&f.what)), theme.style(role))));
-        out.push(Line::from(Span::styled(format!("  why: {}", sanitize(&f.why)), theme.style(Role::muted))));
-        out.push(Line::from(format!("  fix: {}", sanitize(&f.fix))));
-        out.push(Line::default());
-    }
-    let unread: Vec<&str> = [
-        (state.log_groups.data.is_none(), "log groups' retention"),
-        (state.fleet.data.is_none(), "auto scaling group"),
-        (state.activities.data.is_none(), "scaling activity"),
-        (state.scaler.data.is_none(), "scaler log"),
-    ]
-    .into_iter()
-    .filter_map(|(missing, what)| missing.then_some(what))
-    .collect();
-    if !unread.is_empty() {
-        out.push(Line::from(Span::styled(
-            format!("Not read yet, so not checked: {}.", unread.join(", ")),
-            theme.style(Role::muted),
-        )));
-    }
-    out
-}
-
 /// "An action is running": quitting now would leave it half-done, so bkops asks.
 pub fn draw_leaving(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if !state.leaving {
@@ -147,9 +70,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         }
         Overlay::Instance(id) => ("Instance", instance_lines(state, id, theme), 0),
         Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),
-        Overlay::Errors => ("Errors", error_lines(state, theme), 0),
-        Overlay::Why => ("Why jobs wait", why_lines(state, theme), 0),
-        Overlay::Doctor => ("Doctor", doctor_lines(state, theme), 0),
+        Overlay::Errors { scroll } | Overlay::Why { scroll } | Overlay::Doctor { scroll } => {
+            let Some((title, lines)) = crate::app::windows::text(state, theme) else { return };
+            (title, lines, *scroll)
+        }
     };
     let fit = crate::app::help::fit(&lines, (area.width, area.height));
     let rect = centered(area, fit.width, fit.height);

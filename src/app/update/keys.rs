@@ -88,13 +88,13 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 state.prompt = Some(Prompt { kind: PromptKind::HelpFilter, text: filter.clone() });
             }
         }
-        Action::ShowErrors => state.overlay = Some(Overlay::Errors),
-        Action::ShowWhy => state.overlay = Some(Overlay::Why),
+        Action::ShowErrors => state.overlay = Some(Overlay::Errors { scroll: 0 }),
+        Action::ShowWhy => state.overlay = Some(Overlay::Why { scroll: 0 }),
         Action::NextProblem => lists::next_problem(state),
         Action::ToggleZoom => state.zoom = !state.zoom,
         Action::ShowTimeline => loads::show_timeline(state, crate::app::command::TIMELINE_SECS, fx),
         Action::ShowFleet => super::fleet::show(state, fx),
-        Action::ShowDoctor => state.overlay = Some(Overlay::Doctor),
+        Action::ShowDoctor => state.overlay = Some(Overlay::Doctor { scroll: 0 }),
         Action::NextPane => state.focus = focus.next(),
         Action::PrevPane => state.focus = focus.prev(),
         Action::FocusPane(p) => state.focus = p,
@@ -122,8 +122,8 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         }
         // Other windows have no rows to open or jump to.
         Action::Top | Action::Bottom | Action::Open if state.overlay.is_some() => {
-            let max = crate::app::help::max_scroll(state);
-            if let Some(Overlay::Help { scroll, .. }) = &mut state.overlay {
+            let max = crate::app::windows::max_scroll(state);
+            if let Some(scroll) = state.overlay.as_mut().and_then(Overlay::scroll_mut) {
                 *scroll = match action {
                     Action::Top => 0,
                     Action::Bottom => max,
@@ -133,8 +133,8 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown if state.overlay.is_some() => {
             // Never past the end: a key up must move the text at once.
-            let max = crate::app::help::max_scroll(state);
-            if let Some(Overlay::Help { scroll, .. }) = &mut state.overlay {
+            let max = crate::app::windows::max_scroll(state);
+            if let Some(scroll) = state.overlay.as_mut().and_then(Overlay::scroll_mut) {
                 *scroll = match action {
                     Action::Up => scroll.saturating_sub(1),
                     Action::Down => scroll.saturating_add(1),

@@ -87,11 +87,11 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
             let from = state.scopes();
             state.overlay = Some(Overlay::Help { scroll: 0, from, filter: String::new() });
         }
-        Command::Errors => state.overlay = Some(Overlay::Errors),
-        Command::Why => state.overlay = Some(Overlay::Why),
+        Command::Errors => state.overlay = Some(Overlay::Errors { scroll: 0 }),
+        Command::Why => state.overlay = Some(Overlay::Why { scroll: 0 }),
         Command::Timeline(secs) => loads::show_timeline(state, secs, fx),
         Command::Fleet => super::fleet::show(state, fx),
-        Command::Doctor => state.overlay = Some(Overlay::Doctor),
+        Command::Doctor => state.overlay = Some(Overlay::Doctor { scroll: 0 }),
         Command::Quit => state.quit_or_ask(),
     }
 }

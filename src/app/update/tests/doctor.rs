@@ -11,13 +11,43 @@ async fn the_doctors_findings_come_from_the_panes_reads_and_the_log_groups() {
     assert!(codes.contains(&"log_groups_never_expire"), "{codes:?}");
     assert!(codes.contains(&"scaler_log_retention_one_day"), "{codes:?}");
     update(&mut state, key('C'));
-    assert_eq!(state.overlay, Some(Overlay::Doctor));
+    assert_eq!(state.overlay, Some(Overlay::Doctor { scroll: 0 }));
     update(&mut state, code(KeyCode::Esc));
     update(&mut state, key(':'));
     typed(&mut state, "doctor");
     update(&mut state, code(KeyCode::Enter));
-    assert_eq!(state.overlay, Some(Overlay::Doctor));
+    assert_eq!(state.overlay, Some(Overlay::Doctor { scroll: 0 }));
     // Read again only after ten minutes.
     let read = state.log_groups.fetched_at.expect("read");
     assert_eq!(state.log_groups.next_due, Some(read.plus_secs(600)));
+}
+
+#[tokio::test]
+async fn a_window_of_text_scrolls_to_its_end_and_no_further() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    // More findings than 80x24 can show at once.
+    if let Some(s) = state.stacks.data.as_mut().and_then(|v| v.iter_mut().find(|s| s.name == "ci-linux")) {
+        s.scale_in_idle_period = 0;
+        s.min = 1;
+        s.launch.terminate_after_job = true;
+        s.launch.instance_types = vec!["c6i.4xlarge".into()];
+        s.launch.on_demand_percentage = Some(0);
+    }
+    for open in ['C', 'W', 'E'] {
+        update(&mut state, key(open));
+        let max = crate::app::windows::max_scroll(&state);
+        let scroll = |s: &AppState| s.overlay.clone().and_then(|mut o| o.scroll_mut().copied());
+        if open == 'C' {
+            assert!(max > 0, "the doctor's findings do not fit 80x24");
+        }
+        for _ in 0..50 {
+            update(&mut state, key('j'));
+        }
+        assert_eq!(scroll(&state), Some(max), "{open}: at its end, not past it");
+        update(&mut state, key('k'));
+        assert_eq!(scroll(&state), Some(max.saturating_sub(1)), "{open}: k moves at once");
+        update(&mut state, key('g'));
+        assert_eq!(scroll(&state), Some(0));
+        update(&mut state, code(KeyCode::Esc));
+    }
 }
