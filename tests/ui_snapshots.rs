@@ -616,7 +616,6 @@ async fn the_timeline_and_the_log_view_at_one_of_its_moments() {
 /// The fleet view across three contexts, one of them unreadable: the demo's stacks in the
 /// first, made-up lines (as the snapshot of each context gives them) in the others.
 fn fleet_state(h: &mut Harness) {
-    use bkops::app::Resource;
     use bkops::app::overview::Overview;
     use bkops::domain::overview::StackLine;
     let line = |stack: &str, waiting: u32, warnings: &[&str], verdict: &str| StackLine {
@@ -663,7 +662,6 @@ fn fleet_state(h: &mut Harness) {
     );
     h.state.overview = o;
     h.state.overlay = Some(bkops::app::Overlay::Fleet);
-    let _ = Resource::Context(0);
 }
 
 #[tokio::test]

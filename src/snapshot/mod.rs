@@ -238,11 +238,9 @@ pub async fn collect_all(
     now: Timestamp,
 ) -> ContextsReport {
     let reads = contexts.into_iter().map(|(context, backends)| async move {
-        match collect(&backends, None).await {
-            Ok(mut r) => {
-                r.stacks.retain(|s| only.is_none_or(|o| s.stack.name == o));
-                ContextStatus { context, error: None, stacks: r.stacks }
-            }
+        // With `only`, each context reads that stack alone (none where it is not).
+        match collect(&backends, only).await {
+            Ok(r) => ContextStatus { context, error: None, stacks: r.stacks },
             Err(e) => ContextStatus { context, error: Some(e.to_string()), stacks: Vec::new() },
         }
     });

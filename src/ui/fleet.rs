@@ -23,6 +23,8 @@ struct Columns {
     sizes: bool,
     scaling: bool,
     queue: usize,
+    /// The most jobs any stack had waiting: the trends' one scale.
+    top: u32,
 }
 
 impl Columns {
@@ -49,6 +51,7 @@ impl Columns {
             sizes: width >= 110,
             scaling: width >= 125,
             queue: if width >= 150 { 14 } else { 0 },
+            top: o.waiting.values().flatten().copied().max().unwrap_or(0),
         }
     }
 
@@ -217,8 +220,7 @@ fn row_line(
         }
         RowId::Stack(n, stack) => {
             let Some(line) = o.line(*n, stack) else { return Line::from("") };
-            let top = o.waiting.values().flatten().copied().max().unwrap_or(0);
-            let trend = sparkline(o.waiting.get(&(*n, stack.clone())), cols.trend, top);
+            let trend = sparkline(o.waiting.get(&(*n, stack.clone())), cols.trend, cols.top);
             let name = o.name(*n).map(sanitize).unwrap_or_default();
             let head = cols.head(&name, &sanitize(stack), Some(line), &trend);
             let mut tail = sanitize(&line.verdict).into_owned();

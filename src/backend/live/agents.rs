@@ -63,9 +63,11 @@ impl LiveBackend {
                 }
             },
         };
-        if let Ok(k) = self.known(stack).await {
+        if let Ok(k) = self.known(stack).await
+            && let Some(queue) = &k.queue
+        {
             let known: Vec<String> = self.cache().known.keys().cloned().collect();
-            fleet.strangers = agents::strangers(&list, &k.queue, &known);
+            fleet.strangers = agents::strangers(&list, queue, &known);
         }
         let by_instance = agents::by_instance(&list);
         for instance in &mut fleet.instances {

@@ -47,7 +47,9 @@ pub struct Resources {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KnownStack {
     pub asg: String,
-    pub queue: String,
+    /// `None` when the stack names none (a fixed-size Terraform-deployed stack has no scaler
+    /// to say it).
+    pub queue: Option<String>,
     /// The `AgentEndpoint` parameter.
     pub agent_endpoint: Option<String>,
     /// The SSM parameter that holds the agent token, as the stack's parameters name it.
@@ -65,6 +67,17 @@ pub struct KnownStack {
     /// Its scaler publishes the `Buildkite` CloudWatch metrics the chart is drawn from (the
     /// Terraform module can turn them off).
     pub publishes_metrics: bool,
+}
+
+impl KnownStack {
+    /// The queue the stack's queue reads ask for; none to ask for is said, not guessed.
+    pub fn queue_name(&self, stack: &str) -> Result<&str, BackendError> {
+        self.queue.as_deref().ok_or_else(|| {
+            BackendError::Unconfigured(format!(
+                "the queue of {stack} is not known: it was deployed with Terraform without a scaler, which is where its queue is named"
+            ))
+        })
+    }
 }
 
 #[derive(Debug, Default)]
@@ -390,10 +403,7 @@ impl LiveBackend {
             }
         }
         let groups = self.describe_groups(&names, ACCOUNT).await?;
-        let terraform = self.terraform_stacks(&groups).await.unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "Terraform-deployed stacks could not be read");
-            Vec::new()
-        });
+        let terraform = self.terraform_stacks(&groups).await;
         for g in &groups {
             if let Some(name) = g.auto_scaling_group_name() {
                 self.groups.described.put(name.to_string(), g.clone());
@@ -439,7 +449,7 @@ impl LiveBackend {
                 .map_or_else(|| format!("/{name}/buildkite/agent-token"), str::to_string);
             let known = KnownStack {
                 asg,
-                queue: param(stack, "BuildkiteQueue").unwrap_or("default").to_string(),
+                queue: Some(param(stack, "BuildkiteQueue").unwrap_or("default").to_string()),
                 agent_endpoint: param(stack, "AgentEndpoint")
                     .filter(|e| !e.trim().is_empty())
                     .map(str::to_string),

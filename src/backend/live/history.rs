@@ -60,7 +60,7 @@ impl LiveBackend {
             .end_time(DateTime::from_millis(now.millis()))
             .scan_by(ScanBy::TimestampAscending);
         for (id, metric) in METRICS {
-            request = request.metric_data_queries(query(id, metric, &org, &known.queue));
+            request = request.metric_data_queries(query(id, metric, &org, known.queue_name(stack)?));
         }
         let mut points: BTreeMap<i64, [f64; 3]> = BTreeMap::new();
         let mut pages = request.into_paginator().send();

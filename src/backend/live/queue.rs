@@ -97,9 +97,10 @@ impl LiveBackend {
             .destinations
             .agent_endpoint(known.agent_endpoint.as_deref())
             .map_err(|e| sanitized(BackendError::Untrusted(e)))?;
+        let queue = known.queue_name(stack)?;
         let token = self.agent_token(stack, &known).await?;
         self.calls.record(stack, "buildkite:GET /metrics/queue");
-        match client.queue(&endpoint, &token, &known.queue).await {
+        match client.queue(&endpoint, &token, queue).await {
             Ok(reading) => {
                 let metrics = reading.metrics;
                 self.queues.readings.put(stack.to_string(), reading);

@@ -36,11 +36,20 @@ pub struct Found {
     pub base: String,
     pub group: AutoScalingGroup,
     pub env: Option<HashMap<String, String>>,
+    /// Why the scaler's environment could not be read (denied, throttled): the stack is
+    /// still listed, its queue and settings unknown and its scaling state read from its rule.
+    pub unreadable: Option<String>,
 }
 
 impl Found {
+    /// Whether the stack has a scaler: its function was read, or could not be read (it is
+    /// there, or its absence would have been said).
+    fn scales(&self) -> bool {
+        self.env.is_some() || self.unreadable.is_some()
+    }
+
     pub fn rule(&self) -> Option<String> {
-        self.env.as_ref().map(|_| format!("{}-scaler-schedule", self.base))
+        self.scales().then(|| format!("{}-scaler-schedule", self.base))
     }
 
     fn var(&self, key: &str) -> Option<&str> {
@@ -79,7 +88,7 @@ impl Found {
         let g = &self.group;
         StackSummary {
             name: self.base.clone(),
-            queue: self.queue(),
+            queue: self.var("BUILDKITE_QUEUE").unwrap_or("?").to_string(),
             // The version is on no AWS resource (only in the instances' user data).
             version: "?".into(),
             os: Os::Linux,
@@ -91,7 +100,13 @@ impl Found {
             agents_per_instance: self.var("AGENTS_PER_INSTANCE").and_then(|v| v.parse().ok()).unwrap_or(1),
             // The module's default; the real value is in the instances' user data only.
             scale_in_idle_period: 600,
-            scaling: scaling.unwrap_or(ScalingState::FixedSize),
+            scaling: match (&self.unreadable, scaling) {
+                (Some(e), None) => {
+                    ScalingState::Unknown { reason: format!("its scaler could not be read: {e}") }
+                }
+                (_, Some(s)) => s,
+                (None, None) => ScalingState::FixedSize,
+            },
             scaler_params: self.env.as_ref().map(|_| self.scaler_params()),
             launch: self.launch(),
         }
@@ -115,15 +130,10 @@ impl Found {
         }
     }
 
-    /// The queue: the scaler's `BUILDKITE_QUEUE`; a fixed-size stack has no scaler to say it.
-    fn queue(&self) -> String {
-        self.var("BUILDKITE_QUEUE").unwrap_or("?").to_string()
-    }
-
     pub fn known(&self) -> KnownStack {
         KnownStack {
             asg: self.group.auto_scaling_group_name().unwrap_or_default().to_string(),
-            queue: self.queue(),
+            queue: self.var("BUILDKITE_QUEUE").map(str::to_string),
             agent_endpoint: self.var("BUILDKITE_AGENT_ENDPOINT").map(str::to_string),
             token_parameter: self.var("BUILDKITE_AGENT_TOKEN_SSM_KEY").map_or_else(
                 || format!("/buildkite/elastic-ci-stack/{}/agent-token", self.base),
@@ -132,7 +142,7 @@ impl Found {
             own_token_parameter: None,
             rule: self.rule(),
             scaler_stack: None,
-            scaler_function: self.env.as_ref().map(|_| format!("{}-scaler", self.base)),
+            scaler_function: self.scales().then(|| format!("{}-scaler", self.base)),
             terraform: true,
             publishes_metrics: self
                 .var("CLOUDWATCH_METRICS")
@@ -174,17 +184,18 @@ impl LiveBackend {
 
     /// The module's stacks among the groups read, each with its scaler's environment
     /// (GetFunctionConfiguration, kept ten minutes).
-    pub(super) async fn terraform_stacks(
-        &self,
-        groups: &[AutoScalingGroup],
-    ) -> Result<Vec<Found>, BackendError> {
+    /// (A scaler that cannot be read is said on its stack, which is still listed.)
+    pub(super) async fn terraform_stacks(&self, groups: &[AutoScalingGroup]) -> Vec<Found> {
         let mut out = Vec::new();
         for group in groups {
             let Some(base) = base_of_group(group) else { continue };
-            let env = self.scaler_env(&base).await?;
-            out.push(Found { base, group: group.clone(), env });
+            let (env, unreadable) = match self.scaler_env(&base).await {
+                Ok(env) => (env, None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            out.push(Found { base, group: group.clone(), env, unreadable });
         }
-        Ok(out)
+        out
     }
 
     async fn scaler_env(&self, base: &str) -> Result<Option<HashMap<String, String>>, BackendError> {
@@ -247,7 +258,7 @@ mod tests {
             .auto_scaling_group_name("ci-1a2b3c4d-asg")
             .mixed_instances_policy(policy)
             .build();
-        let f = Found { base: "ci-1a2b3c4d".into(), group, env: None };
+        let f = Found { base: "ci-1a2b3c4d".into(), group, env: None, unreadable: None };
         let launch = f.summary(None).launch;
         assert_eq!(
             (launch.instance_types, launch.on_demand_percentage),
@@ -274,7 +285,7 @@ mod tests {
             .max_size(10)
             .desired_capacity(2)
             .build();
-        let f = Found { base: "ci-1a2b3c4d".into(), group, env: Some(env) };
+        let f = Found { base: "ci-1a2b3c4d".into(), group, env: Some(env), unreadable: None };
         let s = f.summary(Some(ScalingState::Enabled { schedule: "rate(1 minute)".into() }));
         assert_eq!((s.queue.as_str(), s.agents_per_instance, s.status.as_str()), ("tf-queue", 2, STATUS));
         let p = s.scaler_params.expect("a scaler");
@@ -288,6 +299,22 @@ mod tests {
         assert_eq!(k.token_parameter, "/custom/token");
         assert_eq!(s.launch, LaunchSettings::default(), "no mixed instances policy: nothing known");
         let fixed = Found { env: None, ..f };
+        assert!(fixed.known().queue_name("ci").is_err(), "no scaler, no queue to ask for");
         assert_eq!((fixed.rule(), fixed.summary(None).scaling), (None, ScalingState::FixedSize));
+        let denied =
+            Found { unreadable: Some("permission denied: lambda:GetFunctionConfiguration".into()), ..fixed };
+        let s = denied.summary(None);
+        assert!(
+            matches!(&s.scaling, ScalingState::Unknown { reason } if reason.contains("lambda:GetFunctionConfiguration")),
+            "{:?}",
+            s.scaling
+        );
+        assert_eq!(
+            denied.rule().as_deref(),
+            Some("ci-1a2b3c4d-scaler-schedule"),
+            "its rule still says paused or not"
+        );
+        let said = denied.known().queue_name("ci").expect_err("unknown queue").to_string();
+        assert!(said.contains("the queue of ci is not known"), "{said}");
     }
 }
