@@ -194,7 +194,8 @@ mod tests {
         let sim = SimBackend::new(World::demo(1, START), clock.clone());
         let mut b = sim.backends(1.0);
         b.audit_log = None;
-        for _ in 0..900 {
+        // Ten minutes: the zombie (launched at about 230 s) is still in the group then.
+        for _ in 0..600 {
             clock.advance_secs(1);
             let _ = b.stacks.fleet("ci-linux").await;
         }

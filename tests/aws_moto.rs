@@ -587,7 +587,8 @@ async fn agents_are_joined_to_instances_by_their_instance_id() {
             .expect("put");
     }
     let fleet = backend.fleet("ci-linux").await.expect("fleet");
-    assert_eq!(fleet.strangers, ["laptop-ana"], "only the agent of no stack on the stack's queue");
+    let strangers: Vec<&str> = fleet.strangers.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(strangers, ["laptop-ana"], "only the agent of no stack on the stack's queue");
     let notices: Vec<bool> =
         ids.iter().map(|id| fleet.instances.iter().any(|i| &i.id == id && i.spot_notice)).collect();
     assert_eq!(notices[..2], [true, false], "the notice is on its own instance only");

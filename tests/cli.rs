@@ -646,7 +646,7 @@ fn why_explains_a_waiting_queue_in_text_and_json() {
     let out = bkops(&["--demo", "why", "--stack", "ci-windows"]);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(text.starts_with("ci-windows: "), "{text}");
+    assert!(text.starts_with("ci-windows (queue windows): "), "{text}");
     assert!(text.contains("no agent is idle"), "{text}");
     assert!(
         text.contains("1. fixed size: no scaler\n") && text.contains("2. at MaxSize (2 of 2)\n"),

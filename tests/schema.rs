@@ -60,7 +60,9 @@ fn every_outcome_of_a_scaler_run_follows_the_schema() {
     };
     for r in [
         run(Outcome::Scaled { direction: Direction::Out, from: 1, to: 4 }, None),
-        run(Outcome::Cooldown { direction: Direction::In, secs: 120 }, None),
+        run(Outcome::Cooldown { direction: Direction::In, secs: Some(120), logged_at: Timestamp(0) }, None),
+        // A line that gives no seconds: `secs` is absent, never 0.
+        run(Outcome::Cooldown { direction: Direction::Out, secs: None, logged_at: Timestamp(0) }, None),
         run(Outcome::Error { text: "AccessDenied".into() }, None),
         run(Outcome::NoChange, Some(Cap::MaxSize(10))),
         run(Outcome::Silent, Some(Cap::MinSize(1))),
@@ -74,7 +76,11 @@ fn every_outcome_of_a_scaler_run_follows_the_schema() {
 fn the_schema_refuses_a_missing_field_an_unknown_one_and_a_wrong_type() {
     let good = json!({
         "schema_version": 1, "stack": "ci-linux", "queue": "default", "metrics": null,
-        "waiting_for_agents": false, "reasons": [], "unread": []
+        "waiting_for_agents": false, "reasons": [], "unread": [],
+        "diagnosis": {
+            "jobs_waiting": null, "capacity": null, "stuck": false,
+            "summary": "the queue could not be read", "reasons": [], "scaler": null
+        }
     });
     assert!(errors("why", &good).is_empty(), "{:?}", errors("why", &good));
     let mut missing = good.clone();
@@ -86,7 +92,11 @@ fn the_schema_refuses_a_missing_field_an_unknown_one_and_a_wrong_type() {
     let mut wrong = good.clone();
     wrong["schema_version"] = json!(2);
     assert!(!errors("why", &wrong).is_empty(), "another version passed");
+    // A cooldown's seconds may be absent (its line gave none); its direction may not.
     let cooldown = json!({"at": "2026-11-30T13:00:00Z", "jobs": null, "agents": null, "group": null,
         "calculated": null, "capped": null, "outcome": "cooldown", "direction": "out"});
-    assert!(!errors("scaler_run", &cooldown).is_empty(), "a cooldown without its seconds passed");
+    assert!(errors("scaler_run", &cooldown).is_empty(), "{:?}", errors("scaler_run", &cooldown));
+    let mut undirected = cooldown.clone();
+    undirected.as_object_mut().expect("object").remove("direction");
+    assert!(!errors("scaler_run", &undirected).is_empty(), "a cooldown without its direction passed");
 }

@@ -629,6 +629,8 @@ fn fleet_state(h: &mut Harness) {
         agents: Some((0, 4)),
         warnings: warnings.iter().map(|w| w.to_string()).collect(),
         verdict: verdict.into(),
+        why: None,
+        scaler: None,
         problem: !warnings.is_empty() || verdict.starts_with("error"),
     };
     let mut o = Overview::new(vec!["prod-us".into(), "prod-eu".into(), "staging".into()], Some(0));

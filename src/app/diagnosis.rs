@@ -3,7 +3,7 @@
 //! finds of its configuration.
 
 use super::state::AppState;
-use crate::domain::why::{Facts, Reason, ScalerRead, reasons};
+use crate::domain::why::{Diagnosis, Facts, ScalerRead, diagnose};
 
 impl AppState {
     /// What `bkops doctor` finds of the stack on screen, from what the panes read and its log
@@ -22,10 +22,10 @@ impl AppState {
         })
     }
 
-    /// Every reason jobs wait with no agent to take them, the one to act on first; empty when
-    /// none waits, or before the queue is read.
-    pub fn why(&self) -> Vec<Reason> {
-        let Some(stack) = self.stack_summary() else { return Vec::new() };
+    /// The stack on screen's one diagnosis, from what the panes read, at the dashboard's now:
+    /// `None` when no stack is shown.
+    pub fn diagnosis(&self) -> Option<Diagnosis> {
+        let stack = self.stack_summary()?;
         let unreadable;
         let scaler = match (&self.scaler.data, &self.scaler.error) {
             (Some(read), _) => read,
@@ -35,7 +35,7 @@ impl AppState {
             }
             (None, None) => &ScalerRead::None,
         };
-        reasons(&Facts {
+        Some(diagnose(&Facts {
             now: self.now,
             stack,
             stacks: self.stacks.data.as_deref().unwrap_or_default(),
@@ -43,6 +43,6 @@ impl AppState {
             fleet: self.fleet.data.as_ref(),
             activities: self.activities.data.as_deref().unwrap_or_default(),
             scaler,
-        })
+        }))
     }
 }

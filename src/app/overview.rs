@@ -119,6 +119,8 @@ mod tests {
             agents: Some((0, 1)),
             warnings: Vec::new(),
             verdict: "no change".into(),
+            why: None,
+            scaler: None,
             problem,
         }
     }

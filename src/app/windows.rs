@@ -8,6 +8,7 @@ use super::panes::Overlay;
 use super::state::AppState;
 use crate::domain::format_age;
 use crate::domain::text::sanitize;
+use crate::domain::why::Part;
 use crate::theme::{Role, Theme};
 
 /// The window's title and text, for the windows this file writes.
@@ -51,21 +52,25 @@ fn error_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 fn why_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
-    let reasons = state.why();
-    if reasons.is_empty() {
-        return vec![Line::from("No job is waiting for an agent on this queue now.")];
-    }
+    let Some(diagnosis) = state.diagnosis() else { return vec![Line::from("No stack is shown.")] };
     let mut out = Vec::new();
-    for (n, r) in reasons.iter().enumerate() {
-        let role = if n == 0 { Role::danger } else { Role::warn };
-        out.push(Line::from(Span::styled(
-            format!("{}. {}", n + 1, sanitize(&r.headline)),
-            theme.style(role),
-        )));
-        for e in &r.evidence {
-            out.push(Line::from(Span::styled(format!("   {}", sanitize(e)), theme.style(Role::muted))));
+    for (part, text) in diagnosis.lines() {
+        let role = match part {
+            Part::Summary if diagnosis.stuck => Role::danger,
+            Part::Summary => Role::header,
+            Part::Headline(0) => Role::danger,
+            Part::Headline(_) => Role::warn,
+            Part::Evidence => Role::muted,
+            Part::Capacity => Role::warn,
+            Part::Scaler => Role::base,
+        };
+        // A blank line before each reason, the idle agents and the scaler's verdict.
+        if matches!(part, Part::Headline(_))
+            || (matches!(part, Part::Scaler | Part::Capacity) && !text.starts_with(' '))
+        {
+            out.push(Line::default());
         }
-        out.push(Line::default());
+        out.push(Line::from(Span::styled(sanitize(&text).into_owned(), theme.style(role))));
     }
     out
 }

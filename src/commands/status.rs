@@ -107,8 +107,18 @@ fn stacks_text(stacks: &[StackStatus]) -> String {
         for w in &s.warnings {
             let _ = writeln!(out, "  ! {}", w.text);
         }
-        if let Some(first) = s.why.first() {
-            let _ = writeln!(out, "  why jobs wait: {} (bkops why --stack {})", first.headline, st.name);
+        let d = &s.diagnosis;
+        match d.headline() {
+            Some(first) => {
+                let _ = writeln!(out, "  {}: {first} (bkops why --stack {})", d.summary, st.name);
+            }
+            None if d.jobs_waiting.is_some() => {
+                let _ = writeln!(out, "  {}", d.summary);
+            }
+            None => {}
+        }
+        if let Some(v) = &d.scaler {
+            let _ = writeln!(out, "  scaler: {}", v.text.join("; "));
         }
         for e in &s.errors {
             let _ = writeln!(out, "  error: {e}");

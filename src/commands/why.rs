@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::Format;
 use crate::backend::Backends;
-use crate::domain::why::{Reason, jobs_stuck};
-use crate::domain::{QueueMetrics, StackSummary};
+use crate::domain::QueueMetrics;
+use crate::domain::why::{Diagnosis, Part, Reason};
 use crate::error::AppError;
 use crate::snapshot::Read;
 
@@ -17,9 +17,11 @@ struct Report<'a> {
     queue: &'a str,
     /// The queue's numbers, when they could be read.
     metrics: Option<QueueMetrics>,
-    /// Whether jobs wait with no agent to take them.
+    /// Whether jobs wait with no idle agent that can take them.
     waiting_for_agents: bool,
     reasons: &'a [Reason],
+    /// The one diagnosis the dashboard and `bkops status` show too.
+    diagnosis: &'a Diagnosis,
     /// What could not be read, and so could not be weighed.
     unread: Vec<String>,
 }
@@ -34,14 +36,15 @@ pub async fn run(backends: &Backends, stack: Option<&str>, format: Format) -> Re
         return Ok(());
     };
     let read = Read::of(backends, name).await;
-    let found = read.reasons(backends.clock.now(), summary, &stacks);
+    let diagnosis = read.diagnosis(backends.clock.now(), summary, &stacks);
     let report = Report {
         schema_version: crate::snapshot::SCHEMA_VERSION,
         stack: name,
         queue: &summary.queue,
         metrics: read.queue,
-        waiting_for_agents: read.queue.as_ref().is_some_and(jobs_stuck),
-        reasons: &found,
+        waiting_for_agents: diagnosis.stuck,
+        reasons: &diagnosis.reasons,
+        diagnosis: &diagnosis,
         unread: read.unread,
     };
     // A closed pipe (`| head`) ends the command quietly.
@@ -51,38 +54,32 @@ pub async fn run(backends: &Backends, stack: Option<&str>, format: Format) -> Re
                 serde_json::to_string_pretty(&report).map_err(|e| AppError::Terminal(e.to_string()))?;
             crate::output::out_json(&text)
         }
-        Format::Text => crate::output::out(text(summary, &report).trim_end()),
+        Format::Text => crate::output::out(text(&report).trim_end()),
     };
     Ok(())
 }
 
-fn text(summary: &StackSummary, r: &Report<'_>) -> String {
+fn text(r: &Report<'_>) -> String {
     let mut out = String::new();
-    match r.metrics {
-        None => {
-            out.push_str(&format!("{}: the queue could not be read, so nothing can be said of it\n", r.stack))
-        }
-        Some(m) if !r.waiting_for_agents => out.push_str(&format!(
-            "{}: no job waits for an agent on queue {} (scheduled {}, waiting {}, idle agents {})\n",
-            r.stack, summary.queue, m.scheduled, m.waiting, m.idle_agents
-        )),
-        Some(m) => {
-            out.push_str(&format!(
-                "{}: {} on queue {} and no agent is idle\n",
-                r.stack,
-                crate::domain::text::count(m.scheduled + m.waiting, "job waits", "jobs wait"),
-                summary.queue
-            ));
-            if r.reasons.is_empty() {
-                out.push_str(
-                    "  nothing bkops can read explains it yet: the scaler may simply be catching up\n",
-                );
-            }
-            for (n, reason) in r.reasons.iter().enumerate() {
-                out.push_str(&format!("{}. {}\n", n + 1, reason.headline));
-                for e in &reason.evidence {
-                    out.push_str(&format!("   {e}\n"));
+    for (part, line) in r.diagnosis.lines() {
+        match part {
+            Part::Summary => {
+                out.push_str(&format!("{} (queue {}): {line}\n", r.stack, r.queue));
+                if let Some(m) = r.metrics {
+                    out.push_str(&format!(
+                        "  scheduled {}, waiting {}, running {}; agents idle {}, busy {}\n",
+                        m.scheduled, m.waiting, m.running, m.idle_agents, m.busy_agents
+                    ));
                 }
+                if r.diagnosis.stuck && r.reasons.is_empty() {
+                    out.push_str(
+                        "  nothing bkops can read explains it yet: the scaler may simply be catching up\n",
+                    );
+                }
+            }
+            _ => {
+                out.push_str(&line);
+                out.push('\n');
             }
         }
     }

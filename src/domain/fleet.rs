@@ -172,12 +172,63 @@ pub struct Fleet {
     /// When (the group's `bkops:paused-at` tag).
     #[serde(default)]
     pub paused_at: Option<Timestamp>,
-    /// Agents serving the stack's queue that belong to no stack bkops knows (their names).
+    /// Agents serving the stack's queue that are none of its instances' agents, nor another
+    /// known stack's (two stacks on one queue is a reason of its own).
     #[serde(default)]
-    pub strangers: Vec<String>,
+    pub strangers: Vec<Stranger>,
     /// The launch template version the group launches now.
     #[serde(default)]
     pub launch_template_version: Option<String>,
+}
+
+/// An agent on a stack's queue that is not the agent of one of its instances.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stranger {
+    pub name: String,
+    /// Connected with no job: what Buildkite would give the queue's next job to.
+    pub idle: bool,
+    pub kind: StrangerKind,
+}
+
+/// Why an agent on the queue is not one of the stack's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum StrangerKind {
+    /// No `stack` tag: a laptop, an agent started by hand.
+    NoStack,
+    /// A `stack` tag naming no stack bkops found.
+    UnknownStack(String),
+    /// It says it is this stack's, but carries no `aws:instance-id`.
+    NoInstanceTag,
+    /// It says it is this stack's, but its instance is not in the stack's group.
+    NotInGroup(String),
+}
+
+impl Stranger {
+    /// Why it cannot be counted on for the stack's jobs, in a clause after its name.
+    pub fn why(&self) -> String {
+        match &self.kind {
+            StrangerKind::NoStack => {
+                "belongs to no stack (jobs may target tags it lacks, or it is paused)".into()
+            }
+            StrangerKind::UnknownStack(s) => format!("says it belongs to stack {s}, which was not found"),
+            StrangerKind::NoInstanceTag => {
+                "says it is this stack's but has no aws:instance-id tag, so no instance of the group runs it"
+                    .into()
+            }
+            StrangerKind::NotInGroup(id) => format!("runs on {id}, which is not in this stack's group"),
+        }
+    }
+}
+
+impl Sanitize for Stranger {
+    fn sanitize(&mut self) {
+        self.name.sanitize();
+        match &mut self.kind {
+            StrangerKind::UnknownStack(s) | StrangerKind::NotInGroup(s) => s.sanitize(),
+            StrangerKind::NoStack | StrangerKind::NoInstanceTag => {}
+        }
+    }
 }
 
 /// A scheduled action of the group (`EnableScheduledScaling`: `<Stack>-ScaleUp`, `-ScaleDown`).

@@ -29,7 +29,10 @@ pub mod why;
 pub use activity::{ActivityStatus, ScalingActivity};
 pub use context::Context;
 pub use error::BackendError;
-pub use fleet::{AgentState, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScheduledAction};
+pub use fleet::{
+    AgentState, AgentSummary, DiskSignal, Fleet, Health, Instance, Lifecycle, ScheduledAction, Stranger,
+    StrangerKind,
+};
 pub use ids::instance_id;
 pub use log::LogEvent;
 pub use queue::{QueueMetrics, QueueSample};

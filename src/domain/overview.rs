@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 
-use super::scaler_log::{Cap, Direction, Outcome, ScalerRun};
 use super::text::count;
 
 /// One stack, in a few words and numbers.
@@ -21,68 +20,35 @@ pub struct StackLine {
     /// Idle and busy agents, when the queue was read.
     pub agents: Option<(u32, u32)>,
     pub warnings: Vec<String>,
-    /// The scaler's last run, in a few words.
+    /// The scaler's verdict, to say in a few words at the moment the row is drawn.
+    pub scaler: Option<super::why::Verdict>,
+    /// What is said of the scaler when there is no verdict (`no scaler log`, `-`).
     pub verdict: String,
+    /// The first reason jobs wait with nothing to take them, when they do.
+    pub why: Option<super::why::Reason>,
     /// The scaler's last run was an error, or a warning stands.
     pub problem: bool,
 }
 
-/// What the scaler's last run decided, in a few words ("scaled out 2→5", "cooldown 120 s").
-pub fn verdict(run: &ScalerRun) -> String {
-    let way = |d: Direction| if d == Direction::Out { "out" } else { "in" };
-    match (&run.outcome, run.capped) {
-        (Outcome::Scaled { direction, from, to }, _) => format!("scaled {} {from}→{to}", way(*direction)),
-        (Outcome::Error { text }, _) => format!("error: {text}"),
-        (Outcome::Cooldown { direction, secs }, _) => format!("wants {}, cooldown {secs} s", way(*direction)),
-        (_, Some(Cap::MaxSize(n))) => format!("wants more, at MaxSize {n}"),
-        (_, Some(Cap::MinSize(n))) => format!("at MinSize {n}"),
-        (Outcome::NoChange, None) => "no change".into(),
-        (Outcome::Silent, None) => "no change (scale-in off)".into(),
+impl StackLine {
+    /// The scaler's last word at `now`: a cooldown counts down between reads.
+    pub fn verdict_at(&self, now: super::Timestamp) -> String {
+        self.scaler.as_ref().map_or_else(|| self.verdict.clone(), |v| v.short_at(now))
     }
-}
 
-/// How long since the scaler last ran, when that is longer than it should be (it runs every
-/// minute): "last ran 12m ago".
-pub fn stale(secs_since_last_run: i64) -> Option<String> {
-    (secs_since_last_run > 5 * 60).then(|| format!("last ran {} ago", super::format_age(secs_since_last_run)))
+    /// The row's words after its numbers at `now`: why jobs wait, then the scaler's last word
+    /// (a cooldown is said once, by the scaler's words, which count down).
+    pub fn tail_at(&self, now: super::Timestamp) -> String {
+        let verdict = self.verdict_at(now);
+        match &self.why {
+            Some(r) if r.code != "cooldown" => format!("why: {} · {verdict}", r.headline),
+            _ => verdict,
+        }
+    }
 }
 
 /// "3 jobs wait" / "no job waits", for the status line under the fleet view.
 pub fn waiting_text(lines: &[StackLine]) -> String {
     let total: u32 = lines.iter().filter_map(|l| l.waiting).sum();
     if total == 0 { "no job waits".into() } else { count(total, "job waits", "jobs wait") }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Timestamp;
-
-    fn run(outcome: Outcome, capped: Option<Cap>) -> ScalerRun {
-        ScalerRun {
-            at: Timestamp(0),
-            jobs: None,
-            agents: None,
-            group: None,
-            calculated: None,
-            capped,
-            outcome,
-        }
-    }
-
-    #[test]
-    fn the_scalers_last_run_in_a_few_words() {
-        let out = Outcome::Scaled { direction: Direction::Out, from: 2, to: 5 };
-        assert_eq!(verdict(&run(out, None)), "scaled out 2→5");
-        assert_eq!(
-            verdict(&run(Outcome::Error { text: "AccessDenied".into() }, None)),
-            "error: AccessDenied"
-        );
-        let cool = Outcome::Cooldown { direction: Direction::Out, secs: 120 };
-        assert_eq!(verdict(&run(cool, None)), "wants out, cooldown 120 s");
-        assert_eq!(verdict(&run(Outcome::NoChange, Some(Cap::MaxSize(10)))), "wants more, at MaxSize 10");
-        assert_eq!(verdict(&run(Outcome::NoChange, None)), "no change");
-        assert_eq!(stale(4 * 60), None);
-        assert_eq!(stale(12 * 60).as_deref(), Some("last ran 12m ago"));
-    }
 }

@@ -24,8 +24,15 @@ pub enum Direction {
 pub enum Outcome {
     /// `Scaling OUT 📈 to N instances (currently M)` (or IN).
     Scaled { direction: Direction, from: u32, to: u32 },
-    /// `⏲ Want to scale OUT but in cooldown for N seconds`.
-    Cooldown { direction: Direction, secs: u32 },
+    /// `⏲ Want to scale OUT but in cooldown for N seconds`: N is what was left when the line
+    /// was written (`None` when the line gives no number), so it ends at `logged_at` + N.
+    Cooldown {
+        direction: Direction,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        secs: Option<u32>,
+        #[serde(skip)]
+        logged_at: Timestamp,
+    },
     /// `Scaling error: …`: the invocation still succeeds, so this line is the only signal.
     Error { text: String },
     /// `Action: No change needed`, or the older `No scaling required`.
@@ -202,10 +209,10 @@ pub fn parse<'a>(events: impl IntoIterator<Item = (Timestamp, &'a str)>) -> Scal
             } else if line.contains("Desired count is less than MinSize") {
                 open.seen = true;
                 open.capped = number_after(line, "capping at").map(Cap::MinSize);
-            } else if line.contains("but in cooldown for") {
+            } else if line.contains("but in cooldown") {
                 open.seen = true;
-                let secs = number_after(line, "cooldown for").unwrap_or(0);
-                open.outcome = Some(Outcome::Cooldown { direction: direction(line), secs });
+                let secs = number_after(line, "cooldown for");
+                open.outcome = Some(Outcome::Cooldown { direction: direction(line), secs, logged_at: at });
             } else if line.starts_with("Scaling OUT") || line.starts_with("Scaling IN") {
                 open.seen = true;
                 let to = number_after(line, " to ");
@@ -229,9 +236,13 @@ pub fn parse<'a>(events: impl IntoIterator<Item = (Timestamp, &'a str)>) -> Scal
                 || line.starts_with("👮")
                 || line.starts_with("INFO:")
             {
-                // Known, and nothing the verdict needs.
+                // Known; of these the verdict needs the calculation's start and its count
+                // (a run that wants fewer instances with scale-in off ends without a decision).
                 if line.starts_with("Scaling calculation") {
                     open.seen = true;
+                }
+                if line.contains("Instances required") && open.calculated.is_none() {
+                    open.calculated = number_after(line, "Instances required");
                 }
             } else {
                 log.unknown_lines += 1;
@@ -281,6 +292,18 @@ mod tests {
     }
 
     #[test]
+    fn a_cooldown_without_seconds_is_unknown_not_zero() {
+        let log = run(&[
+            "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:41 ⏲ Want to scale OUT but in cooldown",
+        ]);
+        assert_eq!(
+            log.last_run().map(|r| &r.outcome),
+            Some(&Outcome::Cooldown { direction: Direction::Out, secs: None, logged_at: Timestamp(1_000) })
+        );
+    }
+
+    #[test]
     fn cooldown_caps_errors_and_no_change() {
         let log = run(&[
             "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
@@ -301,7 +324,11 @@ mod tests {
         assert_eq!(
             outcomes,
             [
-                &Outcome::Cooldown { direction: Direction::Out, secs: 212 },
+                &Outcome::Cooldown {
+                    direction: Direction::Out,
+                    secs: Some(212),
+                    logged_at: Timestamp(2_000)
+                },
                 &Outcome::Error {
                     text: "ValidationError: New SetDesiredCapacity value 16 is above max value 10".into()
                 },

@@ -257,11 +257,20 @@ fn scaler(log: &ScalerLog) -> Vec<Event> {
                 (Severity::Info, format!("scaled {} from {from} to {to} instances", way(*direction)), false)
             }
             (Outcome::Error { text }, _) => (Severity::Bad, format!("Scaling error: {text}"), false),
-            (Outcome::Cooldown { direction, secs }, _) => (
-                Severity::Warn,
-                format!("wants to scale {} but is in cooldown ({secs} s left)", way(*direction)),
-                true,
-            ),
+            // What was left when the line was written, said as the moment it ends: the
+            // number alone reads as time left now, which it is not.
+            (Outcome::Cooldown { direction, secs, logged_at }, _) => {
+                let wants = run.calculated.map_or(String::new(), |n| format!("calculated {n}, "));
+                let until = match secs {
+                    Some(s) => format!(" (ends {})", logged_at.plus_secs(i64::from(*s)).rfc3339()),
+                    None => " (its line gives no length)".into(),
+                };
+                (
+                    Severity::Warn,
+                    format!("{wants}wants to scale {} but is held by its cooldown{until}", way(*direction)),
+                    true,
+                )
+            }
             (_, Some(Cap::MaxSize(n))) => {
                 (Severity::Warn, format!("wants more, capped at MaxSize {n}"), true)
             }

@@ -4,6 +4,14 @@
 
 use serde::Serialize;
 
+mod capacity;
+mod diagnosis;
+mod verdict;
+
+pub use capacity::{Capacity, Unusable};
+pub use diagnosis::{Diagnosis, Part, diagnose};
+pub use verdict::{Cooldown, Verdict, span};
+
 use super::scaler::{Decision, ScalerInputs, ScalerParams, decide, wanted};
 use super::scaler_log::{Direction, Outcome, ScalerLog, ScalerRun};
 use super::{
@@ -160,11 +168,6 @@ fn algorithm_on(params: &ScalerParams, run: &ScalerRun) -> Option<u32> {
     Some(wanted(params, &inputs))
 }
 
-/// Whether jobs wait with no agent to take them: only then is there anything to explain.
-pub fn jobs_stuck(queue: &QueueMetrics) -> bool {
-    queue.scheduled + queue.waiting > 0 && queue.idle_agents == 0
-}
-
 /// What a failed launch's message says the cause is: a few words, and the sentence.
 fn launch_cause(text: &str) -> (&'static str, &'static str) {
     let t = text.to_ascii_lowercase();
@@ -186,12 +189,15 @@ fn short_who(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
-/// Every reason that holds, the one to act on first. Empty when no job waits for an agent.
+/// Every reason jobs wait, the one to act on first: the diagnosis's reasons. Empty when no
+/// job waits, or an idle agent can take them.
 pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
-    let Some(queue) = f.queue else { return Vec::new() };
-    if !jobs_stuck(queue) {
-        return Vec::new();
-    }
+    diagnose(f).reasons
+}
+
+/// Every reason that holds while jobs wait with no idle agent able to take them, the one to
+/// act on first.
+fn ranked(f: &Facts<'_>, capacity: &Capacity, verdict: Option<&Verdict>) -> Vec<Reason> {
     let mut out = Vec::new();
     let (desired, max) = f.fleet.map_or((f.stack.desired, f.stack.max), |g| (g.desired, g.max));
     if f.stack.scaling.is_paused() {
@@ -230,22 +236,29 @@ pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
         _ => None,
     };
     let last = log.and_then(ScalerLog::last_run);
-    if let Some(run) = last
-        && let Outcome::Cooldown { direction: Direction::Out, secs } = run.outcome
+    if let Some(v) = verdict
+        && let Some(c) = &v.cooldown
+        && c.direction == Direction::Out
+        && c.left_secs.is_none_or(|left| left > 0)
     {
-        let left = i64::from(secs) - f.now.secs_since(run.at);
-        if left > 0 {
-            out.push(reason(
-                "cooldown",
-                format!("scale-out cooldown, {left} s left"),
-                vec![
-                    format!(
-                        "the scaler wants more instances but waits {left} s more (ScaleOutCooldownPeriod)"
-                    ),
-                    format!("its run at {}: want to scale out, in cooldown for {secs} s", run.at.rfc3339()),
-                ],
-            ));
-        }
+        let wants = v.calculated.map_or("more instances".to_string(), |n| format!("{n}"));
+        let (headline, wait) = match c.left_secs {
+            Some(left) => (
+                format!("scaler wants {wants}, cooldown {} left", span(left)),
+                format!("waits {} more", span(left)),
+            ),
+            None => (
+                format!("scaler wants {wants}, in cooldown"),
+                "is in cooldown (its line gives no length)".into(),
+            ),
+        };
+        out.push(reason(
+            "cooldown",
+            headline,
+            vec![format!(
+                "the scaler wants {wants} but {wait} (ScaleOutCooldownPeriod): it adds instances once that ends"
+            )],
+        ));
     }
     let failed = f.activities.iter().find(|a| {
         a.status == ActivityStatus::Failed && f.now.secs_since(a.start) <= FAILED_LAUNCH_WINDOW_SECS
@@ -295,6 +308,19 @@ pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
             evidence.extend(zombies.iter().cloned());
             out.push(reason("zombies", format!("{} InService with no agent", zombies.len()), evidence));
         }
+    }
+    if !capacity.unusable.is_empty() {
+        let idle: u32 = capacity.unusable.iter().map(|u| u.idle).sum();
+        let mut evidence = vec![format!(
+            "Buildkite counts {} on the queue, but none can take this stack's jobs, and the scaler counts them as capacity",
+            super::text::count(capacity.queue_idle, "idle agent", "idle agents")
+        )];
+        evidence.extend(capacity.unusable.iter().map(Unusable::sentence));
+        out.push(reason(
+            "idle_agents_unusable",
+            format!("{} cannot take jobs", super::text::count(idle, "idle agent", "idle agents")),
+            evidence,
+        ));
     }
     // Only a scaler that should be running is expected to have written anything.
     let enabled = matches!(f.stack.scaling, super::ScalingState::Enabled { .. });
@@ -401,10 +427,12 @@ pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
             .collect(),
         ));
     }
-    let strangers = f.fleet.map_or(&[][..], |g| g.strangers.as_slice());
+    // Idle strangers are named above; those that hold jobs, or are lost, are named here.
+    let strangers: Vec<&super::Stranger> =
+        f.fleet.map_or(Vec::new(), |g| g.strangers.iter().filter(|s| !s.idle).collect());
     if !strangers.is_empty() {
         let n = strangers.len();
-        let named: Vec<&str> = strangers.iter().take(STRANGERS_NAMED).map(String::as_str).collect();
+        let named: Vec<&str> = strangers.iter().take(STRANGERS_NAMED).map(|s| s.name.as_str()).collect();
         let more = n.saturating_sub(STRANGERS_NAMED);
         out.push(reason(
             "strangers",
@@ -416,7 +444,7 @@ pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
             ),
             vec![
                 format!(
-                    "{}{}: on queue {}, with no stack tag or another's",
+                    "{}{}: on queue {}, none of this stack's instances",
                     named.join(", "),
                     if more > 0 { format!(" and {more} more") } else { String::new() },
                     f.stack.queue

@@ -103,8 +103,7 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
                 _ => backends.clone(),
             };
             let report = crate::snapshot::collect(&b, None).await?;
-            let now = b.clock.now();
-            Ok(Payload::Lines(report.stacks.iter().map(|s| crate::snapshot::line(s, now)).collect()))
+            Ok(Payload::Lines(report.stacks.iter().map(crate::snapshot::line).collect()))
         }
     }
 }

@@ -11,9 +11,9 @@ use serde::Serialize;
 pub use read::Read;
 
 use crate::backend::Backends;
-use crate::domain::overview::{self, StackLine};
+use crate::domain::overview::StackLine;
 use crate::domain::scaler_log::ScalerRun;
-use crate::domain::why::{Reason, ScalerRead};
+use crate::domain::why::{Diagnosis, Reason, ScalerRead};
 use crate::domain::{
     BackendError, DiskSignal, Fleet, Health, Lifecycle, QueueMetrics, StackSummary, Timestamp, Warning,
     warnings,
@@ -41,8 +41,11 @@ pub struct StackStatus {
     pub warnings: Vec<Warning>,
     /// What the scaler's own log says of its last run.
     pub scaler: ScalerSection,
-    /// Why jobs wait, when they do: the reasons `bkops why` gives, ranked.
+    /// Why jobs wait, when they do: the reasons `bkops why` gives, ranked (the diagnosis's).
     pub why: Vec<Reason>,
+    /// The one diagnosis every surface shows: jobs waiting, the agents that can and cannot
+    /// take them, the reasons, and the scaler's verdict.
+    pub diagnosis: Diagnosis,
     /// What could not be read; the rest of the snapshot is still printed.
     pub errors: Vec<String>,
 }
@@ -83,28 +86,19 @@ fn scaler_section(read: &ScalerRead, should_want: Option<u32>) -> ScalerSection 
 }
 
 /// A stack's row in the fleet view, from its snapshot.
-pub fn line(s: &StackStatus, now: Timestamp) -> StackLine {
+pub fn line(s: &StackStatus) -> StackLine {
     let st = &s.stack;
     let (desired, min, max) =
         s.auto_scaling.as_ref().map_or((st.desired, st.min, st.max), |a| (a.desired, a.min, a.max));
     let sc = &s.scaler;
-    let verdict = match (sc.read, &sc.last_run) {
-        ("read", Some(run)) => {
-            let said = overview::verdict(run);
-            match sc.last_invocation_at.and_then(|t| overview::stale(now.secs_since(t))) {
-                Some(stale) => format!("{stale}; {said}"),
-                None => said,
-            }
-        }
-        ("read", None) => "ran, decided nothing yet".into(),
-        ("missing", _) => "no scaler log".into(),
-        ("unreadable", _) => "scaler log unreadable".into(),
+    let verdict = match (&s.diagnosis.scaler, sc.read) {
+        (Some(_), _) => String::new(),
+        (None, "read") => "ran, decided nothing yet".into(),
+        (None, "missing") => "no scaler log".into(),
+        (None, "unreadable") => "scaler log unreadable".into(),
         _ => "-".into(),
     };
-    let scaler_error = matches!(
-        s.scaler.last_run.as_ref().map(|r| &r.outcome),
-        Some(crate::domain::scaler_log::Outcome::Error { .. })
-    );
+    let scaler_error = s.diagnosis.scaler.as_ref().is_some_and(|v| v.outcome == "error");
     let mut warnings: Vec<String> = s.warnings.iter().map(|w| w.text.clone()).collect();
     warnings.extend(s.errors.iter().map(|e| format!("not read: {e}")));
     StackLine {
@@ -114,10 +108,12 @@ pub fn line(s: &StackStatus, now: Timestamp) -> StackLine {
         min,
         max,
         scaling: st.scaling.label().to_string(),
-        waiting: s.queue_metrics.map(|q| q.scheduled + q.waiting),
+        waiting: s.diagnosis.jobs_waiting,
+        why: s.diagnosis.reasons.first().cloned(),
         agents: s.queue_metrics.map(|q| (q.idle_agents, q.busy_agents)),
         problem: scaler_error || !warnings.is_empty(),
         warnings,
+        scaler: s.diagnosis.scaler.clone(),
         verdict,
     }
 }
@@ -195,12 +191,14 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
     backends.stacks.prepare(&names).await;
     let reads = wanted.into_iter().map(|stack| async move {
         let read = Read::of(backends, &stack.name).await;
+        let diagnosis = read.diagnosis(now, &stack, all);
         StackStatus {
             warnings: warnings(&stack, read.queue.as_ref(), read.fleet.as_ref()),
             auto_scaling: read.fleet.as_ref().map(|f| asg_status(f, now)),
             queue_metrics: read.queue,
             scaler: scaler_section(&read.scaler, read.should_want(now, &stack)),
-            why: read.reasons(now, &stack, all),
+            why: diagnosis.reasons.clone(),
+            diagnosis,
             errors: read.unread.clone(),
             stack,
         }

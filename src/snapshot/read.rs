@@ -1,7 +1,7 @@
 //! What a stack's explanation is made from, read at once.
 
 use crate::backend::Backends;
-use crate::domain::why::{Facts, Reason, ScalerRead, reasons, should_want};
+use crate::domain::why::{Diagnosis, Facts, ScalerRead, diagnose, should_want};
 use crate::domain::{BackendError, Fleet, QueueMetrics, ScalingActivity, StackSummary, Timestamp};
 
 /// What a stack's explanation is made from, read at once; what could not be read is named.
@@ -44,8 +44,9 @@ impl Read {
         }
     }
 
-    pub fn reasons(&self, now: Timestamp, stack: &StackSummary, stacks: &[StackSummary]) -> Vec<Reason> {
-        reasons(&self.facts(now, stack, stacks))
+    /// The stack's one diagnosis, from what was read.
+    pub fn diagnosis(&self, now: Timestamp, stack: &StackSummary, stacks: &[StackSummary]) -> Diagnosis {
+        diagnose(&self.facts(now, stack, stacks))
     }
 
     /// What the scaler's algorithm wants from the numbers read now.

@@ -223,7 +223,7 @@ fn row_line(
             let trend = sparkline(o.waiting.get(&(*n, stack.clone())), cols.trend, cols.top);
             let name = o.name(*n).map(sanitize).unwrap_or_default();
             let head = cols.head(&name, &sanitize(stack), Some(line), &trend);
-            let mut tail = sanitize(&line.verdict).into_owned();
+            let mut tail = sanitize(&line.tail_at(state.now)).into_owned();
             for w in &line.warnings {
                 tail.push_str(" · ");
                 tail.push_str(&sanitize(w));

@@ -57,9 +57,10 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
             Span::styled("waiting ", theme.style(Role::chart_waiting)),
         ]));
     // The first reason jobs wait, where the eye already is; Enter shows them all.
-    let block = match state.why().first() {
-        Some(r) => block.title_bottom(Line::from(Span::styled(
-            format!(" why: {} ", crate::domain::text::sanitize(&r.headline)),
+    let diagnosis = state.diagnosis();
+    let block = match diagnosis.as_ref().and_then(|d| d.headline()) {
+        Some(headline) => block.title_bottom(Line::from(Span::styled(
+            format!(" why: {} ", crate::domain::text::sanitize(headline)),
             theme.style(Role::danger),
         ))),
         None => block,

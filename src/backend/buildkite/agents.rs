@@ -9,7 +9,7 @@ use super::http::{Api, get, put_json};
 use super::trust::TrustedUrl;
 use crate::domain::BackendError;
 use crate::domain::Secret;
-use crate::domain::{AgentState, AgentSummary};
+use crate::domain::{AgentState, AgentSummary, Stranger, StrangerKind};
 
 /// Pages read at most per refresh (100 agents a page).
 const MAX_PAGES: usize = 50;
@@ -92,14 +92,31 @@ pub fn by_instance(agents: &[Agent]) -> HashMap<&str, Vec<&Agent>> {
     map
 }
 
-/// The names of the agents serving `queue` that belong to no stack bkops knows: no `stack`
-/// tag, or one naming no stack in `known`. Another known stack's agents are left out: two
-/// stacks on one queue is a reason of its own.
-pub fn strangers(list: &[Agent], queue: &str, known: &[String]) -> Vec<String> {
+/// The agents serving `stack`'s `queue` that are not the agents of its group's `instances`:
+/// no `stack` tag, one naming no stack in `known`, or this stack's name without an instance
+/// of its group under it. Another known stack's agents are left out: two stacks on one queue
+/// is a reason of its own.
+pub fn strangers(
+    list: &[Agent],
+    queue: &str,
+    stack: &str,
+    known: &[String],
+    instances: &[&str],
+) -> Vec<Stranger> {
     list.iter()
         .filter(|a| a.queue() == Some(queue))
-        .filter(|a| a.stack().is_none_or(|s| !known.iter().any(|k| k == s)))
-        .map(|a| a.name.clone())
+        .filter(|a| a.instance_id().is_none_or(|id| !instances.contains(&id)))
+        .filter_map(|a| {
+            let kind = match (a.stack(), a.instance_id()) {
+                (None, _) => StrangerKind::NoStack,
+                (Some(s), None) if s == stack => StrangerKind::NoInstanceTag,
+                (Some(s), Some(id)) if s == stack => StrangerKind::NotInGroup(id.to_string()),
+                (Some(s), _) if known.iter().any(|k| k == s) => return None,
+                (Some(s), _) => StrangerKind::UnknownStack(s.to_string()),
+            };
+            let idle = a.connection_state == "connected" && !a.busy();
+            Some(Stranger { name: a.name.clone(), idle, kind })
+        })
         .collect()
 }
 
@@ -197,6 +214,46 @@ mod tests {
         assert_eq!(summary(&[&agent("lost", None, "i-2")]).state, AgentState::Lost);
         assert_eq!(summary(&[]).state, AgentState::None);
         assert_eq!(a.spot(), Some(true));
+    }
+
+    fn on_queue(name: &str, state: &str, job: Option<&str>, meta: &[&str]) -> Agent {
+        let mut meta_data: Vec<String> = meta.iter().map(|m| m.to_string()).collect();
+        meta_data.push("queue=default".into());
+        Agent {
+            id: format!("a-{name}"),
+            name: name.into(),
+            connection_state: state.into(),
+            job: job.map(|id| Job { id: id.into() }),
+            meta_data,
+        }
+    }
+
+    #[test]
+    fn strangers_are_the_queues_agents_no_instance_of_the_group_runs() {
+        let list = [
+            on_queue("own", "connected", None, &["stack=ci", "aws:instance-id=i-1"]),
+            on_queue("laptop", "connected", None, &[]),
+            on_queue("ghost", "connected", Some("j"), &["stack=gone"]),
+            on_queue("other", "connected", None, &["stack=ci-arm", "aws:instance-id=i-9"]),
+            on_queue("untagged", "connected", None, &["stack=ci"]),
+            on_queue("detached", "lost", None, &["stack=ci", "aws:instance-id=i-7"]),
+            // An agent of the group without the stack tag is still the group's.
+            on_queue("old", "connected", None, &["aws:instance-id=i-1"]),
+        ];
+        let known = ["ci".to_string(), "ci-arm".to_string()];
+        let found = strangers(&list, "default", "ci", &known, &["i-1"]);
+        let got: Vec<(&str, bool, &StrangerKind)> =
+            found.iter().map(|s| (s.name.as_str(), s.idle, &s.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                ("laptop", true, &StrangerKind::NoStack),
+                ("ghost", false, &StrangerKind::UnknownStack("gone".into())),
+                ("untagged", true, &StrangerKind::NoInstanceTag),
+                ("detached", false, &StrangerKind::NotInGroup("i-7".into())),
+            ]
+        );
+        assert!(strangers(&list, "other-queue", "ci", &known, &["i-1"]).is_empty());
     }
 
     #[test]

@@ -67,7 +67,8 @@ impl LiveBackend {
             && let Some(queue) = &k.queue
         {
             let known: Vec<String> = self.cache().known.keys().cloned().collect();
-            fleet.strangers = agents::strangers(&list, queue, &known);
+            let ids: Vec<&str> = fleet.instances.iter().map(|i| i.id.as_str()).collect();
+            fleet.strangers = agents::strangers(&list, queue, stack, &known, &ids);
         }
         let by_instance = agents::by_instance(&list);
         for instance in &mut fleet.instances {

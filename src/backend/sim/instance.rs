@@ -53,6 +53,9 @@ pub struct SimInstance {
     pub terminate_activity: Option<String>,
     /// Its agent cannot register (a token the agent API refuses): it boots, and serves no job.
     pub agent_fails: bool,
+    /// The group does not replace it while Unhealthy before this (as when its ReplaceUnhealthy
+    /// process is suspended): it lingers, its agent still connected and idle.
+    pub replace_held_until: Option<Timestamp>,
 }
 
 pub const DISK_CUTOFF_KB: u64 = 5_242_880;
@@ -92,6 +95,7 @@ impl SimInstance {
             launch_activity: None,
             terminate_activity: None,
             agent_fails: false,
+            replace_held_until: None,
         }
     }
 
@@ -102,6 +106,21 @@ impl SimInstance {
     /// InService, healthy, bootstrapped: its agents may take jobs.
     pub fn is_serving(&self) -> bool {
         self.lifecycle == Lifecycle::InService && self.health == Health::Healthy && self.boot == Boot::Ready
+    }
+
+    /// An Unhealthy instance whose replacement is held: its agent stays connected and idle,
+    /// and Buildkite counts it, though each job it took would fail on the full disk (the demo
+    /// gives it none).
+    pub fn lingers(&self) -> bool {
+        self.lifecycle == Lifecycle::InService
+            && self.health == Health::Unhealthy
+            && self.boot == Boot::Ready
+            && self.replace_held_until.is_some()
+    }
+
+    /// Its agents are connected to Buildkite: serving, or lingering.
+    pub fn is_connected(&self) -> bool {
+        (self.is_serving() || self.lingers()) && self.reclaim_at.is_none()
     }
 
     pub fn all_idle_since(&self) -> Option<Timestamp> {
@@ -117,7 +136,7 @@ impl SimInstance {
         let state = match (self.lifecycle, total, busy) {
             (_, 0, _) => AgentState::None,
             (Lifecycle::Terminating, _, _) => AgentState::Stopping,
-            _ if self.health == Health::Unhealthy => AgentState::Lost,
+            _ if self.health == Health::Unhealthy && !self.lingers() => AgentState::Lost,
             _ if self.reclaim_at.is_some() => AgentState::Stopping,
             (_, _, 0) => AgentState::Idle,
             _ => AgentState::Busy,

@@ -70,7 +70,16 @@ impl SimStack {
             agents_error: None,
             scheduled: Vec::new(),
             paused_by: self.tags.get(crate::domain::tags::PAUSED_BY).cloned(),
-            strangers: Vec::new(),
+            strangers: self
+                .spec
+                .strangers
+                .iter()
+                .map(|name| crate::domain::Stranger {
+                    name: name.clone(),
+                    idle: true,
+                    kind: crate::domain::StrangerKind::NoStack,
+                })
+                .collect(),
             launch_template_version: Some(SIM_TEMPLATE_VERSION.into()),
             paused_at: self
                 .tags

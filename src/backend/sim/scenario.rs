@@ -39,6 +39,9 @@ pub struct StackSpec {
     pub paused: bool,
     /// Random incidents (disk fills, failed boots, spot interruptions) happen on this stack.
     pub incidents: bool,
+    /// Agents of no stack on its queue (a laptop, an agent started by hand): connected, idle,
+    /// and never given the stack's jobs.
+    pub strangers: Vec<String>,
     pub load: Load,
 }
 
@@ -59,6 +62,7 @@ impl StackSpec {
             scaler: Some(ScalerParams::default()),
             paused: false,
             incidents: false,
+            strangers: Vec::new(),
             load: Load::quiet(),
         }
     }
@@ -70,6 +74,9 @@ pub enum Incident {
     Burst(u32),
     /// The busiest instance's Docker disk fills; the hourly check gives up on it.
     DiskFill,
+    /// As `DiskFill`, and the group holds its replacement for a while: the Unhealthy
+    /// instance lingers with its agent connected and idle.
+    DiskFillLingers,
     /// The next instance launched fails its bootstrap.
     BootFailure,
     /// EC2 reclaims a spot instance with two minutes' notice.
@@ -89,6 +96,7 @@ pub fn demo_stacks() -> Vec<StackSpec> {
         spot: true,
         scaler: Some(ScalerParams { scale_out_cooldown_secs: 120, ..ScalerParams::default() }),
         incidents: true,
+        strangers: vec!["dev-laptop-1".into()],
         load: Load { bursts_per_hour: 10.0, burst_size: (2, 8), job_secs: (60, 420), waiting_share: 0.3 },
         ..StackSpec::linux("ci-linux", "default")
     };
@@ -122,6 +130,9 @@ pub fn demo_script() -> Vec<(i64, &'static str, Incident)> {
     vec![
         (5, "ci-linux", Incident::CapacityShortage),
         (15, "ci-linux", Incident::Burst(6)),
+        // The messy queue: this full-disk instance lingers Unhealthy for minutes, its agent
+        // idle beside the laptop's, so jobs wait while Buildkite counts idle agents.
+        (25, "ci-linux", Incident::DiskFillLingers),
         (40, "ci-linux", Incident::DiskFill),
         // Armed before the full-disk instance is replaced (~57 s): that launch fails to boot.
         (50, "ci-linux", Incident::BootFailure),

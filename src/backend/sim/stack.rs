@@ -248,7 +248,9 @@ impl SimStack {
             }
             let cause = if inst.reclaim_at.is_some_and(|t| t <= now) {
                 activity::ec2_terminated_cause(now)
-            } else if inst.unhealthy_since.is_some_and(|t| now.secs_since(t) >= HEALTH_CHECK_DELAY_SECS) {
+            } else if inst.unhealthy_since.is_some_and(|t| now.secs_since(t) >= HEALTH_CHECK_DELAY_SECS)
+                && inst.replace_held_until.is_none_or(|t| t <= now)
+            {
                 activity::health_check_cause(now)
             } else {
                 continue;
@@ -294,20 +296,18 @@ impl SimStack {
     pub(super) fn metrics(&self) -> QueueMetrics {
         let running =
             self.instances.iter().flat_map(|i| &i.agents).filter(|a| a.job.is_some()).count() as u32;
-        let connected: Vec<_> = self
-            .instances
-            .iter()
-            .filter(|i| i.is_serving() && i.reclaim_at.is_none())
-            .flat_map(|i| &i.agents)
-            .collect();
+        let connected: Vec<_> =
+            self.instances.iter().filter(|i| i.is_connected()).flat_map(|i| &i.agents).collect();
         let busy = connected.iter().filter(|a| a.job.is_some()).count() as u32;
+        // Agents of no stack on the queue are Buildkite's to count too.
+        let total = connected.len() as u32 + self.spec.strangers.len() as u32;
         QueueMetrics {
             scheduled: self.jobs.scheduled.len() as u32,
             running,
             waiting: self.jobs.waiting.len() as u32,
-            idle_agents: connected.len() as u32 - busy,
+            idle_agents: total - busy,
             busy_agents: busy,
-            total_agents: connected.len() as u32,
+            total_agents: total,
         }
     }
 
@@ -357,13 +357,15 @@ impl SimStack {
             self.desired, inputs.actual, self.min, self.max
         ));
         let decision = scaler::decide(&params, &inputs, now, self.last_scale_out, self.last_scale_in);
+        // What the scaler logs as calculated: before the scale-out factor and cooldowns.
+        let calculated = scaler::wanted(&params, &inputs);
+        log(format!("Scaling calculation based on metrics collected at {}", now.rfc3339()));
+        log(format!("↳ 🧮 Agents required {}, Instances required {calculated}", m.scheduled + m.running));
         let action = match decision {
             Decision::ScaleOut { from, to } => format!("Scale out from {from} to {to}"),
             Decision::ScaleIn { from, to } => format!("Scale in from {from} to {to}"),
             _ => "No change needed".to_string(),
         };
-        // What the scaler logs as calculated: before the scale-out factor and cooldowns.
-        let calculated = scaler::wanted(&params, &inputs);
         // Scale-in wanted but disabled: the scaler returns without a decision line.
         let silent = matches!(decision, Decision::ScaleInDisabled { .. });
         (!silent).then(|| log(format!(

@@ -12,6 +12,8 @@ pub const WARM_UP_SECS: i64 = 3600;
 const MAX_CATCH_UP_SECS: i64 = 6 * 3600;
 /// Mean seconds between random incidents on a stack that has them.
 const INCIDENT_MEAN_SECS: f64 = 1200.0;
+/// How long a lingering full-disk instance stays before the group replaces it.
+const LINGER_SECS: i64 = 10 * 60;
 /// How long the demo's log groups keep events: the default two-hour timeline and a little
 /// more. Kept short so that a long demo's memory levels off.
 const LOG_RETENTION_SECS: i64 = 2 * 3600 + 600;
@@ -46,14 +48,14 @@ impl World {
     }
 
     /// The demo: its stacks with an hour of history behind `start`, and the incidents of its
-    /// first minutes scripted after it.
+    /// first minutes scripted around it.
     pub fn demo(seed: u64, start: Timestamp) -> Self {
         let mut world = Self::new(seed, start.plus_secs(-WARM_UP_SECS), scenario::demo_stacks());
-        world.advance_to(start);
         world.script = scenario::demo_script()
             .into_iter()
             .map(|(offset, stack, incident)| (start.plus_secs(offset), stack.to_string(), incident))
             .collect();
+        world.advance_to(start);
         world
     }
 
@@ -125,7 +127,7 @@ impl World {
             Incident::CapacityShortage => s.fail_next_launch = true,
             Incident::ScalingError => s.scaling_errors = 3,
             Incident::Zombie => s.fail_next_agent = true,
-            Incident::DiskFill => {
+            Incident::DiskFill | Incident::DiskFillLingers => {
                 // The instance that has run the most jobs: the oldest serving one.
                 if let Some(inst) = s
                     .instances
@@ -135,6 +137,9 @@ impl World {
                 {
                     inst.disk_free_kb = u64::from(self.rng.between(2_600, 3_400)) * 1024;
                     inst.next_disk_check = now.plus_secs(5);
+                    if incident == Incident::DiskFillLingers {
+                        inst.replace_held_until = Some(now.plus_secs(LINGER_SECS));
+                    }
                 }
             }
             Incident::SpotInterruption => {

@@ -18,6 +18,8 @@ fn line(stack: &str, waiting: u32) -> StackLine {
         agents: Some((0, 1)),
         warnings: Vec::new(),
         verdict: "no change".into(),
+        why: None,
+        scaler: None,
         problem: false,
     }
 }
