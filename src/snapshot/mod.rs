@@ -94,6 +94,7 @@ pub fn line(s: &StackStatus) -> StackLine {
     let verdict = match (&s.diagnosis.scaler, sc.read) {
         (Some(_), _) => String::new(),
         (None, "read") => "ran, decided nothing yet".into(),
+        (None, "missing") if st.scaling.is_paused() => "paused: no runs".into(),
         (None, "missing") => "no scaler log".into(),
         (None, "unreadable") => "scaler log unreadable".into(),
         _ => "-".into(),
