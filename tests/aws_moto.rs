@@ -263,6 +263,10 @@ async fn bkops_status_reads_every_groups_activities_schedules_and_disk_lines_in_
         log_stream(&logs, "/buildkite/elastic-stack", &fleet.instances[0].id).await;
         put_line(&logs, "/buildkite/elastic-stack", &fleet.instances[0].id, now - 60_000, line).await;
     }
+    // Each stack's agent token in its own parameter, as the stack keeps it.
+    for stack in ["ci-linux", "ci-windows"] {
+        support::moto::put_token(&sdk, &format!("/{stack}/buildkite/agent-token"), "bkua_test").await;
+    }
     let start = moto.operations().len();
     let v = status_json(&moto.endpoint, "bkops-aws-status-batch");
     let ops = moto.operations()[start..].to_vec();
@@ -271,6 +275,11 @@ async fn bkops_status_reads_every_groups_activities_schedules_and_disk_lines_in_
         (count("DescribeScalingActivities"), count("DescribeScheduledActions")),
         (1, 1),
         "one account-wide read each, for both stacks: {ops:?}"
+    );
+    assert_eq!(
+        (count("GetParameters"), count("GetParameter")),
+        (1, 0),
+        "both tokens in one call, ten parameters a call: {ops:?}"
     );
     // The disk check's lines of all four instances in one call (neither group runs Spot, so
     // no notices are looked for), and the scaler log of ci-linux (ci-windows is fixed-size).

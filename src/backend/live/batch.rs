@@ -76,7 +76,8 @@ impl LiveBackend {
         tokio::join!(
             self.prepare_activities(&wanted),
             self.prepare_scheduled(&wanted),
-            self.prepare_disk(&wanted, &spot)
+            self.prepare_disk(&wanted, &spot),
+            self.prepare_tokens(stacks)
         );
     }
 

@@ -23,6 +23,9 @@ pub struct Cache {
     turns: std::sync::Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
 }
 
+/// `GetParameters` takes at most ten names.
+const PARAMETERS_A_CALL: usize = 10;
+
 /// A reading this young answers whoever waited for it.
 const JUST_READ: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -71,6 +74,51 @@ impl LiveBackend {
         let token = Secret::new(value);
         self.tokens().insert(stack.to_string(), token.clone());
         Ok(token)
+    }
+
+    /// The agent tokens of many stacks at once, ten parameters a `GetParameters` call, for
+    /// those whose parameter bkops may read (the same trust check as one stack's read). What
+    /// this cannot read (a missing parameter, a denied call) is left to each stack's own read,
+    /// which asks and says why.
+    pub(super) async fn prepare_tokens(&self, stacks: &[String]) {
+        if self.buildkite.settings.agent_token.is_some() {
+            return;
+        }
+        let mut by_parameter: HashMap<String, Vec<String>> = HashMap::new();
+        for stack in stacks.iter().filter(|s| !self.tokens().contains_key(*s)) {
+            let Ok(known) = self.known(stack).await else { continue };
+            let parameter = known.token_parameter.clone();
+            let trusted = token_parameter_ok(
+                stack,
+                &parameter,
+                known.own_token_parameter.as_deref(),
+                &self.buildkite.settings.trusted_token_parameters,
+            );
+            if trusted.is_ok() {
+                by_parameter.entry(parameter).or_default().push(stack.clone());
+            }
+        }
+        let names: Vec<String> = by_parameter.keys().cloned().collect();
+        for chunk in names.chunks(PARAMETERS_A_CALL) {
+            let Ok(out) = self
+                .clients
+                .ssm
+                .get_parameters()
+                .set_names(Some(chunk.to_vec()))
+                .with_decryption(true)
+                .send()
+                .await
+                .checked(self, super::ACCOUNT, "ssm:GetParameters")
+            else {
+                return;
+            };
+            for p in out.parameters() {
+                let (Some(name), Some(value)) = (p.name(), p.value()) else { continue };
+                for stack in by_parameter.get(name).into_iter().flatten() {
+                    self.tokens().insert(stack.clone(), Secret::new(value));
+                }
+            }
+        }
     }
 
     pub(super) async fn read_queue(&self, stack: &str) -> Result<QueueMetrics, BackendError> {
