@@ -41,6 +41,20 @@ async fn measure(stacks: usize, secs: u64) {
     } else {
         moto::deploy_many(&moto, &direct, stacks).await;
     }
+    // An incident that does not move: the shown stack keeps one Unhealthy instance (the group
+    // is never "healthy", though nothing about it changes).
+    let shown = if stacks == 2 { "ci-linux" } else { "fleet-00" };
+    // Each stack's agent token in its own parameter, where the stack keeps it: what
+    // `bkops status` reads when no token is given.
+    let names: Vec<String> = if stacks == 2 {
+        vec!["ci-linux".into(), "ci-windows".into()]
+    } else {
+        (0..stacks).map(|i| format!("fleet-{i:02}")).collect()
+    };
+    for name in &names {
+        moto::put_token(&direct, &format!("/{name}/buildkite/agent-token"), "bkua_bench").await;
+    }
+    let stuck = keep_unhealthy(&direct, shown).await;
     for _ in 0..(secs as usize * stacks * 2 + 100) {
         fake.metrics(buildkite::Reply::json(200, &buildkite::queue_body("acme", 3, 2, 0, 0, 2)));
     }
@@ -104,9 +118,43 @@ async fn measure(stacks: usize, secs: u64) {
         let was = before.get(&(stack.clone(), *op)).copied().unwrap_or(0);
         *by_op.entry(op).or_default() += n - was;
     }
+    // The log view of the Unhealthy instance, opened and left alone for a minute: what its
+    // first minute reads (polled: the local server has no streaming Live Tail).
+    write_instance_logs(&direct, &stuck).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let ssm = bkops::ssm::session::ClientSettings {
+        choice: bkops::ssm::session::ClientChoice::Native,
+        plugin: None,
+    };
+    let mut executor = bkops::runtime::Executor::new(backends.clone(), tx, ssm);
+    let groups: Vec<String> = bkops::domain::groups::default_groups(bkops::domain::Os::Linux)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let opened = calls.snapshot();
+    let t0 = Instant::now();
+    executor.run(bkops::app::Effect::StartTail { instance: stuck.clone(), groups, from: None, live: false });
+    let mut lines = 0;
+    while t0.elapsed() < Duration::from_secs(60) {
+        let left = Duration::from_secs(60).saturating_sub(t0.elapsed());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(Msg::LogLines { lines: l, .. })) => lines += l.len(),
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+    executor.run(bkops::app::Effect::StopTail);
+    let after_view = calls.snapshot();
+    let filtered = |snap: &BTreeMap<(String, &'static str), u64>| {
+        snap.iter().filter(|((_, op), _)| *op == "logs:FilterLogEvents").map(|(_, n)| *n).sum::<u64>()
+    };
+    let view_reads = filtered(&after_view) - filtered(&opened);
     let total: u64 = by_op.values().sum();
     let per_minute = |n: u64| n as f64 * 60.0 / secs as f64;
-    println!("{stacks} stacks ({found} found), {} ms a call:", LATENCY.as_millis());
+    println!(
+        "{stacks} stacks ({found} found), {} ms a call, {shown} keeps {stuck} Unhealthy:",
+        LATENCY.as_millis()
+    );
     println!(
         "  first stack list: {:.2} s, {learnt} calls (the local server alone: {:.2} s)",
         first.as_secs_f64(),
@@ -120,7 +168,9 @@ async fn measure(stacks: usize, secs: u64) {
     for (op, n) in by_op {
         println!("    {op:<40} {:>6.1}", per_minute(n));
     }
-    // `bkops status`, the real binary, twice: cold, then with what the first run kept.
+    println!("  log view of {stuck}, first minute: {view_reads} FilterLogEvents ({lines} lines shown)");
+    // `bkops status`, the real binary, twice: cold, then with what the first run kept; no token
+    // given, so each stack's is read from its parameter.
     let home = std::env::temp_dir().join(format!("bkops-bench-calls-{}-{stacks}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     for run in ["cold", "warm"] {
@@ -132,7 +182,7 @@ async fn measure(stacks: usize, secs: u64) {
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env_remove("AWS_PROFILE")
-            .env("BUILDKITE_AGENT_TOKEN", "bkua_bench")
+            .env_remove("BUILDKITE_AGENT_TOKEN")
             .env("BUILDKITE_AGENT_ENDPOINT", &fake.url)
             .env("XDG_STATE_HOME", &home)
             .env("XDG_CACHE_HOME", &home)
@@ -155,6 +205,66 @@ async fn measure(stacks: usize, secs: u64) {
             println!("    {op:<40} {n:>6}");
         }
     }
+}
+
+/// What an Unhealthy instance's groups hold: the agent's last lines 10 minutes ago, the disk
+/// check's verdict 5 minutes ago, cloud-init's output at boot; dockerd wrote nothing.
+async fn write_instance_logs(sdk: &aws_config::SdkConfig, id: &str) {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(sdk);
+    let now = Clock::System.now().millis();
+    let written: [(&str, i64, &[&str]); 4] = [
+        ("/buildkite/buildkite-agent", 600, &["Waiting for instructions...", "Job finished"]),
+        (
+            "/buildkite/elastic-stack",
+            300,
+            &["Insufficient disk space after cleanup.", "Marking instance as unhealthy"],
+        ),
+        ("/buildkite/cloud-init/output", 3000, &["Cloud-init v. 22.2.2 finished"]),
+        ("/buildkite/docker-daemon", 0, &[]),
+    ];
+    for (group, ago, lines) in written {
+        let _ = logs.create_log_group().log_group_name(group).send().await;
+        let _ = logs.create_log_stream().log_group_name(group).log_stream_name(id).send().await;
+        if lines.is_empty() {
+            continue;
+        }
+        let mut put = logs.put_log_events().log_group_name(group).log_stream_name(id);
+        for (n, line) in lines.iter().enumerate() {
+            let e = InputLogEvent::builder().timestamp(now - ago * 1000 + n as i64).message(*line).build();
+            put = put.log_events(e.expect("event"));
+        }
+        put.send().await.expect("lines");
+    }
+}
+
+/// Gives the stack's group an instance (if it has none) and marks one Unhealthy, as the
+/// stack's disk check does; returns its ID.
+async fn keep_unhealthy(sdk: &aws_config::SdkConfig, stack: &str) -> String {
+    let asg = aws_sdk_autoscaling::Client::new(sdk);
+    let group = |out: &aws_sdk_autoscaling::operation::describe_auto_scaling_groups::DescribeAutoScalingGroupsOutput| {
+        out.auto_scaling_groups()
+            .iter()
+            .find(|g| g.auto_scaling_group_name().is_some_and(|n| n.starts_with(stack)))
+            .cloned()
+    };
+    let out = asg.describe_auto_scaling_groups().send().await.expect("groups");
+    let g = group(&out).expect("the stack's group");
+    let name = g.auto_scaling_group_name().unwrap_or_default().to_string();
+    if g.instances().is_empty() {
+        asg.set_desired_capacity()
+            .auto_scaling_group_name(&name)
+            .desired_capacity(1)
+            .send()
+            .await
+            .expect("desired");
+    }
+    let out = asg.describe_auto_scaling_groups().auto_scaling_group_names(&name).send().await.expect("group");
+    let id = group(&out)
+        .and_then(|g| g.instances().first().and_then(|i| i.instance_id()).map(String::from))
+        .expect("an instance");
+    asg.set_instance_health().instance_id(&id).health_status("Unhealthy").send().await.expect("unhealthy");
+    id
 }
 
 fn main() {

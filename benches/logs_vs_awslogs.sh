@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Compares `bkops logs` with `aws logs tail` (the AWS CLI's own command, here the CLI v1 with
 # PyPI's awscli-plugin-logs-tail, a port of the CLI v2 command) and with awslogs (a well-known
-# Python tailer) on the same 100,000 events, served by the local AWS API server (moto), and
-# with the server's own serving time (the same pages read with no client work). Reports each
-# client's CPU seconds (user + system, from getrusage) and wall time to its last line, and
-# their ratios: medians of RUNS runs (3 by default). Run it on an idle machine. Needs a release
-# build: `cargo build --release`.
+# Python tailer) on the same EVENTS events (100,000 by default; `EVENTS=300000` for more),
+# served by the local AWS API server (moto), and with the server's own serving time (the same
+# pages read with no client work). Reports each client's CPU seconds (user + system, from
+# getrusage) and wall time to its last line, and their ratios: medians of RUNS runs (3 by
+# default). Run it on an idle machine. Needs a release build: `cargo build --release`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-target}"
@@ -36,7 +36,7 @@ port="$(grep -o '127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f2)"
 endpoint="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 
-events=100000
+events="${EVENTS:-100000}"
 instance=i-0be4c4be4c4be4c4b
 "$py" - "$endpoint" "$instance" "$events" <<'PY'
 import sys, time, boto3
@@ -46,8 +46,9 @@ group = "/buildkite/elastic-stack"
 logs.create_log_group(logGroupName=group)
 logs.create_log_stream(logGroupName=group, logStreamName=stream)
 start = int(time.time() * 1000) - 50 * 60 * 1000
+step = max(1, 50 * 60 * 1000 // n)  # all of them in the last 50 minutes
 for base in range(0, n, 10000):
-    batch = [{"timestamp": start + (base + i) * 25, "message": f"line {base + i} Disk space free: {100 + i % 50}G"} for i in range(min(10000, n - base))]
+    batch = [{"timestamp": start + (base + i) * step, "message": f"line {base + i} Disk space free: {100 + i % 50}G"} for i in range(min(10000, n - base))]
     logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=batch)
 PY
 

@@ -1150,3 +1150,45 @@ async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
 fn recent() -> bkops::domain::Timestamp {
     bkops::clock::Clock::System.now().plus_secs(-bkops::domain::scaler_log::READ_SECS)
 }
+
+#[tokio::test]
+async fn bkops_logs_reads_only_what_finding_the_instances_groups_needs() {
+    // Counted at the server. A Windows instance: its groups are not the Linux defaults, so
+    // its stack must be found; nothing else of any stack is read.
+    let (moto, sdk, backend) = setup().await;
+    let fleet = backend.fleet("ci-windows").await.expect("fleet");
+    let id = fleet.instances[0].id.clone();
+    // CloudFormation tags each group it creates with its stack's name; the local server does
+    // not, so the test does what it would.
+    let tag = aws_sdk_autoscaling::types::Tag::builder()
+        .resource_id(&fleet.asg_name)
+        .resource_type("auto-scaling-group")
+        .key("aws:cloudformation:stack-name")
+        .value("ci-windows")
+        .propagate_at_launch(false)
+        .build();
+    aws_sdk_autoscaling::Client::new(&sdk).create_or_update_tags().tags(tag).send().await.expect("tag");
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    let now = bkops::clock::Clock::System.now().millis();
+    log_stream(&logs, "/buildkite/EC2Launch/UserdataExecution", &id).await;
+    put_line(&logs, "/buildkite/EC2Launch/UserdataExecution", &id, now - 60_000, "Windows is Ready to use")
+        .await;
+    let start = moto.operations().len();
+    let out = support::moto::bkops(&moto.endpoint, "bkops-aws-logs-only")
+        .args(["logs", &id, "--format", "json", "--region", REGION])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Windows is Ready to use"),
+        "the Windows group is read"
+    );
+    let ops: Vec<String> = moto.operations()[start..].to_vec();
+    let reads = ops.iter().filter(|o| *o == "FilterLogEvents").count();
+    assert_eq!(reads, 3, "the three Windows groups, once each: {ops:?}");
+    let others: Vec<&String> = ops.iter().filter(|o| *o != "FilterLogEvents").collect();
+    assert!(others.len() <= 3, "the instance's group, its stack, and nothing more: {others:?}");
+    for needless in ["ListStackResources", "GetParameter", "GetParameters", "DescribeScheduledActions"] {
+        assert!(!ops.iter().any(|o| o == needless), "{needless} is not needed to read logs: {ops:?}");
+    }
+}

@@ -85,8 +85,8 @@ impl Default for RefreshIntervals {
     }
 }
 
-/// A settled group (nothing Pending, Terminating or under way) and its activity are read this
-/// many times less often; any change brings them back to their interval.
+/// A group whose read gives the answer it gave last time (and nothing on its way) is read this
+/// many times less often, whatever its health; any change brings it back to its interval.
 pub const SETTLED_FACTOR: i64 = 3;
 
 impl RefreshIntervals {

@@ -34,6 +34,19 @@ pub trait StackSource: Send + Sync {
         let _ = (stack, since);
         Ok(ScalerRead::None)
     }
+    /// The operating system of the stack whose group has the instance, read with as little
+    /// as the source allows (a log reader needs nothing else of the stack); `None` when it
+    /// is in no stack's group.
+    async fn instance_os(&self, instance: &str) -> Result<Option<crate::domain::Os>, BackendError> {
+        for s in self.stacks().await? {
+            if let Ok(f) = self.fleet(&s.name).await
+                && f.instances.iter().any(|i| i.id == instance)
+            {
+                return Ok(Some(s.os));
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// Queue numbers: the live ones and their recent history.

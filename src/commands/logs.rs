@@ -88,18 +88,13 @@ fn regex(flag: &str, pattern: &Option<String>, case_sensitive: bool) -> Result<O
         .transpose()
 }
 
-/// The OS of the stack the instance belongs to, if it is still in one. Only a Windows stack
-/// changes the answer, so only Windows stacks' groups are read.
+/// The OS of the stack the instance belongs to, if it is still in one (Linux when it is not,
+/// or cannot be told): found from the instance's group, reading nothing else of the stack.
 async fn os_of(backends: &Backends, instance: &str) -> Os {
-    let Ok(stacks) = backends.stacks.stacks().await else { return Os::Linux };
-    for s in stacks.into_iter().filter(|s| s.os == Os::Windows) {
-        if let Ok(f) = backends.stacks.fleet(&s.name).await
-            && f.instances.iter().any(|i| i.id == instance)
-        {
-            return s.os;
-        }
+    match backends.stacks.instance_os(instance).await {
+        Ok(Some(os)) => os,
+        _ => Os::Linux,
     }
-    Os::Linux
 }
 
 /// Writes lines; a closed pipe (`| head`) ends the command quietly.
@@ -280,6 +275,7 @@ pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
     let newest: Vec<LogEvent> = newest.into();
     let mut follower = Follower::after(spec, &newest, &notices);
     follower.min_wait_ms = i64::try_from(args.poll.saturating_mul(1000)).unwrap_or(i64::MAX);
+    follower.pace_by_quiet(&newest, backends.clock.now());
     if args.live {
         report(&follower.go_live(backends.logs.clone()).await);
     }

@@ -259,16 +259,17 @@ impl ScheduledAction {
 }
 
 impl Fleet {
-    /// Nothing is moving: as many instances as desired, all InService and Healthy, and no
-    /// scaling activity under way. A settled group is read less often (cost follows change).
-    pub fn is_settled(&self, activities: &[super::ScalingActivity]) -> bool {
-        self.instances.len() == self.desired as usize
-            && self
+    /// Something is on its way: fewer or more instances than desired, one launching,
+    /// terminating or detaching, or a scaling activity under way. Health is not motion: an
+    /// instance that stays Unhealthy is an answer that does not change (cost follows change).
+    pub fn is_moving(&self, activities: &[super::ScalingActivity]) -> bool {
+        self.instances.len() != self.desired as usize
+            || self
                 .instances
                 .iter()
-                .all(|i| i.lifecycle == Lifecycle::InService && i.health == Health::Healthy)
-            && activities.iter().all(|a| {
-                matches!(
+                .any(|i| !matches!(i.lifecycle, Lifecycle::InService | Lifecycle::Standby))
+            || activities.iter().any(|a| {
+                !matches!(
                     a.status,
                     super::ActivityStatus::Successful
                         | super::ActivityStatus::Failed

@@ -209,6 +209,28 @@ impl Follower {
         }
     }
 
+    /// Paces each group by how long it has been quiet, as the range read saw it: a group
+    /// whose newest line is older than the longest wait, or that had none, is first read
+    /// after that wait, as if it had been read empty all along; one that wrote lately, at
+    /// once. Opening the view then costs what following it does (an idle instance's four
+    /// groups, 8 reads a minute) rather than a burst of fast rounds that find nothing.
+    pub fn pace_by_quiet(&mut self, seen: &[LogEvent], now: Timestamp) {
+        let mut newest: HashMap<&str, Timestamp> = HashMap::new();
+        for e in seen {
+            let t = newest.entry(e.group.as_str()).or_insert(e.timestamp);
+            *t = (*t).max(e.timestamp);
+        }
+        let longest = POLL_MAX_MS.max(self.min_wait_ms);
+        for g in &self.spec.groups {
+            let quiet_ms =
+                newest.get(g.as_str()).map_or(i64::MAX, |t| now.millis().saturating_sub(t.millis()));
+            let wait_ms = quiet_ms.clamp(self.min_wait_ms, longest);
+            if wait_ms > self.min_wait_ms {
+                self.pacing.insert(g.clone(), Pace { next: Timestamp(now.millis() + wait_ms), wait_ms });
+            }
+        }
+    }
+
     /// Opens a Live Tail session for every group that exists; those that cannot have one stay
     /// polled. Says which is which.
     pub async fn go_live(&mut self, src: Arc<dyn LogSource>) -> Vec<Notice> {

@@ -48,6 +48,7 @@ pub fn spawn(
             r = read_range(backends.logs.as_ref(), &spec) => r,
         };
         let mut follower = Follower::after(spec, &lines, &notices);
+        follower.pace_by_quiet(&lines, backends.clock.now());
         let _ = tx.send(Msg::LogLines { instance: instance.clone(), lines });
         say(&tx, &instance, notices);
         if live {

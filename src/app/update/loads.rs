@@ -92,11 +92,19 @@ pub fn on_loaded(
             for i in &mut v.instances {
                 i.disk_used_pct = state.disk_checks.get(&i.id).copied();
             }
-            let interval = interval * settled(Some(&v), state.activities.data.as_deref());
+            let unchanged = state.fleet.error.is_none() && state.fleet.data.as_ref() == Some(&v);
+            let interval = interval * backoff(unchanged, Some(&v), state.activities.data.as_deref());
+            if !unchanged {
+                hasten(&mut state.activities, at, i64::from(state.settings.refresh.activity.max(1)));
+            }
             state.fleet.set(Ok(v), at, interval)
         }
         Ok(Payload::Activities(v)) => {
-            let interval = interval * settled(state.fleet.data.as_ref(), Some(&v));
+            let unchanged = state.activities.error.is_none() && state.activities.data.as_ref() == Some(&v);
+            let interval = interval * backoff(unchanged, state.fleet.data.as_ref(), Some(&v));
+            if !unchanged {
+                hasten(&mut state.fleet, at, i64::from(state.settings.refresh.fleet.max(1)));
+            }
             state.activities.set(Ok(v), at, interval)
         }
         Ok(Payload::Scaler(v)) => state.scaler.set(Ok(v), at, interval),
@@ -148,15 +156,25 @@ pub fn on_loaded(
     state.clamp_selections();
 }
 
-/// How many times longer than its interval a group's read waits: `SETTLED_FACTOR` when the
-/// group and its activity are known and nothing moves, else 1.
-fn settled(
+/// How many times longer than its interval a group's read waits: `SETTLED_FACTOR` when its
+/// answer is the one it gave last time and nothing is on its way (whatever the instances'
+/// health: an incident that does not move costs what a quiet group does), else 1.
+fn backoff(
+    unchanged: bool,
     fleet: Option<&crate::domain::Fleet>,
     activities: Option<&[crate::domain::ScalingActivity]>,
 ) -> i64 {
     match (fleet, activities) {
-        (Some(f), Some(a)) if f.is_settled(a) => crate::app::resource::SETTLED_FACTOR,
+        (Some(f), Some(a)) if unchanged && !f.is_moving(a) => crate::app::resource::SETTLED_FACTOR,
         _ => 1,
+    }
+}
+
+/// The group changed: the other half of its picture (its instances, or its activity) is read
+/// within its own interval rather than after a back-off.
+fn hasten<T>(read: &mut crate::app::resource::Loadable<T>, at: Timestamp, interval: i64) {
+    if let Some(due) = read.next_due {
+        read.next_due = Some(due.min(at.plus_secs(interval)));
     }
 }
 

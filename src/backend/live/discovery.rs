@@ -127,7 +127,7 @@ fn write_kept(path: &std::path::Path, kept: &HashMap<String, Kept>) -> std::io::
     std::fs::rename(&tmp, path)
 }
 
-fn param<'a>(stack: &'a Stack, key: &str) -> Option<&'a str> {
+pub(super) fn param<'a>(stack: &'a Stack, key: &str) -> Option<&'a str> {
     stack.parameters().iter().find(|p| p.parameter_key() == Some(key)).and_then(|p| p.parameter_value())
 }
 

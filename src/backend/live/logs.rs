@@ -13,6 +13,7 @@ use crate::domain::{LogEvent, Timestamp};
 impl LogSource for LiveBackend {
     async fn filter_log_events(&self, q: &FilterQuery) -> Result<LogPage, BackendError> {
         self.logs_limit.acquire().await;
+        let page = super::logpage::KeepPage::default();
         let out = self
             .clients
             .cwl
@@ -23,6 +24,8 @@ impl LogSource for LiveBackend {
             .set_end_time(q.end.map(Timestamp::millis))
             .set_filter_pattern(q.pattern.clone())
             .set_next_token(q.next_token.clone())
+            .customize()
+            .interceptor(page.clone())
             .send()
             .await
             .checked(self, super::ACCOUNT, "logs:FilterLogEvents")
@@ -32,19 +35,27 @@ impl LogSource for LiveBackend {
                 }
                 other => other,
             })?;
+        if let Some(bytes) = page.take() {
+            let (events, next_token) =
+                super::logpage::parse(&bytes, &q.group).map_err(BackendError::Other)?;
+            return Ok(LogPage { events, next_token });
+        }
+        // The SDK parsed it (an answer that was not kept: none is expected).
+        let next_token = out.next_token;
         let events = out
-            .events()
-            .iter()
+            .events
+            .unwrap_or_default()
+            .into_iter()
             .map(|e| LogEvent {
-                timestamp: Timestamp(e.timestamp().unwrap_or_default()),
-                ingestion_time: Timestamp(e.ingestion_time().unwrap_or_default()),
+                timestamp: Timestamp(e.timestamp.unwrap_or_default()),
+                ingestion_time: Timestamp(e.ingestion_time.unwrap_or_default()),
                 group: q.group.clone(),
-                stream: e.log_stream_name().unwrap_or_default().to_string(),
-                event_id: e.event_id().unwrap_or_default().to_string(),
-                message: e.message().unwrap_or_default().to_string(),
+                stream: e.log_stream_name.unwrap_or_default(),
+                event_id: e.event_id.unwrap_or_default(),
+                message: e.message.unwrap_or_default(),
             })
             .collect();
-        Ok(LogPage { events, next_token: out.next_token().map(str::to_string) })
+        Ok(LogPage { events, next_token })
     }
 
     async fn log_groups(

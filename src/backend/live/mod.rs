@@ -15,6 +15,7 @@ mod errors;
 mod fleet;
 mod history;
 mod livetail;
+mod logpage;
 mod logs;
 mod operate;
 pub mod profiles;
@@ -23,6 +24,7 @@ mod scaler;
 mod sessions;
 mod terraform;
 mod ttl;
+mod whereabouts;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -312,6 +314,10 @@ impl StackSource for LiveBackend {
         since: Timestamp,
     ) -> Result<crate::domain::why::ScalerRead, BackendError> {
         self.read_scaler(stack, since).await.map(sanitized)
+    }
+
+    async fn instance_os(&self, instance: &str) -> Result<Option<crate::domain::Os>, BackendError> {
+        LiveBackend::instance_os(self, instance).await
     }
 }
 

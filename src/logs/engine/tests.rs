@@ -129,6 +129,36 @@ async fn an_idle_instance_is_polled_ever_less_often_and_a_new_line_brings_it_bac
 }
 
 #[tokio::test]
+async fn a_view_opened_on_a_quiet_instance_costs_what_following_it_does() {
+    use std::sync::atomic::Ordering;
+    let src = Scripted::default();
+    let opened = 3_600_000;
+    // A wrote a line 5 s before the view opened; B wrote nothing in the hour read.
+    let seen = [ev(A, ME, opened - 5_000, "recent")];
+    src.events.lock().expect("lock").extend(seen.iter().cloned());
+    let mut f = Follower::after(spec(&[A, B]), &seen, &[]);
+    f.pace_by_quiet(&seen, Timestamp(opened));
+    let reads = || src.reads.load(Ordering::Relaxed);
+    for s in (2..60).step_by(2) {
+        f.poll(&src, Timestamp(opened + s * 1000)).await;
+    }
+    // A, quiet for 5 s: read at 6, 16 and 36 s (5, 10, 20 s apart); B, quiet the whole hour:
+    // at 30 s. Unpaced, each would be read at 2, 4, 8, 16 and 32 s: 10 reads.
+    assert_eq!(reads(), 4, "two quiet groups' first minute");
+    // A line in the quiet group is still shown within the longest wait.
+    src.events.lock().expect("lock").push(ev(B, ME, opened + 61_000, "late"));
+    let mut shown = false;
+    for s in (62..100).step_by(2) {
+        let (lines, _) = f.poll(&src, Timestamp(opened + s * 1000)).await;
+        if ids(&lines).contains(&"late") {
+            shown = s <= 92;
+            break;
+        }
+    }
+    assert!(shown, "a quiet group's new line is shown within 30 s");
+}
+
+#[tokio::test]
 async fn groups_merge_in_time_order_across_pages() {
     let src = Scripted::default();
     *src.events.lock().expect("lock") = vec![

@@ -63,6 +63,49 @@ async fn a_settled_group_is_read_less_often_and_a_moving_one_at_its_interval() {
 }
 
 #[tokio::test]
+async fn an_unchanged_answer_backs_off_whatever_the_groups_health_and_a_change_brings_it_back() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    let mut fleet = state.fleet.data.clone().expect("fleet");
+    for i in &mut fleet.instances {
+        i.lifecycle = crate::domain::Lifecycle::InService;
+        i.health = crate::domain::Health::Healthy;
+    }
+    // An incident that does not move: one instance stays Unhealthy (its disk is full).
+    fleet.instances[0].health = crate::domain::Health::Unhealthy;
+    fleet.desired = fleet.instances.len() as u32;
+    let mut activities = state.activities.data.clone().expect("activities");
+    for a in &mut activities {
+        a.status = crate::domain::ActivityStatus::Successful;
+    }
+    let stack = "ci-linux".to_string();
+    let load = |state: &mut AppState, at: Timestamp, resource: &Resource, payload: crate::app::Payload| {
+        update(state, Msg::Loaded { resource: resource.clone(), result: Ok(payload), at });
+    };
+    let (f, a) = (Resource::Fleet(stack.clone()), Resource::Activities(stack.clone()));
+    let t = START.plus_secs(100);
+    load(&mut state, t, &a, crate::app::Payload::Activities(activities.clone()));
+    load(&mut state, t, &f, crate::app::Payload::Fleet(fleet.clone()));
+    assert_eq!(state.fleet.next_due, Some(t.plus_secs(5)), "a new answer: read again at its interval");
+    let t = t.plus_secs(5);
+    load(&mut state, t, &a, crate::app::Payload::Activities(activities.clone()));
+    load(&mut state, t, &f, crate::app::Payload::Fleet(fleet.clone()));
+    assert_eq!(state.fleet.next_due, Some(t.plus_secs(15)), "the same Unhealthy group: backed off");
+    assert_eq!(state.activities.next_due, Some(t.plus_secs(30)), "the same activities: backed off");
+    // The instance is replaced: a change, read at the interval again, and its activity sooner.
+    let t = t.plus_secs(15);
+    fleet.instances[0].health = crate::domain::Health::Healthy;
+    load(&mut state, t, &f, crate::app::Payload::Fleet(fleet.clone()));
+    assert_eq!(state.fleet.next_due, Some(t.plus_secs(5)));
+    assert_eq!(state.activities.next_due, Some(t.plus_secs(10)), "a group that changed asks its activity");
+    // A Pending instance that stays Pending is motion, not health: read at the interval.
+    fleet.instances[0].lifecycle = crate::domain::Lifecycle::Pending;
+    load(&mut state, t, &f, crate::app::Payload::Fleet(fleet.clone()));
+    let t = t.plus_secs(5);
+    load(&mut state, t, &f, crate::app::Payload::Fleet(fleet.clone()));
+    assert_eq!(state.fleet.next_due, Some(t.plus_secs(5)), "an instance on its way keeps the short interval");
+}
+
+#[tokio::test]
 async fn the_rows_kept_between_frames_follow_every_change_they_come_from() {
     let (mut state, _, _) = loaded((80, 24)).await;
     let ids = |state: &AppState| shown::instances(state).iter().map(|i| i.id.clone()).collect::<Vec<_>>();
