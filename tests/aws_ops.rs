@@ -654,3 +654,33 @@ async fn a_second_status_lists_no_stacks_resources_again() {
     assert!(listed(cold) >= 3);
     assert!(std::fs::read_to_string(&file).expect("rewritten").starts_with('{'));
 }
+
+#[tokio::test]
+async fn a_change_acts_on_the_names_aws_gives_now_never_on_the_kept_ones() {
+    let (moto, sdk) = setup().await;
+    let state = state_dir("kept-names");
+    // A first run keeps what it learnt of each stack's resources.
+    let out = bkops(&moto, &state, &["status", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let kept = state.join("bkops/discovery.json");
+    let text = std::fs::read_to_string(&kept).expect("the discovery file");
+    // Someone (or a stale file) says ci-linux's group is ci-windows's.
+    let linux = group(&sdk, "ci-linux").await.auto_scaling_group_name().expect("name").to_string();
+    let windows = group(&sdk, "ci-windows").await.auto_scaling_group_name().expect("name").to_string();
+    assert!(text.contains(&linux), "{text}");
+    std::fs::write(&kept, text.replace(&linux, &windows)).expect("planted");
+    let before = moto.operations().len();
+    let out = bkops(&moto, &state, &["scaling", "pause", "--stack", "ci-linux", "--drain", "--yes"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("is not its group now"), "{err}");
+    let sent: Vec<String> = moto.operations()[before..].to_vec();
+    for mutation in ["DisableRule", "CreateOrUpdateTags", "UpdateAutoScalingGroup"] {
+        assert!(!sent.iter().any(|o| o == mutation), "{mutation} sent on a kept name: {sent:?}");
+    }
+    assert_eq!(group(&sdk, "ci-windows").await.min_size(), Some(2), "the other stack's group is untouched");
+    // The kept names were forgotten: the next run learns them again and acts on the right group.
+    let out = bkops(&moto, &state, &["scaling", "pause", "--stack", "ci-linux", "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(rule_state(&sdk, "ci-linux").await, "DISABLED");
+    let _ = std::fs::remove_dir_all(&state);
+}

@@ -176,8 +176,17 @@ async fn a_terraform_deployed_stack_is_found_read_and_paused_by_its_schedule_rul
     let tf = again.iter().find(|s| s.name == BASE).expect("still there");
     assert!(tf.scaling.is_paused(), "{:?}", tf.scaling);
 
-    // Through the binary: `bkops status` lists it, as its schema says.
+    // Through the binary: `bkops status` lists it, as its schema says, with its queue's
+    // numbers read with the token the module keeps for it (its own, no setting needed).
+    let fake = support::buildkite::FakeBuildkite::start();
+    fake.metrics(support::buildkite::Reply::json(
+        200,
+        &support::buildkite::queue_body("acme", 4, 1, 0, 0, 2),
+    ));
+    support::moto::put_token(&sdk, &format!("/buildkite/elastic-ci-stack/{BASE}/agent-token"), "bkua_tf")
+        .await;
     let out = support::moto::bkops(&moto.endpoint, "bkops-terraform")
+        .env("BUILDKITE_AGENT_ENDPOINT", &fake.url)
         .args(["status", "--format", "json", "--stack", BASE, "--region", "us-east-1"])
         .output()
         .expect("runs");
@@ -190,5 +199,99 @@ async fn a_terraform_deployed_stack_is_found_read_and_paused_by_its_schedule_rul
         (Some(BASE), Some("TERRAFORM"), Some("tf-queue"))
     );
     assert_eq!(s["scaling"]["state"], "paused");
+    assert_eq!(s["queue_metrics"]["scheduled"], 4, "read with the module's token for it: {s}");
     assert_eq!(s["auto_scaling"]["in_service"], 1);
+}
+
+/// A group tagged as the module tags its groups, with no scaler of its own.
+async fn look_alike(sdk: &aws_config::SdkConfig, base: &str) {
+    let asg = aws_sdk_autoscaling::Client::new(sdk);
+    let _ = asg
+        .create_launch_configuration()
+        .launch_configuration_name("look-alike-lc")
+        .image_id("ami-12c6146b")
+        .instance_type("t3.large")
+        .send()
+        .await;
+    let group = format!("{base}-asg");
+    asg.create_auto_scaling_group()
+        .auto_scaling_group_name(&group)
+        .launch_configuration_name("look-alike-lc")
+        .min_size(1)
+        .max_size(1)
+        .availability_zones("us-east-1a")
+        .tags(tag(&group, "ManagedBy", "Terraform"))
+        .tags(tag(&group, "Stack", base))
+        .send()
+        .await
+        .expect("look-alike");
+}
+
+#[tokio::test]
+async fn a_look_alike_group_takes_no_stacks_name_and_a_group_found_by_tags_alone_is_never_changed() {
+    let moto = Moto::start();
+    let sdk = moto.sdk("us-east-1").await;
+    support::moto::deploy(&moto, &sdk, "http://127.0.0.1:9/v3").await;
+    // A CloudFormation Elastic CI Stack whose name has the module's shape, and a group that
+    // claims that name with the module's tags; and a group with the tags and no scaler.
+    let cfn = aws_sdk_cloudformation::Client::new(&sdk);
+    cfn.create_stack()
+        .stack_name("ci-0badc0de")
+        .template_body(include_str!("aws/elastic-stack.yml"))
+        .parameters(
+            aws_sdk_cloudformation::types::Parameter::builder()
+                .parameter_key("ScalerTemplateURL")
+                .parameter_value(support::moto::SCALER_URL)
+                .build(),
+        )
+        .capabilities(aws_sdk_cloudformation::types::Capability::CapabilityIam)
+        .send()
+        .await
+        .expect("ci-0badc0de");
+    look_alike(&sdk, "ci-0badc0de").await;
+    look_alike(&sdk, "tags-1a2b3c4d").await;
+
+    let out = support::moto::bkops(&moto.endpoint, "bkops-look-alike")
+        .args(["status", "--format", "json", "--region", "us-east-1"])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let stacks = v["stacks"].as_array().expect("stacks");
+    let named = |n: &str| stacks.iter().filter(|s| s["name"] == n).collect::<Vec<_>>();
+    let real = named("ci-0badc0de");
+    assert_eq!(real.len(), 1, "one stack answers to the name: {stacks:#?}");
+    assert_eq!(real[0]["status"], "CREATE_COMPLETE", "the CloudFormation stack keeps its name");
+    let clash = named("ci-0badc0de-asg");
+    assert_eq!(clash.len(), 1, "the look-alike is shown, by its group's name: {stacks:#?}");
+    assert!(clash[0]["status"].as_str().is_some_and(|s| s.contains("tags only")), "{:?}", clash[0]);
+    let tags_only = named("tags-1a2b3c4d");
+    assert!(tags_only[0]["status"].as_str().is_some_and(|s| s.contains("tags only")), "{:?}", tags_only[0]);
+
+    // A change of a stack found by tags alone is refused before anything is sent.
+    let state = std::env::temp_dir().join(format!("bkops-look-alike-ops-{}", std::process::id()));
+    for name in ["tags-1a2b3c4d", "ci-0badc0de-asg"] {
+        let before = moto.operations().len();
+        let out = support::moto::bkops(&moto.endpoint, "bkops-look-alike")
+            .env("XDG_STATE_HOME", &state)
+            .args(["scaling", "pause", "--stack", name, "--yes", "--region", "us-east-1"])
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains("found by tags only"), "{name}: {err}");
+        let sent: Vec<String> = moto.operations()[before..].to_vec();
+        for mutation in ["DisableRule", "CreateOrUpdateTags", "UpdateAutoScalingGroup"] {
+            assert!(!sent.iter().any(|o| o == mutation), "{name}: {mutation} sent: {sent:?}");
+        }
+    }
+    // The real stack's pause acts on its own rule.
+    let rule = support::moto::scaler_resource(&sdk, "ci-0badc0de", "AutoscalingFunctionTimer").await;
+    let out = support::moto::bkops(&moto.endpoint, "bkops-look-alike")
+        .env("XDG_STATE_HOME", &state)
+        .args(["scaling", "pause", "--stack", "ci-0badc0de", "--yes", "--region", "us-east-1"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = aws_sdk_eventbridge::Client::new(&sdk).describe_rule().name(&rule).send().await.expect("rule");
+    assert_eq!(r.state().map(|s| s.as_str()), Some("DISABLED"), "the CloudFormation stack's rule");
+    let _ = std::fs::remove_dir_all(&state);
 }

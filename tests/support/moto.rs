@@ -12,7 +12,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig};
 use aws_sdk_cloudformation::config::Credentials;
 use aws_sdk_cloudformation::types::{Capability, Parameter};
 
-const SCALER_URL: &str = "https://templates.s3.amazonaws.com/scaler.yml";
+pub const SCALER_URL: &str = "https://templates.s3.amazonaws.com/scaler.yml";
 
 fn moto_server() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();

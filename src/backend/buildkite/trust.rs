@@ -171,9 +171,15 @@ impl Destinations {
     }
 }
 
+/// Where the Terraform module keeps each stack's token (`/buildkite/elastic-ci-stack/<base>/
+/// agent-token`): its stacks' own, and no other stack's, whatever its name.
+pub const MODULE_TOKENS: &str = "/buildkite/elastic-ci-stack/";
+
 /// Whether a stack's agent token parameter may be read with the operator's credentials (and
-/// KMS): the stack's own `BuildkiteAgentTokenParameter` resource, a name under the stack's own
-/// `/<stack-name>/`, or one the operator listed. Otherwise the reason, and nothing is read.
+/// KMS): the stack's own parameter (a CloudFormation stack's `BuildkiteAgentTokenParameter`
+/// resource; a Terraform-deployed stack's path under `MODULE_TOKENS`), a name under the
+/// stack's own `/<stack-name>/` outside the module's tokens (a stack named `buildkite` does
+/// not own them), or one the operator listed. Otherwise the reason, and nothing is read.
 pub fn token_parameter_ok(
     stack: &str,
     parameter: &str,
@@ -183,7 +189,8 @@ pub fn token_parameter_ok(
     let under_own_name = parameter
         .strip_prefix('/')
         .and_then(|p| p.strip_prefix(stack))
-        .is_some_and(|rest| rest.starts_with('/') && !rest.split('/').any(|s| s == ".."));
+        .is_some_and(|rest| rest.starts_with('/') && !rest.split('/').any(|s| s == ".."))
+        && !parameter.starts_with(MODULE_TOKENS);
     if under_own_name || own_resource == Some(parameter) || operator_listed.iter().any(|p| p == parameter) {
         return Ok(());
     }
@@ -278,6 +285,11 @@ mod tests {
         assert!(!ok("ci", "/ci/../other/agent-token", None));
         assert!(!ok("ci", "ci/buildkite/agent-token", None));
         assert!(!ok("ci", "/ci", None));
+        // The module's tokens are each its own stack's: a stack named buildkite owns none.
+        assert!(!ok("buildkite", "/buildkite/elastic-ci-stack/ci-1a2b3c4d/agent-token", None));
+        assert!(ok("buildkite", "/buildkite/agent-token", None));
+        let own = "/buildkite/elastic-ci-stack/ci-1a2b3c4d/agent-token";
+        assert!(ok("ci-1a2b3c4d", own, Some(own)), "a Terraform stack's own, as discovery names it");
         assert!(token_parameter_ok("ci", "/shared/token", None, &["/shared/token".into()]).is_ok());
         let e = token_parameter_ok("ci", "/victim/buildkite/agent-token", None, &[]).unwrap_err();
         assert!(e.contains("/victim/buildkite/agent-token") && e.contains("not under /ci/"), "{e}");

@@ -64,6 +64,8 @@ pub struct KnownStack {
     pub scaler_function: Option<String>,
     /// Deployed with the Terraform module rather than CloudFormation.
     pub terraform: bool,
+    /// Why only a group's tags say it is a stack: every change is refused.
+    pub tags_only: Option<String>,
     /// Its scaler publishes the `Buildkite` CloudWatch metrics the chart is drawn from (the
     /// Terraform module can turn them off).
     pub publishes_metrics: bool,
@@ -201,6 +203,24 @@ impl LiveBackend {
             cache.resources.insert(id, (k.version, k.resources));
         }
         cache.file = Some(path);
+    }
+
+    /// Forgets what was learnt of a stack whose names no longer hold (in memory and in the
+    /// discovery file): its next read learns them again.
+    pub(super) fn forget(&self, stack: &str) {
+        let (path, kept) = {
+            let mut cache = self.cache();
+            let Some(known) = cache.known.remove(stack) else { return };
+            let stale = |r: &Resources| r.asg_name.as_deref() == Some(known.asg.as_str());
+            cache.resources.retain(|_, (_, r)| !stale(r));
+            let Some(path) = cache.file.clone() else { return };
+            let mut kept = read_kept(&path);
+            kept.retain(|_, k| !stale(&k.resources));
+            (path, kept)
+        };
+        if let Err(e) = write_kept(&path, &kept) {
+            tracing::warn!(file = %path.display(), error = %e, "the discovery file could not be written");
+        }
     }
 
     /// Writes what is known to the discovery file, if one is kept (a failure is logged: the
@@ -403,7 +423,17 @@ impl LiveBackend {
             }
         }
         let groups = self.describe_groups(&names, ACCOUNT).await?;
-        let terraform = self.terraform_stacks(&groups).await;
+        let mut terraform = self.terraform_stacks(&groups).await;
+        // A name is one stack's. A CloudFormation stack's name is its own (its stack ID stands
+        // behind it); a group that claims it is listed by its group's name, and never changed.
+        for t in &mut terraform {
+            if found.iter().any(|(stack, ..)| stack.stack_name() == Some(t.base.as_str())) {
+                t.tags_only = Some(format!("its name {} is a CloudFormation stack's", t.base));
+                t.name = t.group.auto_scaling_group_name().unwrap_or_default().to_string();
+                t.env = None;
+                t.unreadable = None;
+            }
+        }
         for g in &groups {
             if let Some(name) = g.auto_scaling_group_name() {
                 self.groups.described.put(name.to_string(), g.clone());
@@ -413,7 +443,7 @@ impl LiveBackend {
             .iter()
             .filter_map(|(stack, _, r)| Some((stack.stack_name()?.to_string(), r.rule_name.clone()?)))
             .collect();
-        rules.extend(terraform.iter().filter_map(|t| Some((t.base.clone(), t.rule()?))));
+        rules.extend(terraform.iter().filter_map(|t| Some((t.name.clone(), t.rule()?))));
         let mut states = self.scaling_states(&rules).await;
         let mut out = Vec::new();
         for (stack, asg, resources) in found {
@@ -459,15 +489,16 @@ impl LiveBackend {
                 scaler_stack: resources.scaler_stack,
                 scaler_function: resources.scaler_function,
                 terraform: false,
+                tags_only: None,
                 publishes_metrics: true,
             };
             self.cache().unreadable.remove(&name);
             self.cache().known.insert(name, known);
         }
         for t in terraform {
-            out.push(t.summary(states.remove(&t.base)));
-            self.cache().unreadable.remove(&t.base);
-            self.cache().known.insert(t.base.clone(), t.known());
+            out.push(t.summary(states.remove(&t.name)));
+            self.cache().unreadable.remove(&t.name);
+            self.cache().known.insert(t.name.clone(), t.known());
         }
         out.extend(unreadable);
         Ok(out)

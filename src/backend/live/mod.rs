@@ -14,6 +14,7 @@ mod diskcheck;
 mod errors;
 mod fleet;
 mod history;
+mod identity;
 mod livetail;
 mod logpage;
 mod logs;

@@ -52,8 +52,13 @@ impl Intercept for ReadOnlyGuard {
 impl LiveBackend {
     pub(super) async fn read_target(&self, stack: &str) -> Result<ScalingTarget, BackendError> {
         // Sizes, tags and the rule's state are read now: a decision to change production is not
-        // made on a cached size. Only the names (group, rule) come from discovery's cache.
+        // made on a cached size. The names (group, rule) come from discovery's cache and are
+        // checked against AWS now; a stack found by tags alone is refused.
         let known = self.known(stack).await?;
+        if let Err(e) = self.vouch(stack, &known).await {
+            self.forget(stack);
+            return Err(e);
+        }
         let groups = self.describe_groups(std::slice::from_ref(&known.asg), stack).await?;
         let group = groups
             .first()

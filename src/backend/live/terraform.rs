@@ -19,6 +19,9 @@ use crate::domain::{BackendError, LaunchSettings, Os, ScalingState, StackSummary
 
 /// What the stack list shows as the status of a stack with no CloudFormation status.
 pub const STATUS: &str = "TERRAFORM";
+/// The status of a group that has the module's tags but whose scaler does not vouch for it:
+/// listed, never changed.
+pub const TAGS_ONLY: &str = "TERRAFORM (found by tags only)";
 /// How long a scaler function's environment is kept (it changes only with `terraform apply`).
 const ENV_TTL: Duration = Duration::from_secs(600);
 
@@ -33,12 +36,19 @@ pub fn base_of(group: &str, stack_tag: Option<&str>) -> Option<String> {
 
 /// One stack the module deployed: its group, and its scaler's environment (none: fixed size).
 pub struct Found {
+    /// What it is listed as: its base, or its group's name when a CloudFormation stack has
+    /// that name (names are unique in a listing).
+    pub name: String,
     pub base: String,
     pub group: AutoScalingGroup,
     pub env: Option<HashMap<String, String>>,
     /// Why the scaler's environment could not be read (denied, throttled): the stack is
     /// still listed, its queue and settings unknown and its scaling state read from its rule.
     pub unreadable: Option<String>,
+    /// Why only the group's tags say it is a stack (no scaler function names the group, or
+    /// its name is taken): listed, and refused every change. Tags anyone may set on a group
+    /// never make it something bkops acts on.
+    pub tags_only: Option<String>,
 }
 
 impl Found {
@@ -87,12 +97,12 @@ impl Found {
         let size = |v: Option<i32>| v.unwrap_or(0).max(0) as u32;
         let g = &self.group;
         StackSummary {
-            name: self.base.clone(),
+            name: self.name.clone(),
             queue: self.var("BUILDKITE_QUEUE").unwrap_or("?").to_string(),
             // The version is on no AWS resource (only in the instances' user data).
             version: "?".into(),
             os: Os::Linux,
-            status: STATUS.into(),
+            status: if self.tags_only.is_some() { TAGS_ONLY } else { STATUS }.into(),
             asg_name: g.auto_scaling_group_name().unwrap_or_default().to_string(),
             desired: size(g.desired_capacity()),
             min: size(g.min_size()),
@@ -136,14 +146,19 @@ impl Found {
             queue: self.var("BUILDKITE_QUEUE").map(str::to_string),
             agent_endpoint: self.var("BUILDKITE_AGENT_ENDPOINT").map(str::to_string),
             token_parameter: self.var("BUILDKITE_AGENT_TOKEN_SSM_KEY").map_or_else(
-                || format!("/buildkite/elastic-ci-stack/{}/agent-token", self.base),
+                || format!("{}{}/agent-token", crate::backend::buildkite::trust::MODULE_TOKENS, self.base),
                 str::to_string,
             ),
-            own_token_parameter: None,
+            // The module's own path for this stack is its own; one the scaler names elsewhere
+            // is the operator's to trust. A group found by tags alone owns none.
+            own_token_parameter: self.tags_only.is_none().then(|| {
+                format!("{}{}/agent-token", crate::backend::buildkite::trust::MODULE_TOKENS, self.base)
+            }),
             rule: self.rule(),
             scaler_stack: None,
             scaler_function: self.scales().then(|| format!("{}-scaler", self.base)),
             terraform: true,
+            tags_only: self.tags_only.clone(),
             publishes_metrics: self
                 .var("CLOUDWATCH_METRICS")
                 .is_none_or(|v| !v.eq_ignore_ascii_case("false")),
@@ -155,6 +170,27 @@ impl Found {
 fn base_of_group(group: &AutoScalingGroup) -> Option<String> {
     let tag = group.tags().iter().find(|t| t.key() == Some("Stack")).and_then(|t| t.value());
     base_of(group.auto_scaling_group_name().unwrap_or_default(), tag)
+}
+
+/// Whether the scaler function the group's base names vouches for the group (its `ASG_NAME`
+/// is the group): the environment kept if so, and why not otherwise. A scaler that names
+/// another group is not this group's: its settings are not shown as this stack's.
+fn vouched(
+    base: &str,
+    group: &str,
+    env: Option<HashMap<String, String>>,
+    unreadable: Option<&str>,
+) -> (Option<HashMap<String, String>>, Option<String>) {
+    let function = format!("{base}-scaler");
+    match (env, unreadable) {
+        (Some(env), _) => match env.get("ASG_NAME").map(String::as_str) {
+            Some(asg) if asg == group => (Some(env), None),
+            Some(other) => (None, Some(format!("its scaler {function} manages {other}, not {group}"))),
+            None => (None, Some(format!("its scaler {function} names no group"))),
+        },
+        (None, Some(e)) => (None, Some(format!("its scaler {function} could not be read: {e}"))),
+        (None, None) => (None, Some(format!("no scaler function {function} names {group}"))),
+    }
 }
 
 impl LiveBackend {
@@ -189,11 +225,13 @@ impl LiveBackend {
         let mut out = Vec::new();
         for group in groups {
             let Some(base) = base_of_group(group) else { continue };
+            let name = group.auto_scaling_group_name().unwrap_or_default();
             let (env, unreadable) = match self.scaler_env(&base).await {
                 Ok(env) => (env, None),
                 Err(e) => (None, Some(e.to_string())),
             };
-            out.push(Found { base, group: group.clone(), env, unreadable });
+            let (env, tags_only) = vouched(&base, name, env, unreadable.as_deref());
+            out.push(Found { name: base.clone(), base, group: group.clone(), env, unreadable, tags_only });
         }
         out
     }
@@ -240,6 +278,23 @@ mod tests {
     }
 
     #[test]
+    fn only_a_scaler_that_names_the_group_vouches_for_it() {
+        let env = |asg: &str| Some([("ASG_NAME".to_string(), asg.to_string())].into_iter().collect());
+        let (kept, why) = vouched("ci-1a2b3c4d", "ci-1a2b3c4d-asg", env("ci-1a2b3c4d-asg"), None);
+        assert!(kept.is_some() && why.is_none());
+        let (kept, why) = vouched("ci-1a2b3c4d", "ci-1a2b3c4d-asg", env("prod-asg"), None);
+        assert!(kept.is_none(), "another group's scaler's settings are not this stack's");
+        assert_eq!(
+            why.as_deref(),
+            Some("its scaler ci-1a2b3c4d-scaler manages prod-asg, not ci-1a2b3c4d-asg")
+        );
+        let (_, why) = vouched("ci-1a2b3c4d", "ci-1a2b3c4d-asg", None, None);
+        assert_eq!(why.as_deref(), Some("no scaler function ci-1a2b3c4d-scaler names ci-1a2b3c4d-asg"));
+        let (_, why) = vouched("ci-1a2b3c4d", "ci-1a2b3c4d-asg", None, Some("permission denied"));
+        assert!(why.is_some_and(|w| w.contains("could not be read: permission denied")));
+    }
+
+    #[test]
     fn the_instance_types_and_spot_share_come_from_the_groups_mixed_instances_policy() {
         use aws_sdk_autoscaling::types::{
             InstancesDistribution, LaunchTemplate, LaunchTemplateOverrides, MixedInstancesPolicy,
@@ -258,7 +313,14 @@ mod tests {
             .auto_scaling_group_name("ci-1a2b3c4d-asg")
             .mixed_instances_policy(policy)
             .build();
-        let f = Found { base: "ci-1a2b3c4d".into(), group, env: None, unreadable: None };
+        let f = Found {
+            name: "ci-1a2b3c4d".into(),
+            base: "ci-1a2b3c4d".into(),
+            group,
+            env: None,
+            unreadable: None,
+            tags_only: None,
+        };
         let launch = f.summary(None).launch;
         assert_eq!(
             (launch.instance_types, launch.on_demand_percentage),
@@ -285,7 +347,14 @@ mod tests {
             .max_size(10)
             .desired_capacity(2)
             .build();
-        let f = Found { base: "ci-1a2b3c4d".into(), group, env: Some(env), unreadable: None };
+        let f = Found {
+            name: "ci-1a2b3c4d".into(),
+            base: "ci-1a2b3c4d".into(),
+            group,
+            env: Some(env),
+            unreadable: None,
+            tags_only: None,
+        };
         let s = f.summary(Some(ScalingState::Enabled { schedule: "rate(1 minute)".into() }));
         assert_eq!((s.queue.as_str(), s.agents_per_instance, s.status.as_str()), ("tf-queue", 2, STATUS));
         let p = s.scaler_params.expect("a scaler");
@@ -297,6 +366,11 @@ mod tests {
         assert_eq!(k.rule.as_deref(), Some("ci-1a2b3c4d-scaler-schedule"));
         assert_eq!(k.scaler_function.as_deref(), Some("ci-1a2b3c4d-scaler"));
         assert_eq!(k.token_parameter, "/custom/token");
+        assert_eq!(
+            k.own_token_parameter.as_deref(),
+            Some("/buildkite/elastic-ci-stack/ci-1a2b3c4d/agent-token"),
+            "the module's path for its base is the stack's own; /custom/token is the operator's to trust"
+        );
         assert_eq!(s.launch, LaunchSettings::default(), "no mixed instances policy: nothing known");
         let fixed = Found { env: None, ..f };
         assert!(fixed.known().queue_name("ci").is_err(), "no scaler, no queue to ask for");
