@@ -40,7 +40,7 @@ pub struct Config {
     #[serde(default)]
     pub aws: AwsFile,
     /// `[[contexts]]`: the profile and region pairs `--context` and `--all-contexts` use.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "few_contexts")]
     pub contexts: Vec<crate::contexts::ContextFile>,
     /// `[[theme_rules]]`: a theme by profile, region, account or stack name.
     #[serde(default)]
@@ -57,11 +57,14 @@ pub struct Config {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AwsFile {
-    /// To open a connection (10 by default).
+    /// To open a connection (10 by default; 1 to 3600).
+    #[serde(default, deserialize_with = "within::<_, u64, 1, 3600>")]
     pub connect_timeout: Option<u64>,
     /// For an answer to start once the request is sent (60 by default, as the AWS CLI).
+    #[serde(default, deserialize_with = "within::<_, u64, 1, 3600>")]
     pub read_timeout: Option<u64>,
     /// For a whole call, retries included (150 by default).
+    #[serde(default, deserialize_with = "within::<_, u64, 1, 3600>")]
     pub operation_timeout: Option<u64>,
 }
 
@@ -94,7 +97,8 @@ pub struct SsmFile {
 #[derive(Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LogsFile {
-    /// Lines the log view keeps (100,000 by default).
+    /// Lines the log view keeps (100,000 by default; 100 to 10,000,000).
+    #[serde(default, deserialize_with = "within::<_, usize, 100, 10_000_000>")]
     pub buffer: Option<usize>,
     /// Follow with CloudWatch Live Tail instead of polling (billed per minute).
     #[serde(default)]
@@ -105,12 +109,19 @@ pub struct LogsFile {
 #[derive(Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshFile {
+    #[serde(default, deserialize_with = "within::<_, u32, 1, 86400>")]
     pub stacks: Option<u32>,
+    #[serde(default, deserialize_with = "within::<_, u32, 1, 86400>")]
     pub queue: Option<u32>,
+    #[serde(default, deserialize_with = "within::<_, u32, 1, 86400>")]
     pub history: Option<u32>,
+    #[serde(default, deserialize_with = "within::<_, u32, 1, 86400>")]
     pub fleet: Option<u32>,
+    #[serde(default, deserialize_with = "within::<_, u32, 1, 86400>")]
     pub activity: Option<u32>,
+    #[serde(default, deserialize_with = "within::<_, u32, 1, 86400>")]
     pub scaler: Option<u32>,
+    #[serde(default, deserialize_with = "within::<_, u32, 1, 86400>")]
     pub timeline: Option<u32>,
 }
 
@@ -140,6 +151,42 @@ impl Config {
             timeline: r.timeline.unwrap_or(d.timeline),
         }
     }
+}
+
+/// A config file is a page of settings, not a data set.
+const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// At most this many `[[contexts]]`: the fleet view reads every one at once.
+const MAX_CONTEXTS: usize = 64;
+
+/// A setting within its range, refused where it is written (file:line:column) otherwise.
+fn within<'de, D, T, const LO: u64, const HI: u64>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Copy + TryInto<u64>,
+{
+    let v: Option<T> = Option::deserialize(d)?;
+    match v.map(|n| n.try_into().unwrap_or(u64::MAX)) {
+        Some(n) if !(LO..=HI).contains(&n) => {
+            Err(serde::de::Error::custom(format!("{n} is out of range: {LO} to {HI}")))
+        }
+        _ => Ok(v),
+    }
+}
+
+/// `[[contexts]]`, at most `MAX_CONTEXTS` of them.
+fn few_contexts<'de, D>(d: D) -> Result<Vec<crate::contexts::ContextFile>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let v: Vec<crate::contexts::ContextFile> = Vec::deserialize(d)?;
+    if v.len() > MAX_CONTEXTS {
+        return Err(serde::de::Error::custom(format!(
+            "{} contexts: at most {MAX_CONTEXTS} can be read at once",
+            v.len()
+        )));
+    }
+    Ok(v)
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -187,7 +234,7 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
             None => return Ok(Config::default()),
         },
     };
-    match std::fs::read_to_string(&path) {
+    match crate::paths::read_regular(&path, MAX_FILE_BYTES, false) {
         Ok(text) => parse(&path, &text),
         Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
         Err(e) => Err(ConfigError::Io { path, reason: e.to_string() }),

@@ -40,7 +40,7 @@ fn never_secrets() -> Targets {
 /// Returns the file's path, or `None` when it cannot be opened (bkops runs on without a log).
 pub fn init() -> Option<PathBuf> {
     let path = crate::paths::state_dir()?.join("bkops.log");
-    let file = crate::paths::private_file(&path, true).ok()?;
+    let file = crate::paths::append_private(&path).ok()?;
     let wanted = EnvFilter::try_from_env("BKOPS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let layer =
         fmt::layer().with_writer(Mutex::new(file)).with_ansi(false).with_filter(wanted.and(never_secrets()));

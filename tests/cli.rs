@@ -660,3 +660,66 @@ fn why_explains_a_waiting_queue_in_text_and_json() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("ci-linux, ci-windows, ci-arm64"), "{}", stderr(&unknown));
 }
+
+#[test]
+fn links_planted_in_place_of_bkops_files_are_refused_and_nothing_is_done() {
+    let home = tmp("planted");
+    let own = home.join("state/bkops");
+    std::fs::create_dir_all(&own).expect("dir");
+    let victim = home.join("victim");
+    std::fs::write(&victim, "precious").expect("victim");
+    for name in ["audit.jsonl", "bkops.log"] {
+        std::os::unix::fs::symlink(&victim, own.join(name)).expect("link");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_bkops"))
+        .args(["--demo", "scaling", "pause", "--stack", "ci-linux", "--yes"])
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("BKOPS_CONFIG")
+        .output()
+        .expect("runs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("audit.jsonl is a symbolic link") && err.contains("nothing was done"), "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "precious", "never written through");
+}
+
+#[test]
+fn nonsense_settings_and_files_that_are_not_files_are_refused_at_once_with_where() {
+    let dir = tmp("nonsense");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).expect("write");
+        p.display().to_string()
+    };
+    let huge = file("huge.toml", "[aws]\nconnect_timeout = 18446744073709551615\n");
+    let zero = file("zero.toml", "[refresh]\nqueue = 0\n");
+    let many = file("many.toml", &"[[contexts]]\nregion = \"us-east-1\"\n".repeat(65));
+    let fifo = dir.join("fifo.toml");
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        &fifo,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+        0,
+    )
+    .expect("fifo");
+    let fifo = fifo.display().to_string();
+    for (args, said) in [
+        (
+            vec!["--demo", "--config", &huge, "status"],
+            format!("{huge}:2:19: 18446744073709551615 is out of range: 1 to 3600"),
+        ),
+        (vec!["--demo", "--config", &zero, "status"], format!("{zero}:2:9: 0 is out of range: 1 to 86400")),
+        (vec!["--demo", "--config", &many, "status"], "65 contexts: at most 64".to_string()),
+        (vec!["--demo", "--config", "/dev/zero", "status"], "/dev/zero is not a regular file".to_string()),
+        (vec!["--demo", "--config", &fifo, "status"], format!("{fifo} is not a regular file")),
+        (vec!["--demo", "--theme", "/dev/zero", "status"], "/dev/zero is not a regular file".to_string()),
+    ] {
+        let out = bkops(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&said), "{args:?}: {}", stderr(&out));
+    }
+}

@@ -73,7 +73,7 @@ fn append(
     let line = Line { time: at.rfc3339(), context: ctx, action, request, result };
     let mut text = serde_json::to_string(&line).map_err(std::io::Error::other)?;
     text.push('\n');
-    let mut f = crate::paths::private_file(path, true)?;
+    let mut f = crate::paths::append_private(path)?;
     f.write_all(text.as_bytes())
 }
 

@@ -12,7 +12,9 @@ use crate::domain::timeline::Operated;
 /// oldest first. A missing log is empty; a line that is not the audit log's shape is
 /// skipped (the log is append-only, but a crash can leave half a line).
 pub fn operated(path: &Path, backend: &str, stack: &str, since: Timestamp) -> std::io::Result<Vec<Operated>> {
-    let text = match std::fs::read_to_string(path) {
+    // Its newest lines are the ones a timeline shows: of a long log, the last 64 MiB (the cut
+    // line at their start is skipped as a half line is).
+    let text = match crate::paths::read_regular(path, 64 << 20, true) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),

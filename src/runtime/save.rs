@@ -11,8 +11,7 @@ fn write(instance: &str, text: &str) -> std::io::Result<std::path::PathBuf> {
     let name: String = instance.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     let path = dir.join(format!("{name}-{}.log", crate::clock::Clock::System.now().secs()));
     // Build logs can hold secrets: the file is the operator's alone.
-    let mut file = crate::paths::private_file(&path, false)?;
-    std::io::Write::write_all(&mut file, text.as_bytes())?;
+    crate::paths::write_private(&path, text.as_bytes())?;
     Ok(path)
 }
 

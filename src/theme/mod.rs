@@ -208,7 +208,8 @@ struct Source {
 fn find(spec: &str, user_dir: Option<&Path>) -> Result<Source, ThemeError> {
     let is_path = spec.contains('/') || spec.contains('\\') || spec.ends_with(".toml");
     let read = |path: &Path| {
-        std::fs::read_to_string(path)
+        // A theme is a page of colours: a FIFO, a device or a huge file is refused at once.
+        crate::paths::read_regular(path, 1 << 20, false)
             .map(|text| Source { label: path.display().to_string(), text })
             .map_err(|e| ThemeError::Io { path: path.to_path_buf(), reason: e.to_string() })
     };

@@ -112,7 +112,7 @@ fn now_secs() -> i64 {
 
 /// The discovery file's entries still young enough; an unreadable or malformed file is none.
 fn read_kept(path: &std::path::Path) -> HashMap<String, Kept> {
-    let Ok(text) = std::fs::read_to_string(path) else { return HashMap::new() };
+    let Ok(text) = crate::paths::read_regular(path, 16 << 20, false) else { return HashMap::new() };
     let mut kept: HashMap<String, Kept> = serde_json::from_str(&text).unwrap_or_default();
     let now = now_secs();
     kept.retain(|_, k| now - k.learnt < KEPT_SECS);
@@ -122,11 +122,8 @@ fn read_kept(path: &std::path::Path) -> HashMap<String, Kept> {
 /// Writes the file whole, through a temporary file renamed over it, so that two bkops writing
 /// at once leave one whole file or the other.
 fn write_kept(path: &std::path::Path, kept: &HashMap<String, Kept>) -> std::io::Result<()> {
-    use std::io::Write;
     let text = serde_json::to_string(kept).map_err(std::io::Error::other)?;
-    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
-    crate::paths::private_file(&tmp, false)?.write_all(text.as_bytes())?;
-    std::fs::rename(&tmp, path)
+    crate::paths::write_private(path, text.as_bytes())
 }
 
 pub(super) fn param<'a>(stack: &'a Stack, key: &str) -> Option<&'a str> {

@@ -29,7 +29,9 @@ pub fn names_in(config: &str, credentials: &str) -> Vec<String> {
 }
 
 pub fn names() -> Vec<String> {
-    let read = |p: Option<PathBuf>| p.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+    let read = |p: Option<PathBuf>| {
+        p.and_then(|p| crate::paths::read_regular(&p, 4 << 20, false).ok()).unwrap_or_default()
+    };
     names_in(
         &read(aws_file("AWS_CONFIG_FILE", "config")),
         &read(aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials")),
