@@ -28,6 +28,9 @@ pub enum AppError {
     /// Part of what was asked could not be read; the rest was printed, and this says what.
     #[error("{0}")]
     Partial(String),
+    /// The dashboard was ended by a signal (a lost terminal is a hang-up), nothing left undone.
+    #[error("stopped by {}", .0.name())]
+    Stopped(crate::stop::Stop),
     /// The operator did not confirm (a wrong typed confirmation): nothing was done.
     #[error("cancelled: nothing changed")]
     Cancelled,
@@ -45,6 +48,13 @@ impl From<crate::ssm::session::SessionError> for AppError {
 }
 
 impl AppError {
+    /// Said by the exit status alone: a dashboard ended by a signal prints nothing (its
+    /// terminal may be gone; a shell reads 128 + the signal's number as it does for any
+    /// program a signal ends).
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, AppError::Stopped(_))
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::Theme(_) | AppError::Config(_) | AppError::UnknownStack { .. } | AppError::Usage(_) => {
@@ -52,6 +62,7 @@ impl AppError {
             }
             AppError::Backend(_) | AppError::Terminal(_) | AppError::Cancelled | AppError::Partial(_) => 1,
             AppError::Abandoned { code, .. } | AppError::Remote { code, .. } => *code,
+            AppError::Stopped(stop) => stop.exit_code(),
         }
     }
 }

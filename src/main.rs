@@ -24,7 +24,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");
-            bkops::output::err(&format!("bkops: {e}"));
+            if !e.is_quiet() {
+                bkops::output::err(&format!("bkops: {e}"));
+            }
             ExitCode::from(e.exit_code())
         }
     }

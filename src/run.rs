@@ -302,9 +302,14 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let result = runtime::run(dashboard, state, &mut guard.terminal).await;
             // The terminal is the login shell's again before anything is said.
             drop(guard);
-            match result.map_err(|e| AppError::Terminal(e.to_string()))? {
-                Some(left) => Err(AppError::Abandoned { text: left.text, code: left.code }),
-                None => Ok(()),
+            let ending = result.map_err(|e| AppError::Terminal(e.to_string()))?;
+            match (ending.left, ending.stopped_by) {
+                (Some(text), stop) => {
+                    Err(AppError::Abandoned { text, code: stop.map_or(1, crate::stop::Stop::exit_code) })
+                }
+                // Ended by a signal: its status, as a shell expects (128 + its number).
+                (None, Some(stop)) => Err(AppError::Stopped(stop)),
+                (None, None) => Ok(()),
             }
         }
     }

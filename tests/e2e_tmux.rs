@@ -103,19 +103,19 @@ fn sigterm_restores_the_terminal() {
     let pid = t.wait_file("pid");
     let ok = Command::new("kill").args(["-TERM", pid.trim()]).status().expect("kill").success();
     assert!(ok);
-    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    assert_eq!(t.wait_file("exit").trim(), "exit=143", "ended by a signal: 128 + 15, as a shell expects");
     assert_restored(&t);
 }
 
 #[test]
 fn sigint_and_sigquit_restore_the_terminal_too() {
-    for signal in ["-INT", "-QUIT", "-HUP"] {
+    for (signal, code) in [("-INT", 130), ("-QUIT", 131), ("-HUP", 129)] {
         let t = Tmux::start(&format!("sig{}", &signal[1..].to_lowercase()));
         t.run_bkops("--demo");
         t.wait_for("the dashboard", |s| s.contains("ci-linux") && s.contains("InService"));
         let pid = t.wait_file("pid");
         assert!(Command::new("kill").args([signal, pid.trim()]).status().expect("kill").success());
-        assert_eq!(t.wait_file("exit").trim(), "exit=0", "{signal}");
+        assert_eq!(t.wait_file("exit").trim(), format!("exit={code}"), "{signal}");
         assert_restored(&t);
         let modes = t.cmd(&["display", "-p", "#{alternate_on} #{mouse_any_flag}"]);
         assert_eq!(
@@ -443,4 +443,25 @@ fn the_cursor_stays_on_its_instance_while_new_ones_arrive_and_l_opens_its_logs()
     t.wait_for("the dashboard again", |s| s.contains("┏3 Auto Scaling"));
     t.keys(&["q"]);
     assert_eq!(t.wait_file("exit").trim(), "exit=0");
+}
+
+#[test]
+fn a_terminal_that_goes_away_is_a_hang_up_not_a_crash() {
+    let t = Tmux::start("lost");
+    let d = t.dir.display();
+    let bin = env!("CARGO_BIN_EXE_bkops");
+    // The wrapper outlives the terminal (it ignores the hang-up) to write bkops' status.
+    let line = format!(
+        "XDG_STATE_HOME={d}/state XDG_CACHE_HOME={d}/cache XDG_CONFIG_HOME={d}/config \
+         sh -c 'trap \"\" HUP; {bin} --demo 2> {d}/stderr; echo \"exit=$?\" > {d}/exit'"
+    );
+    t.type_text(&line);
+    t.keys(&["Enter"]);
+    t.wait_for("the dashboard", |s| s.contains("ci-linux") && s.contains("InService"));
+    // The window closes: the terminal is gone under bkops.
+    t.cmd(&["kill-server"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=129", "stderr: {}", t.read("stderr"));
+    let log = t.read("state/bkops/bkops.log");
+    assert!(!log.contains("panic"), "no panic on the way out:\n{log}");
+    assert!(t.read("stderr").is_empty(), "nothing printed to a terminal that is gone: {}", t.read("stderr"));
 }

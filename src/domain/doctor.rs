@@ -129,9 +129,10 @@ pub fn check(i: &Inputs<'_>) -> Vec<Finding> {
                 "scaler_erroring",
                 Severity::Bad,
                 format!(
-                    "the scaler failed {} of its last {} runs: {last}",
+                    "the scaler failed {} of its last {} runs: {}",
                     errors.len(),
-                    log.runs.len()
+                    log.runs.len(),
+                    crate::domain::text::quote(last)
                 ),
                 "a failing scaler changes nothing while its invocations still succeed: jobs wait with no scale-out and no alarm",
                 "fix what the error says (the scaler role's permissions, the stack's parameters); `bkops why` shows its lines",

@@ -116,6 +116,21 @@ pub fn truncate(s: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How much of a text read from outside (a scaler's error) a sentence quotes: an error can
+/// be hundreds of kilobytes, and the whole of it belongs in details, not in a line.
+pub const QUOTE_CHARS: usize = 300;
+
+/// `s` as a sentence quotes it: whole when short, else its first `QUOTE_CHARS` characters and
+/// how many more there are.
+pub fn quote(s: &str) -> Cow<'_, str> {
+    let total = s.chars().count();
+    if total <= QUOTE_CHARS {
+        return Cow::Borrowed(s);
+    }
+    let head: String = s.chars().take(QUOTE_CHARS).collect();
+    Cow::Owned(format!("{head}… ({} more characters)", total - QUOTE_CHARS))
+}
+
 /// Untrusted text in a value, cleaned in place where it enters bkops.
 pub trait Sanitize {
     fn sanitize(&mut self);

@@ -256,7 +256,9 @@ fn scaler(log: &ScalerLog) -> Vec<Event> {
             (Outcome::Scaled { direction, from, to }, _) => {
                 (Severity::Info, format!("scaled {} from {from} to {to} instances", way(*direction)), false)
             }
-            (Outcome::Error { text }, _) => (Severity::Bad, format!("Scaling error: {text}"), false),
+            (Outcome::Error { text }, _) => {
+                (Severity::Bad, format!("Scaling error: {}", super::text::quote(text)), false)
+            }
             // What was left when the line was written, said as the moment it ends: the
             // number alone reads as time left now, which it is not.
             (Outcome::Cooldown { direction, secs, logged_at }, _) => {

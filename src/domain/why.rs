@@ -330,9 +330,10 @@ fn ranked(f: &Facts<'_>, capacity: &Capacity, verdict: Option<&Verdict>) -> Vec<
             if let Some(run) = last
                 && let Outcome::Error { text } = &run.outcome
             {
+                // The headline quotes it; the evidence keeps it whole, for the details.
                 out.push(reason(
                     "scaler_error",
-                    format!("scaler error: {text}"),
+                    format!("scaler error: {}", super::text::quote(text)),
                     vec![
                         "the scaler's last run failed (its Errors metric stays 0: this line is the only signal)".into(),
                         format!("{}: Scaling error: {text}", run.at.rfc3339()),

@@ -23,7 +23,9 @@ pub fn operated(path: &Path, backend: &str, stack: &str, since: Timestamp) -> st
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter_map(|v| {
-            let s = |v: &Value| v.as_str().map(str::to_string);
+            // The log is the operator's, but a file anyone could have written to: what it
+            // says is cleaned here, where it enters, and an instance ID must be one.
+            let s = |v: &Value| v.as_str().map(|t| crate::domain::text::sanitize(t).into_owned());
             if v["backend"].as_str()? != backend || v["stack"].as_str()? != stack {
                 return None;
             }
@@ -33,7 +35,9 @@ pub fn operated(path: &Path, backend: &str, stack: &str, since: Timestamp) -> st
                 at,
                 who: s(&v["identity"]["arn"]).unwrap_or_else(|| "someone".into()),
                 action: s(&v["action"]).unwrap_or_default(),
-                instance: s(&request["instance"]).or_else(|| s(&request["target"])),
+                instance: s(&request["instance"])
+                    .or_else(|| s(&request["target"]))
+                    .filter(|i| crate::domain::instance_id(i).is_ok_and(|ok| ok == *i)),
                 result: s(&v["result"]).unwrap_or_default(),
             })
         })
@@ -45,6 +49,36 @@ mod tests {
     use super::*;
     use crate::ops::audit::{Context, record, record_action};
     use crate::ops::{Call, Identity};
+
+    #[test]
+    fn forged_lines_are_cleaned_and_a_forged_instance_id_is_none() {
+        let dir = std::env::temp_dir().join(format!("bkops-audit-forged-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("audit.jsonl");
+        let line = |instance: &str| {
+            format!(
+                r#"{{"time":"2026-11-18T11:07:38Z","backend":"demo","stack":"ci-linux","identity":{{"arn":"arn:\u001b]0;owned\u0007x"}},"action":"ssm:StartSession\u001b[2J","request":{{"instance":"{instance}"}},"result":"ok\u009b31m"}}"#
+            )
+        };
+        let text = [line("i-0123456789abcdef0"), line("i-0123456789abcdef0; rm -rf ~"), line("../../etc")]
+            .join("\n");
+        std::fs::write(&path, text).expect("write");
+        let read = operated(&path, "demo", "ci-linux", Timestamp(0)).expect("read");
+        assert_eq!(read.len(), 3);
+        for o in &read {
+            for field in [&o.who, &o.action, &o.result] {
+                assert!(!field.chars().any(|c| c.is_control()), "cleaned at entry: {field:?}");
+            }
+        }
+        let ids: Vec<Option<&str>> = read.iter().map(|o| o.instance.as_deref()).collect();
+        assert_eq!(
+            ids,
+            [Some("i-0123456789abcdef0"), None, None],
+            "only a well-formed instance ID opens anything"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn what_was_written_is_read_back_for_its_stack_and_backend_only() {

@@ -39,13 +39,15 @@ impl Input {
                     Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
                     Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                     Some(Ok(_)) => continue,
+                    // The terminal is gone (its window closed, the SSH connection lost): a
+                    // hang-up, whether or not SIGHUP comes first.
                     Some(Err(e)) => {
                         tracing::warn!("terminal input failed: {e}");
-                        Msg::Shutdown
+                        Msg::Stopped(crate::stop::Stop::Hangup)
                     }
-                    None => Msg::Shutdown,
+                    None => Msg::Stopped(crate::stop::Stop::Hangup),
                 };
-                let end = matches!(msg, Msg::Shutdown);
+                let end = matches!(msg, Msg::Stopped(_));
                 if tx.send(msg).is_err() || end {
                     return;
                 }

@@ -52,11 +52,12 @@ fn spawn_signals(tx: UnboundedSender<Msg>) {
     });
 }
 
-/// How the dashboard ended when it left something unfinished.
+/// How the dashboard ended: what an action under way left unfinished, and the signal that
+/// ended it (a terminal that is gone is a hang-up).
 #[derive(Debug)]
-pub struct Abandoned {
-    pub text: String,
-    pub code: u8,
+pub struct Ending {
+    pub left: Option<String>,
+    pub stopped_by: Option<crate::stop::Stop>,
 }
 
 /// Builds the backend again for another AWS profile and/or region (`:profile`, `:region`).
@@ -90,7 +91,7 @@ pub async fn run(
     dashboard: Dashboard,
     mut state: AppState,
     tui: &mut terminal::Tui,
-) -> std::io::Result<Option<Abandoned>> {
+) -> std::io::Result<Ending> {
     let Dashboard { backends, mut theme, themes_dir, mut reconnect, ssm } = dashboard;
     let (tx, mut rx) = unbounded_channel();
     let mut input = input::Input::started(tx.clone());
@@ -131,12 +132,18 @@ pub async fn run(
             _ = sleep_until(flash_ends(&state)), if state.flash.is_some() => Msg::Tick(executor.backends().clock.now()),
             _ = sleep_until(repaint_at.unwrap_or(next_frame)), if repaint_at.is_some() => {
                 repaint_at = None;
-                tui.clear()?;
+                if let Err(e) = tui.clear() {
+                    lost(&tx, &e);
+                }
                 state.dirty = true;
                 continue;
             }
             _ = sleep_until(next_frame), if state.dirty => {
-                tui.draw(|f| crate::ui::draw(f, &state, &theme))?;
+                if let Err(e) = tui.draw(|f| crate::ui::draw(f, &state, &theme)) {
+                    lost(&tx, &e);
+                    state.dirty = false;
+                    continue;
+                }
                 draws += 1;
                 state.dirty = false;
                 next_frame = Instant::now() + FRAME;
@@ -204,7 +211,14 @@ pub async fn run(
     let why = stopped_by.map_or("quit by the operator", crate::stop::Stop::name);
     let left = executor.shut_down(why).await;
     tracing::info!(draws, reads, "dashboard closed");
-    Ok(left.map(|text| Abandoned { text, code: stopped_by.map_or(1, crate::stop::Stop::exit_code) }))
+    Ok(Ending { left, stopped_by })
+}
+
+/// The terminal cannot be drawn on: it is gone. Ended as a hang-up is (what is under way
+/// abandoned with a record), not by an error that skips the record.
+fn lost(tx: &UnboundedSender<Msg>, e: &std::io::Error) {
+    tracing::warn!("the terminal is gone: {e}");
+    let _ = tx.send(Msg::Stopped(crate::stop::Stop::Hangup));
 }
 
 /// When the status bar's message is due to go, on the runtime's clock.

@@ -60,7 +60,10 @@ fn install_panic_hook() {
 }
 
 pub struct TerminalGuard {
-    pub terminal: Tui,
+    /// Never dropped: ratatui's `Terminal` shows the cursor when dropped and prints to stderr
+    /// (with `eprintln!`, which panics) when it cannot, as on a terminal that is gone.
+    /// `restore` shows the cursor, and ignores a terminal that is gone.
+    pub terminal: std::mem::ManuallyDrop<Tui>,
 }
 
 impl TerminalGuard {
@@ -71,7 +74,7 @@ impl TerminalGuard {
             return Err(e);
         }
         match Terminal::new(CrosstermBackend::new(io::stdout())) {
-            Ok(terminal) => Ok(Self { terminal }),
+            Ok(terminal) => Ok(Self { terminal: std::mem::ManuallyDrop::new(terminal) }),
             Err(e) => {
                 restore();
                 Err(e)

@@ -340,3 +340,14 @@ fn events_of_one_second_stay_newest_first() {
         ]
     );
 }
+
+#[test]
+fn a_long_scaler_error_is_quoted_in_part() {
+    let long = format!("Scaling error: AccessDenied: {}", "x".repeat(200_000));
+    let log =
+        parse([(NOW, "START RequestId: 1"), (NOW, "Collecting Buildkite metrics"), (NOW, long.as_str())]);
+    let events = scaler(&log);
+    assert_eq!(events.len(), 1);
+    assert!(events[0].text.chars().count() < 400, "quoted in part");
+    assert!(events[0].text.ends_with("(199714 more characters)"), "and says how much is left out");
+}

@@ -155,7 +155,9 @@ pub fn verdict(log: &ScalerLog, should_want: Option<u32>, now: Timestamp) -> Opt
         (Outcome::Scaled { direction, from, to }, _) => {
             format!("scaled {} from {from} to {to}", way(*direction))
         }
-        (Outcome::Error { text }, _) => format!("failed to act: Scaling error: {text}"),
+        (Outcome::Error { text }, _) => {
+            format!("failed to act: Scaling error: {}", crate::domain::text::quote(text))
+        }
         (Outcome::Cooldown { direction, .. }, _) => {
             let long = match cooldown.as_ref().and_then(|c| c.left_secs) {
                 Some(left) if left > 0 => format!("{} left", span(left)),
@@ -234,6 +236,16 @@ mod tests {
             ),
             (at, line),
         ])
+    }
+
+    #[test]
+    fn a_long_scaler_error_is_quoted_in_part_on_every_line_that_says_it() {
+        let long = format!("AccessDenied: {}", "x".repeat(200_000));
+        let log = cooling(30, &format!("2026/11/30 07:31:40 Scaling error: {long}"));
+        let v = verdict(&log, None, NOW).expect("a verdict");
+        assert!(v.short.chars().count() < 80, "{}", v.short);
+        assert!(v.text.iter().all(|t| t.chars().count() < 500), "quoted in part");
+        assert!(v.text[0].contains("(199714 more characters)"), "and says how much is left out");
     }
 
     #[test]
