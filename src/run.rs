@@ -225,9 +225,8 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());
             let theme = theme::load_for_terminal(&theme_name, themes_dir.as_deref())?;
             let mut backends = backends(&cli, &config).await?;
-            if let Some(name) = &cli.stack {
-                commands::check::check_stack(&backends, name).await?;
-            }
+            // `--stack` is chosen when the stack list arrives (an unknown name is said then):
+            // a slow or stalled listing never keeps the dashboard from drawing.
             let mut overview = crate::app::overview::Overview::new(Vec::new(), None);
             if let Some((all, current)) = dashboard_contexts {
                 overview = crate::app::overview::Overview::new(

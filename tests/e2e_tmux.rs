@@ -465,3 +465,38 @@ fn a_terminal_that_goes_away_is_a_hang_up_not_a_crash() {
     assert!(!log.contains("panic"), "no panic on the way out:\n{log}");
     assert!(t.read("stderr").is_empty(), "nothing printed to a terminal that is gone: {}", t.read("stderr"));
 }
+
+#[test]
+fn a_stack_named_on_the_command_line_never_holds_up_the_first_frame() {
+    // An AWS endpoint that takes connections and never answers: the stack list stalls.
+    let stalled = std::net::TcpListener::bind("127.0.0.1:0").expect("listener");
+    let endpoint = format!("http://{}", stalled.local_addr().expect("address"));
+    let t = Tmux::start("stack-stalled");
+    t.run_bkops_with(
+        "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true",
+        &format!("--stack ci-linux --region us-east-1 --endpoint-url {endpoint}"),
+    );
+    let started = std::time::Instant::now();
+    t.wait_for("the dashboard, drawn while the list is read", |s| {
+        s.contains("bkops │") && s.contains("Stacks")
+    });
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "drawn at once, not after the listing");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0", "keys work while the list stalls");
+    drop(stalled);
+}
+
+#[test]
+fn a_stack_named_on_the_command_line_is_shown_when_the_list_arrives() {
+    let t = Tmux::start("stack-named");
+    t.run_bkops("--demo --stack ci-arm64");
+    t.wait_for("ci-arm64 chosen", |s| s.lines().any(|l| l.contains("▶ ci-arm64")));
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    // A name that is no stack is said when the list arrives; the first stack is shown.
+    let t = Tmux::start("stack-unknown");
+    t.run_bkops("--demo --stack nope");
+    t.wait_for("the unknown name said", |s| s.contains("no stack named 'nope'") && s.contains("▶ ci-linux"));
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+}

@@ -63,6 +63,8 @@ pub enum Action {
     /// A shell on the instance through Session Manager.
     OpenShell,
     CancelShell,
+    /// Stop connecting another profile, region or context: the one shown stays.
+    CancelSwitch,
     ConfirmCancel,
     ConfirmAccept,
     ConfirmOption,
@@ -204,6 +206,12 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Prompt, &[code(KeyCode::Tab)], A::PromptComplete, "Complete a command or stack name"),
     bind(S::Confirm, &[code(KeyCode::Esc)], A::ConfirmCancel, "Cancel"),
     bind(S::Opening, &[code(KeyCode::Esc)], A::CancelShell, "Cancel opening the session (Ctrl-C too)"),
+    bind(
+        S::Switching,
+        &[code(KeyCode::Esc)],
+        A::CancelSwitch,
+        "Cancel the switch: keep reading what is shown",
+    ),
     bind(S::Leaving, &[ch('f')], A::FinishThenQuit, "Let the action finish, then quit"),
     bind(
         S::Leaving,

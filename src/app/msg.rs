@@ -62,6 +62,8 @@ pub enum Msg {
     /// A signal asked bkops to stop (SIGTERM, SIGINT, SIGHUP, SIGQUIT): it quits now, and an
     /// action under way is abandoned with a record of where it stopped.
     Stopped(crate::stop::Stop),
+    /// Another profile, region or context could not be connected: what was shown stays.
+    SwitchFailed(String),
 }
 
 #[derive(Debug, Clone)]
@@ -114,4 +116,6 @@ pub enum Effect {
     SwitchAws { profile: Option<String>, region: Option<String> },
     /// Show the `n`-th context of `[[contexts]]` (its own backends, kept between switches).
     SwitchContext(usize),
+    /// Stop connecting: what is shown stays, and a connection that comes after is dropped.
+    CancelSwitch,
 }

@@ -227,6 +227,8 @@ pub enum Scope {
     Confirm,
     /// While a session is being opened.
     Opening,
+    /// While another profile, region or context is being connected.
+    Switching,
     /// Quitting while an operator action runs.
     Leaving,
     /// The queue pane.
@@ -244,6 +246,7 @@ impl Scope {
             Scope::Prompt => "In the / and : prompts",
             Scope::Confirm => "Confirmation dialogs (they open on Cancel)",
             Scope::Opening => "While a session is being opened",
+            Scope::Switching => "While another profile, region or context is being connected",
             Scope::Leaving => "Quitting while an action runs",
             Scope::Queue => "The queue",
         }

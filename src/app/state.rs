@@ -100,6 +100,9 @@ pub struct AppState {
     pub stack: Option<String>,
     /// `--stack`, checked once the stacks are known.
     pub wanted_stack: Option<String>,
+    /// What is being connected (another profile, region or context), while it is: the
+    /// dashboard stays live, and Esc cancels it.
+    pub switching: Option<String>,
     pub queue: Loadable<QueueMetrics>,
     pub history: Loadable<Vec<QueueSample>>,
     pub fleet: Loadable<Fleet>,
@@ -167,6 +170,7 @@ impl AppState {
             stacks: Loadable::default(),
             stack: None,
             wanted_stack: None,
+            switching: None,
             queue: Loadable::default(),
             history: Loadable::default(),
             fleet: Loadable::default(),
@@ -286,6 +290,9 @@ impl AppState {
         let mut s = vec![Scope::Always];
         if self.opening_shell.is_some() {
             s.push(Scope::Opening);
+        }
+        if self.switching.is_some() {
+            s.push(Scope::Switching);
         }
         if self.focus == Pane::Instances {
             s.push(Scope::Instances);

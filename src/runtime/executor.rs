@@ -141,7 +141,10 @@ impl Executor {
                 });
             }
             Effect::CancelShell => self.opening = None,
-            e @ (Effect::SetTheme(_) | Effect::SwitchAws { .. } | Effect::SwitchContext(_)) => {
+            e @ (Effect::SetTheme(_)
+            | Effect::SwitchAws { .. }
+            | Effect::SwitchContext(_)
+            | Effect::CancelSwitch) => {
                 return Some(e);
             }
         }

@@ -35,7 +35,8 @@ pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<
                 | Effect::SaveLogs { .. }
                 | Effect::SetTheme(_)
                 | Effect::SwitchAws { .. }
-                | Effect::SwitchContext(_)) => other.push(e),
+                | Effect::SwitchContext(_)
+                | Effect::CancelSwitch) => other.push(e),
                 e => {
                     executor.run(e);
                 }

@@ -107,6 +107,8 @@ pub async fn run(
     let mut draws: u64 = 0;
     let mut repaint_at: Option<Instant> = None;
     let mut stopped_by: Option<crate::stop::Stop> = None;
+    // Another profile, region or context being connected.
+    let mut switch: Option<tokio::task::JoinHandle<Result<Backends, String>>> = None;
 
     loop {
         let msg = tokio::select! {
@@ -122,6 +124,23 @@ pub async fn run(
                 }
                 Err(text) => Msg::ShellEnded { text, is_error: true },
             },
+            connected = switched(&mut switch), if switch.is_some() => {
+                switch = None;
+                match connected {
+                    Ok(backends) => {
+                        // Nothing read from the old account or region may land after this.
+                        executor.stop_reads();
+                        tracing::info!(backend = %backends.label, "switched");
+                        let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
+                        learn_account(&backends, &tx);
+                        executor.switch(backends);
+                    }
+                    Err(text) => {
+                        let _ = tx.send(Msg::SwitchFailed(text));
+                    }
+                }
+                continue;
+            }
             Some(()) = suspends.recv() => {
                 handoff::suspend(tui, &mut input, &tx).await;
                 state.dirty = true;
@@ -170,32 +189,38 @@ pub async fn run(
                         }
                     }
                 }
+                // Connecting is done on a task: the dashboard stays live, and Esc cancels.
                 Some(Effect::SwitchAws { profile, region }) => {
-                    if let Some(connect) = reconnect.as_mut() {
-                        // Nothing read from the old account or region may land after this.
-                        executor.stop_reads();
-                        let mut backends = connect(profile, region).await;
-                        backends.contexts = executor.backends().contexts.clone();
-                        tracing::info!(backend = %backends.label, "switched");
-                        let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
-                        learn_account(&backends, &tx);
-                        executor.switch(backends);
+                    let Some(connect) = reconnect.as_mut() else {
+                        let text = "the demo has no AWS profile or region to switch to".to_string();
+                        let _ = tx.send(Msg::SwitchFailed(text));
+                        continue;
+                    };
+                    {
+                        let connecting = connect(profile, region);
+                        let contexts = executor.backends().contexts.clone();
+                        if let Some(old) = switch.replace(tokio::spawn(async move {
+                            let mut backends = connecting.await;
+                            backends.contexts = contexts;
+                            Ok(backends)
+                        })) {
+                            old.abort();
+                        }
                     }
                 }
                 Some(Effect::SwitchContext(n)) => {
                     let Some(contexts) = executor.backends().contexts.clone() else { continue };
-                    match contexts.backends(n).await {
-                        Ok(mut backends) => {
-                            executor.stop_reads();
-                            backends.contexts = Some(contexts);
-                            tracing::info!(backend = %backends.label, "switched context");
-                            let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
-                            learn_account(&backends, &tx);
-                            executor.switch(backends);
-                        }
-                        Err(e) => {
-                            let _ = tx.send(Msg::Notice { text: e.to_string(), is_error: true });
-                        }
+                    if let Some(old) = switch.replace(tokio::spawn(async move {
+                        let mut backends = contexts.backends(n).await.map_err(|e| e.to_string())?;
+                        backends.contexts = Some(contexts);
+                        Ok(backends)
+                    })) {
+                        old.abort();
+                    }
+                }
+                Some(Effect::CancelSwitch) => {
+                    if let Some(task) = switch.take() {
+                        task.abort();
                     }
                 }
                 Some(other) => tracing::warn!(?other, "an effect nobody runs"),
@@ -212,6 +237,16 @@ pub async fn run(
     let left = executor.shut_down(why).await;
     tracing::info!(draws, reads, "dashboard closed");
     Ok(Ending { left, stopped_by })
+}
+
+/// The backends a switch connected, when it is done (never, without one).
+async fn switched(
+    task: &mut Option<tokio::task::JoinHandle<Result<Backends, String>>>,
+) -> Result<Backends, String> {
+    match task {
+        Some(t) => t.await.unwrap_or_else(|e| Err(format!("the switch failed: {e}"))),
+        None => std::future::pending().await,
+    }
 }
 
 /// The terminal cannot be drawn on: it is gone. Ended as a hang-up is (what is under way

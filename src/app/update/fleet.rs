@@ -58,6 +58,8 @@ fn open(state: &mut AppState, row: RowId, fx: &mut Vec<Effect>) {
             } else {
                 state.overview.current = Some(n);
                 state.wanted_stack = Some(stack);
+                let name = state.overview.names.get(n).cloned().unwrap_or_else(|| format!("context {n}"));
+                super::switching(state, format!("context {name}"));
                 fx.push(Effect::SwitchContext(n));
             }
         }

@@ -229,6 +229,13 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         | Action::CheckDisk
         | Action::OpenShell => super::operator::start(state, action, fx),
         Action::CancelShell => super::operator::cancel_shell(state, fx),
+        Action::CancelSwitch => {
+            if let Some(what) = state.switching.take() {
+                state
+                    .flash(format!("cancelled the switch to {what}; still reading {}", state.backend), false);
+                fx.push(Effect::CancelSwitch);
+            }
+        }
         Action::FinishThenQuit => {
             state.leaving = false;
             state.quit_when_done = true;

@@ -169,6 +169,13 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.quit_or_ask();
             }
         }
+        Msg::SwitchFailed(text) => {
+            // Only a switch still wanted is said to have failed; a cancelled one is forgotten.
+            if state.switching.take().is_some() {
+                state.flash(text, true);
+            }
+            state.dirty = true;
+        }
         Msg::Shutdown | Msg::Stopped(_) => {
             // Nobody is there to answer a question: an action under way is abandoned.
             state.abandon = state.writing.is_some();
@@ -176,6 +183,13 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
     }
     fx
+}
+
+/// Another profile, region or context is being connected: said until it is, and Esc
+/// cancels it (the dashboard stays live meanwhile).
+fn switching(state: &mut AppState, what: String) {
+    state.flash(format!("switching to {what}… (Esc cancels)"), false);
+    state.switching = Some(what);
 }
 
 #[cfg(test)]

@@ -76,10 +76,12 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         }
         Command::Profile(profile) => {
             state.overview.current = None;
+            super::switching(state, format!("profile {profile}"));
             fx.push(Effect::SwitchAws { profile: Some(profile), region: None })
         }
         Command::Region(region) => {
             state.overview.current = None;
+            super::switching(state, format!("region {region}"));
             fx.push(Effect::SwitchAws { profile: None, region: Some(region) })
         }
         Command::Refresh => loads::refresh_all(state, fx),

@@ -441,6 +441,39 @@ async fn switching_profile_or_region_starts_afresh_and_keeps_the_operators_setti
 }
 
 #[tokio::test]
+async fn a_switch_under_way_leaves_the_dashboard_live_and_esc_cancels_it() {
+    let (mut state, _, _) = loaded((80, 24)).await;
+    state.settings.aws = true;
+    state.settings.profiles = vec!["ci-prod".into()];
+    update(&mut state, key(':'));
+    typed(&mut state, "profile ci-prod");
+    update(&mut state, code(KeyCode::Enter));
+    assert_eq!(state.switching.as_deref(), Some("profile ci-prod"));
+    assert!(state.flash.as_ref().is_some_and(|f| f.text == "switching to profile ci-prod… (Esc cancels)"));
+    // Keys still work while it connects: the help opens, and its Esc closes it alone.
+    update(&mut state, key('?'));
+    assert!(state.overlay.is_some());
+    update(&mut state, code(KeyCode::Esc));
+    assert!(state.overlay.is_none() && state.switching.is_some(), "Esc closed the help, not the switch");
+    // Esc cancels it; what is shown stays; a failure that comes after is not said.
+    let shown = state.backend.clone();
+    assert_eq!(update(&mut state, code(KeyCode::Esc)), vec![Effect::CancelSwitch]);
+    assert!(state.switching.is_none() && state.backend == shown);
+    assert!(
+        state.flash.as_ref().is_some_and(|f| f.text.starts_with("cancelled the switch to profile ci-prod"))
+    );
+    update(&mut state, Msg::SwitchFailed("late".into()));
+    assert!(state.flash.as_ref().is_none_or(|f| !f.text.contains("late")));
+    // A switch that fails while wanted is said, and ends.
+    update(&mut state, key(':'));
+    typed(&mut state, "region eu-west-1");
+    update(&mut state, code(KeyCode::Enter));
+    update(&mut state, Msg::SwitchFailed("no credentials for eu-west-1".into()));
+    assert!(state.switching.is_none());
+    assert!(state.flash.as_ref().is_some_and(|f| f.is_error && f.text == "no credentials for eu-west-1"));
+}
+
+#[tokio::test]
 async fn an_unknown_profile_is_refused_naming_the_ones_there_are() {
     let (mut state, _, _) = loaded((80, 24)).await;
     state.settings.aws = true;
