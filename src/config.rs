@@ -66,6 +66,10 @@ pub struct AwsFile {
     /// For a whole call, retries included (150 by default).
     #[serde(default, deserialize_with = "within::<_, u64, 1, 3600>")]
     pub operation_timeout: Option<u64>,
+    /// For a whole command (`status`, `why`, `doctor`, `timeline`): what is not read by then
+    /// is named, and what was read is printed (45 by default).
+    #[serde(default, deserialize_with = "within::<_, u64, 1, 3600>")]
+    pub command_timeout: Option<u64>,
 }
 
 /// `[buildkite]`: where tokens may go, beyond Buildkite's own hosts and the environment's
@@ -124,6 +128,10 @@ pub struct RefreshFile {
     #[serde(default, deserialize_with = "within::<_, u32, 1, 86400>")]
     pub timeline: Option<u32>,
 }
+
+/// A command's overall deadline unless the config file sets one: shorter than one stalled
+/// call's own (`operation_timeout`), so that a stalled service costs the operator one wait.
+pub const COMMAND_TIMEOUT_SECS: u64 = 45;
 
 impl Config {
     pub fn timeouts(&self) -> crate::backend::live::Timeouts {

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod contexts;
+pub mod deadline;
 pub mod domain;
 pub mod error;
 pub mod history;

@@ -178,17 +178,25 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             "--all-contexts: `bkops status` reads every context at once; for one, --context NAME".into(),
         ));
     }
+    // The commands that read and print have an overall deadline; those that change a stack
+    // (a write cut off half-way is worse than a slow one), follow logs or open a shell do not.
+    let deadline = config.aws.command_timeout.unwrap_or(config::COMMAND_TIMEOUT_SECS);
     match cli.command {
-        Some(Cmd::Status { format }) if cli.all_contexts => status_of_all(&cli, &config, format).await,
+        Some(Cmd::Status { format }) if cli.all_contexts => {
+            crate::deadline::scope(deadline, status_of_all(&cli, &config, format)).await
+        }
         Some(Cmd::Status { format }) => {
-            let backends = backends(&cli, &config).await?;
-            let report = status::collect(&backends, cli.stack.as_deref()).await?;
-            // A closed pipe (`| head`) ends the command quietly.
-            let _ = match format {
-                Format::Json => crate::output::out_json(status::to_json(&report).trim_end()),
-                Format::Text => crate::output::out(status::to_text(&report).trim_end()),
-            };
-            Ok(())
+            crate::deadline::scope(deadline, async {
+                let backends = backends(&cli, &config).await?;
+                let report = status::collect(&backends, cli.stack.as_deref()).await?;
+                // A closed pipe (`| head`) ends the command quietly.
+                let _ = match format {
+                    Format::Json => crate::output::out_json(status::to_json(&report).trim_end()),
+                    Format::Text => crate::output::out(status::to_text(&report).trim_end()),
+                };
+                Ok(())
+            })
+            .await
         }
         Some(Cmd::Logs(ref args)) => {
             let backends = backends(&cli, &config).await?;
@@ -204,15 +212,18 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
         }
         Some(Cmd::Why { format }) => {
             let backends = backends(&cli, &config).await?;
-            commands::why::run(&backends, cli.stack.as_deref(), format).await
+            crate::deadline::scope(deadline, commands::why::run(&backends, cli.stack.as_deref(), format))
+                .await
         }
         Some(Cmd::Doctor { format }) => {
             let backends = backends(&cli, &config).await?;
-            commands::doctor::run(&backends, cli.stack.as_deref(), format).await
+            crate::deadline::scope(deadline, commands::doctor::run(&backends, cli.stack.as_deref(), format))
+                .await
         }
         Some(Cmd::Timeline(ref args)) => {
             let backends = backends(&cli, &config).await?;
-            commands::timeline::run(&backends, cli.stack.as_deref(), args).await
+            crate::deadline::scope(deadline, commands::timeline::run(&backends, cli.stack.as_deref(), args))
+                .await
         }
         Some(Cmd::Terminate(ref args)) => {
             let backends = backends(&cli, &config).await?;

@@ -256,3 +256,28 @@ async fn a_timeline_whose_log_reads_are_throttled_says_what_it_could_not_read() 
         );
     }
 }
+
+#[tokio::test]
+async fn a_command_prints_what_it_read_by_its_deadline_and_names_what_it_could_not() {
+    let (moto, _sdk) = setup().await;
+    let proxy = FaultProxy::start(&moto.endpoint);
+    // Each call may wait a minute; the command as a whole, three seconds.
+    proxy.on("DescribeScalingActivities", Fault::StallBefore);
+    let home = home("deadline");
+    std::fs::write(
+        home.join("config/bkops/config.toml"),
+        "[aws]\nread_timeout = 60\noperation_timeout = 120\ncommand_timeout = 3\n",
+    )
+    .expect("config");
+    let (out, took) = bkops(&proxy.url, &home, &["status", "--format", "json", "--stack", "ci-linux"]);
+    assert!(took < Duration::from_secs(20), "ended by its deadline, not a call's: {took:?}");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let s = &v["stacks"][0];
+    assert_eq!(s["name"], "ci-linux");
+    assert!(
+        s["auto_scaling"]["instances"].as_array().is_some_and(|i| !i.is_empty()),
+        "what was read is printed"
+    );
+    assert!(s.to_string().contains("within the command's 3 s"), "what was not is named: {s}");
+}

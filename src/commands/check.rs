@@ -5,7 +5,7 @@ use crate::error::AppError;
 
 /// The stacks' names, for checking `--stack` before anything else runs.
 pub async fn check_stack(backends: &Backends, name: &str) -> Result<(), AppError> {
-    let stacks = backends.stacks.stacks().await?;
+    let stacks = crate::deadline::within(backends.stacks.stacks()).await?;
     if stacks.iter().any(|s| s.name == name) {
         return Ok(());
     }

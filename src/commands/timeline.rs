@@ -35,7 +35,7 @@ pub async fn run(backends: &Backends, stack: Option<&str>, args: &TimelineArgs) 
         return Err(AppError::Usage("which stack? bkops timeline --stack NAME [--since 2h]".into()));
     };
     let since = parse_when(&args.since, backends.clock.now()).map_err(AppError::Usage)?;
-    let stacks = backends.stacks.stacks().await?;
+    let stacks = crate::deadline::within(backends.stacks.stacks()).await?;
     if !stacks.iter().any(|s| s.name == name) {
         super::check::check_stack(backends, name).await?;
         return Ok(());

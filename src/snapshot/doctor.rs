@@ -54,7 +54,10 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<DoctorRe
     let shared = &shared;
     let reads = wanted.into_iter().map(|stack| async move {
         let prefix = [scaler_prefix(&stack.name)];
-        let (read, own) = tokio::join!(Read::of(backends, &stack.name), backends.logs.log_groups(&prefix));
+        let (read, own) = tokio::join!(
+            Read::of(backends, &stack.name),
+            crate::deadline::within(backends.logs.log_groups(&prefix))
+        );
         let mut unread = read.unread.clone();
         let groups: Option<Vec<LogGroup>> = match (shared, own) {
             (Ok(s), Ok(o)) => Some(s.iter().cloned().chain(o).collect()),

@@ -183,7 +183,7 @@ fn asg_status(f: &Fleet, now: Timestamp) -> AsgStatus {
 
 /// Every stack's snapshot, or with `only` that stack's (none when it is not there).
 pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusReport, BackendError> {
-    let stacks = backends.stacks.stacks().await?;
+    let stacks = crate::deadline::within(backends.stacks.stacks()).await?;
     let now = backends.clock.now();
     let wanted: Vec<StackSummary> =
         stacks.iter().filter(|s| only.is_none_or(|o| s.name == o)).cloned().collect();

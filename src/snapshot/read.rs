@@ -17,11 +17,12 @@ impl Read {
     pub async fn of(backends: &Backends, stack: &str) -> Self {
         let b = &backends.stacks;
         let since = backends.clock.now().plus_secs(-crate::domain::scaler_log::READ_SECS);
+        use crate::deadline::within;
         let (queue, fleet, activities, scaler) = tokio::join!(
-            backends.queues.queue(stack),
-            b.fleet(stack),
-            b.activities(stack),
-            b.scaler_log(stack, since)
+            within(backends.queues.queue(stack)),
+            within(b.fleet(stack)),
+            within(b.activities(stack)),
+            within(b.scaler_log(stack, since))
         );
         let mut unread = Vec::new();
         let mut keep = |what: &str, e: BackendError| unread.push(format!("{what}: {e}"));
