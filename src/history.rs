@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::backend::{Backends, FilterQuery};
+use crate::deadline::within;
 use crate::domain::timeline::{Inputs, LogLine, Timeline, build};
 use crate::domain::why::ScalerRead;
 use crate::domain::{AgentState, BackendError, Timestamp, groups, log_signals};
@@ -23,7 +24,6 @@ const MAX_PAGES: usize = 10;
 pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timeline {
     let now = backends.clock.now();
     let b = &backends.stacks;
-    use crate::deadline::within;
     let (fleet, activities, scaler, queue) = tokio::join!(
         within(b.fleet(stack)),
         within(b.activities(stack)),
@@ -63,13 +63,12 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
     let ids: Vec<String> = ids.into_iter().collect();
     let mut lines = Vec::new();
     let signal = |m: &str| log_signals::disk_line(m).is_some() || log_signals::is_boot_failure(m);
-    match crate::deadline::within(log_lines(backends, groups::ELASTIC_STACK, None, &ids, since, signal)).await
-    {
+    match within(log_lines(backends, groups::ELASTIC_STACK, None, &ids, since, signal)).await {
         Ok(l) => lines.extend(l),
         Err(e) => unread.push(format!("{}: {e}", groups::ELASTIC_STACK)),
     }
     let notice = format!("\"{}\"", log_signals::SPOT_NOTICE);
-    match crate::deadline::within(log_lines(
+    match within(log_lines(
         backends,
         groups::LIFECYCLED,
         Some(&notice),
@@ -91,34 +90,28 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
     let job_lines = format!("\"{}\"", crate::domain::forensics::JOB_LINE);
     // From a while before the window: a job may have started well before its instance ended.
     let from = since.plus_secs(-JOB_LOOK_BACK_SECS);
-    let jobs = match crate::deadline::within(log_lines(
-        backends,
-        groups::BUILDKITE_AGENT,
-        Some(&job_lines),
-        &ended,
-        from,
-        |_| true,
-    ))
-    .await
-    {
-        Ok(l) => {
-            let mut by: BTreeMap<String, Vec<(Timestamp, String)>> = BTreeMap::new();
-            for line in l {
-                by.entry(line.instance).or_default().push((line.at, line.message));
+    let jobs =
+        match within(log_lines(backends, groups::BUILDKITE_AGENT, Some(&job_lines), &ended, from, |_| true))
+            .await
+        {
+            Ok(l) => {
+                let mut by: BTreeMap<String, Vec<(Timestamp, String)>> = BTreeMap::new();
+                for line in l {
+                    by.entry(line.instance).or_default().push((line.at, line.message));
+                }
+                by.into_iter()
+                    .map(|(id, mut m)| {
+                        m.sort();
+                        (id, crate::domain::forensics::unfinished_jobs(m.iter().map(|(_, l)| l.as_str())))
+                    })
+                    .filter(|(_, j)| !j.is_empty())
+                    .collect()
             }
-            by.into_iter()
-                .map(|(id, mut m)| {
-                    m.sort();
-                    (id, crate::domain::forensics::unfinished_jobs(m.iter().map(|(_, l)| l.as_str())))
-                })
-                .filter(|(_, j)| !j.is_empty())
-                .collect()
-        }
-        Err(e) => {
-            unread.push(format!("{}: {e}", groups::BUILDKITE_AGENT));
-            Vec::new()
-        }
-    };
+            Err(e) => {
+                unread.push(format!("{}: {e}", groups::BUILDKITE_AGENT));
+                Vec::new()
+            }
+        };
     let lost: Vec<String> = fleet
         .iter()
         .flat_map(|f| f.instances.iter())

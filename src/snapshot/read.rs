@@ -1,6 +1,7 @@
 //! What a stack's explanation is made from, read at once.
 
 use crate::backend::Backends;
+use crate::deadline::within;
 use crate::domain::why::{Diagnosis, Facts, ScalerRead, diagnose, should_want};
 use crate::domain::{BackendError, Fleet, QueueMetrics, ScalingActivity, StackSummary, Timestamp};
 
@@ -17,7 +18,6 @@ impl Read {
     pub async fn of(backends: &Backends, stack: &str) -> Self {
         let b = &backends.stacks;
         let since = backends.clock.now().plus_secs(-crate::domain::scaler_log::READ_SECS);
-        use crate::deadline::within;
         let (queue, fleet, activities, scaler) = tokio::join!(
             within(backends.queues.queue(stack)),
             within(b.fleet(stack)),
