@@ -124,6 +124,17 @@ mod tests {
     }
 
     #[test]
+    fn styled_parts_are_cleaned_as_plain_ones_are() {
+        // A log group's label or a stream name is styled: its text is still untrusted.
+        let line =
+            Line::new().styled(Some("36"), "agent\x1b[2J\u{9b}31m\u{202e}").styled(None, "\x1b]0;t\x07");
+        assert_eq!(line.render(), "\x1b[36magent\\x1b[2J\\x9b31m\\u{202e}\x1b[0m\\x1b]0;t\\x07");
+        let written = line.render();
+        let own: Vec<&str> = written.match_indices('\x1b').map(|(i, _)| &written[i..i + 4]).collect();
+        assert_eq!(own, ["\x1b[36", "\x1b[0m"], "only bkops' own escapes are raw");
+    }
+
+    #[test]
     fn text_keeps_its_lines_and_json_stays_json() {
         let mut buf = Vec::new();
         write_text(&mut buf, "stack a\n  queue \x1b[2J\u{9b}").unwrap();

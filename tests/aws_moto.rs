@@ -1192,3 +1192,25 @@ async fn bkops_logs_reads_only_what_finding_the_instances_groups_needs() {
         assert!(!ops.iter().any(|o| o == needless), "{needless} is not needed to read logs: {ops:?}");
     }
 }
+
+#[tokio::test]
+async fn the_queue_is_asked_again_once_its_poll_duration_has_passed_and_not_before() {
+    let fake = FakeBuildkite::start();
+    let settings = BuildkiteSettings {
+        destinations: Destinations::new(None, None, std::slice::from_ref(&fake.url)).expect("trusted"),
+        ..Default::default()
+    };
+    let (_moto, sdk, backend) = setup_with(&fake.url, settings).await;
+    put_token(&sdk, "/ci-linux/buildkite/agent-token", "bkua_from_ssm").await;
+    fake.metrics(Reply::json(200, &queue_body("acme", 7, 2, 1, 0, 2)).header(POLL_DURATION_HEADER, "3"));
+    fake.metrics(Reply::json(200, &queue_body("acme", 1, 2, 1, 0, 2)).header(POLL_DURATION_HEADER, "3"));
+    assert_eq!(backend.queue("ci-linux").await.expect("first").scheduled, 7);
+    // Past the one-second just-read window, inside the poll duration: the last answer.
+    tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
+    assert_eq!(backend.queue("ci-linux").await.expect("inside").scheduled, 7);
+    assert_eq!(fake.requests().len(), 1, "not asked inside its poll duration");
+    // After it: asked again, and the new numbers shown.
+    tokio::time::sleep(std::time::Duration::from_millis(1_800)).await;
+    assert_eq!(backend.queue("ci-linux").await.expect("after").scheduled, 1, "asked again after it");
+    assert_eq!(fake.requests().len(), 2);
+}

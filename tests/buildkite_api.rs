@@ -103,3 +103,24 @@ async fn a_refused_api_token_names_the_scope_it_needs() {
         "credentials missing or expired: BUILDKITE_API_TOKEN was refused (HTTP 401: Authentication required); it needs the read_agents scope"
     );
 }
+
+#[tokio::test]
+async fn an_api_that_takes_the_connection_and_never_answers_times_out_within_its_bound() {
+    // Accepted by the kernel, never read nor answered.
+    let stalled = std::net::TcpListener::bind("127.0.0.1:0").expect("listener");
+    let url = format!("http://{}/v3", stalled.local_addr().expect("address"));
+    let endpoint = bkops::backend::buildkite::trust::Destinations::new(Some(&url), None, &[])
+        .expect("loopback")
+        .agent_endpoint(None)
+        .expect("trusted");
+    let started = std::time::Instant::now();
+    let err = MetricsClient::new()
+        .expect("client")
+        .queue(&endpoint, &Secret::new(TOKEN), "q")
+        .await
+        .expect_err("no answer");
+    let took = started.elapsed();
+    assert!(matches!(err, BackendError::TimedOut(_)), "{err:?}");
+    assert!(took < Duration::from_secs(15), "ended by its 10 s bound, not a hang: {took:?}");
+    drop(stalled);
+}

@@ -153,8 +153,10 @@ fn a_stop_signal_gives_the_shell_back_and_fg_redraws_everything() {
     assert!(stopped.split_whitespace().any(|w| w == "icanon"), "cooked while stopped: {stopped}");
     // Keys work after the return.
     t.keys(&["?"]);
-    t.wait_for("the help", |s| s.contains("Keys"));
+    t.wait_for("the help", |s| s.contains("Show this help"));
+    // Escape and q sent at once read as Alt-q: the help is seen closed first.
     t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("Show this help"));
     t.keys(&["q"]);
     assert_eq!(t.wait_file("exit").trim(), "exit=0");
     assert_restored(&t);
@@ -249,14 +251,21 @@ fn the_command_line_asks_on_the_terminal_and_wants_the_id_typed() {
     let v: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
     let id = v["stacks"][0]["auto_scaling"]["instances"][0]["id"].as_str().expect("an instance").to_string();
 
+    let other = v["stacks"][0]["auto_scaling"]["instances"][1]["id"].as_str().expect("another").to_string();
+    let typo = format!("{}x", &id[..id.len() - 1]);
     let t = Tmux::start("ask");
-    t.run_bkops(&format!("--demo terminate {id}"));
-    t.wait_for("the question", |s| s.contains("Type the instance ID to terminate it:"));
-    t.type_text("i-0000000000000000");
-    t.keys(&["Enter"]);
-    // The shell clears the screen after bkops exits: the files tell what happened.
-    assert_eq!(t.wait_file("exit").trim(), "exit=1", "a wrong ID is no success");
-    assert!(t.read("state/bkops/audit.jsonl").is_empty(), "a wrong ID cancels: nothing was called");
+    // Anything but the ID itself cancels: a yes, a typo, another instance's ID.
+    for answer in ["i-0000000000000000", "y", "yes", typo.as_str(), other.as_str()] {
+        let _ = std::fs::remove_file(t.dir.join("exit"));
+        t.keys(&["C-l"]);
+        t.run_bkops(&format!("--demo terminate {id}"));
+        t.wait_for("the question", |s| s.contains("Type the instance ID to terminate it:"));
+        t.type_text(answer);
+        t.keys(&["Enter"]);
+        // The shell clears the screen after bkops exits: the files tell what happened.
+        assert_eq!(t.wait_file("exit").trim(), "exit=1", "{answer:?} is no confirmation");
+        assert!(t.read("state/bkops/audit.jsonl").is_empty(), "{answer:?} cancels: nothing was called");
+    }
 
     let _ = std::fs::remove_file(t.dir.join("exit"));
     t.run_bkops(&format!("--demo terminate {id}"));
@@ -403,6 +412,7 @@ fn a_pasted_confirmation_types_the_id_and_presses_nothing() {
     assert!(s.contains("[ Cancel ]") && !s.contains("Terminating"), "nothing was pressed:\n{s}");
     assert_eq!(t.read("state/bkops/audit.jsonl"), "", "nothing was called");
     t.keys(&["Escape"]);
+    t.wait_for("the dialog closed", |s| !s.contains("[ Cancel ]"));
     t.keys(&["q"]);
     assert_eq!(t.wait_file("exit").trim(), "exit=0");
     assert_restored(&t);

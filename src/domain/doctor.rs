@@ -342,6 +342,21 @@ mod tests {
     }
 
     #[test]
+    fn only_a_scaler_log_kept_one_day_is_said_to_keep_one_day() {
+        let s = stack("ci", "default");
+        let all = [s.clone()];
+        let for_retention = |days: Option<u32>| {
+            let groups = [LogGroup { name: "/aws/lambda/ci-Autoscaling-fn".into(), retention_days: days }];
+            let found = check(&Inputs { log_groups: Some(&groups), ..inputs(&s, &all) });
+            found.iter().any(|f| f.code == "scaler_log_retention_one_day")
+        };
+        assert!(for_retention(Some(1)));
+        for days in [None, Some(3), Some(7), Some(3653)] {
+            assert!(!for_retention(days), "{days:?}: not one day (None never expires)");
+        }
+    }
+
+    #[test]
     fn a_fixed_size_stack_is_not_told_about_scaling() {
         let mut s = stack("ci", "default");
         s.scaling = ScalingState::FixedSize;

@@ -304,6 +304,18 @@ mod tests {
     }
 
     #[test]
+    fn a_min_size_cap_is_read_as_one_and_a_max_size_cap_as_the_other() {
+        let log = run(&[
+            "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:40 ⚠️  Desired count is less than MinSize, capping at 2",
+            "2026/11/30 07:31:50 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:50 ⚠️  Desired count exceed MaxSize, capping at 10",
+        ]);
+        let caps: Vec<Option<Cap>> = log.runs.iter().map(|r| r.capped).collect();
+        assert_eq!(caps, [Some(Cap::MinSize(2)), Some(Cap::MaxSize(10))]);
+    }
+
+    #[test]
     fn cooldown_caps_errors_and_no_change() {
         let log = run(&[
             "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",

@@ -232,6 +232,22 @@ mod tests {
         assert!(listed.agent_endpoint(Some("http://127.0.0.1:8080/v3")).is_ok());
         assert!(listed.agent_endpoint(Some("http://127.0.0.1:8081/v3")).is_err(), "another port");
         assert!(listed.agent_endpoint(Some("http://bk-proxy.internal/v3")).is_err(), "not https");
+        // Look-alikes that end or start with a trusted name are other hosts.
+        for bad in [
+            "https://evil-bk-proxy.internal/v3",
+            "https://xbk-proxy.internal/v3",
+            "https://bk-proxy.internal.evil.example/v3",
+            "https://sub.bk-proxy.internal/v3",
+        ] {
+            assert!(listed.agent_endpoint(Some(bad)).is_err(), "{bad}");
+        }
+        for bad in [
+            "https://xagent.buildkite.com/v3",
+            "https://evil-agent.buildkite.com/v3",
+            "https://agent.buildkite.co/v3",
+        ] {
+            assert!(plain.agent_endpoint(Some(bad)).is_err(), "{bad}");
+        }
     }
 
     #[test]

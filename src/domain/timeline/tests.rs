@@ -120,6 +120,20 @@ fn an_operators_terminate_in_the_audit_log_names_them_on_the_activity() {
     let other = [Operated { instance: Some(I2.into()), ..operated[0].clone() }];
     let events = build(&Inputs { activities: &activities, operated: &other, ..inputs() });
     assert_eq!(events[0].text, "terminated: terminated by a user, replaced");
+    // The same instance terminated with bkops long before (an hour before the activity), or
+    // after it: not its cause. Within 15 minutes before, and up to a minute after, it is.
+    for (offset, named) in [(-3600, false), (-16 * 60, false), (-14 * 60, true), (50, true), (120, false)] {
+        let when = [Operated { at: NOW.plus_secs(-600 + offset), ..operated[0].clone() }];
+        let events = build(&Inputs { activities: &activities, operated: &when, ..inputs() });
+        assert_eq!(
+            texts(&events)
+                .iter()
+                .any(|t| t == "terminated by arn:aws:sts::1:assumed-role/oncall/ana with bkops"),
+            named,
+            "{offset} s from the activity: {:?}",
+            texts(&events)
+        );
+    }
 }
 
 #[test]

@@ -122,6 +122,20 @@ fn paused_comes_first_naming_who() {
 }
 
 #[test]
+fn several_reasons_at_once_keep_their_rank() {
+    // Paused, at MaxSize and sharing its queue: pausing explains the most, and comes first.
+    let s = stack("ci", "default", ScalingState::Paused { schedule: "rate(1 minute)".into() });
+    let other = stack("ci-2", "default", enabled());
+    let g = fleet(10, 10, Vec::new());
+    let scaler = quiet_scaler();
+    let all = [s.clone(), other];
+    let got = codes(&facts(&s, &all, &g, &[], &scaler));
+    let rank = |code: &str| got.iter().position(|c| *c == code).unwrap_or(usize::MAX);
+    assert_eq!(got.first(), Some(&"paused"), "{got:?}");
+    assert!(rank("paused") < rank("at_max_size") && rank("at_max_size") < usize::MAX, "{got:?}");
+}
+
+#[test]
 fn fixed_size_and_max_size() {
     let s = stack("ci", "default", ScalingState::FixedSize);
     let g = fleet(2, 2, Vec::new());

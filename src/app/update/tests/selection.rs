@@ -36,6 +36,24 @@ async fn the_cursor_stays_on_its_instance_when_new_ones_arrive_above_and_rows_ar
 }
 
 #[tokio::test]
+async fn the_cursor_left_on_the_first_row_stays_on_its_instance_too() {
+    // The default position, never moved: a new instance sorting above must not slide under it
+    // (`s`, `l` and `D` act on the selected row).
+    let (mut state, _, _) = loaded((160, 48)).await;
+    state.focus = Pane::Instances;
+    assert_eq!(state.lists.instances.sel, 0);
+    let first = selected(&state).expect("a row");
+    reload(&mut state, |list| {
+        let mut new = list[0].clone();
+        new.id = "i-0aaaaaaaaaaaaaaa1".into();
+        new.launched_at = Some(START.plus_secs(3600));
+        list.push(new);
+    });
+    assert_eq!(ids(&state).first().map(String::as_str), Some("i-0aaaaaaaaaaaaaaa1"), "the new one is on top");
+    assert_eq!(selected(&state), Some(first), "the cursor stayed on its instance");
+}
+
+#[tokio::test]
 async fn when_the_instance_has_gone_the_cursor_moves_to_the_nearest_row_and_says_so() {
     let (mut state, _, _) = loaded((160, 48)).await;
     state.focus = Pane::Instances;
