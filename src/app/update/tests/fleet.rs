@@ -102,3 +102,31 @@ async fn the_panes_under_the_fleet_view_are_not_read_and_the_view_reads_this_bac
         );
     }
 }
+
+#[tokio::test]
+async fn a_stack_whose_reads_failed_leads_the_fleet() {
+    // The rows come from the snapshot the fleet view is built from, by the code's own rules.
+    let (_, b, _) = loaded((80, 24)).await;
+    let mut report = crate::snapshot::collect(&b, None).await.expect("snapshot");
+    let rows = |report: &crate::snapshot::StatusReport| {
+        let mut overview = Overview::new(vec!["here".into()], Some(0));
+        let lines: Vec<StackLine> = report.stacks.iter().map(crate::snapshot::line).collect();
+        overview.reads[0].set(Ok(lines), START, 60);
+        overview.rows()
+    };
+    let before = rows(&report);
+    let Some(RowId::Stack(_, last)) = before.last().cloned() else { panic!("stack rows: {before:?}") };
+    // The stack that came last: its queue could not be read now.
+    let failed = report.stacks.iter_mut().find(|s| s.stack.name == last).expect("the last stack");
+    failed.errors.push("queue: not read within the command's 45 s".into());
+    let after = rows(&report);
+    let line = report.stacks.iter().find(|s| s.stack.name == last).map(crate::snapshot::line).expect("line");
+    assert!(line.problem, "a read that failed is a problem: {line:?}");
+    // It now comes before every stack without a problem (among problems, more jobs waiting
+    // come first: the code's own order, not restated here).
+    let at = |name: &str| after.iter().position(|r| r == &RowId::Stack(0, name.to_string()));
+    for s in report.stacks.iter().map(crate::snapshot::line).filter(|l| !l.problem) {
+        assert!(at(&last) < at(&s.stack), "{last} before {}: {after:?}", s.stack);
+    }
+    assert!(at(&last) < before.iter().position(|r| r == &RowId::Stack(0, last.clone())), "it moved up");
+}
