@@ -124,6 +124,14 @@ mod tests {
     }
 
     #[test]
+    fn a_line_is_written_whole_with_its_end() {
+        let line = Line::new().styled(Some("2"), "12:00").text(" ").text("Disk \x1b[2J full");
+        let mut buf = Vec::new();
+        write_line(&mut buf, &line).unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap(), format!("{}\n", line.render()));
+    }
+
+    #[test]
     fn styled_parts_are_cleaned_as_plain_ones_are() {
         // A log group's label or a stream name is styled: its text is still untrusted.
         let line =
