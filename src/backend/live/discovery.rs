@@ -126,7 +126,12 @@ fn write_kept(path: &std::path::Path, kept: &HashMap<String, Kept>) -> std::io::
     crate::paths::write_private(path, text.as_bytes())
 }
 
-pub(super) fn param<'a>(stack: &'a Stack, key: &str) -> Option<&'a str> {
+/// The stack's `InstanceOperatingSystem`.
+pub(super) fn os_of(stack: &Stack) -> Os {
+    if param(stack, "InstanceOperatingSystem") == Some("windows") { Os::Windows } else { Os::Linux }
+}
+
+fn param<'a>(stack: &'a Stack, key: &str) -> Option<&'a str> {
     stack.parameters().iter().find(|p| p.parameter_key() == Some(key)).and_then(|p| p.parameter_value())
 }
 
@@ -454,11 +459,7 @@ impl LiveBackend {
             out.push(StackSummary {
                 queue: param(stack, "BuildkiteQueue").unwrap_or("default").to_string(),
                 version: version_of(stack.description()),
-                os: if param(stack, "InstanceOperatingSystem") == Some("windows") {
-                    Os::Windows
-                } else {
-                    Os::Linux
-                },
+                os: os_of(stack),
                 status: stack.stack_status().map_or("?", |s| s.as_str()).to_string(),
                 desired: size(group.and_then(|g| g.desired_capacity()), "MinSize"),
                 min: size(group.and_then(|g| g.min_size()), "MinSize"),
@@ -526,7 +527,7 @@ fn unreadable_stack(stack: &Stack, e: &BackendError) -> StackSummary {
         name: stack.stack_name().unwrap_or_default().to_string(),
         queue: param(stack, "BuildkiteQueue").unwrap_or("default").to_string(),
         version: version_of(stack.description()),
-        os: if param(stack, "InstanceOperatingSystem") == Some("windows") { Os::Windows } else { Os::Linux },
+        os: os_of(stack),
         status: stack.stack_status().map_or("?", |s| s.as_str()).to_string(),
         asg_name: String::new(),
         desired: param_u32(stack, "MinSize").unwrap_or(0),

@@ -44,7 +44,12 @@ impl LiveBackend {
     }
 
     /// A CloudFormation stack's resource's physical ID, read now.
-    async fn resource(&self, stack: &str, of: &str, logical: &str) -> Result<Option<String>, BackendError> {
+    pub(super) async fn resource(
+        &self,
+        stack: &str,
+        of: &str,
+        logical: &str,
+    ) -> Result<Option<String>, BackendError> {
         let out = self
             .clients
             .cfn

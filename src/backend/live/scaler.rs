@@ -3,7 +3,6 @@
 //! read for the last minutes through FilterLogEvents (under the same quota as every log read).
 
 use super::LiveBackend;
-use super::errors::Checked;
 use crate::backend::{FilterQuery, LogSource};
 use crate::domain::scaler_log::parse;
 use crate::domain::why::ScalerRead;
@@ -20,16 +19,7 @@ impl LiveBackend {
         if let Some(f) = self.scaler_functions.fresh(&stack.to_string(), std::time::Duration::MAX) {
             return Ok(Some(f));
         }
-        let out = self
-            .clients
-            .cfn
-            .describe_stack_resource()
-            .stack_name(nested)
-            .logical_resource_id(FUNCTION_LOGICAL_ID)
-            .send()
-            .await
-            .checked(self, stack, "cloudformation:DescribeStackResource")?;
-        let name = out.stack_resource_detail().and_then(|d| d.physical_resource_id()).map(str::to_string);
+        let name = self.resource(stack, nested, FUNCTION_LOGICAL_ID).await?;
         if let Some(n) = &name {
             self.scaler_functions.put(stack.to_string(), n.clone());
         }

@@ -43,11 +43,7 @@ impl LiveBackend {
                 ACCOUNT,
                 "cloudformation:DescribeStacks",
             )?;
-            let windows = out
-                .stacks()
-                .first()
-                .is_some_and(|s| super::discovery::param(s, "InstanceOperatingSystem") == Some("windows"));
-            return Ok(Some(if windows { Os::Windows } else { Os::Linux }));
+            return Ok(Some(out.stacks().first().map_or(Os::Linux, super::discovery::os_of)));
         }
         let stacks = self.discover().await?;
         Ok(stacks.into_iter().find(|s| s.asg_name == group).map(|s| s.os))
