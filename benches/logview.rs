@@ -101,7 +101,7 @@ fn measure(capacity: usize) {
     let missing = view.set_search("exit code 254", 45);
     let miss = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
-    let error = view.first_error(45);
+    let error = view.next_error(45).is_some();
     let first_error = t.elapsed().as_secs_f64() * 1e3;
     view.set_search("", 45);
     view.follow = true;

@@ -200,7 +200,9 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
         }
         Some(Cmd::Logs(ref args)) => {
             let backends = backends(&cli, &config).await?;
-            commands::logs::run(args.clone(), &backends).await
+            // Local time with its offset, as the dashboard shows it, unless asked for UTC.
+            let zone = (!utc_asked(&cli, &config)).then(jiff::tz::TimeZone::system);
+            commands::logs::run(args.clone(), &backends, zone).await
         }
         Some(Cmd::Scaling { ref action }) => {
             let backends = backends(&cli, &config).await?;
@@ -290,11 +292,8 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             state.settings.keymap = std::sync::Arc::new(config.keymap.clone());
             state.settings.hints = config.hints.unwrap_or(true);
             // Local time unless asked for UTC; the zone is named on the status bar.
-            state.settings.zone = if cli.utc || config.time == config::TimeSetting::Utc {
-                jiff::tz::TimeZone::UTC
-            } else {
-                jiff::tz::TimeZone::system()
-            };
+            state.settings.zone =
+                if utc_asked(&cli, &config) { jiff::tz::TimeZone::UTC } else { jiff::tz::TimeZone::system() };
             let reconnect = if cli.demo {
                 None
             } else {
@@ -323,4 +322,9 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             }
         }
     }
+}
+
+/// `--utc`, or `time = "utc"` in the config file.
+fn utc_asked(cli: &Cli, config: &config::Config) -> bool {
+    cli.utc || config.time == config::TimeSetting::Utc
 }

@@ -725,3 +725,64 @@ fn nonsense_settings_and_files_that_are_not_files_are_refused_at_once_with_where
         assert!(stderr(&out).contains(&said), "{args:?}: {}", stderr(&out));
     }
 }
+
+/// `bkops logs` with the environment `env` added.
+fn bkops_env(env: &[(&str, &str)], args: &[&str]) -> Output {
+    let home = tmp(&format!("env-{}", args.join("-").len()));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bkops"));
+    cmd.args(args)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("BKOPS_CONFIG");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("runs")
+}
+
+#[test]
+fn logs_say_their_zone_local_by_default_and_utc_when_asked() {
+    let id = demo_instance();
+    let text = |o: &Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    let ny = bkops_env(&[("TZ", "America/New_York")], &["--demo", "logs", &id, "--since", "2h"]);
+    assert!(ny.status.success(), "{}", stderr(&ny));
+    let ny = text(&ny);
+    // In December New York is five hours behind: each line's time says so.
+    let times: Vec<&str> = ny.lines().filter_map(|l| l.split(' ').next()).collect();
+    assert!(times.len() > 10, "{ny}");
+    assert!(times.iter().all(|t| t.len() == 18 && t.ends_with("-05:00")), "{ny}");
+    let utc = bkops_env(&[("TZ", "America/New_York")], &["--demo", "--utc", "logs", &id, "--since", "2h"]);
+    let utc = text(&utc);
+    let utc_times: Vec<&str> = utc.lines().filter_map(|l| l.split(' ').next()).collect();
+    assert!(utc_times.iter().all(|t| t.len() == 13 && t.ends_with('Z')), "{utc}");
+    // The same instants: 20:xx in New York is 01:xx in UTC.
+    let hour = |t: &str| t[..2].parse::<i64>().expect("hour");
+    assert_eq!((hour(times[0]) + 5) % 24, hour(utc_times[0]), "{} and {}", times[0], utc_times[0]);
+    let json = bkops_env(
+        &[("TZ", "America/New_York")],
+        &["--demo", "logs", &id, "--since", "2h", "--format", "json"],
+    );
+    let first = json_lines(&json)[0]["timestamp"].as_str().expect("ts").to_string();
+    assert!(first.ends_with('Z'), "JSON stays RFC 3339 in UTC: {first}");
+}
+
+#[test]
+fn logs_are_as_written_unless_compact_is_asked_for() {
+    let id = demo_instance();
+    let raw = bkops(&["--demo", "logs", &id, "--since", "2h", "--group", "agent"]);
+    let raw = String::from_utf8_lossy(&raw.stdout).into_owned();
+    assert!(raw.lines().count() > 3 && raw.lines().all(|l| l.contains(" buildkite-agent[")), "{raw}");
+    let compact = bkops(&["--demo", "logs", &id, "--since", "2h", "--group", "agent", "--compact"]);
+    let compact = String::from_utf8_lossy(&compact.stdout).into_owned();
+    assert_eq!(compact.lines().count(), raw.lines().count());
+    assert!(!compact.contains("buildkite-agent[") && !compact.contains(" ip-10-"), "{compact}");
+    assert!(
+        compact
+            .lines()
+            .all(|l| l.split_whitespace().nth(2).is_some_and(|level| {
+                ["INFO", "NOTICE", "WARN", "ERROR", "FATAL", "DEBUG"].contains(&level)
+            })),
+        "time, group, then the agent's level: {compact}"
+    );
+}

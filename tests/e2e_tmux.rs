@@ -510,3 +510,77 @@ fn a_stack_named_on_the_command_line_is_shown_when_the_list_arrives() {
     t.keys(&["q"]);
     assert_eq!(t.wait_file("exit").trim(), "exit=0");
 }
+
+/// The rows inside the log view's box that show something.
+fn log_rows(screen: &str) -> Vec<String> {
+    let rows: Vec<&str> = screen.lines().collect();
+    let top = rows.iter().position(|l| l.contains(" Logs i-")).unwrap_or(0);
+    rows[top + 1..]
+        .iter()
+        .take_while(|l| l.starts_with('┃'))
+        .map(|l| l.trim_start_matches('┃').trim_end().trim_end_matches('┃').trim_end().to_string())
+        .collect()
+}
+
+/// What an on-call engineer meets first in the log view, at 80x24 on the demo's syslog-shaped
+/// lines: the message (not the syslog time, host and program again), a search match on
+/// screen with wrapping on, `g` filling the screen from the oldest line, and `e` saying which
+/// error it went to (or that there is none).
+#[test]
+fn the_log_view_at_80x24_shows_messages_matches_the_oldest_lines_and_errors() {
+    let t = Tmux::start("logview");
+    assert!(t.cmd(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]).status.success());
+    t.run_bkops("--demo");
+    t.wait_for("the dashboard", |s| s.contains("ci-linux") && s.contains("InService"));
+    let id = first_in_service(&t);
+    t.keys(&["Escape"]);
+    t.wait_for("the filter cleared", |s| !s.contains("/InService"));
+    t.keys(&["l"]);
+    let screen = t.wait_for("the agent's lines", |s| {
+        s.contains(&format!("Logs {id}")) && s.contains("Registering agent with Buildkite")
+    });
+    let agent = log_rows(&screen).into_iter().find(|l| l.contains("Registering agent")).expect("the line");
+    assert!(
+        !agent.contains("ip-10-") && !agent.contains("buildkite-agent[") && agent.matches(':').count() <= 2,
+        "the time once, no host, no program: {agent:?}"
+    );
+    assert!(agent.contains("INFO") && agent.ends_with("Registering agent with Buildkite..."), "{agent:?}");
+
+    // `r`: the lines as written, prefix and all.
+    t.keys(&["r"]);
+    t.wait_for("the raw lines", |s| s.contains("buildkite-agent[") && s.contains("lines as written"));
+
+    // Search with wrapping on (and the lines as written, each over two rows or more): the
+    // match is on screen, where the title says it is.
+    t.keys(&["w"]);
+    t.keys(&["/"]);
+    t.type_text("Registering");
+    t.keys(&["Enter"]);
+    let found = t.wait_for("the match", |s| s.contains("/Registering match"));
+    assert!(log_rows(&found).iter().any(|l| l.contains("Registering")), "the match is on screen:\n{found}");
+    t.keys(&["w"]);
+    t.keys(&["r"]);
+    t.wait_for("compact again", |s| !s.contains("buildkite-agent["));
+
+    // `G` then `g`: as many rows shown from the oldest line as from the newest.
+    t.keys(&["G"]);
+    let newest = t.wait_for("following", |s| s.contains("following"));
+    let filled = log_rows(&newest).iter().filter(|l| !l.is_empty()).count();
+    t.keys(&["g"]);
+    let oldest = t.wait_for("paused at the oldest", |s| s.contains("PAUSED"));
+    let rows = log_rows(&oldest);
+    assert_eq!(rows.iter().filter(|l| !l.is_empty()).count(), filled, "g fills the screen:\n{oldest}");
+    assert!(!rows[0].is_empty(), "{oldest}");
+
+    // `e`: the error line marked and counted, or "no error lines".
+    t.keys(&["e"]);
+    let said = t.wait_for("what e found", |s| s.contains("error 1/") || s.contains("no error lines"));
+    if said.contains("error 1/") {
+        assert!(log_rows(&said).iter().any(|l| l.starts_with("» ")), "the error line is marked:\n{said}");
+    }
+    t.keys(&["Escape"]);
+    t.wait_for("the dashboard again", |s| s.contains("┏3 Auto Scaling"));
+    t.keys(&["q"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=0");
+    assert_restored(&t);
+}

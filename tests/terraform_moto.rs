@@ -295,3 +295,50 @@ async fn a_look_alike_group_takes_no_stacks_name_and_a_group_found_by_tags_alone
     assert_eq!(r.state().map(|s| s.as_str()), Some("DISABLED"), "the CloudFormation stack's rule");
     let _ = std::fs::remove_dir_all(&state);
 }
+
+/// A scaler function that exists but cannot be read (throttled, or denied) is not a stack
+/// without a scaler: the stack is listed with what its schedule rule says (not "fixed size"),
+/// as found by tags only, and a pause is refused before anything is sent, naming the read that
+/// failed (a fixed-size stack would be refused for having no scaler).
+#[tokio::test]
+async fn a_throttled_or_denied_scaler_read_is_never_taken_for_a_stack_without_a_scaler() {
+    let moto = Moto::start();
+    let sdk = moto.sdk("us-east-1").await;
+    support::moto::deploy(&moto, &sdk, "http://127.0.0.1:9/v3").await;
+    deploy_terraform_stack(&moto, &sdk).await;
+    let read = format!("/2015-03-31/functions/{BASE}-scaler/configuration");
+    let answers = [
+        (429, "{\"__type\":\"TooManyRequestsException\",\"message\":\"Rate exceeded\"}"),
+        (403, "{\"__type\":\"AccessDeniedException\",\"message\":\"not authorized\"}"),
+    ];
+    for (status, body) in answers {
+        let proxy = support::faults::FaultProxy::start(&moto.endpoint);
+        proxy.on(&read, support::faults::Fault::Status(status, body));
+        let home = format!("bkops-tf-unreadable-{status}");
+        let out = support::moto::bkops(&proxy.url, &home)
+            .args(["status", "--format", "json", "--stack", BASE, "--region", "us-east-1"])
+            .output()
+            .expect("runs");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        support::schema::assert_valid("status", &v);
+        let stack = &v["stacks"][0];
+        // Its schedule rule still says whether it scales; nothing says it has no scaler.
+        assert_eq!(stack["scaling"]["state"], "enabled", "{status}: {stack}");
+        assert!(stack["status"].as_str().is_some_and(|s| s.contains("found by tags only")), "{status}: {stack}");
+        assert!(proxy.seen().contains(&read), "{status}: the read was made: {:?}", proxy.seen());
+
+        let before = moto.operations().len();
+        let out = support::moto::bkops(&proxy.url, &home)
+            .args(["scaling", "pause", "--stack", BASE, "--yes", "--region", "us-east-1"])
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{status}: {err}");
+        let said = format!("its scaler {BASE}-scaler could not be read");
+        assert!(err.contains(&said) && !err.contains("no scaler"), "{status}: {err}");
+        let sent = moto.operations()[before..].to_vec();
+        for mutation in ["DisableRule", "CreateOrUpdateTags", "UpdateAutoScalingGroup"] {
+            assert!(!sent.iter().any(|o| o == mutation), "{status}: {mutation} sent: {sent:?}");
+        }
+    }
+}

@@ -303,6 +303,39 @@ async fn the_log_view_of_a_full_disk_instance() {
     snap!("log_view_full_disk_100x30", h);
 }
 
+/// A newly booted instance's lines at 80x24, as the real stack writes them (syslog-prefixed
+/// agent and docker lines, cloud-init's and the bootstrap's own): each says its message, and
+/// the styles mark the time and the group apart from it.
+#[tokio::test]
+async fn the_log_view_at_80x24_shows_each_lines_message() {
+    use bkops::app::Effect;
+    use bkops::logs::{TailSpec, read_range};
+
+    let mut h = Harness::new((80, 24)).await;
+    h.run_for(5).await;
+    let fx =
+        settle(&mut h.state, &h.backends, Msg::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE)))
+            .await;
+    let Some(Effect::StartTail { instance, groups, .. }) = fx.into_iter().next() else { panic!("a tail") };
+    let spec =
+        TailSpec { instance: instance.clone(), groups, start: Some(Timestamp(0)), end: None, pattern: None };
+    let (lines, _) = read_range(h.backends.logs.as_ref(), &spec).await;
+    settle(&mut h.state, &h.backends, Msg::LogLines { instance, lines }).await;
+    h.keys("g").await;
+    let terminal = h.draw();
+    let screen = terminal.backend().to_string();
+    for said in [
+        "API listen on /run/docker.sock",
+        "Registering agent with Buildkite...",
+        "Starting /usr/local/bin/bk-install",
+    ] {
+        assert!(screen.contains(said), "{said}:\n{screen}");
+    }
+    assert!(!screen.contains("buildkite-agent[") && !screen.contains("dockerd["), "{screen}");
+    insta::assert_snapshot!("log_view_boot_lines_80x24_styles", styles(&terminal));
+    snap!("log_view_boot_lines_80x24", h);
+}
+
 #[tokio::test]
 async fn json_lines_can_be_pretty_printed() {
     use bkops::domain::LogEvent;

@@ -39,6 +39,8 @@ pub struct LogView {
     pub offset: usize,
     pub wrap: bool,
     pub timestamps: bool,
+    /// Lines as written (`r`); off, as `log_line::compact` shows them.
+    pub raw: bool,
     /// JSON messages shown indented over several rows.
     pub pretty_json: bool,
     /// Set with `set_filter`, which keeps the index of what it lets through.
@@ -71,6 +73,12 @@ pub struct LogView {
     /// The line (its number) the search is on, and which match of how many it is.
     search_at: Option<u32>,
     pub match_of: Option<(usize, usize)>,
+    /// The error line `e` went to (its number), marked on screen.
+    pub error_at: Option<u32>,
+    /// The line the last jump put on screen (its number) and the row it is drawn on, counted
+    /// from the top: drawing keeps it there whatever wrapping does to the rows around it.
+    /// Scrolling lets go of it.
+    anchor: Option<(u32, usize)>,
 }
 
 impl LogView {
@@ -86,6 +94,7 @@ impl LogView {
             offset: 0,
             wrap: false,
             timestamps: true,
+            raw: false,
             pretty_json: false,
             filter: None,
             search: None,
@@ -102,6 +111,8 @@ impl LogView {
             back: None,
             search_at: None,
             match_of: None,
+            error_at: None,
+            anchor: None,
         }
     }
 
@@ -305,8 +316,20 @@ impl LogView {
         }
     }
 
+    /// A line's text as the view shows it: compact unless `raw` is on.
+    pub fn text_of<'a>(&self, l: &ViewLine<'a>) -> std::borrow::Cow<'a, str> {
+        if self.raw {
+            std::borrow::Cow::Borrowed(l.message)
+        } else {
+            crate::domain::log_line::compact(self.group_of(l), l.message, l.timestamp)
+        }
+    }
+
+    /// Matches are looked for in the text as shown, so that every match counted is one seen.
     fn hits(&self, i: usize) -> bool {
-        self.search.as_ref().is_some_and(|re| self.visible_at(i).is_some_and(|e| re.is_match(e.message)))
+        self.search
+            .as_ref()
+            .is_some_and(|re| self.visible_at(i).is_some_and(|e| re.is_match(&self.text_of(&e))))
     }
 
     /// Moves to the next (newer) or previous (older) match from the current one, round to the
@@ -332,7 +355,11 @@ impl LogView {
 
     /// The visible index of the line the search is on, if it is still shown.
     fn current_match(&self) -> Option<usize> {
-        let n = self.search_at?;
+        self.index_of(self.search_at?)
+    }
+
+    /// The visible index of the line numbered `n`, if it is shown.
+    fn index_of(&self, n: u32) -> Option<usize> {
         let rel = n.wrapping_sub(self.first);
         let i = self.shown.partition_point(|&x| x.wrapping_sub(self.first) < rel);
         (self.shown.get(i) == Some(&n)).then_some(i)
@@ -350,35 +377,115 @@ impl LogView {
 
     /// Scrolls so that the `i`-th visible line is a third of the way down `rows`.
     fn place(&mut self, i: usize, rows: usize) {
-        let last = self.visible_len().saturating_sub(1);
-        let rows = rows.max(1);
-        let bottom = (i + rows - 1 - rows / 3).min(last);
-        self.offset = last - bottom;
-        self.follow = false;
+        self.place_at_row(i, rows, rows.max(1) / 3);
     }
 
-    /// Pauses on the first line that reads like an error, a third of the way down with what
-    /// followed it below; false if there is none.
-    pub fn first_error(&mut self, rows: usize) -> bool {
-        let Ok(re) = regex::Regex::new(
-            r"(?i)\b(error|errored|fail(ed|ure)?|fatal|panic|unhealthy|insufficient|not enough)\b",
-        ) else {
-            return false;
-        };
-        let n = self.visible_len();
-        let Some(i) = (0..n).find(|&i| self.visible_at(i).is_some_and(|e| re.is_match(e.message))) else {
-            return false;
-        };
+    /// Pauses with the `i`-th visible line on row `row` of `rows` (from the top). The offset
+    /// is what it would be with a row a line; drawing keeps the line on that row when lines
+    /// wrap.
+    fn place_at_row(&mut self, i: usize, rows: usize, row: usize) {
+        let last = self.visible_len().saturating_sub(1);
+        let rows = rows.max(1);
+        let bottom = (i + rows - 1 - row.min(rows - 1)).min(last);
+        self.offset = last - bottom;
+        self.follow = false;
+        self.anchor = self.shown.get(i).map(|&n| (n, row));
+    }
+
+    /// The oldest line at the top of the screen (`g`).
+    pub fn top(&mut self, rows: usize) {
+        if self.visible_len() > 0 {
+            self.place_at_row(0, rows, 0);
+        }
+    }
+
+    /// The next error line after the one marked (the first, the first time; round to the
+    /// first after the last), marked and a third of the way down with what followed it
+    /// below. Which error of how many it is; `None` if no line reads like one.
+    pub fn next_error(&mut self, rows: usize) -> Option<(usize, usize)> {
+        let errors: Vec<usize> =
+            (0..self.visible_len()).filter(|&i| self.visible_at(i).is_some_and(|e| is_error(&e))).collect();
+        let current = self.error_at.and_then(|n| self.index_of(n));
+        let k = current.and_then(|c| errors.iter().position(|&i| i > c)).unwrap_or(0);
+        let &i = errors.get(k)?;
         self.place(i, rows);
-        true
+        self.error_at = self.shown.get(i).copied();
+        Some((k + 1, errors.len()))
+    }
+
+    /// Whether the `i`-th visible line is the error line marked.
+    pub fn is_marked_error(&self, i: usize) -> bool {
+        self.error_at.is_some() && self.shown.get(i).copied() == self.error_at
     }
 
     pub fn scroll(&mut self, delta: isize) {
+        self.anchor = None;
         let max = self.visible_len().saturating_sub(1) as isize;
         let offset = (self.offset as isize - delta).clamp(0, max);
         self.offset = offset as usize;
         self.follow = self.offset == 0 && delta > 0 || self.follow && delta >= 0 && self.offset == 0;
     }
+
+    /// Follows again from the newest line (or pauses where it is).
+    pub fn set_follow(&mut self, follow: bool) {
+        self.follow = follow;
+        if follow {
+            self.offset = 0;
+            self.anchor = None;
+        }
+    }
+
+    /// The visible lines that fill `rows` rows, when line `i` takes `height(i)` rows: the
+    /// line the last jump placed stays on its row; otherwise the newest line on screen is
+    /// `offset` lines above the newest. Either way, rows left over are filled from the other
+    /// side, so that the oldest line at the top leaves no blank rows below.
+    pub fn window(&self, rows: usize, height: impl Fn(usize) -> usize) -> std::ops::Range<usize> {
+        let n = self.visible_len();
+        if n == 0 {
+            return 0..0;
+        }
+        let anchored = self.anchor.and_then(|(line, row)| Some((self.index_of(line)?, row)));
+        let (mut begin, mut end, mut used, upward_first) = match anchored {
+            Some((i, row)) => {
+                let (mut b, mut up) = (i, 0);
+                while b > 0 && up + height(b - 1) <= row {
+                    up += height(b - 1);
+                    b -= 1;
+                }
+                (b, i + 1, up + height(i), false)
+            }
+            None => {
+                let e = n - self.offset.min(n - 1);
+                (e - 1, e, height(e - 1), true)
+            }
+        };
+        let up = |begin: &mut usize, used: &mut usize| {
+            while *begin > 0 && *used + height(*begin - 1) <= rows {
+                *used += height(*begin - 1);
+                *begin -= 1;
+            }
+        };
+        if upward_first {
+            up(&mut begin, &mut used);
+        }
+        while end < n && used + height(end) <= rows {
+            used += height(end);
+            end += 1;
+        }
+        up(&mut begin, &mut used);
+        begin..end
+    }
+}
+
+/// A line that reads like an error.
+fn is_error(l: &ViewLine) -> bool {
+    static ERROR: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(error|errored|fail(ed|ure)?|fatal|panic|unhealthy|insufficient|not enough)\b",
+        )
+        .ok()
+    });
+    ERROR.as_ref().is_some_and(|re| re.is_match(l.message))
 }
 
 #[cfg(test)]
@@ -434,15 +541,17 @@ mod tests {
         assert_eq!(v.visible().len(), 4);
         v.toggle_group(2);
         assert_eq!(v.visible().len(), 5);
-        assert!(v.first_error(3));
+        assert_eq!(v.next_error(3), Some((1, 1)));
         assert_eq!(
             (v.offset, v.follow),
             (1, false),
             "on three rows: a line before the error, the error, a line after"
         );
+        assert!(v.is_marked_error(2) && !v.is_marked_error(1));
         let mut quiet = LogView::new("i-2".into(), Vec::new(), 10);
         quiet.push(vec![ev(1)]);
-        assert!(!quiet.first_error(3));
+        assert_eq!(quiet.next_error(3), None);
+        assert!(!quiet.is_marked_error(0), "nothing marked");
     }
 
     #[test]
@@ -469,6 +578,54 @@ mod tests {
         assert_eq!(at(&v), Some(45));
         assert!(!v.set_search("nothing like it", 30));
         assert_eq!(v.next_match(true, 30), None);
+    }
+
+    #[test]
+    fn a_placed_line_stays_on_screen_however_lines_wrap_and_the_oldest_fill_the_screen() {
+        let mut v = LogView::new("i-1".into(), Vec::new(), 1000);
+        let line = |n: i64| LogEvent {
+            message: if n == 20 { "a needle".into() } else { format!("hay {n}") },
+            ..ev(n)
+        };
+        v.push((0..100).map(line).collect());
+        assert!(v.set_search("needle", 10));
+        assert_eq!(v.window(10, |_| 1), 17..27, "a third of the way down ten rows");
+        // Every line wrapped over three rows: still on screen, with a row of what led to it.
+        assert_eq!(v.window(10, |_| 3), 19..22, "on row 3, below the one line that fits above");
+        let w = v.window(10, |i| if i == 19 { 5 } else { 3 });
+        assert_eq!(w, 20..23, "a line above too tall for the rows above: the match at the top: {w:?}");
+        // `g`: the oldest line at the top and the screen full below it, wrapped or not.
+        v.top(10);
+        assert_eq!((v.window(10, |_| 1), v.window(10, |_| 3), v.follow), (0..10, 0..3, false));
+        // Scrolling lets go of the placed line: `j` moves down one line from there.
+        v.scroll(1);
+        assert_eq!(v.window(10, |_| 1), 1..11);
+        v.scroll(isize::MAX / 2);
+        assert_eq!((v.window(10, |_| 1), v.window(10, |_| 3), v.follow), (90..100, 97..100, true));
+        assert_eq!(v.window(10, |_| 25), 99..100, "a line taller than the screen is still shown");
+        let few = {
+            let mut f = LogView::new("i-2".into(), Vec::new(), 10);
+            f.push((0..3).map(ev).collect());
+            f
+        };
+        assert_eq!(few.window(10, |_| 1), 0..3);
+        assert_eq!(LogView::new("i-3".into(), Vec::new(), 10).window(10, |_| 1), 0..0);
+    }
+
+    #[test]
+    fn e_goes_from_error_to_error_counting_them_and_round_to_the_first() {
+        let mut v = LogView::new("i-1".into(), Vec::new(), 1000);
+        let line = |n: i64| {
+            let message = if n % 10 == 3 { format!("step {n} failed") } else { format!("ok {n}") };
+            LogEvent { message, ..ev(n) }
+        };
+        v.push((0..30).map(line).collect());
+        let marked = |v: &LogView| (0..v.visible_len()).find(|&i| v.is_marked_error(i));
+        assert_eq!((v.next_error(9), marked(&v)), (Some((1, 3)), Some(3)));
+        assert_eq!(v.window(9, |_| 1), 0..9, "the first error three rows down, with what followed");
+        assert_eq!((v.next_error(9), marked(&v)), (Some((2, 3)), Some(13)));
+        assert_eq!((v.next_error(9), marked(&v)), (Some((3, 3)), Some(23)));
+        assert_eq!((v.next_error(9), marked(&v)), (Some((1, 3)), Some(3)), "round to the first");
     }
 
     #[test]

@@ -63,7 +63,7 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options", value_name = "URL")]
     pub endpoint_url: Option<String>,
 
-    /// Show the dashboard's times in UTC rather than the local zone (also `time = "utc"`).
+    /// Times in UTC rather than the local zone: the dashboard's and `bkops logs`' (also `time = "utc"`).
     #[arg(long, global = true, help_heading = "Global options")]
     pub utc: bool,
 

@@ -56,6 +56,11 @@ pub struct LogsArgs {
     /// No timestamps (the lines may have their own).
     #[arg(long)]
     pub no_timestamps: bool,
+    /// Messages without what repeats the line's own time, the host and the program (the
+    /// syslog prefix of agent and docker lines), as the dashboard shows them. Off: as written
+    /// (JSON is always as written).
+    #[arg(long)]
+    pub compact: bool,
     /// Follow with CloudWatch Live Tail (pushed each second, billed per minute, sampled over
     /// 500 lines/s); groups it cannot open are polled. Implies --follow.
     #[arg(long)]
@@ -118,7 +123,7 @@ impl<W: Write> Out<W> {
             {
                 continue;
             }
-            if crate::output::write_line(&mut self.w, &format::line(e, self.style)).is_err() {
+            if crate::output::write_line(&mut self.w, &format::line(e, &self.style)).is_err() {
                 return Err(Stop::PipeClosed);
             }
             n += 1;
@@ -194,7 +199,12 @@ fn report(notices: &[Notice]) {
     }
 }
 
-pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
+/// `zone`: the zone times are printed in (`None`: UTC, `--utc`).
+pub async fn run(
+    args: LogsArgs,
+    backends: &Backends,
+    zone: Option<jiff::tz::TimeZone>,
+) -> Result<(), AppError> {
     let instance = instance_id(&args.instance).map_err(usage)?;
     let now = backends.clock.now();
     let start = parse_when(&args.since, now).map_err(|e| usage(format!("--since: {e}")))?;
@@ -222,7 +232,8 @@ pub async fn run(args: LogsArgs, backends: &Backends) -> Result<(), AppError> {
         && std::env::var_os("NO_COLOR").is_none()
         && args.format != Format::Json
         && std::io::stdout().is_terminal();
-    let style = Style { format: args.format, color, timestamps: !args.no_timestamps };
+    let style =
+        Style { format: args.format, color, timestamps: !args.no_timestamps, compact: args.compact, zone };
     let mut out = Out {
         w: std::io::BufWriter::new(std::io::stdout().lock()),
         style,

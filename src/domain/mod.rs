@@ -10,6 +10,7 @@ pub mod forensics;
 pub mod groups;
 mod ids;
 mod log;
+pub mod log_line;
 pub mod log_signals;
 pub mod overview;
 mod queue;

@@ -17,11 +17,16 @@ pub enum Format {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Style {
     pub format: Format,
     pub color: bool,
     pub timestamps: bool,
+    /// Messages without what repeats the line's time, host and program (`--compact`).
+    pub compact: bool,
+    /// The zone times are shown in, its offset written after each (`None`: UTC, written `Z`).
+    /// JSON is always UTC.
+    pub zone: Option<jiff::tz::TimeZone>,
 }
 
 const PALETTE: [&str; 6] = ["36", "33", "35", "32", "34", "31"];
@@ -32,11 +37,15 @@ fn colour(group: &str) -> &'static str {
     PALETTE[(h as usize) % PALETTE.len()]
 }
 
-/// The event's time in UTC: `HH:MM:SS.mmm`, or RFC 3339 with the date. Worked out by hand
-/// rather than through a general formatter: it runs once a line.
-fn time(e: &LogEvent, detailed: bool) -> String {
+/// The event's time in `zone` (UTC if none) with its offset: `HH:MM:SS.mmm-05:00` (`Z` for
+/// UTC), or RFC 3339 with the date. Worked out by hand rather than through a general
+/// formatter: it runs once a line.
+fn time(e: &LogEvent, detailed: bool, zone: Option<&jiff::tz::TimeZone>) -> String {
     use std::fmt::Write;
-    let ms = e.timestamp.millis();
+    let offset = zone.map_or(0, |z| {
+        jiff::Timestamp::from_millisecond(e.timestamp.millis()).map_or(0, |t| z.to_offset(t).seconds())
+    });
+    let ms = e.timestamp.millis().saturating_add(i64::from(offset) * 1000);
     let (days, in_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
     let (h, m, s, milli) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
     // Digits by hand: the general formatter was a tenth of `bkops logs`' own work.
@@ -66,8 +75,14 @@ fn time(e: &LogEvent, detailed: bool) -> String {
     digits(&mut out, s, 2);
     out.push('.');
     digits(&mut out, milli, 3);
-    if detailed {
+    if zone.is_none_or(|z| z == &jiff::tz::TimeZone::UTC) {
         out.push('Z');
+    } else {
+        let a = i64::from(offset.unsigned_abs());
+        out.push(if offset < 0 { '-' } else { '+' });
+        digits(&mut out, a / 3600, 2);
+        out.push(':');
+        digits(&mut out, a / 60 % 60, 2);
     }
     out
 }
@@ -97,12 +112,12 @@ struct JsonLine<'a> {
 
 /// One event as `bkops logs` prints it. JSON is escaped here; text is cleaned by the output
 /// sink when the line is written, and only the timestamp and the group carry colour.
-pub fn line(e: &LogEvent, style: Style) -> Line<'_> {
+pub fn line<'a>(e: &'a LogEvent, style: &Style) -> Line<'a> {
     if style.format == Format::Json {
         // serde_json escapes the ASCII controls; C1 controls (U+0080-U+009F, which a terminal
         // may take as CSI) and bidi controls are escaped too, as JSON \u escapes.
         let j = JsonLine {
-            timestamp: time(e, true),
+            timestamp: time(e, true, None),
             group: &e.group,
             stream: &e.stream,
             event_id: &e.event_id,
@@ -113,14 +128,19 @@ pub fn line(e: &LogEvent, style: Style) -> Line<'_> {
     }
     let mut out = Line::new();
     if style.timestamps {
-        let t = time(e, style.format == Format::Detailed);
+        let t = time(e, style.format == Format::Detailed, style.zone.as_ref());
         out = out.styled(style.color.then_some("2"), t).text(" ");
     }
     let tag = match style.format {
         Format::Detailed => format!("{} {}", e.group, e.stream).into(),
         _ => std::borrow::Cow::Borrowed(label(&e.group)),
     };
-    out.styled(style.color.then(|| colour(&e.group)), tag).text(" ").text(e.message.as_str())
+    let message = if style.compact {
+        crate::domain::log_line::compact(&e.group, &e.message, e.timestamp)
+    } else {
+        std::borrow::Cow::Borrowed(e.message.as_str())
+    };
+    out.styled(style.color.then(|| colour(&e.group)), tag).text(" ").text(message)
 }
 
 #[cfg(test)]
@@ -133,15 +153,46 @@ mod tests {
         while ms < 253_000_000_000_000 {
             let e = LogEvent { timestamp: crate::domain::Timestamp(ms), ..event("x") };
             let t = jiff::Timestamp::from_millisecond(ms).expect("in range");
-            assert_eq!(time(&e, true), t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), "{ms}");
-            assert_eq!(time(&e, false), t.strftime("%H:%M:%S%.3f").to_string(), "{ms}");
+            assert_eq!(time(&e, true, None), t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), "{ms}");
+            assert_eq!(time(&e, false, None), t.strftime("%H:%M:%S%.3fZ").to_string(), "{ms}");
             ms += 31_999_999_937;
         }
         for ms in [0, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 1_795_000_000_123] {
             let e = LogEvent { timestamp: crate::domain::Timestamp(ms), ..event("x") };
             let t = jiff::Timestamp::from_millisecond(ms).expect("in range");
-            assert_eq!(time(&e, true), t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), "{ms}");
+            assert_eq!(time(&e, true, None), t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), "{ms}");
         }
+    }
+
+    #[test]
+    fn times_are_in_the_zone_asked_for_and_say_its_offset() {
+        let ny = jiff::tz::TimeZone::get("America/New_York").expect("tzdata");
+        let kolkata = jiff::tz::TimeZone::get("Asia/Kolkata").expect("tzdata");
+        // 2026-12-07T01:20:20.490Z: the evening before in New York (EST, -05:00).
+        let e = LogEvent { timestamp: Timestamp(1_796_606_420_490), ..event("x") };
+        assert_eq!(time(&e, false, Some(&ny)), "20:20:20.490-05:00");
+        assert_eq!(time(&e, true, Some(&ny)), "2026-12-06T20:20:20.490-05:00");
+        assert_eq!(time(&e, false, Some(&kolkata)), "06:50:20.490+05:30");
+        assert_eq!(time(&e, false, Some(&jiff::tz::TimeZone::UTC)), "01:20:20.490Z");
+        assert_eq!(time(&e, false, None), "01:20:20.490Z");
+        // Summer time: -04:00 in July.
+        let july = LogEvent { timestamp: Timestamp(1_783_300_000_000), ..event("x") };
+        assert!(time(&july, false, Some(&ny)).ends_with("-04:00"), "{}", time(&july, false, Some(&ny)));
+        let london = jiff::tz::TimeZone::get("Europe/London").expect("tzdata");
+        assert_eq!(time(&e, false, Some(&london)), "01:20:20.490+00:00", "a zone at UTC's offset names it");
+    }
+
+    #[test]
+    fn compact_drops_what_the_line_repeats_and_only_when_asked() {
+        let raw = "Dec  7 01:20:20 ip-10-0-1-4 buildkite-agent[1875]: 2026-12-07 01:20:20 INFO   hello";
+        let e = LogEvent {
+            timestamp: Timestamp(1_796_606_420_490),
+            group: "/buildkite/buildkite-agent".into(),
+            ..event(raw)
+        };
+        assert_eq!(line(&e, &PLAIN).render(), format!("01:20:20.490Z buildkite-agent {raw}"));
+        let compact = Style { compact: true, ..PLAIN };
+        assert_eq!(line(&e, &compact).render(), "01:20:20.490Z buildkite-agent INFO   hello");
     }
     use crate::domain::Timestamp;
 
@@ -156,12 +207,13 @@ mod tests {
         }
     }
 
-    const PLAIN: Style = Style { format: Format::Short, color: false, timestamps: true };
+    const PLAIN: Style =
+        Style { format: Format::Short, color: false, timestamps: true, compact: false, zone: None };
 
     #[test]
     fn three_formats() {
-        let render = |e: &LogEvent, s: Style| line(e, s).render();
-        assert_eq!(render(&event("hello"), PLAIN), "11:06:40.123 elastic-stack hello");
+        let render = |e: &LogEvent, s: Style| line(e, &s).render();
+        assert_eq!(render(&event("hello"), PLAIN), "11:06:40.123Z elastic-stack hello");
         let d = Style { format: Format::Detailed, ..PLAIN };
         assert_eq!(
             render(&event("hello"), d),
@@ -180,14 +232,14 @@ mod tests {
 
     #[test]
     fn hostile_lines_cannot_drive_the_terminal() {
-        let render = |e: &LogEvent, s: Style| line(e, s).render();
+        let render = |e: &LogEvent, s: Style| line(e, &s).render();
         let hostile = "\x1b]0;owned\x07\x1b[2J\x1b[31mred\x00nul\r\u{9b}31m";
         for format in [Format::Short, Format::Detailed] {
-            let out = render(&event(hostile), Style { format, color: false, timestamps: true });
+            let out = render(&event(hostile), Style { format, ..PLAIN });
             assert!(!out.chars().any(|c| c.is_control()), "{out:?}");
             assert!(out.contains("\\x1b[2J") && out.contains("\\x00nul"), "{out:?}");
         }
-        let j = render(&event(hostile), Style { format: Format::Json, color: false, timestamps: true });
+        let j = render(&event(hostile), Style { format: Format::Json, ..PLAIN });
         assert!(!j.chars().any(|c| c.is_control()), "{j:?}");
         let v: serde_json::Value = serde_json::from_str(&j).expect("still JSON");
         assert_eq!(v["message"].as_str(), Some(hostile), "and the message survives exactly");
@@ -201,9 +253,9 @@ mod tests {
 
     #[test]
     fn colour_marks_the_group_only() {
-        let render = |e: &LogEvent, s: Style| line(e, s).render();
+        let render = |e: &LogEvent, s: Style| line(e, &s).render();
         let out = render(&event("m"), Style { color: true, ..PLAIN });
-        assert!(out.starts_with("\x1b[2m11:06:40.123\x1b[0m \x1b["), "{out:?}");
+        assert!(out.starts_with("\x1b[2m11:06:40.123Z\x1b[0m \x1b["), "{out:?}");
         assert!(out.ends_with("elastic-stack\x1b[0m m"), "{out:?}");
     }
 }

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use crate::app::logview::{LogView, ViewLine};
 use crate::domain::groups::label;
@@ -29,32 +29,44 @@ fn pretty(view: &LogView, message: &str) -> Option<Vec<String>> {
     Some(text.lines().map(|l| format!("  {}", sanitize(l))).collect())
 }
 
+/// What a line is marked with at its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    None,
+    /// The moment the view was opened at (from the timeline).
+    Moment,
+    /// The error line `e` went to.
+    Error,
+}
+
 /// The screen lines of one event: one, or a header and the indented JSON.
 fn lines_of<'a>(
     view: &'a LogView,
     e: &ViewLine<'a>,
     theme: &Theme,
     zone: &TimeZone,
-    moment: bool,
+    mark: Mark,
 ) -> Vec<Line<'a>> {
     match pretty(view, e.message) {
         Some(json) => {
-            let mut head = line(view, e, theme, zone, moment);
+            let mut head = line(view, e, theme, zone, mark);
             head.spans.pop();
             let mut out = vec![head];
             out.extend(json.into_iter().map(|l| Line::from(Span::styled(l, theme.style(Role::base)))));
             out
         }
-        None => vec![line(view, e, theme, zone, moment)],
+        None => vec![line(view, e, theme, zone, mark)],
     }
 }
 
 /// One event's line; the first line at the moment the view was opened at (from the
 /// timeline) starts with a marker.
-fn line<'a>(view: &'a LogView, e: &ViewLine<'a>, theme: &Theme, zone: &TimeZone, moment: bool) -> Line<'a> {
+fn line<'a>(view: &'a LogView, e: &ViewLine<'a>, theme: &Theme, zone: &TimeZone, mark: Mark) -> Line<'a> {
     let mut spans = Vec::with_capacity(5);
-    if moment {
-        spans.push(Span::styled("▶ ", theme.style(Role::selection)));
+    match mark {
+        Mark::Moment => spans.push(Span::styled("▶ ", theme.style(Role::selection))),
+        Mark::Error => spans.push(Span::styled("» ", theme.style(Role::selection))),
+        Mark::None => {}
     }
     if view.timestamps {
         let t = jiff::Timestamp::from_millisecond(e.timestamp.millis())
@@ -64,7 +76,7 @@ fn line<'a>(view: &'a LogView, e: &ViewLine<'a>, theme: &Theme, zone: &TimeZone,
     }
     let group = view.group_of(e);
     spans.push(Span::styled(format!("{} ", label(group)), theme.style(group_role(view, group))));
-    let text = sanitize(e.message).into_owned();
+    let text = sanitize(&view.text_of(e)).into_owned();
     match &view.search {
         // Matches are found in the text as shown, so the highlight lines up with it.
         Some(re) if re.is_match(&text) => {
@@ -87,7 +99,8 @@ fn line<'a>(view: &'a LogView, e: &ViewLine<'a>, theme: &Theme, zone: &TimeZone,
 
 pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme, zone: &TimeZone) {
     // Only the lines on screen are touched: the view keeps the index of what it shows.
-    let state = if view.follow { "following" } else { "PAUSED (Space follows)" };
+    // Short: at 80 columns the search's count has to fit after it (Space is in the legend).
+    let state = if view.follow { "following" } else { "PAUSED" };
     let pretty_flag = if view.pretty_json { "JSON pretty · " } else { "" };
     let mut title = vec![
         Span::styled(format!(" Logs {} ", sanitize(&view.instance)), theme.style(Role::title)),
@@ -104,10 +117,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme, zone: 
     }
     if let Some(re) = &view.search {
         let which = view.match_of.map(|(n, of)| format!("match {n}/{of} ")).unwrap_or_default();
-        title.push(Span::styled(
-            format!("/{} {which}(n/N) ", sanitize(re.as_str())),
-            theme.style(Role::accent),
-        ));
+        title.push(Span::styled(format!("/{} {which}", sanitize(re.as_str())), theme.style(Role::accent)));
     }
     if let Some(m) = view.moment {
         title.push(Span::styled(format!("▶ {} (timeline) ", m.clock_in(zone)), theme.style(Role::accent)));
@@ -126,7 +136,9 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme, zone: 
             theme.style(role),
         ));
     }
-    toggles.push(Span::styled("· Esc close · ? keys ", theme.style(Role::muted)));
+    let hint =
+        if view.follow { "· Esc close · ? keys " } else { "· Space follow · Esc close · ? keys " };
+    toggles.push(Span::styled(hint, theme.style(Role::muted)));
     // On a narrow screen the legend ends with an ellipsis where it is cut, never mid-word.
     let room = usize::from(area.width.saturating_sub(3));
     let width = |spans: &[Span]| spans.iter().map(|s| s.content.chars().count()).sum::<usize>();
@@ -151,27 +163,35 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme, zone: 
         frame.render_widget(para, area);
         return;
     }
-    // The newest line on screen is `offset` lines above the newest; fill the rows above it.
-    let end = view.visible_len().saturating_sub(view.offset);
+    // Only the lines on screen are made: the window is worked out from their heights.
     let moment = view.moment.map(|m| view.visible_from(m));
-    let lines_at = |n: usize| match view.visible_at(n) {
-        Some(e) => lines_of(view, &e, theme, zone, moment == Some(n)),
-        None => Vec::new(),
-    };
-    let rows_of = |l: &Line| if view.wrap { l.width().div_ceil(inner_w).max(1) } else { 1 };
-    let mut rows = 0;
-    let mut begin = end;
-    while begin > 0 && rows < inner_h {
-        rows += lines_at(begin - 1).iter().map(rows_of).sum::<usize>();
-        if rows > inner_h && begin < end {
-            break;
+    let mark = |n: usize| {
+        if view.is_marked_error(n) {
+            Mark::Error
+        } else if moment == Some(n) {
+            Mark::Moment
+        } else {
+            Mark::None
         }
-        begin -= 1;
-    }
-    let lines: Vec<Line> = (begin..end).flat_map(lines_at).collect();
-    let mut para = Paragraph::new(lines).block(block);
-    if view.wrap {
-        para = para.wrap(Wrap { trim: false });
-    }
+    };
+    let rows_at = |n: usize| -> Vec<Line<'static>> {
+        let Some(e) = view.visible_at(n) else { return Vec::new() };
+        let lines = lines_of(view, &e, theme, zone, mark(n));
+        if view.wrap {
+            lines.into_iter().flat_map(|l| super::wrap::rows(l, inner_w)).collect()
+        } else {
+            lines.into_iter().map(owned).collect()
+        }
+    };
+    let window = view.window(inner_h, |n| rows_at(n).len().max(1));
+    let lines: Vec<Line> = window.flat_map(rows_at).collect();
+    let para = Paragraph::new(lines).block(block);
     frame.render_widget(para, area);
+}
+
+/// A line that no longer borrows from the view.
+fn owned(line: Line<'_>) -> Line<'static> {
+    Line::from(
+        line.spans.into_iter().map(|s| Span::styled(s.content.into_owned(), s.style)).collect::<Vec<_>>(),
+    )
 }

@@ -18,7 +18,12 @@ impl Tmux {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("mkdir");
         let t = Self { socket, dir };
-        let ok = t.cmd(&["new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh"]).status.success();
+        // The shell works in the test's own directory: whatever it writes is removed with it.
+        let cwd = t.dir.to_string_lossy().into_owned();
+        let ok = t
+            .cmd(&["new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "-c", &cwd, "sh"])
+            .status
+            .success();
         assert!(ok, "tmux must be installed (.ci/run installs it)");
         t
     }

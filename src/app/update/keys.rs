@@ -166,7 +166,8 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         | Action::PrevMatch
         | Action::FirstError
         | Action::SaveLogs
-        | Action::ToggleTimestamps => super::logs::act(state, action, fx),
+        | Action::ToggleTimestamps
+        | Action::ToggleRaw => super::logs::act(state, action, fx),
         Action::Up => lists::move_selection(state, focus, -1),
         Action::Down => lists::move_selection(state, focus, 1),
         Action::PageUp => lists::move_selection(state, focus, -lists::page(state, focus)),

@@ -13,13 +13,15 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
             let page = state.areas().map_or(20, |a| a.stacks.height as isize + a.instances.height as isize);
+            let rows = state.log_rows();
             if let Some(view) = state.logs.as_mut() {
                 match action {
                     Action::Up => view.scroll(-1),
                     Action::Down => view.scroll(1),
                     Action::PageUp => view.scroll(-page),
                     Action::PageDown => view.scroll(page),
-                    Action::Top => view.scroll(isize::MIN / 2),
+                    // The screen filled from the oldest line down, as less' g does.
+                    Action::Top => view.top(rows),
                     _ => view.scroll(isize::MAX / 2),
                 }
             }
@@ -46,10 +48,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::ToggleFollow => {
             if let Some(v) = state.logs.as_mut() {
-                v.follow = !v.follow;
-                if v.follow {
-                    v.offset = 0;
-                }
+                v.set_follow(!v.follow);
             }
         }
         Action::ToggleWrap => {
@@ -83,30 +82,40 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::FirstError => {
             let rows = state.log_rows();
-            if let Some(v) = state.logs.as_mut()
-                && !v.first_error(rows)
-            {
-                let n = v.visible_len();
-                state.flash(
-                    format!(
-                        "no error in the {} shown",
-                        crate::domain::text::count(n as u64, "line", "lines")
-                    ),
-                    false,
-                );
+            let Some(v) = state.logs.as_mut() else { return };
+            match v.next_error(rows) {
+                Some((n, of)) => state.flash(format!("error {n}/{of} (e: next)"), false),
+                None => {
+                    let shown = crate::domain::text::count(v.visible_len() as u64, "line", "lines");
+                    state.flash(format!("no error lines in the {shown} shown"), false)
+                }
+            }
+        }
+        Action::ToggleRaw => {
+            if let Some(v) = state.logs.as_mut() {
+                v.raw = !v.raw;
+                let said = if v.raw {
+                    "lines as written"
+                } else {
+                    "lines compact: repeated times, host and program left out (r: as written)"
+                };
+                state.flash(said, false);
             }
         }
         Action::SaveLogs => {
             if let Some(v) = &state.logs {
+                // Saved as written, in UTC (`Z`): a file outlives the zone it was saved in.
                 let style = crate::logs::format::Style {
                     format: crate::logs::format::Format::Detailed,
                     color: false,
                     timestamps: true,
+                    compact: false,
+                    zone: None,
                 };
                 let text: String = v
                     .visible()
                     .iter()
-                    .map(|l| crate::logs::format::line(&v.event_of(l), style).render() + "\n")
+                    .map(|l| crate::logs::format::line(&v.event_of(l), &style).render() + "\n")
                     .collect();
                 fx.push(Effect::SaveLogs { instance: v.instance.clone(), text });
             }

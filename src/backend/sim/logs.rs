@@ -96,9 +96,10 @@ impl LogStore {
 pub mod line {
     use super::Timestamp;
 
+    /// rsyslog's traditional format: the day padded with a space (`Dec  7 02:10:48`).
     fn syslog_time(at: Timestamp) -> String {
         jiff::Timestamp::from_second(at.secs())
-            .map(|t| t.strftime("%b %d %H:%M:%S").to_string())
+            .map(|t| t.strftime("%b %e %H:%M:%S").to_string())
             .unwrap_or_default()
     }
 
@@ -156,6 +157,8 @@ mod tests {
     fn agent_lines_look_like_syslog() {
         let l = line::agent(Timestamp::from_secs(1_795_000_000), "ip-10-0-1-7", 1234, "INFO", "hello");
         assert_eq!(l, "Nov 18 11:06:40 ip-10-0-1-7 buildkite-agent[1234]: 2026-11-18 11:06:40 INFO   hello");
+        let l = line::agent(Timestamp::from_secs(1_796_609_448), "ip-10-0-1-4", 1875, "INFO", "hello");
+        assert_eq!(l, "Dec  7 02:10:48 ip-10-0-1-4 buildkite-agent[1875]: 2026-12-07 02:10:48 INFO   hello");
     }
 
     #[test]
