@@ -258,10 +258,26 @@ mod tests {
             "http://127.0.0.1:9/v3"
         );
         assert!(Destinations::new(Some("http://[::1]:9/v3"), Some("http://localhost:9/v2"), &[]).is_ok());
-        for bad in ["http://10.0.0.5/v3", "http://bk.example/v3", "https://u:p@bk.example/"] {
+        let bad = [
+            "http://10.0.0.5/v3",
+            "http://bk.example/v3",
+            "https://u:p@bk.example/",
+            "https://user@bk.example/",
+            "https://:secret@bk.example/",
+        ];
+        for bad in bad {
             assert!(Destinations::new(Some(bad), None, &[]).is_err(), "{bad}");
             assert!(Destinations::new(None, Some(bad), &[]).is_err(), "{bad}");
             assert!(Destinations::new(None, None, &[bad.to_string()]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_url_with_credentials_is_refused_without_repeating_them() {
+        for bad in ["https://user:secret@bk.example/v3", "https://:secret@bk.example/v3"] {
+            let said = Destinations::new(Some(bad), None, &[]).expect_err("refused");
+            assert!(said.contains("https://bk.example/v3 has credentials in it"), "{said}");
+            assert!(!said.contains("secret") && !said.contains("user"), "{said}");
         }
     }
 
