@@ -324,7 +324,10 @@ async fn a_throttled_or_denied_scaler_read_is_never_taken_for_a_stack_without_a_
         let stack = &v["stacks"][0];
         // Its schedule rule still says whether it scales; nothing says it has no scaler.
         assert_eq!(stack["scaling"]["state"], "enabled", "{status}: {stack}");
-        assert!(stack["status"].as_str().is_some_and(|s| s.contains("found by tags only")), "{status}: {stack}");
+        assert!(
+            stack["status"].as_str().is_some_and(|s| s.contains("found by tags only")),
+            "{status}: {stack}"
+        );
         assert!(proxy.seen().contains(&read), "{status}: the read was made: {:?}", proxy.seen());
 
         let before = moto.operations().len();

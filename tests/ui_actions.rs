@@ -289,9 +289,37 @@ async fn a_dialog_that_does_not_fit_scrolls_and_cannot_be_chosen_until_every_not
         rows += 1;
     }
     assert!(rows > 0, "the notes did not fit: they had to be scrolled");
+    // Scrolled to the end: the last note's last words and the buttons are both on screen.
+    let screen = draw(&state);
+    let last_note = state
+        .confirm
+        .as_ref()
+        .and_then(|c| c.plan.as_ref().ok())
+        .and_then(|p| p.warnings.last().cloned())
+        .expect("notes");
+    let last_words: String = last_note
+        .split(' ')
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(screen.contains(&last_words), "{last_words:?} on screen:\n{screen}");
+    assert!(screen.contains("[ Cancel ]") && screen.contains("Esc cancels"), "{screen}");
     press(&mut state, &b, KeyCode::Enter).await;
     assert!(matches!(scaling(&state), ScalingState::Paused { .. }));
     assert_eq!(audit(&log).len(), 4, "the intent, then tag, disable, drain");
+}
+
+/// The screen as text, drawn at the state's size.
+fn draw(state: &AppState) -> String {
+    let theme = bkops::theme::load("dark", None).expect("theme");
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(state.size.0, state.size.1))
+        .expect("terminal");
+    t.draw(|f| bkops::ui::draw(f, state, &theme)).expect("draw");
+    t.backend().to_string()
 }
 
 #[tokio::test]
@@ -308,4 +336,34 @@ async fn a_read_only_dashboard_says_so_in_the_dialog_before_anything_is_chosen()
     press(&mut state, &b, KeyCode::Enter).await;
     assert!(state.confirm.is_none() && audit(&log).is_empty(), "Enter was Cancel");
     assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
+}
+
+/// Every instance of the stack marked and terminated at 80x24: the buttons stay on screen
+/// however long the list and the calls are, and scrolling reaches the last call.
+#[tokio::test]
+async fn a_long_terminate_dialog_keeps_its_buttons_and_scrolls_to_its_last_call() {
+    let (b, log) = backends("long-terminate", false);
+    let mut state = AppState::new("demo", START, (80, 24));
+    settle(&mut state, &b, Msg::Tick(START)).await;
+    press(&mut state, &b, KeyCode::Char('3')).await;
+    let ids: Vec<String> = bkops::app::shown::instances(&state).iter().map(|i| i.id.clone()).collect();
+    assert!(ids.len() >= 8, "{ids:?}");
+    for _ in &ids {
+        press(&mut state, &b, KeyCode::Char(' ')).await;
+        press(&mut state, &b, KeyCode::Char('j')).await;
+    }
+    press(&mut state, &b, KeyCode::Char('X')).await;
+    let first = draw(&state);
+    assert!(first.contains("[ Cancel ]") && first.contains("Type how many instances"), "{first}");
+    assert!(first.contains("more rows"), "it says there is more: {first}");
+    for _ in 0..60 {
+        press(&mut state, &b, KeyCode::Down).await;
+    }
+    let end = draw(&state);
+    let last = ids.last().expect("an instance");
+    let calls = end.lines().filter(|l| l.contains(&format!("InstanceId={last}"))).count();
+    assert_eq!(calls, 1, "the last call is on screen at the end:\n{end}");
+    assert!(end.contains("[ Cancel ]") && end.contains("Esc cancels"), "{end}");
+    press(&mut state, &b, KeyCode::Esc).await;
+    assert!(audit(&log).is_empty());
 }

@@ -403,6 +403,48 @@ async fn the_account_is_named_when_the_status_bar_has_room() {
     assert!(!line.contains("acct") && line.contains("data 0s old"), "{line}");
 }
 
+/// However long its parts, the status bar drops whole fields, the least needed first, and never
+/// runs two together: each field shown is whole, and the help key is always there.
+#[tokio::test]
+async fn the_status_bar_drops_whole_fields_and_never_runs_them_together() {
+    let zones = ["Etc/UTC", "America/Argentina/ComodRivadavia"];
+    let backends = ["demo", "aws buildkite-linux us-east-1", "aws platform-production-admin eu-central-1"];
+    for width in [80u16, 100, 120, 200] {
+        for zone in zones {
+            for backend in backends {
+                let mut h = Harness::new((width, 24)).await;
+                h.state.account = Some("123456789012".into());
+                h.state.backend = backend.into();
+                h.state.settings.zone = jiff::tz::TimeZone::get(zone).expect("zone");
+                let line = status_line(&h.draw());
+                let shown = line.trim_end();
+                let said = format!("{width} {zone} {backend}: {line:?}");
+                assert!(shown.ends_with("? help"), "{said}");
+                // Every field is whole, or not there.
+                for field in [zone, backend, "acct 123456789012", "data 0s old", "ci-linux"] {
+                    let cut = (4..field.len()).any(|n| {
+                        let head = &field[..n];
+                        shown.contains(head) && !shown.contains(field) && shown.ends_with(head)
+                    });
+                    assert!(!cut, "{field} cut: {said}");
+                }
+                assert!(!shown.contains(zone) || shown.contains(&format!(" {zone} ")), "{said}");
+                assert!(line.contains("ci-linux") && line.contains("? help"), "{said}");
+                // Fields apart: each one shown is followed by a separator or spaces.
+                for field in [backend, "acct 123456789012", "ci-linux", "data 0s old"] {
+                    if let Some(at) = shown.find(field) {
+                        let after = &shown[at + field.len()..];
+                        assert!(
+                            after.is_empty() || after.starts_with(' '),
+                            "{field} runs into the next: {said}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The screen's styles, one letter a cell, with a legend of what each letter is: where the
 /// style is the message (PAUSED, a warning, the focused button, the cursor and marked rows,
 /// search matches), text snapshots alone would pass without it.

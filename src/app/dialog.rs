@@ -37,15 +37,18 @@ pub fn header(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
             theme,
         ),
     ]);
-    if let ActionKind::Terminate { instances } = &c.kind {
-        out.push(field("instances", instances.join(" "), theme));
-    }
     out
 }
 
-/// The calls and what to know about them: the part that may be cut short on a small screen.
+/// The instances, the calls and what to know about them: the part that scrolls on a small
+/// screen (a list of thirteen instances must not push the buttons off it), and that has to
+/// have been on screen before the action can be chosen.
 pub fn body(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
-    let mut out = vec![Line::default()];
+    let mut out = Vec::new();
+    if let ActionKind::Terminate { instances } = &c.kind {
+        out.push(field("instances", instances.join(" "), theme));
+    }
+    out.push(Line::default());
     match &c.plan {
         Ok(plan) => {
             out.push(Line::from(Span::styled("Calls", theme.style(Role::header))));
@@ -103,29 +106,14 @@ pub fn footer(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
     out
 }
 
-/// Rows `lines` take when wrapped at word boundaries at `width`, as the dialog's paragraphs
-/// wrap (a word longer than a row is broken).
+/// Rows `lines` take at `width`, wrapped as the dialog draws them (`wrap::words`).
 pub fn rows(lines: &[Line<'_>], width: usize) -> u16 {
-    let width = width.max(1);
-    let wrapped = |text: &str| -> usize {
-        let (mut rows, mut used) = (1, 0);
-        for word in text.split(' ') {
-            let w = word.chars().count();
-            let needed = if used == 0 { w } else { used + 1 + w };
-            if needed <= width {
-                used = needed;
-            } else if w <= width {
-                rows += 1;
-                used = w;
-            } else {
-                // Broken across rows, starting on a new one.
-                rows += usize::from(used > 0) + (w - 1) / width;
-                used = (w - 1) % width + 1;
-            }
-        }
-        rows
-    };
-    lines.iter().map(|l| wrapped(&l.to_string())).sum::<usize>() as u16
+    lines.iter().map(|l| super::wrap::words(l, width).len()).sum::<usize>() as u16
+}
+
+/// The lines as the dialog draws them at `width`: wrapped by the code that counts them.
+pub fn wrapped(lines: &[Line<'_>], width: usize) -> Vec<Line<'static>> {
+    lines.iter().flat_map(|l| super::wrap::words(l, width)).collect()
 }
 
 pub fn width_in(area: Rect) -> u16 {
@@ -185,4 +173,32 @@ pub fn unread_rows(c: &mut Confirm, size: (u16, u16)) -> u16 {
         c.seen = c.seen.max(c.scroll + f.shown);
     }
     f.body.saturating_sub(c.seen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_fits_and_nothing_is_lost_at_any_width() {
+        let texts = [
+            "  ! Their 2 agents are stopped first and finish their jobs (1 running now); the instances are terminated once no job runs, or not at all if they are still running one after 10m.",
+            "as         arn:aws:sts::000000000000:assumed-role/demo/operator (account 000000000000)",
+            "(•) replace them  ( ) shrink the group   (Tab switches)",
+            "  autoscaling:TerminateInstanceInAutoScalingGroup InstanceId=i-08191c368df4ecb74 ShouldDecrementDesiredCapacity=false",
+            "two  spaces  between  every  word  and  then  some  more  words  to  wrap  it  round",
+            "漢字の説明 wide characters in a note",
+        ];
+        for width in 8..=110usize {
+            for text in texts {
+                let line = Line::from(text.to_string());
+                let rows = wrapped(std::slice::from_ref(&line), width);
+                assert_eq!(usize::from(super::rows(std::slice::from_ref(&line), width)), rows.len());
+                assert!(rows.iter().all(|r| r.width() <= width), "{width}: {rows:?}");
+                let words = |s: &str| s.split_whitespace().collect::<String>();
+                let joined: String = rows.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(" ");
+                assert_eq!(words(&joined), words(text), "{width}: nothing lost");
+            }
+        }
+    }
 }

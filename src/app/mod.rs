@@ -21,6 +21,7 @@ mod state;
 pub mod theme_rules;
 mod update;
 pub mod windows;
+pub mod wrap;
 
 pub use msg::{Effect, Msg, Payload};
 pub use panes::{InstanceColumn, ListState, Lists, Overlay, Pane, Prompt, PromptKind, Sort};

@@ -245,9 +245,14 @@ pub fn terminate(
                 });
             }
             let busy = mine.iter().filter(|a| a.busy).count();
+            let (agents, are) = match mine.len() {
+                1 => ("agent".to_string(), "is"),
+                n => (format!("{n} agents"), "are"),
+            };
+            let (noun, they) =
+                if instances.len() == 1 { ("instance is", "it is") } else { ("instances are", "they are") };
             format!(
-                "Their {} agents are stopped first and finish their jobs ({busy} running now); the instances are terminated once no job runs, or not at all after {}m.",
-                mine.len(),
+                "Their {agents} {are} stopped first and finish their jobs ({busy} running now); the {noun} terminated once no job runs, or not at all if {they} still running one after {}m.",
                 DRAIN_TIMEOUT_SECS / 60
             )
         }
@@ -513,6 +518,22 @@ mod tests {
             ],
             "only this instance's agents, then the wait, then the terminate"
         );
-        assert!(plan.warnings[0].contains("(1 running now)"), "{:?}", plan.warnings);
+        assert_eq!(
+            plan.warnings[0],
+            "Their 2 agents are stopped first and finish their jobs (1 running now); the instance is terminated once no job runs, or not at all if it is still running one after 10m."
+        );
+        // One agent is "their agent", not "their 1 agents"; two instances are "they".
+        let one = vec![agent(1, "i-0aaaaaaaaaaaaaaa1", false), agent(3, "i-0bbbbbbbbbbbbbbb2", false)];
+        let plan = terminate(&t, &ids, TerminateMode::Replace, &Agents::Read(one.clone())).expect("plan");
+        assert!(plan.warnings[0].starts_with("Their agent is stopped first"), "{:?}", plan.warnings);
+        let both = vec!["i-0aaaaaaaaaaaaaaa1".to_string(), "i-0bbbbbbbbbbbbbbb2".to_string()];
+        let plan = terminate(&t, &both, TerminateMode::Replace, &Agents::Read(one)).expect("plan");
+        assert!(
+            plan.warnings[0].contains(
+                "the instances are terminated once no job runs, or not at all if they are still running one"
+            ),
+            "{:?}",
+            plan.warnings
+        );
     }
 }

@@ -4,10 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use crate::app::AppState;
-use crate::app::dialog::{body, fit_in, footer, header, more_rows, width_in};
+use crate::app::dialog::{body, fit_in, footer, header, more_rows, width_in, wrapped};
 use crate::theme::{Role, Theme};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
@@ -39,7 +39,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         Constraint::Length(fit.bottom),
     ])
     .areas(inside);
-    let para = |lines: Vec<Line<'static>>| Paragraph::new(lines).wrap(Wrap { trim: false });
+    // Wrapped by the code that counted the rows: what was counted is what is drawn.
+    let para = |lines: Vec<Line<'static>>| Paragraph::new(wrapped(&lines, usize::from(inside.width)));
     let scroll = c.scroll.min(fit.max_scroll());
     frame.render_widget(para(top), t);
     frame.render_widget(para(middle).scroll((scroll, 0)), m);

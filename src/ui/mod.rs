@@ -12,7 +12,6 @@ mod queue;
 mod stacks;
 mod status;
 mod timeline;
-mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

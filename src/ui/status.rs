@@ -27,6 +27,23 @@ fn spans_width(spans: &[Span]) -> usize {
     spans.iter().map(|s| s.content.chars().count()).sum()
 }
 
+/// A part of the status bar with its separator, and how much the operator needs it (100:
+/// always shown).
+struct Field<'a> {
+    rank: u8,
+    spans: Vec<Span<'a>>,
+}
+
+impl<'a> Field<'a> {
+    fn new(rank: u8, spans: Vec<Span<'a>>) -> Self {
+        Self { rank, spans }
+    }
+
+    fn width(&self) -> usize {
+        spans_width(&self.spans)
+    }
+}
+
 /// A few of the focused pane's keys ("l logs · s shell · X terminate"), with the keys in effect.
 fn hint(state: &AppState) -> Vec<String> {
     use crate::app::Pane;
@@ -88,72 +105,106 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         frame.render_widget(Paragraph::new(line).style(bar), area);
         return;
     }
-    let mut spans = vec![Span::styled(" bkops", bar), sep.clone(), Span::styled(state.backend.clone(), bar)];
+    // Fields by how much the operator needs them; when the line is too short, whole fields
+    // go, the least needed first, and never run together (a gap of three spaces at least
+    // between the left and the right end, so that neither reads as part of the other).
+    const GAP: usize = 3;
+    let mut left: Vec<Field> = vec![Field::new(100, vec![Span::styled(" bkops", bar)])];
     if state.settings.read_only {
-        spans.insert(1, Span::raw(" "));
-        spans.insert(2, Span::styled(" READ-ONLY ", theme.style(Role::paused)));
+        left.push(Field::new(
+            95,
+            vec![Span::raw(" "), Span::styled(" READ-ONLY ", theme.style(Role::paused))],
+        ));
+    }
+    left.push(Field::new(40, vec![sep.clone(), Span::styled(state.backend.clone(), bar)]));
+    // The account, after the profile it belongs to.
+    if let Some(account) = &state.account {
+        left.push(Field::new(10, vec![Span::styled(format!(" acct {account}"), bar)]));
     }
     if let Some(s) = state.stack_summary() {
-        spans.push(sep.clone());
-        spans.push(Span::styled(sanitize(&s.name).into_owned(), bar));
+        let mut spans = vec![sep.clone(), Span::styled(sanitize(&s.name).into_owned(), bar)];
         if s.scaling.is_paused() {
             spans.push(Span::raw(" "));
             spans.push(Span::styled(" PAUSED ", theme.style(Role::paused)));
         }
+        left.push(Field::new(90, spans));
     }
     // The panes are not read while something covers them: their age would say nothing.
     if !state.panes_covered() {
-        spans.push(sep.clone());
-        spans.push(match state.data_age_secs() {
+        let age = match state.data_age_secs() {
             Some(age) if age > 60 => {
                 Span::styled(format!("data {} old", format_age(age)), theme.style(Role::warn))
             }
             Some(age) => Span::styled(format!("data {} old", format_age(age)), bar),
             None => Span::styled("no data yet", bar),
-        });
-    }
-    // The account, after the profile it belongs to, when the line has room for it.
-    if let Some(account) = &state.account {
-        let text = format!(" acct {account}");
-        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-        if used + text.chars().count() + 8 <= usize::from(area.width) {
-            spans.insert(3, Span::styled(text, bar));
-        }
+        };
+        left.push(Field::new(60, vec![sep.clone(), age]));
     }
     // With errors, the right end says where to read them whole (the line has room for a cut
     // first one only).
     let errors = state.errors();
-    // The zone the times are in, named once.
-    let zone = zone_name(&state.settings.zone, state.now);
-    let right = match errors.len() {
-        0 => format!("{zone} · ? help "),
-        1 => format!("{zone} · E: in full "),
-        n => format!("{zone} · E: all {n} "),
+    let help = match errors.len() {
+        0 => "? help".to_string(),
+        1 => "E: in full".to_string(),
+        n => format!("E: all {n}"),
     };
-    // The focused pane's main keys, as bound now, as many as the line has room for (none
-    // while an error is shown).
-    let right = {
-        let mut parts = if errors.is_empty() { hint(state) } else { Vec::new() };
-        let fits = |parts: &[String]| {
-            spans_width(&spans) + parts.join(" · ").chars().count() + right.chars().count() + 6
-                <= usize::from(area.width)
-        };
-        while !parts.is_empty() && !fits(&parts) {
-            parts.pop();
+    // The focused pane's main keys, as bound now (none while an error is shown); then the
+    // zone the times are in, named once; then where help is.
+    let mut right: Vec<(u8, String)> = Vec::new();
+    if errors.is_empty() {
+        right.extend(hint(state).into_iter().enumerate().map(|(i, h)| (5 - i.min(4) as u8, h)));
+    }
+    right.push((30, zone_name(&state.settings.zone, state.now)));
+    right.push((100, help));
+    let width = usize::from(area.width);
+    let right_text = |right: &[(u8, String)]| {
+        let parts: Vec<&str> = right.iter().map(|(_, t)| t.as_str()).collect();
+        format!("{} ", parts.join(" · "))
+    };
+    let used = |left: &[Field], right: &[(u8, String)]| {
+        left.iter().map(Field::width).sum::<usize>() + right_text(right).chars().count() + GAP
+    };
+    // The first error gets what room is left after the fields it outranks, cut to fit, but
+    // at least a few words of it.
+    const ERROR_ROOM: usize = 16;
+    let sep_width = spans_width(std::slice::from_ref(&sep));
+    let error_room =
+        |left: &[Field], right: &[(u8, String)]| width.saturating_sub(used(left, right) + sep_width);
+    loop {
+        let room = error_room(&left, &right);
+        let need_error = !errors.is_empty();
+        let fits = if need_error { room >= ERROR_ROOM } else { used(&left, &right) <= width };
+        if fits {
+            break;
         }
-        if parts.is_empty() { right } else { format!("{} · {right}", parts.join(" · ")) }
-    };
-    let right_width = right.chars().count();
-    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    // The separator before the error, and one space before the right end.
-    let room = usize::from(area.width).saturating_sub(used + 3 + right_width + 1);
+        // The least needed field goes (the error outranks all but bkops, its stack and help).
+        let lowest_left = left.iter().enumerate().filter(|(_, f)| f.rank < 100).min_by_key(|(_, f)| f.rank);
+        let lowest_right =
+            right.iter().enumerate().filter(|(_, (r, _))| *r < 100).min_by_key(|(_, (r, _))| *r);
+        match (lowest_left, lowest_right) {
+            (Some((i, f)), Some((_, (r, _)))) if f.rank <= *r => {
+                left.remove(i);
+            }
+            (_, Some((j, _))) => {
+                right.remove(j);
+            }
+            (Some((i, _)), None) => {
+                left.remove(i);
+            }
+            (None, None) => break,
+        }
+    }
+    let mut spans: Vec<Span> = left.into_iter().flat_map(|f| f.spans).collect();
     if let Some((what, err, _)) = errors.first() {
+        let room = error_room(&[], &right).saturating_sub(spans_width(&spans));
         spans.push(sep.clone());
         let text = format!("{what}: {err}");
         spans.push(Span::styled(truncate(&sanitize(&text), room).into_owned(), theme.style(Role::danger)));
     }
-    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let pad = usize::from(area.width).saturating_sub(used + right_width);
+    let right = right_text(&right);
+    let right_width = right.chars().count();
+    let used: usize = spans_width(&spans);
+    let pad = width.saturating_sub(used + right_width).max(GAP);
     spans.push(Span::styled(" ".repeat(pad), bar));
     spans.push(Span::styled(right, bar));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
