@@ -274,6 +274,44 @@ async fn an_account_without_stacks_says_so_and_where_to_look() {
     assert_eq!(screen.matches("no Elastic CI Stack in aws").count(), 5, "every pane says so:\n{screen}");
 }
 
+/// An account whose credentials are missing or expired: every read fails the same way.
+struct NoCredentials;
+
+#[async_trait]
+impl bkops::backend::StackSource for NoCredentials {
+    async fn stacks(&self) -> Result<Vec<bkops::domain::StackSummary>, BackendError> {
+        Err(BackendError::Credentials { hint: "run `aws sso login --profile ci-prod`".into() })
+    }
+    async fn fleet(&self, s: &str) -> Result<bkops::domain::Fleet, BackendError> {
+        Err(BackendError::NotFound { what: s.into() })
+    }
+    async fn activities(&self, s: &str) -> Result<Vec<bkops::domain::ScalingActivity>, BackendError> {
+        Err(BackendError::NotFound { what: s.into() })
+    }
+}
+
+/// Without credentials, at 80x24, every pane says so at once with the command that fixes it
+/// (none says "reading…" for ever), and so does the status bar.
+#[tokio::test]
+async fn without_credentials_every_pane_says_what_to_run() {
+    let clock = Clock::virtual_at(START);
+    let mut backends = SimBackend::new(World::demo(1, START), clock.clone()).backends(1.0);
+    backends.stacks = Arc::new(NoCredentials);
+    backends.label =
+        bkops::backend::BackendLabel::Aws { profile: "ci-prod".into(), region: "us-west-2".into() };
+    let mut state = AppState::new(backends.label.to_string(), START, (80, 24));
+    state.settings.aws = true;
+    settle(&mut state, &backends, Msg::Tick(START)).await;
+    let h = Harness { state, backends, clock };
+    let terminal = h.draw();
+    let screen = terminal.backend().to_string();
+    assert!(!screen.contains("reading"), "nothing is being read:\n{screen}");
+    assert_eq!(screen.matches("credentials missing or expired").count(), 5, "every pane says so:\n{screen}");
+    assert!(screen.contains("aws sso login --profile ci-prod"), "{screen}");
+    let bar = status_line(&terminal);
+    assert!(bar.contains("stacks: credentials missing or expired"), "{bar}");
+}
+
 #[tokio::test]
 async fn the_log_view_of_a_full_disk_instance() {
     use bkops::app::Effect;

@@ -88,6 +88,15 @@ pub fn empty_text<T>(state: &AppState, data: &Loadable<T>, what: &str) -> String
         let elsewhere = if state.settings.aws { "; :region or :profile looks elsewhere" } else { "" };
         return format!("no Elastic CI Stack in {}{elsewhere}", state.backend);
     }
+    // The stack list could not be read and none is known: nothing else can be read either,
+    // and the reason is the list's (no credentials, most often), not "reading…" for ever.
+    if state.stack.is_none()
+        && data.error.is_none()
+        && state.stacks.data.as_ref().is_none_or(Vec::is_empty)
+        && let Some(e) = &state.stacks.error
+    {
+        return format!("no stack: {e}");
+    }
     match &data.error {
         Some(e) => format!("cannot read {what}: {e}"),
         None if data.loading || data.fetched_at.is_none() => format!("reading {what}…"),

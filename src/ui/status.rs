@@ -165,15 +165,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         left.iter().map(Field::width).sum::<usize>() + right_text(right).chars().count() + GAP
     };
     // The first error gets what room is left after the fields it outranks, cut to fit, but
-    // at least a few words of it.
-    const ERROR_ROOM: usize = 16;
+    // at least enough of it to say what to do (or the whole of a short one).
+    let error_room_wanted =
+        errors.first().map_or(0, |(what, err, _)| (what.chars().count() + 2 + err.chars().count()).min(48));
     let sep_width = spans_width(std::slice::from_ref(&sep));
     let error_room =
         |left: &[Field], right: &[(u8, String)]| width.saturating_sub(used(left, right) + sep_width);
     loop {
         let room = error_room(&left, &right);
         let need_error = !errors.is_empty();
-        let fits = if need_error { room >= ERROR_ROOM } else { used(&left, &right) <= width };
+        let fits = if need_error { room >= error_room_wanted } else { used(&left, &right) <= width };
         if fits {
             break;
         }
