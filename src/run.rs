@@ -128,7 +128,12 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
     // Generated from the command line's own definition: no config, no backend.
     match cli.command {
         Some(Cmd::Completions { shell }) => return generated(commands::completions(shell)),
-        Some(Cmd::Man) => return generated(commands::man_page()?),
+        Some(Cmd::Man { ref command, dir: None }) => return generated(commands::man_page(command)?),
+        Some(Cmd::Man { dir: Some(ref dir), .. }) => {
+            let written = commands::man_pages_to(dir)?;
+            let list: String = written.iter().map(|p| format!("{}\n", p.display())).collect();
+            return generated(list.into_bytes());
+        }
         _ => {}
     }
     let config = config::load(cli.config.as_deref())?;
@@ -232,7 +237,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
             commands::operate::terminate(args.clone(), &backends, cli.stack.as_deref()).await
         }
         // Printed before anything else was read (above).
-        Some(Cmd::Completions { .. } | Cmd::Man) => Ok(()),
+        Some(Cmd::Completions { .. } | Cmd::Man { .. }) => Ok(()),
         None => {
             let themes_dir = paths::themes_dir();
             let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());

@@ -786,3 +786,20 @@ fn logs_are_as_written_unless_compact_is_asked_for() {
         "time, group, then the agent's level: {compact}"
     );
 }
+
+#[test]
+fn man_gives_each_commands_page_and_writes_them_all_for_packagers() {
+    let out = bkops(&["man", "scaling", "pause"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(".TH bkops-scaling-pause 1"));
+    let out = bkops(&["man", "nope"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("has no command \"nope\""), "{}", stderr(&out));
+    let dir = tmp("man-dir");
+    let out = bkops(&["man", "--dir", &dir.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = String::from_utf8_lossy(&out.stdout).lines().count();
+    let files = std::fs::read_dir(&dir).expect("dir").count();
+    assert!(files >= 12 && listed == files, "{listed} listed, {files} written");
+    assert!(dir.join("bkops-status.1").is_file() && dir.join("bkops.1").is_file());
+}

@@ -228,4 +228,48 @@ mod tests {
         let (plan, _) = c.accept().expect("goes");
         assert_eq!(plan.calls.len(), 2);
     }
+
+    #[test]
+    fn several_instances_cannot_go_before_their_count_is_typed() {
+        let ids = vec!["i-0aaaaaaaaaaaaaaa1".to_string(), "i-0bbbbbbbbbbbbbbb2".to_string()];
+        let mut c = open(ActionKind::Terminate { instances: ids });
+        assert_eq!(c.expected().as_deref(), Some("2"));
+        c.focus(true);
+        assert!(!c.on_go && c.accept().is_none(), "nothing typed");
+        c.type_char('1');
+        c.focus(true);
+        assert!(!c.on_go && c.accept().is_none(), "the wrong count");
+    }
+
+    #[test]
+    fn the_button_names_the_action() {
+        let one = ActionKind::Terminate { instances: vec!["i-0aaaaaaaaaaaaaaa1".into()] };
+        let verbs: Vec<&str> =
+            [ActionKind::Pause, ActionKind::Resume, one].into_iter().map(|k| open(k).verb()).collect();
+        assert_eq!(verbs, ["Pause", "Resume", "Terminate"]);
+    }
+
+    #[test]
+    fn the_option_never_moves_the_focus_onto_the_action() {
+        let mut c = open(ActionKind::Pause);
+        assert!(c.can_go() && !c.on_go);
+        c.toggle_option();
+        assert!(!c.on_go, "Tab on Cancel leaves Cancel focused");
+        c.focus(true);
+        c.toggle_option();
+        assert!(c.on_go, "and on the action, which can still go, leaves it there");
+    }
+
+    #[test]
+    fn only_a_terminate_takes_typing_and_only_printable_characters_up_to_forty() {
+        let mut pause = open(ActionKind::Pause);
+        pause.type_char('y');
+        assert_eq!(pause.typed, "", "nothing to type for a pause");
+        let mut c = open(ActionKind::Terminate { instances: vec!["i-0aaaaaaaaaaaaaaa1".into()] });
+        c.type_char('\u{1b}');
+        c.type_char('\n');
+        assert_eq!(c.typed, "", "control characters are not typed");
+        (0..50).for_each(|_| c.type_char('x'));
+        assert_eq!(c.typed.len(), 40, "at most forty characters");
+    }
 }

@@ -110,8 +110,15 @@ pub enum Cmd {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `bkops man > ~/.local/share/man/man1/bkops.1`.
-    Man,
+    /// Print the manual page (roff) of bkops or of a command (`bkops man scaling pause`), e.g.
+    /// `bkops man > ~/.local/share/man/man1/bkops.1`; `--dir` writes every page.
+    Man {
+        /// The command whose page to print (none: bkops' own).
+        command: Vec<String>,
+        /// Write every page (bkops.1, bkops-status.1, …) to this directory, for packagers.
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

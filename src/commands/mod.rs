@@ -14,4 +14,4 @@ pub mod timeline;
 pub mod why;
 
 pub use cli::{Cli, Cmd, Format};
-pub use generated::{completions, man_page};
+pub use generated::{completions, man_page, man_pages_to};

@@ -180,6 +180,19 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Where a theme file sets its `parent` (the start of the file if nowhere).
+fn parent_offset(text: &str) -> usize {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let key = line.trim_start();
+        if key.strip_prefix("parent").is_some_and(|rest| rest.trim_start().starts_with('=')) {
+            return at + (line.len() - key.len());
+        }
+        at += line.len();
+    }
+    0
+}
+
 fn invalid(path: &str, text: &str, offset: usize, message: String) -> ThemeError {
     let (line, column) = line_col(text, offset);
     ThemeError::Invalid { path: path.to_string(), line, column, message }
@@ -292,7 +305,19 @@ fn load_depth(spec: &str, user_dir: Option<&Path>, depth: usize) -> Result<Theme
         Some(p) if p == spec || Some(p) == file.theme.name.as_deref() => {
             return Err(ThemeError::Cycle(p.to_string()));
         }
-        Some(p) => Some(load_depth(p, user_dir, depth + 1)?),
+        // A parent that is not there is this file's mistake: said at its `parent` line.
+        Some(p) => Some(load_depth(p, user_dir, depth + 1).map_err(|e| match e {
+            ThemeError::NotFound { name, builtins } => {
+                let offset = parent_offset(&source.text);
+                invalid(
+                    &source.label,
+                    &source.text,
+                    offset,
+                    format!("its parent theme '{name}' does not exist; built-in themes: {builtins}; or a path to a .toml file"),
+                )
+            }
+            other => other,
+        })?),
         None if spec == "dark" && source.label.starts_with("built-in") => None,
         None => Some(load_depth("dark", None, depth + 1)?),
     };
@@ -411,6 +436,16 @@ mod tests {
         write(&dir, "a.toml", "[theme]\nparent = \"b\"\n");
         write(&dir, "b.toml", "[theme]\nparent = \"a\"\n");
         assert!(matches!(load("a", Some(&dir)), Err(ThemeError::Cycle(_))));
+        // A parent that does not exist is said at the line that names it.
+        write(&dir, "orphan.toml", "# mine\n[theme]\nname = \"orphan\"\n  parent = \"nope\"\n[roles]\n");
+        match load("orphan", Some(&dir)) {
+            Err(ThemeError::Invalid { path, line, column, message }) => {
+                assert!(path.ends_with("orphan.toml"), "{path}");
+                assert_eq!((line, column), (4, 3));
+                assert!(message.contains("its parent theme 'nope' does not exist"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

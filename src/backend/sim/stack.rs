@@ -294,11 +294,13 @@ impl SimStack {
     }
 
     pub(super) fn metrics(&self) -> QueueMetrics {
-        let running =
-            self.instances.iter().flat_map(|i| &i.agents).filter(|a| a.job.is_some()).count() as u32;
         let connected: Vec<_> =
             self.instances.iter().filter(|i| i.is_connected()).flat_map(|i| &i.agents).collect();
         let busy = connected.iter().filter(|a| a.job.is_some()).count() as u32;
+        // A job runs on a busy agent: one on an instance whose agent is gone is not counted
+        // as running (Buildkite shows it once the agent is back, or as lost), so Running
+        // never exceeds Busy.
+        let running = busy;
         // Agents of no stack on the queue are Buildkite's to count too.
         let total = connected.len() as u32 + self.spec.strangers.len() as u32;
         QueueMetrics {

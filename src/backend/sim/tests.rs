@@ -387,3 +387,17 @@ fn a_scaling_error_is_logged_as_the_scaler_logs_it_and_explained() {
     advance(&mut w, 60);
     assert_eq!(desired(&w), 4);
 }
+
+/// A job runs on a busy agent: over two hours of the messy demo (incidents, full disks,
+/// reclaimed Spot, failed boots), no stack ever says more jobs run than agents are busy.
+#[test]
+fn running_jobs_never_outnumber_busy_agents() {
+    let mut w = World::demo(7, START);
+    for minute in 0..120 {
+        advance(&mut w, 60);
+        for s in &w.stacks {
+            let m = s.metrics();
+            assert!(m.running <= m.busy_agents, "{} at minute {minute}: {m:?}", s.spec.name);
+        }
+    }
+}

@@ -91,3 +91,91 @@ async fn a_stack_that_has_gone_is_not_left_on_screen() {
         Some(("stack ci-linux is gone from demo", true))
     );
 }
+
+/// The stack list read again with `change` made to it.
+fn reload_stacks(state: &mut AppState, change: impl FnOnce(&mut Vec<crate::domain::StackSummary>)) {
+    let mut stacks = state.stacks.data.clone().expect("stacks");
+    change(&mut stacks);
+    let at = state.now.plus_secs(5);
+    update(
+        state,
+        Msg::Loaded { resource: Resource::Stacks, result: Ok(crate::app::Payload::Stacks(stacks)), at },
+    );
+}
+
+/// The stack's scaling activity read again with `change` made to it (newest first).
+fn reload_activity(state: &mut AppState, change: impl FnOnce(&mut Vec<crate::domain::ScalingActivity>)) {
+    let mut list = state.activities.data.clone().expect("activity");
+    change(&mut list);
+    let at = state.now.plus_secs(5);
+    update(
+        state,
+        Msg::Loaded {
+            resource: Resource::Activities("ci-linux".into()),
+            result: Ok(crate::app::Payload::Activities(list)),
+            at,
+        },
+    );
+}
+
+fn selected_stack(state: &AppState) -> Option<String> {
+    shown::stacks(state).get(state.lists.stacks.sel).map(|s| s.name.clone())
+}
+
+fn selected_activity(state: &AppState) -> Option<String> {
+    shown::activities(state).get(state.lists.activity.sel).map(|a| a.id.clone())
+}
+
+fn flash(state: &AppState) -> Option<String> {
+    state.flash.as_ref().map(|f| f.text.clone())
+}
+
+#[tokio::test]
+async fn the_stack_cursor_follows_its_stack_and_says_stack_when_it_has_gone() {
+    let (mut state, _, _) = loaded((160, 48)).await;
+    state.focus = Pane::Stacks;
+    assert!(shown::stacks(&state).len() >= 3);
+    update(&mut state, key('j'));
+    let chosen = selected_stack(&state).expect("a row");
+    reload_stacks(&mut state, |list| list.rotate_right(1));
+    assert_eq!(selected_stack(&state), Some(chosen.clone()), "the cursor moved with its stack");
+    reload_stacks(&mut state, |list| list.retain(|s| s.name != chosen));
+    let now = selected_stack(&state).expect("a row");
+    assert_eq!(flash(&state), Some(format!("stack {chosen} has gone: the cursor is on {now}")));
+}
+
+#[tokio::test]
+async fn the_activity_cursor_stays_on_the_newest_from_the_first_row_and_on_its_activity_below() {
+    let (mut state, _, _) = loaded((160, 48)).await;
+    state.focus = Pane::Activity;
+    assert!(shown::activities(&state).len() >= 3, "{}", shown::activities(&state).len());
+    let newer = |list: &mut Vec<crate::domain::ScalingActivity>, id: &str| {
+        let mut a = list[0].clone();
+        a.id = id.into();
+        list.insert(0, a);
+    };
+    reload_activity(&mut state, |list| newer(list, "new-1"));
+    assert_eq!(state.lists.activity.sel, 0, "the first row stays on the newest");
+    assert_eq!(selected_activity(&state).as_deref(), Some("new-1"));
+    update(&mut state, key('j'));
+    let chosen = selected_activity(&state).expect("a row");
+    reload_activity(&mut state, |list| newer(list, "new-2"));
+    assert_eq!(selected_activity(&state), Some(chosen.clone()), "below the first row it keeps its activity");
+    assert_eq!(state.lists.activity.sel, 2);
+    reload_activity(&mut state, |list| list.retain(|a| a.id != chosen));
+    let now = selected_activity(&state).expect("a row");
+    assert_eq!(flash(&state), Some(format!("activity {chosen} has gone: the cursor is on {now}")));
+}
+
+#[tokio::test]
+async fn a_filter_that_hides_the_chosen_row_does_not_say_it_has_gone() {
+    let (mut state, _, _) = loaded((160, 48)).await;
+    state.focus = Pane::Instances;
+    let chosen = selected(&state).expect("a row");
+    update(&mut state, key('/'));
+    // Pasted, so the filter hides the row in one step (typed, the first `!` hides all rows).
+    update(&mut state, Msg::Paste(format!("!{chosen}")));
+    update(&mut state, code(KeyCode::Enter));
+    assert!(!ids(&state).contains(&chosen), "the filter hides it");
+    assert!(flash(&state).is_none_or(|f| !f.contains("has gone")), "{:?}", state.flash);
+}
