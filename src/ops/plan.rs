@@ -339,6 +339,32 @@ mod tests {
     }
 
     #[test]
+    fn draining_with_min_size_zero_changes_only_desired() {
+        let t = ScalingTarget { min: 0, ..linux() };
+        let plan = pause(&t, true, "ana", NOW).expect("plan");
+        assert!(
+            plan.calls.iter().any(|c| matches!(c, Call::UpdateGroup { min: None, desired: Some(0), .. })),
+            "{:?}",
+            plan.calls
+        );
+    }
+
+    #[test]
+    fn a_second_pause_names_who_paused_with_or_without_when() {
+        let mut t = linux();
+        t.rule_enabled = Some(false);
+        t.tags.insert(PAUSED_BY.into(), "ana".into());
+        t.tags.insert(PRE_PAUSE_MIN.into(), "2".into());
+        let said = |t: &ScalingTarget| match pause(t, false, "bo", NOW) {
+            Err(PlanError::AlreadyPaused { by, .. }) => by,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(said(&t), " (by ana)");
+        t.tags.insert(PAUSED_AT.into(), "2026-12-07T02:00:00Z".into());
+        assert_eq!(said(&t), " (by ana at 2026-12-07T02:00:00Z)");
+    }
+
+    #[test]
     fn pause_then_resume_restores_min_size_and_removes_the_record() {
         let mut t = linux();
         let plan = pause(&t, true, "ana", NOW).expect("pause");
@@ -479,6 +505,15 @@ mod tests {
             terminate(&at_min, &ids, TerminateMode::Shrink, &Agents::NotAsked),
             Err(PlanError::BelowMin { .. })
         ));
+        assert_eq!(plan.title, "Terminate 1 instance of ci-linux and shrink the group (desired 6 → 5)");
+        let two = vec!["i-0aaaaaaaaaaaaaaa1".to_string(), "i-0bbbbbbbbbbbbbbb2".to_string()];
+        let plan = terminate(&t, &two, TerminateMode::Replace, &Agents::NotAsked).expect("two");
+        assert_eq!(plan.title, "Terminate 2 instances of ci-linux and replace them (desired stays)");
+        let one_above_min = ScalingTarget { desired: 3, ..linux() };
+        assert!(
+            terminate(&one_above_min, &ids, TerminateMode::Shrink, &Agents::NotAsked).is_ok(),
+            "shrinking down to MinSize itself is allowed"
+        );
         let stranger = vec!["i-0ccccccccccccccc3".to_string()];
         assert!(matches!(
             terminate(&t, &stranger, TerminateMode::Replace, &Agents::NotAsked),

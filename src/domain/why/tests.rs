@@ -495,3 +495,38 @@ fn the_scalers_verdict_is_given_whether_or_not_jobs_are_stuck() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn usable_idle_agents_add_up_and_an_unhealthy_full_disk_says_both() {
+    let q = QueueMetrics { idle_agents: 4, ..WAITING };
+    let two_idle = |id: &str| {
+        let mut i = instance(id, Lifecycle::InService, 3600, AgentState::Idle);
+        i.agents.total = 2;
+        i
+    };
+    let g = fleet(2, 10, vec![two_idle("i-0aaaaaaaaaaaaaaa1"), two_idle("i-0bbbbbbbbbbbbbbb2")]);
+    assert_eq!(capacity::capacity(&q, Some(&g)).usable_idle, Some(4));
+
+    let full = |health| Instance { disk: DiskSignal::Full, health, ..two_idle("i-0ccccccccccccccc3") };
+    let why = |i: Instance| capacity::capacity(&q, Some(&fleet(1, 10, vec![i]))).unusable[0].why.clone();
+    assert_eq!(
+        why(full(Health::Unhealthy)),
+        "are idle on an instance whose disk is full (it is Unhealthy): each job it takes fails"
+    );
+    assert_eq!(
+        why(full(Health::Healthy)),
+        "are idle on an instance whose disk is full: each job it takes fails"
+    );
+}
+
+#[test]
+fn the_agents_are_known_for_an_empty_group_and_for_instances_whose_agents_were_read() {
+    let q = QueueMetrics { idle_agents: 1, ..WAITING };
+    let empty = fleet(0, 10, Vec::new());
+    assert_eq!(capacity::capacity(&q, Some(&empty)).usable_idle, Some(0), "no instance, nothing missing");
+    // A note about the agent list does not unknow agents that were read on each instance.
+    let mut read =
+        fleet(1, 10, vec![instance("i-0aaaaaaaaaaaaaaa1", Lifecycle::InService, 3600, AgentState::Idle)]);
+    read.agents_note = Some("a note".into());
+    assert_eq!(capacity::capacity(&q, Some(&read)).usable_idle, Some(1));
+}
