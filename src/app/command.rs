@@ -16,6 +16,8 @@ pub enum Command {
     Theme(String),
     Profile(String),
     Region(String),
+    /// Show the stacks of the named `[[contexts]]` entry.
+    Context(String),
     Logs(String),
     Shell(String),
     Refresh,
@@ -49,6 +51,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("shell", "INSTANCE", "Open a shell on an instance through SSM (also :ssm)"),
     ("profile", "NAME", "Switch AWS profile (Tab completes from ~/.aws)"),
     ("region", "NAME", "Switch AWS region"),
+    (
+        "context",
+        "[NAME]",
+        "Switch to a context of [[contexts]]; without a name, list them in the fleet (also :ctx)",
+    ),
     ("refresh", "", "Refresh everything now"),
     ("help", "", "Show the key bindings"),
     ("errors", "", "Show every error in full"),
@@ -99,6 +106,9 @@ pub fn parse(text: &str) -> Result<Command, String> {
         "logs" | "log" => need("an instance ID").map(Command::Logs),
         "shell" | "ssm" => need("an instance ID").map(Command::Shell),
         "region" => need("a region such as us-east-1").map(Command::Region),
+        // k9s' habit: `:ctx` alone lists the contexts, `:ctx NAME` switches.
+        "context" | "ctx" if arg.is_empty() => Ok(Command::Fleet),
+        "context" | "ctx" => Ok(Command::Context(arg.to_string())),
         "refresh" => Ok(Command::Refresh),
         "help" | "h" => Ok(Command::Help),
         "errors" | "error" => Ok(Command::Errors),

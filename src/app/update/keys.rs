@@ -262,11 +262,13 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::PromptComplete => {
             let names: Vec<String> = state.stacks.data.iter().flatten().map(|s| s.name.clone()).collect();
             let profiles = state.settings.profiles.clone();
+            let contexts = state.overview.names.clone();
             let candidates = |command: &str| -> Vec<&str> {
                 match command {
                     "stack" => names.iter().map(String::as_str).collect(),
                     "profile" => profiles.iter().map(String::as_str).collect(),
                     "region" => crate::domain::regions::REGIONS.to_vec(),
+                    "context" | "ctx" => contexts.iter().map(String::as_str).collect(),
                     "theme" => crate::theme::built_in_names(),
                     _ => Vec::new(),
                 }

@@ -84,6 +84,7 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
             super::switching(state, format!("region {region}"));
             fx.push(Effect::SwitchAws { profile: None, region: Some(region) })
         }
+        Command::Context(name) => switch_context(state, &name, fx),
         Command::Refresh => loads::refresh_all(state, fx),
         Command::Help => {
             let from = state.scopes();
@@ -95,5 +96,28 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Fleet => super::fleet::show(state, fx),
         Command::Doctor => state.overlay = Some(Overlay::Doctor { scroll: 0 }),
         Command::Quit => state.quit_or_ask(),
+    }
+}
+
+/// `:context NAME`: the named context's stacks, connected as the fleet's Enter does.
+fn switch_context(state: &mut AppState, name: &str, fx: &mut Vec<Effect>) {
+    let names = &state.overview.names;
+    match names.iter().position(|n| n == name) {
+        None if names.is_empty() => {
+            state.flash("no [[contexts]] in the config file: add them there to switch by name", true)
+        }
+        None => {
+            let known = names.join(", ");
+            state.flash(format!("no context named '{name}'; the contexts here are: {known}"), true)
+        }
+        Some(n) if state.overview.current == Some(n) => {
+            state.flash(format!("context {name} is the one shown"), false)
+        }
+        Some(n) => {
+            state.overview.current = Some(n);
+            state.wanted_stack = None;
+            super::switching(state, format!("context {name}"));
+            fx.push(Effect::SwitchContext(n));
+        }
     }
 }

@@ -61,6 +61,49 @@ fn enter_opens_a_stack_in_its_own_context_and_the_fleet_survives_the_switch() {
     assert_eq!(update(&mut state, code(KeyCode::Enter)), vec![Effect::SwitchContext(0)]);
 }
 
+/// Types `:text` and Enter; what the command asked for.
+fn command(state: &mut AppState, text: &str) -> Vec<Effect> {
+    update(state, key(':'));
+    typed(state, text);
+    update(state, code(KeyCode::Enter))
+}
+
+fn said(state: &AppState) -> String {
+    state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn ctx_switches_to_a_context_by_name_or_lists_them_as_k9s_does() {
+    let mut state = AppState::new("aws ci-prod us-east-1", START, (80, 24));
+    state.overview = Overview::new(vec!["us".into(), "eu".into()], Some(0));
+    assert_eq!(command(&mut state, "ctx eu"), vec![Effect::SwitchContext(1)]);
+    assert_eq!(state.overview.current, Some(1));
+    assert!(said(&state).contains("context eu"), "{}", said(&state));
+    update(&mut state, Msg::BackendChanged("aws ci-prod eu-west-1".into()));
+    assert_eq!(command(&mut state, "context us"), vec![Effect::SwitchContext(0)]);
+    update(&mut state, Msg::BackendChanged("aws ci-prod us-east-1".into()));
+    assert!(command(&mut state, "context us").is_empty(), "already shown: nothing to connect");
+    assert_eq!(said(&state), "context us is the one shown");
+    assert!(command(&mut state, "ctx mars").is_empty());
+    assert_eq!(said(&state), "no context named 'mars'; the contexts here are: us, eu");
+    let fx = command(&mut state, "ctx");
+    assert_eq!(state.overlay, Some(Overlay::Fleet), "alone, it lists the contexts");
+    assert!(fx.contains(&Effect::Fetch(Resource::Context(1))), "{fx:?}");
+    // Tab completes a context's name.
+    update(&mut state, code(KeyCode::Esc));
+    update(&mut state, key(':'));
+    typed(&mut state, "ctx e");
+    update(&mut state, code(KeyCode::Tab));
+    assert_eq!(state.prompt.as_ref().map(|p| p.text.as_str()), Some("ctx eu"));
+}
+
+#[test]
+fn ctx_without_contexts_says_where_they_come_from() {
+    let mut state = AppState::new("demo", START, (80, 24));
+    assert!(command(&mut state, "ctx prod").is_empty());
+    assert!(said(&state).starts_with("no [[contexts]] in the config file"), "{}", said(&state));
+}
+
 #[test]
 fn a_context_that_cannot_be_read_leads_and_enter_says_why() {
     let mut state = AppState::new("aws ci-prod us-east-1", START, (80, 24));
