@@ -104,7 +104,7 @@ pub fn check(i: &Inputs<'_>) -> Vec<Finding> {
     let to_max = i
         .activities
         .iter()
-        .filter(|a| i.now.secs_since(a.start) <= DAY_SECS && raised_to(&a.cause) == Some(s.max) && s.max > 0)
+        .filter(|a| i.now.secs_since(a.start) <= DAY_SECS && raised_to(&a.cause) == Some(s.max))
         .count();
     if scales && to_max >= MAX_SIZE_OFTEN {
         out.push(finding(
@@ -202,12 +202,7 @@ pub fn check(i: &Inputs<'_>) -> Vec<Finding> {
 fn raised_to(cause: &str) -> Option<u32> {
     let rest = cause.split("changing the desired capacity from ").nth(1)?;
     let (from, to) = rest.split_once(" to ")?;
-    let to: u32 = to
-        .trim_end_matches(|c: char| !c.is_ascii_digit())
-        .split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()?;
+    let to: u32 = to.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
     let from: u32 = from.trim().parse().ok()?;
     (to > from).then_some(to)
 }
@@ -339,6 +334,60 @@ mod tests {
         assert_eq!(what("shared_queue"), "queue default is also the queue of ci-old");
         assert_eq!(what("log_groups_never_expire"), "1 log group never expires: /buildkite/elastic-stack");
         assert!(what("scaler_erroring").contains("AccessDenied"), "{}", what("scaler_erroring"));
+    }
+
+    #[test]
+    fn a_pitfall_of_two_conditions_needs_both() {
+        let with = |change: &dyn Fn(&mut StackSummary)| {
+            let mut s = stack("ci", "default");
+            change(&mut s);
+            codes(&inputs(&s, std::slice::from_ref(&s)))
+        };
+        let one_type = |s: &mut StackSummary| s.launch.instance_types.truncate(1);
+        assert_eq!(
+            with(&|s| s.launch.on_demand_percentage = Some(0)),
+            Vec::<&str>::new(),
+            "all Spot, two types"
+        );
+        assert_eq!(with(&one_type), Vec::<&str>::new(), "one type, on demand");
+        assert_eq!(
+            with(&|s| {
+                one_type(s);
+                s.launch.on_demand_percentage = Some(0);
+            }),
+            ["spot_single_type"]
+        );
+        assert_eq!(with(&|s| s.min = 2), Vec::<&str>::new(), "MinSize without terminate-after-job");
+        assert_eq!(with(&|s| s.launch.terminate_after_job = true), Vec::<&str>::new(), "MinSize 0");
+        assert_eq!(
+            with(&|s| {
+                s.min = 1;
+                s.launch.terminate_after_job = true;
+            }),
+            ["min_size_with_terminate_after_job"]
+        );
+    }
+
+    #[test]
+    fn max_size_reached_often_counts_a_day_to_the_second_and_never_a_max_size_of_zero() {
+        let s = stack("ci", "default");
+        let all = std::slice::from_ref(&s);
+        let acts = [raised(60, 2, 10), raised(120, 4, 10), raised(DAY_SECS, 9, 10)];
+        assert!(codes(&Inputs { activities: &acts, ..inputs(&s, all) }).contains(&"max_size_reached_often"));
+        let acts = [raised(60, 2, 10), raised(120, 4, 10), raised(DAY_SECS + 1, 9, 10)];
+        assert!(!codes(&Inputs { activities: &acts, ..inputs(&s, all) }).contains(&"max_size_reached_often"));
+        // Set to what it already was, or raised with no full stop after the size: as the line says.
+        let acts = [raised(60, 10, 10), raised(120, 10, 10), raised(180, 10, 10)];
+        assert!(!codes(&Inputs { activities: &acts, ..inputs(&s, all) }).contains(&"max_size_reached_often"));
+        let mut bare = [raised(60, 2, 10), raised(120, 4, 10), raised(180, 9, 10)];
+        bare.iter_mut().for_each(|a| a.cause = a.cause.trim_end_matches('.').to_string());
+        assert!(codes(&Inputs { activities: &bare, ..inputs(&s, all) }).contains(&"max_size_reached_often"));
+        // A stack held at MaxSize 0 is emptied on purpose, not short of room (a raise is never
+        // to 0, so it is never counted).
+        let zero = StackSummary { max: 0, ..stack("ci", "default") };
+        let acts = [raised(60, 2, 0), raised(120, 4, 0), raised(180, 9, 0)];
+        let i = Inputs { activities: &acts, ..inputs(&zero, std::slice::from_ref(&zero)) };
+        assert!(!codes(&i).contains(&"max_size_reached_often"), "{:?}", codes(&i));
     }
 
     #[test]

@@ -262,6 +262,14 @@ mod tests {
     }
 
     #[test]
+    fn the_log_is_read_back_far_enough_for_a_whole_default_cooldown() {
+        // A cooldown line says what was left when it was written: the run that logged it, at
+        // most a default scale-out cooldown ago, and the run before it must be in the window.
+        let cooldown = crate::domain::scaler::ScalerParams::default().scale_out_cooldown_secs;
+        assert!(READ_SECS >= cooldown + 60, "{READ_SECS} s read, a cooldown of {cooldown} s");
+    }
+
+    #[test]
     fn a_scale_out_with_what_the_scaler_saw() {
         let log = run(&[
             "START RequestId: 6f1c Version: $LATEST",
