@@ -270,6 +270,88 @@ mod tests {
     }
 
     #[test]
+    fn every_known_line_is_known() {
+        let log = run(&[
+            "START RequestId: 6f1c Version: $LATEST",
+            "2026/11/30 07:31:40 buildkite-agent-scaler version 1.12.0 build 23",
+            "2026/11/30 07:31:40 Disabling scale-out 🙅🏼‍♂️",
+            "2026/11/30 07:31:40 Successfully retrieved last scaling activity events. Last scale out never, last scale in never",
+            "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:40 Publishing metric ScheduledJobsCount=6 [org=acme,queue=default]",
+            "2026/11/30 07:31:40 Collecting AutoScaling details for ASG \"ci-AgentAutoScaleGroup-1\"",
+            "2026/11/30 07:31:40 Scaling calculation based on metrics collected at 2026-11-30T07:31:40Z",
+            "2026/11/30 07:31:40 👮‍️ Increasing scale-out of 2 by factor of 1.00",
+            "2026/11/30 07:31:40 INFO: ASG may be converging.",
+            "2026/11/30 07:31:40 Waiting 4s before polling to stagger scheduled scaler invocations",
+            "END RequestId: 6f1c",
+            "REPORT RequestId: 6f1c Duration: 112.10 ms",
+            "Exiting due to LAMBDA_TIMEOUT (50s)",
+        ]);
+        assert_eq!(log.unknown_lines, 0);
+    }
+
+    #[test]
+    fn each_end_of_an_invocation_closes_its_run() {
+        for end in [
+            "END RequestId: 6f1c",
+            "REPORT RequestId: 6f1c Duration: 112.10 ms",
+            "2026/11/30 07:31:40 Waiting for LAMBDA_INTERVAL (10s) or timeout",
+            "2026/11/30 07:31:40 Exiting due to LAMBDA_TIMEOUT (50s)",
+        ] {
+            let log = run(&[
+                "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+                "2026/11/30 07:31:40 Scaling decision: calculated desired 2 instances. Action: No change needed",
+                end,
+                "2026/11/30 07:31:50 ↳ Jobs: scheduled=9, running=0, waiting=0",
+                "2026/11/30 07:31:50 Scaling decision: calculated desired 5 instances. Action: No change needed",
+            ]);
+            let runs: Vec<(Timestamp, Option<u32>)> = log.runs.iter().map(|r| (r.at, r.calculated)).collect();
+            assert_eq!(runs, [(Timestamp(0), Some(2)), (Timestamp(3_000), Some(5))], "{end}");
+            assert_eq!(log.unknown_lines, 0, "{end}");
+        }
+    }
+
+    #[test]
+    fn a_messages_continuation_lines_belong_to_it_and_its_other_lines_are_read() {
+        let log = parse([
+            (Timestamp(0), "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\""),
+            (
+                Timestamp(1_000),
+                "2026/11/30 07:31:41 Scaling error: AccessDenied: not authorized\n\tstatus code: 403, request id: 9a1b",
+            ),
+        ]);
+        assert_eq!(log.unknown_lines, 0, "the indented line is the error's");
+        let r = log.last_run().expect("a run");
+        assert_eq!(r.outcome, Outcome::Error { text: "AccessDenied: not authorized".into() });
+        // Two lines in one event, the second not indented: both are read.
+        let log = parse([(
+            Timestamp(0),
+            "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"\n2026/11/30 07:31:40 Scaling decision: calculated desired 3 instances. Action: No change needed",
+        )]);
+        assert_eq!(log.last_run().map(|r| r.calculated), Some(Some(3)));
+        // An event's own first line is read even when it is indented.
+        let log = parse([(Timestamp(0), "  START RequestId: 6f1c Version: $LATEST")]);
+        assert_eq!(log.last_invocation, Some(Timestamp(0)));
+    }
+
+    #[test]
+    fn a_decision_to_scale_with_nothing_after_it_is_silent_not_no_change() {
+        // The scaler returns without a line when the way it wants to go is disabled.
+        let log = run(&[
+            "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:40 Scaling decision: calculated desired 8 instances. ASG current desired: 2, ASG actual running: 2 (approx 2 agents), Buildkite scheduled: 8, running: 0, waiting: 0 Action: Scale out from 2 to 8",
+        ]);
+        assert_eq!(log.last_run().map(|r| r.outcome.clone()), Some(Outcome::Silent));
+        // A cooldown said before the decision is kept, not replaced by its "No change".
+        let log = run(&[
+            "2026/11/30 07:31:40 Collecting Buildkite metrics for queue \"default\"",
+            "2026/11/30 07:31:40 ⏲ Want to scale OUT but in cooldown for 100 seconds",
+            "2026/11/30 07:31:40 Scaling decision: calculated desired 2 instances. Action: No change needed",
+        ]);
+        assert!(matches!(log.last_run().map(|r| &r.outcome), Some(Outcome::Cooldown { .. })));
+    }
+
+    #[test]
     fn a_scale_out_with_what_the_scaler_saw() {
         let log = run(&[
             "START RequestId: 6f1c Version: $LATEST",
