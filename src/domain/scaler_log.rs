@@ -241,7 +241,8 @@ pub fn parse<'a>(events: impl IntoIterator<Item = (Timestamp, &'a str)>) -> Scal
                 if line.starts_with("Scaling calculation") {
                     open.seen = true;
                 }
-                if line.contains("Instances required") && open.calculated.is_none() {
+                // It comes before the decision line, whose own count then replaces it.
+                if line.contains("Instances required") {
                     open.calculated = number_after(line, "Instances required");
                 }
             } else {

@@ -365,3 +365,11 @@ fn a_long_scaler_error_is_quoted_in_part() {
     assert!(events[0].text.chars().count() < 400, "quoted in part");
     assert!(events[0].text.ends_with("(199714 more characters)"), "and says how much is left out");
 }
+
+#[test]
+fn each_source_has_the_word_the_timeline_prints() {
+    let sources =
+        [Source::Activity, Source::Scaler, Source::Log, Source::Agent, Source::Operator, Source::Queue];
+    let words: Vec<&str> = sources.iter().map(|s| s.label()).collect();
+    assert_eq!(words, ["activity", "scaler", "log", "agent", "operator", "queue"]);
+}
