@@ -373,3 +373,16 @@ fn each_source_has_the_word_the_timeline_prints() {
     let words: Vec<&str> = sources.iter().map(|s| s.label()).collect();
     assert_eq!(words, ["activity", "scaler", "log", "agent", "operator", "queue"]);
 }
+
+#[test]
+fn a_gap_in_the_scalers_invocations_is_told_only_beyond_five_minutes() {
+    let gaps = |secs: i64| {
+        let log = parse([
+            (NOW.plus_secs(-secs - 10), "START RequestId: 1"),
+            (NOW.plus_secs(-10), "START RequestId: 2"),
+        ]);
+        texts(&build(&Inputs { scaler: Some(&log), ..inputs() }))
+    };
+    assert!(gaps(5 * 60).is_empty(), "five minutes is no gap: {:?}", gaps(5 * 60));
+    assert_eq!(gaps(5 * 60 + 1), ["the scaler ran again after 5m without a run"]);
+}
