@@ -386,3 +386,21 @@ fn a_gap_in_the_scalers_invocations_is_told_only_beyond_five_minutes() {
     assert!(gaps(5 * 60).is_empty(), "five minutes is no gap: {:?}", gaps(5 * 60));
     assert_eq!(gaps(5 * 60 + 1), ["the scaler ran again after 5m without a run"]);
 }
+
+#[test]
+fn a_cap_at_max_size_is_told_once_per_streak() {
+    let run = "Collecting Buildkite metrics";
+    let capped = "⚠️  Desired count exceed MaxSize, capping at 10";
+    let decided = "Scaling decision: calculated desired 10 instances. Action: No change needed";
+    let log = parse([
+        (NOW.plus_secs(-180), run),
+        (NOW.plus_secs(-180), capped),
+        (NOW.plus_secs(-180), decided),
+        (NOW.plus_secs(-120), run),
+        (NOW.plus_secs(-120), capped),
+        (NOW.plus_secs(-120), decided),
+    ]);
+    let events = build(&Inputs { scaler: Some(&log), ..inputs() });
+    assert_eq!(texts(&events), ["wants more, capped at MaxSize 10"]);
+    assert_eq!(events[0].severity, Severity::Warn);
+}
