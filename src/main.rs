@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(bkops::run::run(cli)) {
+    match runtime.block_on(bkops::commands::run::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");

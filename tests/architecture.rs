@@ -6,11 +6,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// One file's module path (`["app", "update", "keys"]`) and the module paths it names.
+/// One file's module path (`["app", "update", "keys"]`), the module paths it names, and the
+/// external crates it uses.
 struct File {
     path: PathBuf,
     module: Vec<String>,
     uses: BTreeSet<Vec<String>>,
+    crates: BTreeSet<String>,
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -27,31 +29,126 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn module_of(src: &Path, file: &Path) -> Vec<String> {
     let rel = file.strip_prefix(src).expect("under src").with_extension("");
     let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    // `main.rs` is the binary, a module of its own; `lib.rs` the crate's root, `[]`.
+    if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) {
         parts.pop();
     }
     parts
 }
 
-/// The code without comments and without its test module.
+/// The code without comments, without the text of its string and character literals, and
+/// without its `#[cfg(test)] mod tests` (inline or `mod tests;`). Only that module is left out:
+/// any other item is read, test-only or not.
 fn production_code(text: &str) -> String {
-    let mut out = String::new();
+    let mut code = String::new();
     for line in text.lines() {
-        let t = line.trim_start();
-        if t.starts_with("#[cfg(test)]") {
-            break;
-        }
-        if t.starts_with("//") {
+        if line.trim_start().starts_with("//") {
             continue;
         }
         // A trailing comment: `//` after whitespace (a URL's `://` is not one).
-        let code = match line.find(" //") {
-            Some(i) => &line[..i],
-            None => line,
-        };
-        out.push_str(code);
-        out.push('\n');
+        code.push_str(line.find(" //").map_or(line, |i| &line[..i]));
+        code.push('\n');
     }
+    without_test_module(&without_literals(&code))
+}
+
+/// The text with every string's and character literal's contents emptied, so that a `{`, a
+/// `crate::` or a crate's name inside quotes is not read as code.
+fn without_literals(code: &str) -> String {
+    let chars: Vec<char> = code.chars().collect();
+    let mut out = String::with_capacity(code.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '"' || (c == 'r' && matches!(chars.get(i + 1), Some('"' | '#')) && !prev_is_ident(&chars, i))
+        {
+            // `"…"` with escapes, or `r"…"`, `r#"…"#`.
+            let raw = c == 'r';
+            let mut hashes = 0;
+            if raw {
+                i += 1;
+                while chars.get(i) == Some(&'#') {
+                    hashes += 1;
+                    i += 1;
+                }
+                if chars.get(i) != Some(&'"') {
+                    continue;
+                }
+            }
+            i += 1;
+            while i < chars.len() {
+                if !raw && chars[i] == '\\' {
+                    i += 2;
+                    continue;
+                }
+                if chars[i] == '"' && (0..hashes).all(|k| chars.get(i + 1 + k) == Some(&'#')) {
+                    i += 1 + hashes;
+                    break;
+                }
+                i += 1;
+            }
+            out.push_str("\"\"");
+            continue;
+        }
+        // `'x'` and `'\n'`; a lifetime (`'a`) has no closing quote.
+        if c == '\'' {
+            if chars.get(i + 1) == Some(&'\\') {
+                let close = (i + 2..chars.len()).find(|&k| chars[k] == '\'').unwrap_or(chars.len());
+                out.push_str("' '");
+                i = close + 1;
+                continue;
+            }
+            if chars.get(i + 2) == Some(&'\'') {
+                out.push_str("' '");
+                i += 3;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+fn prev_is_ident(chars: &[char], i: usize) -> bool {
+    i > 0 && is_ident(chars[i - 1])
+}
+
+/// The code without `#[cfg(test)] mod tests { … }` or `#[cfg(test)] mod tests;`.
+fn without_test_module(code: &str) -> String {
+    let mut out = String::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        let after = rest[at + "#[cfg(test)]".len()..].trim_start();
+        let Some(body) = after.strip_prefix("mod tests") else {
+            out.push_str(&rest[..at + 1]);
+            rest = &rest[at + 1..];
+            continue;
+        };
+        out.push_str(&rest[..at]);
+        let body = body.trim_start();
+        if let Some(tail) = body.strip_prefix(';') {
+            rest = tail;
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = body.len();
+        for (k, ch) in body.char_indices() {
+            match ch {
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = k + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &body[end..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -136,81 +233,229 @@ fn read(src: &Path) -> Vec<File> {
             }
         }
         let uses = found.into_iter().filter(|p| !p.is_empty()).collect();
-        files.push(File { path, module, uses });
+        let crates = crates_named(&code, &dependencies());
+        files.push(File { path, module, uses, crates });
     }
     files
+}
+
+/// The crates of Cargo.toml's `[dependencies]`, as code names them (`aws-sdk-ssm` is `aws_sdk_ssm`).
+fn dependencies() -> Vec<String> {
+    let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+        .expect("Cargo.toml");
+    let mut names = Vec::new();
+    let mut inside = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            inside = line == "[dependencies]";
+            continue;
+        }
+        if inside
+            && !line.starts_with('#')
+            && let Some((name, _)) = line.split_once('=')
+        {
+            names.push(name.trim().replace('-', "_"));
+        }
+    }
+    names
+}
+
+/// The dependencies the code names: `name::` where `name` starts a path (not `x::name::`).
+fn crates_named(code: &str, dependencies: &[String]) -> BTreeSet<String> {
+    let mut named = BTreeSet::new();
+    for name in dependencies {
+        let needle = format!("{name}::");
+        let mut from = 0;
+        while let Some(at) = code[from..].find(&needle) {
+            let at = from + at;
+            let before = code[..at].chars().last();
+            if !before.is_some_and(|c| is_ident(c) || c == ':') {
+                named.insert(name.clone());
+                break;
+            }
+            from = at + needle.len();
+        }
+    }
+    named
 }
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
 
-/// The top-level modules no lower layer may name, by layer, and what each may not import.
+/// The leaves: small modules every layer may use; each names only `domain` and other leaves.
+const LEAVES: &[&str] = &["domain", "clock", "deadline", "logging", "output", "paths", "stop", "theme"];
+
+/// The layers, bottom up (README's "How it is built"): the top-level modules each may name
+/// besides itself and the leaves. A top-level module missing here fails the test: where a new
+/// one sits is decided in this table.
+const LAYERS: &[(&str, &[&str], &str)] = &[
+    ("domain", &[], "domain is pure data: it names nothing else of bkops"),
+    ("clock", &[], "a leaf names only domain and other leaves"),
+    ("deadline", &[], "a leaf names only domain and other leaves"),
+    ("logging", &[], "a leaf names only domain and other leaves"),
+    ("output", &[], "a leaf names only domain and other leaves"),
+    ("paths", &[], "a leaf names only domain and other leaves"),
+    ("stop", &[], "a leaf names only domain and other leaves"),
+    ("theme", &[], "a leaf names only domain and other leaves"),
+    ("ops", &[], "operator actions reach the world through their own port, ops::port"),
+    ("ssm", &["ops"], "sessions reach the world through their own port, ssm::port"),
+    ("logs", &["backend"], "the log engine knows nothing of the dashboard or sessions"),
+    ("snapshot", &["backend", "ops"], "a snapshot is read through the read traits, for every layer above"),
+    ("backend", &["ops", "ssm"], "a backend knows nothing of the dashboard, the log engine or the commands"),
+    (
+        "app",
+        &["logs", "ops"],
+        "the core knows no backend, no session transport, no runtime and not how it is drawn",
+    ),
+    ("ui", &["app"], "the drawing is a function of the core's state: it knows no backend and no runtime"),
+    (
+        "runtime",
+        &["app", "ui", "backend", "logs", "ops", "snapshot", "ssm"],
+        "only the command layer starts the runtime",
+    ),
+    (
+        "commands",
+        &["app", "ui", "backend", "logs", "ops", "snapshot", "ssm", "runtime"],
+        "the command layer is the top",
+    ),
+    ("main", &["commands"], "the binary only starts the command layer"),
+];
+
+/// Finer rules, for a pair of layers the table lets through: which modules of the target the
+/// named layer may reach (`Allow`) or may not (`Deny`).
+enum Only {
+    Allow(&'static [&'static str]),
+    Deny(&'static [&'static str]),
+}
+const WITHIN: &[(&str, &str, Only, &str)] = &[
+    ("app", "logs", Only::Allow(&["format"]), "the core uses only the log format of logs/"),
+    (
+        "backend",
+        "ops",
+        Only::Allow(&["port"]),
+        "a backend implements ops::port and names nothing else of ops",
+    ),
+    (
+        "backend",
+        "ssm",
+        // The session port, and the wire protocol the demo's agent speaks.
+        Only::Allow(&["port", "channel", "frame", "ids"]),
+        "a backend implements ssm::port and names no session",
+    ),
+    (
+        "logs",
+        "backend",
+        Only::Deny(&["live", "sim", "buildkite"]),
+        "the log engine reads through the backend's traits, not one backend",
+    ),
+    (
+        "snapshot",
+        "backend",
+        Only::Deny(&["live", "sim", "buildkite"]),
+        "a snapshot reads through the backend's traits, not one backend",
+    ),
+];
+
+/// Where each layer may reach from, for a module path.
+fn layer(module: &[String]) -> &str {
+    // lib.rs declares the modules: it is the crate's root, not a layer.
+    module.first().map_or("", String::as_str)
+}
+
+/// Why `from` may not name `to`, if it may not.
 fn forbidden(from: &[String], to: &[String]) -> Option<&'static str> {
-    let top = from.first().map(String::as_str).unwrap_or("");
+    let top = layer(from);
     let target = to[0].as_str();
     let second = to.get(1).map(String::as_str).unwrap_or("");
-    const LEAVES: [&str; 7] = ["domain", "clock", "output", "paths", "stop", "theme", "logging"];
-    if target == top {
+    if target == top || top.is_empty() {
         return None;
     }
-    if top == "domain" {
-        return Some("domain is pure data: it imports nothing else of bkops");
+    let Some((_, may, why)) = LAYERS.iter().find(|(name, ..)| *name == top) else {
+        return Some("a top-level module with no row in LAYERS: say where it sits first");
+    };
+    let leaf_may_name = top != "domain" && LEAVES.contains(&target);
+    if !leaf_may_name && !may.contains(&target) {
+        return Some(why);
     }
-    if LEAVES.contains(&top) && !LEAVES.contains(&target) {
-        return Some("a leaf module imports only domain and other leaves");
-    }
-    if target == "runtime" && !matches!(top, "run" | "main" | "") {
-        return Some("only run.rs starts the runtime");
-    }
-    if target == "commands" && !matches!(top, "run" | "main" | "" | "error") {
-        return Some("the command layer is the top: nothing below it names it");
-    }
-    if matches!(target, "config" | "run") && !matches!(top, "commands" | "run" | "main" | "" | "error") {
-        return Some("only the command layer and run.rs read the config file");
-    }
-    if target == "error" && !matches!(top, "commands" | "run" | "main" | "") {
-        return Some("only the command layer and run.rs end with the top-level error");
-    }
-    match top {
-        "app" | "ui" => {
-            if matches!(target, "backend" | "ssm") {
-                return Some("the core and the drawing know no backend and no session transport");
-            }
-            if top == "app" && target == "ui" {
-                return Some("the core does not know how it is drawn");
-            }
-            if target == "logs" && second != "format" {
-                return Some("the core uses only the log format of logs/");
+    for (from_layer, to_layer, only, why) in WITHIN {
+        if *from_layer == top && *to_layer == target {
+            let allowed = match only {
+                Only::Allow(these) => these.contains(&second),
+                Only::Deny(these) => !these.contains(&second),
+            };
+            if !allowed {
+                return Some(why);
             }
         }
-        "backend" => {
-            if matches!(target, "app" | "ui" | "logs") {
-                return Some("a backend knows nothing of the dashboard or the log engine");
-            }
-            if target == "ops" && second != "port" {
-                return Some("a backend implements ops::port and names nothing else of ops");
-            }
-            // The session port, and the wire protocol the demo's agent speaks.
-            if target == "ssm" && !matches!(second, "port" | "channel" | "frame" | "ids") {
-                return Some("a backend implements ssm::port and names no session");
-            }
-        }
-        "ops" | "logs" if matches!(target, "app" | "ui" | "ssm") => {
-            return Some("operator actions and logs know nothing of the dashboard or sessions");
-        }
-        "ops" if target == "backend" => {
-            return Some("operator actions reach the world through their own port, ops::port");
-        }
-        "logs" if target == "backend" && matches!(second, "aws" | "sim" | "buildkite") => {
-            return Some("the log engine reads through the backend's traits, not one backend");
-        }
-        "ssm" if matches!(target, "backend" | "app" | "ui" | "logs") => {
-            return Some("sessions reach the world through their own port, ssm::port");
-        }
-        _ => {}
     }
     None
+}
+
+/// The external crates, and the modules that may use each (a path prefix: `app::layout` is
+/// that file, `app` all of the core). A dependency missing here fails the test.
+const CRATES: &[(&str, &[&str])] = &[
+    // Plain data and its helpers: anywhere.
+    ("serde", &["*"]),
+    ("serde_json", &["*"]),
+    ("thiserror", &["*"]),
+    ("jiff", &["*"]),
+    ("regex", &["*"]),
+    ("unicode_width", &["*"]),
+    ("tracing", &["*"]),
+    ("futures", &["*"]),
+    ("async_trait", &["*"]),
+    // Doing things: never the core, the drawing or the pure model.
+    (
+        "tokio",
+        &["backend", "commands", "deadline", "logs", "ops", "runtime", "snapshot", "ssm", "stop", "main"],
+    ),
+    ("tokio_util", &["backend", "commands", "logs", "runtime", "ssm"]),
+    ("rustix", &["runtime", "ssm", "stop", "paths", "ops"]),
+    ("sha2", &["ssm", "backend"]),
+    ("tracing_subscriber", &["logging"]),
+    // The terminal: drawn by ui/, held by the runtime; the core reads key and mouse events
+    // and lays out its panes (for drawing and clicks alike).
+    (
+        "ratatui",
+        &["ui", "theme", "runtime", "app::layout", "app::dialog", "app::wrap", "app::help", "app::windows"],
+    ),
+    ("crossterm", &["app", "runtime", "ssm::console"]),
+    // The command line.
+    ("clap", &["commands", "main"]),
+    ("clap_complete", &["commands"]),
+    ("clap_mangen", &["commands"]),
+    ("toml", &["commands::config", "theme"]),
+    // AWS and Buildkite: the live backend, and the session transport it signs.
+    ("aws_config", &["backend::live"]),
+    ("aws_credential_types", &["backend::live", "ssm"]),
+    ("aws_sdk_autoscaling", &["backend::live"]),
+    ("aws_sdk_cloudformation", &["backend::live"]),
+    ("aws_sdk_cloudwatch", &["backend::live"]),
+    ("aws_sdk_cloudwatchlogs", &["backend::live"]),
+    ("aws_sdk_eventbridge", &["backend::live"]),
+    ("aws_sdk_lambda", &["backend::live"]),
+    ("aws_sdk_ssm", &["backend::live"]),
+    ("aws_sdk_sts", &["backend::live"]),
+    ("aws_sigv4", &["ssm"]),
+    ("aws_smithy_runtime_api", &["backend::live"]),
+    ("aws_smithy_types", &["backend::live"]),
+    ("reqwest", &["backend::buildkite", "backend::live"]),
+    ("http", &["backend::live", "backend::buildkite", "ssm"]),
+    ("url", &["backend::buildkite", "ssm"]),
+    // The built-in session client, and the demo's SSM agent it talks to.
+    ("tokio_tungstenite", &["ssm", "backend::sim::agent"]),
+];
+
+/// Why `module` may not use `krate`, if it may not.
+fn crate_forbidden(module: &[String], krate: &str) -> Option<String> {
+    let Some((_, allowed)) = CRATES.iter().find(|(name, _)| *name == krate) else {
+        return Some(format!("{krate} has no row in CRATES: say which layers may use it first"));
+    };
+    let path = module.join("::");
+    let ok = allowed.iter().any(|p| *p == "*" || path == *p || path.starts_with(&format!("{p}::")));
+    (!ok).then(|| format!("{krate} is for {} only", allowed.join(", ")))
 }
 
 #[test]
@@ -224,6 +469,31 @@ fn every_arrow_points_the_way_the_layers_go() {
         }
     }
     assert!(wrong.is_empty(), "{} arrows point the wrong way:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+#[test]
+fn every_crate_is_used_where_its_layer_allows() {
+    let mut wrong = Vec::new();
+    for f in read(&src()) {
+        for krate in &f.crates {
+            if let Some(why) = crate_forbidden(&f.module, krate) {
+                wrong.push(format!("{} uses {krate}: {why}", f.path.display()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} crates used out of their layer:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// Every top-level module and every dependency has its row: the tables are whole.
+#[test]
+fn every_module_and_dependency_has_a_row() {
+    let tops: BTreeSet<String> = read(&src()).iter().filter_map(|f| f.module.first().cloned()).collect();
+    let missing: Vec<&String> = tops.iter().filter(|t| !LAYERS.iter().any(|(n, ..)| n == t)).collect();
+    assert!(missing.is_empty(), "top-level modules with no row in LAYERS: {missing:?}");
+    let deps = dependencies();
+    assert!(deps.len() > 20, "Cargo.toml's dependencies are read: {deps:?}");
+    let missing: Vec<&String> = deps.iter().filter(|d| !CRATES.iter().any(|(n, _)| n == d)).collect();
+    assert!(missing.is_empty(), "dependencies with no row in CRATES: {missing:?}");
 }
 
 /// A cycle in `edges`, if any, as the nodes on it.
@@ -335,4 +605,65 @@ fn the_reader_sees_use_trees_super_paths_and_inline_paths() {
     assert!(cycle(&edges).is_some());
     edges.remove("b");
     assert!(cycle(&edges).is_none());
+}
+
+/// The reader's blind spots are closed: only the test module is skipped, quoted text is not
+/// code, and a crate is named only where a path starts with it.
+#[test]
+fn the_reader_skips_only_the_test_module_and_quoted_text() {
+    let code = production_code(
+        "use crate::a;\n#[cfg(test)]\nfn only_in_tests() { crate::b::x(); }\nconst S: &str = \"crate::c { ratatui::d\";\nconst C: char = '{';\nfn f<'a>(x: &'a str) {}\n#[cfg(test)]\nmod tests {\n    use crate::d;\n    fn g() { let _ = \"}\"; }\n}\nuse crate::e;\n",
+    );
+    assert!(code.contains("crate::a") && code.contains("crate::b") && code.contains("crate::e"), "{code}");
+    assert!(!code.contains("crate::c") && !code.contains("crate::d"), "{code}");
+    assert!(code.contains("fn f<'a>(x: &'a str)"), "a lifetime is not a character: {code}");
+    let deps = ["ratatui".to_string(), "http".to_string()];
+    assert_eq!(crates_named("use ratatui::text::Line;", &deps), BTreeSet::from(["ratatui".to_string()]));
+    assert!(crates_named("crate::backend::http::get(); xhttp::y", &deps).is_empty());
+    // sim/mod.rs declares a test-only module near its top: what follows it is still read.
+    let files = read(&src());
+    let sim = files.iter().find(|f| f.module == ["backend", "sim"]).expect("sim/mod.rs is read");
+    assert!(sim.uses.contains(&vec!["domain".to_string(), "doctor".to_string(), "LogGroup".to_string()]));
+}
+
+/// Every row of the tables refuses something: each rule, broken once, is seen.
+#[test]
+fn every_rule_refuses_what_it_is_for() {
+    let m = |s: &str| s.split("::").map(String::from).collect::<Vec<_>>();
+    for (layer, may, _) in LAYERS {
+        if *layer != "commands" && *layer != "main" {
+            assert!(
+                forbidden(&m(layer), &m("commands::run")).is_some(),
+                "{layer} may not name the command layer"
+            );
+        }
+        if *layer != "domain" {
+            assert!(forbidden(&m(layer), &m("domain::ids")).is_none(), "{layer} may name domain");
+        }
+        for target in *may {
+            assert!(
+                forbidden(&m(layer), &m(target)).is_none()
+                    || WITHIN.iter().any(|(f, t, ..)| f == layer && t == target)
+            );
+        }
+    }
+    assert!(forbidden(&m("domain"), &m("clock")).is_some());
+    assert!(forbidden(&m("theme"), &m("app::state")).is_some());
+    assert!(forbidden(&m("app"), &m("ui::status")).is_some());
+    assert!(forbidden(&m("app"), &m("backend")).is_some());
+    assert!(forbidden(&m("ui"), &m("runtime::executor")).is_some());
+    assert!(forbidden(&m("newcomer"), &m("domain")).is_some(), "a module with no row is refused");
+    for (from, to, only, _) in WITHIN {
+        let refused = match only {
+            Only::Allow(_) => "not_allowed",
+            Only::Deny(these) => these[0],
+        };
+        assert!(forbidden(&m(from), &m(&format!("{to}::{refused}"))).is_some(), "{from} -> {to}::{refused}");
+    }
+    assert!(crate_forbidden(&m("app::update::keys"), "ratatui").is_some());
+    assert!(crate_forbidden(&m("app::layout"), "ratatui").is_none());
+    assert!(crate_forbidden(&m("ui::status"), "aws_sdk_ssm").is_some());
+    assert!(crate_forbidden(&m("backend::sim::stack"), "aws_sdk_ssm").is_some());
+    assert!(crate_forbidden(&m("domain::why"), "tokio").is_some());
+    assert!(crate_forbidden(&m("ops"), "left_pad").is_some(), "a crate with no row is refused");
 }

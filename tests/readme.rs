@@ -64,7 +64,7 @@ fn the_readmes_config_example_is_a_valid_config() {
     let section = readme.split("## Configuration").nth(1).expect("a Configuration section");
     let example =
         section.split("```toml\n").nth(1).and_then(|s| s.split("```").next()).expect("a toml block");
-    let config = bkops::config::parse(std::path::Path::new("README.md"), example).expect("parses");
+    let config = bkops::commands::config::parse(std::path::Path::new("README.md"), example).expect("parses");
     assert!(config.buildkite.trusted_endpoints.is_empty(), "the example trusts nothing by default");
 }
 

@@ -1,7 +1,7 @@
 //! Checks of the command line against the account, before anything else runs.
 
+use super::error::AppError;
 use crate::backend::Backends;
-use crate::error::AppError;
 
 /// The stacks' names, for checking `--stack` before anything else runs.
 pub async fn check_stack(backends: &Backends, name: &str) -> Result<(), AppError> {

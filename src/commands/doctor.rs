@@ -5,10 +5,10 @@
 use std::fmt::Write;
 
 use super::Format;
+use super::error::AppError;
 use crate::backend::Backends;
 use crate::domain::doctor::Severity;
 use crate::domain::text::count;
-use crate::error::AppError;
 use crate::snapshot::doctor::DoctorReport;
 
 pub async fn run(backends: &Backends, stack: Option<&str>, format: Format) -> Result<(), AppError> {

@@ -4,7 +4,7 @@
 use clap::CommandFactory;
 
 use super::Cli;
-use crate::error::AppError;
+use super::error::AppError;
 
 /// The completion script for `shell`.
 pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {

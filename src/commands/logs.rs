@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use regex::Regex;
 
+use super::error::AppError;
 use crate::backend::Backends;
 use crate::domain::groups;
 use crate::domain::instance_id;
 use crate::domain::{LogEvent, Os, parse_when};
-use crate::error::AppError;
 use crate::logs::format::{self, Format, Style};
 use crate::logs::stream::RangeStream;
 use crate::logs::{Follower, Notice, TailSpec};

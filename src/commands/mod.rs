@@ -1,13 +1,19 @@
-//! The command line: its arguments and each command that prints and exits (`status`, `logs`,
-//! `scaling`, `terminate`, `ssm`). Only this layer and `run.rs` read the config file or end
-//! with the top-level error; everything they call below returns its own errors.
+//! The command layer, the top of bkops: the command line and its arguments, `run.rs` (which
+//! builds the backend and starts a command or the dashboard), each command that prints and exits
+//! (`status`, `logs`, `scaling`, `terminate`, `ssm`, …), the config file, the contexts it names,
+//! and the top-level error. Only this layer reads the config file or ends with that error;
+//! everything it calls below returns its own errors.
 
 pub mod check;
 pub mod cli;
+pub mod config;
+pub mod contexts;
 pub mod doctor;
+pub mod error;
 mod generated;
 pub mod logs;
 pub mod operate;
+pub mod run;
 pub mod ssm;
 pub mod status;
 pub mod timeline;

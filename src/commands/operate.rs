@@ -4,8 +4,8 @@
 
 use std::io::{BufRead, IsTerminal};
 
+use super::error::AppError;
 use crate::backend::Backends;
-use crate::error::AppError;
 use crate::ops::audit::Context;
 use crate::ops::plan::{self, Plan, PlanError, TerminateMode};
 use crate::ops::{Identity, Ledger, ScalingTarget, abandon, apply};

@@ -2,9 +2,9 @@
 //! it on this terminal (with `session-manager-plugin`, or the built-in client) until the shell
 //! exits.
 
+use super::error::AppError;
 use crate::backend::Backends;
 use crate::domain::BackendError;
-use crate::error::AppError;
 use crate::ssm::session::{self, ClientChoice, ClientSettings, Env};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -25,7 +25,7 @@ pub struct SsmArgs {
 pub async fn run(
     args: SsmArgs,
     backends: &Backends,
-    config: &crate::config::SsmFile,
+    config: &super::config::SsmFile,
 ) -> Result<(), AppError> {
     let id = crate::domain::instance_id(&args.instance).map_err(AppError::Usage)?;
     // Which client, before anything is started on the instance.

@@ -4,10 +4,10 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use super::error::AppError;
 use crate::backend::Backends;
 use crate::domain::format_age;
 use crate::domain::text::count;
-use crate::error::AppError;
 pub use crate::snapshot::{ContextStatus, ContextsReport, StackStatus, StatusReport, collect_all};
 
 /// The snapshot of every stack, or of the one named (an unknown name is said, exit 2).
@@ -130,7 +130,7 @@ fn stacks_text(stacks: &[StackStatus]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contexts::Context;
+    use crate::commands::contexts::Context;
 
     #[test]
     fn each_context_is_a_heading_and_one_that_failed_says_why_under_it() {

@@ -5,10 +5,10 @@
 use serde::Serialize;
 
 use super::Format;
+use super::error::AppError;
 use crate::backend::Backends;
 use crate::domain::timeline::{Event, Severity};
 use crate::domain::{Timestamp, parse_when};
-use crate::error::AppError;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct TimelineArgs {
@@ -40,7 +40,7 @@ pub async fn run(backends: &Backends, stack: Option<&str>, args: &TimelineArgs) 
         super::check::check_stack(backends, name).await?;
         return Ok(());
     }
-    let timeline = crate::history::read(backends, name, since).await;
+    let timeline = crate::snapshot::history::read(backends, name, since).await;
     let report = Report {
         schema_version: crate::snapshot::SCHEMA_VERSION,
         stack: name,

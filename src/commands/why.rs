@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use super::Format;
+use super::error::AppError;
 use crate::backend::Backends;
 use crate::domain::QueueMetrics;
 use crate::domain::why::{Diagnosis, Part, Reason};
-use crate::error::AppError;
 use crate::snapshot::Read;
 
 #[derive(Serialize)]

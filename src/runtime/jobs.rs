@@ -90,7 +90,7 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
         }
         Resource::Timeline(s, secs) => {
             let since = backends.clock.now().plus_secs(-secs);
-            Ok(Payload::Timeline(crate::history::read(backends, s, since).await))
+            Ok(Payload::Timeline(crate::snapshot::history::read(backends, s, since).await))
         }
         Resource::LogGroups(s) => {
             let prefixes = crate::snapshot::doctor::prefixes(s);

@@ -3,6 +3,7 @@
 //! use it.
 
 pub mod doctor;
+pub mod history;
 mod read;
 
 use futures::future::join_all;

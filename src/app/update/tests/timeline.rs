@@ -147,7 +147,7 @@ async fn a_timeline_answer_that_comes_after_its_window_closed_does_not_block_the
     // Closed before the answer comes.
     update(&mut state, code(KeyCode::Esc));
     let since = state.now.plus_secs(-7200);
-    let late = crate::history::read(&b, "ci-linux", since).await;
+    let late = crate::snapshot::history::read(&b, "ci-linux", since).await;
     let at = state.now;
     update(&mut state, Msg::Loaded { resource, result: Ok(crate::app::Payload::Timeline(late)), at });
     assert!(state.timeline.data.is_none(), "dropped");

@@ -41,7 +41,7 @@ pub struct Config {
     pub aws: AwsFile,
     /// `[[contexts]]`: the profile and region pairs `--context` and `--all-contexts` use.
     #[serde(default, deserialize_with = "few_contexts")]
-    pub contexts: Vec<crate::contexts::ContextFile>,
+    pub contexts: Vec<super::contexts::ContextFile>,
     /// `[[theme_rules]]`: a theme by profile, region, account or stack name.
     #[serde(default)]
     pub theme_rules: Vec<crate::app::theme_rules::ThemeRule>,
@@ -183,11 +183,11 @@ where
 }
 
 /// `[[contexts]]`, at most `MAX_CONTEXTS` of them.
-fn few_contexts<'de, D>(d: D) -> Result<Vec<crate::contexts::ContextFile>, D::Error>
+fn few_contexts<'de, D>(d: D) -> Result<Vec<super::contexts::ContextFile>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
-    let v: Vec<crate::contexts::ContextFile> = Vec::deserialize(d)?;
+    let v: Vec<super::contexts::ContextFile> = Vec::deserialize(d)?;
     if v.len() > MAX_CONTEXTS {
         return Err(serde::de::Error::custom(format!(
             "{} contexts: at most {MAX_CONTEXTS} can be read at once",

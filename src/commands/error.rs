@@ -1,7 +1,7 @@
 //! Errors that end a command, each with its exit code: 2 for bad input (the operator can fix
 //! the command line or a file), 1 for everything else.
 
-use crate::config::ConfigError;
+use super::config::ConfigError;
 use crate::domain::BackendError;
 use crate::theme::ThemeError;
 

@@ -3,17 +3,19 @@
 
 use std::io::IsTerminal;
 
+use super::config;
+use super::contexts::Context;
+use super::error::AppError;
+use super::{Cli, Cmd, Format, status};
 use crate::app::AppState;
 use crate::backend::Backends;
 use crate::backend::buildkite::BuildkiteSettings;
 use crate::backend::live::{AwsOptions, LiveBackend};
 use crate::backend::sim::SimBackend;
 use crate::clock::Clock;
-use crate::commands::{self, Cli, Cmd, Format, status};
-use crate::contexts::Context;
-use crate::error::AppError;
+use crate::commands;
 use crate::runtime::{self, Dashboard, Reconnect, terminal::TerminalGuard};
-use crate::{config, paths, theme};
+use crate::{paths, theme};
 
 fn aws_options(cli: &Cli, config: &config::Config) -> AwsOptions {
     AwsOptions {
@@ -28,7 +30,7 @@ fn aws_options(cli: &Cli, config: &config::Config) -> AwsOptions {
 
 /// The configured contexts, checked: the first mistake is named (exit 2).
 fn contexts(config: &config::Config) -> Result<Vec<Context>, AppError> {
-    crate::contexts::resolve(&config.contexts, &crate::backend::live::profiles::names())
+    super::contexts::resolve(&config.contexts, &crate::backend::live::profiles::names())
         .map_err(AppError::Usage)
 }
 
@@ -157,7 +159,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
     }
     if let Some(name) = cli.context.clone() {
         let all = contexts(&config)?;
-        let context = crate::contexts::pick(&all, &name).map_err(AppError::Usage)?;
+        let context = super::contexts::pick(&all, &name).map_err(AppError::Usage)?;
         cli.profile = context.profile.clone();
         cli.region = Some(context.region.clone());
     }
