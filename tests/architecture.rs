@@ -76,7 +76,11 @@ fn without_literals(code: &str) -> String {
                 }
             }
             i += 1;
+            let mut newlines = 0;
             while i < chars.len() {
+                if chars[i] == '\n' {
+                    newlines += 1;
+                }
                 if !raw && chars[i] == '\\' {
                     i += 2;
                     continue;
@@ -87,7 +91,10 @@ fn without_literals(code: &str) -> String {
                 }
                 i += 1;
             }
-            out.push_str("\"\"");
+            // The lines stay where they were, for the sizes read from them.
+            out.push('"');
+            out.extend(std::iter::repeat_n('\n', newlines));
+            out.push('"');
             continue;
         }
         // `'x'` and `'\n'`; a lifetime (`'a`) has no closing quote.
@@ -666,4 +673,89 @@ fn every_rule_refuses_what_it_is_for() {
     assert!(crate_forbidden(&m("backend::sim::stack"), "aws_sdk_ssm").is_some());
     assert!(crate_forbidden(&m("domain::why"), "tokio").is_some());
     assert!(crate_forbidden(&m("ops"), "left_pad").is_some(), "a crate with no row is refused");
+}
+
+/// A file's production lines as written (comments and all), up to its test module, and the
+/// same lines with comments and quoted text emptied, for finding where functions end.
+fn sized_lines(text: &str) -> (usize, Vec<String>) {
+    let cut = text.find("#[cfg(test)]\nmod tests").unwrap_or(text.len());
+    let written = text[..cut].lines().count();
+    let uncommented: String = text[..cut]
+        .lines()
+        .map(|l| {
+            let t = l.trim_start();
+            if t.starts_with("//") { "" } else { l.find(" //").map_or(l, |i| &l[..i]) }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    (written, without_literals(&uncommented).lines().map(String::from).collect())
+}
+
+/// Each function's name, first line and length in lines (its signature to its closing brace).
+fn functions(lines: &[String]) -> Vec<(String, usize, usize)> {
+    let start =
+        regex::Regex::new(r"^\s*(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?fn\s+(\w+)").expect("regex");
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(c) = start.captures(line) else { continue };
+        let mut depth = 0i32;
+        let mut opened = false;
+        for (j, l) in lines.iter().enumerate().skip(i) {
+            if !opened && l.trim_end().ends_with(';') && !l.contains('{') {
+                break; // a trait's signature, no body
+            }
+            for ch in l.chars() {
+                match ch {
+                    '{' => (depth, opened) = (depth + 1, true),
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            if opened && depth <= 0 {
+                found.push((c[5].to_string(), i + 1, j - i + 1));
+                break;
+            }
+        }
+    }
+    found
+}
+
+const LONGEST_FUNCTION: usize = 100;
+const LONGEST_FILE: usize = 400;
+
+/// Small parts: no production function over 100 lines, no production file over 400 (tests
+/// aside). A feature that grows a function past this splits it into named steps.
+#[test]
+fn functions_and_files_stay_small() {
+    let mut paths = Vec::new();
+    rust_files(&src(), &mut paths);
+    let mut long = Vec::new();
+    for path in paths {
+        let rel = path.strip_prefix(src()).expect("under src");
+        if rel.iter().any(|c| c == "tests") || rel.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let (written, lines) = sized_lines(&std::fs::read_to_string(&path).expect("read"));
+        if written > LONGEST_FILE {
+            long.push(format!("{}: {written} lines (at most {LONGEST_FILE})", rel.display()));
+        }
+        for (name, at, length) in functions(&lines) {
+            if length > LONGEST_FUNCTION {
+                long.push(format!(
+                    "{}:{at}: fn {name} is {length} lines (at most {LONGEST_FUNCTION})",
+                    rel.display()
+                ));
+            }
+        }
+    }
+    assert!(long.is_empty(), "{} too long:\n{}", long.len(), long.join("\n"));
+}
+
+#[test]
+fn the_sizes_are_read_from_the_code() {
+    let text = "fn short() {\n    let c = '{';\n}\n\n/// doc {\npub async fn two(\n    x: u8,\n) -> u8 {\n    // }\n    if x > 0 { x } else { \"}\".len() as u8 }\n}\ntrait T { fn sig(&self); }\n#[cfg(test)]\nmod tests {\n    fn hidden() {}\n}\n";
+    let (written, lines) = sized_lines(text);
+    assert_eq!(written, 12);
+    let found = functions(&lines);
+    assert_eq!(found, [("short".to_string(), 1, 3), ("two".to_string(), 6, 6)]);
 }

@@ -57,144 +57,208 @@ fn finding(code: &'static str, severity: Severity, what: String, why: &str, fix:
     Finding { code, severity, what, why: why.to_string(), fix: fix.to_string() }
 }
 
+/// One check: the findings it makes of what was read (most make one or none).
+type Check = fn(&Inputs<'_>) -> Vec<Finding>;
+
+/// Every check, in the order their findings are given within a severity.
+const CHECKS: &[Check] = &[
+    scale_in_idle_period_zero,
+    shared_queue,
+    spot_single_type,
+    min_size_with_terminate_after_job,
+    max_size_reached_often,
+    scaler_erroring,
+    scaler_log_retention_one_day,
+    log_groups_never_expire,
+    instances_on_old_launch_template,
+];
+
 /// Every finding for the stack, the worst first.
 pub fn check(i: &Inputs<'_>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = CHECKS.iter().flat_map(|check| check(i)).collect();
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+fn scales(s: &StackSummary) -> bool {
+    !matches!(s.scaling, ScalingState::FixedSize)
+}
+
+fn scale_in_idle_period_zero(i: &Inputs<'_>) -> Vec<Finding> {
     let s = i.stack;
-    let mut out = Vec::new();
-    let scales = !matches!(s.scaling, ScalingState::FixedSize);
-    if scales && s.scale_in_idle_period == 0 {
-        out.push(finding(
-            "scale_in_idle_period_zero",
-            Severity::Warn,
-            "ScaleInIdlePeriod is 0".into(),
-            "0 means agents never disconnect when idle, so instances never leave on their own: an idle fleet runs, and costs, until something else ends it",
-            "set ScaleInIdlePeriod to the seconds an instance may idle before it leaves (600 is the stack's default)",
-        ));
-    }
+    (scales(s) && s.scale_in_idle_period == 0)
+        .then(|| {
+            finding(
+                "scale_in_idle_period_zero",
+                Severity::Warn,
+                "ScaleInIdlePeriod is 0".into(),
+                "0 means agents never disconnect when idle, so instances never leave on their own: an idle fleet runs, and costs, until something else ends it",
+                "set ScaleInIdlePeriod to the seconds an instance may idle before it leaves (600 is the stack's default)",
+            )
+        })
+        .into_iter()
+        .collect()
+}
+
+fn shared_queue(i: &Inputs<'_>) -> Vec<Finding> {
+    let s = i.stack;
     let shared: Vec<&str> =
         i.stacks.iter().filter(|o| o.name != s.name && o.queue == s.queue).map(|o| o.name.as_str()).collect();
-    if !shared.is_empty() {
-        out.push(finding(
-            "shared_queue",
-            Severity::Bad,
-            format!("queue {} is also the queue of {}", s.queue, shared.join(", ")),
-            "each stack's scaler sees every job of the queue and scales out for all of them: together they over-provision, and each one's instances take the other's jobs",
-            "give each stack its own BuildkiteQueue",
-        ));
+    (!shared.is_empty())
+        .then(|| {
+            finding(
+                "shared_queue",
+                Severity::Bad,
+                format!("queue {} is also the queue of {}", s.queue, shared.join(", ")),
+                "each stack's scaler sees every job of the queue and scales out for all of them: together they over-provision, and each one's instances take the other's jobs",
+                "give each stack its own BuildkiteQueue",
+            )
+        })
+        .into_iter()
+        .collect()
+}
+
+fn spot_single_type(i: &Inputs<'_>) -> Vec<Finding> {
+    let launch = &i.stack.launch;
+    let [only] = launch.instance_types.as_slice() else { return Vec::new() };
+    if launch.on_demand_percentage != Some(0) {
+        return Vec::new();
     }
-    let launch = &s.launch;
-    if launch.on_demand_percentage == Some(0) && launch.instance_types.len() == 1 {
-        out.push(finding(
-            "spot_single_type",
-            Severity::Bad,
-            format!("all Spot (OnDemandPercentage 0) with one instance type, {}", launch.instance_types[0]),
-            "when that type's Spot capacity runs out in the stack's zones, nothing launches and jobs wait until it comes back",
-            "list several similar InstanceTypes (up to 25) so that Spot can use other pools, or keep some capacity on-demand",
-        ));
-    }
-    if s.min > 0 && launch.terminate_after_job {
-        out.push(finding(
-            "min_size_with_terminate_after_job",
-            Severity::Bad,
-            format!("MinSize is {} and BuildkiteTerminateInstanceAfterJob is true", s.min),
-            "an instance tries to leave after each job, but the group may not go below MinSize: it cannot, and stays with an agent that takes no more jobs",
-            "set MinSize to 0, or turn off BuildkiteTerminateInstanceAfterJob",
-        ));
-    }
+    vec![finding(
+        "spot_single_type",
+        Severity::Bad,
+        format!("all Spot (OnDemandPercentage 0) with one instance type, {only}"),
+        "when that type's Spot capacity runs out in the stack's zones, nothing launches and jobs wait until it comes back",
+        "list several similar InstanceTypes (up to 25) so that Spot can use other pools, or keep some capacity on-demand",
+    )]
+}
+
+fn min_size_with_terminate_after_job(i: &Inputs<'_>) -> Vec<Finding> {
+    let s = i.stack;
+    (s.min > 0 && s.launch.terminate_after_job)
+        .then(|| {
+            finding(
+                "min_size_with_terminate_after_job",
+                Severity::Bad,
+                format!("MinSize is {} and BuildkiteTerminateInstanceAfterJob is true", s.min),
+                "an instance tries to leave after each job, but the group may not go below MinSize: it cannot, and stays with an agent that takes no more jobs",
+                "set MinSize to 0, or turn off BuildkiteTerminateInstanceAfterJob",
+            )
+        })
+        .into_iter()
+        .collect()
+}
+
+fn max_size_reached_often(i: &Inputs<'_>) -> Vec<Finding> {
+    let s = i.stack;
     let to_max = i
         .activities
         .iter()
         .filter(|a| i.now.secs_since(a.start) <= DAY_SECS && raised_to(&a.cause) == Some(s.max))
         .count();
-    if scales && to_max >= MAX_SIZE_OFTEN {
-        out.push(finding(
-            "max_size_reached_often",
-            Severity::Warn,
-            format!("the group was raised to MaxSize ({}) {to_max} times in the last day", s.max),
-            "at MaxSize the scaler caps what it wants: jobs wait for agents that may not launch",
-            "raise MaxSize if the account's limits and budget allow, or spread the queue over more agents per instance",
-        ));
-    }
-    if let ScalerRead::Read(log) = i.scaler {
-        let errors: Vec<&str> = log
-            .runs
-            .iter()
-            .filter_map(|r| match &r.outcome {
-                Outcome::Error { text } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect();
-        if let Some(last) = errors.last() {
-            out.push(finding(
-                "scaler_erroring",
-                Severity::Bad,
-                format!(
-                    "the scaler failed {} of its last {} runs: {}",
-                    errors.len(),
-                    log.runs.len(),
-                    crate::domain::text::quote(last)
-                ),
-                "a failing scaler changes nothing while its invocations still succeed: jobs wait with no scale-out and no alarm",
-                "fix what the error says (the scaler role's permissions, the stack's parameters); `bkops why` shows its lines",
-            ));
-        }
-    }
-    if let Some(groups) = i.log_groups {
-        for g in groups.iter().filter(|g| g.name.starts_with("/aws/lambda/")) {
-            if g.retention_days == Some(1) {
-                out.push(finding(
-                    "scaler_log_retention_one_day",
-                    Severity::Warn,
-                    format!("the scaler's log group {} keeps one day", g.name),
-                    "the scaler's decisions are gone after a day: yesterday's incident cannot be explained from them",
-                    "set LogRetentionDays to 7 or more",
-                ));
-            }
-        }
-        let forever: Vec<&str> = groups
-            .iter()
-            .filter(|g| g.name.starts_with("/buildkite/") && g.retention_days.is_none())
-            .map(|g| g.name.as_str())
-            .collect();
-        if !forever.is_empty() {
-            out.push(finding(
-                "log_groups_never_expire",
+    (scales(s) && to_max >= MAX_SIZE_OFTEN)
+        .then(|| {
+            finding(
+                "max_size_reached_often",
                 Severity::Warn,
-                format!(
-                    "{}: {}",
-                    super::text::count(forever.len() as u32, "log group never expires", "log groups never expire"),
-                    forever.join(", ")
-                ),
-                "instance logs are kept, and billed, for ever",
-                "set EnableEC2LogRetentionPolicy to true and EC2LogRetentionDays (the groups are shared: this sets them for every stack in the region)",
-            ));
-        }
-    }
-    if let Some(f) = i.fleet
-        && let Some(current) = f.launch_template_version.as_deref()
-    {
-        let old: Vec<&str> = f
-            .instances
-            .iter()
-            .filter(|x| x.launch_template_version.as_deref().is_some_and(|v| v != current))
-            .map(|x| x.id.as_str())
-            .collect();
-        if !old.is_empty() {
-            out.push(finding(
-                "instances_on_old_launch_template",
+                format!("the group was raised to MaxSize ({}) {to_max} times in the last day", s.max),
+                "at MaxSize the scaler caps what it wants: jobs wait for agents that may not launch",
+                "raise MaxSize if the account's limits and budget allow, or spread the queue over more agents per instance",
+            )
+        })
+        .into_iter()
+        .collect()
+}
+
+fn scaler_erroring(i: &Inputs<'_>) -> Vec<Finding> {
+    let ScalerRead::Read(log) = i.scaler else { return Vec::new() };
+    let errors: Vec<&str> = log
+        .runs
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Error { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let Some(last) = errors.last() else { return Vec::new() };
+    vec![finding(
+        "scaler_erroring",
+        Severity::Bad,
+        format!(
+            "the scaler failed {} of its last {} runs: {}",
+            errors.len(),
+            log.runs.len(),
+            crate::domain::text::quote(last)
+        ),
+        "a failing scaler changes nothing while its invocations still succeed: jobs wait with no scale-out and no alarm",
+        "fix what the error says (the scaler role's permissions, the stack's parameters); `bkops why` shows its lines",
+    )]
+}
+
+fn scaler_log_retention_one_day(i: &Inputs<'_>) -> Vec<Finding> {
+    i.log_groups
+        .unwrap_or_default()
+        .iter()
+        .filter(|g| g.name.starts_with("/aws/lambda/") && g.retention_days == Some(1))
+        .map(|g| {
+            finding(
+                "scaler_log_retention_one_day",
                 Severity::Warn,
-                format!(
-                    "{} other than the group's launch template version {current}: {}",
-                    super::text::count(old.len() as u32, "instance runs a version", "instances run versions"),
-                    old.join(", ")
-                ),
-                "they run an older configuration (AMI, agent, user data) than the stack's, and leave only when replaced",
-                "replace them, a few at a time: `bkops terminate ID --replace --drain`",
-            ));
-        }
+                format!("the scaler's log group {} keeps one day", g.name),
+                "the scaler's decisions are gone after a day: yesterday's incident cannot be explained from them",
+                "set LogRetentionDays to 7 or more",
+            )
+        })
+        .collect()
+}
+
+fn log_groups_never_expire(i: &Inputs<'_>) -> Vec<Finding> {
+    let forever: Vec<&str> = i
+        .log_groups
+        .unwrap_or_default()
+        .iter()
+        .filter(|g| g.name.starts_with("/buildkite/") && g.retention_days.is_none())
+        .map(|g| g.name.as_str())
+        .collect();
+    if forever.is_empty() {
+        return Vec::new();
     }
-    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    out
+    vec![finding(
+        "log_groups_never_expire",
+        Severity::Warn,
+        format!(
+            "{}: {}",
+            super::text::count(forever.len() as u32, "log group never expires", "log groups never expire"),
+            forever.join(", ")
+        ),
+        "instance logs are kept, and billed, for ever",
+        "set EnableEC2LogRetentionPolicy to true and EC2LogRetentionDays (the groups are shared: this sets them for every stack in the region)",
+    )]
+}
+
+fn instances_on_old_launch_template(i: &Inputs<'_>) -> Vec<Finding> {
+    let Some(f) = i.fleet else { return Vec::new() };
+    let Some(current) = f.launch_template_version.as_deref() else { return Vec::new() };
+    let old: Vec<&str> = f
+        .instances
+        .iter()
+        .filter(|x| x.launch_template_version.as_deref().is_some_and(|v| v != current))
+        .map(|x| x.id.as_str())
+        .collect();
+    if old.is_empty() {
+        return Vec::new();
+    }
+    vec![finding(
+        "instances_on_old_launch_template",
+        Severity::Warn,
+        format!(
+            "{} other than the group's launch template version {current}: {}",
+            super::text::count(old.len() as u32, "instance runs a version", "instances run versions"),
+            old.join(", ")
+        ),
+        "they run an older configuration (AMI, agent, user data) than the stack's, and leave only when replaced",
+        "replace them, a few at a time: `bkops terminate ID --replace --drain`",
+    )]
 }
 
 /// The desired capacity a scaling activity's cause says it was raised to: "… changing the

@@ -104,57 +104,8 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         | Action::PageDown
         | Action::Top
         | Action::Bottom
-        | Action::Open
-            if matches!(state.overlay, Some(Overlay::Timeline { .. })) =>
-        {
-            super::timeline::act(state, action, fx)
-        }
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom
-        | Action::Open
-            if state.overlay == Some(Overlay::Fleet) =>
-        {
-            super::fleet::act(state, action, fx)
-        }
-        // Other windows have no rows to open or jump to.
-        Action::Top | Action::Bottom | Action::Open if state.overlay.is_some() => {
-            let max = crate::app::windows::max_scroll(state);
-            if let Some(scroll) = state.overlay.as_mut().and_then(Overlay::scroll_mut) {
-                *scroll = match action {
-                    Action::Top => 0,
-                    Action::Bottom => max,
-                    _ => *scroll,
-                };
-            }
-        }
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown if state.overlay.is_some() => {
-            // Never past the end: a key up must move the text at once.
-            let max = crate::app::windows::max_scroll(state);
-            if let Some(scroll) = state.overlay.as_mut().and_then(Overlay::scroll_mut) {
-                *scroll = match action {
-                    Action::Up => scroll.saturating_sub(1),
-                    Action::Down => scroll.saturating_add(1),
-                    Action::PageUp => scroll.saturating_sub(10),
-                    _ => scroll.saturating_add(10),
-                }
-                .min(max);
-            }
-        }
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom
-        | Action::Filter
-            if state.logs.is_some() =>
-        {
-            super::logs::act(state, action, fx)
-        }
+        | Action::Open => navigate(state, action, fx),
+        Action::Filter if state.logs.is_some() => super::logs::act(state, action, fx),
         Action::OpenLogs
         | Action::CloseLogs
         | Action::ToggleFollow
@@ -168,13 +119,6 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         | Action::SaveLogs
         | Action::ToggleTimestamps
         | Action::ToggleRaw => super::logs::act(state, action, fx),
-        Action::Up => lists::move_selection(state, focus, -1),
-        Action::Down => lists::move_selection(state, focus, 1),
-        Action::PageUp => lists::move_selection(state, focus, -lists::page(state, focus)),
-        Action::PageDown => lists::move_selection(state, focus, lists::page(state, focus)),
-        Action::Top => lists::move_selection(state, focus, isize::MIN / 2),
-        Action::Bottom => lists::move_selection(state, focus, isize::MAX / 2),
-        Action::Open => open(state, fx),
         Action::Back => {
             if state.filter_of(focus).is_some() {
                 lists::set_filter(state, focus, "");
@@ -191,38 +135,13 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             loads::refresh_all(state, fx);
             state.flash("refreshing", false);
         }
-        Action::SortNext => {
-            let sort = &mut state.settings.sort;
-            // From problems first, the first press keeps the column and drops the problems.
-            if !std::mem::take(&mut sort.problems_first) {
-                sort.column = sort.column.next();
-            }
-            sort.descending = false;
-        }
-        Action::SortReverse => {
-            state.settings.sort.problems_first = false;
-            state.settings.sort.descending = !state.settings.sort.descending;
-        }
+        Action::SortNext | Action::SortReverse => sort(state, action),
         Action::CloseOverlay => state.overlay = None,
-        Action::PromptAccept => prompts::accept_prompt(state, fx),
-        Action::PromptCancel => match state.prompt.take() {
-            Some(Prompt { kind: PromptKind::Filter(pane), .. }) => lists::set_filter(state, pane, ""),
-            Some(Prompt { kind: PromptKind::LogFilter, .. }) => super::logs::set_filter(state, ""),
-            Some(Prompt { kind: PromptKind::HelpFilter, .. }) => lists::set_help_filter(state, ""),
-            _ => {}
-        },
-        Action::PromptBackspace => {
-            if let Some(p) = state.prompt.as_mut() {
-                p.text.pop();
-            }
-            lists::live_filter(state);
-        }
-        Action::PromptClear => {
-            if let Some(p) = state.prompt.as_mut() {
-                p.text.clear();
-            }
-            lists::live_filter(state);
-        }
+        Action::PromptAccept
+        | Action::PromptCancel
+        | Action::PromptBackspace
+        | Action::PromptClear
+        | Action::PromptComplete => prompt_key(state, action, fx),
         Action::PauseResume
         | Action::Mark
         | Action::MarkFullDisk
@@ -230,6 +149,125 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         | Action::CheckDisk
         | Action::OpenShell => super::operator::start(state, action, fx),
         Action::CancelShell => super::operator::cancel_shell(state, fx),
+        Action::CancelSwitch | Action::FinishThenQuit | Action::AbandonAndQuit | Action::StayHere => {
+            leaving(state, action, fx)
+        }
+        Action::ConfirmCancel
+        | Action::ConfirmAccept
+        | Action::ConfirmOption
+        | Action::ConfirmLeft
+        | Action::ConfirmRight
+        | Action::ConfirmBackspace
+        | Action::ConfirmScrollUp
+        | Action::ConfirmScrollDown
+        | Action::ConfirmPageUp
+        | Action::ConfirmPageDown => super::operator::in_dialog(state, action, fx),
+    }
+}
+
+/// Up, down, a page, the ends, and Enter: in the open window (the timeline and the fleet have
+/// rows; the others scroll), else Enter opens what is selected and the rest move in the log
+/// view, or else in the focused list.
+fn navigate(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
+    let focus = state.focus;
+    match action {
+        _ if matches!(state.overlay, Some(Overlay::Timeline { .. })) => {
+            super::timeline::act(state, action, fx)
+        }
+        _ if state.overlay == Some(Overlay::Fleet) => super::fleet::act(state, action, fx),
+        _ if state.overlay.is_some() => scroll_window(state, action),
+        Action::Open => open(state, fx),
+        _ if state.logs.is_some() => super::logs::act(state, action, fx),
+        Action::Up => lists::move_selection(state, focus, -1),
+        Action::Down => lists::move_selection(state, focus, 1),
+        Action::PageUp => lists::move_selection(state, focus, -lists::page(state, focus)),
+        Action::PageDown => lists::move_selection(state, focus, lists::page(state, focus)),
+        Action::Top => lists::move_selection(state, focus, isize::MIN / 2),
+        _ => lists::move_selection(state, focus, isize::MAX / 2),
+    }
+}
+
+/// A window with no rows to open or jump to scrolls, never past the end: a key up must move
+/// the text at once.
+fn scroll_window(state: &mut AppState, action: Action) {
+    let max = crate::app::windows::max_scroll(state);
+    if let Some(scroll) = state.overlay.as_mut().and_then(Overlay::scroll_mut) {
+        *scroll = match action {
+            Action::Top => 0,
+            Action::Bottom => max,
+            Action::Up => scroll.saturating_sub(1).min(max),
+            Action::Down => scroll.saturating_add(1).min(max),
+            Action::PageUp => scroll.saturating_sub(10).min(max),
+            Action::PageDown => scroll.saturating_add(10).min(max),
+            _ => *scroll,
+        };
+    }
+}
+
+fn sort(state: &mut AppState, action: Action) {
+    let sort = &mut state.settings.sort;
+    if action == Action::SortReverse {
+        sort.problems_first = false;
+        sort.descending = !sort.descending;
+        return;
+    }
+    // From problems first, the first press keeps the column and drops the problems.
+    if !std::mem::take(&mut sort.problems_first) {
+        sort.column = sort.column.next();
+    }
+    sort.descending = false;
+}
+
+/// The keys of a prompt: accept, cancel, erase, clear, and Tab's completion.
+fn prompt_key(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::PromptAccept => prompts::accept_prompt(state, fx),
+        Action::PromptCancel => match state.prompt.take() {
+            Some(Prompt { kind: PromptKind::Filter(pane), .. }) => lists::set_filter(state, pane, ""),
+            Some(Prompt { kind: PromptKind::LogFilter, .. }) => super::logs::set_filter(state, ""),
+            Some(Prompt { kind: PromptKind::HelpFilter, .. }) => lists::set_help_filter(state, ""),
+            _ => {}
+        },
+        Action::PromptBackspace | Action::PromptClear => {
+            if let Some(p) = state.prompt.as_mut() {
+                if action == Action::PromptClear {
+                    p.text.clear();
+                } else {
+                    p.text.pop();
+                }
+            }
+            lists::live_filter(state);
+        }
+        _ => complete(state),
+    }
+}
+
+/// Tab in the command prompt: the stack, profile, region, context or theme names that fit.
+fn complete(state: &mut AppState) {
+    let names: Vec<String> = state.stacks.data.iter().flatten().map(|s| s.name.clone()).collect();
+    let profiles = state.settings.profiles.clone();
+    let contexts = state.overview.names.clone();
+    let candidates = |command: &str| -> Vec<&str> {
+        match command {
+            "stack" => names.iter().map(String::as_str).collect(),
+            "profile" => profiles.iter().map(String::as_str).collect(),
+            "region" => crate::domain::regions::REGIONS.to_vec(),
+            "context" | "ctx" => contexts.iter().map(String::as_str).collect(),
+            "theme" => crate::theme::built_in_names(),
+            _ => Vec::new(),
+        }
+    };
+    if let Some(p) = state.prompt.as_mut().filter(|p| p.kind == PromptKind::Command)
+        && let Some(done) = command::complete(&p.text, candidates)
+    {
+        p.text = done.text;
+        state.completions = done.choices;
+    }
+}
+
+/// Cancelling a switch, and the answers to "an action is under way: quit?".
+fn leaving(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
+    match action {
         Action::CancelSwitch => {
             if let Some(what) = state.switching.take() {
                 state
@@ -248,38 +286,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             state.abandon = true;
             state.quit = true;
         }
-        Action::StayHere => state.leaving = false,
-        Action::ConfirmCancel
-        | Action::ConfirmAccept
-        | Action::ConfirmOption
-        | Action::ConfirmLeft
-        | Action::ConfirmRight
-        | Action::ConfirmBackspace
-        | Action::ConfirmScrollUp
-        | Action::ConfirmScrollDown
-        | Action::ConfirmPageUp
-        | Action::ConfirmPageDown => super::operator::in_dialog(state, action, fx),
-        Action::PromptComplete => {
-            let names: Vec<String> = state.stacks.data.iter().flatten().map(|s| s.name.clone()).collect();
-            let profiles = state.settings.profiles.clone();
-            let contexts = state.overview.names.clone();
-            let candidates = |command: &str| -> Vec<&str> {
-                match command {
-                    "stack" => names.iter().map(String::as_str).collect(),
-                    "profile" => profiles.iter().map(String::as_str).collect(),
-                    "region" => crate::domain::regions::REGIONS.to_vec(),
-                    "context" | "ctx" => contexts.iter().map(String::as_str).collect(),
-                    "theme" => crate::theme::built_in_names(),
-                    _ => Vec::new(),
-                }
-            };
-            if let Some(p) = state.prompt.as_mut().filter(|p| p.kind == PromptKind::Command)
-                && let Some(done) = command::complete(&p.text, candidates)
-            {
-                p.text = done.text;
-                state.completions = done.choices;
-            }
-        }
+        _ => state.leaving = false,
     }
 }
 

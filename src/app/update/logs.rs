@@ -12,19 +12,7 @@ use crate::domain::Timestamp;
 pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
-            let page = state.areas().map_or(20, |a| a.stacks.height as isize + a.instances.height as isize);
-            let rows = state.log_rows();
-            if let Some(view) = state.logs.as_mut() {
-                match action {
-                    Action::Up => view.scroll(-1),
-                    Action::Down => view.scroll(1),
-                    Action::PageUp => view.scroll(-page),
-                    Action::PageDown => view.scroll(page),
-                    // The screen filled from the oldest line down, as less' g does.
-                    Action::Top => view.top(rows),
-                    _ => view.scroll(isize::MAX / 2),
-                }
-            }
+            scroll(state, action)
         }
         Action::Filter => {
             let text = state
@@ -51,46 +39,19 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 v.set_follow(!v.follow);
             }
         }
-        Action::ToggleWrap => {
+        Action::ToggleWrap | Action::TogglePrettyJson | Action::ToggleTimestamps => {
             if let Some(v) = state.logs.as_mut() {
-                v.wrap = !v.wrap;
-            }
-        }
-        Action::ToggleGroup => {}
-        Action::TogglePrettyJson => {
-            if let Some(v) = state.logs.as_mut() {
-                v.pretty_json = !v.pretty_json;
+                let flag = match action {
+                    Action::ToggleWrap => &mut v.wrap,
+                    Action::TogglePrettyJson => &mut v.pretty_json,
+                    _ => &mut v.timestamps,
+                };
+                *flag = !*flag;
             }
         }
         Action::Search => state.prompt = Some(Prompt { kind: PromptKind::LogSearch, text: String::new() }),
-        Action::NextMatch | Action::PrevMatch => {
-            let rows = state.log_rows();
-            let newer = action == Action::NextMatch;
-            let went = match state.logs.as_mut() {
-                Some(v) if v.search.is_some() => Some(v.next_match(newer, rows)),
-                _ => None,
-            };
-            match went {
-                Some(None) => state.flash("no match in the lines shown", false),
-                // Round the end, as less does, and said so.
-                Some(Some(true)) if newer => {
-                    state.flash("search went round: from the oldest match again", false)
-                }
-                Some(Some(true)) => state.flash("search went round: from the newest match again", false),
-                _ => {}
-            }
-        }
-        Action::FirstError => {
-            let rows = state.log_rows();
-            let Some(v) = state.logs.as_mut() else { return };
-            match v.next_error(rows) {
-                Some((n, of)) => state.flash(format!("error {n}/{of} (e: next)"), false),
-                None => {
-                    let shown = crate::domain::text::count(v.visible_len() as u64, "line", "lines");
-                    state.flash(format!("no error lines in the {shown} shown"), false)
-                }
-            }
-        }
+        Action::NextMatch | Action::PrevMatch => next_match(state, action == Action::NextMatch),
+        Action::FirstError => next_error(state),
         Action::ToggleRaw => {
             if let Some(v) = state.logs.as_mut() {
                 v.raw = !v.raw;
@@ -102,31 +63,70 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 state.flash(said, false);
             }
         }
-        Action::SaveLogs => {
-            if let Some(v) = &state.logs {
-                // Saved as written, in UTC (`Z`): a file outlives the zone it was saved in.
-                let style = crate::logs::format::Style {
-                    format: crate::logs::format::Format::Detailed,
-                    color: false,
-                    timestamps: true,
-                    compact: false,
-                    zone: None,
-                };
-                let text: String = v
-                    .visible()
-                    .iter()
-                    .map(|l| crate::logs::format::line(&v.event_of(l), &style).render() + "\n")
-                    .collect();
-                fx.push(Effect::SaveLogs { instance: v.instance.clone(), text });
-            }
-        }
-        Action::ToggleTimestamps => {
-            if let Some(v) = state.logs.as_mut() {
-                v.timestamps = !v.timestamps;
-            }
-        }
+        Action::SaveLogs => save(state, fx),
         _ => {}
     }
+}
+
+fn scroll(state: &mut AppState, action: Action) {
+    let page = state.areas().map_or(20, |a| a.stacks.height as isize + a.instances.height as isize);
+    let rows = state.log_rows();
+    if let Some(view) = state.logs.as_mut() {
+        match action {
+            Action::Up => view.scroll(-1),
+            Action::Down => view.scroll(1),
+            Action::PageUp => view.scroll(-page),
+            Action::PageDown => view.scroll(page),
+            // The screen filled from the oldest line down, as less' g does.
+            Action::Top => view.top(rows),
+            _ => view.scroll(isize::MAX / 2),
+        }
+    }
+}
+
+fn next_match(state: &mut AppState, newer: bool) {
+    let rows = state.log_rows();
+    let went = match state.logs.as_mut() {
+        Some(v) if v.search.is_some() => Some(v.next_match(newer, rows)),
+        _ => None,
+    };
+    match went {
+        Some(None) => state.flash("no match in the lines shown", false),
+        // Round the end, as less does, and said so.
+        Some(Some(true)) if newer => state.flash("search went round: from the oldest match again", false),
+        Some(Some(true)) => state.flash("search went round: from the newest match again", false),
+        _ => {}
+    }
+}
+
+fn next_error(state: &mut AppState) {
+    let rows = state.log_rows();
+    let Some(v) = state.logs.as_mut() else { return };
+    match v.next_error(rows) {
+        Some((n, of)) => state.flash(format!("error {n}/{of} (e: next)"), false),
+        None => {
+            let shown = crate::domain::text::count(v.visible_len() as u64, "line", "lines");
+            state.flash(format!("no error lines in the {shown} shown"), false)
+        }
+    }
+}
+
+fn save(state: &AppState, fx: &mut Vec<Effect>) {
+    let Some(v) = &state.logs else { return };
+    // Saved as written, in UTC (`Z`): a file outlives the zone it was saved in.
+    let style = crate::logs::format::Style {
+        format: crate::logs::format::Format::Detailed,
+        color: false,
+        timestamps: true,
+        compact: false,
+        zone: None,
+    };
+    let text: String = v
+        .visible()
+        .iter()
+        .map(|l| crate::logs::format::line(&v.event_of(l), &style).render() + "\n")
+        .collect();
+    fx.push(Effect::SaveLogs { instance: v.instance.clone(), text });
 }
 
 pub fn set_filter(state: &mut AppState, text: &str) {

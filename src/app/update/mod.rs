@@ -75,20 +75,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.size = (w, h);
             state.dirty = true;
         }
-        Msg::Key(key) if key.kind != KeyEventKind::Release && state.too_small() => {
-            // Nothing of the dashboard is on screen: a key must not act on what cannot be
-            // seen (a confirmation, a selection). Only quitting works.
-            let action = state.settings.keymap.resolve(&[Scope::Always, Scope::Global], &key);
-            if matches!(action, Some(Action::Quit | Action::Interrupt)) {
-                keys::on_key(state, key, &mut fx);
-            }
-            state.dirty = true;
-        }
-        Msg::Key(key) if key.kind != KeyEventKind::Release => {
-            keys::on_key(state, key, &mut fx);
-            state.dirty = true;
-        }
-        Msg::Key(_) => {}
+        Msg::Key(key) => on_key(state, key, &mut fx),
         Msg::Paste(text) => {
             if !state.too_small() {
                 keys::on_paste(state, &text);
@@ -120,21 +107,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.dirty = true;
             }
         }
-        Msg::BackendChanged(label) => {
-            // Another account or region: nothing read so far holds.
-            // The fleet view is of every context, and a stack opened from it is still wanted.
-            let settings = std::mem::take(&mut state.settings);
-            let overview = std::mem::take(&mut state.overview);
-            let wanted_stack = state.wanted_stack.take();
-            *state = AppState {
-                settings,
-                overview,
-                wanted_stack,
-                ..AppState::new(label.clone(), state.now, state.size)
-            };
-            state.flash(format!("now reading {label}"), false);
-            loads::schedule(state, &mut fx);
-        }
+        Msg::BackendChanged(label) => backend_changed(state, label, &mut fx),
         Msg::Account { backend, account } => {
             // An answer for the backend before a switch says nothing about this one.
             if backend == state.backend {
@@ -183,6 +156,31 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
     }
     fx
+}
+
+fn on_key(state: &mut AppState, key: crossterm::event::KeyEvent, fx: &mut Vec<Effect>) {
+    if key.kind == KeyEventKind::Release {
+        return;
+    }
+    // Nothing of the dashboard is on screen: a key must not act on what cannot be seen (a
+    // confirmation, a selection). Only quitting works.
+    let action = state.settings.keymap.resolve(&[Scope::Always, Scope::Global], &key);
+    if !state.too_small() || matches!(action, Some(Action::Quit | Action::Interrupt)) {
+        keys::on_key(state, key, fx);
+    }
+    state.dirty = true;
+}
+
+/// Another account or region: nothing read so far holds. The fleet view is of every context,
+/// and a stack opened from it is still wanted.
+fn backend_changed(state: &mut AppState, label: String, fx: &mut Vec<Effect>) {
+    let settings = std::mem::take(&mut state.settings);
+    let overview = std::mem::take(&mut state.overview);
+    let wanted_stack = state.wanted_stack.take();
+    *state =
+        AppState { settings, overview, wanted_stack, ..AppState::new(label.clone(), state.now, state.size) };
+    state.flash(format!("now reading {label}"), false);
+    loads::schedule(state, fx);
 }
 
 /// Another profile, region or context is being connected: said until it is, and Esc
