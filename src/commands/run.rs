@@ -140,16 +140,7 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
     }
     let config = config::load(cli.config.as_deref())?;
     cli.read_only |= config.read_only;
-    // A theme that cannot be loaded is a mistake in the command whatever the command: said
-    // the same way (exit 2) by `status` as by the dashboard.
-    if let Some(name) = &cli.theme {
-        theme::load(name, paths::themes_dir().as_deref())?;
-    }
-    // A rule's theme is checked now, not when the dashboard first switches to it.
-    for rule in &config.theme_rules {
-        theme::load(&rule.theme, paths::themes_dir().as_deref())
-            .map_err(|e| AppError::Usage(format!("config: [[theme_rules]]: {e}")))?;
-    }
+    check_themes(&cli, &config)?;
     // clap does not always see a global flag's conflict across the subcommand: said here too.
     if cli.demo && (cli.all_contexts || cli.context.is_some()) {
         return Err(AppError::Usage(
@@ -163,172 +154,188 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
         cli.profile = context.profile.clone();
         cli.region = Some(context.region.clone());
     }
-    // The dashboard with contexts and none chosen starts in the first one, on the fleet view.
-    let dashboard_contexts = if cli.command.is_none() && !cli.demo && !config.contexts.is_empty() {
-        let all = contexts(&config)?;
-        let current = match &cli.context {
-            Some(name) => all.iter().position(|c| &c.name == name),
-            None => {
-                if let Some(first) = all.first() {
-                    cli.profile = first.profile.clone();
-                    cli.region = Some(first.region.clone());
-                }
-                Some(0)
-            }
-        };
-        Some((all, current))
-    } else {
-        None
-    };
+    let dashboard_contexts = dashboard_contexts(&mut cli, &config)?;
     if cli.all_contexts && !matches!(cli.command, Some(Cmd::Status { .. })) {
         return Err(AppError::Usage(
             "--all-contexts: `bkops status` reads every context at once; for one, --context NAME".into(),
         ));
     }
-    // The commands that read and print have an overall deadline; those that change a stack
-    // (a write cut off half-way is worse than a slow one), follow logs or open a shell do not.
-    let deadline = config.aws.command_timeout.unwrap_or(config::COMMAND_TIMEOUT_SECS);
     match cli.command {
-        Some(Cmd::Status { format }) if cli.all_contexts => {
-            crate::deadline::scope(deadline, status_of_all(&cli, &config, format)).await
+        None => dashboard(&cli, &config, dashboard_contexts).await,
+        Some(ref command) => command_run(command, &cli, &config).await,
+    }
+}
+
+/// A theme that cannot be loaded is a mistake in the command whatever the command: said the
+/// same way (exit 2) by `status` as by the dashboard. A rule's theme is checked now, not when
+/// the dashboard first switches to it.
+fn check_themes(cli: &Cli, config: &config::Config) -> Result<(), AppError> {
+    if let Some(name) = &cli.theme {
+        theme::load(name, paths::themes_dir().as_deref())?;
+    }
+    for rule in &config.theme_rules {
+        theme::load(&rule.theme, paths::themes_dir().as_deref())
+            .map_err(|e| AppError::Usage(format!("config: [[theme_rules]]: {e}")))?;
+    }
+    Ok(())
+}
+
+/// The dashboard with contexts and none chosen starts in the first one, on the fleet view:
+/// every context, and the one shown.
+type DashboardContexts = Option<(Vec<Context>, Option<usize>)>;
+
+fn dashboard_contexts(cli: &mut Cli, config: &config::Config) -> Result<DashboardContexts, AppError> {
+    if cli.command.is_some() || cli.demo || config.contexts.is_empty() {
+        return Ok(None);
+    }
+    let all = contexts(config)?;
+    let current = match &cli.context {
+        Some(name) => all.iter().position(|c| &c.name == name),
+        None => {
+            if let Some(first) = all.first() {
+                cli.profile = first.profile.clone();
+                cli.region = Some(first.region.clone());
+            }
+            Some(0)
         }
-        Some(Cmd::Status { format }) => {
-            crate::deadline::scope(deadline, async {
-                let backends = backends(&cli, &config).await?;
-                let report = status::collect(&backends, cli.stack.as_deref()).await?;
-                // A closed pipe (`| head`) ends the command quietly.
-                let _ = match format {
-                    Format::Json => crate::output::out_json(status::to_json(&report).trim_end()),
-                    Format::Text => crate::output::out(status::to_text(&report).trim_end()),
-                };
-                Ok(())
-            })
-            .await
+    };
+    Ok(Some((all, current)))
+}
+
+/// A command that prints and exits. Those that read and print have an overall deadline;
+/// those that change a stack (a write cut off half-way is worse than a slow one), follow logs
+/// or open a shell do not.
+async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Result<(), AppError> {
+    let deadline = config.aws.command_timeout.unwrap_or(config::COMMAND_TIMEOUT_SECS);
+    let stack = cli.stack.as_deref();
+    match *command {
+        // The backend is made within the deadline too: a stalled sign-in is bounded as well.
+        Cmd::Status { format } if cli.all_contexts => {
+            return crate::deadline::scope(deadline, status_of_all(cli, config, format)).await;
         }
-        Some(Cmd::Logs(ref args)) => {
-            let backends = backends(&cli, &config).await?;
+        Cmd::Status { format } => {
+            return crate::deadline::scope(deadline, status_of_one(cli, config, format)).await;
+        }
+        // Printed before anything else was read (in `run`).
+        Cmd::Completions { .. } | Cmd::Man { .. } => return Ok(()),
+        _ => {}
+    }
+    let backends = backends(cli, config).await?;
+    match command {
+        Cmd::Logs(args) => {
             // Local time with its offset, as the dashboard shows it, unless asked for UTC.
-            let zone = (!utc_asked(&cli, &config)).then(jiff::tz::TimeZone::system);
+            let zone = (!utc_asked(cli, config)).then(jiff::tz::TimeZone::system);
             commands::logs::run(args.clone(), &backends, zone).await
         }
-        Some(Cmd::Scaling { ref action }) => {
-            let backends = backends(&cli, &config).await?;
-            commands::operate::scaling(action.clone(), &backends, cli.stack.as_deref()).await
+        Cmd::Scaling { action } => commands::operate::scaling(action.clone(), &backends, stack).await,
+        Cmd::Ssm(args) => commands::ssm::run(args.clone(), &backends, &config.ssm).await,
+        Cmd::Why { format } => {
+            crate::deadline::scope(deadline, commands::why::run(&backends, stack, *format)).await
         }
-        Some(Cmd::Ssm(ref args)) => {
-            let backends = backends(&cli, &config).await?;
-            commands::ssm::run(args.clone(), &backends, &config.ssm).await
+        Cmd::Doctor { format } => {
+            crate::deadline::scope(deadline, commands::doctor::run(&backends, stack, *format)).await
         }
-        Some(Cmd::Why { format }) => {
-            let backends = backends(&cli, &config).await?;
-            crate::deadline::scope(deadline, commands::why::run(&backends, cli.stack.as_deref(), format))
-                .await
+        Cmd::Timeline(args) => {
+            crate::deadline::scope(deadline, commands::timeline::run(&backends, stack, args)).await
         }
-        Some(Cmd::Doctor { format }) => {
-            let backends = backends(&cli, &config).await?;
-            crate::deadline::scope(deadline, commands::doctor::run(&backends, cli.stack.as_deref(), format))
-                .await
-        }
-        Some(Cmd::Timeline(ref args)) => {
-            let backends = backends(&cli, &config).await?;
-            crate::deadline::scope(deadline, commands::timeline::run(&backends, cli.stack.as_deref(), args))
-                .await
-        }
-        Some(Cmd::Terminate(ref args)) => {
-            let backends = backends(&cli, &config).await?;
-            commands::operate::terminate(args.clone(), &backends, cli.stack.as_deref()).await
-        }
-        // Printed before anything else was read (above).
-        Some(Cmd::Completions { .. } | Cmd::Man { .. }) => Ok(()),
-        None => {
-            let themes_dir = paths::themes_dir();
-            let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());
-            let theme = theme::load_for_terminal(&theme_name, themes_dir.as_deref())?;
-            let mut backends = backends(&cli, &config).await?;
-            // `--stack` is chosen when the stack list arrives (an unknown name is said then):
-            // a slow or stalled listing never keeps the dashboard from drawing.
-            let mut overview = crate::app::overview::Overview::new(Vec::new(), None);
-            if let Some((all, current)) = dashboard_contexts {
-                overview = crate::app::overview::Overview::new(
-                    all.iter().map(|c| c.name.clone()).collect(),
-                    current,
-                );
-                let connector = crate::backend::live::Connector::aws(
-                    all,
-                    aws_options(&cli, &config),
-                    buildkite(&config)?,
-                );
-                let connector: std::sync::Arc<dyn crate::backend::ContextSource> =
-                    std::sync::Arc::new(connector);
-                // The context shown is read by the same backend as its fleet lines: one set of
-                // caches, not two.
-                if let Some(n) = current
-                    && let Ok(b) = connector.backends(n).await
-                {
-                    backends = b;
-                }
-                backends.contexts = Some(connector);
-            }
-            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-                return Err(AppError::Usage(
-                    "the dashboard needs a terminal; for a snapshot a script can read, run `bkops status`"
-                        .into(),
-                ));
-            }
-            let mut guard = TerminalGuard::enter().map_err(|e| AppError::Terminal(e.to_string()))?;
-            let size = guard.terminal.size().map_err(|e| AppError::Terminal(e.to_string()))?;
-            let mut state =
-                AppState::new(backends.label.to_string(), backends.clock.now(), (size.width, size.height));
-            state.wanted_stack = cli.stack.clone();
-            // With more than one context, the first screen is all of them (unless a stack or
-            // a context was asked for).
-            if overview.names.len() > 1 && cli.stack.is_none() && cli.context.is_none() {
-                state.overlay = Some(crate::app::Overlay::Fleet);
-            }
-            state.overview = overview;
-            state.settings.refresh = config.refresh();
-            if let Some(n) = config.logs.buffer {
-                state.settings.log_capacity = n.max(1);
-            }
-            state.settings.log_live = config.logs.live;
-            state.settings.theme = theme.name.clone();
-            state.settings.base_theme = theme_name.clone();
-            state.settings.theme_asked = theme_name.clone();
-            state.settings.theme_rules = config.theme_rules.clone();
-            state.settings.read_only = cli.read_only;
-            state.settings.keymap = std::sync::Arc::new(config.keymap.clone());
-            state.settings.hints = config.hints.unwrap_or(true);
-            // Local time unless asked for UTC; the zone is named on the status bar.
-            state.settings.zone =
-                if utc_asked(&cli, &config) { jiff::tz::TimeZone::UTC } else { jiff::tz::TimeZone::system() };
-            let reconnect = if cli.demo {
-                None
-            } else {
-                Some(reconnect(aws_options(&cli, &config), buildkite(&config)?))
-            };
-            if reconnect.is_some() {
-                state.settings.aws = true;
-                state.settings.profiles = crate::backend::live::profiles::names();
-            }
-            let ssm = crate::ssm::session::ClientSettings {
-                choice: config.ssm.client.unwrap_or(crate::ssm::session::ClientChoice::Auto),
-                plugin: config.ssm.plugin.clone(),
-            };
-            let dashboard = Dashboard { backends, theme, themes_dir, reconnect, ssm };
-            let result = runtime::run(dashboard, state, &mut guard.terminal).await;
-            // The terminal is the login shell's again before anything is said.
-            drop(guard);
-            let ending = result.map_err(|e| AppError::Terminal(e.to_string()))?;
-            match (ending.left, ending.stopped_by) {
-                (Some(text), stop) => {
-                    Err(AppError::Abandoned { text, code: stop.map_or(1, crate::stop::Stop::exit_code) })
-                }
-                // Ended by a signal: its status, as a shell expects (128 + its number).
-                (None, Some(stop)) => Err(AppError::Stopped(stop)),
-                (None, None) => Ok(()),
-            }
-        }
+        Cmd::Terminate(args) => commands::operate::terminate(args.clone(), &backends, stack).await,
+        Cmd::Status { .. } | Cmd::Completions { .. } | Cmd::Man { .. } => Ok(()),
     }
+}
+
+async fn status_of_one(cli: &Cli, config: &config::Config, format: Format) -> Result<(), AppError> {
+    let backends = backends(cli, config).await?;
+    let report = status::collect(&backends, cli.stack.as_deref()).await?;
+    // A closed pipe (`| head`) ends the command quietly.
+    let _ = match format {
+        Format::Json => crate::output::out_json(status::to_json(&report).trim_end()),
+        Format::Text => crate::output::out(status::to_text(&report).trim_end()),
+    };
+    Ok(())
+}
+
+/// The dashboard: its backend, the terminal, the first state, and how it ended.
+async fn dashboard(cli: &Cli, config: &config::Config, contexts: DashboardContexts) -> Result<(), AppError> {
+    let themes_dir = paths::themes_dir();
+    let theme_name = cli.theme.clone().or(config.theme.clone()).unwrap_or_else(|| "dark".into());
+    let theme = theme::load_for_terminal(&theme_name, themes_dir.as_deref())?;
+    let mut backends = backends(cli, config).await?;
+    // `--stack` is chosen when the stack list arrives (an unknown name is said then): a slow
+    // or stalled listing never keeps the dashboard from drawing.
+    let mut overview = crate::app::overview::Overview::new(Vec::new(), None);
+    if let Some((all, current)) = contexts {
+        overview = crate::app::overview::Overview::new(all.iter().map(|c| c.name.clone()).collect(), current);
+        let connector =
+            crate::backend::live::Connector::aws(all, aws_options(cli, config), buildkite(config)?);
+        let connector: std::sync::Arc<dyn crate::backend::ContextSource> = std::sync::Arc::new(connector);
+        // The context shown is read by the same backend as its fleet lines: one set of
+        // caches, not two.
+        if let Some(n) = current
+            && let Ok(b) = connector.backends(n).await
+        {
+            backends = b;
+        }
+        backends.contexts = Some(connector);
+    }
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(AppError::Usage(
+            "the dashboard needs a terminal; for a snapshot a script can read, run `bkops status`".into(),
+        ));
+    }
+    let mut guard = TerminalGuard::enter().map_err(|e| AppError::Terminal(e.to_string()))?;
+    let size = guard.terminal.size().map_err(|e| AppError::Terminal(e.to_string()))?;
+    let mut state =
+        AppState::new(backends.label.to_string(), backends.clock.now(), (size.width, size.height));
+    state.wanted_stack = cli.stack.clone();
+    // With more than one context, the first screen is all of them (unless a stack or a
+    // context was asked for).
+    if overview.names.len() > 1 && cli.stack.is_none() && cli.context.is_none() {
+        state.overlay = Some(crate::app::Overlay::Fleet);
+    }
+    state.overview = overview;
+    settle_settings(&mut state, cli, config, &theme.name, &theme_name);
+    let reconnect =
+        if cli.demo { None } else { Some(reconnect(aws_options(cli, config), buildkite(config)?)) };
+    if reconnect.is_some() {
+        state.settings.aws = true;
+        state.settings.profiles = crate::backend::live::profiles::names();
+    }
+    let ssm = crate::ssm::session::ClientSettings {
+        choice: config.ssm.client.unwrap_or(crate::ssm::session::ClientChoice::Auto),
+        plugin: config.ssm.plugin.clone(),
+    };
+    let dashboard = Dashboard { backends, theme, themes_dir, reconnect, ssm };
+    let result = runtime::run(dashboard, state, &mut guard.terminal).await;
+    // The terminal is the login shell's again before anything is said.
+    drop(guard);
+    let ending = result.map_err(|e| AppError::Terminal(e.to_string()))?;
+    match (ending.left, ending.stopped_by) {
+        (Some(text), stop) => {
+            Err(AppError::Abandoned { text, code: stop.map_or(1, crate::stop::Stop::exit_code) })
+        }
+        // Ended by a signal: its status, as a shell expects (128 + its number).
+        (None, Some(stop)) => Err(AppError::Stopped(stop)),
+        (None, None) => Ok(()),
+    }
+}
+
+/// The dashboard's settings from the command line and the config file.
+fn settle_settings(state: &mut AppState, cli: &Cli, config: &config::Config, theme: &str, asked: &str) {
+    let s = &mut state.settings;
+    s.refresh = config.refresh();
+    if let Some(n) = config.logs.buffer {
+        s.log_capacity = n.max(1);
+    }
+    s.log_live = config.logs.live;
+    s.theme = theme.to_string();
+    s.base_theme = asked.to_string();
+    s.theme_asked = asked.to_string();
+    s.theme_rules = config.theme_rules.clone();
+    s.read_only = cli.read_only;
+    s.keymap = std::sync::Arc::new(config.keymap.clone());
+    s.hints = config.hints.unwrap_or(true);
+    // Local time unless asked for UTC; the zone is named on the status bar.
+    s.zone = if utc_asked(cli, config) { jiff::tz::TimeZone::UTC } else { jiff::tz::TimeZone::system() };
 }
 
 /// `--utc`, or `time = "utc"` in the config file.

@@ -1,11 +1,13 @@
 //! The one place effects become work: every task `update` asks for is started, owned and
 //! tracked here (reads coalesced per resource, the confirmation's reads, the disk check, the
-//! operator action under way, the log view's reader, sessions being opened), for the dashboard
-//! and for `settle` alike. What needs the terminal or the theme is left to the dashboard.
+//! operator action under way, the log view's reader, sessions being opened, a switch to another
+//! profile, region or context), for the dashboard and for `settle` alike. What needs the
+//! terminal or the theme is left to the dashboard.
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
+use super::switch::{Reconnect, Switcher, learn_account};
 use super::{action_tasks, jobs::Jobs, tail};
 use crate::app::{Effect, Msg};
 use crate::backend::Backends;
@@ -45,6 +47,14 @@ impl Write {
 /// the terminal.
 pub type OpenedSession = (u64, Result<Opened, String>);
 
+/// What finished in the background.
+pub enum Done {
+    /// A session the operator waits for: it is handed the terminal (or its error is said).
+    Session(Result<Opened, String>),
+    /// A switch was taken over, or failed and said so: nothing more to do.
+    Switched,
+}
+
 pub struct Executor {
     backends: Backends,
     tx: UnboundedSender<Msg>,
@@ -60,6 +70,7 @@ pub struct Executor {
     /// The session the operator waits for, if any.
     opening: Option<u64>,
     openings: u64,
+    switcher: Switcher,
 }
 
 impl Executor {
@@ -77,15 +88,21 @@ impl Executor {
             opened_rx,
             opening: None,
             openings: 0,
+            switcher: Switcher::default(),
         }
+    }
+
+    /// Lets `:profile` and `:region` connect another backend (the dashboard against AWS).
+    pub fn with_reconnect(mut self, reconnect: Option<Reconnect>) -> Self {
+        self.switcher = Switcher::new(reconnect);
+        self
     }
 
     pub fn backends(&self) -> &Backends {
         &self.backends
     }
 
-    /// Runs one effect; the ones that need the terminal or the theme (`SetTheme`,
-    /// `SwitchAws`) are given back.
+    /// Runs one effect; the one that needs the theme (`SetTheme`) is given back.
     pub fn run(&mut self, effect: Effect) -> Option<Effect> {
         // What a task takes with it; a read, the commonest effect, needs neither.
         let task = |me: &Self| (me.backends.clone(), me.tx.clone());
@@ -141,12 +158,16 @@ impl Executor {
                 });
             }
             Effect::CancelShell => self.opening = None,
-            e @ (Effect::SetTheme(_)
-            | Effect::SwitchAws { .. }
-            | Effect::SwitchContext(_)
-            | Effect::CancelSwitch) => {
-                return Some(e);
+            Effect::SwitchAws { profile, region } => {
+                self.switcher.to_aws(profile, region, self.backends.contexts.clone(), &self.tx)
             }
+            Effect::SwitchContext(n) => {
+                if let Some(contexts) = self.backends.contexts.clone() {
+                    self.switcher.to_context(n, contexts);
+                }
+            }
+            Effect::CancelSwitch => self.switcher.cancel(),
+            e @ Effect::SetTheme(_) => return Some(e),
         }
         None
     }
@@ -172,21 +193,46 @@ impl Executor {
         self.jobs.in_flight() > 0 || self.pending > 0
     }
 
-    /// The next session that finished opening and that the operator still waits for. One
-    /// that started after the operator gave up on it is terminated, so that nothing is left
-    /// open; one that failed after that is dropped.
-    pub async fn next_session(&mut self) -> Result<Opened, String> {
+    /// What finished in the background: the next session that finished opening and that the
+    /// operator still waits for, or a switch (taken over here). A session that started after
+    /// the operator gave up on it is terminated, so that nothing is left open; one that failed
+    /// after that is dropped.
+    pub async fn next_done(&mut self) -> Done {
         loop {
-            let Some((n, opened)) = self.opened_rx.recv().await else {
-                return std::future::pending().await;
+            let next = tokio::select! {
+                Some(opened) = self.opened_rx.recv() => Ok(opened),
+                switched = self.switcher.done() => Err(switched),
+            };
+            let (n, opened) = match next {
+                Ok(opened) => opened,
+                Err(switched) => {
+                    self.take_over(switched);
+                    return Done::Switched;
+                }
             };
             if self.opening == Some(n) {
                 self.opening = None;
-                return opened;
+                return Done::Session(opened);
             }
             if let Ok(o) = opened {
                 let sessions = self.backends.sessions.clone();
                 tokio::spawn(async move { sessions.terminate_session(&o.session.session_id).await });
+            }
+        }
+    }
+
+    /// A switch connected: nothing read from the old account or region may land after this.
+    fn take_over(&mut self, switched: Result<Backends, String>) {
+        match switched {
+            Ok(backends) => {
+                self.stop_reads();
+                tracing::info!(backend = %backends.label, "switched");
+                let _ = self.tx.send(Msg::BackendChanged(backends.label.to_string()));
+                learn_account(&backends, &self.tx);
+                self.switch(backends);
+            }
+            Err(text) => {
+                let _ = self.tx.send(Msg::SwitchFailed(text));
             }
         }
     }
@@ -267,8 +313,49 @@ mod tests {
         assert_eq!(ex.reads(), 1);
         let theme = Effect::SetTheme("light".into());
         assert_eq!(ex.run(theme.clone()), Some(theme), "the theme is the dashboard's to load");
-        let switch = Effect::SwitchAws { profile: None, region: Some("eu-west-1".into()) };
-        assert_eq!(ex.run(switch.clone()), Some(switch));
         assert_eq!(ex.shut_down("test").await, None, "no action was under way");
+    }
+
+    fn sim_backends(speed: f64) -> Backends {
+        SimBackend::new(World::new(0, Timestamp(0), Vec::new()), Clock::virtual_at(Timestamp(0)))
+            .backends(speed)
+    }
+
+    /// A switch is the executor's: connected on a task, taken over when ready (the old reads
+    /// stopped, the new backend's label said), and said to have failed in the demo.
+    #[tokio::test]
+    async fn a_switch_runs_on_a_task_and_is_taken_over_by_the_executor() {
+        let (mut ex, mut rx) = executor();
+        let switch = Effect::SwitchAws { profile: None, region: Some("eu-west-1".into()) };
+        assert_eq!(ex.run(switch.clone()), None);
+        assert!(matches!(rx.recv().await, Some(Msg::SwitchFailed(t)) if t.contains("demo")));
+
+        let reconnect: Reconnect = Box::new(|_, _| Box::pin(async { sim_backends(7.0) }));
+        let (mut ex, mut rx) = {
+            let (ex, rx) = executor();
+            (ex.with_reconnect(Some(reconnect)), rx)
+        };
+        let before = ex.backends().label.to_string();
+        assert_eq!(ex.run(switch), None, "nothing is handed back: the executor switches");
+        assert!(matches!(ex.next_done().await, Done::Switched));
+        let after = ex.backends().label.to_string();
+        assert_ne!(before, after, "reads go to the new backend");
+        assert!(matches!(rx.recv().await, Some(Msg::BackendChanged(l)) if l == after));
+
+        // Cancelled before it is done: nothing is taken over.
+        let slow: Reconnect = Box::new(|_, _| {
+            Box::pin(async {
+                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                sim_backends(9.0)
+            })
+        });
+        let (mut ex, _rx) = {
+            let (ex, rx) = executor();
+            (ex.with_reconnect(Some(slow)), rx)
+        };
+        ex.run(Effect::SwitchAws { profile: Some("other".into()), region: None });
+        ex.run(Effect::CancelSwitch);
+        let waited = tokio::time::timeout(std::time::Duration::from_millis(200), ex.next_done()).await;
+        assert!(waited.is_err(), "a cancelled switch never finishes");
     }
 }

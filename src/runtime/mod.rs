@@ -9,20 +9,19 @@ mod headless;
 mod input;
 mod jobs;
 mod save;
+mod switch;
 mod tail;
 pub mod terminal;
 
 use std::time::Duration;
 
-use std::future::Future;
-use std::pin::Pin;
-
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 
-pub use executor::Executor;
+pub use executor::{Done, Executor};
 pub use headless::settle;
 pub use jobs::Jobs;
+pub use switch::Reconnect;
 
 use crate::app::{AppState, Effect, Msg, update_at};
 use crate::backend::Backends;
@@ -60,10 +59,6 @@ pub struct Ending {
     pub stopped_by: Option<crate::stop::Stop>,
 }
 
-/// Builds the backend again for another AWS profile and/or region (`:profile`, `:region`).
-pub type Reconnect =
-    Box<dyn FnMut(Option<String>, Option<String>) -> Pin<Box<dyn Future<Output = Backends> + Send>> + Send>;
-
 /// What the dashboard runs with.
 pub struct Dashboard {
     pub backends: Backends,
@@ -75,72 +70,43 @@ pub struct Dashboard {
     pub ssm: crate::ssm::session::ClientSettings,
 }
 
-/// Asks whose credentials these are, for the status bar; a failure is left to the panes, which
-/// say it in their own words.
-fn learn_account(backends: &Backends, tx: &tokio::sync::mpsc::UnboundedSender<Msg>) {
-    let (ops, backend, tx) = (backends.ops.clone(), backends.label.to_string(), tx.clone());
-    tokio::spawn(async move {
-        if let Ok(who) = ops.identity().await {
-            let _ = tx.send(Msg::Account { backend, account: who.account });
-        }
-    });
-}
-
 /// Runs the dashboard until the operator quits.
 pub async fn run(
     dashboard: Dashboard,
     mut state: AppState,
     tui: &mut terminal::Tui,
 ) -> std::io::Result<Ending> {
-    let Dashboard { backends, mut theme, themes_dir, mut reconnect, ssm } = dashboard;
+    let Dashboard { backends, mut theme, themes_dir, reconnect, ssm } = dashboard;
     let (tx, mut rx) = unbounded_channel();
     let mut input = input::Input::started(tx.clone());
     spawn_signals(tx.clone());
     let mut suspends = handoff::spawn_suspend_signal();
     if reconnect.is_some() {
-        learn_account(&backends, &tx);
+        switch::learn_account(&backends, &tx);
     }
-    let mut executor = Executor::new(backends, tx.clone(), ssm);
+    let mut executor = Executor::new(backends, tx.clone(), ssm).with_reconnect(reconnect);
     let mut tick = interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut next_frame = Instant::now();
     let mut draws: u64 = 0;
     let mut repaint_at: Option<Instant> = None;
     let mut stopped_by: Option<crate::stop::Stop> = None;
-    // Another profile, region or context being connected.
-    let mut switch: Option<tokio::task::JoinHandle<Result<Backends, String>>> = None;
 
     loop {
         let msg = tokio::select! {
             biased;
             Some(msg) = rx.recv() => msg,
-            opened = executor.next_session() => match opened {
-                Ok(o) => {
+            done = executor.next_done() => match done {
+                Done::Session(Ok(o)) => {
                     let ended = handoff::hand_over(tui, &mut input, &tx, executor.backends(), o).await;
                     // Whatever a session's processes still write after it ended lands on
                     // the dashboard's screen: paint it whole once more when that is over.
                     repaint_at = Some(Instant::now() + REPAINT_AFTER_SESSION);
                     ended
                 }
-                Err(text) => Msg::ShellEnded { text, is_error: true },
+                Done::Session(Err(text)) => Msg::ShellEnded { text, is_error: true },
+                Done::Switched => continue,
             },
-            connected = switched(&mut switch), if switch.is_some() => {
-                switch = None;
-                match connected {
-                    Ok(backends) => {
-                        // Nothing read from the old account or region may land after this.
-                        executor.stop_reads();
-                        tracing::info!(backend = %backends.label, "switched");
-                        let _ = tx.send(Msg::BackendChanged(backends.label.to_string()));
-                        learn_account(&backends, &tx);
-                        executor.switch(backends);
-                    }
-                    Err(text) => {
-                        let _ = tx.send(Msg::SwitchFailed(text));
-                    }
-                }
-                continue;
-            }
             Some(()) = suspends.recv() => {
                 handoff::suspend(tui, &mut input, &tx).await;
                 state.dirty = true;
@@ -174,6 +140,7 @@ pub async fn run(
             stopped_by = Some(*signal);
         }
         for effect in update_at(&mut state, msg, Clock::System.now()) {
+            // Only the theme, which the drawing holds, is not the executor's to change.
             match executor.run(effect) {
                 None => {}
                 Some(Effect::SetTheme(name)) => {
@@ -187,40 +154,6 @@ pub async fn run(
                             tracing::warn!("theme: {e}");
                             let _ = tx.send(Msg::Notice { text: e.to_string(), is_error: true });
                         }
-                    }
-                }
-                // Connecting is done on a task: the dashboard stays live, and Esc cancels.
-                Some(Effect::SwitchAws { profile, region }) => {
-                    let Some(connect) = reconnect.as_mut() else {
-                        let text = "the demo has no AWS profile or region to switch to".to_string();
-                        let _ = tx.send(Msg::SwitchFailed(text));
-                        continue;
-                    };
-                    {
-                        let connecting = connect(profile, region);
-                        let contexts = executor.backends().contexts.clone();
-                        if let Some(old) = switch.replace(tokio::spawn(async move {
-                            let mut backends = connecting.await;
-                            backends.contexts = contexts;
-                            Ok(backends)
-                        })) {
-                            old.abort();
-                        }
-                    }
-                }
-                Some(Effect::SwitchContext(n)) => {
-                    let Some(contexts) = executor.backends().contexts.clone() else { continue };
-                    if let Some(old) = switch.replace(tokio::spawn(async move {
-                        let mut backends = contexts.backends(n).await.map_err(|e| e.to_string())?;
-                        backends.contexts = Some(contexts);
-                        Ok(backends)
-                    })) {
-                        old.abort();
-                    }
-                }
-                Some(Effect::CancelSwitch) => {
-                    if let Some(task) = switch.take() {
-                        task.abort();
                     }
                 }
                 Some(other) => tracing::warn!(?other, "an effect nobody runs"),
@@ -237,16 +170,6 @@ pub async fn run(
     let left = executor.shut_down(why).await;
     tracing::info!(draws, reads, "dashboard closed");
     Ok(Ending { left, stopped_by })
-}
-
-/// The backends a switch connected, when it is done (never, without one).
-async fn switched(
-    task: &mut Option<tokio::task::JoinHandle<Result<Backends, String>>>,
-) -> Result<Backends, String> {
-    match task {
-        Some(t) => t.await.unwrap_or_else(|e| Err(format!("the switch failed: {e}"))),
-        None => std::future::pending().await,
-    }
 }
 
 /// The terminal cannot be drawn on: it is gone. Ended as a hang-up is (what is under way
