@@ -47,7 +47,9 @@ impl Write {
 /// the terminal.
 pub type OpenedSession = (u64, Result<Opened, String>);
 
-/// What finished in the background.
+/// What finished in the background. Made once per event and handed on at once, never kept:
+/// the size of a session's answer costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Done {
     /// A session the operator waits for: it is handed the terminal (or its error is said).
     Session(Result<Opened, String>),
@@ -159,11 +161,11 @@ impl Executor {
             }
             Effect::CancelShell => self.opening = None,
             Effect::SwitchAws { profile, region } => {
-                self.switcher.to_aws(profile, region, self.backends.contexts.clone(), &self.tx)
+                self.switcher.start_aws(profile, region, self.backends.contexts.clone(), &self.tx)
             }
             Effect::SwitchContext(n) => {
                 if let Some(contexts) = self.backends.contexts.clone() {
-                    self.switcher.to_context(n, contexts);
+                    self.switcher.start_context(n, contexts);
                 }
             }
             Effect::CancelSwitch => self.switcher.cancel(),

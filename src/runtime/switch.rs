@@ -29,7 +29,7 @@ impl Switcher {
 
     /// Starts connecting another profile and/or region; a switch already under way is dropped.
     /// The contexts the fleet view reads stay the same.
-    pub fn to_aws(
+    pub fn start_aws(
         &mut self,
         profile: Option<String>,
         region: Option<String>,
@@ -41,7 +41,7 @@ impl Switcher {
             return;
         };
         let connecting = connect(profile, region);
-        self.start(tokio::spawn(async move {
+        self.track(tokio::spawn(async move {
             let mut backends = connecting.await;
             backends.contexts = contexts;
             Ok(backends)
@@ -49,15 +49,15 @@ impl Switcher {
     }
 
     /// Starts connecting context `n` of the configured contexts.
-    pub fn to_context(&mut self, n: usize, contexts: std::sync::Arc<dyn ContextSource>) {
-        self.start(tokio::spawn(async move {
+    pub fn start_context(&mut self, n: usize, contexts: std::sync::Arc<dyn ContextSource>) {
+        self.track(tokio::spawn(async move {
             let mut backends = contexts.backends(n).await.map_err(|e| e.to_string())?;
             backends.contexts = Some(contexts);
             Ok(backends)
         }));
     }
 
-    fn start(&mut self, task: JoinHandle<Result<Backends, String>>) {
+    fn track(&mut self, task: JoinHandle<Result<Backends, String>>) {
         if let Some(old) = self.task.replace(task) {
             old.abort();
         }
