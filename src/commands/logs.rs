@@ -11,7 +11,7 @@ use super::error::AppError;
 use crate::backend::Backends;
 use crate::domain::groups;
 use crate::domain::instance_id;
-use crate::domain::{LogEvent, Os, parse_when};
+use crate::domain::{LogEvent, Os, Timestamp, parse_when};
 use crate::logs::format::{self, Format, Style};
 use crate::logs::stream::RangeStream;
 use crate::logs::{Follower, Notice, TailSpec};
@@ -206,21 +206,7 @@ pub async fn run(
     zone: Option<jiff::tz::TimeZone>,
 ) -> Result<(), AppError> {
     let instance = instance_id(&args.instance).map_err(usage)?;
-    let now = backends.clock.now();
-    let start = parse_when(&args.since, now).map_err(|e| usage(format!("--since: {e}")))?;
-    let end = args
-        .until
-        .as_deref()
-        .map(|u| parse_when(u, now))
-        .transpose()
-        .map_err(|e| usage(format!("--until: {e}")))?;
-    if let Some(end) = end.filter(|e| *e < start) {
-        return Err(usage(format!(
-            "--until ({}) is before --since ({}): there is nothing between them",
-            end.rfc3339(),
-            start.rfc3339()
-        )));
-    }
+    let (start, end) = window(&args, backends.clock.now())?;
     let groups: Vec<String> = if args.groups.is_empty() {
         let os = os_of(backends, &instance).await;
         let list = if args.all_groups { groups::all_groups(os) } else { groups::default_groups(os) };
@@ -245,7 +231,7 @@ pub async fn run(
         groups: groups.clone(),
         start: Some(start),
         end,
-        pattern: args.filter_pattern,
+        pattern: args.filter_pattern.clone(),
     };
     // Printed page by page as the range is read, in time order; a follow starts after the
     // newest lines, which are all it needs to remember.
@@ -283,8 +269,39 @@ pub async fn run(
     if !follow {
         return Ok(());
     }
-    let newest: Vec<LogEvent> = newest.into();
-    let mut follower = Follower::after(spec, &newest, &notices);
+    follow_on(&args, backends, spec, newest.into(), &notices, &mut out).await
+}
+
+/// `--since` and `--until`, as moments; an end before the start is a usage error.
+fn window(args: &LogsArgs, now: Timestamp) -> Result<(Timestamp, Option<Timestamp>), AppError> {
+    let start = parse_when(&args.since, now).map_err(|e| usage(format!("--since: {e}")))?;
+    let end = args
+        .until
+        .as_deref()
+        .map(|u| parse_when(u, now))
+        .transpose()
+        .map_err(|e| usage(format!("--until: {e}")))?;
+    if let Some(end) = end.filter(|e| *e < start) {
+        return Err(usage(format!(
+            "--until ({}) is before --since ({}): there is nothing between them",
+            end.rfc3339(),
+            start.rfc3339()
+        )));
+    }
+    Ok((start, end))
+}
+
+/// `--follow` and `--live`: after the newest lines printed, what arrives, until the reader
+/// goes (a closed pipe ends it quietly) or bkops is stopped.
+async fn follow_on(
+    args: &LogsArgs,
+    backends: &Backends,
+    spec: TailSpec,
+    newest: Vec<LogEvent>,
+    notices: &[Notice],
+    out: &mut Out<impl Write>,
+) -> Result<(), AppError> {
+    let mut follower = Follower::after(spec, &newest, notices);
     follower.min_wait_ms = i64::try_from(args.poll.saturating_mul(1000)).unwrap_or(i64::MAX);
     follower.pace_by_quiet(&newest, backends.clock.now());
     if args.live {

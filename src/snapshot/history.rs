@@ -35,22 +35,7 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
     let fleet = fleet.map_err(|e| keep("auto scaling group", e)).ok();
     let activities = activities.map_err(|e| keep("scaling activity", e)).unwrap_or_default();
     let queue = queue.map_err(|e| keep("queue history", e)).unwrap_or_default();
-    let scaler = match scaler {
-        Ok(ScalerRead::Read(log)) => Some(log),
-        Ok(ScalerRead::Missing { group }) => {
-            unread.push(format!("scaler: {group} holds nothing since {}", since.rfc3339()));
-            None
-        }
-        Ok(ScalerRead::Unreadable { text }) => {
-            unread.push(format!("scaler: {text}"));
-            None
-        }
-        Ok(ScalerRead::None) => None,
-        Err(e) => {
-            unread.push(format!("scaler: {e}"));
-            None
-        }
-    };
+    let scaler = scaler_log(scaler, since, &mut unread);
     // The instances there are now, and those that came and went since.
     let mut ids: BTreeSet<String> =
         fleet.iter().flat_map(|f| f.instances.iter().map(|i| i.id.clone())).collect();
@@ -81,37 +66,7 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
         Ok(l) => lines.extend(l),
         Err(e) => unread.push(format!("{}: {e}", groups::LIFECYCLED)),
     }
-    // The instances that ended: what their agents were running then.
-    let ended: Vec<String> = activities
-        .iter()
-        .filter(|a| a.start >= since && crate::domain::forensics::ended_by(a).is_some())
-        .filter_map(|a| crate::domain::timeline::activity_instance(&a.description).map(str::to_string))
-        .collect();
-    let job_lines = format!("\"{}\"", crate::domain::forensics::JOB_LINE);
-    // From a while before the window: a job may have started well before its instance ended.
-    let from = since.plus_secs(-JOB_LOOK_BACK_SECS);
-    let jobs =
-        match within(log_lines(backends, groups::BUILDKITE_AGENT, Some(&job_lines), &ended, from, |_| true))
-            .await
-        {
-            Ok(l) => {
-                let mut by: BTreeMap<String, Vec<(Timestamp, String)>> = BTreeMap::new();
-                for line in l {
-                    by.entry(line.instance).or_default().push((line.at, line.message));
-                }
-                by.into_iter()
-                    .map(|(id, mut m)| {
-                        m.sort();
-                        (id, crate::domain::forensics::unfinished_jobs(m.iter().map(|(_, l)| l.as_str())))
-                    })
-                    .filter(|(_, j)| !j.is_empty())
-                    .collect()
-            }
-            Err(e) => {
-                unread.push(format!("{}: {e}", groups::BUILDKITE_AGENT));
-                Vec::new()
-            }
-        };
+    let jobs = unfinished_jobs(backends, &activities, since, &mut unread).await;
     let lost: Vec<String> = fleet
         .iter()
         .flat_map(|f| f.instances.iter())
@@ -147,6 +102,60 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
         queue: &queue,
     });
     Timeline { events, unread }
+}
+
+/// The scaler's log, when it was read; why not, in `unread`, when it was not.
+fn scaler_log(
+    scaler: Result<ScalerRead, BackendError>,
+    since: Timestamp,
+    unread: &mut Vec<String>,
+) -> Option<crate::domain::scaler_log::ScalerLog> {
+    let why = match scaler {
+        Ok(ScalerRead::Read(log)) => return Some(log),
+        Ok(ScalerRead::None) => return None,
+        Ok(ScalerRead::Missing { group }) => format!("{group} holds nothing since {}", since.rfc3339()),
+        Ok(ScalerRead::Unreadable { text }) => text,
+        Err(e) => e.to_string(),
+    };
+    unread.push(format!("scaler: {why}"));
+    None
+}
+
+/// The instances that ended in the window, and the jobs their agents were running then.
+async fn unfinished_jobs(
+    backends: &Backends,
+    activities: &[crate::domain::ScalingActivity],
+    since: Timestamp,
+    unread: &mut Vec<String>,
+) -> Vec<(String, Vec<crate::domain::forensics::JobRef>)> {
+    let ended: Vec<String> = activities
+        .iter()
+        .filter(|a| a.start >= since && crate::domain::forensics::ended_by(a).is_some())
+        .filter_map(|a| crate::domain::timeline::activity_instance(&a.description).map(str::to_string))
+        .collect();
+    let job_lines = format!("\"{}\"", crate::domain::forensics::JOB_LINE);
+    // From a while before the window: a job may have started well before its instance ended.
+    let from = since.plus_secs(-JOB_LOOK_BACK_SECS);
+    match within(log_lines(backends, groups::BUILDKITE_AGENT, Some(&job_lines), &ended, from, |_| true)).await
+    {
+        Ok(l) => {
+            let mut by: BTreeMap<String, Vec<(Timestamp, String)>> = BTreeMap::new();
+            for line in l {
+                by.entry(line.instance).or_default().push((line.at, line.message));
+            }
+            by.into_iter()
+                .map(|(id, mut m)| {
+                    m.sort();
+                    (id, crate::domain::forensics::unfinished_jobs(m.iter().map(|(_, l)| l.as_str())))
+                })
+                .filter(|(_, j)| !j.is_empty())
+                .collect()
+        }
+        Err(e) => {
+            unread.push(format!("{}: {e}", groups::BUILDKITE_AGENT));
+            Vec::new()
+        }
+    }
 }
 
 /// The lines of `group` in the instances' streams since `since` that `keep` wants; a group

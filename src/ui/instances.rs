@@ -2,7 +2,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table};
+use ratatui::widgets::{Block, Cell, Row, Table};
 
 use super::pane;
 use crate::app::{AppState, InstanceColumn, Pane, shown};
@@ -51,23 +51,71 @@ fn short_az(az: &str) -> &str {
     az.rsplit('-').next().unwrap_or(az)
 }
 
+/// The columns the pane's width has room for.
+struct Fits {
+    columns: Vec<InstanceColumn>,
+    /// The zone's full name rather than its letter.
+    full_az: bool,
+    market: bool,
+    job: bool,
+    /// The trouble in words.
+    note: bool,
+}
+
+impl Fits {
+    /// Columns appear as the pane widens: the zone's letter, the market (Spot or not) before
+    /// full zone names, the trouble in words, the job. At 80 columns the zone gives way to the
+    /// problem mark.
+    fn at(inner: u16) -> Self {
+        let az = inner >= 81;
+        let columns =
+            InstanceColumn::ALL.iter().copied().filter(|c| az || *c != InstanceColumn::Az).collect();
+        Fits { columns, full_az: inner >= 98, market: inner >= 91, job: inner >= 149, note: inner >= 135 }
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    // Columns appear as the pane widens: the zone's letter, full zone names, the market, the
-    // job, the trouble in words. At 80 columns the zone gives way to the problem mark.
     let inner = area.width.saturating_sub(2);
-    // The market (Spot or not) before full zone names.
-    let (az, market, full_az) = (inner >= 81, inner >= 91, inner >= 98);
-    let (job, note) = (inner >= 135, inner >= 149);
-    let columns: Vec<InstanceColumn> =
-        InstanceColumn::ALL.iter().copied().filter(|c| az || *c != InstanceColumn::Az).collect();
-    let mut block = pane::block(state, theme, Pane::Instances, title(state, inner < 100), &state.fleet);
+    let fits = Fits::at(inner);
     let rows = shown::instances(state);
+    let block = pane::block(state, theme, Pane::Instances, title(state, inner < 100), &state.fleet);
+    let block = with_notes(block, state, theme, area, rows.len());
+    if rows.is_empty() {
+        let text = match &state.fleet.data {
+            Some(_) if state.lists.instances.filter.is_some() => "no instance matches the filter".to_string(),
+            Some(_) => "no instances: the group is at 0".to_string(),
+            None => pane::empty_text(state, &state.fleet, "the Auto Scaling group"),
+        };
+        pane::message(frame, area, block, text, theme);
+        return;
+    }
+    let focused = pane::is_focused(state, Pane::Instances);
+    let block = pane::with_position(block, state.lists.instances.sel, rows.len(), area, theme);
+    let body: Vec<Row> = pane::window(&rows, state.lists.instances.sel, area)
+        .map(|(n, i)| row(state, theme, &fits, i, n == state.lists.instances.sel && focused))
+        .collect();
+    let (header, widths) = header(state, &fits);
+    let table = Table::new(body, widths)
+        .header(Row::new(header).style(theme.style(Role::header)))
+        .block(block)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+/// The stack's warnings on the bottom border (cut with an ellipsis, never silently, when the
+/// border is too short), and the note on how agents were matched to instances.
+fn with_notes<'a>(
+    mut block: Block<'a>,
+    state: &AppState,
+    theme: &Theme,
+    area: Rect,
+    rows: usize,
+) -> Block<'a> {
     if let Some(stack) = state.stack_summary() {
         let warns = warnings(stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
         if !warns.is_empty() {
             let text = warns.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" · ");
-            // Cut with an ellipsis, never silently, when the border is too short.
-            let position = pane::position(state.lists.instances.sel, rows.len(), area);
+            let position = pane::position(state.lists.instances.sel, rows, area);
             let room = usize::from(area.width.saturating_sub(6))
                 .saturating_sub(position.map_or(0, |p| p.chars().count() + 1));
             let text = truncate(&text, room);
@@ -83,75 +131,67 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
                 .alignment(Alignment::Right),
         );
     }
-    if rows.is_empty() {
-        let text = match &state.fleet.data {
-            Some(_) if state.lists.instances.filter.is_some() => "no instance matches the filter".to_string(),
-            Some(_) => "no instances: the group is at 0".to_string(),
-            None => pane::empty_text(state, &state.fleet, "the Auto Scaling group"),
-        };
-        pane::message(frame, area, block, text, theme);
-        return;
-    }
-    let focused = pane::is_focused(state, Pane::Instances);
-    let block = pane::with_position(block, state.lists.instances.sel, rows.len(), area, theme);
-    let body: Vec<Row> = pane::window(&rows, state.lists.instances.sel, area)
-        .map(|(n, i)| {
-            // A narrow mark for a row with a problem: it reads in any width and without colour.
-            let mark = match trouble(i, state.now) {
-                Some(_) => Cell::from("✗").style(theme.style(Role::danger)),
-                None => Cell::from(" "),
-            };
-            let mut cells: Vec<Cell> = std::iter::once(mark)
-                .chain(columns.iter().map(|c| {
-                    let text = shown::instance_cell(i, *c, state.now);
-                    let text =
-                        if *c == InstanceColumn::Az && !full_az { short_az(&text).to_string() } else { text };
-                    // An instance the scaler counts but that takes no job: marked where its
-                    // agent would be.
-                    if *c == InstanceColumn::Agent && is_zombie(i, state.now) {
-                        return Cell::from(format!("✗ {text}")).style(theme.style(Role::danger));
-                    }
-                    Cell::from(sanitize(&text).into_owned()).style(cell_style(i, *c, theme))
-                }))
-                .collect();
-            if market {
-                cells.push(Cell::from(match i.spot {
-                    Some(true) => "spot",
-                    Some(false) => "on-demand",
-                    None => "?",
-                }));
+    block
+}
+
+/// One instance's row.
+fn row<'a>(state: &AppState, theme: &Theme, fits: &Fits, i: &Instance, cursor: bool) -> Row<'a> {
+    // A narrow mark for a row with a problem: it reads in any width and without colour.
+    let mark = match trouble(i, state.now) {
+        Some(_) => Cell::from("✗").style(theme.style(Role::danger)),
+        None => Cell::from(" "),
+    };
+    let mut cells: Vec<Cell> = std::iter::once(mark)
+        .chain(fits.columns.iter().map(|c| {
+            let text = shown::instance_cell(i, *c, state.now);
+            let text =
+                if *c == InstanceColumn::Az && !fits.full_az { short_az(&text).to_string() } else { text };
+            // An instance the scaler counts but that takes no job: marked where its agent
+            // would be.
+            if *c == InstanceColumn::Agent && is_zombie(i, state.now) {
+                return Cell::from(format!("✗ {text}")).style(theme.style(Role::danger));
             }
-            if note {
-                cells.push(match trouble(i, state.now) {
-                    Some(t) => Cell::from(format!("✗ {t}")).style(theme.style(Role::danger)),
-                    None => Cell::from(""),
-                });
-            }
-            if job {
-                cells.push(Cell::from(
-                    i.agents.job.as_deref().map(|j| sanitize(j).into_owned()).unwrap_or_default(),
-                ));
-            }
-            let marked = state.marked.contains(&i.id);
-            let style = if n == state.lists.instances.sel && focused {
-                // The cursor on a marked row still says it is marked.
-                let s = theme.style(Role::selection);
-                if marked { s.add_modifier(ratatui::style::Modifier::UNDERLINED) } else { s }
-            } else if marked {
-                // Marked for an action: as loud as a warning, so it is never forgotten.
-                theme.style(Role::marked)
-            } else if i.lifecycle == Lifecycle::Terminating {
-                theme.style(Role::muted)
-            } else {
-                theme.style(Role::base)
-            };
-            Row::new(cells).style(style)
-        })
+            Cell::from(sanitize(&text).into_owned()).style(cell_style(i, *c, theme))
+        }))
         .collect();
+    if fits.market {
+        cells.push(Cell::from(match i.spot {
+            Some(true) => "spot",
+            Some(false) => "on-demand",
+            None => "?",
+        }));
+    }
+    if fits.note {
+        cells.push(match trouble(i, state.now) {
+            Some(t) => Cell::from(format!("✗ {t}")).style(theme.style(Role::danger)),
+            None => Cell::from(""),
+        });
+    }
+    if fits.job {
+        cells.push(Cell::from(i.agents.job.as_deref().map(|j| sanitize(j).into_owned()).unwrap_or_default()));
+    }
+    let marked = state.marked.contains(&i.id);
+    let style = if cursor {
+        // The cursor on a marked row still says it is marked.
+        let s = theme.style(Role::selection);
+        if marked { s.add_modifier(ratatui::style::Modifier::UNDERLINED) } else { s }
+    } else if marked {
+        // Marked for an action: as loud as a warning, so it is never forgotten.
+        theme.style(Role::marked)
+    } else if i.lifecycle == Lifecycle::Terminating {
+        theme.style(Role::muted)
+    } else {
+        theme.style(Role::base)
+    };
+    Row::new(cells).style(style)
+}
+
+/// The header's cells, with the sort's arrow, and the columns' widths.
+fn header(state: &AppState, fits: &Fits) -> (Vec<Cell<'static>>, Vec<Constraint>) {
     // `!` over the marks: problem rows come first.
     let lead = Cell::from(if state.settings.sort.problems_first { "!" } else { " " });
     let mut header: Vec<Cell> = std::iter::once(lead)
-        .chain(columns.iter().map(|c| {
+        .chain(fits.columns.iter().map(|c| {
             let arrow = match (state.settings.sort.column == *c, state.settings.sort.descending) {
                 (true, false) => "↑",
                 (true, true) => "↓",
@@ -161,12 +201,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         }))
         .collect();
     let mut widths: Vec<Constraint> = std::iter::once(Constraint::Length(1))
-        .chain(columns.iter().map(|c| {
+        .chain(fits.columns.iter().map(|c| {
             Constraint::Length(match c {
                 InstanceColumn::Id => 19,
                 InstanceColumn::Lifecycle | InstanceColumn::Type => 11,
                 InstanceColumn::Health => 9,
-                InstanceColumn::Az if full_az => 10,
+                InstanceColumn::Az if fits.full_az => 10,
                 InstanceColumn::Az => 3,
                 // 11h20m: an age is never cut.
                 InstanceColumn::Age => 6,
@@ -175,21 +215,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             })
         }))
         .collect();
-    if market {
-        header.push(Cell::from("MARKET"));
-        widths.push(Constraint::Length(9));
+    for (on, name, width) in [
+        (fits.market, "MARKET", Constraint::Length(9)),
+        (fits.note, "TROUBLE", Constraint::Length(13)),
+        (fits.job, "JOB", Constraint::Min(36)),
+    ] {
+        if on {
+            header.push(Cell::from(name));
+            widths.push(width);
+        }
     }
-    if note {
-        header.push(Cell::from("TROUBLE"));
-        widths.push(Constraint::Length(13));
-    }
-    if job {
-        header.push(Cell::from("JOB"));
-        widths.push(Constraint::Min(36));
-    }
-    let table = Table::new(body, widths)
-        .header(Row::new(header).style(theme.style(Role::header)))
-        .block(block)
-        .column_spacing(1);
-    frame.render_widget(table, area);
+    (header, widths)
 }

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{AppState, PromptKind};
+use crate::app::{AppState, Prompt, PromptKind};
 use crate::domain::format_age;
 use crate::domain::text::{sanitize, truncate};
 use crate::theme::{Role, Theme};
@@ -71,25 +71,7 @@ fn hint(state: &AppState) -> Vec<String> {
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     if let Some(prompt) = &state.prompt {
-        let (lead, hint) = match prompt.kind {
-            PromptKind::Filter(_) => ("/", "  Enter apply · Esc clear · !x inverts · col:x"),
-            PromptKind::LogFilter => ("&", "  Enter apply · Esc clear · !x inverts"),
-            PromptKind::HelpFilter => ("/", "  the keys and commands that mention it · Enter · Esc clears"),
-            PromptKind::LogSearch => ("/", "  Enter search · n newer · N older · Esc cancel"),
-            PromptKind::Command => (":", "  Enter run · Tab complete · Esc cancel"),
-        };
-        // Tab's candidates, when more than one fits, in place of the hint.
-        let hint = if state.completions.is_empty() {
-            hint.to_string()
-        } else {
-            format!("  {}", sanitize(&state.completions.join("  ")))
-        };
-        let line = Line::from(vec![
-            Span::styled(format!("{lead}{}▏", sanitize(&prompt.text)), theme.style(Role::prompt)),
-            Span::styled(hint, theme.style(Role::muted)),
-        ]);
-        frame.render_widget(Paragraph::new(line).style(theme.style(Role::prompt)), area);
-        return;
+        return draw_prompt(frame, area, state, prompt, theme);
     }
     let bar = theme.style(Role::status_bar);
     let sep = Span::styled(" │ ", bar);
@@ -105,10 +87,38 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         frame.render_widget(Paragraph::new(line).style(bar), area);
         return;
     }
-    // Fields by how much the operator needs them; when the line is too short, whole fields
-    // go, the least needed first, and never run together (a gap of three spaces at least
-    // between the left and the right end, so that neither reads as part of the other).
-    const GAP: usize = 3;
+    draw_fields(frame, area, state, theme);
+}
+
+fn draw_prompt(frame: &mut Frame, area: Rect, state: &AppState, prompt: &Prompt, theme: &Theme) {
+    let (lead, hint) = match prompt.kind {
+        PromptKind::Filter(_) => ("/", "  Enter apply · Esc clear · !x inverts · col:x"),
+        PromptKind::LogFilter => ("&", "  Enter apply · Esc clear · !x inverts"),
+        PromptKind::HelpFilter => ("/", "  the keys and commands that mention it · Enter · Esc clears"),
+        PromptKind::LogSearch => ("/", "  Enter search · n newer · N older · Esc cancel"),
+        PromptKind::Command => (":", "  Enter run · Tab complete · Esc cancel"),
+    };
+    // Tab's candidates, when more than one fits, in place of the hint.
+    let hint = if state.completions.is_empty() {
+        hint.to_string()
+    } else {
+        format!("  {}", sanitize(&state.completions.join("  ")))
+    };
+    let line = Line::from(vec![
+        Span::styled(format!("{lead}{}▏", sanitize(&prompt.text)), theme.style(Role::prompt)),
+        Span::styled(hint, theme.style(Role::muted)),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(theme.style(Role::prompt)), area);
+}
+
+/// Between the left and the right end, at least this many spaces: neither reads as part of
+/// the other.
+const GAP: usize = 3;
+
+/// The left end's fields, each with its rank (how much the operator needs it).
+fn left_fields(state: &AppState, theme: &Theme) -> Vec<Field<'static>> {
+    let bar = theme.style(Role::status_bar);
+    let sep = Span::styled(" │ ", bar);
     let mut left: Vec<Field> = vec![Field::new(100, vec![Span::styled(" bkops", bar)])];
     if state.settings.read_only {
         left.push(Field::new(
@@ -138,24 +148,37 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             Some(age) => Span::styled(format!("data {} old", format_age(age)), bar),
             None => Span::styled("no data yet", bar),
         };
-        left.push(Field::new(60, vec![sep.clone(), age]));
+        left.push(Field::new(60, vec![sep, age]));
     }
-    // With errors, the right end says where to read them whole (the line has room for a cut
-    // first one only).
-    let errors = state.errors();
-    let help = match errors.len() {
+    left
+}
+
+/// The right end's fields, ranked: the focused pane's main keys, as bound now (none while an
+/// error is shown); then the zone the times are in, named once; then where help is (with
+/// errors, where to read them whole: the line has room for a cut first one only).
+fn right_fields(state: &AppState, errors: usize) -> Vec<(u8, String)> {
+    let help = match errors {
         0 => "? help".to_string(),
         1 => "E: in full".to_string(),
         n => format!("E: all {n}"),
     };
-    // The focused pane's main keys, as bound now (none while an error is shown); then the
-    // zone the times are in, named once; then where help is.
     let mut right: Vec<(u8, String)> = Vec::new();
-    if errors.is_empty() {
+    if errors == 0 {
         right.extend(hint(state).into_iter().enumerate().map(|(i, h)| (5 - i.min(4) as u8, h)));
     }
     right.push((30, zone_name(&state.settings.zone, state.now)));
     right.push((100, help));
+    right
+}
+
+/// Fields by how much the operator needs them; when the line is too short, whole fields go,
+/// the least needed first, and never run together.
+fn draw_fields(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
+    let bar = theme.style(Role::status_bar);
+    let sep = Span::styled(" │ ", bar);
+    let errors = state.errors();
+    let mut left = left_fields(state, theme);
+    let mut right = right_fields(state, errors.len());
     let width = usize::from(area.width);
     let right_text = |right: &[(u8, String)]| {
         let parts: Vec<&str> = right.iter().map(|(_, t)| t.as_str()).collect();
@@ -175,24 +198,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
         let room = error_room(&left, &right);
         let need_error = !errors.is_empty();
         let fits = if need_error { room >= error_room_wanted } else { used(&left, &right) <= width };
-        if fits {
+        if fits || !drop_least_needed(&mut left, &mut right) {
             break;
-        }
-        // The least needed field goes (the error outranks all but bkops, its stack and help).
-        let lowest_left = left.iter().enumerate().filter(|(_, f)| f.rank < 100).min_by_key(|(_, f)| f.rank);
-        let lowest_right =
-            right.iter().enumerate().filter(|(_, (r, _))| *r < 100).min_by_key(|(_, (r, _))| *r);
-        match (lowest_left, lowest_right) {
-            (Some((i, f)), Some((_, (r, _)))) if f.rank <= *r => {
-                left.remove(i);
-            }
-            (_, Some((j, _))) => {
-                right.remove(j);
-            }
-            (Some((i, _)), None) => {
-                left.remove(i);
-            }
-            (None, None) => break,
         }
     }
     let mut spans: Vec<Span> = left.into_iter().flat_map(|f| f.spans).collect();
@@ -209,4 +216,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     spans.push(Span::styled(" ".repeat(pad), bar));
     spans.push(Span::styled(right, bar));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
+}
+
+/// Drops the least needed field (the error outranks all but bkops, its stack and help);
+/// false when none is left to drop.
+fn drop_least_needed(left: &mut Vec<Field>, right: &mut Vec<(u8, String)>) -> bool {
+    let lowest_left = left.iter().enumerate().filter(|(_, f)| f.rank < 100).min_by_key(|(_, f)| f.rank);
+    let lowest_right = right.iter().enumerate().filter(|(_, (r, _))| *r < 100).min_by_key(|(_, (r, _))| *r);
+    match (lowest_left, lowest_right) {
+        (Some((i, f)), Some((_, (r, _)))) if f.rank <= *r => {
+            left.remove(i);
+        }
+        (_, Some((j, _))) => {
+            right.remove(j);
+        }
+        (Some((i, _)), None) => {
+            left.remove(i);
+        }
+        (None, None) => return false,
+    }
+    true
 }
