@@ -13,9 +13,12 @@ use aws_sdk_cloudformation::types::Stack;
 
 use super::LiveBackend;
 use super::calls::ACCOUNT;
+use super::cfn_stack::{self, param, unreadable_stack};
+use super::discovery_file::{Kept, now_secs, read_kept, write_kept};
 use super::errors::Checked;
+use super::known::{KnownStack, Resources};
 use crate::domain::BackendError;
-use crate::domain::{Os, ScalingState, StackSummary};
+use crate::domain::{ScalingState, StackSummary};
 
 pub const ASG_LOGICAL_ID: &str = "AgentAutoScaleGroup";
 pub const ASG_TYPE: &str = "AWS::AutoScaling::AutoScalingGroup";
@@ -25,62 +28,6 @@ pub const RULE_LOGICAL_ID: &str = "AutoscalingFunctionTimer";
 /// The stack's own agent token parameter (`/<stack>/buildkite/agent-token`), when the stack
 /// was given a token rather than a parameter path.
 pub const TOKEN_PARAMETER_LOGICAL_ID: &str = "BuildkiteAgentTokenParameter";
-
-/// What a stack's resources say, learnt once per stack version.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Resources {
-    /// `None`: not an Elastic CI Stack.
-    pub asg_name: Option<String>,
-    /// The `AutoscalingFunctionTimer` rule's name; `None` for a fixed-size stack.
-    pub rule_name: Option<String>,
-    /// The `BuildkiteAgentTokenParameter` resource's name, when the stack made one.
-    pub token_parameter: Option<String>,
-    /// The nested scaler stack (`Autoscaling` or `AutoscalingArm64`).
-    pub scaler_stack: Option<String>,
-    /// The scaler's Lambda function (`AutoscalingFunction` in the nested stack); files kept
-    /// before it was learnt have none, and it is then looked up when first needed.
-    #[serde(default)]
-    pub scaler_function: Option<String>,
-}
-
-/// What the other reads of a stack need, from its last discovery.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KnownStack {
-    pub asg: String,
-    /// `None` when the stack names none (a fixed-size Terraform-deployed stack has no scaler
-    /// to say it).
-    pub queue: Option<String>,
-    /// The `AgentEndpoint` parameter.
-    pub agent_endpoint: Option<String>,
-    /// The SSM parameter that holds the agent token, as the stack's parameters name it.
-    pub token_parameter: String,
-    /// The stack's own `BuildkiteAgentTokenParameter` resource, if it made one.
-    pub own_token_parameter: Option<String>,
-    /// The scaler's `AutoscalingFunctionTimer` rule; `None` for a fixed-size stack.
-    pub rule: Option<String>,
-    /// The nested scaler stack, where its function is found.
-    pub scaler_stack: Option<String>,
-    /// The scaler's function, when discovery learnt it.
-    pub scaler_function: Option<String>,
-    /// Deployed with the Terraform module rather than CloudFormation.
-    pub terraform: bool,
-    /// Why only a group's tags say it is a stack: every change is refused.
-    pub tags_only: Option<String>,
-    /// Its scaler publishes the `Buildkite` CloudWatch metrics the chart is drawn from (the
-    /// Terraform module can turn them off).
-    pub publishes_metrics: bool,
-}
-
-impl KnownStack {
-    /// The queue the stack's queue reads ask for; none to ask for is said, not guessed.
-    pub fn queue_name(&self, stack: &str) -> Result<&str, BackendError> {
-        self.queue.as_deref().ok_or_else(|| {
-            BackendError::Unconfigured(format!(
-                "the queue of {stack} is not known: it was deployed with Terraform without a scaler, which is where its queue is named"
-            ))
-        })
-    }
-}
 
 #[derive(Debug, Default)]
 pub struct Cache {
@@ -92,100 +39,6 @@ pub struct Cache {
     pub unreadable: HashMap<String, BackendError>,
     /// Where `resources` is kept between runs.
     file: Option<std::path::PathBuf>,
-}
-
-/// One stack's entry in the discovery file: its version key, what its resources say, and when
-/// that was learnt (seconds since the epoch).
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Kept {
-    version: String,
-    resources: Resources,
-    learnt: i64,
-}
-
-/// A kept entry older than this is learnt again, whatever its version says.
-const KEPT_SECS: i64 = 24 * 3600;
-
-fn now_secs() -> i64 {
-    crate::clock::Clock::System.now().secs()
-}
-
-/// The discovery file's entries still young enough; an unreadable or malformed file is none.
-fn read_kept(path: &std::path::Path) -> HashMap<String, Kept> {
-    let Ok(text) = crate::paths::read_regular(path, 16 << 20, false) else { return HashMap::new() };
-    let mut kept: HashMap<String, Kept> = serde_json::from_str(&text).unwrap_or_default();
-    let now = now_secs();
-    kept.retain(|_, k| now - k.learnt < KEPT_SECS);
-    kept
-}
-
-/// Writes the file whole, through a temporary file renamed over it, so that two bkops writing
-/// at once leave one whole file or the other.
-fn write_kept(path: &std::path::Path, kept: &HashMap<String, Kept>) -> std::io::Result<()> {
-    let text = serde_json::to_string(kept).map_err(std::io::Error::other)?;
-    crate::paths::write_private(path, text.as_bytes())
-}
-
-/// The stack's `InstanceOperatingSystem`.
-pub(super) fn os_of(stack: &Stack) -> Os {
-    if param(stack, "InstanceOperatingSystem") == Some("windows") { Os::Windows } else { Os::Linux }
-}
-
-fn param<'a>(stack: &'a Stack, key: &str) -> Option<&'a str> {
-    stack.parameters().iter().find(|p| p.parameter_key() == Some(key)).and_then(|p| p.parameter_value())
-}
-
-fn param_u32(stack: &Stack, key: &str) -> Option<u32> {
-    param(stack, key).and_then(|v| v.trim().parse().ok())
-}
-
-/// The scaler's parameters as the stack passes them, with the stack's defaults.
-fn scaler_params(stack: &Stack) -> crate::domain::scaler::ScalerParams {
-    let d = crate::domain::scaler::ScalerParams::default();
-    let flag = |key: &str, default: bool| {
-        param(stack, key).map_or(default, |v| v.trim().eq_ignore_ascii_case("true"))
-    };
-    let secs =
-        |key: &str, default: i64| param(stack, key).and_then(|v| v.trim().parse().ok()).unwrap_or(default);
-    crate::domain::scaler::ScalerParams {
-        agents_per_instance: param_u32(stack, "AgentsPerInstance").unwrap_or(d.agents_per_instance),
-        scale_out_factor: param(stack, "ScaleOutFactor")
-            .and_then(|v| v.trim().parse().ok())
-            .filter(|f: &f64| f.is_finite() && *f > 0.0)
-            .unwrap_or(d.scale_out_factor),
-        instance_buffer: param_u32(stack, "InstanceBuffer").unwrap_or(d.instance_buffer),
-        include_waiting: flag("ScaleOutForWaitingJobs", d.include_waiting),
-        disable_scale_in: flag("DisableScaleIn", d.disable_scale_in),
-        scale_out_cooldown_secs: secs("ScaleOutCooldownPeriod", d.scale_out_cooldown_secs),
-        scale_in_cooldown_secs: secs("ScaleInCooldownPeriod", d.scale_in_cooldown_secs),
-        availability_threshold: d.availability_threshold,
-    }
-}
-
-/// What the stack launches, from its parameters (with the template's defaults).
-fn launch_settings(stack: &Stack) -> crate::domain::LaunchSettings {
-    crate::domain::LaunchSettings {
-        instance_types: param(stack, "InstanceTypes")
-            .unwrap_or("t3.large")
-            .split(',')
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect(),
-        on_demand_percentage: param_u32(stack, "OnDemandPercentage").or(Some(100)),
-        terminate_after_job: param(stack, "BuildkiteTerminateInstanceAfterJob")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
-    }
-}
-
-/// `Buildkite stack v6.71.1` → `v6.71.1`.
-pub fn version_of(description: Option<&str>) -> String {
-    description
-        .and_then(|d| {
-            d.split_whitespace()
-                .find(|w| w.starts_with('v') && w[1..].starts_with(|c: char| c.is_ascii_digit()))
-        })
-        .unwrap_or("?")
-        .to_string()
 }
 
 fn version_key(stack: &Stack) -> String {
@@ -449,49 +302,12 @@ impl LiveBackend {
         let mut states = self.scaling_states(&rules).await;
         let mut out = Vec::new();
         for (stack, asg, resources) in found {
-            let rule = resources.rule_name;
             let name = stack.stack_name().unwrap_or_default().to_string();
             let group = groups.iter().find(|g| g.auto_scaling_group_name() == Some(asg.as_str()));
-            let size = |v: Option<i32>, param: &str| {
-                v.map(|v| v.max(0) as u32).or_else(|| param_u32(stack, param)).unwrap_or(0)
-            };
             let scaling = states.remove(&name).unwrap_or(ScalingState::FixedSize);
-            out.push(StackSummary {
-                queue: param(stack, "BuildkiteQueue").unwrap_or("default").to_string(),
-                version: version_of(stack.description()),
-                os: os_of(stack),
-                status: stack.stack_status().map_or("?", |s| s.as_str()).to_string(),
-                desired: size(group.and_then(|g| g.desired_capacity()), "MinSize"),
-                min: size(group.and_then(|g| g.min_size()), "MinSize"),
-                max: size(group.and_then(|g| g.max_size()), "MaxSize"),
-                agents_per_instance: param_u32(stack, "AgentsPerInstance").unwrap_or(1),
-                scale_in_idle_period: param_u32(stack, "ScaleInIdlePeriod").unwrap_or(600),
-                asg_name: asg.clone(),
-                scaler_params: rule.as_ref().map(|_| scaler_params(stack)),
-                launch: launch_settings(stack),
-                scaling,
-                name: name.clone(),
-            });
-            let token_parameter = param(stack, "BuildkiteAgentTokenParameterStorePath")
-                .filter(|p| !p.trim().is_empty())
-                .map_or_else(|| format!("/{name}/buildkite/agent-token"), str::to_string);
-            let known = KnownStack {
-                asg,
-                queue: Some(param(stack, "BuildkiteQueue").unwrap_or("default").to_string()),
-                agent_endpoint: param(stack, "AgentEndpoint")
-                    .filter(|e| !e.trim().is_empty())
-                    .map(str::to_string),
-                token_parameter,
-                own_token_parameter: resources.token_parameter,
-                rule: rule.clone(),
-                scaler_stack: resources.scaler_stack,
-                scaler_function: resources.scaler_function,
-                terraform: false,
-                tags_only: None,
-                publishes_metrics: true,
-            };
+            out.push(cfn_stack::summary(stack, &asg, &resources, group, scaling));
             self.cache().unreadable.remove(&name);
-            self.cache().known.insert(name, known);
+            self.cache().known.insert(name, cfn_stack::known(stack, asg, resources));
         }
         for t in terraform {
             out.push(t.summary(states.remove(&t.name)));
@@ -519,36 +335,3 @@ fn rule_state(state: Option<&str>, schedule: String) -> ScalingState {
 /// ListStackResources calls in flight at once on a first discovery: a 50-stack account is
 /// learnt in about 7 round trips rather than 50, well inside CloudFormation's rate limits.
 const DISCOVERY_CONCURRENCY: usize = 8;
-
-/// A stack whose resources could not be read: its name, its parameters' sizes, and why its
-/// scaling is unknown.
-fn unreadable_stack(stack: &Stack, e: &BackendError) -> StackSummary {
-    StackSummary {
-        name: stack.stack_name().unwrap_or_default().to_string(),
-        queue: param(stack, "BuildkiteQueue").unwrap_or("default").to_string(),
-        version: version_of(stack.description()),
-        os: os_of(stack),
-        status: stack.stack_status().map_or("?", |s| s.as_str()).to_string(),
-        asg_name: String::new(),
-        desired: param_u32(stack, "MinSize").unwrap_or(0),
-        min: param_u32(stack, "MinSize").unwrap_or(0),
-        max: param_u32(stack, "MaxSize").unwrap_or(0),
-        agents_per_instance: param_u32(stack, "AgentsPerInstance").unwrap_or(1),
-        scale_in_idle_period: param_u32(stack, "ScaleInIdlePeriod").unwrap_or(600),
-        scaling: ScalingState::Unknown { reason: format!("its resources could not be read: {e}") },
-        scaler_params: None,
-        launch: launch_settings(stack),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_come_from_the_description() {
-        assert_eq!(version_of(Some("Buildkite stack v6.71.1")), "v6.71.1");
-        assert_eq!(version_of(Some("Buildkite stack %v")), "?");
-        assert_eq!(version_of(None), "?");
-    }
-}

@@ -5,8 +5,9 @@
 //! a group that only has the module's tags is never changed.
 
 use super::LiveBackend;
-use super::discovery::{ASG_LOGICAL_ID, KnownStack, RULE_LOGICAL_ID};
+use super::discovery::{ASG_LOGICAL_ID, RULE_LOGICAL_ID};
 use super::errors::Checked;
+use super::known::KnownStack;
 use crate::domain::BackendError;
 
 impl LiveBackend {

@@ -6,15 +6,18 @@
 mod agents;
 mod batch;
 mod calls;
+mod cfn_stack;
 mod config;
 mod contexts;
 mod discovery;
+mod discovery_file;
 mod disk;
 mod diskcheck;
 mod errors;
 mod fleet;
 mod history;
 mod identity;
+mod known;
 mod livetail;
 mod logpage;
 mod logs;
@@ -246,7 +249,7 @@ impl LiveBackend {
 
     /// What the stack's reads need, discovering the stacks first if needed. A stack whose
     /// resources could not be read says so until the next discovery, without trying again.
-    async fn known(&self, stack: &str) -> Result<discovery::KnownStack, BackendError> {
+    async fn known(&self, stack: &str) -> Result<known::KnownStack, BackendError> {
         let lookup = |cache: &discovery::Cache| match (cache.known.get(stack), cache.unreadable.get(stack)) {
             (Some(k), _) => Some(Ok(k.clone())),
             (None, Some(e)) => Some(Err(BackendError::Other(format!(

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::LiveBackend;
-use super::discovery::KnownStack;
 use super::errors::Checked;
+use super::known::KnownStack;
 use crate::backend::buildkite::QueueReading;
 use crate::backend::buildkite::trust::token_parameter_ok;
 use crate::domain::BackendError;

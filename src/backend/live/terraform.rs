@@ -12,8 +12,8 @@ use aws_sdk_autoscaling::types::{AutoScalingGroup, Filter};
 
 use super::LiveBackend;
 use super::calls::ACCOUNT;
-use super::discovery::KnownStack;
 use super::errors::Checked;
+use super::known::KnownStack;
 use crate::domain::scaler::ScalerParams;
 use crate::domain::{BackendError, LaunchSettings, Os, ScalingState, StackSummary};
 

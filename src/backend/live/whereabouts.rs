@@ -43,7 +43,7 @@ impl LiveBackend {
                 ACCOUNT,
                 "cloudformation:DescribeStacks",
             )?;
-            return Ok(Some(out.stacks().first().map_or(Os::Linux, super::discovery::os_of)));
+            return Ok(Some(out.stacks().first().map_or(Os::Linux, super::cfn_stack::os_of)));
         }
         let stacks = self.discover().await?;
         Ok(stacks.into_iter().find(|s| s.asg_name == group).map(|s| s.os))
