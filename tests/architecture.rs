@@ -759,3 +759,40 @@ fn the_sizes_are_read_from_the_code() {
     let found = functions(&lines);
     assert_eq!(found, [("short".to_string(), 1, 3), ("two".to_string(), 6, 6)]);
 }
+
+/// Every file under src/ is declared by its parent (`mod name;`): a file nobody declares is not
+/// compiled, and a test file nobody declares passes without running (a split once left the
+/// diagnosis's 32 tests out this way).
+#[test]
+fn every_file_is_declared_by_its_parent() {
+    let src = src();
+    let mut paths = Vec::new();
+    rust_files(&src, &mut paths);
+    let mut orphans = Vec::new();
+    for path in &paths {
+        let Some(name) = path.file_stem().and_then(|n| n.to_str()) else { continue };
+        let dir = path.parent().expect("in a folder");
+        if dir == src && matches!(name, "lib" | "main") || name == "mod" {
+            continue;
+        }
+        // `a/b.rs` is declared in `a.rs`, `a/mod.rs`, or the crate's root for `src/b.rs`.
+        let parents = if dir == src {
+            vec![src.join("lib.rs"), src.join("main.rs")]
+        } else {
+            vec![dir.with_extension("rs"), dir.join("mod.rs")]
+        };
+        let declared = parents.iter().filter_map(|p| std::fs::read_to_string(p).ok()).any(|text| {
+            text.lines().map(str::trim_start).any(|l| {
+                let l = l.strip_prefix("pub ").or_else(|| l.strip_prefix("pub(crate) ")).unwrap_or(l);
+                l.strip_prefix("mod ").is_some_and(|rest| {
+                    rest.strip_prefix(name).is_some_and(|after| after.starts_with([';', ' ', '{']))
+                })
+            })
+        });
+        if !declared {
+            orphans.push(path.strip_prefix(&src).expect("under src").display().to_string());
+        }
+    }
+    assert!(orphans.len() < paths.len() / 2, "the check reads the declarations: {orphans:?}");
+    assert!(orphans.is_empty(), "files no module declares (not compiled, their tests not run): {orphans:?}");
+}

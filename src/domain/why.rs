@@ -166,3 +166,6 @@ pub fn should_want(f: &Facts<'_>) -> Option<(u32, Decision)> {
 pub fn reasons(f: &Facts<'_>) -> Vec<Reason> {
     diagnose(f).reasons
 }
+
+#[cfg(test)]
+mod tests;

@@ -159,9 +159,13 @@ fn cooldown_with_the_time_left() {
     let r = reasons(&facts(&s, &[], &g, &[], &scaler));
     assert_eq!(r[0].code, "cooldown");
     assert_eq!(r[0].headline, "scaler wants more instances, cooldown 1m00s left");
-    // Once it is over, it is no reason.
+    // Once it is over, it is no reason: from the moment it ends.
     let over = Facts { now: NOW.plus_secs(70), ..facts(&s, &[], &g, &[], &scaler) };
     assert!(!codes(&over).contains(&"cooldown"));
+    let ending = Facts { now: NOW.plus_secs(60), ..facts(&s, &[], &g, &[], &scaler) };
+    assert!(!codes(&ending).contains(&"cooldown"), "no time left is no cooldown");
+    let last_second = Facts { now: NOW.plus_secs(59), ..facts(&s, &[], &g, &[], &scaler) };
+    assert!(codes(&last_second).contains(&"cooldown"));
 }
 
 #[test]
@@ -529,4 +533,131 @@ fn the_agents_are_known_for_an_empty_group_and_for_instances_whose_agents_were_r
         fleet(1, 10, vec![instance("i-0aaaaaaaaaaaaaaa1", Lifecycle::InService, 3600, AgentState::Idle)]);
     read.agents_note = Some("a note".into());
     assert_eq!(capacity::capacity(&q, Some(&read)).usable_idle, Some(1));
+}
+
+/// The lines between "pending too long" and not, "a zombie" and not, and "a job running" on
+/// a leaving instance and not: each at its edge.
+#[test]
+fn each_instance_problem_starts_where_its_threshold_says() {
+    let pending = |age| instance("i-0aaaaaaaaaaaaaaa1", Lifecycle::Pending, age, AgentState::None);
+    assert_eq!(trouble(&pending(5 * 60), NOW), None, "five minutes Pending is a slow boot, not a stuck one");
+    assert_eq!(trouble(&pending(PENDING_TOO_LONG_SECS), NOW), None);
+    assert_eq!(trouble(&pending(PENDING_TOO_LONG_SECS + 1), NOW), Some("pending long"));
+    let s = stack("ci", "default", enabled());
+    let g = fleet(4, 10, vec![pending(5 * 60)]);
+    let scaler = quiet_scaler();
+    assert!(!codes(&facts(&s, &[], &g, &[], &scaler)).contains(&"pending_too_long"));
+
+    let agentless = |age| instance("i-0aaaaaaaaaaaaaaa2", Lifecycle::InService, age, AgentState::None);
+    assert!(!is_zombie(&agentless(ZOMBIE_AFTER_SECS), NOW), "not before the boot's time is over");
+    assert!(is_zombie(&agentless(ZOMBIE_AFTER_SECS + 1), NOW));
+
+    let leaving = |busy| {
+        let mut i = instance("i-0aaaaaaaaaaaaaaa3", Lifecycle::Terminating, 3600, AgentState::Busy);
+        i.agents.busy = busy;
+        i
+    };
+    assert_eq!(trouble(&leaving(1), NOW), Some("job running"));
+    assert_eq!(trouble(&leaving(0), NOW), None, "a leaving instance with no job is no trouble");
+}
+
+/// What a failed launch's message says, word by word: each cause is told apart by its own
+/// words, and an unknown one is left to the activity.
+#[test]
+fn each_launch_failure_is_told_by_its_own_words() {
+    let s = stack("ci", "default", enabled());
+    let g = fleet(4, 10, Vec::new());
+    let scaler = quiet_scaler();
+    let headline = |message: &str| {
+        let failed = ScalingActivity {
+            id: "a1".into(),
+            description: "Launching a new EC2 instance.".into(),
+            cause: "At 2026-11-30T07:00:00Z a user request explicitly set group desired capacity changing the desired capacity from 2 to 4.".into(),
+            status: ActivityStatus::Failed,
+            status_message: Some(message.into()),
+            start: NOW.plus_secs(-120),
+            end: Some(NOW.plus_secs(-119)),
+        };
+        reasons(&facts(&s, &[], &g, &[failed], &scaler))[0].headline.clone()
+    };
+    assert_eq!(
+        headline("InsufficientInstanceCapacity: no capacity in us-east-1a"),
+        "launches failing: no capacity"
+    );
+    assert_eq!(
+        headline("InsufficientFreeAddressesInSubnet: the subnet has no free addresses"),
+        "launches failing: see the activity",
+        "insufficient addresses are not EC2 capacity"
+    );
+    assert_eq!(
+        headline("You have requested more vCPU than your current limit allows"),
+        "launches failing: a quota"
+    );
+    assert_eq!(headline("VcpuLimitExceeded: the account's quota is reached"), "launches failing: a quota");
+    assert_eq!(headline("You are not authorized to perform this operation"), "launches failing: permissions");
+    assert_eq!(headline("AccessDenied for iam:PassRole"), "launches failing: permissions");
+    assert_eq!(headline("the role lacks permission to use the key"), "launches failing: permissions");
+    assert_eq!(headline("Spot request price is below the market"), "launches failing: Spot capacity");
+}
+
+/// The scale-out the scaler's cooldown counts from is the last successful one it asked for:
+/// not a failed one, and not one an operator's own change made.
+#[test]
+fn what_the_scaler_should_want_counts_its_cooldown_from_its_own_last_scale_out() {
+    let s = stack("ci", "default", enabled());
+    let g = fleet(2, 10, vec![instance("i-0aaaaaaaaaaaaaaa1", Lifecycle::InService, 3600, AgentState::Busy)]);
+    let scaler = quiet_scaler();
+    let out = |status, cause: &str| ScalingActivity {
+        id: "a1".into(),
+        description: "Launching a new EC2 instance: i-0aaaaaaaaaaaaaaa9".into(),
+        cause: cause.into(),
+        status,
+        status_message: None,
+        start: NOW.plus_secs(-30),
+        end: Some(NOW.plus_secs(-20)),
+    };
+    let by_scaler = "At 2026-11-30T07:00:00Z a user request explicitly set group desired capacity changing the desired capacity from 1 to 2.";
+    let decision = |acts: &[ScalingActivity]| should_want(&facts(&s, &[], &g, acts, &scaler)).map(|(_, d)| d);
+    let in_cooldown = |d: Option<crate::domain::scaler::Decision>| {
+        matches!(d, Some(crate::domain::scaler::Decision::OutInCooldown { .. }))
+    };
+    assert!(in_cooldown(decision(&[out(ActivityStatus::Successful, by_scaler)])));
+    assert!(
+        !in_cooldown(decision(&[out(ActivityStatus::Failed, by_scaler)])),
+        "a failed launch starts no cooldown"
+    );
+    let health = "At 2026-11-30T07:00:00Z an instance was started in response to a difference between desired and actual capacity.";
+    assert!(
+        !in_cooldown(decision(&[out(ActivityStatus::Successful, health)])),
+        "a replacement is not the scaler's"
+    );
+    assert!(!in_cooldown(decision(&[])));
+}
+
+/// What is read of the scaler's log reaches a terminal: its error texts, the group's name and
+/// why it could not be read are cleaned where they enter.
+#[test]
+fn the_scalers_texts_are_cleaned_where_they_enter() {
+    use crate::domain::text::Sanitize;
+    let mut read = ScalerRead::Read(parse([
+        (NOW.plus_secs(-20), "START RequestId: 1"),
+        (NOW.plus_secs(-20), "Collecting Buildkite metrics for queue \"default\""),
+        (NOW.plus_secs(-20), "Scaling error: denied \u{1b}]52;c;aGk=\u{7} \u{1b}[2J"),
+    ]));
+    read.sanitize();
+    let ScalerRead::Read(log) = &read else { panic!("still read") };
+    let Some(Outcome::Error { text }) = log.last_run().map(|r| &r.outcome) else {
+        panic!("an error run: {log:?}")
+    };
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+    for mut other in [
+        ScalerRead::Missing { group: "/aws/lambda/x\u{1b}[31m".into() },
+        ScalerRead::Unreadable { text: "denied\u{9b}2J".into() },
+    ] {
+        other.sanitize();
+        let (ScalerRead::Missing { group: t } | ScalerRead::Unreadable { text: t }) = &other else {
+            unreachable!()
+        };
+        assert!(!t.contains('\u{1b}') && !t.contains('\u{9b}'), "{t:?}");
+    }
 }
