@@ -423,11 +423,9 @@ const CRATES: &[(&str, &[&str])] = &[
     ("sha2", &["ssm", "backend"]),
     ("tracing_subscriber", &["logging"]),
     // The terminal: drawn by ui/, held by the runtime; the core reads key and mouse events
-    // and lays out its panes (for drawing and clicks alike).
-    (
-        "ratatui",
-        &["ui", "theme", "runtime", "app::layout", "app::dialog", "app::wrap", "app::help", "app::windows"],
-    ),
+    // and lays out its panes (for drawing and clicks alike), and writes its windows' text as
+    // pieces with roles (app::text) that ui/ styles.
+    ("ratatui", &["ui", "theme", "runtime", "app::layout"]),
     ("crossterm", &["app", "runtime", "ssm::console"]),
     // The command line.
     ("clap", &["commands", "main"]),

@@ -2,39 +2,32 @@
 //! it: the core refuses an action whose notes cannot be read, and the drawing lays out the
 //! same lines.
 
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-
 use super::confirm::{ActionKind, Confirm};
+use super::text::{TextLine, piece, raw};
 use crate::domain::text::sanitize;
 use crate::ops::TerminateMode;
-use crate::theme::{Role, Theme};
+use crate::theme::Role;
 
-fn field(label: &str, value: String, theme: &Theme) -> Line<'static> {
-    Line::from(vec![Span::styled(format!("{label:<11}"), theme.style(Role::muted)), Span::raw(value)])
+fn field(label: &str, value: String) -> TextLine {
+    TextLine(vec![piece(Role::muted, format!("{label:<11}")), raw(value)])
 }
 
 /// Who, where and what: the top of the dialog.
-pub fn header(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
+pub fn header(c: &Confirm) -> Vec<TextLine> {
     let t = &c.target;
     let mut out = Vec::new();
     if c.read_only {
-        out.push(Line::from(Span::styled(
+        out.push(TextLine::styled(
+            Role::danger,
             "READ-ONLY: bkops was started read-only, so this will be refused; nothing can change",
-            theme.style(Role::danger),
-        )));
+        ));
     }
     out.extend([
-        field(
-            "as",
-            format!("{} (account {})", sanitize(&c.identity.arn), sanitize(&c.identity.account)),
-            theme,
-        ),
-        field("on", c.backend.clone(), theme),
+        field("as", format!("{} (account {})", sanitize(&c.identity.arn), sanitize(&c.identity.account))),
+        field("on", c.backend.clone()),
         field(
             "stack",
             format!("{}: group {} (min {}, desired {}, max {})", t.stack, t.group, t.min, t.desired, t.max),
-            theme,
         ),
     ]);
     out
@@ -43,30 +36,30 @@ pub fn header(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
 /// The instances, the calls and what to know about them: the part that scrolls on a small
 /// screen (a list of thirteen instances must not push the buttons off it), and that has to
 /// have been on screen before the action can be chosen.
-pub fn body(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
+pub fn body(c: &Confirm) -> Vec<TextLine> {
     let mut out = Vec::new();
     if let ActionKind::Terminate { instances } = &c.kind {
-        out.push(field("instances", instances.join(" "), theme));
+        out.push(field("instances", instances.join(" ")));
     }
-    out.push(Line::default());
+    out.push(TextLine::default());
     match &c.plan {
         Ok(plan) => {
-            out.push(Line::from(Span::styled("Calls", theme.style(Role::header))));
+            out.push(TextLine::styled(Role::header, "Calls"));
             for call in &plan.calls {
-                out.push(Line::from(format!("  {call}")));
+                out.push(TextLine::plain(format!("  {call}")));
             }
             for w in &plan.warnings {
-                out.push(Line::from(Span::styled(format!("  ! {w}"), theme.style(Role::warn))));
+                out.push(TextLine::styled(Role::warn, format!("  ! {w}")));
             }
         }
-        Err(e) => out.push(Line::from(Span::styled(e.to_string(), theme.style(Role::danger)))),
+        Err(e) => out.push(TextLine::styled(Role::danger, e.to_string())),
     }
     out
 }
 
 /// The option, the typed check and the buttons: always on screen.
-pub fn footer(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
-    let mut out = vec![Line::default()];
+pub fn footer(c: &Confirm) -> Vec<TextLine> {
+    let mut out = vec![TextLine::default()];
     let option = match (&c.kind, c.mode) {
         (ActionKind::Pause, _) => {
             Some(format!("[{}] drain the group too (Tab)", if c.drain { "x" } else { " " }))
@@ -80,13 +73,13 @@ pub fn footer(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
         (ActionKind::Resume, _) => None,
     };
     if let Some(o) = option {
-        out.push(Line::from(Span::styled(o, theme.style(Role::accent))));
+        out.push(TextLine::styled(Role::accent, o));
     }
     if let Some(expected) = c.expected() {
         let what = if expected.starts_with("i-") { "the instance ID" } else { "how many instances" };
-        out.push(Line::from(vec![
-            Span::raw(format!("Type {what} ({expected}): ")),
-            Span::styled(format!("{}▏", sanitize(&c.typed)), theme.style(Role::prompt)),
+        out.push(TextLine(vec![
+            raw(format!("Type {what} ({expected}): ")),
+            piece(Role::prompt, format!("{}▏", sanitize(&c.typed))),
         ]));
     }
     let button = |label: &str, focused: bool, enabled: bool| {
@@ -95,29 +88,30 @@ pub fn footer(c: &Confirm, theme: &Theme) -> Vec<Line<'static>> {
             (false, true) => Role::base,
             (false, false) => Role::muted,
         };
-        Span::styled(format!("[ {label} ]"), theme.style(role))
+        piece(role, format!("[ {label} ]"))
     };
-    out.push(Line::from(vec![
+    out.push(TextLine(vec![
         button("Cancel", !c.on_go, true),
-        Span::raw("  "),
+        raw("  "),
         button(c.verb(), c.on_go, c.can_go()),
-        Span::styled("   ← → choose · Enter · Esc cancels", theme.style(Role::muted)),
+        piece(Role::muted, "   ← → choose · Enter · Esc cancels"),
     ]));
     out
 }
 
 /// Rows `lines` take at `width`, wrapped as the dialog draws them (`wrap::words`).
-pub fn rows(lines: &[Line<'_>], width: usize) -> u16 {
+pub fn rows(lines: &[TextLine], width: usize) -> u16 {
     lines.iter().map(|l| super::wrap::words(l, width).len()).sum::<usize>() as u16
 }
 
 /// The lines as the dialog draws them at `width`: wrapped by the code that counts them.
-pub fn wrapped(lines: &[Line<'_>], width: usize) -> Vec<Line<'static>> {
+pub fn wrapped(lines: &[TextLine], width: usize) -> Vec<TextLine> {
     lines.iter().flat_map(|l| super::wrap::words(l, width)).collect()
 }
 
-pub fn width_in(area: Rect) -> u16 {
-    area.width.saturating_sub(4).min(110)
+/// The dialog's width on a screen `width` columns wide.
+pub fn width_in(width: u16) -> u16 {
+    width.saturating_sub(4).min(110)
 }
 
 /// "1 more row", "5 more rows".
@@ -150,14 +144,14 @@ impl Fit {
 
 /// How the dialog fits a terminal of `size`.
 pub fn fit(c: &Confirm, size: (u16, u16)) -> Fit {
-    let theme = Theme::plain();
-    fit_in(Rect::new(0, 0, size.0, size.1), &header(c, &theme), &body(c, &theme), &footer(c, &theme))
+    fit_in(size, &header(c), &body(c), &footer(c))
 }
 
-pub fn fit_in(area: Rect, top: &[Line<'_>], middle: &[Line<'_>], bottom: &[Line<'_>]) -> Fit {
-    let inner = usize::from(width_in(area).saturating_sub(2));
+/// How the parts fit a screen of `size` (columns, rows).
+pub fn fit_in(size: (u16, u16), top: &[TextLine], middle: &[TextLine], bottom: &[TextLine]) -> Fit {
+    let inner = usize::from(width_in(size.0).saturating_sub(2));
     let (top, body, bottom) = (rows(top, inner), rows(middle, inner), rows(bottom, inner));
-    let room = area.height.saturating_sub(top + bottom + 2);
+    let room = size.1.saturating_sub(top + bottom + 2);
     // One row of the room says there is more.
     let shown = if body <= room { body } else { room.saturating_sub(1) };
     Fit { top, body, shown, bottom }
@@ -191,12 +185,12 @@ mod tests {
         ];
         for width in 8..=110usize {
             for text in texts {
-                let line = Line::from(text.to_string());
+                let line = TextLine::plain(text);
                 let rows = wrapped(std::slice::from_ref(&line), width);
                 assert_eq!(usize::from(super::rows(std::slice::from_ref(&line), width)), rows.len());
                 assert!(rows.iter().all(|r| r.width() <= width), "{width}: {rows:?}");
                 let words = |s: &str| s.split_whitespace().collect::<String>();
-                let joined: String = rows.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(" ");
+                let joined: String = rows.iter().map(|r| r.text()).collect::<Vec<_>>().join(" ");
                 assert_eq!(words(&joined), words(text), "{width}: nothing lost");
             }
         }

@@ -18,6 +18,7 @@ mod resource;
 mod selection;
 pub mod shown;
 mod state;
+pub mod text;
 pub mod theme_rules;
 mod update;
 pub mod windows;

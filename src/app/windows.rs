@@ -2,38 +2,37 @@
 //! in the core beside the help's: the core bounds their scrolling with the same fit the
 //! drawing lays them out with.
 
-use ratatui::text::{Line, Span};
-
 use super::panes::Overlay;
 use super::state::AppState;
+use super::text::{TextLine, piece};
 use crate::domain::format_age;
 use crate::domain::text::sanitize;
 use crate::domain::why::Part;
-use crate::theme::{Role, Theme};
+use crate::theme::Role;
 
 /// The window's title and text, for the windows this file writes.
-pub fn text(state: &AppState, theme: &Theme) -> Option<(&'static str, Vec<Line<'static>>)> {
+pub fn text(state: &AppState) -> Option<(&'static str, Vec<TextLine>)> {
     match state.overlay.as_ref()? {
-        Overlay::Errors { .. } => Some(("Errors", error_lines(state, theme))),
-        Overlay::Why { .. } => Some(("Why jobs wait", why_lines(state, theme))),
-        Overlay::Doctor { .. } => Some(("Doctor", doctor_lines(state, theme))),
+        Overlay::Errors { .. } => Some(("Errors", error_lines(state))),
+        Overlay::Why { .. } => Some(("Why jobs wait", why_lines(state))),
+        Overlay::Doctor { .. } => Some(("Doctor", doctor_lines(state))),
         _ => None,
     }
 }
 
 /// How far the open window can scroll now: its text against the terminal's size.
 pub fn max_scroll(state: &AppState) -> u16 {
-    match text(state, &Theme::plain()) {
+    match text(state) {
         Some((_, lines)) => super::help::fit(&lines, state.size).max_scroll,
         None => super::help::max_scroll(state),
     }
 }
 
 /// Every error the panes hold, whole: what was being read, since when it fails, and the text.
-fn error_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
+fn error_lines(state: &AppState) -> Vec<TextLine> {
     let errors = state.errors();
     if errors.is_empty() {
-        return vec![Line::from("No errors: every pane read what it shows.")];
+        return vec![TextLine::plain("No errors: every pane read what it shows.")];
     }
     let mut out = Vec::new();
     for (what, text, at) in errors {
@@ -41,18 +40,18 @@ fn error_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
             Some(t) => format!("data shown is {} old", format_age(state.now.secs_since(t))),
             None => "nothing read yet".to_string(),
         };
-        out.push(Line::from(vec![
-            Span::styled(what.to_string(), theme.style(Role::header)),
-            Span::styled(format!("  ({since})"), theme.style(Role::muted)),
+        out.push(TextLine(vec![
+            piece(Role::header, what.to_string()),
+            piece(Role::muted, format!("  ({since})")),
         ]));
-        out.push(Line::from(Span::styled(format!("  {}", sanitize(&text)), theme.style(Role::danger))));
-        out.push(Line::default());
+        out.push(TextLine::styled(Role::danger, format!("  {}", sanitize(&text))));
+        out.push(TextLine::default());
     }
     out
 }
 
-fn why_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
-    let Some(diagnosis) = state.diagnosis() else { return vec![Line::from("No stack is shown.")] };
+fn why_lines(state: &AppState) -> Vec<TextLine> {
+    let Some(diagnosis) = state.diagnosis() else { return vec![TextLine::plain("No stack is shown.")] };
     let mut out = Vec::new();
     for (part, text) in diagnosis.lines() {
         let role = match part {
@@ -68,29 +67,29 @@ fn why_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
         if matches!(part, Part::Headline(_))
             || (matches!(part, Part::Scaler | Part::Capacity) && !text.starts_with(' '))
         {
-            out.push(Line::default());
+            out.push(TextLine::default());
         }
-        out.push(Line::from(Span::styled(sanitize(&text).into_owned(), theme.style(role))));
+        out.push(TextLine::styled(role, sanitize(&text).into_owned()));
     }
     out
 }
 
-fn doctor_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
-    let Some(stack) = state.stack.as_deref() else { return vec![Line::from("No stack is shown.")] };
+fn doctor_lines(state: &AppState) -> Vec<TextLine> {
+    let Some(stack) = state.stack.as_deref() else { return vec![TextLine::plain("No stack is shown.")] };
     let findings = state.findings();
     let mut out = Vec::new();
     if findings.is_empty() {
-        out.push(Line::from(format!("Nothing found in {}'s configuration.", sanitize(stack))));
+        out.push(TextLine::plain(format!("Nothing found in {}'s configuration.", sanitize(stack))));
     }
     for f in &findings {
         let (mark, role) = match f.severity {
             crate::domain::doctor::Severity::Bad => ("✗", Role::danger),
             crate::domain::doctor::Severity::Warn => ("!", Role::warn),
         };
-        out.push(Line::from(Span::styled(format!("{mark} {}", sanitize(&f.what)), theme.style(role))));
-        out.push(Line::from(Span::styled(format!("  why: {}", sanitize(&f.why)), theme.style(Role::muted))));
-        out.push(Line::from(format!("  fix: {}", sanitize(&f.fix))));
-        out.push(Line::default());
+        out.push(TextLine::styled(role, format!("{mark} {}", sanitize(&f.what))));
+        out.push(TextLine::styled(Role::muted, format!("  why: {}", sanitize(&f.why))));
+        out.push(TextLine::plain(format!("  fix: {}", sanitize(&f.fix))));
+        out.push(TextLine::default());
     }
     let unread: Vec<&str> = [
         (state.log_groups.data.is_none(), "log groups' retention"),
@@ -102,10 +101,10 @@ fn doctor_lines(state: &AppState, theme: &Theme) -> Vec<Line<'static>> {
     .filter_map(|(missing, what)| missing.then_some(what))
     .collect();
     if !unread.is_empty() {
-        out.push(Line::from(Span::styled(
+        out.push(TextLine::styled(
+            Role::muted,
             format!("Not read yet, so not checked: {}.", unread.join(", ")),
-            theme.style(Role::muted),
-        )));
+        ));
     }
     out
 }

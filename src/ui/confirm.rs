@@ -4,6 +4,8 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
+
+use super::text::lines;
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use crate::app::AppState;
@@ -14,9 +16,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(c) = &state.confirm else { return };
     let title =
         c.plan.as_ref().map_or_else(|_| format!("{} {}", c.verb(), c.target.stack), |p| p.title.clone());
-    let (top, middle, bottom) = (header(c, theme), body(c, theme), footer(c, theme));
-    let fit = fit_in(area, &top, &middle, &bottom);
-    let width = width_in(area);
+    let (top, middle, bottom) = (header(c), body(c), footer(c));
+    let fit = fit_in((area.width, area.height), &top, &middle, &bottom);
+    let width = width_in(area.width);
     let more = u16::from(fit.scrolls());
     let height = (fit.top + fit.shown + more + fit.bottom + 2).min(area.height);
     let [v] = Layout::vertical([Constraint::Length(height)]).flex(Flex::Center).areas(area);
@@ -40,7 +42,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     ])
     .areas(inside);
     // Wrapped by the code that counted the rows: what was counted is what is drawn.
-    let para = |lines: Vec<Line<'static>>| Paragraph::new(wrapped(&lines, usize::from(inside.width)));
+    let para = |text: Vec<crate::app::text::TextLine>| {
+        Paragraph::new(lines(&wrapped(&text, usize::from(inside.width)), theme))
+    };
     let scroll = c.scroll.min(fit.max_scroll());
     frame.render_widget(para(top), t);
     frame.render_widget(para(middle).scroll((scroll, 0)), m);

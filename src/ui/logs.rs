@@ -178,7 +178,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &LogView, theme: &Theme, zone: 
         let Some(e) = view.visible_at(n) else { return Vec::new() };
         let lines = lines_of(view, &e, theme, zone, mark(n));
         if view.wrap {
-            lines.into_iter().flat_map(|l| crate::app::wrap::rows(l, inner_w)).collect()
+            lines.into_iter().flat_map(|l| super::wrap::rows(l, inner_w)).collect()
         } else {
             lines.into_iter().map(owned).collect()
         }

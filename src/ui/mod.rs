@@ -11,7 +11,9 @@ mod pane;
 mod queue;
 mod stacks;
 mod status;
+mod text;
 mod timeline;
+mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
+use super::text::lines;
 use crate::app::{AppState, Overlay};
 use crate::domain::text::sanitize;
 use crate::domain::{AgentState, DiskSignal, ScalingActivity, format_age, groups};
@@ -56,7 +57,7 @@ pub fn draw_leaving(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let Some(overlay) = &state.overlay else { return };
-    let (title, lines, scroll) = match overlay {
+    let (title, text, scroll) = match overlay {
         Overlay::Timeline { sel, secs } => {
             return super::timeline::draw(frame, area, state, theme, *sel, *secs);
         }
@@ -66,20 +67,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             return super::fleet::draw(frame, above, state, theme);
         }
         Overlay::Help { scroll, from, filter } => {
-            ("Keys", crate::app::help::lines(theme, &state.settings.keymap, from, filter), *scroll)
+            ("Keys", lines(&crate::app::help::lines(&state.settings.keymap, from, filter), theme), *scroll)
         }
         Overlay::Instance(id) => ("Instance", instance_lines(state, id, theme), 0),
         Overlay::Activity(id) => ("Scaling activity", activity_lines(state, id, theme), 0),
         Overlay::Errors { scroll } | Overlay::Why { scroll } | Overlay::Doctor { scroll } => {
-            let Some((title, lines)) = crate::app::windows::text(state, theme) else { return };
-            (title, lines, *scroll)
+            let Some((title, text)) = crate::app::windows::text(state) else { return };
+            (title, lines(&text, theme), *scroll)
         }
     };
-    let fit = crate::app::help::fit(&lines, (area.width, area.height));
+    let fit = crate::app::help::fit_widths(text.iter().map(Line::width), (area.width, area.height));
     let rect = centered(area, fit.width, fit.height);
     frame.render_widget(Clear, rect);
     let max_scroll = fit.max_scroll;
-    let para = Paragraph::new(lines)
+    let para = Paragraph::new(text)
         .block(frame_block(title, theme))
         .wrap(Wrap { trim: false })
         .scroll((scroll.min(max_scroll), 0));
