@@ -544,9 +544,12 @@ fn each_instance_problem_starts_where_its_threshold_says() {
     assert_eq!(trouble(&pending(PENDING_TOO_LONG_SECS), NOW), None);
     assert_eq!(trouble(&pending(PENDING_TOO_LONG_SECS + 1), NOW), Some("pending long"));
     let s = stack("ci", "default", enabled());
-    let g = fleet(4, 10, vec![pending(5 * 60)]);
     let scaler = quiet_scaler();
-    assert!(!codes(&facts(&s, &[], &g, &[], &scaler)).contains(&"pending_too_long"));
+    for (age, reason) in [(5 * 60, false), (PENDING_TOO_LONG_SECS, false), (PENDING_TOO_LONG_SECS + 1, true)]
+    {
+        let g = fleet(4, 10, vec![pending(age)]);
+        assert_eq!(codes(&facts(&s, &[], &g, &[], &scaler)).contains(&"pending_too_long"), reason, "{age}s");
+    }
 
     let agentless = |age| instance("i-0aaaaaaaaaaaaaaa2", Lifecycle::InService, age, AgentState::None);
     assert!(!is_zombie(&agentless(ZOMBIE_AFTER_SECS), NOW), "not before the boot's time is over");
