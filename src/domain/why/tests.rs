@@ -664,3 +664,14 @@ fn the_scalers_texts_are_cleaned_where_they_enter() {
         assert!(!t.contains('\u{1b}') && !t.contains('\u{9b}'), "{t:?}");
     }
 }
+
+/// The scaler runs every minute: silent up to three minutes is a late run, past it, not running.
+#[test]
+fn the_scaler_is_silent_only_past_three_minutes() {
+    let s = stack("ci", "default", enabled());
+    let g = fleet(2, 10, Vec::new());
+    for (ago, silent) in [(SCALER_SILENT_SECS, false), (SCALER_SILENT_SECS + 1, true)] {
+        let log = ScalerRead::Read(parse([(NOW.plus_secs(-ago), "START RequestId: 1")]));
+        assert_eq!(codes(&facts(&s, &[], &g, &[], &log)).contains(&"scaler_not_running"), silent, "{ago}s");
+    }
+}
