@@ -404,3 +404,39 @@ fn a_cap_at_max_size_is_told_once_per_streak() {
     assert_eq!(texts(&events), ["wants more, capped at MaxSize 10"]);
     assert_eq!(events[0].severity, Severity::Warn);
 }
+
+/// Every action bkops writes to its audit log is told in its own words, with its instance; an
+/// entry that is no action (an intent) is not an event.
+#[test]
+fn each_operator_action_is_told_in_its_own_words() {
+    let did = |action: &str| Operated {
+        at: NOW.plus_secs(-60),
+        who: "ana".into(),
+        action: action.into(),
+        instance: Some(I1.into()),
+        result: "ok".into(),
+    };
+    let told = |action: &str| {
+        let operated = [did(action)];
+        build(&Inputs { operated: &operated, ..inputs() })
+            .into_iter()
+            .map(|e| (e.text, e.severity))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(told("events:DisableRule"), [("ana paused scaling with bkops".to_string(), Severity::Warn)]);
+    assert_eq!(told("events:EnableRule"), [("ana resumed scaling with bkops".to_string(), Severity::Info)]);
+    assert_eq!(told(TERMINATE), [("ana terminated the instance with bkops".to_string(), Severity::Warn)]);
+    assert_eq!(
+        told("buildkite:StopAgent"),
+        [("ana stopped the agent with bkops".to_string(), Severity::Info)]
+    );
+    assert_eq!(told("ssm:StartSession"), [("ana opened a shell with bkops".to_string(), Severity::Info)]);
+    assert_eq!(
+        told("abandoned"),
+        [("ana left an operation unfinished with bkops".to_string(), Severity::Bad)]
+    );
+    assert!(told("intent").is_empty());
+    let operated = [did("ssm:StartSession")];
+    let shell = build(&Inputs { operated: &operated, ..inputs() });
+    assert_eq!(shell[0].instance.as_deref(), Some(I1));
+}
