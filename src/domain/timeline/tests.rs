@@ -440,3 +440,25 @@ fn each_operator_action_is_told_in_its_own_words() {
     let shell = build(&Inputs { operated: &operated, ..inputs() });
     assert_eq!(shell[0].instance.as_deref(), Some(I1));
 }
+
+/// The tags' pause is the audit log's own only when the log holds that pause, within two
+/// minutes of it: an older pause, or another action at that moment, leaves the tags' pause told.
+#[test]
+fn a_tagged_pause_is_the_audit_logs_only_when_it_holds_that_pause() {
+    let entry = |action: &str, ago: i64| Operated {
+        at: NOW.plus_secs(-ago),
+        who: "ana".into(),
+        action: action.into(),
+        instance: None,
+        result: "ok".into(),
+    };
+    let tagged_at = NOW.plus_secs(-600);
+    let tag_told = |operated: &[Operated]| {
+        let events = build(&Inputs { operated, paused: Some(("bo", tagged_at)), ..inputs() });
+        texts(&events).iter().any(|t| t.contains("(the group's bkops tags)"))
+    };
+    assert!(!tag_told(&[entry("events:DisableRule", 600 + 120)]), "two minutes apart is the same pause");
+    assert!(tag_told(&[entry("events:DisableRule", 600 + 121)]));
+    assert!(tag_told(&[entry("events:DisableRule", 3 * 3600)]), "an older pause is another pause");
+    assert!(tag_told(&[entry("events:EnableRule", 600)]), "a resume is not the pause");
+}
