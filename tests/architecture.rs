@@ -339,6 +339,12 @@ enum Only {
 const WITHIN: &[(&str, &str, Only, &str)] = &[
     ("app", "logs", Only::Allow(&["format"]), "the core uses only the log format of logs/"),
     (
+        "app",
+        "ops",
+        Only::Deny(&["apply", "audit", "audit_read"]),
+        "the core makes plans and says what they call; applying them and the audit log are the runtime's",
+    ),
+    (
         "backend",
         "ops",
         Only::Allow(&["port"]),

@@ -5,7 +5,7 @@
 use crate::domain::Timestamp;
 use crate::ops::ScalingTarget;
 use crate::ops::plan::{self, Agents, Plan, PlanError, TerminateMode};
-use crate::ops::{Identity, audit};
+use crate::ops::{CallContext, Identity};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionKind {
@@ -141,12 +141,12 @@ impl Confirm {
     }
 
     /// The plan and its audit context, if Enter goes ahead now.
-    pub fn accept(&self) -> Option<(Plan, audit::Context)> {
+    pub fn accept(&self) -> Option<(Plan, CallContext)> {
         if !self.on_go || !self.can_go() {
             return None;
         }
         let plan = self.plan.clone().ok()?;
-        let ctx = audit::Context {
+        let ctx = CallContext {
             identity: self.identity.clone(),
             backend: self.backend.clone(),
             stack: self.target.stack.clone(),

@@ -94,7 +94,7 @@ pub enum Effect {
     /// Stop opening the session: if it starts after all, it is terminated.
     CancelShell,
     /// Make a confirmed plan's calls.
-    Apply { plan: crate::ops::Plan, ctx: crate::ops::audit::Context },
+    Apply { plan: crate::ops::Plan, ctx: crate::ops::CallContext },
     /// Stop reading a resource nobody looks at any more.
     Cancel(Resource),
     /// Load and apply another theme.

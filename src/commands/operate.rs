@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal};
 
 use super::error::AppError;
 use crate::backend::Backends;
-use crate::ops::audit::Context;
+use crate::ops::CallContext as Context;
 use crate::ops::plan::{self, Plan, PlanError, TerminateMode};
 use crate::ops::{Identity, Ledger, ScalingTarget, abandon, apply};
 use crate::output;

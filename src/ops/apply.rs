@@ -8,9 +8,10 @@ use std::time::Duration;
 // Tokio's clock, so that a test can run a ten-minute drain in no time.
 use tokio::time::Instant;
 
-use super::audit::{self, Context};
+use super::audit;
 use super::plan::Plan;
 use super::port::Call;
+use super::port::CallContext as Context;
 use super::port::Operations;
 use crate::clock::Clock;
 use crate::domain::BackendError;

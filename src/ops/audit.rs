@@ -6,17 +6,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::port::{Call, Identity};
+use super::port::{Call, CallContext as Context};
 use crate::domain::Timestamp;
-
-/// Where and as whom the calls are made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Context {
-    pub identity: Identity,
-    /// The backend: `aws PROFILE REGION`, or `demo`.
-    pub backend: String,
-    pub stack: String,
-}
 
 #[derive(Serialize)]
 struct Line<'a> {

@@ -47,7 +47,8 @@ pub fn operated(path: &Path, backend: &str, stack: &str, since: Timestamp) -> st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::audit::{Context, record, record_action};
+    use crate::ops::CallContext as Context;
+    use crate::ops::audit::{record, record_action};
     use crate::ops::{Call, Identity};
 
     #[test]

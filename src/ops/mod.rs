@@ -10,4 +10,4 @@ pub mod port;
 
 pub use apply::{Ledger, Outcome, abandon, apply};
 pub use plan::{Plan, PlanError, TerminateMode};
-pub use port::{AgentRef, Call, DiskAnswer, DiskReading, Identity, Operations, ScalingTarget};
+pub use port::{AgentRef, Call, CallContext, DiskAnswer, DiskReading, Identity, Operations, ScalingTarget};

@@ -6,7 +6,7 @@ use crate::app::confirm::{ActionKind, Prepared};
 use crate::backend::Backends;
 use crate::domain::BackendError;
 use crate::ops::plan::Agents;
-use crate::ops::{self, Plan, audit};
+use crate::ops::{self, Plan};
 
 /// The stack as it is now and who is asking, for the confirmation dialog.
 pub async fn prepare(backends: &Backends, stack: &str, kind: ActionKind) -> Msg {
@@ -32,7 +32,7 @@ pub async fn prepare(backends: &Backends, stack: &str, kind: ActionKind) -> Msg 
 pub async fn apply(
     backends: &Backends,
     plan: Plan,
-    ctx: audit::Context,
+    ctx: crate::ops::CallContext,
     progress: &(dyn Fn(String) + Send + Sync),
     ledger: &ops::Ledger,
 ) -> Msg {
@@ -65,7 +65,11 @@ pub async fn check_disk(backends: &Backends, stack: &str, instances: Vec<String>
         let document =
             if windows { ops::port::disk::WINDOWS_DOCUMENT } else { ops::port::disk::LINUX_DOCUMENT };
         let call = ops::Call::SendCommand { document: document.into(), instances: instances.clone() };
-        let ctx = audit::Context { identity, backend: backends.label.to_string(), stack: stack.to_string() };
+        let ctx = crate::ops::CallContext {
+            identity,
+            backend: backends.label.to_string(),
+            stack: stack.to_string(),
+        };
         let plan = Plan { title: "disk check".into(), calls: vec![call], warnings: Vec::new() };
         let log = backends.audit_log.as_deref();
         let outcomes = ops::apply(

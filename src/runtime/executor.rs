@@ -19,7 +19,7 @@ struct Write {
     task: tokio::task::JoinHandle<()>,
     ledger: crate::ops::Ledger,
     plan: crate::ops::Plan,
-    ctx: crate::ops::audit::Context,
+    ctx: crate::ops::CallContext,
 }
 
 impl Write {

@@ -162,7 +162,7 @@ pub async fn open(
     }
     let who = env.operations.identity().await?;
     let request = SessionRequest::new(instance, document, command, &who.arn);
-    let ctx = audit::Context { identity: who, backend: env.backend.clone(), stack };
+    let ctx = crate::ops::CallContext { identity: who, backend: env.backend.clone(), stack };
     let line =
         serde_json::json!({"target": request.target, "document": request.document, "reason": request.reason});
     let log = env.audit_log;

@@ -139,6 +139,16 @@ impl crate::domain::text::Sanitize for AgentRef {
     }
 }
 
+/// Where and as whom the calls are made: what the confirmation showed, the audit log records
+/// and an abandoned action names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallContext {
+    pub identity: Identity,
+    /// The backend: `aws PROFILE REGION`, or `demo`.
+    pub backend: String,
+    pub stack: String,
+}
+
 /// Who is making the calls, from STS GetCallerIdentity (or the demo's stand-in).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Identity {

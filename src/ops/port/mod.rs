@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-pub use call::{AgentRef, Call, Identity};
+pub use call::{AgentRef, Call, CallContext, Identity};
 pub use disk::DiskReading;
 
 use crate::domain::BackendError;
