@@ -462,3 +462,21 @@ fn a_tagged_pause_is_the_audit_logs_only_when_it_holds_that_pause() {
     assert!(tag_told(&[entry("events:DisableRule", 3 * 3600)]), "an older pause is another pause");
     assert!(tag_told(&[entry("events:EnableRule", 600)]), "a resume is not the pause");
 }
+
+/// What waits is scheduled and waiting jobs together, before the spike and in it.
+#[test]
+fn a_spike_counts_scheduled_and_waiting_jobs_together() {
+    let split = [(2.0, 3.0), (3.0, 2.0), (20.0, 25.0), (1.0, 0.0)];
+    let samples: Vec<QueueSample> = split
+        .iter()
+        .enumerate()
+        .map(|(n, (scheduled, waiting))| QueueSample {
+            at: NOW.plus_secs(-600 + 60 * n as i64),
+            scheduled: *scheduled,
+            running: 0.0,
+            waiting: *waiting,
+        })
+        .collect();
+    let events = build(&Inputs { queue: &samples, ..inputs() });
+    assert_eq!(texts(&events), ["queue drained: 1 job waiting", "queue spike: 45 jobs waiting (was 5)"]);
+}
