@@ -480,3 +480,27 @@ fn a_spike_counts_scheduled_and_waiting_jobs_together() {
     let events = build(&Inputs { queue: &samples, ..inputs() });
     assert_eq!(texts(&events), ["queue drained: 1 job waiting", "queue spike: 45 jobs waiting (was 5)"]);
 }
+
+/// A spike has drained when the queue is back where it rose from, or under five jobs: five
+/// still waiting is not drained.
+#[test]
+fn a_spike_drains_below_five_jobs_or_back_to_where_it_rose_from() {
+    let queue = |jobs: &[f64]| -> Vec<QueueSample> {
+        jobs.iter()
+            .enumerate()
+            .map(|(n, j)| QueueSample {
+                at: NOW.plus_secs(-600 + 60 * n as i64),
+                scheduled: *j,
+                running: 0.0,
+                waiting: 0.0,
+            })
+            .collect()
+    };
+    let five = queue(&[0.0, 0.0, 30.0, 5.0]);
+    assert_eq!(texts(&build(&Inputs { queue: &five, ..inputs() })), ["queue spike: 30 jobs waiting (was 0)"]);
+    let four = queue(&[0.0, 0.0, 30.0, 5.0, 4.0]);
+    assert_eq!(
+        texts(&build(&Inputs { queue: &four, ..inputs() })),
+        ["queue drained: 4 jobs waiting", "queue spike: 30 jobs waiting (was 0)"]
+    );
+}
