@@ -22,6 +22,20 @@ impl AppState {
         })
     }
 
+    /// How many findings there are, as `findings().len()`, without checking again while
+    /// nothing they are made from has changed.
+    pub fn findings_count(&self) -> usize {
+        let key = (self.stack.clone(), self.answers, self.now);
+        if let Some((kept, n)) = self.findings_count.borrow().as_ref()
+            && *kept == key
+        {
+            return *n;
+        }
+        let n = self.findings().len();
+        *self.findings_count.borrow_mut() = Some((key, n));
+        n
+    }
+
     /// The stack on screen's one diagnosis, from what the panes read, at the dashboard's now:
     /// `None` when no stack is shown.
     pub fn diagnosis(&self) -> Option<Diagnosis> {

@@ -5,6 +5,10 @@ use super::panes::{InstanceColumn, Lists, Overlay, Pane, Prompt, Scope, Sort};
 use super::resource::{Loadable, RefreshIntervals, Resource, Tracked};
 use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
+/// What the findings are worked out from: the stack, how many answers had been read, and the
+/// moment (the checks count a day back from it).
+pub type FindingsKey = (Option<String>, u64, Timestamp);
+
 /// What the operator chose for this run: kept when the backend changes (`:profile`,
 /// `:region`), when everything read so far is dropped.
 #[derive(Debug, Clone)]
@@ -127,6 +131,11 @@ pub struct AppState {
     pub disk_epoch: u64,
     /// The instance rows as last worked out, and from what (see `shown::instances`).
     pub rows: std::cell::RefCell<Option<(RowsKey, Vec<usize>)>>,
+    /// How many findings the stacks pane shows, worked out once per second and per read: a
+    /// frame is drawn up to 30 times a second, and the checks read every activity.
+    pub findings_count: std::cell::RefCell<Option<(FindingsKey, usize)>>,
+    /// Answers of reads handled so far: what was read has changed when it has.
+    pub answers: u64,
     pub lists: Lists,
     pub flash: Option<Flash>,
     /// The focused pane has the whole screen (`z`).
@@ -186,6 +195,8 @@ impl AppState {
             disk_checks: Default::default(),
             disk_epoch: 0,
             rows: Default::default(),
+            findings_count: Default::default(),
+            answers: 0,
             lists: Lists::default(),
             flash: None,
             wall: now,

@@ -31,7 +31,7 @@ fn badge(state: &AppState, s: &crate::domain::StackSummary) -> Option<String> {
             .collect();
         // The configuration's findings last, without the warning mark: they are not trouble
         // now, only where it will come from.
-        let findings = state.findings().len();
+        let findings = state.findings_count();
         let doctor = (findings > 0)
             .then(|| format!("{} (C)", crate::domain::text::count(findings as u32, "finding", "findings")));
         return match (short.is_empty(), doctor) {

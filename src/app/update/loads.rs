@@ -84,6 +84,7 @@ pub fn on_loaded(
         return;
     }
     let interval = state.settings.refresh.of(&resource);
+    state.answers += 1;
     match result {
         Ok(Payload::Stacks(v)) => state.stacks.set(Ok(v), at, interval),
         Ok(Payload::Queue(v)) => state.queue.set(Ok(v), at, interval),

@@ -51,3 +51,30 @@ async fn a_window_of_text_scrolls_to_its_end_and_no_further() {
         update(&mut state, code(KeyCode::Esc));
     }
 }
+
+/// The stacks pane's count of findings is the findings' own, worked out again when a read
+/// answers or the moment moves, and not for every frame in between.
+#[tokio::test]
+async fn the_count_of_findings_follows_the_reads() {
+    let (mut state, b, _) = loaded((160, 48)).await;
+    assert_eq!(state.findings_count(), state.findings().len());
+    let kept = state.findings_count.borrow().clone().expect("kept");
+    assert_eq!(state.findings_count(), kept.1, "asked again, the same");
+    // The log groups now expire: a read answers, and the count follows it.
+    let before = state.findings().len();
+    let groups = vec![crate::domain::doctor::LogGroup {
+        name: "/buildkite/elastic-stack".into(),
+        retention_days: Some(7),
+    }];
+    let at = b.clock.now();
+    update(
+        &mut state,
+        Msg::Loaded {
+            resource: Resource::LogGroups("ci-linux".into()),
+            result: Ok(crate::app::Payload::LogGroups(groups)),
+            at,
+        },
+    );
+    assert!(state.findings().len() < before, "fewer findings with the groups expiring");
+    assert_eq!(state.findings_count(), state.findings().len());
+}
