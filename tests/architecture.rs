@@ -634,7 +634,7 @@ fn the_reader_skips_only_the_test_module_and_quoted_text() {
     // sim/mod.rs declares a test-only module near its top: what follows it is still read.
     let files = read(&src());
     let sim = files.iter().find(|f| f.module == ["backend", "sim"]).expect("sim/mod.rs is read");
-    assert!(sim.uses.contains(&vec!["domain".to_string(), "doctor".to_string(), "LogGroup".to_string()]));
+    assert!(sim.uses.contains(&vec!["domain".to_string(), "groups".to_string(), "LogGroup".to_string()]));
 }
 
 /// Every row of the tables refuses something: each rule, broken once, is seen.

@@ -1096,7 +1096,7 @@ async fn hostile_lines_from_cloudwatch_reach_the_terminal_as_visible_text() {
 #[tokio::test]
 async fn the_scalers_own_log_is_read_from_its_functions_log_group() {
     use bkops::domain::scaler_log::Outcome;
-    use bkops::domain::why::ScalerRead;
+    use bkops::domain::scaler_log::ScalerRead;
 
     let (_moto, sdk, backend) = setup().await;
     let group = support::moto::scaler_group(&sdk, "ci-linux").await;

@@ -9,7 +9,7 @@ use aws_sdk_autoscaling::types::Tag;
 use bkops::backend::StackSource;
 use bkops::backend::buildkite::BuildkiteSettings;
 use bkops::backend::live::LiveBackend;
-use bkops::domain::why::ScalerRead;
+use bkops::domain::scaler_log::ScalerRead;
 use bkops::domain::{ScalingState, Timestamp};
 use support::moto::Moto;
 

@@ -3,7 +3,8 @@
 //! finds of its configuration.
 
 use super::state::AppState;
-use crate::domain::why::{Diagnosis, Facts, ScalerRead, diagnose};
+use crate::domain::scaler_log::ScalerRead;
+use crate::domain::why::{Diagnosis, Facts, diagnose};
 
 impl AppState {
     /// What `bkops doctor` finds of the stack on screen, from what the panes read and its log

@@ -73,11 +73,11 @@ pub enum Payload {
     History(Vec<QueueSample>),
     Fleet(Fleet),
     Activities(Vec<ScalingActivity>),
-    Scaler(crate::domain::why::ScalerRead),
+    Scaler(crate::domain::scaler_log::ScalerRead),
     Timeline(crate::domain::timeline::Timeline),
     /// A context's stacks, a line each (the fleet view).
     Lines(Vec<crate::domain::overview::StackLine>),
-    LogGroups(Vec<crate::domain::doctor::LogGroup>),
+    LogGroups(Vec<crate::domain::groups::LogGroup>),
 }
 
 /// Work `update` asks the runtime to do.

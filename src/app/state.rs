@@ -112,11 +112,11 @@ pub struct AppState {
     pub fleet: Loadable<Fleet>,
     pub activities: Loadable<Vec<ScalingActivity>>,
     /// What the scaler wrote in the last minutes.
-    pub scaler: Loadable<crate::domain::why::ScalerRead>,
+    pub scaler: Loadable<crate::domain::scaler_log::ScalerRead>,
     /// The incident timeline, read while `T` shows it.
     pub timeline: Loadable<crate::domain::timeline::Timeline>,
     /// The retention of the stack's log groups, for the doctor's checks.
-    pub log_groups: Loadable<Vec<crate::domain::doctor::LogGroup>>,
+    pub log_groups: Loadable<Vec<crate::domain::groups::LogGroup>>,
     pub focus: Pane,
     pub overlay: Option<Overlay>,
     pub prompt: Option<Prompt>,

@@ -11,7 +11,7 @@ pub mod sim;
 use async_trait::async_trait;
 
 use crate::domain::BackendError;
-use crate::domain::why::ScalerRead;
+use crate::domain::scaler_log::ScalerRead;
 
 use crate::domain::{Fleet, Lifecycle, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
@@ -87,7 +87,7 @@ pub trait LogSource: Send + Sync {
     async fn log_groups(
         &self,
         prefixes: &[String],
-    ) -> Result<Vec<crate::domain::doctor::LogGroup>, BackendError> {
+    ) -> Result<Vec<crate::domain::groups::LogGroup>, BackendError> {
         let _ = prefixes;
         Err(BackendError::Other("not offered by this source".into()))
     }

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
+use super::groups::LogGroup;
 use super::scaler_log::Outcome;
-use super::why::ScalerRead;
+use super::scaler_log::ScalerRead;
 use super::{Fleet, ScalingActivity, ScalingState, StackSummary, Timestamp};
 
 /// Scale-outs to MaxSize in a day from which "often" begins.
@@ -31,13 +32,6 @@ pub struct Finding {
     pub why: String,
     /// What to change.
     pub fix: String,
-}
-
-/// A log group's name and how many days it keeps events (`None`: for ever).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LogGroup {
-    pub name: String,
-    pub retention_days: Option<u32>,
 }
 
 /// What the checks read.

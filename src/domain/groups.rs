@@ -83,6 +83,13 @@ pub fn label(group: &str) -> &str {
     group.strip_prefix("/buildkite/").unwrap_or(group)
 }
 
+/// A log group's name and how many days it keeps events (`None`: for ever).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogGroup {
+    pub name: String,
+    pub retention_days: Option<u32>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

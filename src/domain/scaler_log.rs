@@ -254,6 +254,41 @@ pub fn parse<'a>(events: impl IntoIterator<Item = (Timestamp, &'a str)>) -> Scal
     log
 }
 
+/// What was read of the scaler's log group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "read", rename_all = "snake_case")]
+pub enum ScalerRead {
+    Read(ScalerLog),
+    /// The group does not exist or holds nothing of the last minutes (retention is one day
+    /// by default).
+    Missing {
+        group: String,
+    },
+    /// It could not be read (permission, throttling): the text says why.
+    Unreadable {
+        text: String,
+    },
+    /// The stack has no scaler to read (fixed size), or its function is not known.
+    None,
+}
+
+/// The scaler's error texts and the group's name are shown: cleaned where they enter.
+impl super::text::Sanitize for ScalerRead {
+    fn sanitize(&mut self) {
+        match self {
+            ScalerRead::Read(log) => {
+                for run in &mut log.runs {
+                    if let Outcome::Error { text } = &mut run.outcome {
+                        text.sanitize();
+                    }
+                }
+            }
+            ScalerRead::Missing { group: s } | ScalerRead::Unreadable { text: s } => s.sanitize(),
+            ScalerRead::None => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

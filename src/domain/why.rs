@@ -16,7 +16,7 @@ pub use verdict::{Cooldown, Verdict, span};
 use rules::ranked;
 
 use super::scaler::{Decision, ScalerInputs, decide, wanted};
-use super::scaler_log::{Outcome, ScalerLog};
+use super::scaler_log::ScalerRead;
 use super::{
     ActivityStatus, AgentState, Fleet, Lifecycle, QueueMetrics, ScalingActivity, StackSummary, Timestamp,
 };
@@ -31,41 +31,6 @@ const FAILED_LAUNCH_WINDOW_SECS: i64 = 30 * 60;
 /// The scaler runs every minute; no run for this long while its rule fires means it is not
 /// running.
 pub const SCALER_SILENT_SECS: i64 = 3 * 60;
-
-/// What was read of the scaler's log group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "read", rename_all = "snake_case")]
-pub enum ScalerRead {
-    Read(ScalerLog),
-    /// The group does not exist or holds nothing of the last minutes (retention is one day
-    /// by default).
-    Missing {
-        group: String,
-    },
-    /// It could not be read (permission, throttling): the text says why.
-    Unreadable {
-        text: String,
-    },
-    /// The stack has no scaler to read (fixed size), or its function is not known.
-    None,
-}
-
-/// The scaler's error texts and the group's name are shown: cleaned where they enter.
-impl super::text::Sanitize for ScalerRead {
-    fn sanitize(&mut self) {
-        match self {
-            ScalerRead::Read(log) => {
-                for run in &mut log.runs {
-                    if let Outcome::Error { text } = &mut run.outcome {
-                        text.sanitize();
-                    }
-                }
-            }
-            ScalerRead::Missing { group: s } | ScalerRead::Unreadable { text: s } => s.sanitize(),
-            ScalerRead::None => {}
-        }
-    }
-}
 
 /// Everything the explanation is made from.
 pub struct Facts<'a> {

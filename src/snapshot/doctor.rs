@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::Read;
 use crate::backend::Backends;
-use crate::domain::doctor::{Finding, Inputs, LogGroup, check};
+use crate::domain::doctor::{Finding, Inputs, check};
+use crate::domain::groups::LogGroup;
 use crate::domain::{BackendError, Timestamp};
 
 /// The instances' log groups, shared by every stack in the region.

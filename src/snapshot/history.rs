@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::backend::{Backends, FilterQuery};
 use crate::deadline::within;
+use crate::domain::scaler_log::ScalerRead;
 use crate::domain::timeline::{Inputs, LogLine, Timeline, build};
-use crate::domain::why::ScalerRead;
 use crate::domain::{AgentState, BackendError, Timestamp, groups, log_signals};
 
 /// FilterLogEvents takes at most 100 stream names.

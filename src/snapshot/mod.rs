@@ -13,8 +13,9 @@ pub use read::Read;
 
 use crate::backend::Backends;
 use crate::domain::overview::StackLine;
+use crate::domain::scaler_log::ScalerRead;
 use crate::domain::scaler_log::ScalerRun;
-use crate::domain::why::{Diagnosis, Reason, ScalerRead};
+use crate::domain::why::{Diagnosis, Reason};
 use crate::domain::{
     BackendError, DiskSignal, Fleet, Health, Lifecycle, QueueMetrics, StackSummary, Timestamp, Warning,
     warnings,

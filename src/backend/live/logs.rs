@@ -61,7 +61,7 @@ impl LogSource for LiveBackend {
     async fn log_groups(
         &self,
         prefixes: &[String],
-    ) -> Result<Vec<crate::domain::doctor::LogGroup>, BackendError> {
+    ) -> Result<Vec<crate::domain::groups::LogGroup>, BackendError> {
         let mut out = Vec::new();
         for prefix in prefixes {
             let mut pages =
@@ -69,7 +69,7 @@ impl LogSource for LiveBackend {
             while let Some(page) = pages.next().await {
                 let page = page.checked(self, super::ACCOUNT, "logs:DescribeLogGroups")?;
                 out.extend(page.log_groups().iter().filter_map(|g| {
-                    Some(crate::domain::doctor::LogGroup {
+                    Some(crate::domain::groups::LogGroup {
                         name: crate::domain::text::sanitize(g.log_group_name()?).into_owned(),
                         retention_days: g.retention_in_days().and_then(|d| u32::try_from(d).ok()),
                     })

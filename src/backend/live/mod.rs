@@ -316,7 +316,7 @@ impl StackSource for LiveBackend {
         &self,
         stack: &str,
         since: Timestamp,
-    ) -> Result<crate::domain::why::ScalerRead, BackendError> {
+    ) -> Result<crate::domain::scaler_log::ScalerRead, BackendError> {
         self.read_scaler(stack, since).await.map(sanitized)
     }
 

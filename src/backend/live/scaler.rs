@@ -4,8 +4,8 @@
 
 use super::LiveBackend;
 use crate::backend::{FilterQuery, LogSource};
+use crate::domain::scaler_log::ScalerRead;
 use crate::domain::scaler_log::parse;
-use crate::domain::why::ScalerRead;
 use crate::domain::{BackendError, Timestamp};
 
 /// The scaler function's logical ID in the nested stack.

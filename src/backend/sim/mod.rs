@@ -32,7 +32,7 @@ use super::{
     QueueSource, StackSource,
 };
 use crate::clock::Clock;
-use crate::domain::why::ScalerRead;
+use crate::domain::scaler_log::ScalerRead;
 use crate::domain::{Fleet, LogEvent, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
 
 #[derive(Clone)]
@@ -174,14 +174,14 @@ impl LogSource for SimBackend {
     async fn log_groups(
         &self,
         prefixes: &[String],
-    ) -> Result<Vec<crate::domain::doctor::LogGroup>, BackendError> {
+    ) -> Result<Vec<crate::domain::groups::LogGroup>, BackendError> {
         let world = self.world();
         Ok(world
             .logs
             .group_names()
             .into_iter()
             .filter(|g| prefixes.iter().any(|p| g.starts_with(p.as_str())))
-            .map(|name| crate::domain::doctor::LogGroup {
+            .map(|name| crate::domain::groups::LogGroup {
                 retention_days: name.starts_with("/aws/lambda/").then_some(1),
                 name,
             })

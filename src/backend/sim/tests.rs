@@ -335,7 +335,7 @@ fn why(w: &World) -> Vec<crate::domain::why::Reason> {
     let (summary, fleet, queue) = (s.summary(), s.fleet(&w.logs), s.queue());
     let since = w.now().plus_secs(-crate::domain::scaler_log::READ_SECS);
     let events = w.logs.group_since(&s.scaler_log_group, since);
-    let scaler = crate::domain::why::ScalerRead::Read(crate::domain::scaler_log::parse(
+    let scaler = crate::domain::scaler_log::ScalerRead::Read(crate::domain::scaler_log::parse(
         events.iter().map(|e| (e.timestamp, e.message.as_str())),
     ));
     let activities: Vec<_> = s.activities.iter().rev().cloned().collect();

@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::scaler_log::{ScalerRun, parse};
+use crate::domain::scaler_log::{Outcome, ScalerLog, ScalerRun, parse};
 use crate::domain::{AgentSummary, DiskSignal, Health, Instance, Os, ScalingState, Stranger, StrangerKind};
 
 const NOW: Timestamp = Timestamp(1_795_000_000_000);

@@ -62,7 +62,7 @@ async fn the_count_of_findings_follows_the_reads() {
     assert_eq!(state.findings_count(), kept.1, "asked again, the same");
     // The log groups now expire: a read answers, and the count follows it.
     let before = state.findings().len();
-    let groups = vec![crate::domain::doctor::LogGroup {
+    let groups = vec![crate::domain::groups::LogGroup {
         name: "/buildkite/elastic-stack".into(),
         retention_days: Some(7),
     }];
