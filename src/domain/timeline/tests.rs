@@ -45,6 +45,20 @@ fn line(group: &str, instance: &str, ago: i64, message: &str) -> LogLine {
     }
 }
 
+/// A queue's history a minute apart, ending ten minutes ago plus a minute per sample: jobs
+/// scheduled, none waiting.
+fn scheduled_each_minute(jobs: &[f64]) -> Vec<QueueSample> {
+    jobs.iter()
+        .enumerate()
+        .map(|(n, j)| QueueSample {
+            at: NOW.plus_secs(-600 + 60 * n as i64),
+            scheduled: *j,
+            running: 0.0,
+            waiting: 0.0,
+        })
+        .collect()
+}
+
 fn texts(events: &[Event]) -> Vec<String> {
     events.iter().map(|e| e.text.clone()).collect()
 }
@@ -266,17 +280,7 @@ fn operators_pauses_come_from_the_audit_log_or_else_the_tags() {
 
 #[test]
 fn a_queue_spike_is_told_when_it_rises_and_when_it_drains() {
-    let jobs = [0.0, 1.0, 1.0, 2.0, 30.0, 45.0, 40.0, 10.0, 1.0, 3.0, 4.0];
-    let samples: Vec<QueueSample> = jobs
-        .iter()
-        .enumerate()
-        .map(|(n, j)| QueueSample {
-            at: NOW.plus_secs(-600 + 60 * n as i64),
-            scheduled: *j,
-            running: 0.0,
-            waiting: 0.0,
-        })
-        .collect();
+    let samples = scheduled_each_minute(&[0.0, 1.0, 1.0, 2.0, 30.0, 45.0, 40.0, 10.0, 1.0, 3.0, 4.0]);
     let events = build(&Inputs { queue: &samples, ..inputs() });
     assert_eq!(texts(&events), ["queue drained: 1 job waiting", "queue spike: 30 jobs waiting (was 0)"]);
     // A slow climb is not a spike.
@@ -485,20 +489,9 @@ fn a_spike_counts_scheduled_and_waiting_jobs_together() {
 /// still waiting is not drained.
 #[test]
 fn a_spike_drains_below_five_jobs_or_back_to_where_it_rose_from() {
-    let queue = |jobs: &[f64]| -> Vec<QueueSample> {
-        jobs.iter()
-            .enumerate()
-            .map(|(n, j)| QueueSample {
-                at: NOW.plus_secs(-600 + 60 * n as i64),
-                scheduled: *j,
-                running: 0.0,
-                waiting: 0.0,
-            })
-            .collect()
-    };
-    let five = queue(&[0.0, 0.0, 30.0, 5.0]);
+    let five = scheduled_each_minute(&[0.0, 0.0, 30.0, 5.0]);
     assert_eq!(texts(&build(&Inputs { queue: &five, ..inputs() })), ["queue spike: 30 jobs waiting (was 0)"]);
-    let four = queue(&[0.0, 0.0, 30.0, 5.0, 4.0]);
+    let four = scheduled_each_minute(&[0.0, 0.0, 30.0, 5.0, 4.0]);
     assert_eq!(
         texts(&build(&Inputs { queue: &four, ..inputs() })),
         ["queue drained: 4 jobs waiting", "queue spike: 30 jobs waiting (was 0)"]
