@@ -88,7 +88,7 @@ fn main() {
 
         let mut state = AppState::new("bench", Clock::System.now(), (160, 48));
         state.overview = Overview::new(names, Some(0));
-        state.overlay = Some(Overlay::Fleet);
+        state.overlay = Some(Overlay::Overview);
         let t0 = Instant::now();
         settle(&mut state, &backends, Msg::Tick(Clock::System.now())).await;
         let first = t0.elapsed();

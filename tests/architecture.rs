@@ -369,6 +369,12 @@ const WITHIN: &[(&str, &str, Only, &str)] = &[
         Only::Deny(&["live", "sim", "buildkite"]),
         "a snapshot reads through the backend's traits, not one backend",
     ),
+    (
+        "runtime",
+        "snapshot",
+        Only::Deny(&["doctor"]),
+        "the runtime asks the model which log groups a stack has, not the doctor's report",
+    ),
 ];
 
 /// Where each layer may reach from, for a module path.

@@ -49,7 +49,7 @@ async fn the_fleet_view_reads_two_regions_and_opens_a_stack_in_the_other() {
 
     let mut state = AppState::new(backends.label.to_string(), Clock::System.now(), (160, 48));
     state.overview = Overview::new(vec!["us".into(), "eu".into()], Some(0));
-    state.overlay = Some(Overlay::Fleet);
+    state.overlay = Some(Overlay::Overview);
     settle(&mut state, &backends, Msg::Tick(Clock::System.now())).await;
 
     let mut stacks: Vec<(usize, String)> = state
@@ -82,6 +82,10 @@ async fn the_fleet_view_reads_two_regions_and_opens_a_stack_in_the_other() {
     settle(&mut state, &eu_backends, Msg::BackendChanged(eu_backends.label.to_string())).await;
     settle(&mut state, &eu_backends, Msg::Tick(Clock::System.now())).await;
     assert_eq!(state.stack.as_deref(), Some("fleet-00"), "{:?}", state.stacks.error);
-    assert_eq!(state.fleet.data.as_ref().map(|f| f.max), Some(10), "fleet-00's group, read in eu-west-1");
+    assert_eq!(
+        state.reads.fleet.data.as_ref().map(|f| f.max),
+        Some(10),
+        "fleet-00's group, read in eu-west-1"
+    );
     assert!(state.backend.contains("eu-west-1"), "{}", state.backend);
 }

@@ -74,7 +74,8 @@ async fn pause_with_drain_then_resume() {
     assert_eq!(audit(&log).len(), 4, "the intent, then tag, disable, drain");
     assert_eq!(audit(&log)[0]["action"], "intent");
     let stack = state.stack_summary().expect("stack").clone();
-    let said = bkops::domain::warnings(&stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
+    let said =
+        bkops::domain::warnings(&stack, state.reads.queue.data.as_ref(), state.reads.fleet.data.as_ref());
     assert!(said.iter().any(|w| w.text.starts_with("autoscaling PAUSED by operator")), "{said:?}");
 
     press(&mut state, &b, KeyCode::Char('P')).await;
@@ -111,7 +112,7 @@ async fn terminate_the_marked_instances_after_typing_their_count() {
     press(&mut state, &b, KeyCode::Right).await;
     press(&mut state, &b, KeyCode::Enter).await;
     assert!(state.confirm.is_none() && state.marked.is_empty());
-    let fleet = state.fleet.data.as_ref().expect("fleet");
+    let fleet = state.reads.fleet.data.as_ref().expect("fleet");
     for id in &ids {
         let i = fleet.instances.iter().find(|i| &i.id == id).expect("still listed while terminating");
         assert_eq!(i.lifecycle, Lifecycle::Terminating, "{id}");

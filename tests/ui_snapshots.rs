@@ -595,7 +595,7 @@ async fn help_is_about_where_it_was_opened_and_filters_with_a_slash() {
 #[tokio::test]
 async fn times_are_in_the_operators_zone_named_once_on_the_status_bar() {
     let mut h = Harness::new((80, 24)).await;
-    let first = h.state.activities.data.as_ref().expect("activities")[0].start;
+    let first = h.state.reads.activities.data.as_ref().expect("activities")[0].start;
     let utc = h.draw().backend().to_string();
     assert!(utc.contains(&first.clock()) && status_line(&h.draw()).contains("UTC"), "{utc}");
     h.state.settings.zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(2));
@@ -706,7 +706,7 @@ async fn the_timeline_and_the_log_view_at_one_of_its_moments() {
             continue;
         }
         // Down to the disk-full line, and its instance's logs at that moment.
-        let events = h.state.timeline.data.as_ref().map(|t| t.events.clone()).unwrap_or_default();
+        let events = h.state.reads.timeline.data.as_ref().map(|t| t.events.clone()).unwrap_or_default();
         let n = events.iter().position(|e| e.text.starts_with("disk full")).expect("disk full");
         h.keys(&"j".repeat(n)).await;
         let fx =
@@ -776,7 +776,7 @@ fn fleet_state(h: &mut Harness) {
         60,
     );
     h.state.overview = o;
-    h.state.overlay = Some(bkops::app::Overlay::Fleet);
+    h.state.overlay = Some(bkops::app::Overlay::Overview);
 }
 
 #[tokio::test]

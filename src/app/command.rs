@@ -67,6 +67,9 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
 ];
 
 /// How far back the timeline looks unless told.
+/// What `:profile` and `:region` say in the demo, from the prompt or the runtime alike.
+pub const NO_SWITCH_IN_DEMO: &str = "the demo has no AWS profile or region to switch to";
+
 pub const TIMELINE_SECS: i64 = 2 * 3600;
 
 pub fn parse(text: &str) -> Result<Command, String> {

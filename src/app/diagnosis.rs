@@ -11,15 +11,15 @@ impl AppState {
     /// groups' retention (the checks on what is not read yet are not made).
     pub fn findings(&self) -> Vec<crate::domain::doctor::Finding> {
         let Some(stack) = self.stack_summary() else { return Vec::new() };
-        let scaler = self.scaler.data.clone().unwrap_or(ScalerRead::None);
+        let scaler = self.reads.scaler.data.clone().unwrap_or(ScalerRead::None);
         crate::domain::doctor::check(&crate::domain::doctor::Inputs {
             now: self.now,
             stack,
             stacks: self.stacks.data.as_deref().unwrap_or_default(),
-            fleet: self.fleet.data.as_ref(),
-            activities: self.activities.data.as_deref().unwrap_or_default(),
+            fleet: self.reads.fleet.data.as_ref(),
+            activities: self.reads.activities.data.as_deref().unwrap_or_default(),
             scaler: &scaler,
-            log_groups: self.log_groups.data.as_deref(),
+            log_groups: self.reads.log_groups.data.as_deref(),
         })
     }
 
@@ -42,7 +42,7 @@ impl AppState {
     pub fn diagnosis(&self) -> Option<Diagnosis> {
         let stack = self.stack_summary()?;
         let unreadable;
-        let scaler = match (&self.scaler.data, &self.scaler.error) {
+        let scaler = match (&self.reads.scaler.data, &self.reads.scaler.error) {
             (Some(read), _) => read,
             (None, Some(e)) => {
                 unreadable = ScalerRead::Unreadable { text: e.to_string() };
@@ -54,9 +54,9 @@ impl AppState {
             now: self.now,
             stack,
             stacks: self.stacks.data.as_deref().unwrap_or_default(),
-            queue: self.queue.data.as_ref(),
-            fleet: self.fleet.data.as_ref(),
-            activities: self.activities.data.as_deref().unwrap_or_default(),
+            queue: self.reads.queue.data.as_ref(),
+            fleet: self.reads.fleet.data.as_ref(),
+            activities: self.reads.activities.data.as_deref().unwrap_or_default(),
             scaler,
         }))
     }

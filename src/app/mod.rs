@@ -5,6 +5,7 @@ pub mod command;
 pub mod confirm;
 pub mod diagnosis;
 pub mod dialog;
+pub mod exit;
 pub mod filter;
 pub mod help;
 pub mod keymap;

@@ -68,9 +68,10 @@ pub enum Overlay {
         sel: usize,
         secs: i64,
     },
-    /// Every stack of every context, a line each (`0`, `:fleet`); the cursor is in
-    /// `AppState::overview`.
-    Fleet,
+    /// The fleet view: every stack of every context, a line each (`0`, `:fleet`); the cursor
+    /// is in `AppState::overview`. In the code, "fleet" alone is one stack's group and its
+    /// instances (as `[refresh] fleet` is), so the view is named for its data, the overview.
+    Overview,
 }
 
 impl Overlay {

@@ -25,7 +25,86 @@ pub enum Resource {
 /// Seconds between reads of a stack's log groups' retention.
 pub const LOG_GROUPS_SECS: u32 = 600;
 
+/// A group whose read gives the answer it gave last time (and nothing on its way) is read this
+/// many times less often, whatever its health; any change brings it back to its interval.
+pub const SETTLED_FACTOR: i64 = 3;
+
+/// One kind of read, with what scheduling it needs: a new kind of read is a `Resource`
+/// variant, its row here, and its arm where it is fetched and where its answer is kept.
+#[derive(Debug, Clone, Copy)]
+pub struct Kind {
+    /// How the operator hears of it (in errors and the log).
+    pub label: &'static str,
+    /// Seconds between reads, from the `[refresh]` intervals.
+    pub interval: fn(&RefreshIntervals) -> u32,
+    /// The read of a stack's panes: made while the stack is shown (and its panes are not
+    /// covered), dropped when another is; `None` for reads of the account or of a window.
+    pub of_stack: Option<fn(&str) -> Resource>,
+    /// Read `SETTLED_FACTOR` times less often while its answer does not change.
+    pub settles: bool,
+}
+
+static STACKS: Kind = Kind { label: "stacks", interval: |r| r.stacks, of_stack: None, settles: false };
+static QUEUE: Kind = Kind {
+    label: "queue",
+    interval: |r| r.queue,
+    of_stack: Some(|s| Resource::Queue(s.into())),
+    settles: false,
+};
+static HISTORY: Kind = Kind {
+    label: "queue history",
+    interval: |r| r.history,
+    of_stack: Some(|s| Resource::History(s.into())),
+    settles: false,
+};
+static FLEET: Kind = Kind {
+    label: "auto scaling group",
+    interval: |r| r.fleet,
+    of_stack: Some(|s| Resource::Fleet(s.into())),
+    settles: true,
+};
+static ACTIVITIES: Kind = Kind {
+    label: "scaling activity",
+    interval: |r| r.activity,
+    of_stack: Some(|s| Resource::Activities(s.into())),
+    settles: true,
+};
+static SCALER: Kind = Kind {
+    label: "scaler log",
+    interval: |r| r.scaler,
+    of_stack: Some(|s| Resource::Scaler(s.into())),
+    settles: false,
+};
+static TIMELINE: Kind = Kind { label: "timeline", interval: |r| r.timeline, of_stack: None, settles: false };
+static CONTEXT: Kind = Kind { label: "context", interval: |r| r.stacks, of_stack: None, settles: false };
+static LOG_GROUPS: Kind = Kind {
+    label: "log groups",
+    interval: |_| LOG_GROUPS_SECS,
+    of_stack: Some(|s| Resource::LogGroups(s.into())),
+    settles: false,
+};
+
+/// Every kind of read, in one table.
+pub static KINDS: [&Kind; 9] =
+    [&STACKS, &QUEUE, &HISTORY, &FLEET, &ACTIVITIES, &SCALER, &TIMELINE, &CONTEXT, &LOG_GROUPS];
+
 impl Resource {
+    /// Its row in `KINDS`.
+    pub fn kind(&self) -> &'static Kind {
+        match self {
+            Resource::Stacks => &STACKS,
+            Resource::Queue(_) => &QUEUE,
+            Resource::History(_) => &HISTORY,
+            Resource::Fleet(_) => &FLEET,
+            Resource::Activities(_) => &ACTIVITIES,
+            Resource::Scaler(_) => &SCALER,
+            Resource::Timeline(..) => &TIMELINE,
+            Resource::Context(_) => &CONTEXT,
+            Resource::LogGroups(_) => &LOG_GROUPS,
+        }
+    }
+
+    /// The stack it is read for, if it is read for one.
     pub fn stack(&self) -> Option<&str> {
         match self {
             Resource::Stacks | Resource::Context(_) => None,
@@ -40,28 +119,12 @@ impl Resource {
     }
 
     pub fn label(&self) -> &'static str {
-        match self {
-            Resource::Stacks => "stacks",
-            Resource::Queue(_) => "queue",
-            Resource::History(_) => "queue history",
-            Resource::Fleet(_) => "auto scaling group",
-            Resource::Activities(_) => "scaling activity",
-            Resource::Scaler(_) => "scaler log",
-            Resource::Timeline(..) => "timeline",
-            Resource::Context(_) => "context",
-            Resource::LogGroups(_) => "log groups",
-        }
+        self.kind().label
     }
 
-    /// The resources one stack's panes read.
-    pub fn of_stack(stack: &str) -> [Resource; 5] {
-        [
-            Resource::Queue(stack.to_string()),
-            Resource::History(stack.to_string()),
-            Resource::Fleet(stack.to_string()),
-            Resource::Activities(stack.to_string()),
-            Resource::Scaler(stack.to_string()),
-        ]
+    /// The reads of one stack's panes, in the table's order.
+    pub fn of_stack(stack: &str) -> Vec<Resource> {
+        KINDS.iter().filter_map(|k| k.of_stack).map(|make| make(stack)).collect()
     }
 }
 
@@ -85,25 +148,9 @@ impl Default for RefreshIntervals {
     }
 }
 
-/// A group whose read gives the answer it gave last time (and nothing on its way) is read this
-/// many times less often, whatever its health; any change brings it back to its interval.
-pub const SETTLED_FACTOR: i64 = 3;
-
 impl RefreshIntervals {
     pub fn of(&self, r: &Resource) -> i64 {
-        i64::from(
-            match r {
-                Resource::Stacks | Resource::Context(_) => self.stacks,
-                Resource::Queue(_) => self.queue,
-                Resource::History(_) => self.history,
-                Resource::Fleet(_) => self.fleet,
-                Resource::Activities(_) => self.activity,
-                Resource::Scaler(_) => self.scaler,
-                Resource::Timeline(..) => self.timeline,
-                Resource::LogGroups(_) => LOG_GROUPS_SECS,
-            }
-            .max(1),
-        )
+        i64::from((r.kind().interval)(self).max(1))
     }
 }
 
@@ -188,5 +235,80 @@ impl<T> Loadable<T> {
                 self.error = Some(err);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_resource() -> Vec<Resource> {
+        let mut all = vec![Resource::Stacks, Resource::Context(0), Resource::Timeline("ci".into(), 3600)];
+        all.extend(Resource::of_stack("ci"));
+        all
+    }
+
+    #[test]
+    fn every_kind_of_read_has_its_own_row_and_the_table_holds_them_all() {
+        let labels: Vec<&str> = every_resource().iter().map(|r| r.label()).collect();
+        let mut unique = labels.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), labels.len(), "{labels:?}");
+        assert_eq!(KINDS.len(), labels.len());
+        for r in every_resource() {
+            assert!(KINDS.iter().any(|k| std::ptr::eq(*k, r.kind())), "{r:?} has no row in KINDS");
+        }
+    }
+
+    #[test]
+    fn a_stacks_panes_read_each_of_its_resources_for_it_and_only_the_group_settles() {
+        let reads = Resource::of_stack("ci-linux");
+        let names: Vec<String> = reads.iter().map(|r| format!("{r:?}")).collect();
+        assert_eq!(
+            names,
+            [
+                "Queue(\"ci-linux\")",
+                "History(\"ci-linux\")",
+                "Fleet(\"ci-linux\")",
+                "Activities(\"ci-linux\")",
+                "Scaler(\"ci-linux\")",
+                "LogGroups(\"ci-linux\")"
+            ]
+        );
+        let settling: Vec<&str> =
+            every_resource().iter().filter(|r| r.kind().settles).map(|r| r.label()).collect();
+        assert_eq!(settling, ["auto scaling group", "scaling activity"]);
+    }
+
+    #[test]
+    fn each_read_is_made_at_its_own_configured_interval() {
+        let refresh = RefreshIntervals {
+            stacks: 1,
+            queue: 2,
+            history: 3,
+            fleet: 4,
+            activity: 5,
+            scaler: 6,
+            timeline: 7,
+        };
+        let of = |r: Resource| refresh.of(&r);
+        let s = || "ci".to_string();
+        assert_eq!(
+            [
+                of(Resource::Stacks),
+                of(Resource::Queue(s())),
+                of(Resource::History(s())),
+                of(Resource::Fleet(s())),
+                of(Resource::Activities(s())),
+                of(Resource::Scaler(s())),
+                of(Resource::Timeline(s(), 60)),
+                of(Resource::Context(2)),
+                of(Resource::LogGroups(s())),
+            ],
+            [1, 2, 3, 4, 5, 6, 7, 1, 600]
+        );
+        // A zero in the config file is read as once a second, not a busy loop.
+        assert_eq!(RefreshIntervals { queue: 0, ..refresh }.of(&Resource::Queue(s())), 1);
     }
 }

@@ -39,10 +39,10 @@ fn compare(a: &Instance, b: &Instance, column: InstanceColumn) -> Ordering {
 }
 
 pub fn instances(state: &AppState) -> Vec<&Instance> {
-    let Some(fleet) = state.fleet.data.as_ref() else { return Vec::new() };
+    let Some(fleet) = state.reads.fleet.data.as_ref() else { return Vec::new() };
     let filter = state.lists.instances.filter.as_ref();
     let key = RowsKey {
-        fetched: state.fleet.fetched_at,
+        fetched: state.reads.fleet.fetched_at,
         list: fleet.instances.as_ptr() as usize,
         len: fleet.instances.len(),
         disk_epoch: state.disk_epoch,
@@ -91,7 +91,7 @@ fn instance_order(state: &AppState, instances: &[Instance]) -> Vec<usize> {
 }
 
 pub fn activities(state: &AppState) -> Vec<&ScalingActivity> {
-    let Some(list) = state.activities.data.as_ref() else { return Vec::new() };
+    let Some(list) = state.reads.activities.data.as_ref() else { return Vec::new() };
     list.iter()
         .filter(|a| {
             state.lists.activity.filter.as_ref().is_none_or(|f| {

@@ -91,6 +91,36 @@ pub struct RowsKey {
     pub second: Option<i64>,
 }
 
+/// Everything read for the stack on screen. It goes as one: leaving a stack is
+/// `StackReads::default()`, so a new read cannot be left behind showing the old stack.
+#[derive(Debug, Clone, Default)]
+pub struct StackReads {
+    pub queue: Loadable<QueueMetrics>,
+    pub history: Loadable<Vec<QueueSample>>,
+    pub fleet: Loadable<Fleet>,
+    pub activities: Loadable<Vec<ScalingActivity>>,
+    /// What the scaler wrote in the last minutes.
+    pub scaler: Loadable<crate::domain::scaler_log::ScalerRead>,
+    /// The incident timeline, read while `T` shows it.
+    pub timeline: Loadable<crate::domain::timeline::Timeline>,
+    /// The retention of the stack's log groups, for the doctor's checks.
+    pub log_groups: Loadable<Vec<crate::domain::groups::LogGroup>>,
+}
+
+impl StackReads {
+    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 7] {
+        [
+            &mut self.log_groups,
+            &mut self.queue,
+            &mut self.history,
+            &mut self.fleet,
+            &mut self.activities,
+            &mut self.scaler,
+            &mut self.timeline,
+        ]
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub backend: String,
@@ -107,16 +137,8 @@ pub struct AppState {
     /// What is being connected (another profile, region or context), while it is: the
     /// dashboard stays live, and Esc cancels it.
     pub switching: Option<String>,
-    pub queue: Loadable<QueueMetrics>,
-    pub history: Loadable<Vec<QueueSample>>,
-    pub fleet: Loadable<Fleet>,
-    pub activities: Loadable<Vec<ScalingActivity>>,
-    /// What the scaler wrote in the last minutes.
-    pub scaler: Loadable<crate::domain::scaler_log::ScalerRead>,
-    /// The incident timeline, read while `T` shows it.
-    pub timeline: Loadable<crate::domain::timeline::Timeline>,
-    /// The retention of the stack's log groups, for the doctor's checks.
-    pub log_groups: Loadable<Vec<crate::domain::groups::LogGroup>>,
+    /// What was read for the stack on screen: dropped whole when another is shown.
+    pub reads: StackReads,
     pub focus: Pane,
     pub overlay: Option<Overlay>,
     pub prompt: Option<Prompt>,
@@ -156,16 +178,11 @@ pub struct AppState {
     /// starts, fails or is cancelled.
     pub opening_shell: Option<String>,
     pub dirty: bool,
-    pub quit: bool,
     /// The operator action under way (its title), from the moment it is confirmed until it
     /// reports: quitting then asks whether to let it finish or abandon it.
     pub writing: Option<String>,
-    /// The question "an action is running: finish it or abandon it?" is on screen.
-    pub leaving: bool,
-    /// Quit once the running action reports.
-    pub quit_when_done: bool,
-    /// Quit now and abandon the running action (recorded in the audit log).
-    pub abandon: bool,
+    /// Whether, and how, the dashboard is ending.
+    pub exit: super::exit::Exit,
 }
 
 impl AppState {
@@ -180,13 +197,7 @@ impl AppState {
             stack: None,
             wanted_stack: None,
             switching: None,
-            queue: Loadable::default(),
-            history: Loadable::default(),
-            fleet: Loadable::default(),
-            activities: Loadable::default(),
-            scaler: Loadable::default(),
-            timeline: Loadable::default(),
-            log_groups: Loadable::default(),
+            reads: StackReads::default(),
             focus: Pane::Instances,
             overlay: None,
             prompt: None,
@@ -207,11 +218,8 @@ impl AppState {
             overview: super::overview::Overview::new(Vec::new(), None),
             opening_shell: None,
             dirty: true,
-            quit: false,
             writing: None,
-            leaving: false,
-            quit_when_done: false,
-            abandon: false,
+            exit: Default::default(),
         }
     }
 
@@ -224,13 +232,13 @@ impl AppState {
             && (self.logs.is_some()
                 || matches!(
                     self.overlay,
-                    Some(Overlay::Timeline { .. } | Overlay::Help { .. } | Overlay::Fleet)
+                    Some(Overlay::Timeline { .. } | Overlay::Help { .. } | Overlay::Overview)
                 ))
     }
 
     /// An activity of the stack on screen, by its ID.
     pub fn activity(&self, id: &str) -> Option<&ScalingActivity> {
-        self.activities.data.as_ref()?.iter().find(|a| a.id == id)
+        self.reads.activities.data.as_ref()?.iter().find(|a| a.id == id)
     }
 
     pub fn stack_summary(&self) -> Option<&StackSummary> {
@@ -250,13 +258,6 @@ impl AppState {
     pub fn tracked_mut(&mut self, r: &Resource) -> &mut dyn Tracked {
         match r {
             Resource::Stacks => &mut self.stacks,
-            Resource::Queue(_) => &mut self.queue,
-            Resource::History(_) => &mut self.history,
-            Resource::Fleet(_) => &mut self.fleet,
-            Resource::Activities(_) => &mut self.activities,
-            Resource::Scaler(_) => &mut self.scaler,
-            Resource::Timeline(..) => &mut self.timeline,
-            Resource::LogGroups(_) => &mut self.log_groups,
             Resource::Context(n) => {
                 let reads = &mut self.overview.reads;
                 if *n >= reads.len() {
@@ -264,26 +265,28 @@ impl AppState {
                 }
                 &mut reads[*n]
             }
+            Resource::Queue(_) => &mut self.reads.queue,
+            Resource::History(_) => &mut self.reads.history,
+            Resource::Fleet(_) => &mut self.reads.fleet,
+            Resource::Activities(_) => &mut self.reads.activities,
+            Resource::Scaler(_) => &mut self.reads.scaler,
+            Resource::Timeline(..) => &mut self.reads.timeline,
+            Resource::LogGroups(_) => &mut self.reads.log_groups,
         }
     }
 
-    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 8] {
-        [
-            &mut self.log_groups,
-            &mut self.stacks,
-            &mut self.queue,
-            &mut self.history,
-            &mut self.fleet,
-            &mut self.activities,
-            &mut self.scaler,
-            &mut self.timeline,
-        ]
+    /// Every read's bookkeeping: the account's, the stack's and each context's.
+    pub fn all_tracked_mut(&mut self) -> Vec<&mut dyn Tracked> {
+        let mut all: Vec<&mut dyn Tracked> = vec![&mut self.stacks];
+        all.extend(self.reads.all_tracked_mut());
+        all.extend(self.overview.reads.iter_mut().map(|r| r as &mut dyn Tracked));
+        all
     }
 
     /// The keymap's scopes in force now, as the dispatch tries them: `Always`, then the
     /// narrowest first.
     pub fn scopes(&self) -> Vec<Scope> {
-        if self.leaving {
+        if self.exit.is_asking() {
             return vec![Scope::Always, Scope::Leaving];
         }
         if self.confirm.is_some() {
@@ -337,17 +340,14 @@ impl AppState {
     /// to abandon it, since quitting between two of its calls would leave the stack
     /// half-changed. Asked again even after "let it finish".
     pub fn quit_or_ask(&mut self) {
-        if self.writing.is_some() {
-            self.leaving = true;
-            return;
-        }
-        self.quit = true;
+        self.exit = self.exit.asked(self.writing.is_some());
     }
 
     /// The oldest successful read among the live panes of the stack on screen (queue, group,
     /// activity), for "data Ns old".
     pub fn data_age_secs(&self) -> Option<i64> {
-        let times = [self.queue.fetched_at, self.fleet.fetched_at, self.activities.fetched_at];
+        let times =
+            [self.reads.queue.fetched_at, self.reads.fleet.fetched_at, self.reads.activities.fetched_at];
         let oldest = times.into_iter().flatten().min()?;
         Some(self.now.secs_since(oldest))
     }
@@ -356,16 +356,16 @@ impl AppState {
     pub fn errors(&self) -> Vec<(&'static str, String, Option<Timestamp>)> {
         let mut out: Vec<(&'static str, String, Option<Timestamp>)> = [
             ("stacks", self.stacks.error.as_ref(), self.stacks.fetched_at),
-            ("queue", self.queue.error.as_ref(), self.queue.fetched_at),
-            ("queue history", self.history.error.as_ref(), self.history.fetched_at),
-            ("auto scaling group", self.fleet.error.as_ref(), self.fleet.fetched_at),
-            ("scaling activity", self.activities.error.as_ref(), self.activities.fetched_at),
-            ("scaler log", self.scaler.error.as_ref(), self.scaler.fetched_at),
+            ("queue", self.reads.queue.error.as_ref(), self.reads.queue.fetched_at),
+            ("queue history", self.reads.history.error.as_ref(), self.reads.history.fetched_at),
+            ("auto scaling group", self.reads.fleet.error.as_ref(), self.reads.fleet.fetched_at),
+            ("scaling activity", self.reads.activities.error.as_ref(), self.reads.activities.fetched_at),
+            ("scaler log", self.reads.scaler.error.as_ref(), self.reads.scaler.fetched_at),
         ]
         .into_iter()
         .filter_map(|(what, e, at)| e.map(|e| (what, e.to_string(), at)))
         .collect();
-        if let Some(e) = self.fleet.data.as_ref().and_then(|f| f.agents_error.clone()) {
+        if let Some(e) = self.reads.fleet.data.as_ref().and_then(|f| f.agents_error.clone()) {
             out.push(("agents", e, None));
         }
         out

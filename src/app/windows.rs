@@ -92,10 +92,10 @@ fn doctor_lines(state: &AppState) -> Vec<TextLine> {
         out.push(TextLine::default());
     }
     let unread: Vec<&str> = [
-        (state.log_groups.data.is_none(), "log groups' retention"),
-        (state.fleet.data.is_none(), "auto scaling group"),
-        (state.activities.data.is_none(), "scaling activity"),
-        (state.scaler.data.is_none(), "scaler log"),
+        (state.reads.log_groups.data.is_none(), "log groups' retention"),
+        (state.reads.fleet.data.is_none(), "auto scaling group"),
+        (state.reads.activities.data.is_none(), "scaling activity"),
+        (state.reads.scaler.data.is_none(), "scaler log"),
     ]
     .into_iter()
     .filter_map(|(missing, what)| missing.then_some(what))

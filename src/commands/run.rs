@@ -290,7 +290,7 @@ async fn dashboard(cli: &Cli, config: &config::Config, contexts: DashboardContex
     // With more than one context, the first screen is all of them (unless a stack or a
     // context was asked for).
     if overview.names.len() > 1 && cli.stack.is_none() && cli.context.is_none() {
-        state.overlay = Some(crate::app::Overlay::Fleet);
+        state.overlay = Some(crate::app::Overlay::Overview);
     }
     state.overview = overview;
     settle_settings(&mut state, cli, config, &theme.name, &theme_name);

@@ -40,7 +40,7 @@ pub async fn run(backends: &Backends, stack: Option<&str>, args: &TimelineArgs) 
         super::check::check_stack(backends, name).await?;
         return Ok(());
     }
-    let timeline = crate::snapshot::history::read(backends, name, since).await;
+    let timeline = crate::snapshot::timeline::read(backends, name, since).await;
     let report = Report {
         schema_version: crate::snapshot::SCHEMA_VERSION,
         stack: name,

@@ -15,6 +15,21 @@ pub const AUTH: &str = "/buildkite/auth";
 pub const LIFECYCLED: &str = "/buildkite/lifecycled";
 pub const EC2LAUNCH_USERDATA: &str = "/buildkite/EC2Launch/UserdataExecution";
 
+/// The prefix of the instances' log groups, shared by every stack in the region.
+pub const INSTANCE_GROUPS: &str = "/buildkite/";
+
+/// The scaler's log group of a CloudFormation stack: its function is named after the nested
+/// scaler stack, `<stack>-Autoscaling-…`.
+pub fn scaler_prefix(stack: &str) -> String {
+    format!("/aws/lambda/{stack}-Autoscaling")
+}
+
+/// The log groups whose retention the doctor's checks read: the instances' shared ones and
+/// the stack's scaler's.
+pub fn retention_prefixes(stack: &str) -> [String; 2] {
+    [INSTANCE_GROUPS.to_string(), scaler_prefix(stack)]
+}
+
 pub fn default_groups(os: Os) -> Vec<&'static str> {
     match os {
         Os::Linux => vec![BUILDKITE_AGENT, ELASTIC_STACK, DOCKER_DAEMON, CLOUD_INIT_OUTPUT],

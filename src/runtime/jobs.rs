@@ -90,10 +90,10 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
         }
         Resource::Timeline(s, secs) => {
             let since = backends.clock.now().plus_secs(-secs);
-            Ok(Payload::Timeline(crate::snapshot::history::read(backends, s, since).await))
+            Ok(Payload::Timeline(crate::snapshot::timeline::read(backends, s, since).await))
         }
         Resource::LogGroups(s) => {
-            let prefixes = crate::snapshot::doctor::prefixes(s);
+            let prefixes = crate::domain::groups::retention_prefixes(s);
             backends.logs.log_groups(&prefixes).await.map(Payload::LogGroups)
         }
         Resource::Context(n) => {

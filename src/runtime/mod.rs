@@ -159,7 +159,7 @@ pub async fn run(
                 Some(other) => tracing::warn!(?other, "an effect nobody runs"),
             }
         }
-        if state.quit {
+        if state.exit.is_quit() {
             break;
         }
     }

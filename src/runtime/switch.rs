@@ -37,7 +37,7 @@ impl Switcher {
         tx: &UnboundedSender<Msg>,
     ) {
         let Some(connect) = self.reconnect.as_mut() else {
-            let _ = tx.send(Msg::SwitchFailed("the demo has no AWS profile or region to switch to".into()));
+            let _ = tx.send(Msg::SwitchFailed(crate::app::command::NO_SWITCH_IN_DEMO.into()));
             return;
         };
         let connecting = connect(profile, region);

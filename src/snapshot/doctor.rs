@@ -7,11 +7,8 @@ use serde::Serialize;
 use super::Read;
 use crate::backend::Backends;
 use crate::domain::doctor::{Finding, Inputs, check};
-use crate::domain::groups::LogGroup;
+use crate::domain::groups::{INSTANCE_GROUPS, LogGroup, scaler_prefix};
 use crate::domain::{BackendError, Timestamp};
-
-/// The instances' log groups, shared by every stack in the region.
-const INSTANCE_GROUPS: &str = "/buildkite/";
 
 #[derive(Debug, Serialize)]
 pub struct DoctorReport {
@@ -28,18 +25,6 @@ pub struct StackDoctor {
     pub findings: Vec<Finding>,
     /// What could not be read, so its checks were not made.
     pub unread: Vec<String>,
-}
-
-/// The scaler's log group of a CloudFormation stack: its function is named after the nested
-/// scaler stack, `<stack>-Autoscaling-…`.
-fn scaler_prefix(stack: &str) -> String {
-    format!("/aws/lambda/{stack}-Autoscaling")
-}
-
-/// The log groups whose retention the checks read: the instances' shared ones and the
-/// stack's scaler's.
-pub fn prefixes(stack: &str) -> [String; 2] {
-    [INSTANCE_GROUPS.to_string(), scaler_prefix(stack)]
 }
 
 /// Every stack's findings, or with `only` that stack's.

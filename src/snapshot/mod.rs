@@ -3,8 +3,8 @@
 //! use it.
 
 pub mod doctor;
-pub mod history;
 mod read;
+pub mod timeline;
 
 use futures::future::join_all;
 use serde::Serialize;

@@ -9,13 +9,13 @@ use crate::domain::{ActivityStatus, format_age};
 use crate::theme::{Role, Theme};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide: bool) {
-    let block = pane::block(state, theme, Pane::Activity, "Scaling activity".into(), &state.activities);
+    let block = pane::block(state, theme, Pane::Activity, "Scaling activity".into(), &state.reads.activities);
     let rows = shown::activities(state);
     if rows.is_empty() {
-        let msg = match &state.activities.data {
+        let msg = match &state.reads.activities.data {
             Some(_) if state.lists.activity.filter.is_some() => "no activity matches the filter".to_string(),
             Some(_) => "no scaling activity in the last six weeks".to_string(),
-            None => pane::empty_text(state, &state.activities, "scaling activity"),
+            None => pane::empty_text(state, &state.reads.activities, "scaling activity"),
         };
         pane::message(frame, area, block, msg, theme);
         return;

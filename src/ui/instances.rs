@@ -12,7 +12,7 @@ use crate::domain::{DiskSignal, Health, Instance, Lifecycle, warnings};
 use crate::theme::{Role, Theme};
 
 fn title(state: &AppState, narrow: bool) -> String {
-    let Some(f) = state.fleet.data.as_ref() else { return "Auto Scaling".into() };
+    let Some(f) = state.reads.fleet.data.as_ref() else { return "Auto Scaling".into() };
     let sep = if narrow { " " } else { " · " };
     let in_service = f.count(Lifecycle::InService);
     let pending = f.count(Lifecycle::Pending);
@@ -78,13 +78,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let inner = area.width.saturating_sub(2);
     let fits = Fits::at(inner);
     let rows = shown::instances(state);
-    let block = pane::block(state, theme, Pane::Instances, title(state, inner < 100), &state.fleet);
+    let block = pane::block(state, theme, Pane::Instances, title(state, inner < 100), &state.reads.fleet);
     let block = with_notes(block, state, theme, area, rows.len());
     if rows.is_empty() {
-        let text = match &state.fleet.data {
+        let text = match &state.reads.fleet.data {
             Some(_) if state.lists.instances.filter.is_some() => "no instance matches the filter".to_string(),
             Some(_) => "no instances: the group is at 0".to_string(),
-            None => pane::empty_text(state, &state.fleet, "the Auto Scaling group"),
+            None => pane::empty_text(state, &state.reads.fleet, "the Auto Scaling group"),
         };
         pane::message(frame, area, block, text, theme);
         return;
@@ -112,7 +112,7 @@ fn with_notes<'a>(
     rows: usize,
 ) -> Block<'a> {
     if let Some(stack) = state.stack_summary() {
-        let warns = warnings(stack, state.queue.data.as_ref(), state.fleet.data.as_ref());
+        let warns = warnings(stack, state.reads.queue.data.as_ref(), state.reads.fleet.data.as_ref());
         if !warns.is_empty() {
             let text = warns.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" · ");
             let position = pane::position(state.lists.instances.sel, rows, area);
@@ -125,7 +125,7 @@ fn with_notes<'a>(
             );
         }
     }
-    if let Some(note) = state.fleet.data.as_ref().and_then(|f| f.agents_note.as_deref()) {
+    if let Some(note) = state.reads.fleet.data.as_ref().and_then(|f| f.agents_note.as_deref()) {
         block = block.title_bottom(
             Line::from(Span::styled(format!(" {} ", sanitize(note)), theme.style(Role::muted)))
                 .alignment(Alignment::Right),

@@ -2,8 +2,8 @@
 
 mod activity;
 pub mod confirm;
-mod fleet;
 mod instances;
+mod overview;
 
 mod logs;
 mod overlay;

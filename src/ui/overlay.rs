@@ -29,7 +29,7 @@ fn frame_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
 
 /// "An action is running": quitting now would leave it half-done, so bkops asks.
 pub fn draw_leaving(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
-    if !state.leaving {
+    if !state.exit.is_asking() {
         return;
     }
     let title = state.writing.as_deref().unwrap_or("an action");
@@ -62,9 +62,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
             return super::timeline::draw(frame, area, state, theme, *sel, *secs);
         }
         // The whole screen but the status bar, which says what Enter found.
-        Overlay::Fleet => {
+        Overlay::Overview => {
             let above = Rect { height: area.height.saturating_sub(1), ..area };
-            return super::fleet::draw(frame, above, state, theme);
+            return super::overview::draw(frame, above, state, theme);
         }
         Overlay::Help { scroll, from, filter } => {
             ("Keys", lines(&crate::app::help::lines(&state.settings.keymap, from, filter), theme), *scroll)
@@ -92,7 +92,7 @@ fn field(label: &str, value: String, theme: &Theme) -> Line<'static> {
 }
 
 fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static>> {
-    let found = state.fleet.data.as_ref().and_then(|f| f.instances.iter().find(|i| i.id == id));
+    let found = state.reads.fleet.data.as_ref().and_then(|f| f.instances.iter().find(|i| i.id == id));
     let Some(i) = found else {
         return vec![Line::from(format!("{} has left the Auto Scaling group.", sanitize(id)))];
     };
@@ -132,7 +132,7 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
         ),
         field(
             "Agents",
-            match (&i.agents.state, state.fleet.data.as_ref().and_then(|f| f.agents_note.as_deref())) {
+            match (&i.agents.state, state.reads.fleet.data.as_ref().and_then(|f| f.agents_note.as_deref())) {
                 (AgentState::Unknown, Some(note)) => sanitize(note).into_owned(),
                 _ => format!("{} ({} of {} busy)", i.agents.state.as_str(), i.agents.busy, i.agents.total),
             },
@@ -183,7 +183,7 @@ fn instance_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static
 /// Who ended the instance with bkops and the jobs its agents were running, from the timeline
 /// (read while these details are shown).
 fn termination_lines(state: &AppState, a: &ScalingActivity, theme: &Theme) -> Vec<Line<'static>> {
-    let t = &state.timeline;
+    let t = &state.reads.timeline;
     let Some(timeline) = &t.data else {
         let text = if t.loading { "reading its agents' last lines…" } else { "not read" };
         return vec![field("Was running", text.into(), theme)];
@@ -206,7 +206,7 @@ fn termination_lines(state: &AppState, a: &ScalingActivity, theme: &Theme) -> Ve
 }
 
 fn activity_lines(state: &AppState, id: &str, theme: &Theme) -> Vec<Line<'static>> {
-    let found = state.activities.data.as_ref().and_then(|a| a.iter().find(|a| a.id == id));
+    let found = state.reads.activities.data.as_ref().and_then(|a| a.iter().find(|a| a.id == id));
     let Some(a) = found else {
         return vec![Line::from("This activity is no longer listed.")];
     };

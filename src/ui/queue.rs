@@ -13,9 +13,9 @@ pub fn draw_numbers(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
         Some(s) => format!("Queue {}", crate::domain::text::sanitize(&s.queue)),
         None => "Queue: no stack shown".to_string(),
     };
-    let block = pane::block(state, theme, Pane::Queue, title, &state.queue);
-    let Some(q) = state.queue.data else {
-        let text = pane::empty_text(state, &state.queue, "queue metrics");
+    let block = pane::block(state, theme, Pane::Queue, title, &state.reads.queue);
+    let Some(q) = state.reads.queue.data else {
+        let text = pane::empty_text(state, &state.reads.queue, "queue metrics");
         frame.render_widget(
             Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block),
             area,
@@ -65,9 +65,9 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
         ))),
         None => block,
     };
-    let history = state.history.data.as_deref().unwrap_or_default();
+    let history = state.reads.history.data.as_deref().unwrap_or_default();
     if history.is_empty() {
-        let text = pane::empty_text(state, &state.history, "queue history");
+        let text = pane::empty_text(state, &state.reads.history, "queue history");
         frame.render_widget(
             Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.style(Role::muted)).block(block),
             area,
@@ -83,7 +83,7 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme
         series[1].push((x, s.running));
         series[2].push((x, s.waiting));
     }
-    if let Some(q) = state.queue.data {
+    if let Some(q) = state.reads.queue.data {
         series[0].push((0.0, f64::from(q.scheduled)));
         series[1].push((0.0, f64::from(q.running)));
         series[2].push((0.0, f64::from(q.waiting)));

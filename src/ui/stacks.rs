@@ -12,7 +12,7 @@ use crate::theme::{Role, Theme};
 /// Desired/min/max; for the stack on screen, from its Auto Scaling group, which is read more
 /// often than the stack list, so that both panes agree.
 fn sizes(state: &AppState, s: &crate::domain::StackSummary) -> String {
-    match state.fleet.data.as_ref().filter(|_| state.stack.as_deref() == Some(s.name.as_str())) {
+    match state.reads.fleet.data.as_ref().filter(|_| state.stack.as_deref() == Some(s.name.as_str())) {
         Some(f) => format!("{}/{}/{}", f.desired, f.min, f.max),
         None => format!("{}/{}/{}", s.desired, s.min, s.max),
     }
@@ -23,7 +23,8 @@ fn sizes(state: &AppState, s: &crate::domain::StackSummary) -> String {
 /// list itself says (a group at its MaxSize; a stack whose scaling cannot be read).
 fn badge(state: &AppState, s: &crate::domain::StackSummary) -> Option<String> {
     if state.stack.as_deref() == Some(s.name.as_str()) {
-        let warns = crate::domain::warnings(s, state.queue.data.as_ref(), state.fleet.data.as_ref());
+        let warns =
+            crate::domain::warnings(s, state.reads.queue.data.as_ref(), state.reads.fleet.data.as_ref());
         let short: Vec<&str> = warns
             .iter()
             .filter(|w| w.code != "paused" && w.code != "scheduled_action")

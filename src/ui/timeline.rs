@@ -26,7 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, sel:
     let inner = usize::from(rect.width.saturating_sub(2));
     let rows = usize::from(rect.height.saturating_sub(3));
     let stack = state.stack.as_deref().unwrap_or("no stack");
-    let t = &state.timeline;
+    let t = &state.reads.timeline;
     let events = t.data.as_ref().map_or(&[][..], |t| t.events.as_slice());
     let read = match (t.fetched_at, t.loading) {
         (_, true) if t.data.is_none() => "reading…".to_string(),

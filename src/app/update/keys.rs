@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{lists, loads, prompts};
 use crate::app::command;
+use crate::app::exit::Exit;
 use crate::app::keymap::{Action, Scope};
 use crate::app::msg::Effect;
 use crate::app::panes::{Overlay, Pane, Prompt, PromptKind};
@@ -93,7 +94,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::NextProblem => lists::next_problem(state),
         Action::ToggleZoom => state.zoom = !state.zoom,
         Action::ShowTimeline => loads::show_timeline(state, crate::app::command::TIMELINE_SECS, fx),
-        Action::ShowFleet => super::fleet::show(state, fx),
+        Action::ShowFleet => super::overview::show(state, fx),
         Action::ShowDoctor => state.overlay = Some(Overlay::Doctor { scroll: 0 }),
         Action::NextPane => state.focus = focus.next(),
         Action::PrevPane => state.focus = focus.prev(),
@@ -174,7 +175,7 @@ fn navigate(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         _ if matches!(state.overlay, Some(Overlay::Timeline { .. })) => {
             super::timeline::act(state, action, fx)
         }
-        _ if state.overlay == Some(Overlay::Fleet) => super::fleet::act(state, action, fx),
+        _ if state.overlay == Some(Overlay::Overview) => super::overview::act(state, action, fx),
         _ if state.overlay.is_some() => scroll_window(state, action),
         Action::Open => open(state, fx),
         _ if state.logs.is_some() => super::logs::act(state, action, fx),
@@ -276,17 +277,14 @@ fn leaving(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::FinishThenQuit => {
-            state.leaving = false;
-            state.quit_when_done = true;
+            state.exit = Exit::WhenDone;
             let title = state.writing.clone().unwrap_or_default();
             state.flash(format!("quitting when '{title}' is done"), false);
         }
         Action::AbandonAndQuit => {
-            state.leaving = false;
-            state.abandon = true;
-            state.quit = true;
+            state.exit = Exit::Quit { abandon: true };
         }
-        _ => state.leaving = false,
+        _ => state.exit = state.exit.unasked(),
     }
 }
 
@@ -298,8 +296,8 @@ pub fn interrupt(state: &mut AppState, fx: &mut Vec<Effect>) {
     if state.opening_shell.is_some() {
         return super::operator::cancel_shell(state, fx);
     }
-    if state.leaving {
-        state.leaving = false;
+    if state.exit.is_asking() {
+        state.exit = state.exit.unasked();
         return;
     }
     if state.prompt.is_some() {

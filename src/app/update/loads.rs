@@ -16,12 +16,11 @@ pub fn watched(state: &AppState) -> Vec<Resource> {
         r.push(Resource::Stacks);
         if let Some(stack) = &state.stack {
             r.extend(Resource::of_stack(stack));
-            r.push(Resource::LogGroups(stack.clone()));
         }
     }
     r.extend(timeline(state));
     // Every context, while the fleet view shows.
-    if state.overlay == Some(Overlay::Fleet) {
+    if state.overlay == Some(Overlay::Overview) {
         r.extend((0..state.overview.reads.len()).map(Resource::Context));
     }
     r
@@ -45,7 +44,7 @@ pub fn show_timeline(state: &mut AppState, secs: i64, fx: &mut Vec<Effect>) {
     if let Some(old) = timeline(state) {
         fx.push(Effect::Cancel(old));
     }
-    state.timeline = Default::default();
+    state.reads.timeline = Default::default();
     state.overlay = Some(Overlay::Timeline { sel: 0, secs });
     schedule(state, fx);
 }
@@ -66,9 +65,6 @@ pub fn refresh_all(state: &mut AppState, fx: &mut Vec<Effect>) {
     for tracked in state.all_tracked_mut() {
         tracked.make_due();
     }
-    for read in &mut state.overview.reads {
-        crate::app::resource::Tracked::make_due(read);
-    }
     schedule(state, fx);
 }
 
@@ -87,36 +83,39 @@ pub fn on_loaded(
     state.answers += 1;
     match result {
         Ok(Payload::Stacks(v)) => state.stacks.set(Ok(v), at, interval),
-        Ok(Payload::Queue(v)) => state.queue.set(Ok(v), at, interval),
-        Ok(Payload::History(v)) => state.history.set(Ok(v), at, interval),
+        Ok(Payload::Queue(v)) => state.reads.queue.set(Ok(v), at, interval),
+        Ok(Payload::History(v)) => state.reads.history.set(Ok(v), at, interval),
         Ok(Payload::Fleet(mut v)) => {
             for i in &mut v.instances {
                 i.disk_used_pct = state.disk_checks.get(&i.id).copied();
             }
-            let unchanged = state.fleet.error.is_none() && state.fleet.data.as_ref() == Some(&v);
-            let interval = interval * backoff(unchanged, Some(&v), state.activities.data.as_deref());
+            let unchanged = state.reads.fleet.error.is_none() && state.reads.fleet.data.as_ref() == Some(&v);
+            let settled = resource.kind().settles && unchanged;
+            let interval = interval * backoff(settled, Some(&v), state.reads.activities.data.as_deref());
             if !unchanged {
-                hasten(&mut state.activities, at, i64::from(state.settings.refresh.activity.max(1)));
+                hasten(&mut state.reads.activities, at, i64::from(state.settings.refresh.activity.max(1)));
             }
-            state.fleet.set(Ok(v), at, interval)
+            state.reads.fleet.set(Ok(v), at, interval)
         }
         Ok(Payload::Activities(v)) => {
-            let unchanged = state.activities.error.is_none() && state.activities.data.as_ref() == Some(&v);
-            let interval = interval * backoff(unchanged, state.fleet.data.as_ref(), Some(&v));
+            let unchanged =
+                state.reads.activities.error.is_none() && state.reads.activities.data.as_ref() == Some(&v);
+            let settled = resource.kind().settles && unchanged;
+            let interval = interval * backoff(settled, state.reads.fleet.data.as_ref(), Some(&v));
             if !unchanged {
-                hasten(&mut state.fleet, at, i64::from(state.settings.refresh.fleet.max(1)));
+                hasten(&mut state.reads.fleet, at, i64::from(state.settings.refresh.fleet.max(1)));
             }
-            state.activities.set(Ok(v), at, interval)
+            state.reads.activities.set(Ok(v), at, interval)
         }
-        Ok(Payload::Scaler(v)) => state.scaler.set(Ok(v), at, interval),
+        Ok(Payload::Scaler(v)) => state.reads.scaler.set(Ok(v), at, interval),
         // A late answer for a window no longer shown: dropped, and no read is under way any
         // more (the next window reads afresh).
         Ok(Payload::Timeline(_)) if timeline(state).as_ref() != Some(&resource) => {
-            state.timeline.loading = false;
-            state.timeline.next_due = None;
+            state.reads.timeline.loading = false;
+            state.reads.timeline.next_due = None;
         }
-        Ok(Payload::Timeline(v)) => state.timeline.set(Ok(v), at, interval),
-        Ok(Payload::LogGroups(v)) => state.log_groups.set(Ok(v), at, interval),
+        Ok(Payload::Timeline(v)) => state.reads.timeline.set(Ok(v), at, interval),
+        Ok(Payload::LogGroups(v)) => state.reads.log_groups.set(Ok(v), at, interval),
         Ok(Payload::Lines(v)) => {
             if let Resource::Context(n) = resource {
                 state.overview.record(n, &v);
@@ -157,16 +156,17 @@ pub fn on_loaded(
     state.clamp_selections();
 }
 
-/// How many times longer than its interval a group's read waits: `SETTLED_FACTOR` when its
-/// answer is the one it gave last time and nothing is on its way (whatever the instances'
+/// How many times longer than its interval a group's read waits: `SETTLED_FACTOR` when it
+/// settles (its row in `KINDS` says so), its answer is the one it gave last time and nothing is
+/// on its way (whatever the instances'
 /// health: an incident that does not move costs what a quiet group does), else 1.
 fn backoff(
-    unchanged: bool,
+    settled: bool,
     fleet: Option<&crate::domain::Fleet>,
     activities: Option<&[crate::domain::ScalingActivity]>,
 ) -> i64 {
     match (fleet, activities) {
-        (Some(f), Some(a)) if unchanged && !f.is_moving(a) => crate::app::resource::SETTLED_FACTOR,
+        (Some(f), Some(a)) if settled && !f.is_moving(a) => crate::app::resource::SETTLED_FACTOR,
         _ => 1,
     }
 }
@@ -186,15 +186,8 @@ fn leave_stack(state: &mut AppState, fx: &mut Vec<Effect>) {
     }
     if let Some(old) = state.stack.take() {
         fx.extend(Resource::of_stack(&old).into_iter().map(Effect::Cancel));
-        fx.push(Effect::Cancel(Resource::LogGroups(old)));
     }
-    state.queue = Default::default();
-    state.history = Default::default();
-    state.fleet = Default::default();
-    state.activities = Default::default();
-    state.scaler = Default::default();
-    state.timeline = Default::default();
-    state.log_groups = Default::default();
+    state.reads = Default::default();
 }
 
 /// Shows another stack: what was read for the old one is cancelled and dropped.

@@ -1,18 +1,19 @@
 //! `update`: the only place the dashboard's state changes. It returns the work to do
 //! (fetches, cancellations, quitting) as data for the runtime.
 
-mod fleet;
 mod keys;
 mod lists;
 mod loads;
 mod logs;
 mod mouse;
 mod operator;
+mod overview;
 mod prompts;
 mod timeline;
 
 use crossterm::event::KeyEventKind;
 
+use super::exit::Exit;
 use super::keymap::{Action, Scope};
 use super::msg::{Effect, Msg};
 use super::state::AppState;
@@ -134,11 +135,11 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::ActionDone { text, ok } => {
             state.writing = None;
-            state.leaving = false;
+            state.exit = state.exit.unasked();
             state.flash(text, !ok);
             loads::refresh_all(state, &mut fx);
             state.dirty = true;
-            if state.quit_when_done {
+            if state.exit == Exit::WhenDone {
                 state.quit_or_ask();
             }
         }
@@ -151,8 +152,7 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Shutdown | Msg::Stopped(_) => {
             // Nobody is there to answer a question: an action under way is abandoned.
-            state.abandon = state.writing.is_some();
-            state.quit = true;
+            state.exit = Exit::Quit { abandon: state.writing.is_some() };
         }
     }
     fx

@@ -130,7 +130,7 @@ pub fn disk_checked(state: &mut AppState, result: Result<Vec<crate::ops::DiskAns
             }
         }
     }
-    if let Some(f) = state.fleet.data.as_mut() {
+    if let Some(f) = state.reads.fleet.data.as_mut() {
         for i in &mut f.instances {
             i.disk_used_pct = state.disk_checks.get(&i.id).copied();
         }

@@ -64,7 +64,7 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
             Err(msg) => state.flash(msg, true),
         },
         Command::Profile(_) | Command::Region(_) if !state.settings.aws => {
-            state.flash("the demo has no AWS profile or region to switch", true);
+            state.flash(crate::app::command::NO_SWITCH_IN_DEMO, true);
         }
         Command::Profile(profile) if !state.settings.profiles.contains(&profile) => {
             let known = if state.settings.profiles.is_empty() {
@@ -93,7 +93,7 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Errors => state.overlay = Some(Overlay::Errors { scroll: 0 }),
         Command::Why => state.overlay = Some(Overlay::Why { scroll: 0 }),
         Command::Timeline(secs) => loads::show_timeline(state, secs, fx),
-        Command::Fleet => super::fleet::show(state, fx),
+        Command::Fleet => super::overview::show(state, fx),
         Command::Doctor => state.overlay = Some(Overlay::Doctor { scroll: 0 }),
         Command::Quit => state.quit_or_ask(),
     }

@@ -12,8 +12,8 @@ use crate::runtime::settle;
 
 mod cost;
 mod doctor;
-mod fleet;
 mod logs;
+mod overview;
 mod problems;
 mod selection;
 mod timeline;
@@ -34,7 +34,7 @@ async fn loaded(size: (u16, u16)) -> (AppState, Backends, Clock) {
 
 /// The group's instances read again with `change` made to them.
 fn reload(state: &mut AppState, change: impl FnOnce(&mut Vec<crate::domain::Instance>)) {
-    let mut fleet = state.fleet.data.clone().expect("a fleet");
+    let mut fleet = state.reads.fleet.data.clone().expect("a fleet");
     change(&mut fleet.instances);
     let at = state.now.plus_secs(5);
     update(
@@ -74,9 +74,9 @@ fn the_first_tick_reads_the_stacks_only() {
 async fn loading_the_stacks_picks_the_first_and_reads_its_panes() {
     let (state, _, _) = loaded((80, 24)).await;
     assert_eq!(state.stack.as_deref(), Some("ci-linux"));
-    assert!(state.queue.data.is_some() && state.fleet.data.is_some());
-    assert!(state.history.data.as_ref().is_some_and(|h| h.len() >= 58));
-    assert!(state.activities.data.as_ref().is_some_and(|a| !a.is_empty()));
+    assert!(state.reads.queue.data.is_some() && state.reads.fleet.data.is_some());
+    assert!(state.reads.history.data.as_ref().is_some_and(|h| h.len() >= 58));
+    assert!(state.reads.activities.data.as_ref().is_some_and(|a| !a.is_empty()));
 }
 
 #[tokio::test]
@@ -132,13 +132,13 @@ async fn switching_stacks_cancels_the_old_reads_and_ignores_late_answers() {
     )
     .await;
     assert!(late.is_empty());
-    assert!(state.queue.error.is_none(), "a late answer for the old stack is dropped");
+    assert!(state.reads.queue.error.is_none(), "a late answer for the old stack is dropped");
 }
 
 #[tokio::test]
 async fn errors_keep_the_last_data_and_back_off() {
     let (mut state, _, _) = loaded((80, 24)).await;
-    let before = state.fleet.data.clone();
+    let before = state.reads.fleet.data.clone();
     let throttled = BackendError::Throttled {
         service: "autoscaling".into(),
         retry_after: std::time::Duration::from_secs(30),
@@ -151,9 +151,9 @@ async fn errors_keep_the_last_data_and_back_off() {
             at: START.plus_secs(5),
         },
     );
-    assert_eq!(state.fleet.data, before, "the last good data stays on screen");
-    assert_eq!(state.fleet.error, Some(throttled));
-    assert_eq!(state.fleet.next_due, Some(START.plus_secs(35)), "waits as long as AWS asked");
+    assert_eq!(state.reads.fleet.data, before, "the last good data stays on screen");
+    assert_eq!(state.reads.fleet.error, Some(throttled));
+    assert_eq!(state.reads.fleet.next_due, Some(START.plus_secs(35)), "waits as long as AWS asked");
     // Jitter: up to a quarter more, from the failure's milliseconds.
     let later = Timestamp(START.plus_secs(5).millis() + 500);
     let throttled = BackendError::Throttled {
@@ -164,7 +164,7 @@ async fn errors_keep_the_last_data_and_back_off() {
         &mut state,
         Msg::Loaded { resource: Resource::Fleet("ci-linux".into()), result: Err(throttled), at: later },
     );
-    assert_eq!(state.fleet.next_due, Some(Timestamp(later.plus_secs(40).millis() + 5_000)));
+    assert_eq!(state.reads.fleet.next_due, Some(Timestamp(later.plus_secs(40).millis() + 5_000)));
     assert_eq!(state.last_error().map(|(what, _)| what), Some("auto scaling group"));
 }
 
@@ -305,7 +305,7 @@ async fn help_is_an_overlay_that_swallows_list_keys() {
     assert!(matches!(state.overlay, Some(Overlay::Help { scroll: 1, .. })), "{:?}", state.overlay);
     assert_eq!(state.lists.instances.sel, 0);
     let fx = update(&mut state, key('q'));
-    assert!(fx.is_empty() && !state.quit, "q closes help, it does not quit");
+    assert!(fx.is_empty() && !state.exit.is_quit(), "q closes help, it does not quit");
     assert_eq!(state.overlay, None);
 }
 
@@ -328,17 +328,17 @@ async fn bad_commands_are_explained() {
 async fn q_quits_and_ctrl_c_needs_two_presses() {
     let (mut state, _, _) = loaded((80, 24)).await;
     assert_eq!(update(&mut state, ctrl('c')), vec![]);
-    assert!(!state.quit);
+    assert!(!state.exit.is_quit());
     assert_eq!(update(&mut state, ctrl('c')), vec![]);
-    assert!(state.quit);
+    assert!(state.exit.is_quit());
 
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, ctrl('c'));
     update_at(&mut state, Msg::Tick(START.plus_secs(5)), START.plus_secs(5));
     update_at(&mut state, ctrl('c'), START.plus_secs(5));
-    assert!(!state.quit, "too late for a double press");
+    assert!(!state.exit.is_quit(), "too late for a double press");
     assert_eq!(update(&mut state, key('q')), vec![]);
-    assert!(state.quit);
+    assert!(state.exit.is_quit());
 }
 
 #[tokio::test]
@@ -346,9 +346,9 @@ async fn ctrl_c_first_closes_the_prompt() {
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, key('/'));
     typed(&mut state, "q");
-    assert!(!state.quit, "q is typed into the prompt");
+    assert!(!state.exit.is_quit(), "q is typed into the prompt");
     update(&mut state, ctrl('c'));
-    assert!(state.prompt.is_none() && !state.quit);
+    assert!(state.prompt.is_none() && !state.exit.is_quit());
     assert!(state.lists.instances.filter.is_none());
 }
 
@@ -401,7 +401,7 @@ async fn screen_timers_run_on_the_operators_clock_not_the_demos() {
     update_at(&mut state, Msg::Tick(START.plus_secs(5)), wall(1_000));
     assert!(state.flash.is_some(), "a second later on the operator's clock, the message is still there");
     update_at(&mut state, ctrl('c'), wall(1_800));
-    assert!(state.quit, "Ctrl-C twice, 1.8 s apart, quits whatever the demo's clock did");
+    assert!(state.exit.is_quit(), "Ctrl-C twice, 1.8 s apart, quits whatever the demo's clock did");
 
     // The window and its message end together.
     let (mut state, _, _) = loaded((80, 24)).await;
@@ -409,7 +409,7 @@ async fn screen_timers_run_on_the_operators_clock_not_the_demos() {
     update_at(&mut state, Msg::Tick(START.plus_secs(10)), wall(2_000));
     assert!(state.flash.is_none(), "the message has gone with the window");
     update_at(&mut state, ctrl('c'), wall(2_100));
-    assert!(!state.quit, "too late: this press starts a new window");
+    assert!(!state.exit.is_quit(), "too late: this press starts a new window");
     assert!(state.flash.is_some());
 }
 
@@ -431,7 +431,7 @@ async fn switching_profile_or_region_starts_afresh_and_keeps_the_operators_setti
     let fx = update(&mut state, Msg::BackendChanged("aws ci-staging eu-west-1".into()));
     assert_eq!(state.backend, "aws ci-staging eu-west-1");
     assert!(
-        state.stack.is_none() && state.stacks.data.is_none() && state.fleet.data.is_none(),
+        state.stack.is_none() && state.stacks.data.is_none() && state.reads.fleet.data.is_none(),
         "nothing old stays"
     );
     assert_eq!(fx, vec![Effect::Fetch(Resource::Stacks)], "it reads the new account's stacks");
@@ -497,7 +497,7 @@ async fn a_paste_fills_the_prompt_and_never_accepts_it() {
     // With no field open a paste does nothing at all.
     update(&mut state, code(KeyCode::Esc));
     assert_eq!(update(&mut state, Msg::Paste("q".into())), vec![]);
-    assert!(!state.quit);
+    assert!(!state.exit.is_quit());
 }
 
 #[tokio::test]
@@ -517,38 +517,38 @@ async fn quitting_while_an_action_runs_asks_whether_to_finish_or_abandon_it() {
         for k in presses {
             update(&mut state, k);
         }
-        assert!(state.leaving && !state.quit, "asked, not quit");
+        assert!(state.exit.is_asking(), "asked, not quit");
         update(&mut state, code(KeyCode::Esc));
-        assert!(!state.leaving && !state.quit, "stayed");
+        assert!(!state.exit.is_asking(), "stayed");
     }
     // Finish: the dashboard goes on until the action reports, then quits.
     update(&mut state, key('q'));
     update(&mut state, key('f'));
-    assert!(!state.quit && state.quit_when_done);
+    assert!(state.exit == Exit::WhenDone);
     // q again while it still runs asks again, rather than cutting it off.
     update(&mut state, key('q'));
-    assert!(state.leaving && !state.quit);
+    assert!(state.exit.is_asking());
     update(&mut state, code(KeyCode::Esc));
     update(&mut state, Msg::ActionDone { text: "done: Pause scaling of ci-linux".into(), ok: true });
-    assert!(state.quit && !state.abandon);
+    assert!(state.exit == Exit::Quit { abandon: false });
 
     // Abandon: quit now, and the runtime records what was left.
     let (mut state, _, _) = loaded((80, 24)).await;
     state.writing = Some("Terminate 1 instance".into());
     update(&mut state, key('q'));
     update(&mut state, key('a'));
-    assert!(state.quit && state.abandon);
+    assert!(state.exit == Exit::Quit { abandon: true });
 
     // A signal does not ask.
     let (mut state, _, _) = loaded((80, 24)).await;
     state.writing = Some("Terminate 1 instance".into());
     update(&mut state, Msg::Stopped(crate::stop::Stop::Terminate));
-    assert!(state.quit && state.abandon && !state.leaving);
+    assert!(state.exit == Exit::Quit { abandon: true });
 
     // Nothing running: q quits at once.
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, key('q'));
-    assert!(state.quit && !state.leaving);
+    assert!(state.exit == Exit::Quit { abandon: false });
 }
 
 #[tokio::test]
@@ -569,7 +569,7 @@ async fn while_too_small_to_draw_no_key_but_quit_acts() {
     update(&mut state, code(KeyCode::Esc));
     update(&mut state, Msg::Resize(60, 20));
     assert_eq!(update(&mut state, key('q')), vec![]);
-    assert!(state.quit);
+    assert!(state.exit.is_quit());
 }
 
 #[tokio::test]
@@ -580,6 +580,6 @@ async fn the_demo_has_no_profile_to_switch() {
     assert_eq!(update(&mut state, code(KeyCode::Enter)), vec![]);
     assert_eq!(
         state.flash.as_ref().map(|f| f.text.as_str()),
-        Some("the demo has no AWS profile or region to switch")
+        Some("the demo has no AWS profile or region to switch to")
     );
 }

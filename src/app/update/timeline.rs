@@ -7,7 +7,7 @@ use crate::app::panes::Overlay;
 use crate::app::state::AppState;
 
 pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
-    let events = state.timeline.data.as_ref().map_or(&[][..], |t| t.events.as_slice());
+    let events = state.reads.timeline.data.as_ref().map_or(&[][..], |t| t.events.as_slice());
     let last = events.len().saturating_sub(1);
     // The rows the window shows, less its borders and headings.
     let page = usize::from(state.size.1).saturating_sub(8).max(1);

@@ -6,7 +6,7 @@ use super::*;
 #[tokio::test]
 async fn the_doctors_findings_come_from_the_panes_reads_and_the_log_groups() {
     let (mut state, _, _) = loaded((160, 48)).await;
-    assert!(state.log_groups.data.is_some(), "read with the stack's panes");
+    assert!(state.reads.log_groups.data.is_some(), "read with the stack's panes");
     let codes: Vec<&str> = state.findings().iter().map(|f| f.code).collect();
     assert!(codes.contains(&"log_groups_never_expire"), "{codes:?}");
     assert!(codes.contains(&"scaler_log_retention_one_day"), "{codes:?}");
@@ -18,8 +18,8 @@ async fn the_doctors_findings_come_from_the_panes_reads_and_the_log_groups() {
     update(&mut state, code(KeyCode::Enter));
     assert_eq!(state.overlay, Some(Overlay::Doctor { scroll: 0 }));
     // Read again only after ten minutes.
-    let read = state.log_groups.fetched_at.expect("read");
-    assert_eq!(state.log_groups.next_due, Some(read.plus_secs(600)));
+    let read = state.reads.log_groups.fetched_at.expect("read");
+    assert_eq!(state.reads.log_groups.next_due, Some(read.plus_secs(600)));
 }
 
 #[tokio::test]

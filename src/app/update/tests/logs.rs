@@ -67,7 +67,7 @@ async fn logs_by_command_and_ctrl_c() {
         matches!(fx.as_slice(), [Effect::StartTail { instance, .. }] if instance == "i-0123456789abcdef0")
     );
     assert_eq!(update(&mut state, ctrl('c')), vec![Effect::StopTail], "Ctrl-C closes the logs first");
-    assert!(state.logs.is_none() && !state.quit);
+    assert!(state.logs.is_none() && !state.exit.is_quit());
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@ fn with_problems(state: &mut AppState) -> (String, String) {
         (unhealthy, boot) = (list[n - 1].id.clone(), list[n - 2].id.clone());
     });
     let at = state.now.plus_secs(5);
-    let mut activities = state.activities.data.clone().expect("activities");
+    let mut activities = state.reads.activities.data.clone().expect("activities");
     for a in &mut activities {
         a.status = ActivityStatus::Successful;
     }
@@ -43,7 +43,7 @@ async fn problem_rows_come_first_worst_first_until_another_sort_is_picked() {
     update(&mut state, key('3'));
     update(&mut state, key('o'));
     assert!(!state.settings.sort.problems_first);
-    let mut by_age = state.fleet.data.clone().expect("a fleet").instances;
+    let mut by_age = state.reads.fleet.data.clone().expect("a fleet").instances;
     by_age.sort_by(|a, b| b.launched_at.cmp(&a.launched_at).then_with(|| a.id.cmp(&b.id)));
     assert_eq!(ids(&state), by_age.iter().map(|i| i.id.clone()).collect::<Vec<_>>());
     assert_ne!(ids(&state)[..2], [boot.clone(), unhealthy.clone()]);
@@ -75,11 +75,11 @@ async fn bang_goes_from_one_problem_to_the_next_across_panes_and_round() {
 #[tokio::test]
 async fn with_no_problem_bang_says_so() {
     let (mut state, _, _) = loaded((160, 48)).await;
-    let mut activities = state.activities.data.clone().expect("activities");
+    let mut activities = state.reads.activities.data.clone().expect("activities");
     for a in &mut activities {
         a.status = ActivityStatus::Successful;
     }
-    state.activities.data = Some(activities);
+    state.reads.activities.data = Some(activities);
     let focus = state.focus;
     update(&mut state, key('!'));
     assert_eq!(state.focus, focus);

@@ -85,7 +85,10 @@ async fn a_stack_that_has_gone_is_not_left_on_screen() {
         assert!(fx.contains(&Effect::Cancel(r)), "its reads are cancelled: {fx:?}");
     }
     assert_eq!(state.stack.as_deref(), Some(first.as_str()), "the first stack left is shown");
-    assert!(state.fleet.data.is_none() && state.queue.data.is_none(), "nothing of ci-linux is left");
+    assert!(
+        state.reads.fleet.data.is_none() && state.reads.queue.data.is_none(),
+        "nothing of ci-linux is left"
+    );
     assert_eq!(
         state.flash.as_ref().map(|f| (f.text.as_str(), f.is_error)),
         Some(("stack ci-linux is gone from demo", true))
@@ -105,7 +108,7 @@ fn reload_stacks(state: &mut AppState, change: impl FnOnce(&mut Vec<crate::domai
 
 /// The stack's scaling activity read again with `change` made to it (newest first).
 fn reload_activity(state: &mut AppState, change: impl FnOnce(&mut Vec<crate::domain::ScalingActivity>)) {
-    let mut list = state.activities.data.clone().expect("activity");
+    let mut list = state.reads.activities.data.clone().expect("activity");
     change(&mut list);
     let at = state.now.plus_secs(5);
     update(

@@ -38,7 +38,7 @@ async fn t_reads_the_timeline_while_it_is_shown_and_not_after() {
     assert_eq!(asked.overlay, Some(Overlay::Timeline { sel: 0, secs: 7200 }));
     assert_eq!(fx, vec![Effect::Fetch(Resource::Timeline("ci-linux".into(), 7200))]);
     settle(&mut state, &b, key('T')).await;
-    let events = state.timeline.data.as_ref().map(|t| t.events.clone()).unwrap_or_default();
+    let events = state.reads.timeline.data.as_ref().map(|t| t.events.clone()).unwrap_or_default();
     assert!(events.iter().any(|e| e.text.starts_with("disk full")), "{events:#?}");
     assert!(events.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
 
@@ -54,7 +54,7 @@ async fn t_reads_the_timeline_while_it_is_shown_and_not_after() {
 async fn enter_opens_the_events_instance_at_that_moment_and_esc_comes_back() {
     let (mut state, b) = dashboard().await;
     settle(&mut state, &b, key('T')).await;
-    let events = state.timeline.data.as_ref().map(|t| t.events.clone()).unwrap_or_default();
+    let events = state.reads.timeline.data.as_ref().map(|t| t.events.clone()).unwrap_or_default();
     let n = events.iter().position(|e| e.text.starts_with("disk full")).expect("a disk-full event");
     for _ in 0..n {
         update(&mut state, key('j'));
@@ -147,10 +147,10 @@ async fn a_timeline_answer_that_comes_after_its_window_closed_does_not_block_the
     // Closed before the answer comes.
     update(&mut state, code(KeyCode::Esc));
     let since = state.now.plus_secs(-7200);
-    let late = crate::snapshot::history::read(&b, "ci-linux", since).await;
+    let late = crate::snapshot::timeline::read(&b, "ci-linux", since).await;
     let at = state.now;
     update(&mut state, Msg::Loaded { resource, result: Ok(crate::app::Payload::Timeline(late)), at });
-    assert!(state.timeline.data.is_none(), "dropped");
+    assert!(state.reads.timeline.data.is_none(), "dropped");
     // Opened again: read again, not waiting for ever on the dropped one.
     let again = update(&mut state, code(KeyCode::Enter));
     assert!(again.iter().any(|e| matches!(e, Effect::Fetch(Resource::Timeline(..)))), "{again:?}");

@@ -34,7 +34,7 @@ fn enter_opens_a_stack_in_its_own_context_and_the_fleet_survives_the_switch() {
     let mut state = AppState::new("aws ci-prod us-east-1", START, (160, 48));
     state.overview = Overview::new(vec!["us".into(), "eu".into()], Some(0));
     let fx = update(&mut state, key('0'));
-    assert_eq!(state.overlay, Some(Overlay::Fleet));
+    assert_eq!(state.overlay, Some(Overlay::Overview));
     for n in 0..2 {
         assert!(fx.contains(&Effect::Fetch(Resource::Context(n))), "context {n} read: {fx:?}");
     }
@@ -87,7 +87,7 @@ fn ctx_switches_to_a_context_by_name_or_lists_them_as_k9s_does() {
     assert!(command(&mut state, "ctx mars").is_empty());
     assert_eq!(said(&state), "no context named 'mars'; the contexts here are: us, eu");
     let fx = command(&mut state, "ctx");
-    assert_eq!(state.overlay, Some(Overlay::Fleet), "alone, it lists the contexts");
+    assert_eq!(state.overlay, Some(Overlay::Overview), "alone, it lists the contexts");
     assert!(fx.contains(&Effect::Fetch(Resource::Context(1))), "{fx:?}");
     // Tab completes a context's name.
     update(&mut state, code(KeyCode::Esc));

@@ -11,7 +11,7 @@ use super::loads;
 
 /// Opens the fleet view, every context read afresh.
 pub fn show(state: &mut AppState, fx: &mut Vec<Effect>) {
-    state.overlay = Some(Overlay::Fleet);
+    state.overlay = Some(Overlay::Overview);
     for read in &mut state.overview.reads {
         crate::app::resource::Tracked::make_due(read);
     }
