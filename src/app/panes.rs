@@ -85,6 +85,17 @@ impl Overlay {
             _ => None,
         }
     }
+
+    /// How far a window of text is scrolled (0 for the others).
+    pub fn scroll(&self) -> u16 {
+        match self {
+            Overlay::Help { scroll, .. }
+            | Overlay::Errors { scroll }
+            | Overlay::Why { scroll }
+            | Overlay::Doctor { scroll } => *scroll,
+            _ => 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

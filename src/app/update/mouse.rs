@@ -13,8 +13,9 @@ pub fn on_mouse(state: &mut AppState, mouse: MouseEvent) -> bool {
         return false;
     }
     let Some(areas) = state.areas() else { return false };
-    let max = crate::app::help::max_scroll(state);
-    if let Some(Overlay::Help { scroll, .. }) = &mut state.overlay {
+    // Any window of text scrolls with the wheel, never past its end.
+    let max = crate::app::windows::max_scroll(state);
+    if let Some(scroll) = state.overlay.as_mut().and_then(Overlay::scroll_mut) {
         match mouse.kind {
             MouseEventKind::ScrollDown => *scroll = scroll.saturating_add(3).min(max),
             MouseEventKind::ScrollUp => *scroll = scroll.saturating_sub(3),

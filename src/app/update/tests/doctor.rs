@@ -48,6 +48,23 @@ async fn a_window_of_text_scrolls_to_its_end_and_no_further() {
         assert_eq!(scroll(&state), Some(max.saturating_sub(1)), "{open}: k moves at once");
         update(&mut state, key('g'));
         assert_eq!(scroll(&state), Some(0));
+        // The wheel scrolls it too, three rows a notch, and not past its end.
+        let wheel = |kind| {
+            Msg::Mouse(crossterm::event::MouseEvent {
+                kind,
+                column: 40,
+                row: 12,
+                modifiers: crossterm::event::KeyModifiers::NONE,
+            })
+        };
+        update(&mut state, wheel(crossterm::event::MouseEventKind::ScrollDown));
+        assert_eq!(scroll(&state), Some(3.min(max)), "{open}: the wheel scrolls");
+        for _ in 0..50 {
+            update(&mut state, wheel(crossterm::event::MouseEventKind::ScrollDown));
+        }
+        assert_eq!(scroll(&state), Some(max), "{open}: the wheel stops at its end");
+        update(&mut state, wheel(crossterm::event::MouseEventKind::ScrollUp));
+        assert_eq!(scroll(&state), Some(max.saturating_sub(3)));
         update(&mut state, code(KeyCode::Esc));
     }
 }

@@ -176,7 +176,7 @@ async fn every_log_group_is_a_digit_away_and_read_only_once_shown() {
 async fn help_scrolls_no_further_than_its_end_so_up_moves_at_once() {
     let (mut state, _, _) = loaded((80, 24)).await;
     update(&mut state, key('?'));
-    let max = crate::app::help::max_scroll(&state);
+    let max = crate::app::windows::max_scroll(&state);
     assert!(max > 10, "the help is longer than a screen: {max}");
     let scroll = |s: &AppState| match &s.overlay {
         Some(Overlay::Help { scroll, .. }) => *scroll,
