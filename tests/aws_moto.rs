@@ -672,7 +672,7 @@ async fn scheduled_actions_that_move_min_size_are_shown() {
     assert_eq!(fleet.scheduled[0].describe(), "ci-linux-ScaleUp sets MinSize 1 at `0 8 * * MON-FRI`");
     let stack =
         backend.stacks().await.expect("stacks").into_iter().find(|s| s.name == "ci-linux").expect("stack");
-    let warnings = bkops::domain::warnings(&stack, None, Some(&fleet));
+    let warnings = bkops::analysis::warnings(&stack, None, Some(&fleet));
     assert!(warnings.iter().any(|w| w.code == "scheduled_action"), "{warnings:?}");
 }
 

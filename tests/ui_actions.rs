@@ -75,7 +75,7 @@ async fn pause_with_drain_then_resume() {
     assert_eq!(audit(&log)[0]["action"], "intent");
     let stack = state.stack_summary().expect("stack").clone();
     let said =
-        bkops::domain::warnings(&stack, state.reads.queue.data.as_ref(), state.reads.fleet.data.as_ref());
+        bkops::analysis::warnings(&stack, state.reads.queue.data.as_ref(), state.reads.fleet.data.as_ref());
     assert!(said.iter().any(|w| w.text.starts_with("autoscaling PAUSED by operator")), "{said:?}");
 
     press(&mut state, &b, KeyCode::Char('P')).await;

@@ -729,8 +729,8 @@ async fn the_timeline_and_the_log_view_at_one_of_its_moments() {
 /// The fleet view across three contexts, one of them unreadable: the demo's stacks in the
 /// first, made-up lines (as the snapshot of each context gives them) in the others.
 fn fleet_state(h: &mut Harness) {
+    use bkops::analysis::overview::StackLine;
     use bkops::app::overview::Overview;
-    use bkops::domain::overview::StackLine;
     let line = |stack: &str, waiting: u32, warnings: &[&str], verdict: &str| StackLine {
         stack: stack.into(),
         queue: stack.trim_start_matches("ci-").into(),

@@ -3,16 +3,16 @@
 //! finds of its configuration.
 
 use super::state::AppState;
+use crate::analysis::why::{Diagnosis, Facts, diagnose};
 use crate::domain::scaler_log::ScalerRead;
-use crate::domain::why::{Diagnosis, Facts, diagnose};
 
 impl AppState {
     /// What `bkops doctor` finds of the stack on screen, from what the panes read and its log
     /// groups' retention (the checks on what is not read yet are not made).
-    pub fn findings(&self) -> Vec<crate::domain::doctor::Finding> {
+    pub fn findings(&self) -> Vec<crate::analysis::doctor::Finding> {
         let Some(stack) = self.stack_summary() else { return Vec::new() };
         let scaler = self.reads.scaler.data.clone().unwrap_or(ScalerRead::None);
-        crate::domain::doctor::check(&crate::domain::doctor::Inputs {
+        crate::analysis::doctor::check(&crate::analysis::doctor::Inputs {
             now: self.now,
             stack,
             stacks: self.stacks.data.as_deref().unwrap_or_default(),

@@ -74,9 +74,9 @@ pub enum Payload {
     Fleet(Fleet),
     Activities(Vec<ScalingActivity>),
     Scaler(crate::domain::scaler_log::ScalerRead),
-    Timeline(crate::domain::timeline::Timeline),
+    Timeline(crate::analysis::timeline::Timeline),
     /// A context's stacks, a line each (the fleet view).
-    Lines(Vec<crate::domain::overview::StackLine>),
+    Lines(Vec<crate::analysis::overview::StackLine>),
     LogGroups(Vec<crate::domain::groups::LogGroup>),
 }
 

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::resource::Loadable;
-use crate::domain::overview::StackLine;
+use crate::analysis::overview::StackLine;
 
 /// Samples of jobs waiting kept per stack (one per read).
 pub const SAMPLES: usize = 60;

@@ -81,7 +81,7 @@ fn instance_order(state: &AppState, instances: &[Instance]) -> Vec<usize> {
         })
         .collect();
     let sort = state.settings.sort;
-    let rank = |n: usize| crate::domain::why::problem(&instances[n], state.now).map_or(u8::MAX, |(r, _)| r);
+    let rank = |n: usize| crate::analysis::why::problem(&instances[n], state.now).map_or(u8::MAX, |(r, _)| r);
     order.sort_by(|&a, &b| {
         let first = if sort.problems_first { rank(a).cmp(&rank(b)) } else { Ordering::Equal };
         let o = compare(&instances[a], &instances[b], sort.column);

@@ -102,7 +102,7 @@ pub struct StackReads {
     /// What the scaler wrote in the last minutes.
     pub scaler: Loadable<crate::domain::scaler_log::ScalerRead>,
     /// The incident timeline, read while `T` shows it.
-    pub timeline: Loadable<crate::domain::timeline::Timeline>,
+    pub timeline: Loadable<crate::analysis::timeline::Timeline>,
     /// The retention of the stack's log groups, for the doctor's checks.
     pub log_groups: Loadable<Vec<crate::domain::groups::LogGroup>>,
 }

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use super::Format;
 use super::error::AppError;
+use crate::analysis::doctor::Severity;
 use crate::backend::Backends;
-use crate::domain::doctor::Severity;
 use crate::domain::text::count;
 use crate::snapshot::doctor::DoctorReport;
 

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::Format;
 use super::error::AppError;
+use crate::analysis::timeline::{Event, Severity};
 use crate::backend::Backends;
-use crate::domain::timeline::{Event, Severity};
 use crate::domain::{Timestamp, parse_when};
 
 #[derive(Debug, Clone, clap::Args)]

@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::Format;
 use super::error::AppError;
+use crate::analysis::why::{Diagnosis, Part, Reason};
 use crate::backend::Backends;
 use crate::domain::QueueMetrics;
-use crate::domain::why::{Diagnosis, Part, Reason};
 use crate::snapshot::Read;
 
 #[derive(Serialize)]

@@ -3,16 +3,12 @@
 
 mod activity;
 mod context;
-pub mod doctor;
 mod error;
 mod fleet;
-pub mod forensics;
 pub mod groups;
 mod ids;
 mod log;
 pub mod log_line;
-pub mod log_signals;
-pub mod overview;
 mod queue;
 pub mod regions;
 pub mod scaler;
@@ -22,10 +18,7 @@ mod stack;
 pub mod tags;
 pub mod text;
 pub mod time;
-pub mod timeline;
-mod warnings;
 mod when;
-pub mod why;
 
 pub use activity::{ActivityStatus, ScalingActivity};
 pub use context::Context;
@@ -40,5 +33,4 @@ pub use queue::{QueueMetrics, QueueSample};
 pub use secret::Secret;
 pub use stack::{LaunchSettings, Os, ScalingState, StackSummary};
 pub use time::{Timestamp, format_age};
-pub use warnings::{Warning, warnings};
 pub use when::parse_when;

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::analysis::timeline::Operated;
 use crate::domain::Timestamp;
-use crate::domain::timeline::Operated;
 
 /// The lines about `stack` on `backend` (`aws PROFILE REGION`, or `demo`) since `since`,
 /// oldest first. A missing log is empty; a line that is not the audit log's shape is

@@ -5,8 +5,8 @@ use futures::future::join_all;
 use serde::Serialize;
 
 use super::Read;
+use crate::analysis::doctor::{Finding, Inputs, check};
 use crate::backend::Backends;
-use crate::domain::doctor::{Finding, Inputs, check};
 use crate::domain::groups::{INSTANCE_GROUPS, LogGroup, scaler_prefix};
 use crate::domain::{BackendError, Timestamp};
 

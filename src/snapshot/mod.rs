@@ -11,14 +11,14 @@ use serde::Serialize;
 
 pub use read::Read;
 
+use crate::analysis::overview::StackLine;
+use crate::analysis::why::{Diagnosis, Reason};
+use crate::analysis::{Warning, warnings};
 use crate::backend::Backends;
-use crate::domain::overview::StackLine;
 use crate::domain::scaler_log::ScalerRead;
 use crate::domain::scaler_log::ScalerRun;
-use crate::domain::why::{Diagnosis, Reason};
 use crate::domain::{
-    BackendError, DiskSignal, Fleet, Health, Lifecycle, QueueMetrics, StackSummary, Timestamp, Warning,
-    warnings,
+    BackendError, DiskSignal, Fleet, Health, Lifecycle, QueueMetrics, StackSummary, Timestamp,
 };
 
 /// The version of the JSON `bkops status`, `why` and `timeline` print, as

@@ -1,9 +1,9 @@
 //! What a stack's explanation is made from, read at once.
 
+use crate::analysis::why::{Diagnosis, Facts, diagnose, should_want};
 use crate::backend::Backends;
 use crate::deadline::within;
 use crate::domain::scaler_log::ScalerRead;
-use crate::domain::why::{Diagnosis, Facts, diagnose, should_want};
 use crate::domain::{BackendError, Fleet, QueueMetrics, ScalingActivity, StackSummary, Timestamp};
 
 /// What a stack's explanation is made from, read at once; what could not be read is named.

@@ -5,11 +5,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::analysis::log_signals;
+use crate::analysis::timeline::{Inputs, LogLine, Timeline, build};
 use crate::backend::{Backends, FilterQuery};
 use crate::deadline::within;
 use crate::domain::scaler_log::ScalerRead;
-use crate::domain::timeline::{Inputs, LogLine, Timeline, build};
-use crate::domain::{AgentState, BackendError, Timestamp, groups, log_signals};
+use crate::domain::{AgentState, BackendError, Timestamp, groups};
 
 /// FilterLogEvents takes at most 100 stream names.
 const STREAMS_PER_CALL: usize = 100;
@@ -43,7 +44,7 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
         activities
             .iter()
             .filter(|a| a.start >= since)
-            .filter_map(|a| crate::domain::timeline::activity_instance(&a.description).map(str::to_string)),
+            .filter_map(|a| crate::analysis::timeline::activity_instance(&a.description).map(str::to_string)),
     );
     let ids: Vec<String> = ids.into_iter().collect();
     let mut lines = Vec::new();
@@ -76,7 +77,7 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
     let zombies: Vec<(String, Timestamp)> = fleet
         .iter()
         .flat_map(|f| f.instances.iter())
-        .filter(|i| crate::domain::why::is_zombie(i, now))
+        .filter(|i| crate::analysis::why::is_zombie(i, now))
         .filter_map(|i| Some((i.id.clone(), i.launched_at?)))
         .collect();
     let operated = match backends.audit_log.as_deref() {
@@ -127,13 +128,13 @@ async fn unfinished_jobs(
     activities: &[crate::domain::ScalingActivity],
     since: Timestamp,
     unread: &mut Vec<String>,
-) -> Vec<(String, Vec<crate::domain::forensics::JobRef>)> {
+) -> Vec<(String, Vec<crate::analysis::forensics::JobRef>)> {
     let ended: Vec<String> = activities
         .iter()
-        .filter(|a| a.start >= since && crate::domain::forensics::ended_by(a).is_some())
-        .filter_map(|a| crate::domain::timeline::activity_instance(&a.description).map(str::to_string))
+        .filter(|a| a.start >= since && crate::analysis::forensics::ended_by(a).is_some())
+        .filter_map(|a| crate::analysis::timeline::activity_instance(&a.description).map(str::to_string))
         .collect();
-    let job_lines = format!("\"{}\"", crate::domain::forensics::JOB_LINE);
+    let job_lines = format!("\"{}\"", crate::analysis::forensics::JOB_LINE);
     // From a while before the window: a job may have started well before its instance ended.
     let from = since.plus_secs(-JOB_LOOK_BACK_SECS);
     match within(log_lines(backends, groups::BUILDKITE_AGENT, Some(&job_lines), &ended, from, |_| true)).await
@@ -146,7 +147,7 @@ async fn unfinished_jobs(
             by.into_iter()
                 .map(|(id, mut m)| {
                     m.sort();
-                    (id, crate::domain::forensics::unfinished_jobs(m.iter().map(|(_, l)| l.as_str())))
+                    (id, crate::analysis::forensics::unfinished_jobs(m.iter().map(|(_, l)| l.as_str())))
                 })
                 .filter(|(_, j)| !j.is_empty())
                 .collect()
@@ -201,9 +202,9 @@ async fn log_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::timeline::Source;
     use crate::backend::sim::{SimBackend, World};
     use crate::clock::Clock;
-    use crate::domain::timeline::Source;
 
     const START: Timestamp = Timestamp(1_795_000_000_000);
 

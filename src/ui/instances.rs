@@ -5,10 +5,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table};
 
 use super::pane;
+use crate::analysis::warnings;
+use crate::analysis::why::{is_zombie, trouble};
 use crate::app::{AppState, InstanceColumn, Pane, shown};
 use crate::domain::text::{sanitize, truncate};
-use crate::domain::why::{is_zombie, trouble};
-use crate::domain::{DiskSignal, Health, Instance, Lifecycle, warnings};
+use crate::domain::{DiskSignal, Health, Instance, Lifecycle};
 use crate::theme::{Role, Theme};
 
 fn title(state: &AppState, narrow: bool) -> String {

@@ -6,10 +6,10 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
+use crate::analysis::overview::StackLine;
 use crate::app::AppState;
 use crate::app::overview::RowId;
 use crate::domain::format_age;
-use crate::domain::overview::StackLine;
 use crate::domain::text::{count, sanitize, truncate};
 use crate::theme::{Role, Theme};
 
@@ -123,7 +123,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let summary = format!(
         "{contexts} · {} · {} · {read}",
         count(stacks as u32, "stack", "stacks"),
-        crate::domain::overview::waiting_text(&lines_of)
+        crate::analysis::overview::waiting_text(&lines_of)
     );
     let mut text =
         vec![Line::from(Span::styled(truncate(&summary, inner).into_owned(), theme.style(Role::muted)))];

@@ -24,7 +24,7 @@ fn sizes(state: &AppState, s: &crate::domain::StackSummary) -> String {
 fn badge(state: &AppState, s: &crate::domain::StackSummary) -> Option<String> {
     if state.stack.as_deref() == Some(s.name.as_str()) {
         let warns =
-            crate::domain::warnings(s, state.reads.queue.data.as_ref(), state.reads.fleet.data.as_ref());
+            crate::analysis::warnings(s, state.reads.queue.data.as_ref(), state.reads.fleet.data.as_ref());
         let short: Vec<&str> = warns
             .iter()
             .filter(|w| w.code != "paused" && w.code != "scheduled_action")

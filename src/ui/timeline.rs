@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
+use crate::analysis::timeline::{Event, Severity};
 use crate::app::AppState;
 use crate::domain::format_age;
 use crate::domain::text::{sanitize, truncate};
-use crate::domain::timeline::{Event, Severity};
 use crate::theme::{Role, Theme};
 
 /// From this inner width the instance column shows the whole ID.

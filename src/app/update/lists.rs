@@ -21,7 +21,8 @@ pub fn next_problem(state: &mut AppState) {
         .iter()
         .enumerate()
         .filter_map(|(n, i)| {
-            crate::domain::why::trouble(i, state.now).map(|t| (Pane::Instances, n, format!("{}: {t}", i.id)))
+            crate::analysis::why::trouble(i, state.now)
+                .map(|t| (Pane::Instances, n, format!("{}: {t}", i.id)))
         })
         .collect();
     spots.extend(

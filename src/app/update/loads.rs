@@ -1,11 +1,11 @@
 //! Reads: which resources are due, what comes back, and which stack the panes show.
 
+use crate::analysis::forensics::ended_by;
 use crate::app::msg::{Effect, Payload};
 use crate::app::panes::Overlay;
 use crate::app::resource::Resource;
 use crate::app::shown;
 use crate::app::state::AppState;
-use crate::domain::forensics::ended_by;
 use crate::domain::{BackendError, Timestamp};
 
 /// The resources the panes show now. Panes covered by the log view, the timeline or the help

@@ -16,7 +16,7 @@ fn termination_lines(state: &AppState, a: &ScalingActivity) -> Vec<TextLine> {
         let text = if t.loading { "reading its agents' last lines…" } else { "not read" };
         return vec![field("Was running", text.into())];
     };
-    let instance = crate::domain::timeline::activity_instance(&a.description);
+    let instance = crate::analysis::timeline::activity_instance(&a.description);
     let Some(e) = timeline.events.iter().find(|e| e.at == a.start && e.instance.as_deref() == instance)
     else {
         return Vec::new();
@@ -53,7 +53,7 @@ pub fn lines(state: &AppState, id: &str) -> Vec<TextLine> {
         ),
         field("Activity ID", a.id.clone()),
     ];
-    if let Some(by) = crate::domain::forensics::ended_by(a) {
+    if let Some(by) = crate::analysis::forensics::ended_by(a) {
         lines.push(field("Ended by", by.label().into()));
         lines.extend(termination_lines(state, a));
     }

@@ -15,8 +15,8 @@ pub fn lines(state: &AppState) -> Vec<TextLine> {
     }
     for f in &findings {
         let (mark, role) = match f.severity {
-            crate::domain::doctor::Severity::Bad => ("✗", Role::danger),
-            crate::domain::doctor::Severity::Warn => ("!", Role::warn),
+            crate::analysis::doctor::Severity::Bad => ("✗", Role::danger),
+            crate::analysis::doctor::Severity::Warn => ("!", Role::warn),
         };
         out.push(TextLine::styled(role, format!("{mark} {}", sanitize(&f.what))));
         out.push(TextLine::styled(Role::muted, format!("  why: {}", sanitize(&f.why))));

@@ -74,7 +74,7 @@ pub fn lines(state: &AppState, id: &str) -> Vec<TextLine> {
             ),
         ),
     ];
-    if let Some(t) = crate::domain::why::trouble(i, state.now) {
+    if let Some(t) = crate::analysis::why::trouble(i, state.now) {
         let why = match t {
             "no agent" => "InService with no agent registered: the scaler counts it, but it takes no job",
             "boot failed" => "its bootstrap failed (see its elastic-stack log)",

@@ -1,9 +1,9 @@
 //! The why window (`W`): the diagnosis of waiting jobs, each part in its role.
 
+use crate::analysis::why::Part;
 use crate::app::state::AppState;
 use crate::app::text::TextLine;
 use crate::domain::text::sanitize;
-use crate::domain::why::Part;
 use crate::theme::Role;
 
 pub fn lines(state: &AppState) -> Vec<TextLine> {

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use super::LiveBackend;
+use crate::analysis::log_signals as signals;
 use crate::backend::{FilterQuery, LogSource};
-use crate::domain::log_signals as signals;
 use crate::domain::{DiskSignal, Fleet, groups};
 
 const TTL: Duration = Duration::from_secs(60);

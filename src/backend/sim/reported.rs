@@ -3,7 +3,7 @@
 
 use super::logs::LogStore;
 use super::stack::SimStack;
-use crate::domain::log_signals as signals;
+use crate::analysis::log_signals as signals;
 use crate::domain::{Fleet, Instance, QueueMetrics, ScalingState, StackSummary, groups};
 
 /// The simulated stacks are never updated: every instance runs the group's one version.

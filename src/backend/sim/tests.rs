@@ -211,12 +211,14 @@ fn a_failed_bootstrap_is_logged_and_replaced() {
     advance(&mut w, 100);
     let out: Vec<String> = w.logs.messages(groups::CLOUD_INIT_OUTPUT, &first).map(str::to_string).collect();
     assert!(out.iter().any(|l| l.ends_with("errored with exit code 254 on line 219.")), "{out:?}");
-    assert!(w.logs.messages(groups::ELASTIC_STACK, &first).any(crate::domain::log_signals::is_boot_failure));
+    assert!(
+        w.logs.messages(groups::ELASTIC_STACK, &first).any(crate::analysis::log_signals::is_boot_failure)
+    );
     let fleet = w.stack("test").expect("stack").fleet(&w.logs);
     let failed = fleet.instances.iter().find(|i| i.id == first).expect("still listed");
     assert!(failed.boot_failed, "flagged in the instance table");
     let stack = w.stack("test").expect("stack").summary();
-    assert!(crate::domain::warnings(&stack, None, Some(&fleet)).iter().any(|w| w.code == "boot_failed"));
+    assert!(crate::analysis::warnings(&stack, None, Some(&fleet)).iter().any(|w| w.code == "boot_failed"));
     advance(&mut w, 200);
     let s = w.stack("test").expect("stack");
     assert!(s.instances.iter().all(|i| i.id != first));
@@ -241,7 +243,7 @@ fn a_spot_interruption_is_noticed_then_reclaimed() {
     let s = w.stack("test").expect("stack");
     let row = s.fleet(&w.logs).instances.into_iter().find(|i| i.id == id).expect("row");
     assert!(row.spot_notice);
-    assert_eq!(crate::domain::why::trouble(&row, w.now()), Some("spot notice"));
+    assert_eq!(crate::analysis::why::trouble(&row, w.now()), Some("spot notice"));
     advance(&mut w, 125);
     let s = w.stack("test").expect("stack");
     let term = s.activities.iter().find(|a| a.description.ends_with(&id)).expect("terminated");
@@ -300,7 +302,7 @@ fn the_demo_shows_every_incident_in_its_first_minutes() {
     // Full disk and boot failure both left their lines in some stream of the stack's instances.
     let stack_lines = w.logs.all_messages(groups::ELASTIC_STACK);
     assert!(stack_lines.iter().any(|l| l == "Insufficient disk space after cleanup."));
-    assert!(stack_lines.iter().any(|l| crate::domain::log_signals::is_boot_failure(l)));
+    assert!(stack_lines.iter().any(|l| crate::analysis::log_signals::is_boot_failure(l)));
     // The paused stack's jobs wait, none run, and it never scales out; the fixed-size stack
     // keeps its size.
     let arm = w.stack("ci-arm64").expect("arm");
@@ -330,7 +332,7 @@ async fn the_backend_reports_what_the_world_holds() {
 }
 
 /// What the dashboard and `bkops why` would say of the test stack now.
-fn why(w: &World) -> Vec<crate::domain::why::Reason> {
+fn why(w: &World) -> Vec<crate::analysis::why::Reason> {
     let s = w.stack("test").expect("stack");
     let (summary, fleet, queue) = (s.summary(), s.fleet(&w.logs), s.queue());
     let since = w.now().plus_secs(-crate::domain::scaler_log::READ_SECS);
@@ -339,7 +341,7 @@ fn why(w: &World) -> Vec<crate::domain::why::Reason> {
         events.iter().map(|e| (e.timestamp, e.message.as_str())),
     ));
     let activities: Vec<_> = s.activities.iter().rev().cloned().collect();
-    crate::domain::why::reasons(&crate::domain::why::Facts {
+    crate::analysis::why::reasons(&crate::analysis::why::Facts {
         now: w.now(),
         stack: &summary,
         stacks: std::slice::from_ref(&summary),

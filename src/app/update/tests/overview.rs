@@ -2,9 +2,9 @@
 //! stack in its own context.
 
 use super::*;
+use crate::analysis::overview::StackLine;
 use crate::app::Payload;
 use crate::app::overview::{Overview, RowId};
-use crate::domain::overview::StackLine;
 
 fn line(stack: &str, waiting: u32) -> StackLine {
     StackLine {

@@ -112,7 +112,7 @@ async fn a_terminations_details_read_the_timeline_for_its_job_and_a_launchs_do_n
     let (mut state, _) = dashboard().await;
     update(&mut state, key('4'));
     let activities = crate::app::shown::activities(&state);
-    let ended = |a: &crate::domain::ScalingActivity| crate::domain::forensics::ended_by(a).is_some();
+    let ended = |a: &crate::domain::ScalingActivity| crate::analysis::forensics::ended_by(a).is_some();
     let terminated = activities.iter().position(|a| ended(a)).expect("a termination");
     let launched = activities.iter().position(|a| !ended(a)).expect("a launch");
     let open = |state: &mut AppState, row: usize| {
@@ -133,7 +133,7 @@ async fn a_terminations_details_read_the_timeline_for_its_job_and_a_launchs_do_n
 async fn a_timeline_answer_that_comes_after_its_window_closed_does_not_block_the_next_read() {
     let (mut state, b) = dashboard().await;
     update(&mut state, key('4'));
-    let ended = |a: &crate::domain::ScalingActivity| crate::domain::forensics::ended_by(a).is_some();
+    let ended = |a: &crate::domain::ScalingActivity| crate::analysis::forensics::ended_by(a).is_some();
     let row = crate::app::shown::activities(&state).iter().position(|a| ended(a)).expect("a termination");
     for _ in 0..row {
         update(&mut state, key('j'));

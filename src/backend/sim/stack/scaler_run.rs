@@ -2,8 +2,8 @@
 //! real scaler's algorithm, the log lines the real one writes, and the desired capacity it sets.
 
 use super::{Ctx, SimStack};
+use crate::analysis::scaler_decision::{self as scaler, Decision, ScalerInputs};
 use crate::domain::Lifecycle;
-use crate::domain::scaler::{self, Decision, ScalerInputs};
 
 impl SimStack {
     /// One scaler `Run()`, with the log lines the scaler writes.

@@ -621,8 +621,8 @@ fn what_the_scaler_should_want_counts_its_cooldown_from_its_own_last_scale_out()
     };
     let by_scaler = "At 2026-11-30T07:00:00Z a user request explicitly set group desired capacity changing the desired capacity from 1 to 2.";
     let decision = |acts: &[ScalingActivity]| should_want(&facts(&s, &[], &g, acts, &scaler)).map(|(_, d)| d);
-    let in_cooldown = |d: Option<crate::domain::scaler::Decision>| {
-        matches!(d, Some(crate::domain::scaler::Decision::OutInCooldown { .. }))
+    let in_cooldown = |d: Option<crate::analysis::scaler_decision::Decision>| {
+        matches!(d, Some(crate::analysis::scaler_decision::Decision::OutInCooldown { .. }))
     };
     assert!(in_cooldown(decision(&[out(ActivityStatus::Successful, by_scaler)])));
     assert!(

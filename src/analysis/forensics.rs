@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::ScalingActivity;
+use crate::domain::ScalingActivity;
 
 /// Who or what took an instance out of service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use super::text::count;
-use super::{DiskSignal, Fleet, Health, QueueMetrics, ScalingState, StackSummary};
+use crate::domain::text::count;
+use crate::domain::{DiskSignal, Fleet, Health, QueueMetrics, ScalingState, StackSummary};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
@@ -49,12 +49,13 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
             ),
         });
     }
-    let count = |pred: &dyn Fn(&super::Instance) -> bool| f.instances.iter().filter(|i| pred(i)).count();
+    let count =
+        |pred: &dyn Fn(&crate::domain::Instance) -> bool| f.instances.iter().filter(|i| pred(i)).count();
     // One instance is named: the warning says which machine, not only how many (once: a
     // second warning about the same machine says so).
     let named = std::cell::RefCell::new(Vec::<String>::new());
-    let which = |pred: &dyn Fn(&super::Instance) -> bool| {
-        let matching: Vec<&super::Instance> = f.instances.iter().filter(|i| pred(i)).collect();
+    let which = |pred: &dyn Fn(&crate::domain::Instance) -> bool| {
+        let matching: Vec<&crate::domain::Instance> = f.instances.iter().filter(|i| pred(i)).collect();
         match matching[..] {
             [one] if named.borrow().contains(&one.id) => " (the same)".to_string(),
             [one] => {

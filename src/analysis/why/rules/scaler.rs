@@ -2,11 +2,12 @@
 //! read, and a calculation its algorithm does not give.
 
 use super::Seen;
+use crate::analysis::scaler_decision::{ScalerInputs, wanted};
+use crate::analysis::why::{Reason, SCALER_SILENT_SECS, ScalerRead, reason};
 use crate::domain::format_age;
-use crate::domain::scaler::{ScalerInputs, ScalerParams, wanted};
+use crate::domain::scaler::ScalerParams;
 use crate::domain::scaler_log::{Outcome, ScalerLog, ScalerRun};
 use crate::domain::text::quote;
-use crate::domain::why::{Reason, SCALER_SILENT_SECS, ScalerRead, reason};
 
 /// The scaler's log, when it was read and its rule is enabled.
 fn enabled_log<'a>(seen: &Seen<'a>) -> Option<&'a ScalerLog> {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::text::count;
+use crate::domain::text::count;
 
 /// One stack, in a few words and numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,13 +32,13 @@ pub struct StackLine {
 
 impl StackLine {
     /// The scaler's last word at `now`: a cooldown counts down between reads.
-    pub fn verdict_at(&self, now: super::Timestamp) -> String {
+    pub fn verdict_at(&self, now: crate::domain::Timestamp) -> String {
         self.scaler.as_ref().map_or_else(|| self.verdict.clone(), |v| v.short_at(now))
     }
 
     /// The row's words after its numbers at `now`: why jobs wait, then the scaler's last word
     /// (a cooldown is said once, by the scaler's words, which count down).
-    pub fn tail_at(&self, now: super::Timestamp) -> String {
+    pub fn tail_at(&self, now: crate::domain::Timestamp) -> String {
         let verdict = self.verdict_at(now);
         match &self.why {
             Some(r) if r.code != "cooldown" => format!("why: {} · {verdict}", r.headline),

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use super::groups::LogGroup;
-use super::scaler_log::Outcome;
-use super::scaler_log::ScalerRead;
-use super::{Fleet, ScalingActivity, ScalingState, StackSummary, Timestamp};
+use crate::domain::groups::LogGroup;
+use crate::domain::scaler_log::Outcome;
+use crate::domain::scaler_log::ScalerRead;
+use crate::domain::{Fleet, ScalingActivity, ScalingState, StackSummary, Timestamp};
 
 /// Scale-outs to MaxSize in a day from which "often" begins.
 const MAX_SIZE_OFTEN: usize = 3;
@@ -222,7 +222,11 @@ fn log_groups_never_expire(i: &Inputs<'_>) -> Vec<Finding> {
         Severity::Warn,
         format!(
             "{}: {}",
-            super::text::count(forever.len() as u32, "log group never expires", "log groups never expire"),
+            crate::domain::text::count(
+                forever.len() as u32,
+                "log group never expires",
+                "log groups never expire"
+            ),
             forever.join(", ")
         ),
         "instance logs are kept, and billed, for ever",
@@ -247,7 +251,7 @@ fn instances_on_old_launch_template(i: &Inputs<'_>) -> Vec<Finding> {
         Severity::Warn,
         format!(
             "{} other than the group's launch template version {current}: {}",
-            super::text::count(old.len() as u32, "instance runs a version", "instances run versions"),
+            crate::domain::text::count(old.len() as u32, "instance runs a version", "instances run versions"),
             old.join(", ")
         ),
         "they run an older configuration (AMI, agent, user data) than the stack's, and leave only when replaced",

@@ -15,9 +15,9 @@ pub use verdict::{Cooldown, Verdict, span};
 
 use rules::ranked;
 
-use super::scaler::{Decision, ScalerInputs, decide, wanted};
-use super::scaler_log::ScalerRead;
-use super::{
+use super::scaler_decision::{Decision, ScalerInputs, decide, wanted};
+use crate::domain::scaler_log::ScalerRead;
+use crate::domain::{
     ActivityStatus, AgentState, Fleet, Lifecycle, QueueMetrics, ScalingActivity, StackSummary, Timestamp,
 };
 
@@ -62,7 +62,7 @@ fn reason(code: &'static str, headline: String, evidence: Vec<String>) -> Reason
 
 /// An InService instance whose agent never registered, for longer than a boot takes: the
 /// scaler counts it as capacity, but it takes no job.
-pub fn is_zombie(i: &super::Instance, now: Timestamp) -> bool {
+pub fn is_zombie(i: &crate::domain::Instance, now: Timestamp) -> bool {
     i.lifecycle == Lifecycle::InService
         && i.agents.state == AgentState::None
         && i.launched_at.is_some_and(|t| now.secs_since(t) > ZOMBIE_AFTER_SECS)
@@ -70,13 +70,13 @@ pub fn is_zombie(i: &super::Instance, now: Timestamp) -> bool {
 
 /// What is wrong with an instance, in a few words for its row, and how bad it is (0 is the
 /// worst): the order problem rows come in. `None` when nothing is.
-pub fn problem(i: &super::Instance, now: Timestamp) -> Option<(u8, &'static str)> {
+pub fn problem(i: &crate::domain::Instance, now: Timestamp) -> Option<(u8, &'static str)> {
     let pending_for = i.launched_at.map(|t| now.secs_since(t));
     if i.boot_failed {
         Some((0, "boot failed"))
-    } else if i.disk == super::DiskSignal::Full {
+    } else if i.disk == crate::domain::DiskSignal::Full {
         Some((1, "disk full"))
-    } else if i.health == super::Health::Unhealthy {
+    } else if i.health == crate::domain::Health::Unhealthy {
         Some((2, "unhealthy"))
     } else if is_zombie(i, now) {
         Some((3, "no agent"))
@@ -95,7 +95,7 @@ pub fn problem(i: &super::Instance, now: Timestamp) -> Option<(u8, &'static str)
 
 /// What is wrong with an instance, in a few words for its row, worst first; `None` when
 /// nothing is.
-pub fn trouble(i: &super::Instance, now: Timestamp) -> Option<&'static str> {
+pub fn trouble(i: &crate::domain::Instance, now: Timestamp) -> Option<&'static str> {
     problem(i, now).map(|(_, words)| words)
 }
 

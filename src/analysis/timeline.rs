@@ -11,9 +11,9 @@ use scaler_runs::scaler;
 
 use super::forensics::{EndedBy, JobRef, ended_by};
 use super::log_signals;
-use super::scaler_log::ScalerLog;
-use super::text::count;
-use super::{ActivityStatus, DiskSignal, QueueSample, ScalingActivity, Timestamp, groups};
+use crate::domain::scaler_log::ScalerLog;
+use crate::domain::text::count;
+use crate::domain::{ActivityStatus, DiskSignal, QueueSample, ScalingActivity, Timestamp, groups};
 
 /// Where an event was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -57,7 +57,7 @@ pub enum Severity {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
-    #[serde(serialize_with = "super::time::rfc3339")]
+    #[serde(serialize_with = "crate::domain::time::rfc3339")]
     pub at: Timestamp,
     pub source: Source,
     pub severity: Severity,
@@ -150,7 +150,7 @@ pub fn build(i: &Inputs<'_>) -> Vec<Event> {
         instance: Some(id.clone()),
         text: format!(
             "no agent {} after launch: a zombie, counted as capacity but taking no job",
-            super::format_age(super::why::ZOMBIE_AFTER_SECS)
+            crate::domain::format_age(super::why::ZOMBIE_AFTER_SECS)
         ),
         jobs: Vec::new(),
         by: None,
@@ -167,7 +167,7 @@ pub fn build(i: &Inputs<'_>) -> Vec<Event> {
 /// The instance an activity's description names (`…: i-0123…`).
 pub fn activity_instance(description: &str) -> Option<&str> {
     let id = description.rsplit(": ").next()?.trim();
-    (super::instance_id(id).ok()? == id).then_some(id)
+    (crate::domain::instance_id(id).ok()? == id).then_some(id)
 }
 
 fn activity(a: &ScalingActivity, operated: &[Operated], jobs: &[(String, Vec<JobRef>)]) -> Option<Event> {
@@ -264,7 +264,10 @@ fn log_line(l: &LogLine) -> Option<Event> {
         source: Source::Log,
         severity,
         instance: Some(l.instance.clone()),
-        text: format!("{what}: {}", super::text::sanitize(&super::text::truncate(m, LINE_CHARS))),
+        text: format!(
+            "{what}: {}",
+            crate::domain::text::sanitize(&crate::domain::text::truncate(m, LINE_CHARS))
+        ),
         jobs: Vec::new(),
         by: None,
     })

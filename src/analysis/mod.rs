@@ -1,0 +1,14 @@
+//! What bkops works out from the model (`domain`): why jobs wait, the doctor's findings, the
+//! timeline, the warnings, the fleet view's rows, the scaler's decision. Pure functions over
+//! plain data: they name the model and nothing else of bkops.
+
+pub mod doctor;
+pub mod forensics;
+pub mod log_signals;
+pub mod overview;
+pub mod scaler_decision;
+pub mod timeline;
+mod warnings;
+pub mod why;
+
+pub use warnings::{Warning, warnings};
