@@ -22,3 +22,4 @@ pub mod ssm;
 pub mod stop;
 pub mod theme;
 pub mod ui;
+pub mod version;

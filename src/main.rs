@@ -5,7 +5,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = bkops::commands::Cli::parse();
     let log = bkops::logging::init();
-    tracing::info!(version = env!("CARGO_PKG_VERSION"), log = ?log, "bkops starting");
+    tracing::info!(version = bkops::version::VERSION, log = ?log, "bkops starting");
     // `bkops logs` is one stream of pages printed in order: on one thread it spends nothing on
     // waking another (a tenth of its CPU on two). The rest keep two workers.
     let runtime = if matches!(cli.command, Some(bkops::commands::Cmd::Logs(_))) {

@@ -294,7 +294,7 @@ fn src() -> PathBuf {
 /// The leaves: small modules every layer may use; each names only `domain` and other leaves
 /// (`domain` names none, and `analysis` only `domain`).
 const LEAVES: &[&str] =
-    &["domain", "analysis", "clock", "deadline", "logging", "output", "paths", "stop", "theme"];
+    &["domain", "analysis", "clock", "deadline", "logging", "output", "paths", "stop", "theme", "version"];
 
 /// The layers, bottom up (README's "How it is built"): the top-level modules each may name
 /// besides itself and the leaves. A top-level module missing here fails the test: where a new
@@ -309,6 +309,7 @@ const LAYERS: &[(&str, &[&str], &str)] = &[
     ("paths", &[], "a leaf names only domain and other leaves"),
     ("stop", &[], "a leaf names only domain and other leaves"),
     ("theme", &[], "a leaf names only domain and other leaves"),
+    ("version", &[], "a leaf names only domain and other leaves"),
     ("ops", &[], "operator actions reach the world through their own port, ops::port"),
     ("ssm", &["ops"], "sessions reach the world through their own port, ssm::port"),
     ("logs", &["backend"], "the log engine knows nothing of the dashboard or sessions"),

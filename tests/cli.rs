@@ -803,3 +803,24 @@ fn man_gives_each_commands_page_and_writes_them_all_for_packagers() {
     assert!(files >= 12 && listed == files, "{listed} listed, {files} written");
     assert!(dir.join("bkops-status.1").is_file() && dir.join("bkops.1").is_file());
 }
+
+/// `--version` says which commit the binary was built from, so that a bug report names it;
+/// the JSON status says the same.
+#[test]
+fn the_version_names_the_commit_it_was_built_from() {
+    let out = bkops(&["--version"]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(said.starts_with(&format!("bkops {}", env!("CARGO_PKG_VERSION"))), "{said}");
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=7", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("git runs");
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    assert_eq!(head.len(), 7, "the tests run in the repository");
+    assert!(said.contains(&format!("({head}")), "{said} does not name {head}");
+    let status = bkops(&["--demo", "status", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+    assert_eq!(json["bkops_version"].as_str(), Some(&said["bkops ".len()..]));
+}

@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// A terminal operations console for the Buildkite Elastic CI Stack for AWS.
 #[derive(Debug, Parser)]
-#[command(name = "bkops", version, about, long_about = None)]
+#[command(name = "bkops", version = crate::version::VERSION, about, long_about = None)]
 pub struct Cli {
     /// Run against the built-in simulated stacks instead of AWS (no account needed).
     #[arg(long, global = true, help_heading = "Global options")]

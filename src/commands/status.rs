@@ -142,6 +142,7 @@ mod tests {
         let report = ContextsReport {
             schema_version: 1,
             generated_at: "2026-11-30T13:00:00Z".into(),
+            bkops_version: "0.1.0",
             contexts: vec![
                 ContextStatus {
                     context: context("prod", Some("ci-prod")),

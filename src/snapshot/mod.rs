@@ -30,6 +30,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct StatusReport {
     pub schema_version: u32,
     pub generated_at: String,
+    /// The bkops that read it, and the commit it was built from (for a bug report).
+    pub bkops_version: &'static str,
     pub backend: String,
     pub stacks: Vec<StackStatus>,
 }
@@ -209,6 +211,7 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
     Ok(StatusReport {
         schema_version: SCHEMA_VERSION,
         generated_at: now.rfc3339(),
+        bkops_version: crate::version::VERSION,
         backend: backends.label.to_string(),
         stacks: join_all(reads).await,
     })
@@ -220,6 +223,7 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
 pub struct ContextsReport {
     pub schema_version: u32,
     pub generated_at: String,
+    pub bkops_version: &'static str,
     pub contexts: Vec<ContextStatus>,
 }
 
@@ -248,6 +252,7 @@ pub async fn collect_all(
     ContextsReport {
         schema_version: SCHEMA_VERSION,
         generated_at: now.rfc3339(),
+        bkops_version: crate::version::VERSION,
         contexts: join_all(reads).await,
     }
 }
