@@ -14,9 +14,11 @@ pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
 }
 
 /// The command line as the manual pages describe it: built (each command knows its full name,
-/// `bkops-scaling-pause`), without clap's `help` command, which has no page of its own.
+/// `bkops-scaling-pause`), without clap's `help` command, which has no page of its own. A page
+/// names the version alone, not the commit: the pages shipped in the archives (`man/`) change
+/// only when the command line does.
 fn manual_command() -> clap::Command {
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = Cli::command().disable_help_subcommand(true).version(env!("CARGO_PKG_VERSION"));
     cmd.build();
     cmd
 }
