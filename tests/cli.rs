@@ -824,3 +824,38 @@ fn the_version_names_the_commit_it_was_built_from() {
     let json: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
     assert_eq!(json["bkops_version"].as_str(), Some(&said["bkops ".len()..]));
 }
+
+/// `bkops boot`: every boot of the window with its phases, the slowest named, and the summary;
+/// without a stack, with an unknown one or a window it cannot read, it says so and exits 2.
+#[test]
+fn boot_lists_each_boots_phases_and_sums_them_up() {
+    let out = bkops(&["--demo", "boot", "--stack", "ci-linux", "--since", "6h"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("ci-linux: ") && lines[0].contains(" boots since "), "{text}");
+    assert!(
+        lines[1].contains("READY") && lines[1].contains("BOOTSTRAP") && lines[1].contains("SLOWEST"),
+        "{text}"
+    );
+    let rows: Vec<&&str> = lines.iter().filter(|l| l.starts_with("i-")).collect();
+    assert!(rows.len() >= 5, "{text}");
+    assert!(
+        rows.iter().all(|r| r.ends_with("bootstrap") || r.ends_with("first job") || r.ends_with('-')),
+        "{text}"
+    );
+    assert!(
+        text.contains("launch to ready (median/p90): ") && text.contains("phases (median/p90): start "),
+        "{text}"
+    );
+
+    for (args, says) in [
+        (vec!["--demo", "boot"], "which stack?"),
+        (vec!["--demo", "boot", "--stack", "nope"], "nope"),
+        (vec!["--demo", "boot", "--stack", "ci-linux", "--since", "yesterday-ish"], "yesterday-ish"),
+    ] {
+        let out = bkops(&args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+}

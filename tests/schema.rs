@@ -1,4 +1,4 @@
-//! The JSON `bkops status`, `why`, `timeline` and `doctor` print follows `schema/output.v1.schema.json`,
+//! The JSON `bkops status`, `why`, `timeline`, `boot` and `doctor` print follows `schema/output.v1.schema.json`,
 //! on the demo's stacks through the binary (the AWS backend's `status --all-contexts` is
 //! checked in tests/aws_moto.rs), and the schema refuses what it should.
 
@@ -21,7 +21,7 @@ fn json_of(args: &[&str]) -> Value {
 }
 
 #[test]
-fn status_why_timeline_and_doctor_follow_the_schema_on_every_demo_stack() {
+fn status_why_timeline_boot_and_doctor_follow_the_schema_on_every_demo_stack() {
     // Seeds and speeds that give the scaler's runs time to scale, cool down and cap.
     for (seed, speed) in [("1", "1"), ("2", "60"), ("7", "200")] {
         let demo = ["--demo", "--demo-seed", seed, "--demo-speed", speed];
@@ -41,6 +41,8 @@ fn status_why_timeline_and_doctor_follow_the_schema_on_every_demo_stack() {
             assert_valid("why", &why);
             let timeline = json_of(&[&demo[..], &["timeline", "--stack", name, "--format", "json"]].concat());
             assert_valid("timeline", &timeline);
+            let boot = json_of(&[&demo[..], &["boot", "--stack", name, "--format", "json"]].concat());
+            assert_valid("boot", &boot);
         }
     }
 }

@@ -16,6 +16,9 @@ _bkops() {
             ",$1")
                 cmd="bkops"
                 ;;
+            bkops,boot)
+                cmd="bkops__subcmd__boot"
+                ;;
             bkops,completions)
                 cmd="bkops__subcmd__completions"
                 ;;
@@ -48,6 +51,9 @@ _bkops() {
                 ;;
             bkops,why)
                 cmd="bkops__subcmd__why"
+                ;;
+            bkops__subcmd__help,boot)
+                cmd="bkops__subcmd__help__subcmd__boot"
                 ;;
             bkops__subcmd__help,completions)
                 cmd="bkops__subcmd__help__subcmd__completions"
@@ -122,12 +128,70 @@ _bkops() {
 
     case "${cmd}" in
         bkops)
-            opts="-h -V --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help --version status logs scaling terminate ssm why timeline doctor completions man help"
+            opts="-h -V --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help --version status logs scaling terminate ssm why timeline boot doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --demo-speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --demo-seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bkops__subcmd__boot)
+            opts="-h --since --format --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --demo-speed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -276,8 +340,22 @@ _bkops() {
             return 0
             ;;
         bkops__subcmd__help)
-            opts="status logs scaling terminate ssm why timeline doctor completions man help"
+            opts="status logs scaling terminate ssm why timeline boot doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bkops__subcmd__help__subcmd__boot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

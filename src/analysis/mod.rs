@@ -2,6 +2,7 @@
 //! timeline, the warnings, the fleet view's rows, the scaler's decision. Pure functions over
 //! plain data: they name the model and nothing else of bkops.
 
+pub mod boot;
 pub mod doctor;
 pub mod forensics;
 pub mod log_signals;

@@ -78,6 +78,8 @@ pub enum Payload {
     /// A context's stacks, a line each (the fleet view).
     Lines(Vec<crate::analysis::overview::StackLine>),
     LogGroups(Vec<crate::domain::groups::LogGroup>),
+    /// The boots of the stack's instances launched in the last hours.
+    Boots(Vec<crate::domain::boot::Boot>),
 }
 
 /// Work `update` asks the runtime to do.

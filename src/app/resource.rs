@@ -20,10 +20,19 @@ pub enum Resource {
     /// The retention of the stack's log groups (the instances' shared ones and its scaler's),
     /// for `bkops doctor`'s checks: they rarely change, so they are read every 10 minutes.
     LogGroups(String),
+    /// The boots of the stack's instances launched in the last `BOOTS_WINDOW_SECS`: their
+    /// milestones from their own lines (`bkops boot`'s read).
+    Boots(String),
 }
 
 /// Seconds between reads of a stack's log groups' retention.
 pub const LOG_GROUPS_SECS: u32 = 600;
+
+/// Seconds between reads of a stack's boots: a boot takes minutes.
+pub const BOOTS_SECS: u32 = 60;
+
+/// How far back the dashboard reads boots.
+pub const BOOTS_WINDOW_SECS: i64 = 6 * 3600;
 
 /// A group whose read gives the answer it gave last time (and nothing on its way) is read this
 /// many times less often, whatever its health; any change brings it back to its interval.
@@ -84,9 +93,16 @@ static LOG_GROUPS: Kind = Kind {
     settles: false,
 };
 
+static BOOTS: Kind = Kind {
+    label: "boots",
+    interval: |_| BOOTS_SECS,
+    of_stack: Some(|s| Resource::Boots(s.into())),
+    settles: false,
+};
+
 /// Every kind of read, in one table.
-pub static KINDS: [&Kind; 9] =
-    [&STACKS, &QUEUE, &HISTORY, &FLEET, &ACTIVITIES, &SCALER, &TIMELINE, &CONTEXT, &LOG_GROUPS];
+pub static KINDS: [&Kind; 10] =
+    [&STACKS, &QUEUE, &HISTORY, &FLEET, &ACTIVITIES, &SCALER, &TIMELINE, &CONTEXT, &LOG_GROUPS, &BOOTS];
 
 impl Resource {
     /// Its row in `KINDS`.
@@ -101,6 +117,7 @@ impl Resource {
             Resource::Timeline(..) => &TIMELINE,
             Resource::Context(_) => &CONTEXT,
             Resource::LogGroups(_) => &LOG_GROUPS,
+            Resource::Boots(_) => &BOOTS,
         }
     }
 
@@ -114,7 +131,8 @@ impl Resource {
             | Resource::Activities(s)
             | Resource::Scaler(s)
             | Resource::Timeline(s, _)
-            | Resource::LogGroups(s) => Some(s),
+            | Resource::LogGroups(s)
+            | Resource::Boots(s) => Some(s),
         }
     }
 
@@ -273,7 +291,8 @@ mod tests {
                 "Fleet(\"ci-linux\")",
                 "Activities(\"ci-linux\")",
                 "Scaler(\"ci-linux\")",
-                "LogGroups(\"ci-linux\")"
+                "LogGroups(\"ci-linux\")",
+                "Boots(\"ci-linux\")"
             ]
         );
         let settling: Vec<&str> =
@@ -305,8 +324,9 @@ mod tests {
                 of(Resource::Timeline(s(), 60)),
                 of(Resource::Context(2)),
                 of(Resource::LogGroups(s())),
+                of(Resource::Boots(s())),
             ],
-            [1, 2, 3, 4, 5, 6, 7, 1, 600]
+            [1, 2, 3, 4, 5, 6, 7, 1, 600, 60]
         );
         // A zero in the config file is read as once a second, not a busy loop.
         assert_eq!(RefreshIntervals { queue: 0, ..refresh }.of(&Resource::Queue(s())), 1);

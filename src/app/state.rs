@@ -105,11 +105,14 @@ pub struct StackReads {
     pub timeline: Loadable<crate::analysis::timeline::Timeline>,
     /// The retention of the stack's log groups, for the doctor's checks.
     pub log_groups: Loadable<Vec<crate::domain::groups::LogGroup>>,
+    /// The boots of the stack's instances launched in the last hours.
+    pub boots: Loadable<Vec<crate::domain::boot::Boot>>,
 }
 
 impl StackReads {
-    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 7] {
+    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 8] {
         [
+            &mut self.boots,
             &mut self.log_groups,
             &mut self.queue,
             &mut self.history,
@@ -272,6 +275,7 @@ impl AppState {
             Resource::Scaler(_) => &mut self.reads.scaler,
             Resource::Timeline(..) => &mut self.reads.timeline,
             Resource::LogGroups(_) => &mut self.reads.log_groups,
+            Resource::Boots(_) => &mut self.reads.boots,
         }
     }
 

@@ -13,3 +13,17 @@ pub async fn check_stack(backends: &Backends, name: &str) -> Result<(), AppError
     let known = if known.is_empty() { "(none found)".to_string() } else { known };
     Err(AppError::UnknownStack { name: name.to_string(), known })
 }
+
+/// The stack and the moment a look-back command reads from (`--stack`, `--since`): a usage
+/// error without a stack or with a moment it cannot read, the unknown stack's error otherwise.
+pub async fn stack_and_since(
+    backends: &Backends,
+    stack: Option<&str>,
+    since: &str,
+    usage: &str,
+) -> Result<(String, crate::domain::Timestamp), AppError> {
+    let Some(name) = stack else { return Err(AppError::Usage(format!("which stack? {usage}"))) };
+    let since = crate::domain::parse_when(since, backends.clock.now()).map_err(AppError::Usage)?;
+    check_stack(backends, name).await?;
+    Ok((name.to_string(), since))
+}

@@ -100,6 +100,8 @@ pub enum Cmd {
     },
     /// What happened to a stack, newest first: activities, the scaler, log signals, operators.
     Timeline(super::timeline::TimelineArgs),
+    /// Time to capacity: each boot's phases, launch to first job, and the slowest step.
+    Boot(super::boot::BootArgs),
     /// Check each stack's configuration against known pitfalls: why each matters, what to change.
     Doctor {
         #[arg(long, value_enum, default_value_t = Format::Text)]

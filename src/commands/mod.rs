@@ -4,6 +4,7 @@
 //! and the top-level error. Only this layer reads the config file or ends with that error;
 //! everything it calls below returns its own errors.
 
+pub mod boot;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -235,6 +235,9 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
         Cmd::Doctor { format } => {
             crate::deadline::scope(deadline, commands::doctor::run(&backends, stack, *format)).await
         }
+        Cmd::Boot(args) => {
+            crate::deadline::scope(deadline, commands::boot::run(&backends, stack, args)).await
+        }
         Cmd::Timeline(args) => {
             crate::deadline::scope(deadline, commands::timeline::run(&backends, stack, args)).await
         }

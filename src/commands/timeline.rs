@@ -8,7 +8,7 @@ use super::Format;
 use super::error::AppError;
 use crate::analysis::timeline::{Event, Severity};
 use crate::backend::Backends;
-use crate::domain::{Timestamp, parse_when};
+use crate::domain::Timestamp;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct TimelineArgs {
@@ -31,15 +31,9 @@ struct Report<'a> {
 }
 
 pub async fn run(backends: &Backends, stack: Option<&str>, args: &TimelineArgs) -> Result<(), AppError> {
-    let Some(name) = stack else {
-        return Err(AppError::Usage("which stack? bkops timeline --stack NAME [--since 2h]".into()));
-    };
-    let since = parse_when(&args.since, backends.clock.now()).map_err(AppError::Usage)?;
-    let stacks = crate::deadline::within(backends.stacks.stacks()).await?;
-    if !stacks.iter().any(|s| s.name == name) {
-        super::check::check_stack(backends, name).await?;
-        return Ok(());
-    }
+    let usage = "bkops timeline --stack NAME [--since 2h]";
+    let (name, since) = super::check::stack_and_since(backends, stack, &args.since, usage).await?;
+    let name = name.as_str();
     let timeline = crate::snapshot::timeline::read(backends, name, since).await;
     let report = Report {
         schema_version: crate::snapshot::SCHEMA_VERSION,

@@ -2,6 +2,7 @@
 //! Nothing here does I/O, so it is shared by the TUI, `bkops status` and the tests.
 
 mod activity;
+pub mod boot;
 mod context;
 mod error;
 mod fleet;
@@ -32,5 +33,5 @@ pub use log::LogEvent;
 pub use queue::{QueueMetrics, QueueSample};
 pub use secret::Secret;
 pub use stack::{LaunchSettings, Os, ScalingState, StackSummary};
-pub use time::{Timestamp, format_age};
+pub use time::{Timestamp, format_age, format_span};
 pub use when::parse_when;

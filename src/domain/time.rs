@@ -31,6 +31,14 @@ impl Timestamp {
             Err(_) => format!("@{}", self.secs()),
         }
     }
+    /// RFC 3339 to the millisecond (`2026-12-07T16:30:05.123Z`), for times read from lines.
+    pub fn rfc3339_millis(self) -> String {
+        match jiff::Timestamp::from_millisecond(self.millis()) {
+            Ok(ts) => ts.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+            Err(_) => format!("@{}ms", self.millis()),
+        }
+    }
+
     /// `10:04:05`, UTC, for dense tables.
     /// `HH:MM:SS` in a time zone: what the dashboard shows (the operator's zone, or UTC).
     pub fn clock_in(self, zone: &jiff::tz::TimeZone) -> String {
@@ -70,9 +78,28 @@ pub fn format_age(secs: i64) -> String {
     }
 }
 
+/// A length of time to the second while under an hour (`53s`, `5m40s`), for how long a step
+/// took, where `format_age`'s whole minutes would hide the difference.
+pub fn format_span(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        0..=59 => format!("{secs}s"),
+        60..=3599 if secs % 60 == 0 => format!("{}m", secs / 60),
+        60..=3599 => format!("{}m{:02}s", secs / 60, secs % 60),
+        _ => format_age(secs),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_keeps_its_seconds_under_an_hour() {
+        let spans: Vec<String> =
+            [0, 53, 60, 71, 340, 3599, 3600, 3725, -5].iter().map(|&s| format_span(s)).collect();
+        assert_eq!(spans, ["0s", "53s", "1m", "1m11s", "5m40s", "59m59s", "1h", "1h2m", "0s"]);
+    }
 
     #[test]
     fn ages_are_compact() {

@@ -96,6 +96,16 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
             let prefixes = crate::domain::groups::retention_prefixes(s);
             backends.logs.log_groups(&prefixes).await.map(Payload::LogGroups)
         }
+        Resource::Boots(s) => {
+            let since = backends.clock.now().plus_secs(-crate::app::BOOTS_WINDOW_SECS);
+            let read = crate::snapshot::boot::read(backends, s, since).await;
+            // Nothing read at all is an error for the pane; a group missing leaves its
+            // milestones unknown.
+            match read.unread.first() {
+                Some(e) if read.boots.is_empty() => Err(BackendError::Other(e.clone())),
+                _ => Ok(Payload::Boots(read.boots)),
+            }
+        }
         Resource::Context(n) => {
             // With no [[contexts]], the fleet view is this backend's own stacks.
             let b = match &backends.contexts {

@@ -2,7 +2,9 @@
 //! show, made from the read traits (no backend of its own), so that every layer above can
 //! use it.
 
+pub mod boot;
 pub mod doctor;
+mod lines;
 mod read;
 pub mod timeline;
 

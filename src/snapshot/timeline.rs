@@ -5,20 +5,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::lines::log_lines;
 use crate::analysis::log_signals;
-use crate::analysis::timeline::{Inputs, LogLine, Timeline, build};
-use crate::backend::{Backends, FilterQuery};
+use crate::analysis::timeline::{Inputs, Timeline, build};
+use crate::backend::Backends;
 use crate::deadline::within;
 use crate::domain::scaler_log::ScalerRead;
 use crate::domain::{AgentState, BackendError, Timestamp, groups};
 
-/// FilterLogEvents takes at most 100 stream names.
-const STREAMS_PER_CALL: usize = 100;
 /// How long before the window a job may have started and still be running when its instance
 /// ended in it.
 const JOB_LOOK_BACK_SECS: i64 = 6 * 3600;
-/// Pages read per group and call at most: the timeline is a look back, not an archive.
-const MAX_PAGES: usize = 10;
 
 /// The timeline of `stack` since `since`; what operators did comes from the backends' audit
 /// log.
@@ -49,13 +46,13 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
     let ids: Vec<String> = ids.into_iter().collect();
     let mut lines = Vec::new();
     let signal = |m: &str| log_signals::disk_line(m).is_some() || log_signals::is_boot_failure(m);
-    match within(log_lines(backends, groups::ELASTIC_STACK, None, &ids, since, signal)).await {
+    match within(log_lines(backends.logs.as_ref(), groups::ELASTIC_STACK, None, &ids, since, signal)).await {
         Ok(l) => lines.extend(l),
         Err(e) => unread.push(format!("{}: {e}", groups::ELASTIC_STACK)),
     }
     let notice = format!("\"{}\"", log_signals::SPOT_NOTICE);
     match within(log_lines(
-        backends,
+        backends.logs.as_ref(),
         groups::LIFECYCLED,
         Some(&notice),
         &ids,
@@ -137,7 +134,15 @@ async fn unfinished_jobs(
     let job_lines = format!("\"{}\"", crate::analysis::forensics::JOB_LINE);
     // From a while before the window: a job may have started well before its instance ended.
     let from = since.plus_secs(-JOB_LOOK_BACK_SECS);
-    match within(log_lines(backends, groups::BUILDKITE_AGENT, Some(&job_lines), &ended, from, |_| true)).await
+    match within(log_lines(
+        backends.logs.as_ref(),
+        groups::BUILDKITE_AGENT,
+        Some(&job_lines),
+        &ended,
+        from,
+        |_| true,
+    ))
+    .await
     {
         Ok(l) => {
             let mut by: BTreeMap<String, Vec<(Timestamp, String)>> = BTreeMap::new();
@@ -157,46 +162,6 @@ async fn unfinished_jobs(
             Vec::new()
         }
     }
-}
-
-/// The lines of `group` in the instances' streams since `since` that `keep` wants; a group
-/// that does not exist has none.
-async fn log_lines(
-    backends: &Backends,
-    group: &str,
-    pattern: Option<&str>,
-    instances: &[String],
-    since: Timestamp,
-    keep: impl Fn(&str) -> bool,
-) -> Result<Vec<LogLine>, BackendError> {
-    let mut out = Vec::new();
-    for chunk in instances.chunks(STREAMS_PER_CALL) {
-        let mut q = FilterQuery {
-            group: group.to_string(),
-            streams: chunk.to_vec(),
-            start: Some(since),
-            pattern: pattern.map(str::to_string),
-            ..FilterQuery::default()
-        };
-        for _ in 0..MAX_PAGES {
-            let page = match backends.logs.filter_log_events(&q).await {
-                Ok(p) => p,
-                Err(BackendError::NotFound { .. }) => return Ok(out),
-                Err(e) => return Err(e),
-            };
-            out.extend(page.events.into_iter().filter(|e| keep(&e.message)).map(|e| LogLine {
-                at: e.timestamp,
-                group: group.to_string(),
-                instance: e.stream,
-                message: e.message,
-            }));
-            match page.next_token {
-                Some(t) if Some(&t) != q.next_token.as_ref() => q.next_token = Some(t),
-                _ => break,
-            }
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -116,6 +116,7 @@ pub fn on_loaded(
         }
         Ok(Payload::Timeline(v)) => state.reads.timeline.set(Ok(v), at, interval),
         Ok(Payload::LogGroups(v)) => state.reads.log_groups.set(Ok(v), at, interval),
+        Ok(Payload::Boots(v)) => state.reads.boots.set(Ok(v), at, interval),
         Ok(Payload::Lines(v)) => {
             if let Resource::Context(n) = resource {
                 state.overview.record(n, &v);

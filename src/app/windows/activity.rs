@@ -1,7 +1,7 @@
 //! A scaling activity's details (Enter on its row), and for a termination bkops made, who made
 //! it and the jobs it cut short.
 
-use super::instance::field;
+use super::field;
 use crate::app::state::AppState;
 use crate::app::text::{TextLine, piece};
 use crate::domain::text::sanitize;

@@ -1,15 +1,11 @@
 //! An instance's details (Enter on its row): what it is, how it is doing, and where its logs are.
 
+use super::field;
 use crate::app::state::AppState;
-use crate::app::text::{TextLine, piece, raw};
+use crate::app::text::{TextLine, piece};
 use crate::domain::text::sanitize;
 use crate::domain::{AgentState, DiskSignal, format_age, groups};
 use crate::theme::Role;
-
-/// A detail: its name in a column, then its value.
-pub fn field(label: &str, value: String) -> TextLine {
-    TextLine(vec![piece(Role::muted, format!("{label:<14}")), raw(value)])
-}
 
 pub fn lines(state: &AppState, id: &str) -> Vec<TextLine> {
     let found = state.reads.fleet.data.as_ref().and_then(|f| f.instances.iter().find(|i| i.id == id));
@@ -64,16 +60,17 @@ pub fn lines(state: &AppState, id: &str) -> Vec<TextLine> {
                 "no failure in its logs".into()
             },
         ),
-        field(
-            "Log stream",
-            format!(
-                "{} in {}, {} and the other /buildkite/* groups",
-                sanitize(&i.id),
-                groups::ELASTIC_STACK,
-                groups::BUILDKITE_AGENT
-            ),
-        ),
     ];
+    lines.extend(super::boot::lines(state, id));
+    lines.extend([field(
+        "Log stream",
+        format!(
+            "{} in {}, {} and the other /buildkite/* groups",
+            sanitize(&i.id),
+            groups::ELASTIC_STACK,
+            groups::BUILDKITE_AGENT
+        ),
+    )]);
     if let Some(t) = crate::analysis::why::trouble(i, state.now) {
         let why = match t {
             "no agent" => "InService with no agent registered: the scaler counts it, but it takes no job",

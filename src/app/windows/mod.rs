@@ -4,6 +4,7 @@
 //! `Overlay`, its arm in `open`, and a file of its own here.
 
 mod activity;
+mod boot;
 mod doctor;
 mod errors;
 mod instance;
@@ -11,7 +12,8 @@ mod why;
 
 use super::panes::Overlay;
 use super::state::AppState;
-use super::text::TextLine;
+use super::text::{TextLine, piece, raw};
+use crate::theme::Role;
 
 /// A window of text: its title and its lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +42,11 @@ pub fn open(state: &AppState) -> Option<Window> {
 /// How far the open window can scroll now: its text against the terminal's size.
 pub fn max_scroll(state: &AppState) -> u16 {
     open(state).map_or(0, |w| fit(&w.lines, state.size).max_scroll)
+}
+
+/// A detail: its name in a column, then its value.
+pub fn field(label: &str, value: String) -> TextLine {
+    TextLine(vec![piece(Role::muted, format!("{label:<14}")), raw(value)])
 }
 
 /// A window's width, height and how far its text can scroll, at a terminal's size.

@@ -162,6 +162,15 @@ impl SimInstance {
         }
     }
 
+    /// Its bootstrap takes `secs` more (images pulled slowly): it is ready, and checks its
+    /// disk, that much later.
+    pub fn slow_boot(&mut self, secs: i64) {
+        if let Boot::Running { done_at, .. } = &mut self.boot {
+            *done_at = done_at.plus_secs(secs);
+            self.next_disk_check = self.next_disk_check.plus_secs(secs);
+        }
+    }
+
     /// The first lines of a boot, written when the instance starts.
     pub fn log_launch(&self, logs: &mut LogStore) {
         let at = self.launched_at.plus_secs(8);
@@ -172,6 +181,11 @@ impl SimInstance {
                 at,
                 line::cloud_init(at, "util.py[DEBUG]: Cloud-init v. 22.2.2 running 'init' at boot"),
             );
+            // cloud-init-output.log: each stage as it starts.
+            for (after, stage) in [(0, "init"), (5, "modules:config"), (7, "modules:final")] {
+                let t = at.plus_secs(after);
+                logs.put(groups::CLOUD_INIT_OUTPUT, &self.id, t, line::cloud_init_stage(t, stage, 6 + after));
+            }
             logs.put(
                 groups::DOCKER_DAEMON,
                 &self.id,

@@ -128,6 +128,17 @@ pub mod line {
     }
 
     /// A cloud-init log line.
+    /// A stage's first line in cloud-init-output.log, with the seconds since the kernel started.
+    pub fn cloud_init_stage(at: Timestamp, stage: &str, up_secs: i64) -> String {
+        let stamp = jiff::Timestamp::from_second(at.secs())
+            .map(|t| t.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string())
+            .unwrap_or_default();
+        format!(
+            "Cloud-init v. 22.2.2 running '{stage}' at {stamp}. Up {up_secs}.{:02} seconds.",
+            up_secs * 7 % 100
+        )
+    }
+
     pub fn cloud_init(at: Timestamp, text: &str) -> String {
         let t = jiff::Timestamp::from_second(at.secs())
             .map(|t| t.strftime("%Y-%m-%d %H:%M:%S,000").to_string())

@@ -137,6 +137,14 @@ const LOG_PAGE: usize = 500;
 /// moto's and the simplest CloudWatch filter patterns: every term must appear.
 fn pattern_matches(pattern: &str, message: &str) -> bool {
     let pattern = pattern.trim();
+    // `?"a" ?"b"`: any of the terms, as CloudWatch reads it.
+    if pattern.starts_with('?') {
+        return pattern
+            .split('?')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .any(|t| pattern_matches(t, message));
+    }
     if let Some(phrase) = pattern.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
         return message.contains(phrase);
     }

@@ -87,6 +87,8 @@ pub enum Incident {
     ScalingError,
     /// The next instance boots, but its agent cannot register: InService with no agent.
     Zombie,
+    /// The next instance pulls its images slowly: its bootstrap takes minutes more.
+    SlowBoot,
 }
 
 pub fn demo_stacks() -> Vec<StackSpec> {
@@ -141,6 +143,8 @@ pub fn demo_script() -> Vec<(i64, &'static str, Incident)> {
         (150, "ci-linux", Incident::Burst(40)),
         (200, "ci-linux", Incident::Zombie),
         (210, "ci-linux", Incident::Burst(4)),
+        // Armed after the zombie's launch: the next instance takes minutes to boot.
+        (320, "ci-linux", Incident::SlowBoot),
         (400, "ci-linux", Incident::ScalingError),
         (410, "ci-linux", Incident::Burst(12)),
     ]

@@ -19,6 +19,8 @@ const ACTIVITY_CAPACITY: usize = 1_000;
 const HISTORY_CAPACITY: usize = 24 * 60;
 /// How long the Auto Scaling group takes to act on an Unhealthy instance.
 const HEALTH_CHECK_DELAY_SECS: i64 = 10;
+/// How much longer a slow boot's bootstrap takes (`Incident::SlowBoot`).
+const SLOW_BOOT_SECS: i64 = 240;
 
 /// Everything a stack's step may touch outside the stack itself.
 pub struct Ctx<'a> {
@@ -50,6 +52,8 @@ pub struct SimStack {
     set_desired: Option<(Timestamp, u32, u32)>,
     next_az: usize,
     pub fail_next_boot: bool,
+    /// The next instance launched boots slowly (`Incident::SlowBoot`).
+    pub slow_next_boot: bool,
     pub fail_next_launch: bool,
     /// The next launch's agent cannot register.
     pub fail_next_agent: bool,
@@ -83,6 +87,7 @@ impl SimStack {
             set_desired: None,
             next_az: 0,
             fail_next_boot: false,
+            slow_next_boot: false,
             fail_next_launch: false,
             fail_next_agent: false,
             scaling_errors: 0,
@@ -286,6 +291,9 @@ impl SimStack {
             let fails = std::mem::take(&mut self.fail_next_boot);
             let mut inst = self.new_instance(ctx.rng, now, fails);
             inst.agent_fails = std::mem::take(&mut self.fail_next_agent);
+            if std::mem::take(&mut self.slow_next_boot) {
+                inst.slow_boot(SLOW_BOOT_SECS);
+            }
             inst.log_launch(ctx.logs);
             let id = ctx.rng.uuid();
             self.record(activity::launch(id.clone(), &inst.id, now, cause.clone()));

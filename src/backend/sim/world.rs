@@ -127,6 +127,7 @@ impl World {
             Incident::CapacityShortage => s.fail_next_launch = true,
             Incident::ScalingError => s.scaling_errors = 3,
             Incident::Zombie => s.fail_next_agent = true,
+            Incident::SlowBoot => s.slow_next_boot = true,
             Incident::DiskFill | Incident::DiskFillLingers => {
                 // The instance that has run the most jobs: the oldest serving one.
                 if let Some(inst) = s
