@@ -37,9 +37,9 @@ pub fn lines(state: &AppState, id: &str) -> Vec<TextLine> {
     };
     let each: Vec<String> = phases(boot)
         .into_iter()
-        // "job", not "first job": the five fit one line of an 80-column window.
-        .map(|(name, s)| (if name == "first job" { "job" } else { name }, s))
         .map(|(name, s)| format!("{name} {}", s.map_or_else(|| "?".to_string(), format_span)))
         .collect();
-    vec![field("Boot", head), field("", each.join(", "))]
+    // Three phases, then two: each line fits an 80-column window whatever the lengths.
+    let (first, rest) = each.split_at(3.min(each.len()));
+    vec![field("Boot", head), field("", first.join(", ")), field("", rest.join(", "))]
 }
