@@ -43,6 +43,8 @@ pub struct Facts<'a> {
     /// Newest first.
     pub activities: &'a [ScalingActivity],
     pub scaler: &'a ScalerRead,
+    /// The stack's boots of the last hours, when read: how long capacity takes to come.
+    pub boots: Option<&'a [crate::domain::boot::Boot]>,
 }
 
 /// One reason jobs wait, with what shows it.

@@ -58,6 +58,7 @@ impl AppState {
             fleet: self.reads.fleet.data.as_ref(),
             activities: self.reads.activities.data.as_deref().unwrap_or_default(),
             scaler,
+            boots: self.reads.boots.data.as_deref(),
         }))
     }
 }

@@ -23,8 +23,10 @@ pub(super) struct Seen<'a> {
     enabled: bool,
 }
 
+mod coming;
 mod scaler;
 
+use coming::capacity_coming;
 use scaler::{scaler_disagrees, scaler_error, scaler_log_missing, scaler_not_running, scaler_unreadable};
 
 type Rule = fn(&Seen<'_>) -> Option<Reason>;
@@ -36,6 +38,7 @@ const RULES: &[Rule] = &[
     at_max_size,
     cooldown,
     launches_failing,
+    capacity_coming,
     pending_too_long,
     zombies,
     idle_agents_unusable,

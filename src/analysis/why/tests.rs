@@ -91,7 +91,16 @@ fn facts<'a>(
     acts: &'a [ScalingActivity],
     scaler: &'a ScalerRead,
 ) -> Facts<'a> {
-    Facts { now: NOW, stack: s, stacks: all, queue: Some(&WAITING), fleet: Some(g), activities: acts, scaler }
+    Facts {
+        now: NOW,
+        stack: s,
+        stacks: all,
+        queue: Some(&WAITING),
+        fleet: Some(g),
+        activities: acts,
+        scaler,
+        boots: None,
+    }
 }
 
 #[test]
@@ -206,14 +215,77 @@ fn pending_too_long_and_zombies() {
     );
     let scaler = quiet_scaler();
     let r = reasons(&facts(&s, &[], &g, &[], &scaler));
-    assert_eq!(r.iter().map(|r| r.code).collect::<Vec<_>>(), ["pending_too_long", "zombies"]);
-    assert_eq!(r[0].headline, "1 Pending over 10 min", "only the one Pending for 15 minutes");
-    assert!(r[0].evidence[1].starts_with("i-0aaaaaaaaaaaaaaa1"));
     assert_eq!(
-        r[1].headline, "1 InService with no agent",
+        r.iter().map(|r| r.code).collect::<Vec<_>>(),
+        ["capacity_coming", "pending_too_long", "zombies"]
+    );
+    // The young ones are on their way: the one Pending for a minute, the agentless one of 2 minutes.
+    assert_eq!(r[0].headline, "2 booting");
+    assert_eq!(r[0].evidence[0], "Capacity is coming: 2 instances booting");
+    assert!(
+        r[0].evidence[1].starts_with("i-0aaaaaaaaaaaaaaa2 Pending, launched 1m ago"),
+        "{:?}",
+        r[0].evidence
+    );
+    assert!(r[0].evidence[2].starts_with("i-0aaaaaaaaaaaaaaa4 InService"), "{:?}", r[0].evidence);
+    assert_eq!(r[1].headline, "1 Pending over 10 min", "only the one Pending for 15 minutes");
+    assert!(r[1].evidence[1].starts_with("i-0aaaaaaaaaaaaaaa1"));
+    assert_eq!(
+        r[2].headline, "1 InService with no agent",
         "a young instance and unknown agents are no zombies"
     );
-    assert!(r[1].evidence[1].starts_with("i-0aaaaaaaaaaaaaaa3"));
+    assert!(r[2].evidence[1].starts_with("i-0aaaaaaaaaaaaaaa3"));
+}
+
+/// With the stack's own boots read, capacity on its way says how long a boot takes here, its
+/// slowest phase, and when the first should be ready; an instance past the median is due now.
+#[test]
+fn capacity_coming_says_when_from_the_stacks_own_boots() {
+    use crate::domain::boot::{Boot, Milestone};
+    let s = stack("ci", "default", enabled());
+    let g = fleet(
+        3,
+        10,
+        vec![
+            instance("i-0aaaaaaaaaaaaaaa1", Lifecycle::Pending, 40, AgentState::None),
+            instance("i-0aaaaaaaaaaaaaaa2", Lifecycle::InService, 100, AgentState::None),
+            instance("i-0aaaaaaaaaaaaaaa3", Lifecycle::InService, 600, AgentState::Busy),
+        ],
+    );
+    let scaler = quiet_scaler();
+    // Three earlier boots: ready after 300, 340 and 400 s, their bootstrap the longest part.
+    let boot = |ready: i64| {
+        let mut b = Boot { instance: format!("i-old{ready}"), ..Boot::default() };
+        let t0 = NOW.plus_secs(-3600);
+        for (m, at) in [
+            (Milestone::Launched, 0),
+            (Milestone::FirstLine, 20),
+            (Milestone::BootstrapDone, ready - 10),
+            (Milestone::Registered, ready),
+        ] {
+            b.at.insert(m, t0.plus_secs(at));
+        }
+        b
+    };
+    let boots = [boot(300), boot(340), boot(400)];
+    let f = Facts { boots: Some(&boots), ..facts(&s, &[], &g, &[], &scaler) };
+    let r = reasons(&f);
+    assert_eq!(r[0].code, "capacity_coming");
+    assert_eq!(
+        r[0].evidence[0],
+        "Capacity is coming: 2 instances booting, median boot 5m40s (slowest: bootstrap), first ready in about 4m"
+    );
+    assert_eq!(r[0].headline, "2 booting, ready in ~4m");
+    // Past the median: due now.
+    let late =
+        fleet(3, 10, vec![instance("i-0aaaaaaaaaaaaaaa2", Lifecycle::InService, 290, AgentState::None)]);
+    let slow = [boot(200)];
+    let f = Facts { boots: Some(&slow), ..facts(&s, &[], &late, &[], &scaler) };
+    assert!(reasons(&f)[0].evidence[0].ends_with("the first due now (past this stack's median boot)"));
+    // Without the agents read, an InService instance is not known to be booting.
+    let unknown =
+        fleet(3, 10, vec![instance("i-0aaaaaaaaaaaaaaa2", Lifecycle::InService, 60, AgentState::Unknown)]);
+    assert!(!codes(&facts(&s, &[], &unknown, &[], &scaler)).contains(&"capacity_coming"));
 }
 
 #[test]

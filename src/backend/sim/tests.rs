@@ -349,6 +349,7 @@ fn why(w: &World) -> Vec<crate::analysis::why::Reason> {
         fleet: Some(&fleet),
         activities: &activities,
         scaler: &scaler,
+        boots: None,
     })
 }
 
