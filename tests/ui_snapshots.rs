@@ -90,6 +90,18 @@ async fn dashboard_large() {
     snap!("dashboard_160x48", Harness::new((160, 48)).await);
 }
 
+/// Wide enough, the instances say how long each took from launch to ready (BOOT), from their
+/// own lines; one still booting says so.
+#[tokio::test]
+async fn the_boot_column_on_a_wide_screen() {
+    let mut h = Harness::new((160, 40)).await;
+    // At +400 s the slow boot (armed at +320 s) has just launched, Pending, and the zombie
+    // is InService with no agent yet: both booting; the rest say how long they took.
+    h.run_for(400).await;
+    h.keys("z:sort age\n").await;
+    snap!("boot_column_zoomed_160x40", h);
+}
+
 #[tokio::test]
 async fn a_full_disk_shows_before_the_instance_is_replaced() {
     let mut h = Harness::new((80, 24)).await;

@@ -23,6 +23,24 @@ pub fn instance_cell(i: &Instance, column: InstanceColumn, now: Timestamp) -> St
     }
 }
 
+/// The BOOT cell: launch to ready from the instance's own lines (`1m21s`), or `booting`
+/// (a Pending one too, before the next read of the boots), `failed`, `-` when it launched
+/// before the window the boots are read over, `?` before they are read.
+pub fn boot_cell(state: &AppState, i: &Instance) -> String {
+    use crate::analysis::boot::{is_booting, ready_secs};
+    let Some(boots) = &state.reads.boots.data else { return "?".into() };
+    match boots.iter().find(|b| b.instance == i.id) {
+        None if i.lifecycle == crate::domain::Lifecycle::Pending => "booting".into(),
+        None => "-".into(),
+        Some(b) => match ready_secs(b) {
+            Some(s) => crate::domain::format_span(s),
+            None if b.failure.is_some() => "failed".into(),
+            None if is_booting(b) => "booting".into(),
+            None => "?".into(),
+        },
+    }
+}
+
 fn compare(a: &Instance, b: &Instance, column: InstanceColumn) -> Ordering {
     let by = match column {
         InstanceColumn::Id => a.id.cmp(&b.id),

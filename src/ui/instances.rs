@@ -61,17 +61,26 @@ struct Fits {
     job: bool,
     /// The trouble in words.
     note: bool,
+    /// Launch to ready, from the instance's own boot lines.
+    boot: bool,
 }
 
 impl Fits {
     /// Columns appear as the pane widens: the zone's letter, the market (Spot or not) before
-    /// full zone names, the trouble in words, the job. At 80 columns the zone gives way to the
-    /// problem mark.
+    /// full zone names, how long its boot took, the trouble in words, the job. At 80 columns
+    /// the zone gives way to the problem mark.
     fn at(inner: u16) -> Self {
         let az = inner >= 81;
         let columns =
             InstanceColumn::ALL.iter().copied().filter(|c| az || *c != InstanceColumn::Az).collect();
-        Fits { columns, full_az: inner >= 98, market: inner >= 91, job: inner >= 149, note: inner >= 135 }
+        Fits {
+            columns,
+            full_az: inner >= 98,
+            market: inner >= 91,
+            boot: inner >= 107,
+            note: inner >= 135,
+            job: inner >= 157,
+        }
     }
 }
 
@@ -162,6 +171,9 @@ fn row<'a>(state: &AppState, theme: &Theme, fits: &Fits, i: &Instance, cursor: b
             None => "?",
         }));
     }
+    if fits.boot {
+        cells.push(Cell::from(shown::boot_cell(state, i)));
+    }
     if fits.note {
         cells.push(match trouble(i, state.now) {
             Some(t) => Cell::from(format!("✗ {t}")).style(theme.style(Role::danger)),
@@ -218,6 +230,7 @@ fn header(state: &AppState, fits: &Fits) -> (Vec<Cell<'static>>, Vec<Constraint>
         .collect();
     for (on, name, width) in [
         (fits.market, "MARKET", Constraint::Length(9)),
+        (fits.boot, "BOOT", Constraint::Length(7)),
         (fits.note, "TROUBLE", Constraint::Length(13)),
         (fits.job, "JOB", Constraint::Min(36)),
     ] {
