@@ -3,7 +3,7 @@
 //! and their median and 90th percentile over a stack's boots.
 
 use crate::analysis::log_signals::is_boot_failure;
-use crate::analysis::timeline::LogLine;
+use crate::domain::LogLine;
 use crate::domain::Timestamp;
 use crate::domain::boot::{Boot, Milestone};
 use crate::domain::groups;

@@ -45,6 +45,39 @@ pub struct Inputs<'a> {
     /// The instances' shared `/buildkite/*` groups and the scaler's own, as read; `None` when
     /// they could not be read.
     pub log_groups: Option<&'a [LogGroup]>,
+    /// The stack's boots of the last hours, when read.
+    pub boots: Option<&'a [crate::domain::boot::Boot]>,
+}
+
+mod slow_boots;
+
+/// What the checks' own tests share.
+#[cfg(test)]
+mod tests_support {
+    use crate::domain::{LaunchSettings, Os, ScalingState, StackSummary};
+
+    pub fn stack() -> StackSummary {
+        StackSummary {
+            name: "ci".into(),
+            queue: "default".into(),
+            version: "v6.71.1".into(),
+            os: Os::Linux,
+            status: "UPDATE_COMPLETE".into(),
+            asg_name: "ci-AgentAutoScaleGroup-1".into(),
+            desired: 2,
+            min: 0,
+            max: 10,
+            agents_per_instance: 1,
+            scale_in_idle_period: 600,
+            scaling: ScalingState::Enabled { schedule: "rate(1 minute)".into() },
+            scaler_params: None,
+            launch: LaunchSettings {
+                instance_types: vec!["m5.large".into(), "m5a.large".into()],
+                on_demand_percentage: Some(100),
+                terminate_after_job: false,
+            },
+        }
+    }
 }
 
 fn finding(code: &'static str, severity: Severity, what: String, why: &str, fix: &str) -> Finding {
@@ -65,6 +98,7 @@ const CHECKS: &[Check] = &[
     scaler_log_retention_one_day,
     log_groups_never_expire,
     instances_on_old_launch_template,
+    slow_boots::slow_boots,
 ];
 
 /// Every finding for the stack, the worst first.
@@ -327,6 +361,7 @@ mod tests {
             activities: &[],
             scaler: &ScalerRead::None,
             log_groups: None,
+            boots: None,
         }
     }
 

@@ -73,14 +73,7 @@ pub struct Event {
     pub by: Option<String>,
 }
 
-/// One line of an instance's own log groups (its stream is named by the instance).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogLine {
-    pub at: Timestamp,
-    pub group: String,
-    pub instance: String,
-    pub message: String,
-}
+pub use crate::domain::LogLine;
 
 /// One line of bkops' audit log about this stack: what an operator did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,6 +20,7 @@ impl AppState {
             activities: self.reads.activities.data.as_deref().unwrap_or_default(),
             scaler: &scaler,
             log_groups: self.reads.log_groups.data.as_deref(),
+            boots: self.reads.boots.data.as_deref(),
         })
     }
 

@@ -12,3 +12,12 @@ pub struct LogEvent {
     pub event_id: String,
     pub message: String,
 }
+
+/// One line of an instance's own log groups (its stream is named by the instance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub at: Timestamp,
+    pub group: String,
+    pub instance: String,
+    pub message: String,
+}

@@ -29,7 +29,7 @@ pub use fleet::{
     StrangerKind,
 };
 pub use ids::instance_id;
-pub use log::LogEvent;
+pub use log::{LogEvent, LogLine};
 pub use queue::{QueueMetrics, QueueSample};
 pub use secret::Secret;
 pub use stack::{LaunchSettings, Os, ScalingState, StackSummary};

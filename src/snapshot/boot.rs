@@ -5,10 +5,10 @@
 
 use super::lines::log_lines;
 use crate::analysis::boot::{Launch, boots, milestone};
-use crate::analysis::timeline::LogLine;
 use crate::analysis::timeline::activity_instance;
 use crate::backend::{Backends, LogSource};
 use crate::deadline::within;
+use crate::domain::LogLine;
 use crate::domain::boot::Boot;
 use crate::domain::{ActivityStatus, Timestamp, groups};
 
@@ -22,6 +22,9 @@ pub const GROUPS: [(&str, &str); 3] = [
     ),
     (groups::BUILDKITE_AGENT, "?\"Successfully registered agent\" ?\"Starting job\""),
 ];
+
+/// How far back `bkops doctor` reads boots.
+pub const DOCTOR_WINDOW_SECS: i64 = 6 * 3600;
 
 /// A stack's boots since a moment, oldest first, and what could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -40,11 +40,14 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<DoctorRe
     let shared = &shared;
     let reads = wanted.into_iter().map(|stack| async move {
         let prefix = [scaler_prefix(&stack.name)];
-        let (read, own) = tokio::join!(
+        let since = now.plus_secs(-super::boot::DOCTOR_WINDOW_SECS);
+        let (read, own, boots) = tokio::join!(
             Read::of(backends, &stack.name),
-            crate::deadline::within(backends.logs.log_groups(&prefix))
+            crate::deadline::within(backends.logs.log_groups(&prefix)),
+            super::boot::read(backends, &stack.name, since)
         );
         let mut unread = read.unread.clone();
+        unread.extend(boots.unread.iter().map(|u| format!("boots: {u}")));
         let groups: Option<Vec<LogGroup>> = match (shared, own) {
             (Ok(s), Ok(o)) => Some(s.iter().cloned().chain(o).collect()),
             (Err(e), _) => {
@@ -64,6 +67,7 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<DoctorRe
             activities: &read.activities,
             scaler: &read.scaler,
             log_groups: groups.as_deref(),
+            boots: Some(&boots.boots),
         });
         StackDoctor { stack: stack.name.clone(), findings, unread }
     });

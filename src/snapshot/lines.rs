@@ -2,8 +2,8 @@
 //! each group once per hundred instances (FilterLogEvents takes at most 100 stream names),
 //! a few pages at most, for the timeline and the boots alike.
 
-use crate::analysis::timeline::LogLine;
 use crate::backend::{FilterQuery, LogSource};
+use crate::domain::LogLine;
 use crate::domain::{BackendError, Timestamp};
 
 /// FilterLogEvents takes at most 100 stream names.
