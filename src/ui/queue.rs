@@ -37,11 +37,16 @@ pub fn draw_numbers(frame: &mut Frame, area: Rect, state: &AppState, theme: &The
         l.extend(b);
         Line::from(l)
     };
-    let lines = vec![
+    let mut lines = vec![
         pair(num("Scheduled", q.scheduled, Role::chart_scheduled), num("Idle", q.idle_agents, Role::base)),
         pair(num("Running", q.running, Role::chart_running), num("Busy", q.busy_agents, Role::base)),
         pair(num("Waiting", q.waiting, Role::chart_waiting), num("Agents", q.total_agents, Role::base)),
     ];
+    // Where the pane has a row to spare: how long this stack's instances take to be ready.
+    if let Some(text) = crate::app::shown::boot_summary(state) {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(text, theme.style(Role::muted))));
+    }
     frame.render_widget(Paragraph::new(lines).style(theme.style(Role::base)).block(block), area);
 }
 
