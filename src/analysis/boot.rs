@@ -178,5 +178,38 @@ pub fn summary(boots: &[Boot]) -> Summary {
     }
 }
 
+/// Boots are slower than the stack's own: those launched in the last `RECENT_SECS` take at
+/// least half as long again as the earlier ones, and one phase grew the most.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slower {
+    pub recent: i64,
+    pub before: i64,
+    pub phase: &'static str,
+    pub phase_before: i64,
+    pub phase_recent: i64,
+}
+
+/// What counts as recent, against the rest of the boots read.
+pub const RECENT_SECS: i64 = 3600;
+
+/// Whether the boots of the last hour are slower than the earlier ones (three of each at
+/// least), and which phase grew most.
+pub fn slower(boots: &[Boot], now: Timestamp) -> Option<Slower> {
+    let cut = now.plus_secs(-RECENT_SECS);
+    let (recent, before): (Vec<Boot>, Vec<Boot>) =
+        boots.iter().cloned().partition(|b| b.when(Milestone::Launched).is_some_and(|t| t >= cut));
+    let (r, b) = (summary(&recent), summary(&before));
+    let (rs, bs) = (r.ready?, b.ready?);
+    if rs.n < 3 || bs.n < 3 || rs.median * 2 < bs.median * 3 {
+        return None;
+    }
+    let grew = r.phases.iter().zip(&b.phases).filter_map(|((name, rp), (_, bp))| match (rp, bp) {
+        (Some(rp), Some(bp)) => Some((rp.median - bp.median, *name, bp.median, rp.median)),
+        _ => None,
+    });
+    let (_, phase, phase_before, phase_recent) = grew.max()?;
+    Some(Slower { recent: rs.median, before: bs.median, phase, phase_before, phase_recent })
+}
+
 #[cfg(test)]
 mod tests;

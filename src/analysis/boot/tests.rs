@@ -288,3 +288,36 @@ fn the_summary_takes_the_median_and_the_90th_percentile_by_nearest_rank() {
     assert_eq!(sum.phases[0], ("start", Some(Stat { median: 21, p90: 81, n: 2 })));
     assert_eq!(sum.phases[2], ("bootstrap", Some(Stat { median: 62, p90: 62, n: 2 })));
 }
+
+#[test]
+fn boots_slower_than_the_stacks_own_name_the_phase_that_grew() {
+    // Launched `ago` seconds before NOW, ready `ready` after, the bootstrap taking `ready - 30`.
+    let now = T0.plus_secs(6 * 3600);
+    let boot = |n: usize, ago: i64, ready: i64| {
+        let mut b = Boot { instance: format!("i-{n}"), ..Boot::default() };
+        let t = now.plus_secs(-ago);
+        for (m, at) in [
+            (Milestone::Launched, 0),
+            (Milestone::FirstLine, 20),
+            (Milestone::BootstrapDone, ready - 10),
+            (Milestone::Registered, ready),
+        ] {
+            b.at.insert(m, t.plus_secs(at));
+        }
+        b
+    };
+    let earlier: Vec<Boot> = (0..4).map(|n| boot(n, 3 * 3600 + n as i64 * 60, 80)).collect();
+    let mut boots = earlier.clone();
+    boots.extend((10..13).map(|n| boot(n, 600 + n as i64 * 60, 250)));
+    assert_eq!(
+        slower(&boots, now),
+        Some(Slower { recent: 250, before: 80, phase: "bootstrap", phase_before: 50, phase_recent: 220 })
+    );
+    // Not half as long again, or too few boots on one side: nothing to say.
+    let mut near = earlier.clone();
+    near.extend((10..13).map(|n| boot(n, 600 + n as i64 * 60, 119)));
+    assert_eq!(slower(&near, now), None);
+    let mut few = earlier;
+    few.extend((10..12).map(|n| boot(n, 600 + n as i64 * 60, 250)));
+    assert_eq!(slower(&few, now), None);
+}

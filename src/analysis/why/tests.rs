@@ -282,6 +282,29 @@ fn capacity_coming_says_when_from_the_stacks_own_boots() {
     let slow = [boot(200)];
     let f = Facts { boots: Some(&slow), ..facts(&s, &[], &late, &[], &scaler) };
     assert!(reasons(&f)[0].evidence[0].ends_with("the first due now (past this stack's median boot)"));
+    // Recent boots far slower than the earlier ones: which phase grew is said.
+    let at = |ago: i64, ready: i64, n: i64| {
+        let mut b = Boot { instance: format!("i-{n}"), ..Boot::default() };
+        let t0 = NOW.plus_secs(-ago);
+        for (m, at) in [
+            (Milestone::Launched, 0),
+            (Milestone::FirstLine, 20),
+            (Milestone::BootstrapDone, ready - 10),
+            (Milestone::Registered, ready),
+        ] {
+            b.at.insert(m, t0.plus_secs(at));
+        }
+        b
+    };
+    let history: Vec<Boot> = (0..3)
+        .map(|n| at(4 * 3600 + n * 60, 80, n))
+        .chain((3..6).map(|n| at(1200 + n * 60, 250, n)))
+        .collect();
+    let f = Facts { boots: Some(&history), ..facts(&s, &[], &g, &[], &scaler) };
+    assert_eq!(
+        reasons(&f)[0].evidence[1],
+        "Boots are slower than this stack's own: 4m10s in the last hour against 1m20s before; bootstrap grew from 50s to 3m40s"
+    );
     // Without the agents read, an InService instance is not known to be booting.
     let unknown =
         fleet(3, 10, vec![instance("i-0aaaaaaaaaaaaaaa2", Lifecycle::InService, 60, AgentState::Unknown)]);

@@ -2,7 +2,7 @@
 //! takes on this stack (its own boots of the last hours) and when the first should be ready.
 
 use super::{PENDING_TOO_LONG_SECS, Seen, age, reason};
-use crate::analysis::boot::summary;
+use crate::analysis::boot::{slower, summary};
 use crate::analysis::why::{Reason, ZOMBIE_AFTER_SECS};
 use crate::domain::text::count;
 use crate::domain::{AgentState, Instance, Lifecycle, format_span};
@@ -49,6 +49,16 @@ pub(in crate::analysis::why) fn capacity_coming(seen: &Seen<'_>) -> Option<Reaso
         None => {}
     }
     let mut evidence = vec![said];
+    if let Some(s) = seen.f.boots.and_then(|b| slower(b, seen.f.now)) {
+        evidence.push(format!(
+            "Boots are slower than this stack's own: {} in the last hour against {} before; {} grew from {} to {}",
+            format_span(s.recent),
+            format_span(s.before),
+            s.phase,
+            format_span(s.phase_before),
+            format_span(s.phase_recent)
+        ));
+    }
     evidence.extend(coming.iter().map(|i| {
         let launched =
             age(seen, i).map_or_else(String::new, |a| format!(", launched {} ago", format_span(a)));
