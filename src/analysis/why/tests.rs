@@ -253,10 +253,10 @@ fn capacity_coming_says_when_from_the_stacks_own_boots() {
         ],
     );
     let scaler = quiet_scaler();
-    // Three earlier boots: ready after 300, 340 and 400 s, their bootstrap the longest part.
-    let boot = |ready: i64| {
-        let mut b = Boot { instance: format!("i-old{ready}"), ..Boot::default() };
-        let t0 = NOW.plus_secs(-3600);
+    // A boot launched `ago` seconds before NOW, its first line at 20 s, ready after `ready`.
+    let at = |ago: i64, ready: i64, n: i64| {
+        let mut b = Boot { instance: format!("i-{n}"), ..Boot::default() };
+        let t0 = NOW.plus_secs(-ago);
         for (m, at) in [
             (Milestone::Launched, 0),
             (Milestone::FirstLine, 20),
@@ -267,6 +267,8 @@ fn capacity_coming_says_when_from_the_stacks_own_boots() {
         }
         b
     };
+    // Three earlier boots: ready after 300, 340 and 400 s, their bootstrap the longest part.
+    let boot = |ready: i64| at(3600, ready, ready);
     let boots = [boot(300), boot(340), boot(400)];
     let f = Facts { boots: Some(&boots), ..facts(&s, &[], &g, &[], &scaler) };
     let r = reasons(&f);
@@ -283,19 +285,6 @@ fn capacity_coming_says_when_from_the_stacks_own_boots() {
     let f = Facts { boots: Some(&slow), ..facts(&s, &[], &late, &[], &scaler) };
     assert!(reasons(&f)[0].evidence[0].ends_with("the first due now (past this stack's median boot)"));
     // Recent boots far slower than the earlier ones: which phase grew is said.
-    let at = |ago: i64, ready: i64, n: i64| {
-        let mut b = Boot { instance: format!("i-{n}"), ..Boot::default() };
-        let t0 = NOW.plus_secs(-ago);
-        for (m, at) in [
-            (Milestone::Launched, 0),
-            (Milestone::FirstLine, 20),
-            (Milestone::BootstrapDone, ready - 10),
-            (Milestone::Registered, ready),
-        ] {
-            b.at.insert(m, t0.plus_secs(at));
-        }
-        b
-    };
     let history: Vec<Boot> = (0..3)
         .map(|n| at(4 * 3600 + n * 60, 80, n))
         .chain((3..6).map(|n| at(1200 + n * 60, 250, n)))
