@@ -24,6 +24,10 @@ pub const PHASES: [(&str, Milestone); 5] = [
     ("first job", Milestone::FirstJob),
 ];
 
+/// The phases up to the agent registered: the boot itself. The first job, after it, waits on
+/// the queue, not on the boot, so it is never "the slowest phase".
+pub const TO_READY: usize = 4;
+
 /// The milestone a line marks, if it marks one.
 pub fn milestone(group: &str, message: &str) -> Option<Milestone> {
     match group {
@@ -126,6 +130,7 @@ pub fn ready_secs(boot: &Boot) -> Option<i64> {
 pub fn slowest(boot: &Boot) -> Option<&'static str> {
     phases(boot)
         .into_iter()
+        .take(TO_READY)
         .filter_map(|(name, s)| s.map(|s| (s, name)))
         .max_by_key(|&(s, _)| s)
         .map(|(_, n)| n)
@@ -161,6 +166,16 @@ pub struct Summary {
     pub booting: usize,
     pub ready: Option<Stat>,
     pub phases: Vec<(&'static str, Option<Stat>)>,
+}
+
+/// The boot phase (not the first job) with the longest median, and that median.
+pub fn slowest_median(phases: &[(&'static str, Option<Stat>)]) -> Option<(&'static str, i64)> {
+    phases
+        .iter()
+        .take(TO_READY)
+        .filter_map(|(name, s)| s.map(|s| (s.median, *name)))
+        .max()
+        .map(|(m, n)| (n, m))
 }
 
 pub fn summary(boots: &[Boot]) -> Summary {
@@ -203,10 +218,11 @@ pub fn slower(boots: &[Boot], now: Timestamp) -> Option<Slower> {
     if rs.n < 3 || bs.n < 3 || rs.median * 2 < bs.median * 3 {
         return None;
     }
-    let grew = r.phases.iter().zip(&b.phases).filter_map(|((name, rp), (_, bp))| match (rp, bp) {
-        (Some(rp), Some(bp)) => Some((rp.median - bp.median, *name, bp.median, rp.median)),
-        _ => None,
-    });
+    let grew =
+        r.phases.iter().zip(&b.phases).take(TO_READY).filter_map(|((name, rp), (_, bp))| match (rp, bp) {
+            (Some(rp), Some(bp)) => Some((rp.median - bp.median, *name, bp.median, rp.median)),
+            _ => None,
+        });
     let (_, phase, phase_before, phase_recent) = grew.max()?;
     Some(Slower { recent: rs.median, before: bs.median, phase, phase_before, phase_recent })
 }

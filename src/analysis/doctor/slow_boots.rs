@@ -3,7 +3,7 @@
 //! the slow one).
 
 use super::{Finding, Inputs, Severity, finding};
-use crate::analysis::boot::{Stat, summary};
+use crate::analysis::boot::{Stat, slowest_median, summary};
 use crate::domain::format_span;
 
 /// A median launch-to-ready longer than this is slow capacity when jobs wait.
@@ -24,7 +24,7 @@ fn advice(phase: &str) -> &'static str {
             "the agent takes long to register after the bootstrap: its log says what it waits on (the token from SSM, Buildkite's API)"
         }
         _ => {
-            "jobs reach a ready agent late: check the queue's other agents and the pipeline's agent targeting"
+            "the lines do not say which phase: the instances' cloud-init and elastic-stack logs show where the time goes"
         }
     }
 }
@@ -36,13 +36,7 @@ pub(super) fn slow_boots(i: &Inputs<'_>) -> Vec<Finding> {
     if n < ENOUGH_BOOTS || median <= SLOW_BOOT_SECS {
         return Vec::new();
     }
-    let slowest = sum
-        .phases
-        .iter()
-        .filter_map(|(name, s)| s.map(|s| (s.median, *name)))
-        .max()
-        .map(|(secs, name)| (name, secs));
-    let (phase, secs) = slowest.unwrap_or(("boot", median));
+    let (phase, secs) = slowest_median(&sum.phases).unwrap_or(("boot", median));
     vec![finding(
         "slow_boots",
         Severity::Warn,

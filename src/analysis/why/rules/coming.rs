@@ -2,7 +2,7 @@
 //! takes on this stack (its own boots of the last hours) and when the first should be ready.
 
 use super::{PENDING_TOO_LONG_SECS, Seen, age, reason};
-use crate::analysis::boot::{slower, summary};
+use crate::analysis::boot::{slower, slowest_median, summary};
 use crate::analysis::why::{Reason, ZOMBIE_AFTER_SECS};
 use crate::domain::text::count;
 use crate::domain::{AgentState, Instance, Lifecycle, format_span};
@@ -28,10 +28,7 @@ pub(in crate::analysis::why) fn capacity_coming(seen: &Seen<'_>) -> Option<Reaso
     }
     let typical = seen.f.boots.map(summary);
     let ready = typical.as_ref().and_then(|s| s.ready);
-    let slowest = typical
-        .as_ref()
-        .and_then(|s| s.phases.iter().filter_map(|(name, st)| st.map(|st| (st.median, *name))).max())
-        .map(|(_, name)| name);
+    let slowest = typical.as_ref().and_then(|s| slowest_median(&s.phases)).map(|(name, _)| name);
     // The one launched first, at this stack's median boot.
     let first_in =
         ready.and_then(|r| coming.iter().filter_map(|i| age(seen, i)).map(|a| (r.median - a).max(0)).min());
