@@ -51,35 +51,6 @@ pub struct Inputs<'a> {
 
 mod slow_boots;
 
-/// What the checks' own tests share.
-#[cfg(test)]
-mod tests_support {
-    use crate::domain::{LaunchSettings, Os, ScalingState, StackSummary};
-
-    pub fn stack() -> StackSummary {
-        StackSummary {
-            name: "ci".into(),
-            queue: "default".into(),
-            version: "v6.71.1".into(),
-            os: Os::Linux,
-            status: "UPDATE_COMPLETE".into(),
-            asg_name: "ci-AgentAutoScaleGroup-1".into(),
-            desired: 2,
-            min: 0,
-            max: 10,
-            agents_per_instance: 1,
-            scale_in_idle_period: 600,
-            scaling: ScalingState::Enabled { schedule: "rate(1 minute)".into() },
-            scaler_params: None,
-            launch: LaunchSettings {
-                instance_types: vec!["m5.large".into(), "m5a.large".into()],
-                on_demand_percentage: Some(100),
-                terminate_after_job: false,
-            },
-        }
-    }
-}
-
 fn finding(code: &'static str, severity: Severity, what: String, why: &str, fix: &str) -> Finding {
     Finding { code, severity, what, why: why.to_string(), fix: fix.to_string() }
 }
@@ -311,7 +282,8 @@ mod tests {
 
     const NOW: Timestamp = Timestamp(1_795_000_000_000);
 
-    fn stack(name: &str, queue: &str) -> StackSummary {
+    /// A Linux stack with the template's defaults (the slow-boots check's tests use it too).
+    pub(super) fn stack(name: &str, queue: &str) -> StackSummary {
         StackSummary {
             name: name.into(),
             queue: queue.into(),

@@ -53,9 +53,18 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> BootRea
         Ok(a) => a,
         Err(e) => return BootRead { boots: Vec::new(), unread: vec![format!("scaling activity: {e}")] },
     };
-    let launched = launches(&activities, since);
+    of_activities(backends.logs.as_ref(), &activities, since).await
+}
+
+/// The boots of the launches among `activities` (already read) since `since`.
+pub async fn of_activities(
+    logs: &dyn LogSource,
+    activities: &[crate::domain::ScalingActivity],
+    since: Timestamp,
+) -> BootRead {
+    let launched = launches(activities, since);
     let ids: Vec<String> = launched.iter().map(|l| l.instance.clone()).collect();
-    let (lines, unread) = milestone_lines(backends.logs.as_ref(), &ids, since).await;
+    let (lines, unread) = milestone_lines(logs, &ids, since).await;
     BootRead { boots: boots(&launched, &lines), unread }
 }
 

@@ -41,11 +41,12 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<DoctorRe
     let reads = wanted.into_iter().map(|stack| async move {
         let prefix = [scaler_prefix(&stack.name)];
         let since = now.plus_secs(-super::boot::DOCTOR_WINDOW_SECS);
-        let (read, own, boots) = tokio::join!(
+        let (read, own) = tokio::join!(
             Read::of(backends, &stack.name),
-            crate::deadline::within(backends.logs.log_groups(&prefix)),
-            super::boot::read(backends, &stack.name, since)
+            crate::deadline::within(backends.logs.log_groups(&prefix))
         );
+        // The boots of the activities just read: their lines, not the activities again.
+        let boots = super::boot::of_activities(backends.logs.as_ref(), &read.activities, since).await;
         let mut unread = read.unread.clone();
         unread.extend(boots.unread.iter().map(|u| format!("boots: {u}")));
         let groups: Option<Vec<LogGroup>> = match (shared, own) {

@@ -75,7 +75,7 @@ mod tests {
     }
 
     fn found(boots: &[Boot]) -> Vec<Finding> {
-        let s = crate::analysis::doctor::tests_support::stack();
+        let s = crate::analysis::doctor::tests::stack("ci", "default");
         let i = Inputs {
             now: T0.plus_secs(3600),
             stack: &s,

@@ -7,12 +7,16 @@ use crate::app::state::AppState;
 use crate::app::text::TextLine;
 use crate::domain::boot::Milestone;
 use crate::domain::format_span;
+use crate::domain::text::sanitize;
 
 pub fn lines(state: &AppState, id: &str) -> Vec<TextLine> {
     let read = &state.reads.boots;
     let Some(boots) = &read.data else {
-        let text = if read.error.is_some() { "not read (E shows why)" } else { "reading its boot lines…" };
-        return vec![field("Boot", text.into())];
+        let text = match &read.error {
+            Some(e) => format!("its boot lines could not be read: {}", sanitize(&e.to_string())),
+            None => "reading its boot lines…".to_string(),
+        };
+        return vec![field("Boot", text)];
     };
     let Some(boot) = boots.iter().find(|b| b.instance == id) else {
         let hours = crate::app::BOOTS_WINDOW_SECS / 3600;
