@@ -859,3 +859,51 @@ fn boot_lists_each_boots_phases_and_sums_them_up() {
         assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
     }
 }
+
+/// `bkops status` gives each instance's boot milestones and the stack's boot summary, the
+/// same as `bkops boot` gives them (one read, one truth), in JSON and a line of text.
+#[test]
+fn status_gives_each_instances_boot_and_the_stacks_summary_as_boot_does() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = bkops(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let status = json(&["--demo", "status", "--stack", "ci-linux", "--format", "json"]);
+    let boot = json(&["--demo", "boot", "--stack", "ci-linux", "--format", "json"]);
+    let stack = &status["stacks"][0];
+    assert_eq!(stack["boot"], boot["summary"], "the stack's summary is boot's");
+    assert!(stack["boot"]["boots"].as_u64().is_some_and(|n| n >= 5), "{}", stack["boot"]);
+
+    // Each milestone as milliseconds after the launch (the two runs start a moment apart).
+    let offsets = |m: &serde_json::Value| -> Vec<Option<i64>> {
+        let at =
+            |k: &str| m[k].as_str().map(|t| t.parse::<jiff::Timestamp>().expect("a time").as_millisecond());
+        let launched = at("launched").expect("launched");
+        ["first_line", "cloud_init_final", "bootstrap_done", "registered", "first_job"]
+            .iter()
+            .map(|k| at(k).map(|t| t - launched))
+            .collect()
+    };
+    let instances = stack["auto_scaling"]["instances"].as_array().expect("instances");
+    let mut compared = 0;
+    for i in instances.iter().filter(|i| !i["boot"].is_null()) {
+        let id = i["id"].as_str().expect("id");
+        let theirs = boot["boots"].as_array().expect("boots").iter().find(|b| b["instance"] == id);
+        let theirs = theirs.unwrap_or_else(|| panic!("{id} is not among boot's boots"));
+        assert_eq!(offsets(&i["boot"]), offsets(&theirs["milestones"]), "{id}");
+        compared += 1;
+    }
+    assert!(compared >= 5, "{compared} instances had a boot: {}", stack["auto_scaling"]);
+    // An instance launched before the window has no boot, not a guessed one.
+    assert!(instances.iter().any(|i| i["boot"].is_null()), "the demo's oldest instance predates the window");
+
+    let text = bkops(&["--demo", "status", "--stack", "ci-linux"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    let line =
+        text.lines().find(|l| l.trim_start().starts_with("boots:")).unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("in 6h, launch to ready ") && line.ends_with("(bkops boot --stack ci-linux)"),
+        "{line}"
+    );
+}

@@ -141,6 +141,11 @@ pub fn is_booting(boot: &Boot) -> bool {
     boot.when(Milestone::Registered).is_none() && boot.when(Milestone::BootstrapFailed).is_none()
 }
 
+/// Its milestones can no longer change: its first job started, or its bootstrap failed.
+pub fn is_over(boot: &Boot) -> bool {
+    boot.when(Milestone::FirstJob).is_some() || boot.when(Milestone::BootstrapFailed).is_some()
+}
+
 /// The median and the 90th percentile (nearest rank) of some lengths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stat {

@@ -31,8 +31,7 @@ pub const LOG_GROUPS_SECS: u32 = 600;
 /// Seconds between reads of a stack's boots: a boot takes minutes.
 pub const BOOTS_SECS: u32 = 60;
 
-/// How far back the dashboard reads boots.
-pub const BOOTS_WINDOW_SECS: i64 = 6 * 3600;
+pub use crate::domain::boot::WINDOW_SECS as BOOTS_WINDOW_SECS;
 
 /// A group whose read gives the answer it gave last time (and nothing on its way) is read this
 /// many times less often, whatever its health; any change brings it back to its interval.

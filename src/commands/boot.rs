@@ -11,6 +11,7 @@ use crate::backend::Backends;
 use crate::domain::boot::{Boot, Milestone};
 use crate::domain::text::sanitize;
 use crate::domain::{Timestamp, format_span};
+use crate::snapshot::boot::json::{BootJson, SummaryJson, boot_json, summary_json};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct BootArgs {
@@ -33,111 +34,11 @@ struct Report {
     unread: Vec<String>,
 }
 
-/// Each milestone as an RFC 3339 time, in the order a boot reaches them; `null` while not seen.
-#[derive(Serialize)]
-struct Milestones {
-    launched: Option<String>,
-    first_line: Option<String>,
-    cloud_init_final: Option<String>,
-    bootstrap_done: Option<String>,
-    bootstrap_failed: Option<String>,
-    registered: Option<String>,
-    first_job: Option<String>,
-}
-
-/// One value per phase, in `PHASES`' order.
-#[derive(Serialize)]
-struct Phases<T> {
-    start: T,
-    cloud_init: T,
-    bootstrap: T,
-    agent: T,
-    first_job: T,
-}
-
-impl<T> Phases<T> {
-    fn of(mut v: Vec<T>) -> Option<Self> {
-        let first_job = v.pop()?;
-        let agent = v.pop()?;
-        let bootstrap = v.pop()?;
-        let cloud_init = v.pop()?;
-        let start = v.pop()?;
-        Some(Phases { start, cloud_init, bootstrap, agent, first_job })
-    }
-}
-
-#[derive(Serialize)]
-struct BootJson {
-    instance: String,
-    milestones: Milestones,
-    /// Each phase's seconds; `null` while unknown.
-    phases: Option<Phases<Option<i64>>>,
-    ready_seconds: Option<i64>,
-    slowest: Option<&'static str>,
-    booting: bool,
-    failure: Option<String>,
-}
-
-#[derive(Serialize)]
-struct StatJson {
-    median_seconds: i64,
-    p90_seconds: i64,
-    boots: usize,
-}
-
-#[derive(Serialize)]
-struct SummaryJson {
-    boots: usize,
-    failed: usize,
-    booting: usize,
-    ready: Option<StatJson>,
-    phases: Option<Phases<Option<StatJson>>>,
-}
-
-fn stat_json(s: Option<Stat>) -> Option<StatJson> {
-    s.map(|s| StatJson { median_seconds: s.median, p90_seconds: s.p90, boots: s.n })
-}
-
-fn milestones(b: &Boot) -> Milestones {
-    let at = |m| b.when(m).map(|t: Timestamp| t.rfc3339_millis());
-    Milestones {
-        launched: at(Milestone::Launched),
-        first_line: at(Milestone::FirstLine),
-        cloud_init_final: at(Milestone::CloudInitFinal),
-        bootstrap_done: at(Milestone::BootstrapDone),
-        bootstrap_failed: at(Milestone::BootstrapFailed),
-        registered: at(Milestone::Registered),
-        first_job: at(Milestone::FirstJob),
-    }
-}
-
-fn boot_json(b: &Boot) -> BootJson {
-    BootJson {
-        instance: b.instance.clone(),
-        milestones: milestones(b),
-        phases: Phases::of(phases(b).into_iter().map(|(_, s)| s).collect()),
-        ready_seconds: ready_secs(b),
-        slowest: slowest(b),
-        booting: is_booting(b),
-        failure: b.failure.as_deref().map(|f| sanitize(f).into_owned()),
-    }
-}
-
-fn summary_json(s: &Summary) -> SummaryJson {
-    SummaryJson {
-        boots: s.boots,
-        failed: s.failed,
-        booting: s.booting,
-        ready: stat_json(s.ready),
-        phases: Phases::of(s.phases.iter().map(|&(_, st)| stat_json(st)).collect()),
-    }
-}
-
 pub async fn run(backends: &Backends, stack: Option<&str>, args: &BootArgs) -> Result<(), AppError> {
     let usage = "bkops boot --stack NAME [--since 6h]";
     let (name, since) = super::check::stack_and_since(backends, stack, &args.since, usage).await?;
     let name = name.as_str();
-    let read = crate::snapshot::boot::read(backends, name, since).await;
+    let read = crate::snapshot::boot::read(backends, name, since, &Default::default()).await;
     let sum = summary(&read.boots);
     // A closed pipe (`| head`) ends the command quietly.
     let _ = match args.format {

@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::error::AppError;
 use crate::backend::Backends;
-use crate::domain::format_age;
 use crate::domain::text::count;
+use crate::domain::{format_age, format_span};
+use crate::snapshot::boot::json::SummaryJson;
 pub use crate::snapshot::{ContextStatus, ContextsReport, StackStatus, StatusReport, collect_all};
 
 /// The snapshot of every stack, or of the one named (an unknown name is said, exit 2).
@@ -15,7 +16,7 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
     if let Some(name) = only {
         super::check::check_stack(backends, name).await?;
     }
-    Ok(crate::snapshot::collect(backends, only).await?)
+    Ok(crate::snapshot::collect(backends, only, crate::snapshot::Boots::Read).await?)
 }
 
 pub fn contexts_to_text(report: &ContextsReport) -> String {
@@ -89,6 +90,9 @@ fn stacks_text(stacks: &[StackStatus]) -> String {
                 "  instances: {} InService, {} Pending, {} Terminating, {} Unhealthy",
                 a.in_service, a.pending, a.terminating, a.unhealthy
             );
+            if let Some(b) = s.boot.as_ref().filter(|b| b.boots > 0) {
+                let _ = writeln!(out, "  {}", boot_line(b, &st.name));
+            }
             for i in &a.instances {
                 let _ = writeln!(
                     out,
@@ -125,6 +129,40 @@ fn stacks_text(stacks: &[StackStatus]) -> String {
         }
     }
     out
+}
+
+/// The stack's boots in a line: how many, launch to ready, and the slowest phase by median.
+fn boot_line(b: &SummaryJson, stack: &str) -> String {
+    let ready = b.ready.as_ref().map_or_else(
+        || "none ready yet".to_string(),
+        |r| {
+            format!(
+                "launch to ready {}/{} (median/p90)",
+                format_span(r.median_seconds),
+                format_span(r.p90_seconds)
+            )
+        },
+    );
+    let slowest = b.phases.as_ref().and_then(|p| {
+        let each = [
+            ("start", &p.start),
+            ("cloud-init", &p.cloud_init),
+            ("bootstrap", &p.bootstrap),
+            ("agent", &p.agent),
+        ];
+        each.into_iter()
+            .filter_map(|(name, s)| s.as_ref().map(|s| (s.median_seconds, name)))
+            .filter(|&(median, _)| median > 0)
+            .max()
+            .map(|(_, name)| format!(", slowest {name}"))
+    });
+    format!(
+        "boots:  {} in 6h, {ready}{}; {} failed, {} booting (bkops boot --stack {stack})",
+        b.boots,
+        slowest.unwrap_or_default(),
+        b.failed,
+        b.booting
+    )
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub async fn run(backends: &Backends, stack: Option<&str>, format: Format) -> Re
         super::check::check_stack(backends, name).await?;
         return Ok(());
     };
-    let read = Read::of(backends, name).await;
+    let read = Read::of(backends, name).await.with_boots(backends).await;
     let diagnosis = read.diagnosis(backends.clock.now(), summary, &stacks);
     let report = Report {
         schema_version: crate::snapshot::SCHEMA_VERSION,

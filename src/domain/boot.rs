@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 
 use super::Timestamp;
 
+/// How far back the dashboard, `bkops status`, `why` and `doctor` read boots: the stack's
+/// own recent history, to compare a boot with.
+pub const WINDOW_SECS: i64 = 6 * 3600;
+
 /// A step of a boot, in the order a boot reaches them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Milestone {

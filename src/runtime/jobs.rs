@@ -15,6 +15,8 @@ pub struct Jobs {
     in_flight: HashMap<Resource, CancellationToken>,
     queued: HashSet<Resource>,
     started: u64,
+    /// The boots already over, kept across reads so their lines are read once.
+    boots: crate::snapshot::boot::Known,
 }
 
 impl Jobs {
@@ -26,13 +28,13 @@ impl Jobs {
         let token = CancellationToken::new();
         self.in_flight.insert(resource.clone(), token.clone());
         self.started += 1;
-        let (backends, tx) = (backends.clone(), tx.clone());
+        let (backends, tx, known) = (backends.clone(), tx.clone(), self.boots.clone());
         tokio::spawn(async move {
             tokio::select! {
                 // Cancellation wins when both are ready: a cancelled read never reports.
                 biased;
                 _ = token.cancelled() => {}
-                result = read(&backends, &resource) => {
+                result = read(&backends, &resource, &known) => {
                     let at = backends.clock.now();
                     let _ = tx.send(Msg::Loaded { resource, result, at });
                 }
@@ -74,7 +76,11 @@ impl Jobs {
     }
 }
 
-pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, BackendError> {
+pub async fn read(
+    backends: &Backends,
+    resource: &Resource,
+    known: &crate::snapshot::boot::Known,
+) -> Result<Payload, BackendError> {
     match resource {
         Resource::Stacks => backends.stacks.stacks().await.map(Payload::Stacks),
         Resource::Queue(s) => backends.queues.queue(s).await.map(Payload::Queue),
@@ -98,7 +104,7 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
         }
         Resource::Boots(s) => {
             let since = backends.clock.now().plus_secs(-crate::app::BOOTS_WINDOW_SECS);
-            let read = crate::snapshot::boot::read(backends, s, since).await;
+            let read = crate::snapshot::boot::read(backends, s, since, known).await;
             // Nothing read at all is an error for the pane; a group missing leaves its
             // milestones unknown.
             match read.unread.first() {
@@ -112,7 +118,7 @@ pub async fn read(backends: &Backends, resource: &Resource) -> Result<Payload, B
                 Some(c) if !c.contexts().is_empty() => c.backends(*n).await?,
                 _ => backends.clone(),
             };
-            let report = crate::snapshot::collect(&b, None).await?;
+            let report = crate::snapshot::collect(&b, None, crate::snapshot::Boots::Skip).await?;
             Ok(Payload::Lines(report.stacks.iter().map(crate::snapshot::line).collect()))
         }
     }

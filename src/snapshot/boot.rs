@@ -3,13 +3,18 @@
 //! group read once for every instance launched in the window, filtered by the server. Made
 //! into boots by `analysis::boot`; used by `bkops boot`.
 
+pub mod json;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use super::lines::log_lines;
-use crate::analysis::boot::{Launch, boots, milestone};
+use crate::analysis::boot::{Launch, boots, is_over, milestone};
 use crate::analysis::timeline::activity_instance;
 use crate::backend::{Backends, LogSource};
 use crate::deadline::within;
 use crate::domain::LogLine;
-use crate::domain::boot::Boot;
+use crate::domain::boot::{Boot, Milestone};
 use crate::domain::{ActivityStatus, Timestamp, groups};
 
 /// The groups a boot's milestones are in, and the filter pattern that keeps only their lines
@@ -22,9 +27,6 @@ pub const GROUPS: [(&str, &str); 3] = [
     ),
     (groups::BUILDKITE_AGENT, "?\"Successfully registered agent\" ?\"Starting job\""),
 ];
-
-/// How far back `bkops doctor` reads boots.
-pub const DOCTOR_WINDOW_SECS: i64 = 6 * 3600;
 
 /// A stack's boots since a moment, oldest first, and what could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -48,24 +50,68 @@ pub fn launches(activities: &[crate::domain::ScalingActivity], since: Timestamp)
     out
 }
 
-pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> BootRead {
+/// Boots that are over (`is_over`), by instance: their milestones cannot change, so the
+/// dashboard keeps them and never reads their lines again. Held by the runtime; pruned to the
+/// window at each read, so it never holds more than the window's boots.
+#[derive(Debug, Clone, Default)]
+pub struct Known(Arc<Mutex<HashMap<String, Boot>>>);
+
+impl Known {
+    fn get(&self, instance: &str) -> Option<Boot> {
+        self.0.lock().ok().and_then(|m| m.get(instance).cloned())
+    }
+
+    /// Keeps the boots that are over, and forgets those launched before `since`.
+    fn keep(&self, fresh: &[Boot], since: Timestamp) {
+        let Ok(mut m) = self.0.lock() else { return };
+        m.retain(|_, b| b.when(Milestone::Launched).is_some_and(|t| t >= since));
+        for b in fresh.iter().filter(|b| is_over(b)) {
+            m.insert(b.instance.clone(), b.clone());
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.lock().map_or(0, |m| m.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+pub async fn read(backends: &Backends, stack: &str, since: Timestamp, known: &Known) -> BootRead {
     let activities = match within(backends.stacks.activities(stack)).await {
         Ok(a) => a,
         Err(e) => return BootRead { boots: Vec::new(), unread: vec![format!("scaling activity: {e}")] },
     };
-    of_activities(backends.logs.as_ref(), &activities, since).await
+    of_activities(backends.logs.as_ref(), &activities, since, known).await
 }
 
-/// The boots of the launches among `activities` (already read) since `since`.
+/// The boots of the launches among `activities` (already read) since `since`. A boot already
+/// over is taken from `known`, and lines are read only for the boots still going, from the
+/// first of their launches: a stack whose boots are all over costs no read of lines. A
+/// one-shot command passes an empty `Known`.
 pub async fn of_activities(
     logs: &dyn LogSource,
     activities: &[crate::domain::ScalingActivity],
     since: Timestamp,
+    known: &Known,
 ) -> BootRead {
-    let launched = launches(activities, since);
-    let ids: Vec<String> = launched.iter().map(|l| l.instance.clone()).collect();
-    let (lines, unread) = milestone_lines(logs, &ids, since).await;
-    BootRead { boots: boots(&launched, &lines), unread }
+    let (mut out, mut going) = (Vec::new(), Vec::new());
+    for launch in launches(activities, since) {
+        match known.get(&launch.instance) {
+            Some(b) => out.push(b),
+            None => going.push(launch),
+        }
+    }
+    let ids: Vec<String> = going.iter().map(|l| l.instance.clone()).collect();
+    let from = going.iter().map(|l| l.at).min().unwrap_or(since);
+    let (lines, unread) = milestone_lines(logs, &ids, from).await;
+    let fresh = boots(&going, &lines);
+    known.keep(&fresh, since);
+    out.extend(fresh);
+    out.sort_by_key(|b| (b.when(Milestone::Launched), b.instance.clone()));
+    BootRead { boots: out, unread }
 }
 
 /// The milestone lines of these instances since `since` (and the clocks' allowance before
@@ -88,3 +134,6 @@ pub async fn milestone_lines(
     }
     (lines, unread)
 }
+
+#[cfg(test)]
+mod tests;

@@ -40,15 +40,11 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<DoctorRe
     let shared = &shared;
     let reads = wanted.into_iter().map(|stack| async move {
         let prefix = [scaler_prefix(&stack.name)];
-        let since = now.plus_secs(-super::boot::DOCTOR_WINDOW_SECS);
         let (read, own) = tokio::join!(
-            Read::of(backends, &stack.name),
+            async { Read::of(backends, &stack.name).await.with_boots(backends).await },
             crate::deadline::within(backends.logs.log_groups(&prefix))
         );
-        // The boots of the activities just read: their lines, not the activities again.
-        let boots = super::boot::of_activities(backends.logs.as_ref(), &read.activities, since).await;
         let mut unread = read.unread.clone();
-        unread.extend(boots.unread.iter().map(|u| format!("boots: {u}")));
         let groups: Option<Vec<LogGroup>> = match (shared, own) {
             (Ok(s), Ok(o)) => Some(s.iter().cloned().chain(o).collect()),
             (Err(e), _) => {
@@ -68,7 +64,7 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<DoctorRe
             activities: &read.activities,
             scaler: &read.scaler,
             log_groups: groups.as_deref(),
-            boots: Some(&boots.boots),
+            boots: read.boots.as_ref().map(|b| &b.boots[..]),
         });
         StackDoctor { stack: stack.name.clone(), findings, unread }
     });

@@ -13,10 +13,13 @@ use serde::Serialize;
 
 pub use read::Read;
 
+use self::boot::json::{Milestones, SummaryJson, milestones, summary_json};
+use crate::analysis::boot::summary;
 use crate::analysis::overview::StackLine;
 use crate::analysis::why::{Diagnosis, Reason};
 use crate::analysis::{Warning, warnings};
 use crate::backend::Backends;
+use crate::domain::boot::Boot;
 use crate::domain::scaler_log::ScalerRead;
 use crate::domain::scaler_log::ScalerRun;
 use crate::domain::{
@@ -52,8 +55,20 @@ pub struct StackStatus {
     /// The one diagnosis every surface shows: jobs waiting, the agents that can and cannot
     /// take them, the reasons, and the scaler's verdict.
     pub diagnosis: Diagnosis,
+    /// The stack's boots of the last 6 hours: their count, launch to ready and each phase
+    /// (median and 90th percentile); `null` when not read (the fleet view reads none).
+    pub boot: Option<SummaryJson>,
     /// What could not be read; the rest of the snapshot is still printed.
     pub errors: Vec<String>,
+}
+
+/// Whether a snapshot reads the stacks' boots: up to one read per group of boot lines for a
+/// stack that launched instances in the last 6 hours. `bkops status` does; the fleet view,
+/// read every minute for every context, does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Boots {
+    Read,
+    Skip,
 }
 
 #[derive(Debug, Serialize)]
@@ -153,9 +168,11 @@ pub struct InstanceStatus {
     pub disk: DiskSignal,
     pub boot_failed: bool,
     pub spot_notice: bool,
+    /// Its boot's milestones, when it launched in the boots read (`null` otherwise).
+    pub boot: Option<Milestones>,
 }
 
-fn asg_status(f: &Fleet, now: Timestamp) -> AsgStatus {
+fn asg_status(f: &Fleet, now: Timestamp, boots: &[Boot]) -> AsgStatus {
     AsgStatus {
         name: f.asg_name.clone(),
         desired: f.desired,
@@ -182,13 +199,18 @@ fn asg_status(f: &Fleet, now: Timestamp) -> AsgStatus {
                 disk: i.disk,
                 boot_failed: i.boot_failed,
                 spot_notice: i.spot_notice,
+                boot: boots.iter().find(|b| b.instance == i.id).map(milestones),
             })
             .collect(),
     }
 }
 
 /// Every stack's snapshot, or with `only` that stack's (none when it is not there).
-pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusReport, BackendError> {
+pub async fn collect(
+    backends: &Backends,
+    only: Option<&str>,
+    boots: Boots,
+) -> Result<StatusReport, BackendError> {
     let stacks = crate::deadline::within(backends.stacks.stacks()).await?;
     let now = backends.clock.now();
     let wanted: Vec<StackSummary> =
@@ -197,11 +219,16 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusRe
     let names: Vec<String> = wanted.iter().map(|s| s.name.clone()).collect();
     backends.stacks.prepare(&names).await;
     let reads = wanted.into_iter().map(|stack| async move {
-        let read = Read::of(backends, &stack.name).await;
+        let read = match boots {
+            Boots::Read => Read::of(backends, &stack.name).await.with_boots(backends).await,
+            Boots::Skip => Read::of(backends, &stack.name).await,
+        };
         let diagnosis = read.diagnosis(now, &stack, all);
+        let booted = read.boots.as_ref().map_or(&[][..], |b| &b.boots[..]);
         StackStatus {
             warnings: warnings(&stack, read.queue.as_ref(), read.fleet.as_ref()),
-            auto_scaling: read.fleet.as_ref().map(|f| asg_status(f, now)),
+            auto_scaling: read.fleet.as_ref().map(|f| asg_status(f, now, booted)),
+            boot: read.boots.as_ref().map(|b| summary_json(&summary(&b.boots))),
             queue_metrics: read.queue,
             scaler: scaler_section(&read.scaler, read.should_want(now, &stack)),
             why: diagnosis.reasons.clone(),
@@ -244,9 +271,10 @@ pub async fn collect_all(
     only: Option<&str>,
     now: Timestamp,
 ) -> ContextsReport {
+    // `bkops status --all-contexts` reads what `bkops status` does, boots included.
     let reads = contexts.into_iter().map(|(context, backends)| async move {
         // With `only`, each context reads that stack alone (none where it is not).
-        match collect(&backends, only).await {
+        match collect(&backends, only, Boots::Read).await {
             Ok(r) => ContextStatus { context, error: None, stacks: r.stacks },
             Err(e) => ContextStatus { context, error: Some(e.to_string()), stacks: Vec::new() },
         }

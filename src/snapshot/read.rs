@@ -1,5 +1,6 @@
 //! What a stack's explanation is made from, read at once.
 
+use super::boot::{BootRead, Known, of_activities};
 use crate::analysis::why::{Diagnosis, Facts, diagnose, should_want};
 use crate::backend::Backends;
 use crate::deadline::within;
@@ -12,6 +13,8 @@ pub struct Read {
     pub fleet: Option<Fleet>,
     pub activities: Vec<ScalingActivity>,
     pub scaler: ScalerRead,
+    /// The boots of the last `domain::boot::WINDOW_SECS`, when asked for (`with_boots`).
+    pub boots: Option<BootRead>,
     pub unread: Vec<String>,
 }
 
@@ -31,7 +34,17 @@ impl Read {
         let fleet = fleet.map_err(|e| keep("auto scaling group", e)).ok();
         let activities = activities.map_err(|e| keep("scaling activity", e)).unwrap_or_default();
         let scaler = scaler.unwrap_or_else(|e| ScalerRead::Unreadable { text: e.to_string() });
-        Self { queue, fleet, activities, scaler, unread }
+        Self { queue, fleet, activities, scaler, boots: None, unread }
+    }
+
+    /// Adds the boots of the activities read (their milestone lines: up to one read per group,
+    /// none when nothing launched in the window), so the diagnosis can say how long boots take.
+    pub async fn with_boots(mut self, backends: &Backends) -> Self {
+        let since = backends.clock.now().plus_secs(-crate::domain::boot::WINDOW_SECS);
+        let read = of_activities(backends.logs.as_ref(), &self.activities, since, &Known::default()).await;
+        self.unread.extend(read.unread.iter().map(|u| format!("boots: {u}")));
+        self.boots = Some(read);
+        self
     }
 
     fn facts<'a>(&'a self, now: Timestamp, stack: &'a StackSummary, stacks: &'a [StackSummary]) -> Facts<'a> {
@@ -43,9 +56,8 @@ impl Read {
             fleet: self.fleet.as_ref(),
             activities: &self.activities,
             scaler: &self.scaler,
-            // A snapshot reads no boots (their lines cost three more calls a stack): the
-            // reason says what is booting, without how long boots take.
-            boots: None,
+            // Without the boots read, the reason says what is booting, not how long boots take.
+            boots: self.boots.as_ref().map(|b| &b.boots[..]),
         }
     }
 
