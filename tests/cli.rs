@@ -907,3 +907,24 @@ fn status_gives_each_instances_boot_and_the_stacks_summary_as_boot_does() {
         "{line}"
     );
 }
+
+/// `bkops events --follow --format json`: what was read, oldest first, one JSON document a
+/// line, each event once; SIGINT ends it with exit 0 (following is ended by the operator).
+#[test]
+fn events_follow_prints_each_event_once_a_line_and_ends_on_sigint() {
+    let home = tmp("events-follow");
+    let shown = std::cell::RefCell::new(String::new());
+    let args = ["events", "--stack", "ci-linux", "--since", "1d", "--follow", "--format", "json"];
+    let (out, _) = signal_during_a_session(&home, &args, "-INT", |s| {
+        *shown.borrow_mut() = s.to_string();
+        s.contains("\"UPDATE_COMPLETE\"") && s.ends_with('\n')
+    });
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> =
+        shown.borrow().lines().map(|l| serde_json::from_str(l).expect("a JSON document a line")).collect();
+    assert!(lines.len() >= 3, "{lines:?}");
+    let times: Vec<&str> = lines.iter().map(|e| e["at"].as_str().expect("at")).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first: {times:?}");
+    assert_eq!(lines[0]["status"], "UPDATE_IN_PROGRESS");
+    assert_eq!(lines[0]["reason"], "User Initiated");
+}

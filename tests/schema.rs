@@ -1,4 +1,4 @@
-//! The JSON `bkops status`, `why`, `timeline`, `boot` and `doctor` print follows `schema/output.v1.schema.json`,
+//! The JSON `bkops status`, `why`, `timeline`, `boot`, `events` and `doctor` print follows `schema/output.v1.schema.json`,
 //! on the demo's stacks through the binary (the AWS backend's `status --all-contexts` is
 //! checked in tests/aws_moto.rs), and the schema refuses what it should.
 
@@ -43,6 +43,11 @@ fn status_why_timeline_boot_and_doctor_follow_the_schema_on_every_demo_stack() {
             assert_valid("timeline", &timeline);
             let boot = json_of(&[&demo[..], &["boot", "--stack", name, "--format", "json"]].concat());
             assert_valid("boot", &boot);
+            let since = ["--since", "1d"];
+            let events =
+                json_of(&[&demo[..], &["events", "--stack", name], &since, &["--format", "json"]].concat());
+            assert_valid("events", &events);
+            assert!(!events["events"].as_array().expect("events").is_empty(), "{name}: {events}");
         }
     }
 }
@@ -101,4 +106,17 @@ fn the_schema_refuses_a_missing_field_an_unknown_one_and_a_wrong_type() {
     let mut undirected = cooldown.clone();
     undirected.as_object_mut().expect("object").remove("direction");
     assert!(!errors("scaler_run", &undirected).is_empty(), "a cooldown without its direction passed");
+}
+
+#[test]
+fn a_followed_event_line_follows_the_schema() {
+    let line = json!({
+        "at": "2026-12-07T15:05:01.250Z", "stack": "ci-Autoscaling-1ABC", "logical_id": "AutoscalingFunction",
+        "physical_id": "", "resource_type": "AWS::Lambda::Function", "status": "UPDATE_FAILED",
+        "reason": "Resource handler returned message", "failure": true, "cause": true
+    });
+    assert_valid("stack_event", &line);
+    let mut unknown = line.clone();
+    unknown["event_id"] = json!("x");
+    assert!(!errors("stack_event", &unknown).is_empty(), "an undocumented field passed");
 }

@@ -759,6 +759,7 @@ fn fleet_state(h: &mut Harness) {
         why: None,
         scaler: None,
         problem: !warnings.is_empty() || verdict.starts_with("error"),
+        stack_failed: false,
     };
     let mut o = Overview::new(vec!["prod-us".into(), "prod-eu".into(), "staging".into()], Some(0));
     let at = h.state.now;

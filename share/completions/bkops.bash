@@ -25,6 +25,9 @@ _bkops() {
             bkops,doctor)
                 cmd="bkops__subcmd__doctor"
                 ;;
+            bkops,events)
+                cmd="bkops__subcmd__events"
+                ;;
             bkops,help)
                 cmd="bkops__subcmd__help"
                 ;;
@@ -60,6 +63,9 @@ _bkops() {
                 ;;
             bkops__subcmd__help,doctor)
                 cmd="bkops__subcmd__help__subcmd__doctor"
+                ;;
+            bkops__subcmd__help,events)
+                cmd="bkops__subcmd__help__subcmd__events"
                 ;;
             bkops__subcmd__help,help)
                 cmd="bkops__subcmd__help__subcmd__help"
@@ -128,7 +134,7 @@ _bkops() {
 
     case "${cmd}" in
         bkops)
-            opts="-h -V --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help --version status logs scaling terminate ssm why timeline boot doctor completions man help"
+            opts="-h -V --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help --version status logs scaling terminate ssm why timeline boot events doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,8 +345,66 @@ _bkops() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        bkops__subcmd__events)
+            opts="-f -h --since --follow --format --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --demo-speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --demo-seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         bkops__subcmd__help)
-            opts="status logs scaling terminate ssm why timeline boot doctor completions man help"
+            opts="status logs scaling terminate ssm why timeline boot events doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -382,6 +446,20 @@ _bkops() {
             return 0
             ;;
         bkops__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bkops__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -47,6 +47,7 @@ complete -c bkops -n "__fish_bkops_needs_command" -f -a "ssm" -d 'Open a shell o
 complete -c bkops -n "__fish_bkops_needs_command" -f -a "why" -d 'Why jobs wait on a stack\'s queue: every reason that holds, ranked, with its evidence'
 complete -c bkops -n "__fish_bkops_needs_command" -f -a "timeline" -d 'What happened to a stack, newest first: activities, the scaler, log signals, operators'
 complete -c bkops -n "__fish_bkops_needs_command" -f -a "boot" -d 'Time to capacity: each boot\'s phases, launch to first job, and the slowest step'
+complete -c bkops -n "__fish_bkops_needs_command" -f -a "events" -d 'A stack\'s CloudFormation events and its nested stacks\', newest first, with a rollback\'s cause'
 complete -c bkops -n "__fish_bkops_needs_command" -f -a "doctor" -d 'Check each stack\'s configuration against known pitfalls: why each matters, what to change'
 complete -c bkops -n "__fish_bkops_needs_command" -f -a "completions" -d 'Print a shell completion script (see the README for where each shell reads it)'
 complete -c bkops -n "__fish_bkops_needs_command" -f -a "man" -d 'Print the manual page (roff) of bkops or of a command (`bkops man scaling pause`), e.g. `bkops man > ~/.local/share/man/man1/bkops.1`; `--dir` writes every page'
@@ -255,6 +256,24 @@ complete -c bkops -n "__fish_bkops_using_subcommand boot" -l all-contexts -d 'Ev
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -s h -l help -d 'Print help'
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l since -d 'How far back: a duration (90s, 30m, 2h, 1d) or an RFC 3339 time' -r
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l format -r -f -a "text\t''
+json\t''"
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l profile -d 'AWS profile' -r
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l region -d 'AWS region' -r
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand events" -s f -l follow -d 'Keep reading, oldest first, printing new events as they come: every 5 s while the stack changes, every 30 s while it is stable. Ctrl-C ends it'
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
+complete -c bkops -n "__fish_bkops_using_subcommand events" -s h -l help -d 'Print help'
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l format -r -f -a "text\t''
 json\t''"
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
@@ -300,18 +319,19 @@ complete -c bkops -n "__fish_bkops_using_subcommand man" -l all-contexts -d 'Eve
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand man" -s h -l help -d 'Print help'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "status" -d 'Print one snapshot of the stacks, for scripts and chat bots'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "logs" -d 'Print an instance\'s log lines from every log group of its stack, merged in time order'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "scaling" -d 'Pause or resume a stack\'s autoscaling, or show whether it is paused and by whom'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "terminate" -d 'Terminate instances of a stack\'s Auto Scaling group, replacing them or shrinking it'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "ssm" -d 'Open a shell on an instance through Session Manager'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "why" -d 'Why jobs wait on a stack\'s queue: every reason that holds, ranked, with its evidence'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "timeline" -d 'What happened to a stack, newest first: activities, the scaler, log signals, operators'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "boot" -d 'Time to capacity: each boot\'s phases, launch to first job, and the slowest step'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "doctor" -d 'Check each stack\'s configuration against known pitfalls: why each matters, what to change'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "completions" -d 'Print a shell completion script (see the README for where each shell reads it)'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "man" -d 'Print the manual page (roff) of bkops or of a command (`bkops man scaling pause`), e.g. `bkops man > ~/.local/share/man/man1/bkops.1`; `--dir` writes every page'
-complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "status" -d 'Print one snapshot of the stacks, for scripts and chat bots'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "logs" -d 'Print an instance\'s log lines from every log group of its stack, merged in time order'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "scaling" -d 'Pause or resume a stack\'s autoscaling, or show whether it is paused and by whom'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "terminate" -d 'Terminate instances of a stack\'s Auto Scaling group, replacing them or shrinking it'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "ssm" -d 'Open a shell on an instance through Session Manager'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "why" -d 'Why jobs wait on a stack\'s queue: every reason that holds, ranked, with its evidence'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "timeline" -d 'What happened to a stack, newest first: activities, the scaler, log signals, operators'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "boot" -d 'Time to capacity: each boot\'s phases, launch to first job, and the slowest step'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "events" -d 'A stack\'s CloudFormation events and its nested stacks\', newest first, with a rollback\'s cause'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "doctor" -d 'Check each stack\'s configuration against known pitfalls: why each matters, what to change'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "completions" -d 'Print a shell completion script (see the README for where each shell reads it)'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "man" -d 'Print the manual page (roff) of bkops or of a command (`bkops man scaling pause`), e.g. `bkops man > ~/.local/share/man/man1/bkops.1`; `--dir` writes every page'
+complete -c bkops -n "__fish_bkops_using_subcommand help; and not __fish_seen_subcommand_from status logs scaling terminate ssm why timeline boot events doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bkops -n "__fish_bkops_using_subcommand help; and __fish_seen_subcommand_from scaling" -f -a "pause" -d 'Stop the scaler (disable its AutoscalingFunctionTimer rule), recording what it was'
 complete -c bkops -n "__fish_bkops_using_subcommand help; and __fish_seen_subcommand_from scaling" -f -a "resume" -d 'Start the scaler again and restore the MinSize from before the pause'
 complete -c bkops -n "__fish_bkops_using_subcommand help; and __fish_seen_subcommand_from scaling" -f -a "status" -d 'Whether the stack is paused, by whom and since when, and its sizes'

@@ -50,6 +50,7 @@ pub struct Inputs<'a> {
 }
 
 mod slow_boots;
+mod stack_state;
 
 fn finding(code: &'static str, severity: Severity, what: String, why: &str, fix: &str) -> Finding {
     Finding { code, severity, what, why: why.to_string(), fix: fix.to_string() }
@@ -60,6 +61,7 @@ type Check = fn(&Inputs<'_>) -> Vec<Finding>;
 
 /// Every check, in the order their findings are given within a severity.
 const CHECKS: &[Check] = &[
+    stack_state::stack_failed,
     scale_in_idle_period_zero,
     shared_queue,
     spot_single_type,
@@ -324,7 +326,7 @@ mod tests {
         check(i).into_iter().map(|f| f.code).collect()
     }
 
-    fn inputs<'a>(s: &'a StackSummary, all: &'a [StackSummary]) -> Inputs<'a> {
+    pub(super) fn inputs<'a>(s: &'a StackSummary, all: &'a [StackSummary]) -> Inputs<'a> {
         Inputs {
             now: NOW,
             stack: s,

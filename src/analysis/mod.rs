@@ -8,8 +8,9 @@ pub mod forensics;
 pub mod log_signals;
 pub mod overview;
 pub mod scaler_decision;
+pub mod stack_events;
 pub mod timeline;
 mod warnings;
 pub mod why;
 
-pub use warnings::{Warning, warnings};
+pub use warnings::{Warning, stack_state, warnings};

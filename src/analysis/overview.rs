@@ -28,6 +28,8 @@ pub struct StackLine {
     pub why: Option<super::why::Reason>,
     /// The scaler's last run was an error, or a warning stands.
     pub problem: bool,
+    /// CloudFormation gave up on the stack (`*_FAILED`): the first of the problems.
+    pub stack_failed: bool,
 }
 
 impl StackLine {

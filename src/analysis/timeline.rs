@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+mod cfn;
 mod scaler_runs;
 
 use scaler_runs::scaler;
@@ -31,6 +32,8 @@ pub enum Source {
     Operator,
     /// The queue's numbers a minute apart.
     Queue,
+    /// The stack's CloudFormation events.
+    Stack,
 }
 
 impl Source {
@@ -42,6 +45,7 @@ impl Source {
             Source::Agent => "agent",
             Source::Operator => "operator",
             Source::Queue => "queue",
+            Source::Stack => "stack",
         }
     }
 }
@@ -107,6 +111,9 @@ pub struct Inputs<'a> {
     pub paused: Option<(&'a str, Timestamp)>,
     /// The queue a minute apart, oldest first.
     pub queue: &'a [QueueSample],
+    /// The stack's name, and its CloudFormation events (and its nested stacks').
+    pub stack: &'a str,
+    pub stack_events: &'a [crate::domain::StackEvent],
 }
 
 /// A stack's timeline as read: the events, newest first, and what could not be read (so its
@@ -151,6 +158,7 @@ pub fn build(i: &Inputs<'_>) -> Vec<Event> {
     events.extend(i.operated.iter().rev().filter_map(operator));
     events.extend(paused_by_tag(i));
     events.extend(spikes(i.queue).into_iter().rev());
+    events.extend(cfn::cloudformation(i.stack, i.stack_events));
     events.retain(|e| e.at >= i.since);
     // Newest first; at one moment, the worst first.
     events.sort_by(|a, b| b.at.cmp(&a.at).then(b.severity.cmp(&a.severity)));

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::domain::text::count;
-use crate::domain::{DiskSignal, Fleet, Health, QueueMetrics, ScalingState, StackSummary};
+use crate::domain::{DiskSignal, Fleet, Health, QueueMetrics, ScalingState, StackState, StackSummary};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
@@ -13,8 +13,22 @@ pub struct Warning {
     pub text: String,
 }
 
+/// A stack CloudFormation is changing, undoing, or gave up on, in its own status's words.
+pub fn stack_state(stack: &StackSummary) -> Option<Warning> {
+    let status = &stack.status;
+    let (code, what) = match stack.state() {
+        StackState::Stable => return None,
+        StackState::Failed => ("stack_failed", "no update can run until it is fixed"),
+        StackState::RollingBack => ("stack_rolling_back", "an update failed and is being undone"),
+        StackState::RolledBack => ("stack_rolled_back", "its last change failed and was undone"),
+        StackState::Updating => ("stack_updating", "CloudFormation is changing it"),
+        StackState::Deleting => ("stack_deleting", "it is being deleted"),
+    };
+    Some(Warning { code, text: format!("stack {status}: {what} (bkops events --stack {})", stack.name) })
+}
+
 pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Option<&Fleet>) -> Vec<Warning> {
-    let mut out = Vec::new();
+    let mut out: Vec<Warning> = stack_state(stack).into_iter().collect();
     let scheduled = queue.map_or(0, |q| q.scheduled);
     if let ScalingState::Paused { .. } = stack.scaling {
         let tail = if scheduled > 0 {

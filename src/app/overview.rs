@@ -43,8 +43,8 @@ impl Overview {
         self.names.get(context).map(String::as_str)
     }
 
-    /// The rows, most urgent first: contexts that could not be read, then stacks with a
-    /// problem, then by jobs waiting, then in the order of the contexts and by name.
+    /// The rows, most urgent first: contexts that could not be read, then stacks CloudFormation
+    /// gave up on, then stacks with a problem, then by jobs waiting, then in the order of the contexts and by name.
     pub fn rows(&self) -> Vec<RowId> {
         let mut stacks: Vec<(&StackLine, usize)> = Vec::new();
         let mut contexts = Vec::new();
@@ -60,8 +60,8 @@ impl Overview {
             }
         }
         stacks.sort_by(|(a, an), (b, bn)| {
-            b.problem
-                .cmp(&a.problem)
+            (b.stack_failed, b.problem)
+                .cmp(&(a.stack_failed, a.problem))
                 .then_with(|| b.waiting.unwrap_or(0).cmp(&a.waiting.unwrap_or(0)))
                 .then_with(|| an.cmp(bn))
                 .then_with(|| a.stack.cmp(&b.stack))
@@ -122,20 +122,24 @@ mod tests {
             why: None,
             scaler: None,
             problem,
+            stack_failed: false,
         }
     }
 
     #[test]
-    fn unreadable_contexts_then_problems_then_the_most_waiting_lead() {
+    fn unreadable_contexts_then_failed_stacks_then_problems_then_the_most_waiting_lead() {
         let mut o = Overview::new(vec!["us".into(), "eu".into(), "ap".into()], None);
         o.reads[0].set(Ok(vec![line("quiet", 0, false), line("busy", 7, false)]), Timestamp(0), 60);
-        o.reads[1].set(Ok(vec![line("broken", 0, true)]), Timestamp(0), 60);
+        // A stack CloudFormation gave up on leads the other problems, whatever waits there.
+        let stuck = StackLine { stack_failed: true, ..line("stuck", 0, true) };
+        o.reads[1].set(Ok(vec![line("broken", 3, true), stuck]), Timestamp(0), 60);
         o.reads[2].set(Err(BackendError::Credentials { hint: "aws sso login".into() }), Timestamp(0), 60);
         let rows = o.rows();
         assert_eq!(
             rows,
             [
                 RowId::Context(2),
+                RowId::Stack(1, "stuck".into()),
                 RowId::Stack(1, "broken".into()),
                 RowId::Stack(0, "busy".into()),
                 RowId::Stack(0, "quiet".into())
@@ -146,7 +150,7 @@ mod tests {
         o.reads[0].set(Ok(vec![line("quiet", 9, false), line("busy", 7, false)]), Timestamp(1), 60);
         let rows = o.rows();
         assert_eq!(rows[o.selected(&rows)], RowId::Stack(0, "quiet".into()));
-        assert_eq!(o.selected(&rows), 2);
+        assert_eq!(o.selected(&rows), 3);
     }
 
     #[test]

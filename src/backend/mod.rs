@@ -47,6 +47,16 @@ pub trait StackSource: Send + Sync {
         }
         Ok(None)
     }
+    /// The stack's CloudFormation events since `since`, with its nested stacks' that moved
+    /// since then, newest first.
+    async fn stack_events(
+        &self,
+        stack: &str,
+        since: Timestamp,
+    ) -> Result<Vec<crate::domain::StackEvent>, BackendError> {
+        let _ = (stack, since);
+        Err(BackendError::Other("not offered by this source".into()))
+    }
 }
 
 /// Queue numbers: the live ones and their recent history.

@@ -102,6 +102,8 @@ pub enum Cmd {
     Timeline(super::timeline::TimelineArgs),
     /// Time to capacity: each boot's phases, launch to first job, and the slowest step.
     Boot(super::boot::BootArgs),
+    /// A stack's CloudFormation events and its nested stacks', newest first, with a rollback's cause.
+    Events(super::events::EventsArgs),
     /// Check each stack's configuration against known pitfalls: why each matters, what to change.
     Doctor {
         #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -11,6 +11,7 @@ pub mod config;
 pub mod contexts;
 pub mod doctor;
 pub mod error;
+pub mod events;
 mod generated;
 pub mod logs;
 pub mod operate;

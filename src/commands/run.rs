@@ -238,6 +238,10 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
         Cmd::Boot(args) => {
             crate::deadline::scope(deadline, commands::boot::run(&backends, stack, args)).await
         }
+        Cmd::Events(args) if args.follow => commands::events::run(&backends, stack, args).await,
+        Cmd::Events(args) => {
+            crate::deadline::scope(deadline, commands::events::run(&backends, stack, args)).await
+        }
         Cmd::Timeline(args) => {
             crate::deadline::scope(deadline, commands::timeline::run(&backends, stack, args)).await
         }

@@ -89,6 +89,13 @@ pub struct LaunchSettings {
     pub terminate_after_job: bool,
 }
 
+impl StackSummary {
+    /// What its CloudFormation status means for its builds.
+    pub fn state(&self) -> super::StackState {
+        super::StackState::of(&self.status)
+    }
+}
+
 impl Sanitize for ScalingState {
     fn sanitize(&mut self) {
         match self {

@@ -61,6 +61,11 @@ pub fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Er
     s.serialize_str(&t.rfc3339())
 }
 
+/// Serializes a time as RFC 3339 text to the millisecond.
+pub fn rfc3339_millis<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.rfc3339_millis())
+}
+
 /// A compact age such as `42s`, `7m`, `3h12m` or `2d4h`, as k9s prints them.
 pub fn format_age(secs: i64) -> String {
     let secs = secs.max(0);

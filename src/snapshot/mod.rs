@@ -134,6 +134,7 @@ pub fn line(s: &StackStatus) -> StackLine {
         why: s.diagnosis.reasons.first().cloned(),
         agents: s.queue_metrics.map(|q| (q.idle_agents, q.busy_agents)),
         problem: scaler_error || !warnings.is_empty(),
+        stack_failed: st.state() == crate::domain::StackState::Failed,
         warnings,
         scaler: s.diagnosis.scaler.clone(),
         verdict,

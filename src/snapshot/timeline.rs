@@ -22,17 +22,23 @@ const JOB_LOOK_BACK_SECS: i64 = 6 * 3600;
 pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timeline {
     let now = backends.clock.now();
     let b = &backends.stacks;
-    let (fleet, activities, scaler, queue) = tokio::join!(
+    let (fleet, activities, scaler, queue, cfn) = tokio::join!(
         within(b.fleet(stack)),
         within(b.activities(stack)),
         within(b.scaler_log(stack, since)),
-        within(backends.queues.queue_history(stack, since))
+        within(backends.queues.queue_history(stack, since)),
+        within(b.stack_events(stack, since))
     );
     let mut unread = Vec::new();
     let mut keep = |what: &str, e: BackendError| unread.push(format!("{what}: {e}"));
     let fleet = fleet.map_err(|e| keep("auto scaling group", e)).ok();
     let activities = activities.map_err(|e| keep("scaling activity", e)).unwrap_or_default();
     let queue = queue.map_err(|e| keep("queue history", e)).unwrap_or_default();
+    // A stack deployed by Terraform has no CloudFormation events: nothing is missing.
+    let cfn = match cfn {
+        Err(BackendError::Unconfigured(_)) => Vec::new(),
+        other => other.map_err(|e| keep("stack events", e)).unwrap_or_default(),
+    };
     let scaler = scaler_log(scaler, since, &mut unread);
     // The instances there are now, and those that came and went since.
     let mut ids: BTreeSet<String> =
@@ -98,6 +104,8 @@ pub async fn read(backends: &Backends, stack: &str, since: Timestamp) -> Timelin
         operated: &operated,
         paused,
         queue: &queue,
+        stack,
+        stack_events: &cfn,
     });
     Timeline { events, unread }
 }

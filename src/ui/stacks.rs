@@ -5,8 +5,8 @@ use ratatui::widgets::{Cell, Row, Table};
 
 use super::pane;
 use crate::app::{AppState, Pane, shown};
-use crate::domain::ScalingState;
 use crate::domain::text::{sanitize, truncate};
+use crate::domain::{ScalingState, StackState};
 use crate::theme::{Role, Theme};
 
 /// Desired/min/max; for the stack on screen, from its Auto Scaling group, which is read more
@@ -20,7 +20,8 @@ fn sizes(state: &AppState, s: &crate::domain::StackSummary) -> String {
 
 /// What is wrong with a stack, in a few words, so that trouble in a stack not on screen shows:
 /// for the stack shown, its warnings (read with its panes); for the others, what the stack
-/// list itself says (a group at its MaxSize; a stack whose scaling cannot be read).
+/// list itself says (CloudFormation changing or stuck; a group at its MaxSize; a stack whose
+/// scaling cannot be read).
 fn badge(state: &AppState, s: &crate::domain::StackSummary) -> Option<String> {
     if state.stack.as_deref() == Some(s.name.as_str()) {
         let warns =
@@ -41,6 +42,9 @@ fn badge(state: &AppState, s: &crate::domain::StackSummary) -> Option<String> {
             (false, None) => Some(format!("⚠ {}", short.join(" · "))),
             (false, Some(d)) => Some(format!("⚠ {} · {d}", short.join(" · "))),
         };
+    }
+    if let Some(w) = crate::analysis::stack_state(s) {
+        return Some(format!("⚠ {}", w.text.split(':').next().unwrap_or(&w.text)));
     }
     match &s.scaling {
         ScalingState::Unknown { .. } => Some("⚠ cannot read".into()),
@@ -91,7 +95,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
                 Cell::from(truncate(&sanitize(&b), badge_room).into_owned()).style(theme.style(Role::warn))
             });
             if wide {
-                cells.push(Cell::from(s.status.clone()));
+                // A stable stack's status takes the row's colour; any other is loud.
+                let status = Cell::from(sanitize(&s.status).into_owned());
+                cells.push(match s.state() {
+                    StackState::Stable => status,
+                    StackState::Updating => status.style(theme.style(Role::accent)),
+                    StackState::Failed => status.style(theme.style(Role::danger)),
+                    _ => status.style(theme.style(Role::warn)),
+                });
                 cells.push(Cell::from(s.agents_per_instance.to_string()));
                 cells.push(Cell::from(sanitize(&s.asg_name).into_owned()));
             }

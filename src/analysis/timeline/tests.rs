@@ -18,6 +18,8 @@ fn inputs<'a>() -> Inputs<'a> {
         operated: &[],
         paused: None,
         queue: &[],
+        stack: "ci",
+        stack_events: &[],
     }
 }
 
@@ -496,4 +498,62 @@ fn a_spike_drains_below_five_jobs_or_back_to_where_it_rose_from() {
         texts(&build(&Inputs { queue: &four, ..inputs() })),
         ["queue drained: 4 jobs waiting", "queue spike: 30 jobs waiting (was 0)"]
     );
+}
+
+#[test]
+fn the_stacks_own_turns_and_its_failures_are_on_the_timeline_the_cause_marked() {
+    use crate::domain::StackEvent;
+    use crate::domain::stack_event::STACK_TYPE;
+    let ev = |ago: i64, stack: &str, logical: &str, kind: &str, status: &str, why: Option<&str>| StackEvent {
+        at: NOW.plus_secs(-ago),
+        ..StackEvent::example(-ago, stack, logical, kind, status, why)
+    };
+    let cfn = [
+        ev(60, "ci", "ci", STACK_TYPE, "UPDATE_ROLLBACK_COMPLETE", None),
+        ev(
+            90,
+            "ci",
+            "ci",
+            STACK_TYPE,
+            "UPDATE_ROLLBACK_IN_PROGRESS",
+            Some("The following resource(s) failed to update: [AgentLaunchTemplate]."),
+        ),
+        ev(
+            95,
+            "ci",
+            "AgentAutoScaleGroup",
+            "AWS::AutoScaling::AutoScalingGroup",
+            "UPDATE_FAILED",
+            Some("Resource update cancelled"),
+        ),
+        ev(
+            100,
+            "ci",
+            "AgentLaunchTemplate",
+            "AWS::EC2::LaunchTemplate",
+            "UPDATE_FAILED",
+            Some("The image id '[ami-0bad]' does not exist"),
+        ),
+        ev(110, "ci", "AgentLaunchTemplate", "AWS::EC2::LaunchTemplate", "UPDATE_IN_PROGRESS", None),
+        ev(120, "ci", "ci", STACK_TYPE, "UPDATE_IN_PROGRESS", Some("User Initiated")),
+    ];
+    let events = build(&Inputs { stack_events: &cfn, ..inputs() });
+    let said: Vec<(Severity, &str)> = events.iter().map(|e| (e.severity, e.text.as_str())).collect();
+    assert_eq!(
+        said,
+        [
+            (Severity::Warn, "stack UPDATE_ROLLBACK_COMPLETE"),
+            (
+                Severity::Warn,
+                "stack UPDATE_ROLLBACK_IN_PROGRESS: The following resource(s) failed to update: [AgentLaunchTemplate]."
+            ),
+            (Severity::Warn, "AgentAutoScaleGroup UPDATE_FAILED: Resource update cancelled"),
+            (
+                Severity::Bad,
+                "AgentLaunchTemplate UPDATE_FAILED: The image id '[ami-0bad]' does not exist (the first failure: the cause)"
+            ),
+            (Severity::Info, "stack UPDATE_IN_PROGRESS: User Initiated"),
+        ]
+    );
+    assert!(events.iter().all(|e| e.source == Source::Stack));
 }

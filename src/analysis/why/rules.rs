@@ -25,14 +25,17 @@ pub(super) struct Seen<'a> {
 
 mod coming;
 mod scaler;
+mod stack;
 
 use coming::capacity_coming;
 use scaler::{scaler_disagrees, scaler_error, scaler_log_missing, scaler_not_running, scaler_unreadable};
+use stack::stack_changing;
 
 type Rule = fn(&Seen<'_>) -> Option<Reason>;
 
 /// Every rule, the one to act on first at the top.
 const RULES: &[Rule] = &[
+    stack_changing,
     paused,
     fixed_size,
     at_max_size,

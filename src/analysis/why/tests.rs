@@ -497,3 +497,4 @@ fn the_scaler_is_silent_only_past_three_minutes() {
 
 mod coming;
 mod idle_agents;
+mod stack_state;

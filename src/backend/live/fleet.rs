@@ -187,6 +187,25 @@ pub const PREPARED_REUSE: std::time::Duration = std::time::Duration::from_secs(3
 pub const DESCRIBED_REUSE: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl LiveBackend {
+    /// The stack's group and instances, with their agents, scheduled actions and disks.
+    pub(super) async fn read_fleet(&self, stack: &str) -> Result<Fleet, BackendError> {
+        let asg = self.asg_of(stack).await?;
+        let group = match self.groups.described.take_fresh(&asg, DESCRIBED_REUSE) {
+            Some(g) => g,
+            None => self
+                .describe_groups(std::slice::from_ref(&asg), stack)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| BackendError::NotFound { what: format!("Auto Scaling group {asg}") })?,
+        };
+        let mut fleet = fleet(&group, &self.activities_of(&asg));
+        self.join_agents(stack, &mut fleet).await;
+        fleet.scheduled = self.scheduled_actions(stack, &asg).await?;
+        self.join_disk(&asg, &mut fleet).await;
+        Ok(fleet)
+    }
+
     /// The group's scheduled actions; they rarely change, so they are read every 5 minutes.
     pub(super) async fn scheduled_actions(
         &self,

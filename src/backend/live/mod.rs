@@ -26,6 +26,7 @@ pub mod profiles;
 mod queue;
 mod scaler;
 mod sessions;
+mod stack_events;
 mod terraform;
 mod ttl;
 mod whereabouts;
@@ -45,7 +46,7 @@ use super::{BackendLabel, Backends, QueueSource, StackSource};
 use crate::clock::Clock;
 use crate::domain::BackendError;
 use crate::domain::text::sanitized;
-use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackSummary, Timestamp};
+use crate::domain::{Fleet, QueueMetrics, QueueSample, ScalingActivity, StackEvent, StackSummary, Timestamp};
 
 /// The live backend: AWS through the SDK, and Buildkite's hosted APIs with the operator's
 /// tokens. Each service's reads are in their own file (discovery, fleet and activities, queue
@@ -286,21 +287,7 @@ impl StackSource for LiveBackend {
     }
 
     async fn fleet(&self, stack: &str) -> Result<Fleet, BackendError> {
-        let asg = self.asg_of(stack).await?;
-        let group = match self.groups.described.take_fresh(&asg, fleet::DESCRIBED_REUSE) {
-            Some(g) => g,
-            None => self
-                .describe_groups(std::slice::from_ref(&asg), stack)
-                .await?
-                .into_iter()
-                .next()
-                .ok_or_else(|| BackendError::NotFound { what: format!("Auto Scaling group {asg}") })?,
-        };
-        let mut fleet = fleet::fleet(&group, &self.activities_of(&asg));
-        self.join_agents(stack, &mut fleet).await;
-        fleet.scheduled = self.scheduled_actions(stack, &asg).await?;
-        self.join_disk(&asg, &mut fleet).await;
-        Ok(sanitized(fleet))
+        self.read_fleet(stack).await.map(sanitized)
     }
 
     async fn prepare(&self, stacks: &[String]) {
@@ -322,6 +309,10 @@ impl StackSource for LiveBackend {
 
     async fn instance_os(&self, instance: &str) -> Result<Option<crate::domain::Os>, BackendError> {
         LiveBackend::instance_os(self, instance).await
+    }
+
+    async fn stack_events(&self, stack: &str, since: Timestamp) -> Result<Vec<StackEvent>, BackendError> {
+        self.read_stack_events(stack, since).await.map(sanitized)
     }
 }
 

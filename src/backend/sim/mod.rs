@@ -4,6 +4,7 @@
 
 mod activity;
 mod agent;
+mod cfn;
 mod instance;
 mod jobs;
 mod live;
@@ -128,6 +129,16 @@ impl StackSource for SimBackend {
         Ok(ScalerRead::Read(crate::domain::scaler_log::parse(
             events.iter().map(|e| (e.timestamp, e.message.as_str())),
         )))
+    }
+
+    async fn stack_events(
+        &self,
+        stack: &str,
+        since: Timestamp,
+    ) -> Result<Vec<crate::domain::StackEvent>, BackendError> {
+        let world = self.world();
+        let s = world.stack(stack).ok_or_else(|| unknown_stack(stack))?;
+        Ok(s.cfn.since(since))
     }
 }
 

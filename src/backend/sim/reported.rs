@@ -22,7 +22,7 @@ impl SimStack {
             queue: self.spec.queue.clone(),
             version: self.spec.version.clone(),
             os: self.spec.os,
-            status: "UPDATE_COMPLETE".into(),
+            status: self.cfn.status.clone(),
             asg_name: self.asg_name.clone(),
             desired: self.desired,
             min: self.min,

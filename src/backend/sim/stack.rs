@@ -61,13 +61,17 @@ pub struct SimStack {
     pub scaling_errors: u32,
     /// The group's tags (bkops records a pause in them).
     pub tags: std::collections::BTreeMap<String, String>,
+    /// Its CloudFormation status and events.
+    pub cfn: super::cfn::Cfn,
 }
 
 impl SimStack {
     pub fn new(spec: StackSpec, ctx: &mut Ctx<'_>) -> Self {
         let suffix = ctx.rng.hex(12).to_uppercase();
+        let asg_name = format!("{}-AgentAutoScaleGroup-{suffix}", spec.name);
         let mut stack = Self {
-            asg_name: format!("{}-AgentAutoScaleGroup-{suffix}", spec.name),
+            cfn: super::cfn::Cfn::deployed(&spec.name, &asg_name, ctx.now),
+            asg_name,
             scaler_log_group: format!(
                 "/aws/lambda/{}-Autoscaling-AutoscalingFunction-{}",
                 spec.name,

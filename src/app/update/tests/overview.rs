@@ -21,6 +21,7 @@ fn line(stack: &str, waiting: u32) -> StackLine {
         why: None,
         scaler: None,
         problem: false,
+        stack_failed: false,
     }
 }
 
