@@ -809,3 +809,10 @@ async fn the_doctor_window_small() {
     h.keys("C").await;
     snap!("doctor_80x24", h);
 }
+
+#[tokio::test]
+async fn the_events_window_small() {
+    let mut h = Harness::new((80, 24)).await;
+    h.keys(":events\n").await;
+    snap!("events_80x24", h);
+}

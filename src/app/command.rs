@@ -30,6 +30,8 @@ pub enum Command {
     Fleet,
     /// The stack's configuration against known pitfalls.
     Doctor,
+    /// The stack's CloudFormation events.
+    Events,
     Quit,
 }
 
@@ -63,6 +65,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("timeline", "[SINCE]", "What happened to the stack, newest first (default 2h; e.g. :timeline 6h)"),
     ("fleet", "", "Every stack in every context of [[contexts]], a line each (also 0)"),
     ("doctor", "", "The stack's configuration against known pitfalls (also C)"),
+    ("events", "", "The stack's CloudFormation events, followed while it changes (also H)"),
     ("quit", "", "Quit (also :q)"),
 ];
 
@@ -123,6 +126,7 @@ pub fn parse(text: &str) -> Result<Command, String> {
         "why" => Ok(Command::Why),
         "fleet" => Ok(Command::Fleet),
         "doctor" => Ok(Command::Doctor),
+        "events" => Ok(Command::Events),
         "quit" | "q" | "q!" => Ok(Command::Quit),
         "" => Err("type a command, e.g. :stack NAME (Tab completes)".into()),
         other => Err(format!("unknown command ':{other}' (Tab completes, :help lists keys)")),

@@ -50,6 +50,7 @@ pub enum Action {
     ShowTimeline,
     ShowFleet,
     ShowDoctor,
+    ShowEvents,
     PromptAccept,
     PromptCancel,
     PromptBackspace,
@@ -133,6 +134,12 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Global, &[ch('z')], A::ToggleZoom, "Zoom the focused pane to the whole screen, or back"),
     bind(S::Queue, &[code(KeyCode::Enter)], A::ShowWhy, "Why jobs wait (the reasons under the chart)"),
     bind(S::Global, &[ch('T')], A::ShowTimeline, "What happened, newest first (also :timeline)"),
+    bind(
+        S::Global,
+        &[ch('H')],
+        A::ShowEvents,
+        "The stack's CloudFormation events, followed while it changes (also :events)",
+    ),
     bind(S::Global, &[ch('0')], A::ShowFleet, "The fleet: every stack in every context (also :fleet)"),
     bind(
         S::Global,

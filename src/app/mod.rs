@@ -27,6 +27,6 @@ pub mod wrap;
 
 pub use msg::{Effect, Msg, Payload};
 pub use panes::{InstanceColumn, ListState, Lists, Overlay, Pane, Prompt, PromptKind, Sort};
-pub use resource::{BOOTS_WINDOW_SECS, Loadable, RefreshIntervals, Resource, Tracked};
+pub use resource::{BOOTS_WINDOW_SECS, EVENTS_WINDOW_SECS, Loadable, RefreshIntervals, Resource, Tracked};
 pub use state::{AppState, Flash, Settings};
 pub use update::{update, update_at};

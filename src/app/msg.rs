@@ -80,6 +80,8 @@ pub enum Payload {
     LogGroups(Vec<crate::domain::groups::LogGroup>),
     /// The boots of the stack's instances launched in the last hours.
     Boots(Vec<crate::domain::boot::Boot>),
+    /// The stack's CloudFormation events, newest first.
+    StackEvents(Vec<crate::domain::StackEvent>),
 }
 
 /// Work `update` asks the runtime to do.

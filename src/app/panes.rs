@@ -63,6 +63,10 @@ pub enum Overlay {
     Doctor {
         scroll: u16,
     },
+    /// The stack's CloudFormation events, followed while it changes (`H`, `:events`).
+    Events {
+        scroll: u16,
+    },
     /// What happened to the stack, newest first: the selected event, and how far back.
     Timeline {
         sel: usize,
@@ -81,7 +85,8 @@ impl Overlay {
             Overlay::Help { scroll, .. }
             | Overlay::Errors { scroll }
             | Overlay::Why { scroll }
-            | Overlay::Doctor { scroll } => Some(scroll),
+            | Overlay::Doctor { scroll }
+            | Overlay::Events { scroll } => Some(scroll),
             _ => None,
         }
     }
@@ -92,7 +97,8 @@ impl Overlay {
             Overlay::Help { scroll, .. }
             | Overlay::Errors { scroll }
             | Overlay::Why { scroll }
-            | Overlay::Doctor { scroll } => *scroll,
+            | Overlay::Doctor { scroll }
+            | Overlay::Events { scroll } => *scroll,
             _ => 0,
         }
     }

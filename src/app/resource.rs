@@ -23,6 +23,9 @@ pub enum Resource {
     /// The boots of the stack's instances launched in the last `BOOTS_WINDOW_SECS`: their
     /// milestones from their own lines (`bkops boot`'s read).
     Boots(String),
+    /// The stack's CloudFormation events of the last `EVENTS_WINDOW_SECS`, read while their
+    /// window shows: every `EVENTS_SECS` while the stack changes, once while it is stable.
+    StackEvents(String),
 }
 
 /// Seconds between reads of a stack's log groups' retention.
@@ -32,6 +35,12 @@ pub const LOG_GROUPS_SECS: u32 = 600;
 pub const BOOTS_SECS: u32 = 60;
 
 pub use crate::domain::boot::WINDOW_SECS as BOOTS_WINDOW_SECS;
+
+/// Seconds between reads of the stack's events while it changes.
+pub const EVENTS_SECS: u32 = 5;
+
+/// How far back the events window reads.
+pub const EVENTS_WINDOW_SECS: i64 = 24 * 3600;
 
 /// A group whose read gives the answer it gave last time (and nothing on its way) is read this
 /// many times less often, whatever its health; any change brings it back to its interval.
@@ -99,9 +108,23 @@ static BOOTS: Kind = Kind {
     settles: false,
 };
 
+static STACK_EVENTS: Kind =
+    Kind { label: "stack events", interval: |_| EVENTS_SECS, of_stack: None, settles: false };
+
 /// Every kind of read, in one table.
-pub static KINDS: [&Kind; 10] =
-    [&STACKS, &QUEUE, &HISTORY, &FLEET, &ACTIVITIES, &SCALER, &TIMELINE, &CONTEXT, &LOG_GROUPS, &BOOTS];
+pub static KINDS: [&Kind; 11] = [
+    &STACKS,
+    &QUEUE,
+    &HISTORY,
+    &FLEET,
+    &ACTIVITIES,
+    &SCALER,
+    &TIMELINE,
+    &CONTEXT,
+    &LOG_GROUPS,
+    &BOOTS,
+    &STACK_EVENTS,
+];
 
 impl Resource {
     /// Its row in `KINDS`.
@@ -117,6 +140,7 @@ impl Resource {
             Resource::Context(_) => &CONTEXT,
             Resource::LogGroups(_) => &LOG_GROUPS,
             Resource::Boots(_) => &BOOTS,
+            Resource::StackEvents(_) => &STACK_EVENTS,
         }
     }
 
@@ -131,7 +155,8 @@ impl Resource {
             | Resource::Scaler(s)
             | Resource::Timeline(s, _)
             | Resource::LogGroups(s)
-            | Resource::Boots(s) => Some(s),
+            | Resource::Boots(s)
+            | Resource::StackEvents(s) => Some(s),
         }
     }
 
@@ -260,7 +285,12 @@ mod tests {
     use super::*;
 
     fn every_resource() -> Vec<Resource> {
-        let mut all = vec![Resource::Stacks, Resource::Context(0), Resource::Timeline("ci".into(), 3600)];
+        let mut all = vec![
+            Resource::Stacks,
+            Resource::Context(0),
+            Resource::Timeline("ci".into(), 3600),
+            Resource::StackEvents("ci".into()),
+        ];
         all.extend(Resource::of_stack("ci"));
         all
     }

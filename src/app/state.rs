@@ -107,11 +107,14 @@ pub struct StackReads {
     pub log_groups: Loadable<Vec<crate::domain::groups::LogGroup>>,
     /// The boots of the stack's instances launched in the last hours.
     pub boots: Loadable<Vec<crate::domain::boot::Boot>>,
+    /// The stack's CloudFormation events, read while their window shows.
+    pub events: Loadable<Vec<crate::domain::StackEvent>>,
 }
 
 impl StackReads {
-    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 8] {
+    pub fn all_tracked_mut(&mut self) -> [&mut dyn Tracked; 9] {
         [
+            &mut self.events,
             &mut self.boots,
             &mut self.log_groups,
             &mut self.queue,
@@ -276,6 +279,7 @@ impl AppState {
             Resource::Timeline(..) => &mut self.reads.timeline,
             Resource::LogGroups(_) => &mut self.reads.log_groups,
             Resource::Boots(_) => &mut self.reads.boots,
+            Resource::StackEvents(_) => &mut self.reads.events,
         }
     }
 

@@ -112,6 +112,10 @@ pub async fn read(
                 _ => Ok(Payload::Boots(read.boots)),
             }
         }
+        Resource::StackEvents(s) => {
+            let since = backends.clock.now().plus_secs(-crate::app::EVENTS_WINDOW_SECS);
+            backends.stacks.stack_events(s, since).await.map(Payload::StackEvents)
+        }
         Resource::Context(n) => {
             // With no [[contexts]], the fleet view is this backend's own stacks.
             let b = match &backends.contexts {

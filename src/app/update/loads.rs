@@ -19,6 +19,7 @@ pub fn watched(state: &AppState) -> Vec<Resource> {
         }
     }
     r.extend(timeline(state));
+    r.extend(stack_events(state));
     // Every context, while the fleet view shows.
     if state.overlay == Some(Overlay::Overview) {
         r.extend((0..state.overview.reads.len()).map(Resource::Context));
@@ -37,6 +38,35 @@ pub fn timeline(state: &AppState) -> Option<Resource> {
         }
         _ => None,
     }
+}
+
+/// The stack's events while their window shows: read once, then again only while the stack
+/// changes (by the stack list's status, or the newest event's), so that a stable stack costs
+/// one read however long the window stays open.
+pub fn stack_events(state: &AppState) -> Option<Resource> {
+    let stack = state.stack.clone()?;
+    if !matches!(state.overlay, Some(Overlay::Events { .. })) {
+        return None;
+    }
+    let read = &state.reads.events;
+    let listed = state.stacks.data.iter().flatten().find(|s| s.name == stack).map(|s| s.state());
+    let latest = read
+        .data
+        .as_deref()
+        .and_then(|e| crate::analysis::stack_events::latest_status(e, &stack))
+        .map(crate::domain::StackState::of);
+    let changing = [listed, latest].into_iter().flatten().any(crate::domain::StackState::is_changing);
+    (read.fetched_at.is_none() || changing).then_some(Resource::StackEvents(stack))
+}
+
+/// Shows the stack's events, read afresh.
+pub fn show_events(state: &mut AppState, fx: &mut Vec<Effect>) {
+    if let Some(old) = stack_events(state) {
+        fx.push(Effect::Cancel(old));
+    }
+    state.reads.events = Default::default();
+    state.overlay = Some(Overlay::Events { scroll: 0 });
+    schedule(state, fx);
 }
 
 /// Shows the timeline of the last `secs` seconds, read afresh.
@@ -117,6 +147,7 @@ pub fn on_loaded(
         Ok(Payload::Timeline(v)) => state.reads.timeline.set(Ok(v), at, interval),
         Ok(Payload::LogGroups(v)) => state.reads.log_groups.set(Ok(v), at, interval),
         Ok(Payload::Boots(v)) => state.reads.boots.set(Ok(v), at, interval),
+        Ok(Payload::StackEvents(v)) => state.reads.events.set(Ok(v), at, interval),
         Ok(Payload::Lines(v)) => {
             if let Resource::Context(n) = resource {
                 state.overview.record(n, &v);

@@ -95,6 +95,7 @@ pub fn run_command(state: &mut AppState, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Timeline(secs) => loads::show_timeline(state, secs, fx),
         Command::Fleet => super::overview::show(state, fx),
         Command::Doctor => state.overlay = Some(Overlay::Doctor { scroll: 0 }),
+        Command::Events => loads::show_events(state, fx),
         Command::Quit => state.quit_or_ask(),
     }
 }

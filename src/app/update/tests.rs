@@ -12,6 +12,7 @@ use crate::runtime::settle;
 
 mod cost;
 mod doctor;
+mod events;
 mod logs;
 mod overview;
 mod problems;

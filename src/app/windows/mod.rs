@@ -7,6 +7,7 @@ mod activity;
 mod boot;
 mod doctor;
 mod errors;
+mod events;
 mod instance;
 mod why;
 
@@ -34,6 +35,7 @@ pub fn open(state: &AppState) -> Option<Window> {
         Overlay::Errors { .. } => ("Errors", errors::lines(state)),
         Overlay::Why { .. } => ("Why jobs wait", why::lines(state)),
         Overlay::Doctor { .. } => ("Doctor", doctor::lines(state)),
+        Overlay::Events { .. } => ("CloudFormation events", events::lines(state)),
         Overlay::Timeline { .. } | Overlay::Overview => return None,
     };
     Some(Window { title, lines })
