@@ -466,7 +466,8 @@ const CRATES: &[(&str, &[&str])] = &[
     ("aws_sigv4", &["ssm"]),
     ("aws_smithy_runtime_api", &["backend::live"]),
     ("aws_smithy_types", &["backend::live"]),
-    ("reqwest", &["backend::buildkite", "backend::live"]),
+    // HTTP: Buildkite's APIs, the live backend, and the published template (no credentials).
+    ("reqwest", &["backend::buildkite", "backend::live", "backend::release"]),
     ("http", &["backend::live", "backend::buildkite", "ssm"]),
     ("url", &["backend::buildkite", "ssm"]),
     // The built-in session client, and the demo's SSM agent it talks to.

@@ -47,8 +47,11 @@ pub struct Inputs<'a> {
     pub log_groups: Option<&'a [LogGroup]>,
     /// The stack's boots of the last hours, when read.
     pub boots: Option<&'a [crate::domain::boot::Boot]>,
+    /// The latest published release, when known (`[updates]`).
+    pub latest: Option<&'a str>,
 }
 
+mod behind;
 mod slow_boots;
 mod stack_state;
 
@@ -72,6 +75,7 @@ const CHECKS: &[Check] = &[
     log_groups_never_expire,
     instances_on_old_launch_template,
     slow_boots::slow_boots,
+    behind::stack_behind,
 ];
 
 /// Every finding for the stack, the worst first.
@@ -336,6 +340,7 @@ mod tests {
             scaler: &ScalerRead::None,
             log_groups: None,
             boots: None,
+            latest: None,
         }
     }
 

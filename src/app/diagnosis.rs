@@ -21,6 +21,7 @@ impl AppState {
             scaler: &scaler,
             log_groups: self.reads.log_groups.data.as_deref(),
             boots: self.reads.boots.data.as_deref(),
+            latest: self.latest.data.as_ref().and_then(|l| l.as_deref()),
         })
     }
 

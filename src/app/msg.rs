@@ -82,6 +82,8 @@ pub enum Payload {
     Boots(Vec<crate::domain::boot::Boot>),
     /// The stack's CloudFormation events, newest first.
     StackEvents(Vec<crate::domain::StackEvent>),
+    /// The latest published release (`None`: not checked).
+    Latest(Option<String>),
 }
 
 /// Work `update` asks the runtime to do.

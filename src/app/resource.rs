@@ -26,6 +26,9 @@ pub enum Resource {
     /// The stack's CloudFormation events of the last `EVENTS_WINDOW_SECS`, read while their
     /// window shows: every `EVENTS_SECS` while the stack changes, once while it is stable.
     StackEvents(String),
+    /// The latest published release (`[updates]`): its source reads the template at most
+    /// once a day and keeps it; the dashboard asks it hourly.
+    Latest,
 }
 
 /// Seconds between reads of a stack's log groups' retention.
@@ -108,11 +111,12 @@ static BOOTS: Kind = Kind {
     settles: false,
 };
 
+static LATEST: Kind = Kind { label: "latest release", interval: |_| 3600, of_stack: None, settles: false };
 static STACK_EVENTS: Kind =
     Kind { label: "stack events", interval: |_| EVENTS_SECS, of_stack: None, settles: false };
 
 /// Every kind of read, in one table.
-pub static KINDS: [&Kind; 11] = [
+pub static KINDS: [&Kind; 12] = [
     &STACKS,
     &QUEUE,
     &HISTORY,
@@ -124,6 +128,7 @@ pub static KINDS: [&Kind; 11] = [
     &LOG_GROUPS,
     &BOOTS,
     &STACK_EVENTS,
+    &LATEST,
 ];
 
 impl Resource {
@@ -141,13 +146,14 @@ impl Resource {
             Resource::LogGroups(_) => &LOG_GROUPS,
             Resource::Boots(_) => &BOOTS,
             Resource::StackEvents(_) => &STACK_EVENTS,
+            Resource::Latest => &LATEST,
         }
     }
 
     /// The stack it is read for, if it is read for one.
     pub fn stack(&self) -> Option<&str> {
         match self {
-            Resource::Stacks | Resource::Context(_) => None,
+            Resource::Stacks | Resource::Context(_) | Resource::Latest => None,
             Resource::Queue(s)
             | Resource::History(s)
             | Resource::Fleet(s)
@@ -290,6 +296,7 @@ mod tests {
             Resource::Context(0),
             Resource::Timeline("ci".into(), 3600),
             Resource::StackEvents("ci".into()),
+            Resource::Latest,
         ];
         all.extend(Resource::of_stack("ci"));
         all

@@ -23,6 +23,23 @@ pub fn instance_cell(i: &Instance, column: InstanceColumn, now: Timestamp) -> St
     }
 }
 
+/// The VERSION cell: the stack's version, and when it is behind the latest release, that
+/// release after an arrow (`v6.71.1→v6.75.0`), or on a narrow screen an arrow alone
+/// (`v6.71.1↑`); how far behind, for its colour.
+pub fn version_cell(
+    state: &AppState,
+    s: &StackSummary,
+    wide: bool,
+) -> (String, Option<crate::domain::release::Behind>) {
+    let latest = state.latest.data.as_ref().and_then(|l| l.as_deref());
+    let behind = latest.and_then(|l| crate::domain::release::behind(&s.version, l)).filter(|b| b.is_behind());
+    match (latest, behind) {
+        (Some(l), Some(b)) if wide => (format!("{}→{l}", s.version), Some(b)),
+        (Some(_), Some(b)) => (format!("{}↑", s.version), Some(b)),
+        _ => (s.version.clone(), None),
+    }
+}
+
 /// The BOOT cell: launch to ready from the instance's own lines (`1m21s`), or `booting`
 /// (a Pending one too, before the next read of the boots), `failed`, `-` when it launched
 /// before the window the boots are read over, `?` before they are read.

@@ -136,6 +136,8 @@ pub struct AppState {
     pub size: (u16, u16),
     pub settings: Settings,
     pub stacks: Loadable<Vec<StackSummary>>,
+    /// The latest published release; `None` inside when the operator turned the check off.
+    pub latest: Loadable<Option<String>>,
     /// The stack the panes show.
     pub stack: Option<String>,
     /// `--stack`, checked once the stacks are known.
@@ -200,6 +202,7 @@ impl AppState {
             size,
             settings: Settings::default(),
             stacks: Loadable::default(),
+            latest: Loadable::default(),
             stack: None,
             wanted_stack: None,
             switching: None,
@@ -280,12 +283,13 @@ impl AppState {
             Resource::LogGroups(_) => &mut self.reads.log_groups,
             Resource::Boots(_) => &mut self.reads.boots,
             Resource::StackEvents(_) => &mut self.reads.events,
+            Resource::Latest => &mut self.latest,
         }
     }
 
     /// Every read's bookkeeping: the account's, the stack's and each context's.
     pub fn all_tracked_mut(&mut self) -> Vec<&mut dyn Tracked> {
-        let mut all: Vec<&mut dyn Tracked> = vec![&mut self.stacks];
+        let mut all: Vec<&mut dyn Tracked> = vec![&mut self.stacks, &mut self.latest];
         all.extend(self.reads.all_tracked_mut());
         all.extend(self.overview.reads.iter_mut().map(|r| r as &mut dyn Tracked));
         all

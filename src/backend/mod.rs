@@ -6,6 +6,7 @@
 pub mod buildkite;
 pub mod live;
 pub mod ratelimit;
+pub mod release;
 pub mod sim;
 
 use async_trait::async_trait;
@@ -183,6 +184,8 @@ pub struct Backends {
     /// The operator's other AWS contexts (`[[contexts]]`), for the fleet view; `None` when
     /// none is configured, and the fleet view shows this backend's stacks alone.
     pub contexts: Option<std::sync::Arc<dyn ContextSource>>,
+    /// The latest published release of the stack (`[updates]`), to say when one is due.
+    pub releases: std::sync::Arc<dyn release::Releases>,
 }
 
 /// The AWS contexts of `[[contexts]]`, each read with its own backends, connected the first

@@ -39,6 +39,8 @@ pub struct Config {
     pub buildkite: BuildkiteFile,
     #[serde(default)]
     pub aws: AwsFile,
+    #[serde(default)]
+    pub updates: UpdatesFile,
     /// `[[contexts]]`: the profile and region pairs `--context` and `--all-contexts` use.
     #[serde(default, deserialize_with = "few_contexts")]
     pub contexts: Vec<super::contexts::ContextFile>,
@@ -85,6 +87,17 @@ pub struct BuildkiteFile {
     /// `/<stack-name>/` (a token shared by several stacks, say).
     #[serde(default)]
     pub trusted_token_parameters: Vec<String>,
+}
+
+/// `[updates]`: the latest release, to say when a stack is behind it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatesFile {
+    /// `false` never asks (true by default).
+    pub check: Option<bool>,
+    /// The published template whose description names the latest release (Buildkite's by
+    /// default; a mirror of your own: https, or http to a loopback address).
+    pub latest_template_url: Option<String>,
 }
 
 /// `[ssm]`: how shells on instances are opened.
@@ -134,6 +147,25 @@ pub struct RefreshFile {
 pub const COMMAND_TIMEOUT_SECS: u64 = 45;
 
 impl Config {
+    /// Whether and where to look for the latest release. Not with `BKOPS_NO_UPDATE_CHECK` set,
+    /// nor against another endpoint (`--endpoint-url`: a local or private API, where the
+    /// published template may not be reachable) unless the config names a URL itself.
+    pub fn updates(&self, endpoint_override: bool) -> crate::backend::release::UpdateSettings {
+        let u = &self.updates;
+        let named = u.latest_template_url.is_some();
+        let check = u.check.unwrap_or(true)
+            && std::env::var_os("BKOPS_NO_UPDATE_CHECK").is_none()
+            && (named || !endpoint_override);
+        crate::backend::release::UpdateSettings {
+            check,
+            url: u
+                .latest_template_url
+                .clone()
+                .unwrap_or_else(|| crate::backend::release::LATEST_TEMPLATE_URL.into()),
+            cache: crate::paths::cache_dir().map(|d| d.join("latest-release.json")),
+        }
+    }
+
     pub fn timeouts(&self) -> crate::backend::live::Timeouts {
         let d = crate::backend::live::Timeouts::default();
         let secs = |v: Option<u64>, d: std::time::Duration| {
@@ -230,6 +262,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         .collect();
     config.keymap =
         crate::app::rebind::Keymap::with(&rebindings).map_err(|(at, message)| invalid(at, message))?;
+    if let Some(url) = &config.updates.latest_template_url {
+        crate::backend::buildkite::trust::plain_url_ok(url)
+            .map_err(|m| invalid(text.find("latest_template_url").unwrap_or(0), m))?;
+    }
     Ok(config)
 }
 
@@ -305,5 +341,19 @@ mod tests {
             let err = parse(Path::new("c.toml"), text).expect_err("refused");
             assert!(err.to_string().starts_with(want), "{err} (wanted {want})");
         }
+    }
+
+    #[test]
+    fn the_latest_release_is_looked_for_unless_turned_off_or_against_another_endpoint() {
+        let parsed = |text: &str| parse(Path::new("c.toml"), text).expect("parses");
+        let plain = parsed("");
+        assert!(plain.updates(false).check, "on by default");
+        assert_eq!(plain.updates(false).url, crate::backend::release::LATEST_TEMPLATE_URL);
+        assert!(!plain.updates(true).check, "not against --endpoint-url unless a URL is named");
+        let mirror = parsed("[updates]\nlatest_template_url = \"https://mirror.internal/aws-stack.yml\"\n");
+        assert!(mirror.updates(true).check);
+        assert_eq!(mirror.updates(true).url, "https://mirror.internal/aws-stack.yml");
+        assert!(!parsed("[updates]\ncheck = false\n").updates(false).check);
+        assert!(parse(Path::new("c.toml"), "[updates]\nlatest_template_url = \"ftp://x/y\"\n").is_err());
     }
 }

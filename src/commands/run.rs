@@ -25,6 +25,7 @@ fn aws_options(cli: &Cli, config: &config::Config) -> AwsOptions {
         read_only: cli.read_only,
         timeouts: config.timeouts(),
         discovery_file: paths::cache_dir().map(|d| d.join("discovery.json")),
+        updates: config.updates(cli.endpoint_url.is_some()),
     }
 }
 

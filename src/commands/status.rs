@@ -56,6 +56,9 @@ pub fn to_json(report: &impl Serialize) -> String {
 pub fn to_text(report: &StatusReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "bkops status · {} · {}", report.backend, report.generated_at);
+    if let Some(e) = &report.latest_release_error {
+        let _ = writeln!(out, "{e}");
+    }
     out.push_str(&stacks_text(&report.stacks));
     out
 }
@@ -77,6 +80,13 @@ fn stacks_text(stacks: &[StackStatus]) -> String {
             st.min,
             st.max
         );
+        if let (Some(true), Some(latest)) = (s.update_available, &s.latest_version) {
+            let _ = writeln!(
+                out,
+                "  update: {} → {latest} is out (github.com/buildkite/elastic-ci-stack-for-aws/releases)",
+                st.version
+            );
+        }
         if let Some(q) = &s.queue_metrics {
             let _ = writeln!(
                 out,

@@ -12,6 +12,7 @@ mod log;
 pub mod log_line;
 mod queue;
 pub mod regions;
+pub mod release;
 pub mod scaler;
 pub mod scaler_log;
 mod secret;

@@ -112,6 +112,7 @@ pub async fn read(
                 _ => Ok(Payload::Boots(read.boots)),
             }
         }
+        Resource::Latest => backends.releases.latest().await.map(Payload::Latest),
         Resource::StackEvents(s) => {
             let since = backends.clock.now().plus_secs(-crate::app::EVENTS_WINDOW_SECS);
             backends.stacks.stack_events(s, since).await.map(Payload::StackEvents)
@@ -188,6 +189,7 @@ mod tests {
             sessions: sim,
             audit_log: None,
             contexts: None,
+            releases: Arc::new(crate::backend::release::Fixed(None)),
         };
         (g, b)
     }

@@ -36,6 +36,9 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<DoctorRe
     let names: Vec<String> = wanted.iter().map(|s| s.name.clone()).collect();
     backends.stacks.prepare(&names).await;
     let shared = backends.logs.log_groups(&[INSTANCE_GROUPS.to_string()]).await;
+    // Unknown is said by `bkops status`; the doctor finds nothing of what it cannot know.
+    let latest = crate::deadline::within(backends.releases.latest()).await.ok().flatten();
+    let latest = latest.as_deref();
     let all = &stacks;
     let shared = &shared;
     let reads = wanted.into_iter().map(|stack| async move {
@@ -65,6 +68,7 @@ pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<DoctorRe
             scaler: &read.scaler,
             log_groups: groups.as_deref(),
             boots: read.boots.as_ref().map(|b| &b.boots[..]),
+            latest,
         });
         StackDoctor { stack: stack.name.clone(), findings, unread }
     });

@@ -38,6 +38,9 @@ pub struct StatusReport {
     /// The bkops that read it, and the commit it was built from (for a bug report).
     pub bkops_version: &'static str,
     pub backend: String,
+    /// Why the latest release is not known, when it was looked for and could not be read
+    /// (offline, say); `null` otherwise.
+    pub latest_release_error: Option<String>,
     pub stacks: Vec<StackStatus>,
 }
 
@@ -58,6 +61,10 @@ pub struct StackStatus {
     /// The stack's boots of the last 6 hours: their count, launch to ready and each phase
     /// (median and 90th percentile); `null` when not read (the fleet view reads none).
     pub boot: Option<SummaryJson>,
+    /// The latest published release (`[updates]`); `null` when not checked or not known.
+    pub latest_version: Option<String>,
+    /// Whether the stack runs an older release than the latest; `null` when either is unknown.
+    pub update_available: Option<bool>,
     /// What could not be read; the rest of the snapshot is still printed.
     pub errors: Vec<String>,
 }
@@ -219,6 +226,11 @@ pub async fn collect(
     let all = &stacks;
     let names: Vec<String> = wanted.iter().map(|s| s.name.clone()).collect();
     backends.stacks.prepare(&names).await;
+    let (latest, latest_release_error) = match crate::deadline::within(backends.releases.latest()).await {
+        Ok(v) => (v, None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let latest = latest.as_deref();
     let reads = wanted.into_iter().map(|stack| async move {
         let read = match boots {
             Boots::Read => Read::of(backends, &stack.name).await.with_boots(backends).await,
@@ -230,6 +242,10 @@ pub async fn collect(
             warnings: warnings(&stack, read.queue.as_ref(), read.fleet.as_ref()),
             auto_scaling: read.fleet.as_ref().map(|f| asg_status(f, now, booted)),
             boot: read.boots.as_ref().map(|b| summary_json(&summary(&b.boots))),
+            latest_version: latest.map(str::to_string),
+            update_available: latest
+                .and_then(|l| crate::domain::release::behind(&stack.version, l))
+                .map(crate::domain::release::Behind::is_behind),
             queue_metrics: read.queue,
             scaler: scaler_section(&read.scaler, read.should_want(now, &stack)),
             why: diagnosis.reasons.clone(),
@@ -243,6 +259,7 @@ pub async fn collect(
         generated_at: now.rfc3339(),
         bkops_version: crate::version::VERSION,
         backend: backends.label.to_string(),
+        latest_release_error,
         stacks: join_all(reads).await,
     })
 }

@@ -55,6 +55,19 @@ fn badge(state: &AppState, s: &crate::domain::StackSummary) -> Option<String> {
     }
 }
 
+/// The stack's version; behind the latest release, the latest too, in the warning colour
+/// (a major version behind, the danger colour).
+fn version(state: &AppState, s: &crate::domain::StackSummary, theme: &Theme, wide: bool) -> Cell<'static> {
+    use crate::domain::release::Behind;
+    let (text, behind) = shown::version_cell(state, s, wide);
+    let cell = Cell::from(sanitize(&text).into_owned());
+    match behind {
+        Some(Behind::Major) => cell.style(theme.style(Role::danger)),
+        Some(_) => cell.style(theme.style(Role::warn)),
+        None => cell,
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide: bool) {
     let block = pane::block(state, theme, Pane::Stacks, "Stacks".into(), &state.stacks);
     let rows = shown::stacks(state);
@@ -70,8 +83,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
     let focused = pane::is_focused(state, Pane::Stacks);
     let name_width = rows.iter().map(|s| s.name.chars().count()).max().unwrap_or(5).clamp(5, 40) as u16 + 2;
     let asg_width = rows.iter().map(|s| s.asg_name.chars().count()).max().unwrap_or(18).clamp(18, 64) as u16;
+    // Wider when a stack is behind the latest release (`v6.71.1→v6.75.0`).
+    let version_width = rows
+        .iter()
+        .map(|s| shown::version_cell(state, s, wide).0.chars().count())
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 24) as u16;
     // The badge gets what the other columns leave, and is cut with an ellipsis to it.
-    let fixed = name_width + 10 + 8 + 7 + 11 + 10 + if wide { 16 + 11 + asg_width + 3 } else { 0 } + 6;
+    let fixed =
+        name_width + 10 + version_width + 7 + 11 + 10 + if wide { 16 + 11 + asg_width + 3 } else { 0 } + 6;
     let badge_room = usize::from(area.width.saturating_sub(2).saturating_sub(fixed));
     let block = pane::with_position(block, state.lists.stacks.sel, rows.len(), area, theme);
     let body: Vec<Row> = pane::window(&rows, state.lists.stacks.sel, area)
@@ -86,7 +107,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
             let mut cells = vec![
                 Cell::from(format!("{}{}", if shown { "▶ " } else { "  " }, sanitize(&s.name))),
                 Cell::from(sanitize(&s.queue).into_owned()),
-                Cell::from(s.version.clone()),
+                version(state, s, theme, wide),
                 Cell::from(s.os.as_str()),
                 Cell::from(sizes(state, s)),
                 Cell::from(Line::from(scaling)),
@@ -121,7 +142,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme, wide
     let mut widths = vec![
         Constraint::Length(name_width),
         Constraint::Length(10),
-        Constraint::Length(8),
+        Constraint::Length(version_width),
         Constraint::Length(7),
         Constraint::Length(11),
         Constraint::Length(10),

@@ -85,6 +85,7 @@ mod tests {
             scaler: &ScalerRead::None,
             log_groups: None,
             boots: Some(boots),
+            latest: None,
         };
         slow_boots(&i)
     }

@@ -14,6 +14,7 @@ pub fn watched(state: &AppState) -> Vec<Resource> {
     let mut r = Vec::new();
     if !state.panes_covered() {
         r.push(Resource::Stacks);
+        r.push(Resource::Latest);
         if let Some(stack) = &state.stack {
             r.extend(Resource::of_stack(stack));
         }
@@ -148,6 +149,7 @@ pub fn on_loaded(
         Ok(Payload::LogGroups(v)) => state.reads.log_groups.set(Ok(v), at, interval),
         Ok(Payload::Boots(v)) => state.reads.boots.set(Ok(v), at, interval),
         Ok(Payload::StackEvents(v)) => state.reads.events.set(Ok(v), at, interval),
+        Ok(Payload::Latest(v)) => state.latest.set(Ok(v), at, interval),
         Ok(Payload::Lines(v)) => {
             if let Resource::Context(n) = resource {
                 state.overview.record(n, &v);

@@ -64,9 +64,12 @@ fn typed(state: &mut AppState, text: &str) {
 }
 
 #[test]
-fn the_first_tick_reads_the_stacks_only() {
+fn the_first_tick_reads_the_stacks_and_the_latest_release_only() {
     let mut state = AppState::new("demo", START, (80, 24));
-    assert_eq!(update(&mut state, Msg::Tick(START)), vec![Effect::Fetch(Resource::Stacks)]);
+    assert_eq!(
+        update(&mut state, Msg::Tick(START)),
+        vec![Effect::Fetch(Resource::Stacks), Effect::Fetch(Resource::Latest)]
+    );
     // Still in flight: the next tick does not ask again.
     assert_eq!(update(&mut state, Msg::Tick(START.plus_secs(1))), vec![]);
 }
@@ -435,7 +438,11 @@ async fn switching_profile_or_region_starts_afresh_and_keeps_the_operators_setti
         state.stack.is_none() && state.stacks.data.is_none() && state.reads.fleet.data.is_none(),
         "nothing old stays"
     );
-    assert_eq!(fx, vec![Effect::Fetch(Resource::Stacks)], "it reads the new account's stacks");
+    assert_eq!(
+        fx,
+        vec![Effect::Fetch(Resource::Stacks), Effect::Fetch(Resource::Latest)],
+        "it reads the new account's stacks (and the latest release, with the new backend)"
+    );
     assert_eq!((state.settings.sort, state.settings.aws, state.settings.profiles.len()), (sort, true, 2));
     // What the config file chose for the log view holds for the new account too.
     assert_eq!((state.settings.log_capacity, state.settings.log_live), (123, true));

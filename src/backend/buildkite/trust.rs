@@ -73,6 +73,19 @@ fn transport_ok(url: &Url) -> Result<(), String> {
     }
 }
 
+/// A URL the operator configured for bkops to read without any credential (the latest
+/// template): the same transport rules as an endpoint that carries one.
+pub fn plain_url_ok(text: &str) -> Result<(), String> {
+    let url = Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
+    match url.scheme() {
+        "http" if !is_loopback(&url) => Err(format!(
+            "{} is plain http: https, or http to a loopback address (a local mirror)",
+            redacted(&url)
+        )),
+        _ => transport_ok(&url),
+    }
+}
+
 fn redacted(url: &Url) -> String {
     let mut u = url.clone();
     let _ = u.set_username("");

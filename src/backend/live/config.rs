@@ -38,6 +38,8 @@ pub struct AwsOptions {
     pub timeouts: Timeouts,
     /// Where what each stack's resources are is kept between runs (`None`: not kept).
     pub discovery_file: Option<std::path::PathBuf>,
+    /// Whether and where to look for the latest release (`[updates]`).
+    pub updates: crate::backend::release::UpdateSettings,
 }
 
 pub async fn load(opts: &AwsOptions) -> SdkConfig {

@@ -42,6 +42,7 @@ pub use contexts::{Connect, Connector};
 pub use errors::credentials_hint;
 
 use super::buildkite::{BuildkiteSettings, MetricsClient};
+use super::release::{Fixed, Published, Releases};
 use super::{BackendLabel, Backends, QueueSource, StackSource};
 use crate::clock::Clock;
 use crate::domain::BackendError;
@@ -76,6 +77,8 @@ pub struct LiveBackend {
     /// The last disk check's command ID, and whether it ran the Windows script.
     disk_command: Mutex<Option<(String, bool)>>,
     pub calls: Arc<CallCounter>,
+    /// The latest release, as `[updates]` asks for it (not looked for unless connected so).
+    releases: Arc<dyn Releases>,
 }
 
 /// Where the calls go, and as whom.
@@ -138,8 +141,9 @@ impl Clients {
 impl LiveBackend {
     pub async fn connect(opts: &AwsOptions, buildkite: BuildkiteSettings) -> Self {
         let sdk = config::load(opts).await;
-        let me = Self::build(&sdk, opts.profile.clone(), buildkite, opts.read_only);
+        let mut me = Self::build(&sdk, opts.profile.clone(), buildkite, opts.read_only);
         me.keep_discovery_in(opts.discovery_file.clone());
+        me.releases = Arc::new(Published::new(opts.updates.clone(), Clock::System));
         me
     }
 
@@ -197,6 +201,7 @@ impl LiveBackend {
             logs_limit: crate::backend::ratelimit::RateLimiter::new(5.0, 5.0),
             disk_command: Mutex::default(),
             calls: Arc::default(),
+            releases: Arc::new(Fixed(None)),
         }
     }
 
@@ -217,7 +222,7 @@ impl LiveBackend {
     }
 
     pub fn backends(self) -> Backends {
-        let label = self.label();
+        let (label, releases) = (self.label(), self.releases.clone());
         let me = Arc::new(self);
         Backends {
             label,
@@ -229,6 +234,7 @@ impl LiveBackend {
             sessions: me,
             audit_log: crate::paths::audit_log(),
             contexts: None,
+            releases,
         }
     }
 

@@ -85,6 +85,7 @@ impl SimBackend {
             sessions: Arc::new(self.clone()),
             audit_log: crate::paths::audit_log(),
             contexts: None,
+            releases: Arc::new(crate::backend::release::Fixed(Some(DEMO_LATEST.into()))),
         }
     }
 
@@ -93,6 +94,10 @@ impl SimBackend {
         self.world().logs.events(group, stream).cloned().collect()
     }
 }
+
+/// The latest release as the demo tells it (it never reaches the network): its stacks run
+/// v6.71.1 and v6.70.0, four and five releases behind (the doctor speaks of the second).
+pub const DEMO_LATEST: &str = "v6.75.0";
 
 fn unknown_stack(name: &str) -> BackendError {
     BackendError::NotFound { what: format!("stack {name}") }
