@@ -1,6 +1,7 @@
 //! What the local AWS API server lacks, through the SDK's own mocking tool (aws-smithy-mocks):
 //! scaling activities (moto always returns none), Pending and Terminating instances (moto's are
-//! always InService), and throttled, denied and expired calls. Auto Scaling answers are the
+//! always InService), each instance's own launch template version (moto gives every instance
+//! the template's default version), and throttled, denied and expired calls. Auto Scaling answers are the
 //! Query protocol's XML as AWS sends it, so the SDK's real parser reads them.
 
 use aws_sdk_cloudformation::operation::describe_stack_resource::DescribeStackResourceOutput;
@@ -91,11 +92,17 @@ fn discovery() -> (aws_sdk_cloudformation::Client, aws_sdk_eventbridge::Client) 
 }
 
 fn group_xml() -> String {
-    let instance = |id: &str, state: &str, health: &str| {
+    group_xml_with("", ["3", "3", "3"])
+}
+
+/// The group, with its own launch template element (`group_template`, empty for none) and
+/// each instance's launch template version.
+fn group_xml_with(group_template: &str, versions: [&str; 3]) -> String {
+    let instance = |id: &str, state: &str, health: &str, version: &str| {
         format!(
             "<member><InstanceId>{id}</InstanceId><InstanceType>c5.2xlarge</InstanceType><AvailabilityZone>us-east-1b</AvailabilityZone>\
 <LifecycleState>{state}</LifecycleState><HealthStatus>{health}</HealthStatus><LaunchTemplate><LaunchTemplateId>lt-0a1b2c3d</LaunchTemplateId>\
-<LaunchTemplateName>ci-linux-AgentLaunchTemplate</LaunchTemplateName><Version>3</Version></LaunchTemplate><ProtectedFromScaleIn>true</ProtectedFromScaleIn></member>"
+<LaunchTemplateName>ci-linux-AgentLaunchTemplate</LaunchTemplateName><Version>{version}</Version></LaunchTemplate><ProtectedFromScaleIn>true</ProtectedFromScaleIn></member>"
         )
     };
     format!(
@@ -103,11 +110,11 @@ fn group_xml() -> String {
 <AutoScalingGroupName>{ASG}</AutoScalingGroupName><AutoScalingGroupARN>arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/{ASG}</AutoScalingGroupARN>\
 <MinSize>0</MinSize><MaxSize>10</MaxSize><DesiredCapacity>3</DesiredCapacity><DefaultCooldown>60</DefaultCooldown>\
 <AvailabilityZones><member>us-east-1a</member><member>us-east-1b</member></AvailabilityZones><HealthCheckType>EC2</HealthCheckType>\
-<CreatedTime>2026-10-01T09:00:00.000Z</CreatedTime><Instances>{}{}{}</Instances><NewInstancesProtectedFromScaleIn>true</NewInstancesProtectedFromScaleIn>\
+<CreatedTime>2026-10-01T09:00:00.000Z</CreatedTime>{group_template}<Instances>{}{}{}</Instances><NewInstancesProtectedFromScaleIn>true</NewInstancesProtectedFromScaleIn>\
 </member></AutoScalingGroups></DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>",
-        instance("i-0aaaaaaaaaaaaaaa1", "InService", "Healthy"),
-        instance("i-0bbbbbbbbbbbbbbb2", "Pending", "Healthy"),
-        instance("i-0ccccccccccccccc3", "Terminating:Wait", "Unhealthy"),
+        instance("i-0aaaaaaaaaaaaaaa1", "InService", "Healthy", versions[0]),
+        instance("i-0bbbbbbbbbbbbbbb2", "Pending", "Healthy", versions[1]),
+        instance("i-0ccccccccccccccc3", "Terminating:Wait", "Unhealthy", versions[2]),
     )
 }
 
@@ -419,4 +426,26 @@ async fn sessions_check_the_agent_and_start_with_a_reason() {
         Err(BackendError::ReadOnly { action: "ssm:StartSession".into() })
     );
     assert_eq!(start.num_calls(), 1, "the read-only backend sent nothing");
+}
+
+/// A rollover: the group launches version 4 now (an update changed its launch template), two
+/// of its instances were launched with version 3; the warnings name the rollover, and the
+/// doctor the instances.
+#[tokio::test]
+async fn instances_on_an_older_launch_template_version_are_a_rollover() {
+    let template = "<LaunchTemplate><LaunchTemplateId>lt-0a1b2c3d</LaunchTemplateId><LaunchTemplateName>ci-linux-AgentLaunchTemplate</LaunchTemplateName><Version>4</Version></LaunchTemplate>";
+    let groups = mock!(aws_sdk_autoscaling::Client::describe_auto_scaling_groups)
+        .then_http_response(move || xml(200, group_xml_with(template, ["3", "4", "3"])));
+    let none = mock!(aws_sdk_autoscaling::Client::describe_scaling_activities)
+        .then_http_response(|| xml(200, activities_page(&[], None)));
+    let b = backend(&[&groups, &none]);
+    let fleet = b.fleet("ci-linux").await.expect("fleet");
+    assert_eq!(fleet.launch_template_version.as_deref(), Some("4"));
+    let stacks = b.stacks().await.expect("stacks");
+    let warnings = bkops::analysis::warnings(&stacks[0], None, Some(&fleet));
+    let rollover = warnings.iter().find(|w| w.code == "rollover").expect("a rollover");
+    assert_eq!(
+        rollover.text,
+        "rollover: 2 of 3 instances on an older launch template (the group's is v4): agents not read"
+    );
 }

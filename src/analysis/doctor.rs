@@ -492,36 +492,14 @@ mod tests {
 
     #[test]
     fn instances_older_than_the_groups_launch_template_are_named() {
-        use crate::domain::{AgentSummary, DiskSignal, Health, Instance, Lifecycle};
+        use crate::domain::Instance;
         let instance = |id: &str, version: &str| Instance {
-            id: id.into(),
-            lifecycle: Lifecycle::InService,
-            health: Health::Healthy,
-            instance_type: "m5.large".into(),
-            availability_zone: "us-east-1a".into(),
-            launched_at: None,
-            protected_from_scale_in: true,
-            spot: None,
-            agents: AgentSummary::unknown(),
-            disk: DiskSignal::Ok,
-            boot_failed: false,
-            spot_notice: false,
-            disk_used_pct: None,
             launch_template_version: Some(version.into()),
+            ..Instance::example(id)
         };
         let fleet = Fleet {
-            asg_name: "g".into(),
-            desired: 2,
-            min: 0,
-            max: 10,
-            instances: vec![instance("i-0new", "3"), instance("i-0old", "2")],
-            agents_note: None,
-            agents_error: None,
-            scheduled: Vec::new(),
-            paused_by: None,
-            paused_at: None,
-            strangers: Vec::new(),
             launch_template_version: Some("3".into()),
+            ..Fleet::example(vec![instance("i-0new", "3"), instance("i-0old", "2")])
         };
         let s = stack("ci", "default");
         let found = check(&Inputs { fleet: Some(&fleet), ..inputs(&s, std::slice::from_ref(&s)) });

@@ -7,6 +7,7 @@ pub mod doctor;
 pub mod forensics;
 pub mod log_signals;
 pub mod overview;
+pub mod rollover;
 pub mod scaler_decision;
 pub mod stack_events;
 pub mod timeline;

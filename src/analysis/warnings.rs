@@ -101,6 +101,9 @@ pub fn warnings(stack: &StackSummary, queue: Option<&QueueMetrics>, fleet: Optio
     if let Some(text) = disk {
         out.push(Warning { code: "disk", text });
     }
+    if let Some(r) = super::rollover::rollover(f) {
+        out.push(Warning { code: "rollover", text: r.text() });
+    }
     for action in &f.scheduled {
         out.push(Warning { code: "scheduled_action", text: action.describe() });
     }

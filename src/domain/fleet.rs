@@ -181,6 +181,50 @@ pub struct Fleet {
     pub launch_template_version: Option<String>,
 }
 
+/// An instance and a group for tests: an InService, Healthy on-demand instance with no agent,
+/// and a group of 0/0/10 holding the instances given.
+#[cfg(test)]
+impl Instance {
+    pub fn example(id: &str) -> Self {
+        Instance {
+            id: id.into(),
+            lifecycle: Lifecycle::InService,
+            health: Health::Healthy,
+            instance_type: "m5.large".into(),
+            availability_zone: "us-east-1a".into(),
+            launched_at: None,
+            protected_from_scale_in: true,
+            spot: Some(false),
+            agents: AgentSummary { state: AgentState::None, busy: 0, total: 0, job: None },
+            disk: DiskSignal::Ok,
+            boot_failed: false,
+            spot_notice: false,
+            disk_used_pct: None,
+            launch_template_version: None,
+        }
+    }
+}
+
+#[cfg(test)]
+impl Fleet {
+    pub fn example(instances: Vec<Instance>) -> Self {
+        Fleet {
+            asg_name: "ci-AgentAutoScaleGroup-1".into(),
+            desired: instances.len() as u32,
+            min: 0,
+            max: 10,
+            instances,
+            agents_note: None,
+            agents_error: None,
+            scheduled: Vec::new(),
+            paused_by: None,
+            paused_at: None,
+            strangers: Vec::new(),
+            launch_template_version: None,
+        }
+    }
+}
+
 /// An agent on a stack's queue that is not the agent of one of its instances.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stranger {

@@ -158,6 +158,8 @@ pub struct AsgStatus {
     pub pending: usize,
     pub terminating: usize,
     pub unhealthy: usize,
+    /// The launch template version the group launches now.
+    pub launch_template_version: Option<String>,
     pub instances: Vec<InstanceStatus>,
 }
 
@@ -178,6 +180,9 @@ pub struct InstanceStatus {
     pub spot_notice: bool,
     /// Its boot's milestones, when it launched in the boots read (`null` otherwise).
     pub boot: Option<Milestones>,
+    /// The launch template version it was launched with: another than the group's is an
+    /// instance a rollover has yet to replace.
+    pub launch_template_version: Option<String>,
 }
 
 fn asg_status(f: &Fleet, now: Timestamp, boots: &[Boot]) -> AsgStatus {
@@ -190,6 +195,7 @@ fn asg_status(f: &Fleet, now: Timestamp, boots: &[Boot]) -> AsgStatus {
         pending: f.count(Lifecycle::Pending),
         terminating: f.count(Lifecycle::Terminating),
         unhealthy: f.instances.iter().filter(|i| i.health == Health::Unhealthy).count(),
+        launch_template_version: f.launch_template_version.clone(),
         instances: f
             .instances
             .iter()
@@ -208,6 +214,7 @@ fn asg_status(f: &Fleet, now: Timestamp, boots: &[Boot]) -> AsgStatus {
                 boot_failed: i.boot_failed,
                 spot_notice: i.spot_notice,
                 boot: boots.iter().find(|b| b.instance == i.id).map(milestones),
+                launch_template_version: i.launch_template_version.clone(),
             })
             .collect(),
     }

@@ -52,20 +52,7 @@ fn instance(id: &str, lifecycle: Lifecycle, age_secs: i64, agent: AgentState) ->
 }
 
 fn fleet(desired: u32, max: u32, instances: Vec<Instance>) -> Fleet {
-    Fleet {
-        asg_name: "g".into(),
-        desired,
-        min: 0,
-        max,
-        instances,
-        agents_note: None,
-        agents_error: None,
-        scheduled: Vec::new(),
-        paused_by: None,
-        paused_at: None,
-        strangers: Vec::new(),
-        launch_template_version: None,
-    }
+    Fleet { asg_name: "g".into(), desired, max, ..Fleet::example(instances) }
 }
 
 const WAITING: QueueMetrics =
