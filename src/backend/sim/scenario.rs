@@ -89,6 +89,8 @@ pub enum Incident {
     Zombie,
     /// The next instance pulls its images slowly: its bootstrap takes minutes more.
     SlowBoot,
+    /// A stack update that fails (an AMI that does not exist) and rolls back.
+    FailedUpdate,
 }
 
 pub fn demo_stacks() -> Vec<StackSpec> {
@@ -147,5 +149,7 @@ pub fn demo_script() -> Vec<(i64, &'static str, Incident)> {
         (320, "ci-linux", Incident::SlowBoot),
         (400, "ci-linux", Incident::ScalingError),
         (410, "ci-linux", Incident::Burst(12)),
+        // An update of the Windows stack names an AMI that does not exist: it rolls back.
+        (480, "ci-windows", Incident::FailedUpdate),
     ]
 }

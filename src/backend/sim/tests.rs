@@ -404,3 +404,26 @@ fn running_jobs_never_outnumber_busy_agents() {
         }
     }
 }
+
+#[test]
+fn a_failed_update_is_told_by_its_events_and_rolls_back() {
+    use crate::analysis::stack_events::causes;
+    let mut w = world_with(linux());
+    let since = w.now();
+    w.trigger("test", Incident::FailedUpdate);
+    advance(&mut w, 1);
+    assert_eq!(w.stack("test").expect("stack").summary().status, "UPDATE_IN_PROGRESS");
+    advance(&mut w, 20);
+    assert_eq!(w.stack("test").expect("stack").summary().status, "UPDATE_ROLLBACK_IN_PROGRESS");
+    advance(&mut w, 200);
+    let s = w.stack("test").expect("stack");
+    assert_eq!(s.summary().status, "UPDATE_ROLLBACK_COMPLETE");
+    let events = s.cfn.since(since);
+    assert!(events.windows(2).all(|e| e[0].at >= e[1].at), "newest first");
+    let cause: Vec<&str> = events
+        .iter()
+        .filter(|e| causes(&events, "test").contains(&e.event_id))
+        .map(|e| e.logical_id.as_str())
+        .collect();
+    assert_eq!(cause, ["AgentLaunchTemplate"], "the AMI that does not exist, not the cancelled nested stack");
+}

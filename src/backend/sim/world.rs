@@ -113,6 +113,7 @@ impl World {
             let elapsed = now.secs() - self.origin.secs();
             let mut ctx = Ctx { now, elapsed, rng: &mut self.rng, logs: &mut self.logs };
             self.stacks[idx].step(&mut ctx);
+            self.stacks[idx].cfn.advance(now);
         }
     }
 
@@ -128,6 +129,7 @@ impl World {
             Incident::ScalingError => s.scaling_errors = 3,
             Incident::Zombie => s.fail_next_agent = true,
             Incident::SlowBoot => s.slow_next_boot = true,
+            Incident::FailedUpdate => s.cfn.failed_update(&s.spec.name.clone(), now),
             Incident::DiskFill | Incident::DiskFillLingers => {
                 // The instance that has run the most jobs: the oldest serving one.
                 if let Some(inst) = s
