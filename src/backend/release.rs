@@ -96,9 +96,14 @@ impl Published {
         if !response.status().is_success() {
             return Err(format!("HTTP {}", response.status()));
         }
-        let body = response.bytes().await.map_err(|e| e.without_url().to_string())?;
-        if body.len() > MAX_BYTES {
-            return Err(format!("over {} MB: not a stack template", MAX_BYTES >> 20));
+        // Read a chunk at a time, and no further than a template can be: a server that sends
+        // without end is cut off, not kept in memory.
+        let (mut response, mut body) = (response, Vec::new());
+        while let Some(chunk) = response.chunk().await.map_err(|e| e.without_url().to_string())? {
+            body.extend_from_slice(&chunk);
+            if body.len() > MAX_BYTES {
+                return Err(format!("over {} MB: not a stack template", MAX_BYTES >> 20));
+            }
         }
         template_version(&String::from_utf8_lossy(&body)).ok_or_else(|| "it names no version".to_string())
     }

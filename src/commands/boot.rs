@@ -36,8 +36,8 @@ struct Report {
 
 pub async fn run(backends: &Backends, stack: Option<&str>, args: &BootArgs) -> Result<(), AppError> {
     let usage = "bkops boot --stack NAME [--since 6h]";
-    let (name, since) = super::check::stack_and_since(backends, stack, &args.since, usage).await?;
-    let name = name.as_str();
+    let (found, since) = super::check::stack_and_since(backends, stack, &args.since, usage).await?;
+    let name = found.name.as_str();
     let read = crate::snapshot::boot::read(backends, name, since, &Default::default()).await;
     let sum = summary(&read.boots);
     // A closed pipe (`| head`) ends the command quietly.

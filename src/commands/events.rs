@@ -55,15 +55,8 @@ struct EventJson<'a> {
 
 pub async fn run(backends: &Backends, stack: Option<&str>, args: &EventsArgs) -> Result<(), AppError> {
     let usage = "bkops events --stack NAME [--since 1h] [--follow]";
-    let (name, since) = super::check::stack_and_since(backends, stack, &args.since, usage).await?;
-    let status = backends
-        .stacks
-        .stacks()
-        .await?
-        .into_iter()
-        .find(|s| s.name == name)
-        .map(|s| s.status)
-        .unwrap_or_default();
+    let (found, since) = super::check::stack_and_since(backends, stack, &args.since, usage).await?;
+    let (name, status) = (found.name, found.status);
     let events = crate::deadline::within(backends.stacks.stack_events(&name, since)).await?;
     let status = latest_status(&events, &name).map_or(status, str::to_string);
     if args.follow {
@@ -172,8 +165,13 @@ async fn follow(
             _ = tokio::time::sleep(wait) => {}
         }
         // From the last event seen, that moment included: events of the same millisecond are
-        // not lost, and those already printed are not printed again.
-        match crate::deadline::within(backends.stacks.stack_events(stack, from)).await {
+        // not lost, and those already printed are not printed again. A signal ends a read that
+        // hangs as promptly as a wait.
+        let read = tokio::select! {
+            _ = stop.next() => return Ok(()),
+            read = crate::deadline::within(backends.stacks.stack_events(stack, from)) => read,
+        };
+        match read {
             Ok(read) => {
                 failures = 0;
                 if let Some(s) = latest_status(&read, stack) {

@@ -167,8 +167,9 @@ fn boot_line(b: &SummaryJson, stack: &str) -> String {
             .map(|(_, name)| format!(", slowest {name}"))
     });
     format!(
-        "boots:  {} in 6h, {ready}{}; {} failed, {} booting (bkops boot --stack {stack})",
+        "boots:  {} in {}h, {ready}{}; {} failed, {} booting (bkops boot --stack {stack})",
         b.boots,
+        crate::domain::boot::WINDOW_SECS / 3600,
         slowest.unwrap_or_default(),
         b.failed,
         b.booting

@@ -32,8 +32,8 @@ struct Report<'a> {
 
 pub async fn run(backends: &Backends, stack: Option<&str>, args: &TimelineArgs) -> Result<(), AppError> {
     let usage = "bkops timeline --stack NAME [--since 2h]";
-    let (name, since) = super::check::stack_and_since(backends, stack, &args.since, usage).await?;
-    let name = name.as_str();
+    let (found, since) = super::check::stack_and_since(backends, stack, &args.since, usage).await?;
+    let name = found.name.as_str();
     let timeline = crate::snapshot::timeline::read(backends, name, since).await;
     let report = Report {
         schema_version: crate::snapshot::SCHEMA_VERSION,
