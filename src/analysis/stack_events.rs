@@ -2,41 +2,9 @@
 //! failure started a rollback (the first one; those after it are mostly "Resource update
 //! cancelled", its consequences), and where the stack stands now.
 
-use crate::domain::{StackEvent, StackState};
+use crate::domain::StackEvent;
 
-/// Consequences of another failure, never a cause.
-fn is_consequence(e: &StackEvent) -> bool {
-    e.reason.as_deref().is_some_and(|r| r.contains("cancelled") || r.contains("canceled"))
-}
-
-/// The events (any order) that caused a rollback or a failed stack: for each event of the
-/// root stack that starts a rollback or fails it, the first failure of a resource since the
-/// root's previous turn. Their event IDs.
-pub fn causes(events: &[StackEvent], root: &str) -> Vec<String> {
-    let mut oldest_first: Vec<&StackEvent> = events.iter().collect();
-    oldest_first.sort_by_key(|e| e.at);
-    let mut out = Vec::new();
-    let mut first_failure: Option<&StackEvent> = None;
-    for e in oldest_first {
-        let of_root = e.is_of_stack() && e.stack == root;
-        if !of_root {
-            if e.is_failure() && !is_consequence(e) && first_failure.is_none() {
-                first_failure = Some(e);
-            }
-            continue;
-        }
-        let turns = matches!(StackState::of(&e.status), StackState::RollingBack | StackState::Failed)
-            && (e.status.ends_with("ROLLBACK_IN_PROGRESS") || e.is_failure());
-        if turns && let Some(f) = first_failure.take() {
-            out.push(f.event_id.clone());
-        }
-        // A new operation (or a rollback's own turn) starts counting afresh.
-        if e.status.ends_with("_IN_PROGRESS") {
-            first_failure = None;
-        }
-    }
-    out
-}
+pub use crate::domain::stack_event::causes;
 
 /// The newest status of the root stack among the events, if one is there.
 pub fn latest_status<'a>(events: &'a [StackEvent], root: &str) -> Option<&'a str> {

@@ -104,6 +104,9 @@ pub enum Cmd {
     Boot(super::boot::BootArgs),
     /// A stack's CloudFormation events and its nested stacks', newest first, with a rollback's cause.
     Events(super::events::EventsArgs),
+    /// Update a stack without dropping builds: preview (a change set), confirm, pause, execute,
+    /// follow its events, resume, and follow the new capacity.
+    Update(super::update::UpdateArgs),
     /// Check each stack's configuration against known pitfalls: why each matters, what to change.
     Doctor {
         #[arg(long, value_enum, default_value_t = Format::Text)]

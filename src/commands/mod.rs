@@ -19,6 +19,7 @@ pub mod run;
 pub mod ssm;
 pub mod status;
 pub mod timeline;
+pub mod update;
 pub mod why;
 
 pub use cli::{Cli, Cmd, Format};

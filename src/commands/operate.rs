@@ -87,7 +87,7 @@ pub fn describe(plan: &Plan, target: &ScalingTarget, who: &Identity, backend: &s
 }
 
 /// Asks on the terminal; only `expected`, typed exactly, goes ahead.
-fn ask(question: &str, expected: &str) -> Result<bool, AppError> {
+pub(super) fn ask(question: &str, expected: &str) -> Result<bool, AppError> {
     if !std::io::stdin().is_terminal() {
         return Err(AppError::Usage(
             "this changes the stack and there is no terminal to confirm on: pass --yes to go ahead, or --dry-run to see the calls"
@@ -126,47 +126,66 @@ async fn carry_out(
         return Err(AppError::Cancelled);
     }
     let ctx = Context { identity: who, backend, stack: target.stack.clone() };
+    run_calls(backends, &ctx, &plan).await?.map_or(Ok(()), |(_, e)| Err(AppError::Backend(e)))
+}
+
+/// Makes a confirmed plan's calls, each said as it is done, and returns the call that failed
+/// and why (later calls are skipped). A signal abandons the run with a record of where it
+/// stopped, rather than ending bkops between two calls with nothing said.
+pub(super) async fn run_calls(
+    backends: &Backends,
+    ctx: &Context,
+    plan: &Plan,
+) -> Result<Option<(crate::ops::Call, crate::domain::BackendError)>, AppError> {
     let log = backends.audit_log.as_deref();
     let ledger = Ledger::default();
     // Listening before the first call: a signal from here on abandons the run with a record.
     let mut stop = crate::stop::listen();
     let run =
-        apply(backends.ops.as_ref(), &plan, &ctx, &backends.clock, log, &|text| output::err(&text), &ledger);
-    // A signal while the calls are made abandons the run with a record of where it stopped,
-    // rather than ending bkops between two calls with nothing said.
-    let outcomes = tokio::select! {
-        biased;
-        stop = stop.next() => {
-            let text = abandon(&plan, &ledger, &ctx, &backends.clock, log, stop.name());
-            return Err(AppError::Abandoned { text, code: stop.exit_code() });
-        }
-        outcomes = run => outcomes.map_err(|e| {
-            let p = ledger.progress();
-            let when = if p.done.is_empty() && p.in_flight.is_none() {
-                "nothing was done"
-            } else {
-                "stopped before any further call"
-            };
-            AppError::Terminal(format!("audit log: {e}; {when}"))
-        })?,
-    };
+        apply(backends.ops.as_ref(), plan, ctx, &backends.clock, log, &|text| output::err(&text), &ledger);
+    tokio::pin!(run);
+    // Each call is said as it lands, so that a wait's progress follows the calls before it.
+    let mut said = 0;
     let mut failed = None;
-    for o in &outcomes {
-        match &o.result {
-            Ok(()) => output::err(&format!("done    {}", o.call)),
-            Err(e) => {
-                output::err(&format!("FAILED  {}: {e}", o.call));
-                failed = Some(e.clone());
+    let mut say = |outcomes: &[crate::ops::Outcome]| {
+        for o in outcomes.iter().skip(said) {
+            match &o.result {
+                Ok(()) => output::err(&format!("done    {}", o.call)),
+                Err(e) => {
+                    output::err(&format!("FAILED  {}: {e}", o.call));
+                    failed = Some((o.call.clone(), e.clone()));
+                }
             }
         }
-    }
+        said = said.max(outcomes.len());
+    };
+    let outcomes = loop {
+        tokio::select! {
+            biased;
+            stop = stop.next() => {
+                let text = abandon(plan, &ledger, ctx, &backends.clock, log, stop.name());
+                return Err(AppError::Abandoned { text, code: stop.exit_code() });
+            }
+            outcomes = &mut run => break outcomes.map_err(|e| {
+                let p = ledger.progress();
+                let when = if p.done.is_empty() && p.in_flight.is_none() {
+                    "nothing was done"
+                } else {
+                    "stopped before any further call"
+                };
+                AppError::Terminal(format!("audit log: {e}; {when}"))
+            })?,
+            _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => say(&ledger.progress().done),
+        }
+    };
+    say(&outcomes);
     for c in plan.calls.iter().skip(outcomes.len()) {
         output::err(&format!("skipped {c}"));
     }
     if let Some(p) = &backends.audit_log {
         output::err(&format!("audit   {}", p.display()));
     }
-    failed.map_or(Ok(()), |e| Err(AppError::Backend(e)))
+    Ok(failed)
 }
 
 async fn target(backends: &Backends, stack: &str) -> Result<ScalingTarget, AppError> {

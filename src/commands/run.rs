@@ -247,6 +247,13 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
             crate::deadline::scope(deadline, commands::timeline::run(&backends, stack, args)).await
         }
         Cmd::Terminate(args) => commands::operate::terminate(args.clone(), &backends, stack).await,
+        Cmd::Update(args) => {
+            let settings = commands::update::Settings {
+                latest_url: config.updates(cli.endpoint_url.is_some()).url,
+                read_only: cli.read_only,
+            };
+            commands::update::run(args, &backends, stack, &settings).await
+        }
         Cmd::Status { .. } | Cmd::Completions { .. } | Cmd::Man { .. } => Ok(()),
     }
 }

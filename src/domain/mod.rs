@@ -18,7 +18,7 @@ pub mod scaler_log;
 mod secret;
 mod stack;
 pub mod stack_event;
-mod stack_state;
+pub mod stack_state;
 pub mod tags;
 pub mod text;
 pub mod time;

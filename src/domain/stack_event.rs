@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::Timestamp;
 use super::text::Sanitize;
+use super::{StackState, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StackEvent {
@@ -25,6 +25,40 @@ pub struct StackEvent {
 }
 
 pub const STACK_TYPE: &str = "AWS::CloudFormation::Stack";
+
+/// Consequences of another failure, never a cause.
+fn is_consequence(e: &StackEvent) -> bool {
+    e.reason.as_deref().is_some_and(|r| r.contains("cancelled") || r.contains("canceled"))
+}
+
+/// The events (any order) that caused a rollback or a failed stack: for each event of the
+/// root stack that starts a rollback or fails it, the first failure of a resource since the
+/// root's previous turn. Their event IDs.
+pub fn causes(events: &[StackEvent], root: &str) -> Vec<String> {
+    let mut oldest_first: Vec<&StackEvent> = events.iter().collect();
+    oldest_first.sort_by_key(|e| e.at);
+    let mut out = Vec::new();
+    let mut first_failure: Option<&StackEvent> = None;
+    for e in oldest_first {
+        let of_root = e.is_of_stack() && e.stack == root;
+        if !of_root {
+            if e.is_failure() && !is_consequence(e) && first_failure.is_none() {
+                first_failure = Some(e);
+            }
+            continue;
+        }
+        let turns = matches!(StackState::of(&e.status), StackState::RollingBack | StackState::Failed)
+            && (e.status.ends_with("ROLLBACK_IN_PROGRESS") || e.is_failure());
+        if turns && let Some(f) = first_failure.take() {
+            out.push(f.event_id.clone());
+        }
+        // A new operation (or a rollback's own turn) starts counting afresh.
+        if e.status.ends_with("_IN_PROGRESS") {
+            first_failure = None;
+        }
+    }
+    out
+}
 
 impl StackEvent {
     /// The event is of the stack itself (not of one of its resources).

@@ -54,6 +54,22 @@ impl StackState {
     }
 }
 
+/// What a stack CloudFormation gave up on asks of its operator before it can be updated.
+pub fn what_to_do(name: &str, status: &str) -> String {
+    match status {
+        "UPDATE_ROLLBACK_FAILED" => format!(
+            "find the resource that could not roll back (`bkops events --stack {name}`), fix it by hand or skip it, then `aws cloudformation continue-update-rollback --stack-name {name} [--resources-to-skip LOGICAL_ID]`"
+        ),
+        "DELETE_FAILED" => format!(
+            "`bkops events --stack {name}` names what could not be deleted; empty or remove it, or delete again keeping it: `aws cloudformation delete-stack --stack-name {name} --retain-resources LOGICAL_ID`"
+        ),
+        "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" => format!(
+            "the stack never finished being created and cannot be updated: `bkops events --stack {name}` says why; delete it and create it again"
+        ),
+        _ => format!("`bkops events --stack {name}` says what failed and why"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::StackState::*;

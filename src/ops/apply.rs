@@ -5,59 +5,20 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-// Tokio's clock, so that a test can run a ten-minute drain in no time.
-use tokio::time::Instant;
-
 use super::audit;
 use super::plan::Plan;
 use super::port::Call;
 use super::port::CallContext as Context;
 use super::port::Operations;
+use super::wait;
 use crate::clock::Clock;
 use crate::domain::BackendError;
-
-/// How often a drain asks whether the jobs are done.
-const DRAIN_POLL: Duration = Duration::from_secs(5);
 
 /// What happened to one call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub call: Call,
     pub result: Result<(), BackendError>,
-}
-
-async fn wait_for_jobs(
-    op: &dyn Operations,
-    stack: &str,
-    instances: &[String],
-    timeout: Duration,
-    progress: &(dyn Fn(String) + Send + Sync),
-) -> Result<(), BackendError> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        let busy: Vec<String> =
-            op.agents_on(stack, instances).await?.into_iter().filter(|a| a.busy).map(|a| a.name).collect();
-        if busy.is_empty() {
-            return Ok(());
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(BackendError::Other(format!(
-                "{} still running a job after {}m, so nothing was terminated",
-                busy.join(", "),
-                timeout.as_secs() / 60
-            )));
-        }
-        progress(format!(
-            "draining: {} job{} still running ({}); {}m{:02}s left",
-            busy.len(),
-            if busy.len() == 1 { "" } else { "s" },
-            busy.join(", "),
-            left.as_secs() / 60,
-            left.as_secs() % 60
-        ));
-        tokio::time::sleep(DRAIN_POLL.min(left)).await;
-    }
 }
 
 /// How far a run of a plan has got: shared with whoever may have to stop it half-way (a
@@ -100,7 +61,14 @@ pub async fn apply(
         ledger.lock().in_flight = Some(call.clone());
         let result = match call {
             Call::WaitForJobs { instances, timeout_secs } => {
-                wait_for_jobs(op, &ctx.stack, instances, Duration::from_secs(*timeout_secs), progress).await
+                wait::jobs(op, &ctx.stack, instances, Duration::from_secs(*timeout_secs), progress).await
+            }
+            Call::WaitForEmpty { timeout_secs, .. } => {
+                wait::empty(op, &ctx.stack, Duration::from_secs(*timeout_secs), progress).await
+            }
+            Call::WaitForUpdate { external, timeout_secs, .. } => {
+                let how = wait::Follow { external: *external, timeout: Duration::from_secs(*timeout_secs) };
+                wait::update(op, &ctx.stack, clock, how, progress).await
             }
             _ => {
                 let result = match op.execute(call).await {
@@ -120,7 +88,7 @@ pub async fn apply(
                 result
             }
         };
-        if matches!(call, Call::WaitForJobs { .. }) {
+        if call.is_wait() {
             let mut l = ledger.lock();
             l.in_flight = None;
             l.done.push(Outcome { call: call.clone(), result: result.clone() });
@@ -150,7 +118,14 @@ async fn unknown_outcome(op: &dyn Operations, stack: &str, call: &Call, what: &s
             Some(min.is_none_or(|m| now.min == m) && desired.is_none_or(|d| now.desired == d))
         }
         Call::Terminate { instance, .. } => Some(!now.instances.contains(instance)),
-        Call::StopAgent { .. } | Call::SendCommand { .. } | Call::WaitForJobs { .. } => None,
+        Call::StopAgent { .. }
+        | Call::SendCommand { .. }
+        | Call::WaitForJobs { .. }
+        | Call::CreateChangeSet { .. }
+        | Call::ExecuteChangeSet { .. }
+        | Call::DeleteChangeSet { .. }
+        | Call::WaitForEmpty { .. }
+        | Call::WaitForUpdate { .. } => None,
     };
     let verdict = match took {
         Some(true) => "read again, the stack shows it took effect",
@@ -199,6 +174,7 @@ fn left_behind(stack: &str, made: &[&Call], not_made: &[&Call]) -> Vec<String> {
             "scaling is paused but the group was not drained: `bkops --stack {stack} scaling pause --drain --yes` drains it"
         ));
     }
+    out.extend(update_left_behind(stack, made, not_made));
     if any(made, &|c| matches!(c, Call::EnableRule { .. }))
         && any(not_made, &|c| matches!(c, Call::UpdateGroup { .. } | Call::DeleteGroupTags { .. }))
     {
@@ -207,6 +183,33 @@ fn left_behind(stack: &str, made: &[&Call], not_made: &[&Call]) -> Vec<String> {
         ));
     }
     out
+}
+
+/// What an update stopped half-way leaves: a change set not executed, or an update going on
+/// without bkops following it; either way scaling paused by it.
+fn update_left_behind(stack: &str, made: &[&Call], not_made: &[&Call]) -> Vec<String> {
+    let paused = made.iter().any(|c| matches!(c, Call::DisableRule { .. }));
+    let resume = if paused {
+        format!("; scaling is paused: `bkops --stack {stack} scaling resume --yes` resumes it")
+    } else {
+        String::new()
+    };
+    let unexecuted = not_made.iter().find_map(|c| match c {
+        Call::ExecuteChangeSet { name, .. } => Some(name.as_str()),
+        _ => None,
+    });
+    if let Some(name) = unexecuted {
+        return vec![format!(
+            "the update was not started (its change set {name} is left: `aws cloudformation delete-change-set --stack-name {stack} --change-set-name {name}`){resume}"
+        )];
+    }
+    if not_made.iter().any(|c| matches!(c, Call::WaitForUpdate { .. })) {
+        return vec![format!(
+            "the update goes on in CloudFormation without bkops following it: `bkops update --stack {stack} --external --yes` follows it to its end and resumes scaling{}",
+            if paused { "" } else { " (if it was paused)" }
+        )];
+    }
+    Vec::new()
 }
 
 /// Stops a plan's run where it is, writes an `abandoned` line to the audit log (what was done,
@@ -240,6 +243,8 @@ pub fn abandon(
     );
     match &p.in_flight {
         Some(Call::WaitForJobs { .. }) => text.push_str("; it was waiting for the jobs to finish"),
+        Some(Call::WaitForEmpty { .. }) => text.push_str("; it was waiting for the group to empty"),
+        Some(Call::WaitForUpdate { .. }) => text.push_str("; it was following the update"),
         Some(c) => text.push_str(&format!("; under way, outcome unknown: {}", c.action())),
         None => {}
     }

@@ -7,6 +7,8 @@ pub mod audit;
 pub mod audit_read;
 pub mod plan;
 pub mod port;
+pub mod update;
+pub mod wait;
 
 pub use apply::{Ledger, Outcome, abandon, apply};
 pub use plan::{Plan, PlanError, TerminateMode};

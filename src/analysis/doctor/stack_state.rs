@@ -7,18 +7,7 @@ use crate::domain::StackState;
 pub(super) fn stack_failed(i: &Inputs<'_>) -> Vec<Finding> {
     let s = i.stack;
     let (status, name) = (s.status.as_str(), s.name.as_str());
-    let fix = match status {
-        "UPDATE_ROLLBACK_FAILED" => format!(
-            "find the resource that could not roll back (`bkops events --stack {name}`), fix it by hand or skip it, then `aws cloudformation continue-update-rollback --stack-name {name} [--resources-to-skip LOGICAL_ID]`"
-        ),
-        "DELETE_FAILED" => format!(
-            "`bkops events --stack {name}` names what could not be deleted; empty or remove it, or delete again keeping it: `aws cloudformation delete-stack --stack-name {name} --retain-resources LOGICAL_ID`"
-        ),
-        "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" | "CREATE_FAILED" => format!(
-            "the stack never finished being created and cannot be updated: `bkops events --stack {name}` says why; delete it and create it again"
-        ),
-        _ => format!("`bkops events --stack {name}` says what failed and why"),
-    };
+    let fix = crate::domain::stack_state::what_to_do(name, status);
     let failed = s.state() == StackState::Failed || status == "ROLLBACK_COMPLETE";
     if !failed {
         return Vec::new();

@@ -124,16 +124,7 @@ pub fn fleet(group: &AutoScalingGroup, activities: &[ScalingActivity]) -> Fleet 
         scheduled: Vec::new(),
         paused_by: tag(crate::domain::tags::PAUSED_BY),
         strangers: Vec::new(),
-        launch_template_version: group
-            .launch_template()
-            .or_else(|| {
-                group
-                    .mixed_instances_policy()
-                    .and_then(|p| p.launch_template())
-                    .and_then(|t| t.launch_template_specification())
-            })
-            .and_then(|t| t.version())
-            .map(str::to_string),
+        launch_template_version: template_version(group),
         paused_at: tag(crate::domain::tags::PAUSED_AT).and_then(|t| crate::domain::tags::time(&t)),
     }
 }
@@ -285,6 +276,21 @@ impl LiveBackend {
         self.store_activities(asg, known.clone());
         Ok(known)
     }
+}
+
+/// The group's launch template version, whether it names the template itself or through its
+/// mixed instances policy.
+pub(super) fn template_version(group: &aws_sdk_autoscaling::types::AutoScalingGroup) -> Option<String> {
+    group
+        .launch_template()
+        .or_else(|| {
+            group
+                .mixed_instances_policy()
+                .and_then(|p| p.launch_template())
+                .and_then(|t| t.launch_template_specification())
+        })
+        .and_then(|t| t.version())
+        .map(str::to_string)
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ mod queue;
 mod scaler;
 mod sessions;
 mod stack_events;
+mod stack_update;
 mod terraform;
 mod ttl;
 mod whereabouts;
@@ -319,36 +320,6 @@ impl StackSource for LiveBackend {
 
     async fn stack_events(&self, stack: &str, since: Timestamp) -> Result<Vec<StackEvent>, BackendError> {
         self.read_stack_events(stack, since).await.map(sanitized)
-    }
-}
-
-#[async_trait]
-impl crate::ops::port::Operations for LiveBackend {
-    async fn scaling_target(&self, stack: &str) -> Result<crate::ops::port::ScalingTarget, BackendError> {
-        self.read_target(stack).await.map(sanitized)
-    }
-
-    async fn identity(&self) -> Result<crate::ops::port::Identity, BackendError> {
-        self.caller().await
-    }
-
-    async fn execute(&self, call: &crate::ops::port::Call) -> Result<(), BackendError> {
-        self.make(call).await
-    }
-
-    async fn agents_on(
-        &self,
-        stack: &str,
-        instances: &[String],
-    ) -> Result<Vec<crate::ops::port::AgentRef>, BackendError> {
-        self.agents_of(stack, instances).await.map(sanitized)
-    }
-
-    async fn disk_readings(
-        &self,
-        instances: &[String],
-    ) -> Result<Vec<crate::ops::port::DiskAnswer>, BackendError> {
-        self.read_disk_answers(instances).await
     }
 }
 

@@ -15,8 +15,9 @@ use aws_smithy_types::config_bag::ConfigBag;
 
 use super::errors::Checked;
 use super::{ACCOUNT, LiveBackend};
-use crate::domain::BackendError;
-use crate::ops::port::{AgentRef, Call, Identity, ScalingTarget};
+use crate::domain::text::sanitized;
+use crate::domain::{BackendError, Timestamp};
+use crate::ops::port::{AgentRef, Call, ChangeSetView, Identity, ScalingTarget, StackProgress, UpdateSource};
 
 /// Refuses, before anything is sent, every operation whose name is not a read.
 #[derive(Debug)]
@@ -99,6 +100,7 @@ impl LiveBackend {
             scheduled,
             instances: group.instances().iter().filter_map(|i| i.instance_id().map(str::to_string)).collect(),
             terraform: known.terraform,
+            template_version: super::fleet::template_version(group),
         })
     }
 
@@ -201,7 +203,10 @@ impl LiveBackend {
             }
             Call::SendCommand { document, instances } => self.send_disk_check(document, instances).await,
             // Waiting is not a call; `apply` does it.
-            Call::WaitForJobs { .. } => Ok(()),
+            Call::WaitForJobs { .. } | Call::WaitForEmpty { .. } | Call::WaitForUpdate { .. } => Ok(()),
+            Call::CreateChangeSet { .. } | Call::ExecuteChangeSet { .. } | Call::DeleteChangeSet { .. } => {
+                self.change_set_call(call).await
+            }
             Call::Terminate { instance, decrement, .. } => send!(
                 self.clients
                     .asg
@@ -210,6 +215,48 @@ impl LiveBackend {
                     .should_decrement_desired_capacity(*decrement)
             ),
         }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ops::port::Operations for LiveBackend {
+    async fn scaling_target(&self, stack: &str) -> Result<ScalingTarget, BackendError> {
+        self.read_target(stack).await.map(sanitized)
+    }
+
+    async fn identity(&self) -> Result<Identity, BackendError> {
+        self.caller().await
+    }
+
+    async fn execute(&self, call: &Call) -> Result<(), BackendError> {
+        self.make(call).await
+    }
+
+    async fn agents_on(&self, stack: &str, instances: &[String]) -> Result<Vec<AgentRef>, BackendError> {
+        self.agents_of(stack, instances).await.map(sanitized)
+    }
+
+    async fn disk_readings(
+        &self,
+        instances: &[String],
+    ) -> Result<Vec<crate::ops::port::DiskAnswer>, BackendError> {
+        self.read_disk_answers(instances).await
+    }
+
+    async fn update_source(
+        &self,
+        stack: &str,
+        template_url: Option<&str>,
+    ) -> Result<UpdateSource, BackendError> {
+        self.read_update_source(stack, template_url).await.map(sanitized)
+    }
+
+    async fn change_set(&self, stack: &str, name: &str) -> Result<ChangeSetView, BackendError> {
+        self.read_change_set(stack, name).await.map(sanitized)
+    }
+
+    async fn stack_progress(&self, stack: &str, since: Timestamp) -> Result<StackProgress, BackendError> {
+        self.read_progress(stack, since).await.map(sanitized)
     }
 }
 

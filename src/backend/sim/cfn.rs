@@ -50,22 +50,41 @@ impl Cfn {
     /// An update that fails: its launch template names an AMI that does not exist, the
     /// nested scaler stack's update is cancelled, and the stack rolls back over two minutes
     /// and a half.
-    pub fn failed_update(&mut self, stack: &str, now: Timestamp) {
+    pub fn failed_update(&mut self, stack: &str, ami: &str, now: Timestamp) {
         let lt = ("AgentLaunchTemplate", "lt-0c0ffee0ddba11f00", "AWS::EC2::LaunchTemplate");
         let nested = format!(
             "arn:aws:cloudformation:us-east-1:123456789012:stack/{stack}-Autoscaling-1XKQ7ZB3M2P9W/5d1f"
         );
-        let bad_ami = "Resource handler returned message: \"The image id '[ami-0c0ffee1234567890]' does not exist (Service: Ec2, Status Code: 400)\" (HandlerErrorCode: InvalidRequest)";
+        let bad_ami = format!(
+            "Resource handler returned message: \"The image id '[{ami}]' does not exist (Service: Ec2, Status Code: 400)\" (HandlerErrorCode: InvalidRequest)"
+        );
         let failed = "The following resource(s) failed to update: [AgentLaunchTemplate, Autoscaling].";
         let steps: [Step; 8] = [
             (0, stack, stack, STACK_TYPE, "UPDATE_IN_PROGRESS", Some("User Initiated")),
             (4, lt.0, lt.1, lt.2, "UPDATE_IN_PROGRESS", None),
             (5, "Autoscaling", &nested, STACK_TYPE, "UPDATE_IN_PROGRESS", None),
-            (9, lt.0, lt.1, lt.2, "UPDATE_FAILED", Some(bad_ami)),
+            (9, lt.0, lt.1, lt.2, "UPDATE_FAILED", Some(&bad_ami)),
             (11, "Autoscaling", &nested, STACK_TYPE, "UPDATE_FAILED", Some("Resource update cancelled")),
             (12, stack, stack, STACK_TYPE, "UPDATE_ROLLBACK_IN_PROGRESS", Some(failed)),
             (140, stack, stack, STACK_TYPE, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", None),
             (150, stack, stack, STACK_TYPE, "UPDATE_ROLLBACK_COMPLETE", None),
+        ];
+        self.pending.extend(events(stack, now, &steps));
+    }
+
+    /// An update that succeeds: a new launch template version, the group updated to it (the
+    /// demo updates its group in place, where the real stack replaces it), over half a minute.
+    pub fn updated(&mut self, stack: &str, asg: &str, now: Timestamp) {
+        let lt = ("AgentLaunchTemplate", "lt-0c0ffee0ddba11f00", "AWS::EC2::LaunchTemplate");
+        let group = "AWS::AutoScaling::AutoScalingGroup";
+        let steps: [Step; 7] = [
+            (0, stack, stack, STACK_TYPE, "UPDATE_IN_PROGRESS", Some("User Initiated")),
+            (4, lt.0, lt.1, lt.2, "UPDATE_IN_PROGRESS", None),
+            (8, lt.0, lt.1, lt.2, "UPDATE_COMPLETE", None),
+            (10, "AgentAutoScaleGroup", asg, group, "UPDATE_IN_PROGRESS", None),
+            (24, "AgentAutoScaleGroup", asg, group, "UPDATE_COMPLETE", None),
+            (28, stack, stack, STACK_TYPE, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", None),
+            (32, stack, stack, STACK_TYPE, "UPDATE_COMPLETE", None),
         ];
         self.pending.extend(events(stack, now, &steps));
     }

@@ -56,6 +56,8 @@ pub struct SimInstance {
     /// The group does not replace it while Unhealthy before this (as when its ReplaceUnhealthy
     /// process is suspended): it lingers, its agent still connected and idle.
     pub replace_held_until: Option<Timestamp>,
+    /// The launch template version it was launched from.
+    pub template_version: u32,
 }
 
 pub const DISK_CUTOFF_KB: u64 = 5_242_880;
@@ -96,6 +98,7 @@ impl SimInstance {
             terminate_activity: None,
             agent_fails: false,
             replace_held_until: None,
+            template_version: 1,
         }
     }
 

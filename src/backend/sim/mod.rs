@@ -19,6 +19,7 @@ mod shell;
 mod stack;
 #[cfg(test)]
 mod tests;
+mod update;
 mod world;
 
 use std::sync::{Arc, Mutex, MutexGuard};

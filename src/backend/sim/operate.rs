@@ -4,10 +4,11 @@
 use async_trait::async_trait;
 
 use super::stack::SimStack;
-use super::{SimBackend, World, activity};
+use super::{SimBackend, World, activity, update};
 use crate::domain::BackendError;
+use crate::domain::Timestamp;
 use crate::ops::port::disk::DiskReading;
-use crate::ops::port::{Call, Identity, ScalingTarget};
+use crate::ops::port::{Call, ChangeSetView, Identity, ScalingTarget, StackProgress, UpdateSource};
 
 /// The timer rule's name, shaped like the nested stack's physical IDs.
 pub fn rule_name(s: &SimStack) -> Option<String> {
@@ -71,7 +72,12 @@ fn apply(world: &mut World, call: &Call) -> Result<(), BackendError> {
         Call::StopAgent { .. } => {
             return Err(BackendError::Other("the demo has no Buildkite API to stop agents through".into()));
         }
-        Call::WaitForJobs { .. } => {}
+        Call::WaitForJobs { .. } | Call::WaitForEmpty { .. } | Call::WaitForUpdate { .. } => {}
+        Call::CreateChangeSet { stack, name, template_url, parameters } => {
+            update::create(world, stack, name, template_url.is_some(), parameters)?;
+        }
+        Call::ExecuteChangeSet { stack, name } => update::execute(world, stack, name)?,
+        Call::DeleteChangeSet { stack, name } => update::delete(world, stack, name)?,
         Call::SendCommand { instances, .. } => {
             let answers: Vec<crate::ops::port::DiskAnswer> =
                 instances.iter().map(|id| disk_answer(world, id)).collect();
@@ -139,6 +145,7 @@ impl crate::ops::port::Operations for SimBackend {
             scheduled: Vec::new(),
             instances: s.instances.iter().filter(|i| i.is_active()).map(|i| i.id.clone()).collect(),
             terraform: false,
+            template_version: Some(s.template_version.to_string()),
         })
     }
 
@@ -171,6 +178,26 @@ impl crate::ops::port::Operations for SimBackend {
                     .unwrap_or_else(|| (id.clone(), Err("no disk check was sent".into())))
             })
             .collect())
+    }
+
+    async fn update_source(
+        &self,
+        stack: &str,
+        template_url: Option<&str>,
+    ) -> Result<UpdateSource, BackendError> {
+        let world = self.world();
+        let s = world.stack(stack).ok_or_else(|| super::unknown_stack(stack))?;
+        Ok(update::source(s, template_url.is_some()))
+    }
+
+    async fn change_set(&self, stack: &str, name: &str) -> Result<ChangeSetView, BackendError> {
+        update::describe(&self.world(), stack, name)
+    }
+
+    async fn stack_progress(&self, stack: &str, since: Timestamp) -> Result<StackProgress, BackendError> {
+        let world = self.world();
+        let s = world.stack(stack).ok_or_else(|| super::unknown_stack(stack))?;
+        Ok(StackProgress { status: s.cfn.status.clone(), events: s.cfn.since(since) })
     }
 }
 

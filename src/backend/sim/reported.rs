@@ -6,9 +6,6 @@ use super::stack::SimStack;
 use crate::analysis::log_signals as signals;
 use crate::domain::{Fleet, Instance, QueueMetrics, ScalingState, StackSummary, groups};
 
-/// The simulated stacks are never updated: every instance runs the group's one version.
-const SIM_TEMPLATE_VERSION: &str = "1";
-
 impl SimStack {
     pub fn summary(&self) -> StackSummary {
         let schedule = "rate(1 minute)".to_string();
@@ -57,7 +54,7 @@ impl SimStack {
                 boot_failed: logs.messages(groups::ELASTIC_STACK, &i.id).any(signals::is_boot_failure),
                 spot_notice: logs.messages(groups::LIFECYCLED, &i.id).any(signals::is_spot_notice),
                 disk_used_pct: None,
-                launch_template_version: Some(SIM_TEMPLATE_VERSION.into()),
+                launch_template_version: Some(i.template_version.to_string()),
             })
             .collect();
         Fleet {
@@ -80,7 +77,7 @@ impl SimStack {
                     kind: crate::domain::StrangerKind::NoStack,
                 })
                 .collect(),
-            launch_template_version: Some(SIM_TEMPLATE_VERSION.into()),
+            launch_template_version: Some(self.template_version.to_string()),
             paused_at: self
                 .tags
                 .get(crate::domain::tags::PAUSED_AT)

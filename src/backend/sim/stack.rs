@@ -63,6 +63,8 @@ pub struct SimStack {
     pub tags: std::collections::BTreeMap<String, String>,
     /// Its CloudFormation status and events.
     pub cfn: super::cfn::Cfn,
+    /// The group's launch template version; an update makes a new one.
+    pub template_version: u32,
 }
 
 impl SimStack {
@@ -96,6 +98,7 @@ impl SimStack {
             fail_next_agent: false,
             scaling_errors: 0,
             tags: std::collections::BTreeMap::new(),
+            template_version: 1,
             spec,
         };
         // Instances that have been up for a while: launched hours ago, long since bootstrapped.
@@ -134,7 +137,10 @@ impl SimStack {
         let types = &self.spec.instance_types;
         let instance_type = types.get(rng.between(0, types.len().saturating_sub(1) as u32) as usize);
         let instance_type = instance_type.map_or("t3.large", String::as_str);
-        SimInstance::launch(rng, self.spec.os, instance_type, az, self.spec.spot, at, boot_fails)
+        let mut launched =
+            SimInstance::launch(rng, self.spec.os, instance_type, az, self.spec.spot, at, boot_fails);
+        launched.template_version = self.template_version;
+        launched
     }
 
     pub(super) fn record(&mut self, activity: ScalingActivity) {

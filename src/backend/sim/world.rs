@@ -27,6 +27,8 @@ pub struct World {
     script: Vec<(Timestamp, String, Incident)>,
     /// The answers to the last disk check, by instance.
     pub disk_answers: std::collections::HashMap<String, crate::ops::port::DiskAnswer>,
+    /// Change sets made and not yet executed or deleted, by stack and name.
+    pub change_sets: std::collections::BTreeMap<(String, String), super::update::ChangeSet>,
 }
 
 impl World {
@@ -44,6 +46,7 @@ impl World {
             stacks,
             script: Vec::new(),
             disk_answers: Default::default(),
+            change_sets: Default::default(),
         }
     }
 
@@ -129,7 +132,7 @@ impl World {
             Incident::ScalingError => s.scaling_errors = 3,
             Incident::Zombie => s.fail_next_agent = true,
             Incident::SlowBoot => s.slow_next_boot = true,
-            Incident::FailedUpdate => s.cfn.failed_update(&s.spec.name.clone(), now),
+            Incident::FailedUpdate => s.cfn.failed_update(&s.spec.name.clone(), "ami-0c0ffee1234567890", now),
             Incident::DiskFill | Incident::DiskFillLingers => {
                 // The instance that has run the most jobs: the oldest serving one.
                 if let Some(inst) = s

@@ -35,7 +35,12 @@ fn apply(t: &mut ScalingTarget, plan: &Plan) {
             Call::Terminate { .. }
             | Call::StopAgent { .. }
             | Call::WaitForJobs { .. }
-            | Call::SendCommand { .. } => {}
+            | Call::SendCommand { .. }
+            | Call::CreateChangeSet { .. }
+            | Call::ExecuteChangeSet { .. }
+            | Call::DeleteChangeSet { .. }
+            | Call::WaitForEmpty { .. }
+            | Call::WaitForUpdate { .. } => {}
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::stack_update::StackParameter;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "call")]
 pub enum Call {
@@ -56,6 +58,39 @@ pub enum Call {
         instances: Vec<String>,
         timeout_secs: u64,
     },
+    /// CreateChangeSet (`ChangeSetType` UPDATE, the IAM and nested-stack capabilities): a
+    /// preview of the update, which changes nothing until it is executed. Without a template
+    /// URL it keeps the stack's template.
+    CreateChangeSet {
+        stack: String,
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        template_url: Option<String>,
+        parameters: Vec<StackParameter>,
+    },
+    /// ExecuteChangeSet: the update begins.
+    ExecuteChangeSet {
+        stack: String,
+        name: String,
+    },
+    DeleteChangeSet {
+        stack: String,
+        name: String,
+    },
+    /// Not a call: the plan waits until the group has no instance left (a drain), or gives up
+    /// (and makes no later call) after the timeout.
+    WaitForEmpty {
+        group: String,
+        timeout_secs: u64,
+    },
+    /// Not a call: the plan follows the stack's events until its update ends. `external`: an
+    /// update started elsewhere (for a Terraform stack, until its group's launch template
+    /// changes). A failed update ends the run.
+    WaitForUpdate {
+        stack: String,
+        external: bool,
+        timeout_secs: u64,
+    },
 }
 
 impl Call {
@@ -71,12 +106,22 @@ impl Call {
             Call::StopAgent { .. } => "buildkite:StopAgent",
             Call::SendCommand { .. } => "ssm:SendCommand",
             Call::WaitForJobs { .. } => "bkops:WaitForJobs",
+            Call::CreateChangeSet { .. } => "cloudformation:CreateChangeSet",
+            Call::ExecuteChangeSet { .. } => "cloudformation:ExecuteChangeSet",
+            Call::DeleteChangeSet { .. } => "cloudformation:DeleteChangeSet",
+            Call::WaitForEmpty { .. } => "bkops:WaitForEmpty",
+            Call::WaitForUpdate { .. } => "bkops:WaitForUpdate",
         }
     }
 
     /// Whether the call changes anything (everything but waiting does).
     pub fn mutates(&self) -> bool {
-        !matches!(self, Call::WaitForJobs { .. })
+        !self.is_wait()
+    }
+
+    /// A wait: not sent anywhere, carried out by `apply` itself.
+    pub fn is_wait(&self) -> bool {
+        matches!(self, Call::WaitForJobs { .. } | Call::WaitForEmpty { .. } | Call::WaitForUpdate { .. })
     }
 }
 
@@ -115,6 +160,37 @@ impl std::fmt::Display for Call {
                 f,
                 "until no job runs on {} (at most {}m; no terminate after that)",
                 instances.join(" "),
+                timeout_secs / 60
+            ),
+            Call::CreateChangeSet { stack, name, template_url, parameters } => {
+                write!(f, "StackName={stack} ChangeSetName={name} ChangeSetType=UPDATE ")?;
+                match template_url {
+                    Some(url) => write!(f, "TemplateURL={url}")?,
+                    None => write!(f, "UsePreviousTemplate=true")?,
+                }
+                let changed: Vec<String> = parameters
+                    .iter()
+                    .filter(|p| p.value.is_some())
+                    .map(|p| format!("{}={}", p.key, p.shown()))
+                    .collect();
+                let kept = parameters.len() - changed.len();
+                if !changed.is_empty() {
+                    write!(f, " Parameters={}", changed.join(","))?;
+                }
+                write!(f, " (+{kept} UsePreviousValue)")
+            }
+            Call::ExecuteChangeSet { stack, name } | Call::DeleteChangeSet { stack, name } => {
+                write!(f, "StackName={stack} ChangeSetName={name}")
+            }
+            Call::WaitForEmpty { group, timeout_secs } => write!(
+                f,
+                "until {group} has no instance (at most {}m; no update after that)",
+                timeout_secs / 60
+            ),
+            Call::WaitForUpdate { stack, external, timeout_secs } => write!(
+                f,
+                "until {} of {stack} ends (at most {}m)",
+                if *external { "an update made elsewhere" } else { "the update" },
                 timeout_secs / 60
             ),
         }

@@ -5,6 +5,7 @@
 
 pub mod call;
 pub mod disk;
+pub mod stack_update;
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use async_trait::async_trait;
 
 pub use call::{AgentRef, Call, CallContext, Identity};
 pub use disk::DiskReading;
+pub use stack_update::{ChangeSetView, ParamDecl, StackParameter, StackProgress, UpdateSource};
 
 use crate::domain::BackendError;
 
@@ -36,6 +38,8 @@ pub struct ScalingTarget {
     /// Deployed with the Terraform module, which does not hold the rule's state: a later
     /// `terraform apply` may enable the rule again.
     pub terraform: bool,
+    /// The group's launch template version: an update made elsewhere changes it.
+    pub template_version: Option<String>,
 }
 
 /// The tags' values are shown (who paused, and when) and parsed (sizes to restore); the
@@ -71,5 +75,29 @@ pub trait Operations: Send + Sync {
     async fn disk_readings(&self, instances: &[String]) -> Result<Vec<DiskAnswer>, BackendError> {
         let _ = instances;
         Err(BackendError::Other("no disk check was sent".into()))
+    }
+    /// The stack as an update would start from it: its status and parameters now, and the
+    /// parameters of the template it would deploy (the stack's own without a URL).
+    async fn update_source(
+        &self,
+        stack: &str,
+        template_url: Option<&str>,
+    ) -> Result<UpdateSource, BackendError> {
+        let _ = (stack, template_url);
+        Err(BackendError::Unconfigured("this backend cannot update a stack".into()))
+    }
+    /// A change set made with `execute(CreateChangeSet)`, as it is now.
+    async fn change_set(&self, stack: &str, name: &str) -> Result<ChangeSetView, BackendError> {
+        let _ = (stack, name);
+        Err(BackendError::Unconfigured("this backend has no change sets".into()))
+    }
+    /// The stack's status now and its events since `since`, newest first.
+    async fn stack_progress(
+        &self,
+        stack: &str,
+        since: crate::domain::Timestamp,
+    ) -> Result<StackProgress, BackendError> {
+        let _ = (stack, since);
+        Err(BackendError::Unconfigured("this backend has no stack events".into()))
     }
 }

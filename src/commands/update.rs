@@ -1,0 +1,232 @@
+//! `bkops update`: a stack update as its documentation does it by hand, as one tracked write.
+//! The plan is a change set's preview (parameters old → new, checked against the template;
+//! what is replaced, the group's rollover called out); once confirmed, scaling is paused (and
+//! with `--drain` the group emptied), the change set executed and its events followed to the
+//! end, scaling resumed, and the new capacity followed until its agents register.
+//! `--external` does the same around an update made elsewhere (Terraform, the console).
+
+mod follow;
+mod preview;
+
+use super::error::AppError;
+use super::operate::{Confirm, ask, run_calls};
+use crate::backend::Backends;
+use crate::ops::CallContext as Context;
+use crate::ops::plan::{self, Plan};
+use crate::ops::port::Call;
+use crate::ops::update::{self as upd, UpdateError};
+use crate::output;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct UpdateArgs {
+    /// Change a parameter (repeat for more); every other keeps its value.
+    #[arg(long = "parameter", short = 'p', value_name = "KEY=VALUE")]
+    pub parameters: Vec<String>,
+    /// Deploy this template instead of the stack's own (an https URL, as CloudFormation takes).
+    #[arg(long, value_name = "URL", conflicts_with = "latest")]
+    pub template_url: Option<String>,
+    /// Deploy the latest published release (`[updates] latest_template_url`).
+    #[arg(long)]
+    pub latest: bool,
+    /// Empty the group before the update (DesiredCapacity 0; running jobs finish first), as
+    /// the stack's documentation does, so that no job is lost to the rollover.
+    #[arg(long)]
+    pub drain: bool,
+    /// Make no update: pause scaling, wait for an update made elsewhere (terraform apply, the
+    /// console) to end, and resume.
+    #[arg(long, conflicts_with_all = ["parameters", "template_url", "latest"])]
+    pub external: bool,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+/// What the command needs beyond the backends.
+pub struct Settings {
+    /// Where `--latest` finds the published template.
+    pub latest_url: String,
+    pub read_only: bool,
+}
+
+fn usage(e: UpdateError) -> AppError {
+    AppError::Usage(e.to_string())
+}
+
+pub async fn run(
+    args: &UpdateArgs,
+    backends: &Backends,
+    stack: Option<&str>,
+    settings: &Settings,
+) -> Result<(), AppError> {
+    let stack = stack.ok_or_else(|| AppError::Usage("bkops update needs --stack NAME".into()))?.to_string();
+    let overrides = upd::parse_overrides(&args.parameters).map_err(usage)?;
+    let url = match (&args.template_url, args.latest) {
+        (Some(u), _) => Some(u.trim().to_string()),
+        (None, true) => Some(settings.latest_url.clone()),
+        (None, false) => None,
+    };
+    if let Some(u) = &url {
+        crate::backend::buildkite::trust::plain_url_ok(u)
+            .map_err(|m| AppError::Usage(format!("--template-url: {m}")))?;
+    }
+    if settings.read_only && !args.confirm.dry_run {
+        return Err(AppError::Usage(format!(
+            "read-only: bkops update changes {stack}; --dry-run shows its parameters without a change set"
+        )));
+    }
+    super::check::check_stack(backends, &stack).await?;
+    if args.external {
+        return external(args, backends, &stack).await;
+    }
+    let source = backends.ops.update_source(&stack, url.as_deref()).await?;
+    upd::check_stack(&source).map_err(usage)?;
+    let params = upd::parameters(&source, &overrides).map_err(usage)?;
+    if settings.read_only {
+        let _ = output::out(preview::parameters_text(&source, &params).trim_end());
+        output::err(
+            "dry run, read-only: no change set was made (making one is a write), so what it replaces is not known",
+        );
+        return Ok(());
+    }
+    let who = backends.ops.identity().await?;
+    let ctx = Context { identity: who.clone(), backend: backends.label.to_string(), stack: stack.clone() };
+    let name = upd::change_set_name(backends.clock.now());
+    let create = Call::CreateChangeSet {
+        stack: stack.clone(),
+        name: name.clone(),
+        template_url: url.clone(),
+        parameters: params.parameters.clone(),
+    };
+    let title = format!("Preview the update of {stack} (a change set: nothing changes until it is executed)");
+    if let Some((_, e)) =
+        run_calls(backends, &ctx, &Plan { title, calls: vec![create], warnings: Vec::new() }).await?
+    {
+        return Err(AppError::Backend(e));
+    }
+    let view = match preview::wait_for(backends, &stack, &name).await {
+        Ok(v) => v,
+        Err(e) => return Err(cleaned_up(backends, &ctx, &name, AppError::Backend(e)).await),
+    };
+    if upd::is_no_change(&view) {
+        delete(backends, &ctx, &name).await?;
+        output::err(&format!(
+            "{stack}: no changes — the template and parameters are what the stack runs; nothing to update"
+        ));
+        return Ok(());
+    }
+    if view.status != "CREATE_COMPLETE" {
+        let why = view.reason.clone().unwrap_or_else(|| view.status.clone());
+        return Err(cleaned_up(backends, &ctx, &name, usage(UpdateError::ChangeSet(why))).await);
+    }
+    let target = backends.ops.scaling_target(&stack).await?;
+    let plan = upd::update(&target, &name, args.drain, &who.arn, backends.clock.now())
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let mut text = preview::parameters_text(&source, &params);
+    text.push_str(&preview::changes_text(&view, &source, args.drain));
+    text.push_str(&super::operate::describe(&plan, &target, &who, &ctx.backend));
+    if args.confirm.dry_run {
+        let _ = output::out(text.trim_end());
+        delete(backends, &ctx, &name).await?;
+        output::err("dry run: the change set was deleted; nothing was updated or paused");
+        return Ok(());
+    }
+    output::err(text.trim_end());
+    if !args.confirm.yes {
+        match ask(&format!("Type the stack's name ({stack}) to update it:"), &stack) {
+            Ok(true) => {}
+            Ok(false) => return Err(cleaned_up(backends, &ctx, &name, AppError::Cancelled).await),
+            Err(e) => return Err(cleaned_up(backends, &ctx, &name, e).await),
+        }
+    }
+    carry_out(backends, &ctx, &plan).await
+}
+
+/// The change set is deleted before the error is returned: a refused or failed preview
+/// leaves nothing behind.
+async fn cleaned_up(backends: &Backends, ctx: &Context, name: &str, e: AppError) -> AppError {
+    match delete(backends, ctx, name).await {
+        Ok(()) => e,
+        Err(d) => AppError::Usage(format!("{e}; the change set {name} could not be deleted either: {d}")),
+    }
+}
+
+async fn delete(backends: &Backends, ctx: &Context, name: &str) -> Result<(), AppError> {
+    let call = Call::DeleteChangeSet { stack: ctx.stack.clone(), name: name.to_string() };
+    let title = format!("Delete the change set {name} of {}", ctx.stack);
+    match run_calls(backends, ctx, &Plan { title, calls: vec![call], warnings: Vec::new() }).await? {
+        None => Ok(()),
+        Some((_, e)) => Err(AppError::Backend(e)),
+    }
+}
+
+/// `--external`: paused (and drained) while an update made elsewhere runs, then resumed.
+async fn external(args: &UpdateArgs, backends: &Backends, stack: &str) -> Result<(), AppError> {
+    let target = backends.ops.scaling_target(stack).await?;
+    let who = backends.ops.identity().await?;
+    let plan = upd::external(&target, args.drain, &who.arn, backends.clock.now())
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let ctx =
+        Context { identity: who.clone(), backend: backends.label.to_string(), stack: stack.to_string() };
+    let text = super::operate::describe(&plan, &target, &who, &ctx.backend);
+    if args.confirm.dry_run {
+        let _ = output::out(text.trim_end());
+        output::err("dry run: no call made");
+        return Ok(());
+    }
+    output::err(text.trim_end());
+    if !args.confirm.yes && !ask("Pause and wait for the update? [y/N]", "y")? {
+        return Err(AppError::Cancelled);
+    }
+    carry_out(backends, &ctx, &plan).await
+}
+
+/// The update's calls, then what its end asks for: resume (after an update or a rollback, if
+/// bkops paused it), never after a rollback that failed; then the new capacity followed.
+async fn carry_out(backends: &Backends, ctx: &Context, plan: &Plan) -> Result<(), AppError> {
+    let stack = &ctx.stack;
+    let failed = run_calls(backends, ctx, plan).await?;
+    let paused_here = plan.calls.iter().any(|c| matches!(c, Call::DisableRule { .. }));
+    // The update ran to its end (done, or rolled back), not a run stopped before it began (a
+    // drain that gave up), which leaves scaling paused for the operator to decide.
+    let waited = failed.as_ref().is_none_or(|(c, _)| matches!(c, Call::WaitForUpdate { .. }));
+    let failed = failed.map(|(_, e)| e);
+    let status = match backends.ops.stack_progress(stack, backends.clock.now()).await {
+        Ok(p) => p.status,
+        Err(e) => {
+            output::err(&format!("reading {stack}'s status failed ({e}): scaling was left as it is"));
+            return Err(failed.map_or(AppError::Backend(e), AppError::Backend));
+        }
+    };
+    let ended = !crate::domain::StackState::of(&status).is_changing();
+    if waited && ended && upd::resume_after(&status, paused_here) {
+        resume(backends, ctx).await?;
+        follow::capacity(backends, stack).await;
+    } else if paused_here && status.ends_with("_FAILED") {
+        output::err(&format!(
+            "SCALING STAYS PAUSED: {stack} is {status}. {}. Then `bkops --stack {stack} scaling resume --yes`.",
+            crate::domain::stack_state::what_to_do(stack, &status)
+        ));
+    } else if paused_here && failed.is_some() {
+        output::err(&format!(
+            "scaling is paused ({stack} is {status}): `bkops --stack {stack} scaling resume --yes` resumes it once you are done"
+        ));
+    }
+    failed.map_or(Ok(()), |e| Err(AppError::Backend(e)))
+}
+
+async fn resume(backends: &Backends, ctx: &Context) -> Result<(), AppError> {
+    // The group may have been replaced: the first read after an update learns the stack again.
+    let target = match backends.ops.scaling_target(&ctx.stack).await {
+        Ok(t) => t,
+        Err(_) => backends.ops.scaling_target(&ctx.stack).await?,
+    };
+    match plan::resume(&target) {
+        Ok(p) => {
+            output::err(&format!("{} (after the update)", p.title));
+            run_calls(backends, ctx, &p).await?.map_or(Ok(()), |(_, e)| Err(AppError::Backend(e)))
+        }
+        Err(e) => {
+            output::err(&format!("not resumed: {e}"));
+            Ok(())
+        }
+    }
+}
