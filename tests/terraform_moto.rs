@@ -201,6 +201,25 @@ async fn a_terraform_deployed_stack_is_found_read_and_paused_by_its_schedule_rul
     assert_eq!(s["scaling"]["state"], "paused");
     assert_eq!(s["queue_metrics"]["scheduled"], 4, "read with the module's token for it: {s}");
     assert_eq!(s["auto_scaling"]["in_service"], 1);
+
+    // CloudFormation cannot update it: refused, naming terraform apply and --external, which
+    // pauses around an apply instead (paused already here, so it stays paused).
+    let run = |args: &[&str]| {
+        support::moto::bkops(&moto.endpoint, "bkops-terraform")
+            .args(["--region", "us-east-1", "--stack", BASE, "update"])
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["--parameter", "MaxSize=12", "--yes"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("update it with terraform apply") && stderr.contains("--external"), "{stderr}");
+    let out = run(&["--external", "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("for terraform apply") && stdout.contains("bkops:WaitForUpdate"), "{stdout}");
+    assert!(stdout.contains("stays paused"), "{stdout}");
 }
 
 /// A group tagged as the module tags its groups, with no scaler of its own.

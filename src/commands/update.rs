@@ -100,6 +100,11 @@ pub async fn run(
     if let Some((_, e)) =
         run_calls(backends, &ctx, &Plan { title, calls: vec![create], warnings: Vec::new() }).await?
     {
+        // Some endpoints refuse a change set that changes nothing rather than failing it.
+        if upd::says_no_change(&e.to_string()) {
+            output::err(&no_changes(&stack));
+            return Ok(());
+        }
         return Err(AppError::Backend(e));
     }
     let view = match preview::wait_for(backends, &stack, &name).await {
@@ -108,9 +113,7 @@ pub async fn run(
     };
     if upd::is_no_change(&view) {
         delete(backends, &ctx, &name).await?;
-        output::err(&format!(
-            "{stack}: no changes — the template and parameters are what the stack runs; nothing to update"
-        ));
+        output::err(&no_changes(&stack));
         return Ok(());
     }
     if view.status != "CREATE_COMPLETE" {
@@ -138,6 +141,10 @@ pub async fn run(
         }
     }
     carry_out(backends, &ctx, &plan).await
+}
+
+fn no_changes(stack: &str) -> String {
+    format!("{stack}: no changes — the template and parameters are what the stack runs; nothing to update")
 }
 
 /// The change set is deleted before the error is returned: a refused or failed preview

@@ -76,10 +76,12 @@ pub fn check_stack(source: &UpdateSource) -> Result<(), UpdateError> {
 
 /// CloudFormation's answer when a change set would change nothing: not an error.
 pub fn is_no_change(view: &ChangeSetView) -> bool {
-    view.status == "FAILED"
-        && view.reason.as_deref().is_some_and(|r| {
-            r.contains("didn't contain changes") || r.contains("No updates are to be performed")
-        })
+    view.status == "FAILED" && view.reason.as_deref().is_some_and(says_no_change)
+}
+
+/// CloudFormation's words for "nothing to change" (a change set's reason, or an update's error).
+pub fn says_no_change(text: &str) -> bool {
+    text.contains("didn't contain changes") || text.contains("No updates are to be performed")
 }
 
 /// A change set still being made.
