@@ -52,6 +52,9 @@ _bkops() {
             bkops,timeline)
                 cmd="bkops__subcmd__timeline"
                 ;;
+            bkops,update)
+                cmd="bkops__subcmd__update"
+                ;;
             bkops,why)
                 cmd="bkops__subcmd__why"
                 ;;
@@ -90,6 +93,9 @@ _bkops() {
                 ;;
             bkops__subcmd__help,timeline)
                 cmd="bkops__subcmd__help__subcmd__timeline"
+                ;;
+            bkops__subcmd__help,update)
+                cmd="bkops__subcmd__help__subcmd__update"
                 ;;
             bkops__subcmd__help,why)
                 cmd="bkops__subcmd__help__subcmd__why"
@@ -134,7 +140,7 @@ _bkops() {
 
     case "${cmd}" in
         bkops)
-            opts="-h -V --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help --version status logs scaling terminate ssm why timeline boot events doctor completions man help"
+            opts="-h -V --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help --version status logs scaling terminate ssm why timeline boot events update doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,7 +410,7 @@ _bkops() {
             return 0
             ;;
         bkops__subcmd__help)
-            opts="status logs scaling terminate ssm why timeline boot events doctor completions man help"
+            opts="status logs scaling terminate ssm why timeline boot events update doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -614,6 +620,20 @@ _bkops() {
             return 0
             ;;
         bkops__subcmd__help__subcmd__timeline)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bkops__subcmd__help__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1226,6 +1246,68 @@ _bkops() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --demo-speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --demo-seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bkops__subcmd__update)
+            opts="-p -y -h --parameter --template-url --latest --drain --external --yes --dry-run --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --parameter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --demo-speed)
