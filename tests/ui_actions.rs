@@ -368,3 +368,76 @@ async fn a_long_terminate_dialog_keeps_its_buttons_and_scrolls_to_its_last_call(
     press(&mut state, &b, KeyCode::Esc).await;
     assert!(audit(&log).is_empty());
 }
+
+#[tokio::test(start_paused = true)]
+async fn u_previews_an_update_to_the_latest_release_and_runs_it_to_a_resume() {
+    let (b, log) = backends("update", false);
+    // The demo's clock follows tokio's (paused, so its sleeps pass at once): the update's
+    // events come as its follow reads them.
+    let clock = b.clock.clone();
+    let ticker = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            clock.advance_secs(1);
+        }
+    });
+    let mut state = loaded(&b).await;
+    let actions = |log: &std::path::Path| -> Vec<String> {
+        audit(log).iter().filter_map(|l| l["action"].as_str().map(String::from)).collect()
+    };
+
+    // The preview: a change set made, the dialog on Cancel asking for the stack's name.
+    press(&mut state, &b, KeyCode::Char('U')).await;
+    let c = state.confirm.as_ref().expect("the dialog");
+    assert_eq!((c.verb(), c.expected().as_deref()), ("Update", Some("ci-linux")));
+    let body: Vec<String> = bkops::app::dialog::body(c).iter().map(|l| l.text()).collect();
+    assert!(
+        body.iter().any(|l| l.contains("Preview of the update of ci-linux: v6.71.1 → v6.75.0")),
+        "{body:?}"
+    );
+    // Cancelled: the change set is deleted, nothing else is called.
+    press(&mut state, &b, KeyCode::Esc).await;
+    assert_eq!(
+        actions(&log),
+        ["intent", "cloudformation:CreateChangeSet", "intent", "cloudformation:DeleteChangeSet"]
+    );
+
+    // Typed and chosen: paused, updated, followed, resumed.
+    press(&mut state, &b, KeyCode::Char('U')).await;
+    press(&mut state, &b, KeyCode::Right).await;
+    assert!(!state.confirm.as_ref().expect("dialog").on_go, "not before the name is typed");
+    typed(&mut state, &b, "ci-linux").await;
+    press(&mut state, &b, KeyCode::Right).await;
+    press(&mut state, &b, KeyCode::Enter).await;
+    let made = actions(&log);
+    let after_cancel = &made[4..];
+    assert_eq!(
+        after_cancel,
+        [
+            "intent",
+            "cloudformation:CreateChangeSet",
+            "intent",
+            "autoscaling:CreateOrUpdateTags",
+            "events:DisableRule",
+            "cloudformation:ExecuteChangeSet",
+            "intent",
+            "events:EnableRule",
+            "autoscaling:DeleteTags"
+        ]
+    );
+    let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flash.contains("(UPDATE_COMPLETE); scaling resumed"), "{flash}");
+    assert_eq!(state.stack_summary().map(|s| s.version.as_str()), Some("v6.75.0"));
+    assert!(matches!(scaling(&state), ScalingState::Enabled { .. }));
+    ticker.abort();
+
+    // On the latest release: nothing to update, and nothing is called. (The update opened
+    // its events window; Esc closes it.)
+    assert!(matches!(state.overlay, Some(bkops::app::Overlay::Events { .. })), "{:?}", state.overlay);
+    press(&mut state, &b, KeyCode::Esc).await;
+    press(&mut state, &b, KeyCode::Char('U')).await;
+    assert!(state.confirm.is_none());
+    let flash = state.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flash.contains("nothing to update"), "{flash}");
+    assert_eq!(actions(&log).len(), made.len());
+}

@@ -11,7 +11,44 @@ use crate::ops::{CallContext, Identity};
 pub enum ActionKind {
     Pause,
     Resume,
-    Terminate { instances: Vec<String> },
+    Terminate {
+        instances: Vec<String>,
+    },
+    /// An update from a change set already made (deleted again if the dialog is cancelled).
+    Update(Box<UpdatePreview>),
+}
+
+/// What the dialog of an update shows and plans from: the change set, and what it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdatePreview {
+    pub change_set: String,
+    pub source: crate::ops::port::UpdateSource,
+    pub params: crate::ops::update::ParamPlan,
+    pub view: crate::ops::port::ChangeSetView,
+}
+
+impl UpdatePreview {
+    /// The preview's lines, with what the drain (or its absence) means for running jobs.
+    pub fn lines(&self, drain: bool) -> Vec<String> {
+        let mut text = crate::ops::update::parameters_text(&self.source, &self.params);
+        text.push_str(&crate::ops::update::changes_text(&self.view, &self.source, drain));
+        text.lines().map(str::to_string).collect()
+    }
+
+    /// The plan that deletes the change set, when the update is not made.
+    pub fn discard(&self) -> Plan {
+        Plan {
+            title: format!(
+                "Delete the change set {} of {} (the update was cancelled)",
+                self.change_set, self.source.stack
+            ),
+            calls: vec![crate::ops::Call::DeleteChangeSet {
+                stack: self.source.stack.clone(),
+                name: self.change_set.clone(),
+            }],
+            warnings: Vec::new(),
+        }
+    }
 }
 
 /// What was read before the dialog could open (by the runtime).
@@ -82,6 +119,13 @@ impl Confirm {
             ActionKind::Terminate { instances } => {
                 plan::terminate(&self.target, instances, self.mode, &self.agents)
             }
+            ActionKind::Update(u) => crate::ops::update::update(
+                &self.target,
+                &u.change_set,
+                self.drain,
+                &self.identity.arn,
+                self.at,
+            ),
         };
     }
 
@@ -90,6 +134,7 @@ impl Confirm {
         match &self.kind {
             ActionKind::Terminate { instances } if instances.len() == 1 => Some(instances[0].clone()),
             ActionKind::Terminate { instances } => Some(instances.len().to_string()),
+            ActionKind::Update(_) => Some(self.target.stack.clone()),
             _ => None,
         }
     }
@@ -106,13 +151,14 @@ impl Confirm {
             ActionKind::Pause => "Pause",
             ActionKind::Resume => "Resume",
             ActionKind::Terminate { .. } => "Terminate",
+            ActionKind::Update(_) => "Update",
         }
     }
 
     /// Tab: the dialog's one option.
     pub fn toggle_option(&mut self) {
         match self.kind {
-            ActionKind::Pause => self.drain = !self.drain,
+            ActionKind::Pause | ActionKind::Update(_) => self.drain = !self.drain,
             ActionKind::Terminate { .. } => {
                 self.mode = match self.mode {
                     TerminateMode::Replace => TerminateMode::Shrink,
@@ -138,6 +184,17 @@ impl Confirm {
     pub fn backspace(&mut self) {
         self.typed.pop();
         self.on_go &= self.can_go();
+    }
+
+    /// What leaving the dialog without the action must still do: delete an update's change set.
+    pub fn discard(&self) -> Option<(Plan, CallContext)> {
+        let ActionKind::Update(u) = &self.kind else { return None };
+        let ctx = CallContext {
+            identity: self.identity.clone(),
+            backend: self.backend.clone(),
+            stack: self.target.stack.clone(),
+        };
+        Some((u.discard(), ctx))
     }
 
     /// The plan and its audit context, if Enter goes ahead now.

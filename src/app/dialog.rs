@@ -41,6 +41,10 @@ pub fn body(c: &Confirm) -> Vec<TextLine> {
     if let ActionKind::Terminate { instances } = &c.kind {
         out.push(field("instances", instances.join(" ")));
     }
+    if let ActionKind::Update(u) = &c.kind {
+        out.push(TextLine::default());
+        out.extend(u.lines(c.drain).into_iter().map(|l| TextLine::plain(sanitize(&l))));
+    }
     out.push(TextLine::default());
     match &c.plan {
         Ok(plan) => {
@@ -64,6 +68,10 @@ pub fn footer(c: &Confirm) -> Vec<TextLine> {
         (ActionKind::Pause, _) => {
             Some(format!("[{}] drain the group too (Tab)", if c.drain { "x" } else { " " }))
         }
+        (ActionKind::Update(_), _) => Some(format!(
+            "[{}] drain the group first: running jobs finish, then the update (Tab)",
+            if c.drain { "x" } else { " " }
+        )),
         (ActionKind::Terminate { .. }, TerminateMode::Replace) => {
             Some("(•) replace them  ( ) shrink the group   (Tab switches)".to_string())
         }
@@ -76,7 +84,11 @@ pub fn footer(c: &Confirm) -> Vec<TextLine> {
         out.push(TextLine::styled(Role::accent, o));
     }
     if let Some(expected) = c.expected() {
-        let what = if expected.starts_with("i-") { "the instance ID" } else { "how many instances" };
+        let what = match &c.kind {
+            ActionKind::Update(_) => "the stack's name",
+            _ if expected.starts_with("i-") => "the instance ID",
+            _ => "how many instances",
+        };
         out.push(TextLine(vec![
             raw(format!("Type {what} ({expected}): ")),
             piece(Role::prompt, format!("{}▏", sanitize(&c.typed))),

@@ -58,6 +58,8 @@ pub enum Action {
     PromptComplete,
     /// Pause the shown stack's scaling, or resume it.
     PauseResume,
+    /// Update the shown stack to the latest release, from a change set's preview.
+    UpdateStack,
     Mark,
     MarkFullDisk,
     Terminate,
@@ -148,6 +150,12 @@ pub static BINDINGS: &[Binding] = &[
         "The stack's configuration against known pitfalls (also :doctor)",
     ),
     bind(S::Global, &[ch('P')], A::PauseResume, "Pause (and drain) or resume the stack's scaling"),
+    bind(
+        S::Global,
+        &[ch('U')],
+        A::UpdateStack,
+        "Update the stack to the latest release: preview, pause, update, resume",
+    ),
     bind(S::List, &[code(KeyCode::Up), ch('k')], A::Up, "Up"),
     bind(S::List, &[code(KeyCode::Down), ch('j')], A::Down, "Down"),
     bind(S::List, &[code(KeyCode::PageUp), ctrl('b')], A::PageUp, "Page up"),

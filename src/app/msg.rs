@@ -45,6 +45,11 @@ pub enum Msg {
     },
     /// What an operator action's confirmation needs, read fresh.
     ActionReady(Result<super::confirm::Prepared, BackendError>),
+    /// The action asked for has nothing to do (an update with no changes): why.
+    ActionNotNeeded(String),
+    /// A call of a confirmed action landed while the action goes on (an update's pause): what
+    /// is shown is read again, so that the screen does not show the stack from before it.
+    CallLanded,
     /// A confirmed action ended.
     ActionDone {
         text: String,
@@ -93,6 +98,9 @@ pub enum Effect {
     Fetch(Resource),
     /// Read what an action's confirmation needs (the stack now, and who is calling).
     PrepareAction { stack: String, kind: super::confirm::ActionKind },
+    /// Preview an update of the stack to the latest release: a change set made and read, for
+    /// the confirmation (or a notice that it changes nothing).
+    PrepareUpdate { stack: String },
     /// Run the live disk check on these instances (SSM Run Command).
     CheckDisk { stack: String, instances: Vec<String>, windows: bool },
     /// Open a session on the instance and hand it the terminal until the shell exits.

@@ -29,6 +29,10 @@ const MAX_BYTES: usize = 4 * 1024 * 1024;
 pub trait Releases: Send + Sync {
     /// Its version (`v6.80.0`); `Ok(None)` when the operator turned the check off.
     async fn latest(&self) -> Result<Option<String>, BackendError>;
+    /// Where its template is, for an update to it (the URL the operator's config names).
+    fn template_url(&self) -> String {
+        LATEST_TEMPLATE_URL.to_string()
+    }
 }
 
 /// A release known in advance: the demo's (it never reaches the network), and tests'.
@@ -111,6 +115,10 @@ impl Published {
 
 #[async_trait]
 impl Releases for Published {
+    fn template_url(&self) -> String {
+        self.settings.url.clone()
+    }
+
     async fn latest(&self) -> Result<Option<String>, BackendError> {
         if !self.settings.check {
             return Ok(None);

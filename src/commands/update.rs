@@ -6,7 +6,6 @@
 //! `--external` does the same around an update made elsewhere (Terraform, the console).
 
 mod follow;
-mod preview;
 
 use super::error::AppError;
 use super::operate::{Confirm, ask, run_calls};
@@ -81,7 +80,7 @@ pub async fn run(
     upd::check_stack(&source).map_err(usage)?;
     let params = upd::parameters(&source, &overrides).map_err(usage)?;
     if settings.read_only {
-        let _ = output::out(preview::parameters_text(&source, &params).trim_end());
+        let _ = output::out(upd::parameters_text(&source, &params).trim_end());
         output::err(
             "dry run, read-only: no change set was made (making one is a write), so what it replaces is not known",
         );
@@ -107,7 +106,7 @@ pub async fn run(
         }
         return Err(AppError::Backend(e));
     }
-    let view = match preview::wait_for(backends, &stack, &name).await {
+    let view = match crate::ops::wait::change_set(backends.ops.as_ref(), &stack, &name).await {
         Ok(v) => v,
         Err(e) => return Err(cleaned_up(backends, &ctx, &name, AppError::Backend(e)).await),
     };
@@ -123,8 +122,8 @@ pub async fn run(
     let target = backends.ops.scaling_target(&stack).await?;
     let plan = upd::update(&target, &name, args.drain, &who.arn, backends.clock.now())
         .map_err(|e| AppError::Usage(e.to_string()))?;
-    let mut text = preview::parameters_text(&source, &params);
-    text.push_str(&preview::changes_text(&view, &source, args.drain));
+    let mut text = upd::parameters_text(&source, &params);
+    text.push_str(&upd::changes_text(&view, &source, args.drain));
     text.push_str(&super::operate::describe(&plan, &target, &who, &ctx.backend));
     if args.confirm.dry_run {
         let _ = output::out(text.trim_end());
@@ -203,19 +202,13 @@ async fn carry_out(backends: &Backends, ctx: &Context, plan: &Plan) -> Result<()
             return Err(failed.map_or(AppError::Backend(e), AppError::Backend));
         }
     };
-    let ended = !crate::domain::StackState::of(&status).is_changing();
-    if waited && ended && upd::resume_after(&status, paused_here) {
-        resume(backends, ctx).await?;
-        follow::capacity(backends, stack).await;
-    } else if paused_here && status.ends_with("_FAILED") {
-        output::err(&format!(
-            "SCALING STAYS PAUSED: {stack} is {status}. {}. Then `bkops --stack {stack} scaling resume --yes`.",
-            crate::domain::stack_state::what_to_do(stack, &status)
-        ));
-    } else if paused_here && failed.is_some() {
-        output::err(&format!(
-            "scaling is paused ({stack} is {status}): `bkops --stack {stack} scaling resume --yes` resumes it once you are done"
-        ));
+    match upd::after(stack, &status, paused_here, waited) {
+        upd::After::Resume => {
+            resume(backends, ctx).await?;
+            follow::capacity(backends, stack).await;
+        }
+        upd::After::Paused(text) => output::err(&text),
+        upd::After::Nothing => {}
     }
     failed.map_or(Ok(()), |e| Err(AppError::Backend(e)))
 }

@@ -4,6 +4,7 @@
 //! Resuming is planned afresh once the update has ended, from the stack as it is then.
 
 mod params;
+mod preview;
 
 use super::plan::{self, Plan, PlanError};
 use super::port::stack_update::{ChangeSetView, UpdateSource};
@@ -11,6 +12,7 @@ use super::port::{Call, ScalingTarget};
 use crate::domain::{StackState, Timestamp};
 
 pub use params::{ParamChange, ParamPlan, parameters, parse_overrides};
+pub use preview::{changes_text, parameters_text};
 
 /// How long a drain waits for the group to empty before giving up (the stack's idle timeout
 /// is ten minutes by default, and a long job holds its instance).
@@ -187,6 +189,38 @@ fn paused_first(t: &ScalingTarget, drain: bool, by: &str, now: Timestamp) -> Res
 /// paused: the group may be half-way.
 pub fn resume_after(final_status: &str, paused_by_update: bool) -> bool {
     paused_by_update && matches!(StackState::of(final_status), StackState::Stable | StackState::RolledBack)
+}
+
+/// What an update's run leaves for bkops to do once its calls are over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum After {
+    /// The update ended (done, or rolled back) and bkops paused scaling for it: resume.
+    Resume,
+    /// Scaling stays paused, and why, in words to act on.
+    Paused(String),
+    /// bkops did not pause it: nothing to undo.
+    Nothing,
+}
+
+/// `status` is the stack's now; `followed` says the run reached the follow of the update (not
+/// stopped before it, as by a drain that gave up).
+pub fn after(stack: &str, status: &str, paused_here: bool, followed: bool) -> After {
+    let ended = !StackState::of(status).is_changing();
+    if !paused_here {
+        return After::Nothing;
+    }
+    if followed && ended && resume_after(status, true) {
+        return After::Resume;
+    }
+    if status.ends_with("_FAILED") {
+        return After::Paused(format!(
+            "SCALING STAYS PAUSED: {stack} is {status}. {}; then `bkops --stack {stack} scaling resume --yes`",
+            crate::domain::stack_state::what_to_do(stack, status)
+        ));
+    }
+    After::Paused(format!(
+        "scaling stays paused ({stack} is {status}): `bkops --stack {stack} scaling resume --yes` resumes it once you are done"
+    ))
 }
 
 #[cfg(test)]

@@ -209,3 +209,30 @@ fn ended(stack: &str, status: &str, events: &[StackEvent]) -> Result<(), Backend
         ))),
     }
 }
+
+/// How long a change set may take to be made (CloudFormation takes seconds, a nested stack's
+/// a minute or so).
+const CHANGE_SET: Duration = Duration::from_secs(300);
+
+/// Until the change set is made (or has failed), reading it every two seconds.
+pub async fn change_set(
+    op: &dyn Operations,
+    stack: &str,
+    name: &str,
+) -> Result<super::port::ChangeSetView, BackendError> {
+    let deadline = Instant::now() + CHANGE_SET;
+    loop {
+        let view = op.change_set(stack, name).await?;
+        if !super::update::is_pending(&view) {
+            return Ok(view);
+        }
+        if Instant::now() >= deadline {
+            return Err(BackendError::TimedOut(format!(
+                "the change set {name} was still {} after {}m",
+                view.status,
+                CHANGE_SET.as_secs() / 60
+            )));
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}

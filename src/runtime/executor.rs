@@ -118,6 +118,13 @@ impl Executor {
                     let _ = tx.send(action_tasks::prepare(&b, &stack, kind).await);
                 });
             }
+            Effect::PrepareUpdate { stack } => {
+                let (b, tx) = task(self);
+                self.pending += 1;
+                tokio::spawn(async move {
+                    let _ = tx.send(super::update_tasks::prepare(&b, &stack).await);
+                });
+            }
             Effect::CheckDisk { stack, instances, windows } => {
                 let (b, tx) = task(self);
                 self.pending += 1;
@@ -137,7 +144,15 @@ impl Executor {
                             let _ = tx.send(Msg::Notice { text, is_error: false });
                         }
                     };
-                    let _ = tx.send(action_tasks::apply(&b, p, c, &say, &l).await);
+                    let landed = watch_calls(l.clone(), tx.clone());
+                    let done = action_tasks::apply(&b, p.clone(), c.clone(), &say, &l).await;
+                    landed.abort();
+                    // An update ends with a resume, or with why scaling stays paused.
+                    let updated =
+                        p.calls.iter().any(|call| matches!(call, crate::ops::Call::WaitForUpdate { .. }));
+                    let done =
+                        if updated { super::update_tasks::after(&b, &p, &c, &l, done).await } else { done };
+                    let _ = tx.send(done);
                 });
                 self.write = Some(Write { task, ledger, plan, ctx });
             }
@@ -181,7 +196,9 @@ impl Executor {
             Msg::Loaded { resource, .. } => {
                 self.jobs.finished(resource, &self.backends, &self.tx);
             }
-            Msg::ActionReady(_) | Msg::DiskChecked(_) => self.pending = self.pending.saturating_sub(1),
+            Msg::ActionReady(_) | Msg::ActionNotNeeded(_) | Msg::DiskChecked(_) => {
+                self.pending = self.pending.saturating_sub(1)
+            }
             Msg::ActionDone { .. } => {
                 self.pending = self.pending.saturating_sub(1);
                 self.write = None;
@@ -283,6 +300,28 @@ impl Executor {
         self.stop_tail();
         self.write.take().and_then(|w| w.abandon(&self.backends, why))
     }
+}
+
+/// Says each call of a running action as it lands, until aborted: a long action (an update's
+/// pause, then its wait) would otherwise leave the screen on the stack from before its first
+/// call.
+fn watch_calls(
+    ledger: crate::ops::Ledger,
+    tx: tokio::sync::mpsc::UnboundedSender<Msg>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut seen = 0;
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let now = ledger.progress().done.len();
+            if now > seen {
+                seen = now;
+                if tx.send(Msg::CallLanded).is_err() {
+                    return;
+                }
+            }
+        }
+    })
 }
 
 #[cfg(test)]

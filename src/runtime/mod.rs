@@ -12,6 +12,7 @@ mod save;
 mod switch;
 mod tail;
 pub mod terminal;
+mod update_tasks;
 
 use std::time::Duration;
 

@@ -145,6 +145,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         | Action::PromptClear
         | Action::PromptComplete => prompt_key(state, action, fx),
         Action::PauseResume
+        | Action::UpdateStack
         | Action::Mark
         | Action::MarkFullDisk
         | Action::Terminate

@@ -125,24 +125,11 @@ fn apply(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.flash(text, is_error);
             state.dirty = true;
         }
-        Msg::ActionReady(result) => {
-            operator::ready(state, result);
-            state.dirty = true;
-        }
-        Msg::DiskChecked(result) => {
-            operator::disk_checked(state, result);
-            state.dirty = true;
-        }
-        Msg::ActionDone { text, ok } => {
-            state.writing = None;
-            state.exit = state.exit.unasked();
-            state.flash(text, !ok);
-            loads::refresh_all(state, &mut fx);
-            state.dirty = true;
-            if state.exit == Exit::WhenDone {
-                state.quit_or_ask();
-            }
-        }
+        msg @ (Msg::ActionReady(_)
+        | Msg::CallLanded
+        | Msg::ActionNotNeeded(_)
+        | Msg::DiskChecked(_)
+        | Msg::ActionDone { .. }) => operator::on_msg(state, msg, &mut fx),
         Msg::SwitchFailed(text) => {
             // Only a switch still wanted is said to have failed; a cancelled one is forgotten.
             if state.switching.take().is_some() {

@@ -23,6 +23,7 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             }
             _ => fx.push(Effect::PrepareAction { stack: stack.name, kind: ActionKind::Pause }),
         },
+        Action::UpdateStack => update_stack(state, &stack, fx),
         Action::Mark => {
             if let Some(id) = shown::instances(state).get(state.lists.instances.sel).map(|i| i.id.clone())
                 && !state.marked.remove(&id)
@@ -69,6 +70,39 @@ pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         _ => {}
+    }
+}
+
+/// An update to the latest release, when the stack is behind it: the runtime makes a change
+/// set and the dialog opens on its preview. Parameters are changed with `bkops update`.
+fn update_stack(state: &mut AppState, stack: &crate::domain::StackSummary, fx: &mut Vec<Effect>) {
+    let name = &stack.name;
+    if stack.status == "TERRAFORM" {
+        let text = format!(
+            "{name} was deployed with Terraform: update it with terraform apply (`bkops update --stack {name} --external` pauses around it)"
+        );
+        return state.flash(text, true);
+    }
+    let latest = state.latest.data.clone().flatten();
+    match latest.as_deref().and_then(|l| crate::domain::release::behind(&stack.version, l)) {
+        Some(b) if b.is_behind() => {
+            let to = latest.unwrap_or_default();
+            state.flash(format!("previewing the update of {name} to {to}: making a change set…"), false);
+            fx.push(Effect::PrepareUpdate { stack: name.clone() });
+        }
+        _ => {
+            let known = latest.map_or_else(
+                || "the latest release is not known".to_string(),
+                |l| format!("the latest release is {l}"),
+            );
+            state.flash(
+                format!(
+                    "{name} is on {} and {known}: nothing to update here (`bkops update --stack {name} -p KEY=VALUE` changes a parameter)",
+                    stack.version
+                ),
+                false,
+            );
+        }
     }
 }
 
@@ -139,6 +173,29 @@ pub fn disk_checked(state: &mut AppState, result: Result<Vec<crate::ops::DiskAns
     state.flash(format!("disk: {}", said.join(" · ")), failed);
 }
 
+/// What the runtime says of an operator action: the dialog can open, a call landed, it has
+/// nothing to do, the disk answered, or it ended.
+pub fn on_msg(state: &mut AppState, msg: crate::app::Msg, fx: &mut Vec<Effect>) {
+    use crate::app::Msg;
+    match msg {
+        Msg::ActionReady(result) => ready(state, result),
+        Msg::CallLanded => super::loads::refresh_all(state, fx),
+        Msg::ActionNotNeeded(text) => state.flash(text, false),
+        Msg::DiskChecked(result) => disk_checked(state, result),
+        Msg::ActionDone { text, ok } => {
+            state.writing = None;
+            state.exit = state.exit.unasked();
+            state.flash(text, !ok);
+            super::loads::refresh_all(state, fx);
+            if state.exit == crate::app::exit::Exit::WhenDone {
+                state.quit_or_ask();
+            }
+        }
+        _ => {}
+    }
+    state.dirty = true;
+}
+
 /// The runtime read the stack: open the dialog, or say why not.
 pub fn ready(state: &mut AppState, result: Result<Prepared, BackendError>) {
     match result {
@@ -179,10 +236,7 @@ pub fn in_dialog(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         }
     }
     match action {
-        Action::ConfirmCancel => {
-            state.confirm = None;
-            state.flash("cancelled: nothing changed", false);
-        }
+        Action::ConfirmCancel => cancel(state, fx),
         Action::ConfirmOption => c.toggle_option(),
         Action::ConfirmLeft => c.focus(false),
         Action::ConfirmRight => c.focus(true),
@@ -190,6 +244,7 @@ pub fn in_dialog(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::ConfirmAccept => match c.accept() {
             Some((plan, ctx)) => {
                 let terminated = matches!(c.kind, ActionKind::Terminate { .. });
+                let updates = matches!(c.kind, ActionKind::Update(_));
                 state.flash(format!("{}…", plan.title), false);
                 state.confirm = None;
                 if terminated {
@@ -197,14 +252,29 @@ pub fn in_dialog(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
                 }
                 state.writing = Some(plan.title.clone());
                 fx.push(Effect::Apply { plan, ctx });
+                // The update is watched as it runs: its events, read every few seconds while
+                // the stack changes.
+                if updates {
+                    super::loads::show_events(state, fx);
+                }
             }
             // Enter on Cancel, or on an action that is not allowed yet.
-            None if !c.on_go => {
-                state.confirm = None;
-                state.flash("cancelled: nothing changed", false);
-            }
+            None if !c.on_go => cancel(state, fx),
             None => {}
         },
         _ => {}
+    }
+}
+
+/// The dialog closed without its action: nothing changed, and an update's change set is
+/// deleted (an audited call of its own).
+fn cancel(state: &mut AppState, fx: &mut Vec<Effect>) {
+    let discard = state.confirm.take().and_then(|c| c.discard());
+    match discard {
+        Some((plan, ctx)) => {
+            state.flash("cancelled: nothing changed; deleting the change set…", false);
+            fx.push(Effect::Apply { plan, ctx });
+        }
+        None => state.flash("cancelled: nothing changed", false),
     }
 }

@@ -233,3 +233,21 @@ fn scaling_is_resumed_after_an_update_or_a_rollback_and_never_after_a_failed_rol
     assert!(!resume_after("UPDATE_COMPLETE", false));
     assert!(!resume_after("UPDATE_IN_PROGRESS", true));
 }
+
+#[test]
+fn after_the_run_scaling_is_resumed_or_left_paused_with_what_to_do() {
+    assert_eq!(after("ci", "UPDATE_COMPLETE", true, true), After::Resume);
+    assert_eq!(after("ci", "UPDATE_ROLLBACK_COMPLETE", true, true), After::Resume);
+    assert_eq!(after("ci", "UPDATE_COMPLETE", false, true), After::Nothing);
+    let After::Paused(failed) = after("ci", "UPDATE_ROLLBACK_FAILED", true, true) else { panic!("paused") };
+    assert!(failed.starts_with("SCALING STAYS PAUSED: ci is UPDATE_ROLLBACK_FAILED"), "{failed}");
+    assert!(
+        failed.contains("continue-update-rollback") && failed.contains("scaling resume --yes"),
+        "{failed}"
+    );
+    // A drain that gave up before the update, and a follow that timed out mid-update.
+    assert!(
+        matches!(after("ci", "UPDATE_COMPLETE", true, false), After::Paused(t) if t.contains("scaling resume"))
+    );
+    assert!(matches!(after("ci", "UPDATE_IN_PROGRESS", true, true), After::Paused(_)));
+}

@@ -1,36 +1,9 @@
 //! The plan of an update as the operator reads it before saying yes: the parameters that
 //! change (a secret masked), the resources the change set touches and which are replaced,
-//! and what that does to the fleet.
+//! and what that does to the fleet. The command line and the dashboard say the same.
 
-use std::time::Duration;
-
-use crate::backend::Backends;
-use crate::domain::BackendError;
+use super::ParamPlan;
 use crate::ops::port::stack_update::{ChangeSetView, UpdateSource};
-use crate::ops::update::{self as upd, ParamPlan};
-
-/// How long a change set may take to be made (CloudFormation takes seconds, a nested stack's
-/// a minute or so).
-const CHANGE_SET_SECS: u64 = 300;
-
-/// Until the change set is made (or has failed), reading it every two seconds.
-pub async fn wait_for(backends: &Backends, stack: &str, name: &str) -> Result<ChangeSetView, BackendError> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(CHANGE_SET_SECS);
-    loop {
-        let view = backends.ops.change_set(stack, name).await?;
-        if !upd::is_pending(&view) {
-            return Ok(view);
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Err(BackendError::TimedOut(format!(
-                "the change set {name} was still {} after {}m",
-                view.status,
-                CHANGE_SET_SECS / 60
-            )));
-        }
-        tokio::time::sleep(Duration::from_secs(2)).await;
-    }
-}
 
 pub fn parameters_text(source: &UpdateSource, params: &ParamPlan) -> String {
     let mut out = format!("Preview of the update of {}", source.stack);
@@ -67,7 +40,7 @@ pub fn changes_text(view: &ChangeSetView, source: &UpdateSource, drain: bool) ->
             c.action, c.logical_id, c.resource_type
         ));
     }
-    for n in upd::fleet_notes(view, source, drain) {
+    for n in super::fleet_notes(view, source, drain) {
         out.push_str(&format!("  note    {n}\n"));
     }
     out
