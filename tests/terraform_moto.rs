@@ -203,7 +203,7 @@ async fn a_terraform_deployed_stack_is_found_read_and_paused_by_its_schedule_rul
     assert_eq!(s["auto_scaling"]["in_service"], 1);
 
     // CloudFormation cannot update it: refused, naming terraform apply and --external, which
-    // pauses around an apply instead (paused already here, so it stays paused).
+    // pauses around an apply instead (paused already here: resumed when the apply ends).
     let run = |args: &[&str]| {
         support::moto::bkops(&moto.endpoint, "bkops-terraform")
             .args(["--region", "us-east-1", "--stack", BASE, "update"])
@@ -219,7 +219,7 @@ async fn a_terraform_deployed_stack_is_found_read_and_paused_by_its_schedule_rul
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("for terraform apply") && stdout.contains("bkops:WaitForUpdate"), "{stdout}");
-    assert!(stdout.contains("stays paused"), "{stdout}");
+    assert!(stdout.contains("resumed when the update ends"), "{stdout}");
 }
 
 /// A group tagged as the module tags its groups, with no scaler of its own.
@@ -363,4 +363,76 @@ async fn a_throttled_or_denied_scaler_read_is_never_taken_for_a_stack_without_a_
             assert!(!sent.iter().any(|o| o == mutation), "{status}: {mutation} sent: {sent:?}");
         }
     }
+}
+
+/// An EC2 Query API call to the local server (the tests carry no EC2 client).
+fn ec2(moto: &Moto, body: &str) {
+    let auth = "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0";
+    let body = format!("{body}&Version=2016-11-15");
+    let (status, answer) = moto.http(
+        "POST",
+        "/",
+        Some(body.as_bytes()),
+        &[auth, "Content-Type: application/x-www-form-urlencoded"],
+    );
+    assert_eq!(status, 200, "{body}: {answer}");
+}
+
+#[tokio::test]
+async fn external_pauses_a_terraform_stack_until_its_group_takes_a_new_launch_template_and_resumes() {
+    let moto = Moto::start();
+    let sdk = moto.sdk("us-east-1").await;
+    deploy_terraform_stack(&moto, &sdk).await;
+    let template = format!("{BASE}-lt");
+    ec2(
+        &moto,
+        &format!(
+            "Action=CreateLaunchTemplate&LaunchTemplateName={template}&LaunchTemplateData.ImageId=ami-12c6146b"
+        ),
+    );
+    let asg = aws_sdk_autoscaling::Client::new(&sdk);
+    let use_version = |v: &'static str| {
+        asg.update_auto_scaling_group()
+            .auto_scaling_group_name(format!("{BASE}-asg"))
+            .launch_template(
+                aws_sdk_autoscaling::types::LaunchTemplateSpecification::builder()
+                    .launch_template_name(&template)
+                    .version(v)
+                    .build(),
+            )
+            .send()
+    };
+    use_version("1").await.expect("v1");
+
+    let child = support::moto::bkops(&moto.endpoint, "bkops-terraform-external")
+        .args(["--region", "us-east-1", "--stack", BASE, "update", "--external", "--yes"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let events = aws_sdk_eventbridge::Client::new(&sdk);
+    let rule = format!("{BASE}-scaler-schedule");
+    let state = || async { events.describe_rule().name(&rule).send().await.expect("rule").state().cloned() };
+    let mut paused = false;
+    for _ in 0..100 {
+        if state().await == Some(aws_sdk_eventbridge::types::RuleState::Disabled) {
+            paused = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(paused, "paused before the apply");
+    // The apply: a new launch template version, and the group on it.
+    ec2(
+        &moto,
+        &format!(
+            "Action=CreateLaunchTemplateVersion&LaunchTemplateName={template}&LaunchTemplateData.ImageId=ami-0abcdef1234567890"
+        ),
+    );
+    use_version("2").await.expect("v2");
+    let out = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("done    events:EnableRule"), "resumed: {stderr}");
+    assert_eq!(state().await, Some(aws_sdk_eventbridge::types::RuleState::Enabled));
 }

@@ -141,28 +141,20 @@ pub(super) async fn run_calls(
     let ledger = Ledger::default();
     // Listening before the first call: a signal from here on abandons the run with a record.
     let mut stop = crate::stop::listen();
-    let run =
-        apply(backends.ops.as_ref(), plan, ctx, &backends.clock, log, &|text| output::err(&text), &ledger);
-    tokio::pin!(run);
-    // Each call is said as it lands, so that a wait's progress follows the calls before it.
-    let mut said = 0;
-    let mut failed = None;
-    let mut say = |outcomes: &[crate::ops::Outcome]| {
-        for o in outcomes.iter().skip(said) {
-            match &o.result {
-                Ok(()) => output::err(&format!("done    {}", o.call)),
-                Err(e) => {
-                    output::err(&format!("FAILED  {}: {e}", o.call));
-                    failed = Some((o.call.clone(), e.clone()));
-                }
-            }
-        }
-        said = said.max(outcomes.len());
+    // Each call is said as it lands, before anything a wait after it says.
+    let said: std::sync::Mutex<Said> = Default::default();
+    let flush = || said.lock().unwrap_or_else(|p| p.into_inner()).flush(&ledger.progress().done);
+    let progress = |text: String| {
+        flush();
+        output::err(&text);
     };
+    let run = apply(backends.ops.as_ref(), plan, ctx, &backends.clock, log, &progress, &ledger);
+    tokio::pin!(run);
     let outcomes = loop {
         tokio::select! {
             biased;
             stop = stop.next() => {
+                flush();
                 let text = abandon(plan, &ledger, ctx, &backends.clock, log, stop.name());
                 return Err(AppError::Abandoned { text, code: stop.exit_code() });
             }
@@ -175,10 +167,14 @@ pub(super) async fn run_calls(
                 };
                 AppError::Terminal(format!("audit log: {e}; {when}"))
             })?,
-            _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => say(&ledger.progress().done),
+            _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => flush(),
         }
     };
-    say(&outcomes);
+    let failed = {
+        let mut s = said.lock().unwrap_or_else(|p| p.into_inner());
+        s.flush(&outcomes);
+        s.failed.take()
+    };
     for c in plan.calls.iter().skip(outcomes.len()) {
         output::err(&format!("skipped {c}"));
     }
@@ -186,6 +182,28 @@ pub(super) async fn run_calls(
         output::err(&format!("audit   {}", p.display()));
     }
     Ok(failed)
+}
+
+/// The calls of a run said so far, and the one that failed.
+#[derive(Default)]
+struct Said {
+    count: usize,
+    failed: Option<(crate::ops::Call, crate::domain::BackendError)>,
+}
+
+impl Said {
+    fn flush(&mut self, outcomes: &[crate::ops::Outcome]) {
+        for o in outcomes.iter().skip(self.count) {
+            match &o.result {
+                Ok(()) => output::err(&format!("done    {}", o.call)),
+                Err(e) => {
+                    output::err(&format!("FAILED  {}: {e}", o.call));
+                    self.failed = Some((o.call.clone(), e.clone()));
+                }
+            }
+        }
+        self.count = self.count.max(outcomes.len());
+    }
 }
 
 async fn target(backends: &Backends, stack: &str) -> Result<ScalingTarget, AppError> {

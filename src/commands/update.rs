@@ -77,7 +77,12 @@ pub async fn run(
         return external(args, backends, &stack).await;
     }
     let source = backends.ops.update_source(&stack, url.as_deref()).await?;
-    upd::check_stack(&source).map_err(usage)?;
+    if let Err(e) = upd::check_stack(&source) {
+        if matches!(e, UpdateError::Busy { .. }) {
+            say_recent_events(backends, &stack).await;
+        }
+        return Err(usage(e));
+    }
     let params = upd::parameters(&source, &overrides).map_err(usage)?;
     if settings.read_only {
         let _ = output::out(upd::parameters_text(&source, &params).trim_end());
@@ -142,6 +147,16 @@ pub async fn run(
     carry_out(backends, &ctx, &plan).await
 }
 
+/// A stack that is changing: what it is doing, its last events, before the refusal.
+async fn say_recent_events(backends: &Backends, stack: &str) {
+    let since = backends.clock.now().plus_secs(-3600);
+    if let Ok(p) = backends.ops.stack_progress(stack, since).await {
+        for e in p.events.iter().take(5).rev() {
+            output::err(&crate::ops::wait::event_line(e));
+        }
+    }
+}
+
 fn no_changes(stack: &str) -> String {
     format!("{stack}: no changes — the template and parameters are what the stack runs; nothing to update")
 }
@@ -190,7 +205,7 @@ async fn external(args: &UpdateArgs, backends: &Backends, stack: &str) -> Result
 async fn carry_out(backends: &Backends, ctx: &Context, plan: &Plan) -> Result<(), AppError> {
     let stack = &ctx.stack;
     let failed = run_calls(backends, ctx, plan).await?;
-    let paused_here = plan.calls.iter().any(|c| matches!(c, Call::DisableRule { .. }));
+    let paused_here = upd::resumes(plan);
     // The update ran to its end (done, or rolled back), not a run stopped before it began (a
     // drain that gave up), which leaves scaling paused for the operator to decide.
     let waited = failed.as_ref().is_none_or(|(c, _)| matches!(c, Call::WaitForUpdate { .. }));

@@ -151,6 +151,11 @@ pub fn update(
 /// asked) while bkops waits for it to end.
 pub fn external(t: &ScalingTarget, drain: bool, by: &str, now: Timestamp) -> Result<Plan, PlanError> {
     let mut out = paused_first(t, drain, by, now)?;
+    // Asked to pause around the update: a pause made before it (the one an interrupted
+    // `bkops update` left) is resumed at its end too.
+    if t.paused() {
+        out.warnings = vec!["Scaling is paused already: it is resumed when the update ends.".to_string()];
+    }
     if drain {
         out.calls.push(Call::WaitForEmpty { group: t.group.clone(), timeout_secs: DRAIN_EMPTY_SECS });
     }
@@ -182,6 +187,14 @@ fn paused_first(t: &ScalingTarget, drain: bool, by: &str, now: Timestamp) -> Res
         }),
         Err(e) => Err(e),
     }
+}
+
+/// Whether the plan has scaling resumed at its end: it pauses it, or it waits for an update
+/// made elsewhere (which is asked for to pause around it, whoever paused).
+pub fn resumes(plan: &Plan) -> bool {
+    plan.calls
+        .iter()
+        .any(|c| matches!(c, Call::DisableRule { .. } | Call::WaitForUpdate { external: true, .. }))
 }
 
 /// Whether bkops should resume scaling once the update has ended: it paused it, and the

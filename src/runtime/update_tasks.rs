@@ -83,7 +83,7 @@ pub async fn after(
     done: Msg,
 ) -> Msg {
     let Msg::ActionDone { text, ok } = done else { return done };
-    let paused_here = plan.calls.iter().any(|c| matches!(c, Call::DisableRule { .. }));
+    let paused_here = upd::resumes(plan);
     let followed = ledger.progress().done.iter().any(|o| matches!(o.call, Call::WaitForUpdate { .. }));
     let status = match backends.ops.stack_progress(&ctx.stack, backends.clock.now()).await {
         Ok(p) => p.status,

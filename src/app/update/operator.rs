@@ -13,6 +13,11 @@ use crate::domain::{DiskSignal, Health, ScalingState};
 
 pub fn start(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
     let Some(stack) = state.stack_summary().cloned() else { return };
+    // One write at a time: a second would be started between the first's calls.
+    let writes = matches!(action, Action::PauseResume | Action::UpdateStack | Action::Terminate);
+    if let Some(running) = state.writing.as_ref().filter(|_| writes) {
+        return state.flash(format!("{running} is under way: wait for it to end"), true);
+    }
     match action {
         Action::PauseResume => match stack.scaling {
             ScalingState::FixedSize => {
@@ -80,6 +85,12 @@ fn update_stack(state: &mut AppState, stack: &crate::domain::StackSummary, fx: &
     if stack.status == "TERRAFORM" {
         let text = format!(
             "{name} was deployed with Terraform: update it with terraform apply (`bkops update --stack {name} --external` pauses around it)"
+        );
+        return state.flash(text, true);
+    }
+    if state.settings.read_only {
+        let text = format!(
+            "read-only: an update is a write (`bkops --read-only update --stack {name} --dry-run` shows its parameters)"
         );
         return state.flash(text, true);
     }

@@ -123,6 +123,11 @@ impl LiveBackend {
         stack: &str,
         since: Timestamp,
     ) -> Result<StackProgress, BackendError> {
+        // A Terraform stack has no CloudFormation status: stable as far as bkops can tell, as
+        // its summary says.
+        if self.known(stack).await?.terraform {
+            return Ok(StackProgress { status: "TERRAFORM".into(), events: Vec::new() });
+        }
         let s = self.described_stack(stack).await?;
         let events = self.read_stack_events(stack, since).await?;
         Ok(StackProgress {

@@ -280,3 +280,20 @@ fn an_abandoned_run_says_what_was_made_under_way_and_not_made_and_is_recorded() 
     let _ = std::fs::remove_file(&log);
     assert_eq!(text, "Pause ci-linux abandoned (quit) after 4 of 4 calls", "nothing left to name");
 }
+
+#[test]
+fn an_update_stopped_before_it_began_or_while_followed_says_what_picks_it_up() {
+    let disable = Call::DisableRule { rule: "r".into() };
+    let execute = Call::ExecuteChangeSet { stack: "ci-linux".into(), name: "bkops-1".into() };
+    let follow = Call::WaitForUpdate { stack: "ci-linux".into(), external: false, timeout_secs: 7200 };
+    let before = update_left_behind("ci-linux", &[&disable], &[&execute, &follow]).join("; ");
+    assert!(
+        before.contains("the update was not started") && before.contains("delete-change-set"),
+        "{before}"
+    );
+    assert!(before.contains("scaling resume --yes"), "paused by it: {before}");
+    let during = update_left_behind("ci-linux", &[&disable, &execute], &[&follow]).join("; ");
+    assert!(during.contains("bkops update --stack ci-linux --external --yes"), "{during}");
+    assert!(!during.contains("(if it was paused)"), "{during}");
+    assert!(update_left_behind("ci-linux", &[&disable], &[]).is_empty(), "a pause alone is not an update's");
+}

@@ -189,8 +189,9 @@ impl std::fmt::Display for Call {
             ),
             Call::WaitForUpdate { stack, external, timeout_secs } => write!(
                 f,
-                "until {} of {stack} ends (at most {}m)",
-                if *external { "an update made elsewhere" } else { "the update" },
+                "until {} of {stack}{} ends (at most {}m)",
+                if *external { "an update" } else { "the update" },
+                if *external { " made elsewhere" } else { "" },
                 timeout_secs / 60
             ),
         }

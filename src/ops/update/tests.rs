@@ -192,6 +192,11 @@ fn an_update_pauses_then_executes_then_follows_and_a_drain_waits_for_the_group_t
         ["autoscaling:CreateOrUpdateTags", "events:DisableRule", "bkops:WaitForUpdate"]
     );
     assert!(ext.title.contains("terraform apply"), "{}", ext.title);
+    assert!(resumes(&ext) && resumes(&plain) && !resumes(&p), "a pause kept by an update is kept");
+    // Paused already (by an update that was interrupted): waited for, and resumed at its end.
+    let picked_up = external(&paused, false, "me", NOW).unwrap();
+    assert_eq!(actions(&picked_up), ["bkops:WaitForUpdate"]);
+    assert!(resumes(&picked_up) && picked_up.warnings[0].contains("resumed when the update ends"));
 }
 
 #[test]

@@ -61,3 +61,28 @@ async fn h_reads_the_events_once_while_stable_and_follows_them_while_the_stack_c
     let fx = update(&mut state, Msg::Tick(clock.now().plus_secs(120)));
     assert!(!asks_for_events(&fx), "{fx:?}");
 }
+
+#[tokio::test]
+async fn u_asks_for_a_change_set_only_when_a_release_is_due_and_no_write_runs() {
+    let clock = Clock::virtual_at(START);
+    let b = SimBackend::new(World::demo(1, START), clock.clone()).backends(1.0);
+    let mut state = AppState::new("demo", clock.now(), (100, 30));
+    settle(&mut state, &b, Msg::Tick(clock.now())).await;
+    let prepares = |fx: &[Effect]| {
+        fx.iter().any(|e| matches!(e, Effect::PrepareUpdate { stack } if stack == "ci-linux"))
+    };
+    // ci-linux is on v6.71.1, the demo's latest is v6.75.0.
+    assert!(prepares(&update(&mut state.clone(), key('U'))));
+    let mut writing = state.clone();
+    writing.writing = Some("Pause scaling of ci-linux".into());
+    assert!(!prepares(&update(&mut writing, key('U'))), "not while another write runs");
+    assert!(writing.flash.as_ref().is_some_and(|f| f.text.contains("under way")));
+    let mut current = state.clone();
+    current.latest.data = Some(Some("v6.71.1".into()));
+    assert!(!prepares(&update(&mut current, key('U'))), "nothing due");
+    assert!(current.flash.as_ref().is_some_and(|f| f.text.contains("nothing to update")));
+    let mut read_only = state.clone();
+    read_only.settings.read_only = true;
+    assert!(!prepares(&update(&mut read_only, key('U'))));
+    assert!(read_only.flash.as_ref().is_some_and(|f| f.text.starts_with("read-only")));
+}
