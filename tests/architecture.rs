@@ -467,7 +467,7 @@ const CRATES: &[(&str, &[&str])] = &[
     ("aws_smithy_runtime_api", &["backend::live"]),
     ("aws_smithy_types", &["backend::live"]),
     // HTTP: Buildkite's APIs, the live backend, and the published template (no credentials).
-    ("reqwest", &["backend::buildkite", "backend::live", "backend::release"]),
+    ("reqwest", &["backend::buildkite", "backend::live", "backend::release", "backend::webhook"]),
     ("http", &["backend::live", "backend::buildkite", "ssm"]),
     ("url", &["backend::buildkite", "ssm"]),
     // The built-in session client, and the demo's SSM agent it talks to.

@@ -55,6 +55,9 @@ _bkops() {
             bkops,update)
                 cmd="bkops__subcmd__update"
                 ;;
+            bkops,watch)
+                cmd="bkops__subcmd__watch"
+                ;;
             bkops,why)
                 cmd="bkops__subcmd__why"
                 ;;
@@ -96,6 +99,9 @@ _bkops() {
                 ;;
             bkops__subcmd__help,update)
                 cmd="bkops__subcmd__help__subcmd__update"
+                ;;
+            bkops__subcmd__help,watch)
+                cmd="bkops__subcmd__help__subcmd__watch"
                 ;;
             bkops__subcmd__help,why)
                 cmd="bkops__subcmd__help__subcmd__why"
@@ -140,7 +146,7 @@ _bkops() {
 
     case "${cmd}" in
         bkops)
-            opts="-h -V --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help --version status logs scaling terminate ssm why timeline boot events update doctor completions man help"
+            opts="-h -V --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help --version status logs scaling terminate ssm why timeline boot events update watch doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -410,7 +416,7 @@ _bkops() {
             return 0
             ;;
         bkops__subcmd__help)
-            opts="status logs scaling terminate ssm why timeline boot events update doctor completions man help"
+            opts="status logs scaling terminate ssm why timeline boot events update watch doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,6 +640,20 @@ _bkops() {
             return 0
             ;;
         bkops__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bkops__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1307,6 +1327,72 @@ _bkops() {
                     return 0
                     ;;
                 --template-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --demo-speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --demo-seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stack)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        bkops__subcmd__watch)
+            opts="-h --interval --once --format --webhook --exec --demo --demo-speed --demo-seed --stack --theme --config --profile --region --context --all-contexts --endpoint-url --utc --read-only --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --webhook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -12,6 +12,7 @@ pub mod scaler_decision;
 pub mod stack_events;
 pub mod timeline;
 mod warnings;
+pub mod watch;
 pub mod why;
 
 pub use warnings::{Warning, stack_state, warnings};

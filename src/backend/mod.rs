@@ -8,6 +8,7 @@ pub mod live;
 pub mod ratelimit;
 pub mod release;
 pub mod sim;
+pub mod webhook;
 
 use async_trait::async_trait;
 

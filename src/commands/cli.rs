@@ -107,6 +107,9 @@ pub enum Cmd {
     /// Update a stack without dropping builds: preview (a change set), confirm, pause, execute,
     /// follow its events, resume, and follow the new capacity.
     Update(super::update::UpdateArgs),
+    /// Say each incident once when it opens and once when it ends: to stdout, webhooks and a
+    /// command, every interval, without anyone looking.
+    Watch(super::watch::WatchArgs),
     /// Check each stack's configuration against known pitfalls: why each matters, what to change.
     Doctor {
         #[arg(long, value_enum, default_value_t = Format::Text)]

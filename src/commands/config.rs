@@ -41,6 +41,8 @@ pub struct Config {
     pub aws: AwsFile,
     #[serde(default)]
     pub updates: UpdatesFile,
+    #[serde(default)]
+    pub watch: super::watch_settings::WatchFile,
     /// `[[contexts]]`: the profile and region pairs `--context` and `--all-contexts` use.
     #[serde(default, deserialize_with = "few_contexts")]
     pub contexts: Vec<super::contexts::ContextFile>,
@@ -266,6 +268,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         crate::backend::buildkite::trust::plain_url_ok(url)
             .map_err(|m| invalid(text.find("latest_template_url").unwrap_or(0), m))?;
     }
+    config.watch.check().map_err(|m| invalid(text.find("[watch]").unwrap_or(0), m))?;
     Ok(config)
 }
 

@@ -20,6 +20,8 @@ pub mod ssm;
 pub mod status;
 pub mod timeline;
 pub mod update;
+pub mod watch;
+pub mod watch_settings;
 pub mod why;
 
 pub use cli::{Cli, Cmd, Format};

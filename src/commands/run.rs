@@ -247,6 +247,12 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
             crate::deadline::scope(deadline, commands::timeline::run(&backends, stack, args)).await
         }
         Cmd::Terminate(args) => commands::operate::terminate(args.clone(), &backends, stack).await,
+        Cmd::Watch(args) => {
+            let explicit = cli.config.clone();
+            let reload =
+                move || config::load(explicit.as_deref()).map(|c| c.watch).map_err(|e| e.to_string());
+            commands::watch::run(args, &backends, stack, &config.watch, &reload).await
+        }
         Cmd::Update(args) => {
             let settings = commands::update::Settings {
                 latest_url: config.updates(cli.endpoint_url.is_some()).url,

@@ -8,6 +8,7 @@ mod error;
 mod fleet;
 pub mod groups;
 mod ids;
+pub mod incident;
 mod log;
 pub mod log_line;
 mod queue;

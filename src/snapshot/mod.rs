@@ -4,6 +4,7 @@
 
 pub mod boot;
 pub mod doctor;
+pub mod incidents;
 mod lines;
 mod read;
 pub mod timeline;
@@ -67,6 +68,9 @@ pub struct StackStatus {
     pub update_available: Option<bool>,
     /// What could not be read; the rest of the snapshot is still printed.
     pub errors: Vec<String>,
+    /// When bkops paused it, from the group's record (for how long it has been paused).
+    #[serde(skip)]
+    pub paused_at: Option<Timestamp>,
 }
 
 /// Whether a snapshot reads the stacks' boots: up to one read per group of boot lines for a
@@ -258,6 +262,7 @@ pub async fn collect(
             why: diagnosis.reasons.clone(),
             diagnosis,
             errors: read.unread.clone(),
+            paused_at: read.fleet.as_ref().and_then(|f| f.paused_at),
             stack,
         }
     });

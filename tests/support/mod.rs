@@ -3,6 +3,7 @@
 
 pub mod buildkite;
 pub mod faults;
+pub mod hooks;
 pub mod moto;
 pub mod schema;
 pub mod sessions;
