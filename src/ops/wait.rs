@@ -123,7 +123,14 @@ pub(super) async fn update(
     progress: &(dyn Fn(String) + Send + Sync),
 ) -> Result<(), BackendError> {
     let deadline = Instant::now() + how.timeout;
-    let start = op.scaling_target(stack).await?;
+    // The group may have been replaced already (an update that began before this read): a
+    // second read learns the stack again. A CloudFormation stack is followed by its status
+    // whatever its group; a Terraform one needs its group as it was.
+    let start = match op.scaling_target(stack).await {
+        Ok(t) => Some(t),
+        Err(_) => op.scaling_target(stack).await.ok(),
+    };
+    let terraform = start.as_ref().filter(|t| t.terraform);
     // Events a little older than now: the execute just made may be stamped before this read.
     let since = clock.now().plus_secs(-30);
     let mut seen: HashSet<String> = HashSet::new();
@@ -134,8 +141,8 @@ pub(super) async fn update(
     let mut status = String::new();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let read = if start.terraform {
-            terraform_step(op, stack, &start).await
+        let read = if let Some(start) = terraform {
+            terraform_step(op, stack, start).await
         } else {
             op.stack_progress(stack, since).await.map(|p| {
                 let mut fresh: Vec<&StackEvent> =
@@ -234,5 +241,67 @@ pub async fn change_set(
             )));
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::domain::stack_event::STACK_TYPE;
+    use crate::ops::port::{Call, Identity, ScalingTarget, StackProgress};
+
+    /// A stack whose group was replaced before the follow's first read (that read fails, as
+    /// a read of a group that is gone does), and whose update is over.
+    struct Replaced {
+        reads: Mutex<u32>,
+    }
+
+    #[async_trait]
+    impl Operations for Replaced {
+        async fn scaling_target(&self, _: &str) -> Result<ScalingTarget, BackendError> {
+            let mut n = self.reads.lock().expect("lock");
+            *n += 1;
+            match *n {
+                1 => Err(BackendError::NotFound {
+                    what: "Auto Scaling group ci-AgentAutoScaleGroup-OLD".into(),
+                }),
+                _ => Ok(ScalingTarget {
+                    stack: "ci".into(),
+                    group: "ci-AgentAutoScaleGroup-NEW".into(),
+                    ..Default::default()
+                }),
+            }
+        }
+        async fn identity(&self) -> Result<Identity, BackendError> {
+            Ok(Identity { arn: "arn".into(), account: "1".into() })
+        }
+        async fn execute(&self, _: &Call) -> Result<(), BackendError> {
+            Ok(())
+        }
+        async fn stack_progress(
+            &self,
+            stack: &str,
+            _: crate::domain::Timestamp,
+        ) -> Result<StackProgress, BackendError> {
+            let e = |secs, status: &str| StackEvent::example(secs, stack, stack, STACK_TYPE, status, None);
+            Ok(StackProgress {
+                status: "UPDATE_COMPLETE".into(),
+                events: vec![e(2, "UPDATE_COMPLETE"), e(1, "UPDATE_IN_PROGRESS")],
+            })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_group_replaced_before_the_follow_began_is_learnt_again_and_the_update_seen_to_end() {
+        let op = Replaced { reads: Mutex::new(0) };
+        let clock = Clock::virtual_at(crate::domain::Timestamp::from_secs(0));
+        let how = Follow { external: true, timeout: Duration::from_secs(600) };
+        let ended = update(&op, "ci", &clock, how, &|_| {}).await;
+        assert!(ended.is_ok(), "{ended:?}");
+        assert_eq!(*op.reads.lock().expect("lock"), 2, "read again once");
     }
 }
