@@ -173,11 +173,15 @@ async fn measure(stacks: usize, secs: u64) {
     // given, so each stack's is read from its parameter.
     let home = std::env::temp_dir().join(format!("bkops-bench-calls-{}-{stacks}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
-    for run in ["cold", "warm"] {
+    // Then one evaluation of `bkops watch` (what it reads each interval), warm.
+    for run in ["cold", "warm", "watch"] {
         let seen = proxy.seen().len();
         let t0 = Instant::now();
+        let command: &[&str] =
+            if run == "watch" { &["watch", "--once", "--format", "json"] } else { &["status", "--format", "json"] };
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
-            .args(["status", "--format", "json", "--region", "us-east-1", "--endpoint-url", &proxy.url])
+            .args(command)
+            .args(["--region", "us-east-1", "--endpoint-url", &proxy.url])
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -192,7 +196,8 @@ async fn measure(stacks: usize, secs: u64) {
         let wall = t0.elapsed();
         let ops = proxy.seen().split_off(seen);
         println!(
-            "  bkops status, {run}: {} AWS calls, {:.2} s (exit {})",
+            "  bkops {}, {run}: {} AWS calls, {:.2} s (exit {})",
+            command[0],
             ops.len(),
             wall.as_secs_f64(),
             out.status.code().unwrap_or(-1)
