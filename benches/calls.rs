@@ -177,8 +177,11 @@ async fn measure(stacks: usize, secs: u64) {
     for run in ["cold", "warm", "watch"] {
         let seen = proxy.seen().len();
         let t0 = Instant::now();
-        let command: &[&str] =
-            if run == "watch" { &["watch", "--once", "--format", "json"] } else { &["status", "--format", "json"] };
+        let command: &[&str] = if run == "watch" {
+            &["watch", "--once", "--format", "json"]
+        } else {
+            &["status", "--format", "json"]
+        };
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_bkops"))
             .args(command)
             .args(["--region", "us-east-1", "--endpoint-url", &proxy.url])
