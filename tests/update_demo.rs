@@ -3,6 +3,8 @@
 //! resumed once the rollback completes), a change set with no changes, a secret never shown or
 //! logged, and a run with no terminal to confirm on leaving no change set behind.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -111,4 +113,22 @@ fn no_changes_no_terminal_and_a_dry_run_leave_nothing_behind() {
     assert!(stdout.contains("resource    Modify Autoscaling (AWS::CloudFormation::Stack)"), "{stdout}");
     assert!(stderr.contains("done    cloudformation:DeleteChangeSet"), "{stderr}");
     assert!(!stderr.contains("done    events:DisableRule"), "{stderr}");
+}
+
+/// In a real terminal: the question is asked there, and Ctrl-C at it cancels the update (exit
+/// 130) and deletes its change set, rather than being swallowed while the question waits.
+#[test]
+fn ctrl_c_at_the_question_cancels_and_deletes_the_change_set() {
+    let t = support::tmux::Tmux::start("update-ctrl-c");
+    t.run_bkops("--demo --stack ci-linux update -p MaxSize=12");
+    t.wait_for("the question", |s| s.contains("Type the stack's name (ci-linux) to update it:"));
+    t.keys(&["C-c"]);
+    assert_eq!(t.wait_file("exit").trim(), "exit=130");
+    let audit = t.read("state/bkops/audit.jsonl");
+    let actions: Vec<&str> =
+        audit.lines().filter_map(|l| l.split("\"action\":\"").nth(1)?.split('"').next()).collect();
+    assert_eq!(
+        actions,
+        ["intent", "cloudformation:CreateChangeSet", "intent", "cloudformation:DeleteChangeSet"]
+    );
 }

@@ -124,9 +124,16 @@ pub async fn run(
         let why = view.reason.clone().unwrap_or_else(|| view.status.clone());
         return Err(cleaned_up(backends, &ctx, &name, usage(UpdateError::ChangeSet(why))).await);
     }
-    let target = backends.ops.scaling_target(&stack).await?;
-    let plan = upd::update(&target, &name, args.drain, &who.arn, backends.clock.now())
-        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let planned = match backends.ops.scaling_target(&stack).await {
+        Ok(t) => upd::update(&t, &name, args.drain, &who.arn, backends.clock.now())
+            .map(|p| (t, p))
+            .map_err(|e| AppError::Usage(e.to_string())),
+        Err(e) => Err(AppError::Backend(e)),
+    };
+    let (target, plan) = match planned {
+        Ok(tp) => tp,
+        Err(e) => return Err(cleaned_up(backends, &ctx, &name, e).await),
+    };
     let mut text = upd::parameters_text(&source, &params);
     text.push_str(&upd::changes_text(&view, &source, args.drain));
     text.push_str(&super::operate::describe(&plan, &target, &who, &ctx.backend));
@@ -138,13 +145,32 @@ pub async fn run(
     }
     output::err(text.trim_end());
     if !args.confirm.yes {
-        match ask(&format!("Type the stack's name ({stack}) to update it:"), &stack) {
+        match confirmed(&stack).await {
             Ok(true) => {}
             Ok(false) => return Err(cleaned_up(backends, &ctx, &name, AppError::Cancelled).await),
             Err(e) => return Err(cleaned_up(backends, &ctx, &name, e).await),
         }
     }
     carry_out(backends, &ctx, &plan).await
+}
+
+/// Asks for the stack's name. A signal while asking (Ctrl-C) is a no: the change set made for
+/// the question is deleted on the way out. The question reads the terminal on a thread of its
+/// own, which bkops does not wait for once the answer no longer matters.
+async fn confirmed(stack: &str) -> Result<bool, AppError> {
+    let mut stop = crate::stop::listen();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let (question, expected) = (format!("Type the stack's name ({stack}) to update it:"), stack.to_string());
+    std::thread::spawn(move || {
+        let _ = tx.send(ask(&question, &expected));
+    });
+    tokio::select! {
+        s = stop.next() => {
+            output::err(&format!("\ncancelled ({}): the update is not made", s.name()));
+            Err(AppError::Stopped(s))
+        }
+        answer = rx => answer.unwrap_or_else(|_| Err(AppError::Terminal("the question was not answered".into()))),
+    }
 }
 
 /// A stack that is changing: what it is doing, its last events, before the refusal.
