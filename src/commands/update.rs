@@ -111,9 +111,16 @@ pub async fn run(
         }
         return Err(AppError::Backend(e));
     }
-    let view = match crate::ops::wait::change_set(backends.ops.as_ref(), &stack, &name).await {
+    // A signal while the change set is made cancels, and deletes it.
+    let mut stop = crate::stop::listen();
+    let made = tokio::select! {
+        s = stop.next() => Err(AppError::Stopped(s)),
+        v = crate::ops::wait::change_set(backends.ops.as_ref(), &stack, &name) => v.map_err(AppError::Backend),
+    };
+    drop(stop);
+    let view = match made {
         Ok(v) => v,
-        Err(e) => return Err(cleaned_up(backends, &ctx, &name, AppError::Backend(e)).await),
+        Err(e) => return Err(cleaned_up(backends, &ctx, &name, e).await),
     };
     if upd::is_no_change(&view) {
         delete(backends, &ctx, &name).await?;

@@ -10,7 +10,17 @@ use crate::output;
 const FOLLOW_SECS: u64 = 600;
 const POLL: Duration = Duration::from_secs(10);
 
+/// Until the capacity serves, or a signal (Ctrl-C) says to stop following: the update is
+/// over by then, and nothing is left half-done.
 pub async fn capacity(backends: &Backends, stack: &str) {
+    let mut stop = crate::stop::listen();
+    tokio::select! {
+        s = stop.next() => output::err(&format!("stopped following the capacity ({})", s.name())),
+        () = follow(backends, stack) => {}
+    }
+}
+
+async fn follow(backends: &Backends, stack: &str) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(FOLLOW_SECS);
     let mut said = String::new();
     loop {
