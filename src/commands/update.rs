@@ -93,44 +93,10 @@ pub async fn run(
     }
     let who = backends.ops.identity().await?;
     let ctx = Context { identity: who.clone(), backend: backends.label.to_string(), stack: stack.clone() };
-    let name = upd::change_set_name(backends.clock.now());
-    let create = Call::CreateChangeSet {
-        stack: stack.clone(),
-        name: name.clone(),
-        template_url: url.clone(),
-        parameters: params.parameters.clone(),
-    };
-    let title = format!("Preview the update of {stack} (a change set: nothing changes until it is executed)");
-    if let Some((_, e)) =
-        run_calls(backends, &ctx, &Plan { title, calls: vec![create], warnings: Vec::new() }).await?
-    {
-        // Some endpoints refuse a change set that changes nothing rather than failing it.
-        if upd::says_no_change(&e.to_string()) {
-            output::err(&no_changes(&stack));
-            return Ok(());
-        }
-        return Err(AppError::Backend(e));
-    }
-    // A signal while the change set is made cancels, and deletes it.
-    let mut stop = crate::stop::listen();
-    let made = tokio::select! {
-        s = stop.next() => Err(AppError::Stopped(s)),
-        v = crate::ops::wait::change_set(backends.ops.as_ref(), &stack, &name) => v.map_err(AppError::Backend),
-    };
-    drop(stop);
-    let view = match made {
-        Ok(v) => v,
-        Err(e) => return Err(cleaned_up(backends, &ctx, &name, e).await),
-    };
-    if upd::is_no_change(&view) {
-        delete(backends, &ctx, &name).await?;
+    let Some((name, view)) = preview(backends, &ctx, url, &params).await? else {
         output::err(&no_changes(&stack));
         return Ok(());
-    }
-    if view.status != "CREATE_COMPLETE" {
-        let why = view.reason.clone().unwrap_or_else(|| view.status.clone());
-        return Err(cleaned_up(backends, &ctx, &name, usage(UpdateError::ChangeSet(why))).await);
-    }
+    };
     let planned = match backends.ops.scaling_target(&stack).await {
         Ok(t) => upd::update(&t, &name, args.drain, &who.arn, backends.clock.now())
             .map(|p| (t, p))
@@ -159,6 +125,54 @@ pub async fn run(
         }
     }
     carry_out(backends, &ctx, &plan).await
+}
+
+/// The change set made and read: its name and preview, or `None` when it changes nothing
+/// (and is deleted). One that fails, or a signal while it is made, deletes it too.
+async fn preview(
+    backends: &Backends,
+    ctx: &Context,
+    url: Option<String>,
+    params: &upd::ParamPlan,
+) -> Result<Option<(String, crate::ops::port::ChangeSetView)>, AppError> {
+    let stack = ctx.stack.clone();
+    let name = upd::change_set_name(backends.clock.now());
+    let create = Call::CreateChangeSet {
+        stack: stack.clone(),
+        name: name.clone(),
+        template_url: url,
+        parameters: params.parameters.clone(),
+    };
+    let title = format!("Preview the update of {stack} (a change set: nothing changes until it is executed)");
+    if let Some((_, e)) =
+        run_calls(backends, ctx, &Plan { title, calls: vec![create], warnings: Vec::new() }).await?
+    {
+        // Some endpoints refuse a change set that changes nothing rather than failing it.
+        if upd::says_no_change(&e.to_string()) {
+            return Ok(None);
+        }
+        return Err(AppError::Backend(e));
+    }
+    // A signal while the change set is made cancels, and deletes it.
+    let mut stop = crate::stop::listen();
+    let made = tokio::select! {
+        s = stop.next() => Err(AppError::Stopped(s)),
+        v = crate::ops::wait::change_set(backends.ops.as_ref(), &stack, &name) => v.map_err(AppError::Backend),
+    };
+    drop(stop);
+    let view = match made {
+        Ok(v) => v,
+        Err(e) => return Err(cleaned_up(backends, ctx, &name, e).await),
+    };
+    if upd::is_no_change(&view) {
+        delete(backends, ctx, &name).await?;
+        return Ok(None);
+    }
+    if view.status != "CREATE_COMPLETE" {
+        let why = view.reason.clone().unwrap_or_else(|| view.status.clone());
+        return Err(cleaned_up(backends, ctx, &name, usage(UpdateError::ChangeSet(why))).await);
+    }
+    Ok(Some((name, view)))
 }
 
 /// Asks for the stack's name. A signal while asking (Ctrl-C) is a no: the change set made for
