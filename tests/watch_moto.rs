@@ -84,3 +84,44 @@ async fn an_unhealthy_instance_is_posted_once_opened_and_once_resolved_when_repl
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains(TOKEN) && stdout.contains("RESOLVED"), "{stdout}");
 }
+
+/// `bkops watch --all-contexts --once`: each context's incidents under `CONTEXT/STACK`, and a
+/// context whose credentials cannot be had is an incident of its own, not silence.
+#[tokio::test]
+async fn every_context_is_watched_and_one_that_cannot_be_read_is_an_incident() {
+    let moto = Moto::start();
+    let sdk = moto.sdk(REGION).await;
+    support::moto::deploy(&moto, &sdk, "http://127.0.0.1:9/v3").await;
+    let dir = std::env::temp_dir().join(format!("bkops-watch-contexts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let config = "[[contexts]]\nname = \"us\"\nregion = \"us-east-1\"\n\
+                  [[contexts]]\nprofile = \"broken\"\nregion = \"us-west-2\"\n";
+    std::fs::write(dir.join("config.toml"), config).expect("config");
+    std::fs::write(
+        dir.join("aws-config"),
+        "[default]\nregion = us-east-1\n[profile broken]\ncredential_process = /bin/false\n",
+    )
+    .expect("aws config");
+    let out = support::moto::bkops(&moto.endpoint, "bkops-watch-contexts")
+        .args(["--all-contexts", "watch", "--once", "--format", "json"])
+        .env("BKOPS_CONFIG", dir.join("config.toml"))
+        .env("AWS_CONFIG_FILE", dir.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+        .env_remove("AWS_REGION")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    support::schema::assert_valid("watch_once", &doc);
+    let keys: Vec<String> = doc["incidents"]
+        .as_array()
+        .expect("incidents")
+        .iter()
+        .map(|i| format!("{} {}", i["stack"].as_str().unwrap_or(""), i["kind"].as_str().unwrap_or("")))
+        .collect();
+    assert!(keys.iter().any(|k| k == "broken/us-west-2/* unreadable"), "{keys:?}");
+    assert!(keys.iter().all(|k| k.starts_with("us/") || k.starts_with("broken/")), "{keys:?}");
+    let broken =
+        doc["incidents"].as_array().unwrap().iter().find(|i| i["stack"] == "broken/us-west-2/*").unwrap();
+    assert!(broken["text"].as_str().unwrap_or("").contains("broken"), "{broken}");
+}

@@ -34,7 +34,7 @@ complete -c bkops -n "__fish_bkops_needs_command" -l region -d 'AWS region' -r
 complete -c bkops -n "__fish_bkops_needs_command" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_needs_command" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_needs_command" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_needs_command" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_needs_command" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_needs_command" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_needs_command" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_needs_command" -s h -l help -d 'Print help'
@@ -66,7 +66,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand status" -l region -d 'AWS re
 complete -c bkops -n "__fish_bkops_using_subcommand status" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_using_subcommand status" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand status" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand status" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand status" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand status" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand status" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand status" -s h -l help -d 'Print help'
@@ -97,7 +97,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand logs" -l no-timestamps -d 'N
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l compact -d 'Messages without what repeats the line\'s own time, the host and the program (the syslog prefix of agent and docker lines), as the dashboard shows them. Off: as written (JSON is always as written)'
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l live -d 'Follow with CloudWatch Live Tail (pushed each second, billed per minute, sampled over 500 lines/s); groups it cannot open are polled. Implies --follow'
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand logs" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand logs" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -111,7 +111,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -s h -l help -d 'Print help'
@@ -132,7 +132,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_sub
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -s y -l yes -d 'Do it without asking (for scripts)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l dry-run -d 'Print the calls that would be made, and make none'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
@@ -148,7 +148,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_sub
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -s y -l yes -d 'Do it without asking (for scripts)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l dry-run -d 'Print the calls that would be made, and make none'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
@@ -162,7 +162,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_sub
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
@@ -185,7 +185,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l drain -d 'Stop
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -s y -l yes -d 'Do it without asking (for scripts)'
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l dry-run -d 'Print the calls that would be made, and make none'
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -s h -l help -d 'Print help'
@@ -204,7 +204,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l region -d 'AWS regio
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -220,7 +220,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand why" -l region -d 'AWS regio
 complete -c bkops -n "__fish_bkops_using_subcommand why" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_using_subcommand why" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand why" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand why" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand why" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand why" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand why" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand why" -s h -l help -d 'Print help'
@@ -237,7 +237,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l region -d 'AWS 
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -s h -l help -d 'Print help'
@@ -254,7 +254,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand boot" -l region -d 'AWS regi
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand boot" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand boot" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -s h -l help -d 'Print help'
@@ -272,7 +272,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand events" -l context -d 'A con
 complete -c bkops -n "__fish_bkops_using_subcommand events" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand events" -s f -l follow -d 'Keep reading, oldest first, printing new events as they come: every 5 s while the stack changes, every 30 s while it is stable. Ctrl-C ends it'
 complete -c bkops -n "__fish_bkops_using_subcommand events" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand events" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand events" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand events" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand events" -s h -l help -d 'Print help'
@@ -293,7 +293,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand update" -l external -d 'Make
 complete -c bkops -n "__fish_bkops_using_subcommand update" -s y -l yes -d 'Do it without asking (for scripts)'
 complete -c bkops -n "__fish_bkops_using_subcommand update" -l dry-run -d 'Print the calls that would be made, and make none'
 complete -c bkops -n "__fish_bkops_using_subcommand update" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand update" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand update" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand update" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand update" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand update" -s h -l help -d 'Print help'
@@ -313,7 +313,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand watch" -l context -d 'A cont
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l once -d 'Evaluate once, print the incidents open now, and exit: 0 when there are none, 1 when there are'
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand watch" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand watch" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -s h -l help -d 'Print help'
@@ -329,7 +329,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l region -d 'AWS re
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -s h -l help -d 'Print help'
@@ -343,7 +343,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand completions" -l region -d 'A
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand completions" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand completions" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -s h -l help -d 'Print help'
@@ -358,7 +358,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand man" -l region -d 'AWS regio
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l context -d 'A context of `[[contexts]]` in config.toml: its AWS profile and region' -r
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l endpoint-url -d 'A local AWS endpoint, e.g. http://127.0.0.1:5000 (AWS_ENDPOINT_URL works too)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l demo -d 'Run against the built-in simulated stacks instead of AWS (no account needed)'
-complete -c bkops -n "__fish_bkops_using_subcommand man" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`)'
+complete -c bkops -n "__fish_bkops_using_subcommand man" -l all-contexts -d 'Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`)'
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l utc -d 'Times in UTC rather than the local zone: the dashboard\'s and `bkops logs`\' (also `time = "utc"`)'
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l read-only -d 'Make no change anywhere: every mutating AWS call is refused (also `read_only = true`)'
 complete -c bkops -n "__fish_bkops_using_subcommand man" -s h -l help -d 'Print help'

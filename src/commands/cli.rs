@@ -55,7 +55,7 @@ pub struct Cli {
     )]
     pub context: Option<String>,
 
-    /// Every context of `[[contexts]]` at once (`bkops status`).
+    /// Every context of `[[contexts]]` at once (`bkops status`, `bkops watch`).
     #[arg(long, global = true, help_heading = "Global options", conflicts_with = "demo")]
     pub all_contexts: bool,
 

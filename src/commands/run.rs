@@ -156,9 +156,10 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
         cli.region = Some(context.region.clone());
     }
     let dashboard_contexts = dashboard_contexts(&mut cli, &config)?;
-    if cli.all_contexts && !matches!(cli.command, Some(Cmd::Status { .. })) {
+    if cli.all_contexts && !matches!(cli.command, Some(Cmd::Status { .. } | Cmd::Watch(_))) {
         return Err(AppError::Usage(
-            "--all-contexts: `bkops status` reads every context at once; for one, --context NAME".into(),
+            "--all-contexts: `bkops status` and `bkops watch` read every context at once; for one, --context NAME"
+                .into(),
         ));
     }
     match cli.command {
@@ -217,6 +218,17 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
         Cmd::Status { format } => {
             return crate::deadline::scope(deadline, status_of_one(cli, config, format)).await;
         }
+        Cmd::Watch(ref args) if cli.all_contexts => {
+            let mut targets = Vec::new();
+            for c in contexts(config)? {
+                let backends = context_backends(cli, config, &c).await?;
+                targets.push(commands::watch::Target { context: Some(c.name.clone()), backends });
+            }
+            if targets.is_empty() {
+                return Err(AppError::Usage("--all-contexts: no [[contexts]] in config.toml".into()));
+            }
+            return commands::watch::run(args, &targets, stack, &config.watch, &watch_reload(cli)).await;
+        }
         // Printed before anything else was read (in `run`).
         Cmd::Completions { .. } | Cmd::Man { .. } => return Ok(()),
         _ => {}
@@ -248,10 +260,8 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
         }
         Cmd::Terminate(args) => commands::operate::terminate(args.clone(), &backends, stack).await,
         Cmd::Watch(args) => {
-            let explicit = cli.config.clone();
-            let reload =
-                move || config::load(explicit.as_deref()).map(|c| c.watch).map_err(|e| e.to_string());
-            commands::watch::run(args, &backends, stack, &config.watch, &reload).await
+            let targets = vec![commands::watch::Target { context: None, backends }];
+            commands::watch::run(args, &targets, stack, &config.watch, &watch_reload(cli)).await
         }
         Cmd::Update(args) => {
             let settings = commands::update::Settings {
@@ -262,6 +272,12 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
         }
         Cmd::Status { .. } | Cmd::Completions { .. } | Cmd::Man { .. } => Ok(()),
     }
+}
+
+/// `[watch]` read again from the config file (SIGHUP).
+fn watch_reload(cli: &Cli) -> impl Fn() -> Result<super::watch_settings::WatchFile, String> + use<> {
+    let explicit = cli.config.clone();
+    move || config::load(explicit.as_deref()).map(|c| c.watch).map_err(|e| e.to_string())
 }
 
 async fn status_of_one(cli: &Cli, config: &config::Config, format: Format) -> Result<(), AppError> {

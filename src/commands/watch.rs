@@ -65,47 +65,87 @@ fn interval_secs(text: &str, now: Timestamp) -> Result<u64, AppError> {
     Ok(secs as u64)
 }
 
-/// Every incident now, and the stacks that could not be read (whose incidents stand).
+/// What is watched: one backend, or each context of `[[contexts]]` (its stacks then named
+/// `CONTEXT/STACK` in the incidents).
+pub struct Target {
+    pub context: Option<String>,
+    pub backends: Backends,
+}
+
+fn named(context: Option<&str>, stack: &str) -> String {
+    context.map_or_else(|| stack.to_string(), |c| format!("{c}/{stack}"))
+}
+
+/// Every incident now, and the stacks (or contexts) that could not be read, whose incidents
+/// stand as they were.
 async fn evaluate(
-    backends: &Backends,
+    targets: &[Target],
     only: Option<&str>,
     rules: &Rules,
     now: Timestamp,
-) -> (Vec<Incident>, Vec<String>) {
-    match crate::snapshot::collect(backends, only, crate::snapshot::Boots::Skip).await {
-        Ok(report) => {
-            let found = report.stacks.iter().flat_map(|s| incidents::of(s, rules, now)).collect();
-            (found, Vec::new())
-        }
-        // Nothing could be read: that is the incident, and every other stands as it was.
-        Err(e) => {
-            let text = format!("cannot read the stacks of {}: {e}", backends.label);
-            (vec![Incident::new(ALL, "unreadable", "", text)], vec![String::new()])
+) -> (Vec<Incident>, Vec<Unread>) {
+    let reads = targets.iter().map(|t| async move {
+        (t, crate::snapshot::collect(&t.backends, only, crate::snapshot::Boots::Skip).await)
+    });
+    let (mut found, mut unread) = (Vec::new(), Vec::new());
+    for (t, read) in futures::future::join_all(reads).await {
+        let context = t.context.as_deref();
+        match read {
+            Ok(report) => {
+                found.extend(report.stacks.iter().flat_map(|s| incidents::of(s, rules, now)).map(|mut i| {
+                    i.key.stack = named(context, &i.key.stack);
+                    i
+                }))
+            }
+            // Nothing of it could be read: that is the incident, and every other stands.
+            Err(e) => {
+                let text = format!("cannot read the stacks of {}: {e}", t.backends.label);
+                found.push(Incident::new(&named(context, ALL), "unreadable", "", text));
+                unread.push(context.map_or(Unread::All, |c| Unread::Context(c.to_string())));
+            }
         }
     }
+    (found, unread)
+}
+
+/// What could not be read.
+enum Unread {
+    All,
+    Context(String),
 }
 
 pub async fn run(
     args: &WatchArgs,
-    backends: &Backends,
+    targets: &[Target],
     stack: Option<&str>,
     file: &super::watch_settings::WatchFile,
     reload: &dyn Fn() -> Result<super::watch_settings::WatchFile, String>,
 ) -> Result<(), AppError> {
-    let interval = interval_secs(&args.interval, backends.clock.now())?;
+    let Some(clock) = targets.first().map(|t| t.backends.clock.clone()) else {
+        return Err(AppError::Usage("nothing to watch".into()));
+    };
+    let interval = interval_secs(&args.interval, clock.now())?;
     let mut sinks = sinks(args, file)?;
     let mut tracker = Tracker::default();
     let mut stop = crate::stop::listen();
     loop {
-        let now = backends.clock.now();
+        let now = clock.now();
         let read = tokio::select! {
             s = stop.next() => match handle(s, args, reload, &mut sinks) { Some(r) => return r, None => continue },
-            read = evaluate(backends, stack, &sinks.rules, now) => read,
+            read = evaluate(targets, stack, &sinks.rules, now) => read,
         };
-        let (mut seen, mut unread) = read;
-        if unread.iter().any(String::is_empty) {
-            unread = tracker.stacks();
-        }
+        let (mut seen, failed) = read;
+        // The stacks whose incidents stand: every one of a context (or of all) not read.
+        let unread: Vec<String> = tracker
+            .stacks()
+            .into_iter()
+            .filter(|s| {
+                failed.iter().any(|u| match u {
+                    Unread::All => true,
+                    Unread::Context(c) => s.starts_with(&format!("{c}/")),
+                })
+            })
+            .collect();
         if args.once {
             // One evaluation: a threshold cannot be waited for.
             seen.iter_mut().for_each(|i| i.hold_secs = 0);
