@@ -110,3 +110,34 @@ fn once_prints_the_incidents_open_and_exits_1_and_bad_flags_exit_2() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{args:?}");
     }
 }
+
+#[test]
+fn sighup_reads_the_config_again_and_a_broken_one_leaves_the_last_standing() {
+    let h = home("hup");
+    let config = h.join("config.toml");
+    std::fs::write(&config, "[watch]\noff = [\"unreadable\"]\n").expect("config");
+    let child = bkops(&h)
+        .env("BKOPS_CONFIG", &config)
+        .args(["--demo", "watch", "--interval", "5s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let pid = child.id().to_string();
+    let signal = |s: &str| assert!(Command::new("kill").args([s, &pid]).status().expect("kill").success());
+    std::thread::sleep(Duration::from_secs(2));
+    signal("-HUP");
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(&config, "[watch]\noff = [\"no_such_kind\"]\n").expect("config");
+    signal("-HUP");
+    std::thread::sleep(Duration::from_millis(500));
+    signal("-TERM");
+    let out = child.wait_with_output().expect("ends");
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("SIGHUP: the config file was read again"), "{stderr}");
+    assert!(
+        stderr.contains("SIGHUP: the config file was not taken") && stderr.contains("no_such_kind"),
+        "{stderr}"
+    );
+}
