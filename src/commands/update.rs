@@ -276,11 +276,7 @@ async fn carry_out(backends: &Backends, ctx: &Context, plan: &Plan) -> Result<()
 }
 
 async fn resume(backends: &Backends, ctx: &Context) -> Result<(), AppError> {
-    // The group may have been replaced: the first read after an update learns the stack again.
-    let target = match backends.ops.scaling_target(&ctx.stack).await {
-        Ok(t) => t,
-        Err(_) => backends.ops.scaling_target(&ctx.stack).await?,
-    };
+    let target = crate::ops::wait::target(backends.ops.as_ref(), &ctx.stack).await?;
     match plan::resume(&target) {
         Ok(p) => {
             output::err(&format!("{} (after the update)", p.title));

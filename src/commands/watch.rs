@@ -153,10 +153,14 @@ pub async fn run(
             return once(&tracker, args.format);
         }
         for e in tracker.observe(now, seen, &unread) {
-            let _ = match args.format {
+            let printed = match args.format {
                 Format::Json => output::out_json(&render::json(&e).to_string()),
                 Format::Text => output::out(&render::text(&e)),
             };
+            // A closed pipe (`| head`) ends the watch quietly, as it ends `bkops status`.
+            if printed.is_err() {
+                return Ok(());
+            }
             sinks.hooks.iter().for_each(|h| h.send(render::webhook(&e)));
             if let Some(cmd) = &sinks.exec {
                 deliver::exec(cmd, &render::json(&e));

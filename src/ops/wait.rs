@@ -97,6 +97,16 @@ pub(super) async fn empty(
     }
 }
 
+/// The stack's scaling read fresh around an update. Its group may have been replaced since
+/// bkops last read it: the read that finds the old group gone makes the backend learn the stack
+/// again, and a second read gets the new group.
+pub async fn target(op: &dyn Operations, stack: &str) -> Result<super::ScalingTarget, BackendError> {
+    match op.scaling_target(stack).await {
+        Ok(t) => Ok(t),
+        Err(_) => op.scaling_target(stack).await,
+    }
+}
+
 /// How to follow an update.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Follow {
@@ -123,13 +133,9 @@ pub(super) async fn update(
     progress: &(dyn Fn(String) + Send + Sync),
 ) -> Result<(), BackendError> {
     let deadline = Instant::now() + how.timeout;
-    // The group may have been replaced already (an update that began before this read): a
-    // second read learns the stack again. A CloudFormation stack is followed by its status
-    // whatever its group; a Terraform one needs its group as it was.
-    let start = match op.scaling_target(stack).await {
-        Ok(t) => Some(t),
-        Err(_) => op.scaling_target(stack).await.ok(),
-    };
+    // A CloudFormation stack is followed by its status whatever its group; a Terraform one
+    // needs its group as it was.
+    let start = target(op, stack).await.ok();
     let terraform = start.as_ref().filter(|t| t.terraform);
     // Events a little older than now: the execute just made may be stamped before this read.
     let since = clock.now().plus_secs(-30);

@@ -65,9 +65,14 @@ async fn preview(backends: &Backends, stack: &str) -> Result<Option<Prepared>, B
 /// One call through `apply`, audited like the rest.
 async fn run(backends: &Backends, ctx: &CallContext, title: &str, call: Call) -> Result<(), BackendError> {
     let plan = Plan { title: format!("{title} of {}", ctx.stack), calls: vec![call], warnings: Vec::new() };
+    apply(backends, ctx, &plan).await
+}
+
+/// A plan's calls through `apply` (audited, read-only enforced), quietly: the first failure.
+async fn apply(backends: &Backends, ctx: &CallContext, plan: &Plan) -> Result<(), BackendError> {
     let log = backends.audit_log.as_deref();
     let ledger = ops::Ledger::default();
-    let done = ops::apply(backends.ops.as_ref(), &plan, ctx, &backends.clock, log, &|_| {}, &ledger)
+    let done = ops::apply(backends.ops.as_ref(), plan, ctx, &backends.clock, log, &|_| {}, &ledger)
         .await
         .map_err(|e| BackendError::Other(format!("audit log: {e}")))?;
     done.into_iter().find_map(|o| o.result.err()).map_or(Ok(()), Err)
@@ -103,16 +108,7 @@ pub async fn after(
 }
 
 async fn resume(backends: &Backends, ctx: &CallContext) -> Result<(), BackendError> {
-    // The group may have been replaced: the first read after an update learns the stack again.
-    let target = match backends.ops.scaling_target(&ctx.stack).await {
-        Ok(t) => t,
-        Err(_) => backends.ops.scaling_target(&ctx.stack).await?,
-    };
+    let target = ops::wait::target(backends.ops.as_ref(), &ctx.stack).await?;
     let Ok(plan) = ops::plan::resume(&target) else { return Ok(()) };
-    let log = backends.audit_log.as_deref();
-    let ledger = ops::Ledger::default();
-    let done = ops::apply(backends.ops.as_ref(), &plan, ctx, &backends.clock, log, &|_| {}, &ledger)
-        .await
-        .map_err(|e| BackendError::Other(format!("audit log: {e}")))?;
-    done.into_iter().find_map(|o| o.result.err()).map_or(Ok(()), Err)
+    apply(backends, ctx, &plan).await
 }
