@@ -96,19 +96,14 @@ pub fn of(s: &StackStatus, rules: &Rules, now: Timestamp) -> Vec<Incident> {
                 name,
                 "disk_full",
                 &i.id,
-                format!("{}: disk full, its agent refuses jobs", i.id),
+                "disk full: its agent refuses jobs".to_string(),
             ));
         }
         if i.boot_failed {
-            out.push(Incident::new(name, "boot_failed", &i.id, format!("{}: its bootstrap failed", i.id)));
+            out.push(Incident::new(name, "boot_failed", &i.id, "its bootstrap failed".to_string()));
         }
         if i.health == Health::Unhealthy {
-            out.push(Incident::new(
-                name,
-                "unhealthy",
-                &i.id,
-                format!("{}: Unhealthy, not yet replaced", i.id),
-            ));
+            out.push(Incident::new(name, "unhealthy", &i.id, "Unhealthy, not yet replaced".to_string()));
         }
     }
     if !s.errors.is_empty() {

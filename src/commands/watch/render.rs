@@ -54,8 +54,9 @@ pub fn webhook(e: &Event) -> Value {
         Change::Opened => i.text.clone(),
         Change::Resolved => format!("resolved after {}: {}", format_age(e.at.secs_since(e.since)), i.text),
     };
+    let subject = if i.key.subject.is_empty() { String::new() } else { format!(" {}", i.key.subject) };
     json!({
-        "text": sanitize(&format!("{mark} {} {}: {what}", i.key.stack, i.key.kind)),
+        "text": sanitize(&format!("{mark} {} {}{subject}: {what}", i.key.stack, i.key.kind)),
         "bkops": json(e),
     })
 }
