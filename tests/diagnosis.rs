@@ -214,7 +214,7 @@ async fn the_dashboard_the_fleet_row_status_and_why_give_the_demos_messy_queue_o
     assert!(unusable.iter().any(|u| u.why.contains("disk is full")), "{unusable:?}");
 
     // `bkops status` and `bkops why` read the stack afresh, at the same moment: one answer.
-    let report = bkops::snapshot::collect(&backends, Some("ci-linux"), bkops::snapshot::Boots::Read)
+    let report = bkops::snapshot::collect(&backends, &["ci-linux".to_string()], bkops::snapshot::Boots::Read)
         .await
         .expect("status");
     let status = &report.stacks[0];

@@ -112,6 +112,51 @@ fn once_prints_the_incidents_open_and_exits_1_and_bad_flags_exit_2() {
 }
 
 #[test]
+fn several_stacks_are_watched_by_name_and_a_name_not_there_exits_2() {
+    let h = home("stacks");
+    let stacks = |args: &[&str]| {
+        let out = bkops(&h)
+            .args(["--demo", "watch", "--once", "--format", "json"])
+            .args(args)
+            .output()
+            .expect("runs");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let mut names: Vec<String> = doc["incidents"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i["stack"].as_str().map(str::to_string))
+            .collect();
+        names.dedup();
+        (out.status.code(), names, String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (code, all, _) = stacks(&[]);
+    assert_eq!(code, Some(1));
+    assert!(all.contains(&"ci-windows".to_string()) && all.contains(&"ci-arm64".to_string()), "{all:?}");
+    let (code, named, _) = stacks(&["--stack", "ci-arm64", "--stack", "ci-linux"]);
+    assert_eq!((code, named), (Some(1), vec!["ci-arm64".to_string()]), "ci-windows is not watched");
+    let (code, _, err) = stacks(&["--stack", "ci-arm64", "--stack", "ci-linx"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no stack named 'ci-linx'"), "{err}");
+    // One stack is what the other commands take.
+    let out = bkops(&h)
+        .args(["--demo", "why", "--stack", "ci-arm64", "--stack", "ci-linux"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--stack is given 2 times"));
+    // `bkops status` takes several too.
+    let args = ["--demo", "status", "--format", "json", "--stack", "ci-arm64", "--stack", "ci-windows"];
+    let out = bkops(&h).args(args).output().expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let names: Vec<&str> =
+        doc["stacks"].as_array().expect("stacks").iter().filter_map(|s| s["name"].as_str()).collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["ci-arm64", "ci-windows"], "those two alone");
+}
+
+#[test]
 fn sighup_reads_the_config_again_and_a_broken_one_leaves_the_last_standing() {
     let h = home("hup");
     let config = h.join("config.toml");

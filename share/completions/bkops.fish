@@ -26,7 +26,7 @@ end
 
 complete -c bkops -n "__fish_bkops_needs_command" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_needs_command" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_needs_command" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_needs_command" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_needs_command" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_needs_command" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_needs_command" -l profile -d 'AWS profile' -r
@@ -58,7 +58,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand status" -l format -r -f -a "
 json\t''"
 complete -c bkops -n "__fish_bkops_using_subcommand status" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand status" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand status" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand status" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand status" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand status" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand status" -l profile -d 'AWS profile' -r
@@ -82,7 +82,7 @@ json\t'One JSON object a line: timestamp, group, stream, event ID, message'"
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l poll -d 'Seconds between polls with --follow' -r
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand logs" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand logs" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -l profile -d 'AWS profile' -r
@@ -103,7 +103,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand logs" -l read-only -d 'Make 
 complete -c bkops -n "__fish_bkops_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -l profile -d 'AWS profile' -r
@@ -121,7 +121,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and not __fish_seen_subcommand_from pause resume status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -l profile -d 'AWS profile' -r
@@ -138,7 +138,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_sub
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -l profile -d 'AWS profile' -r
@@ -154,7 +154,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_sub
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from status" -l profile -d 'AWS profile' -r
@@ -172,7 +172,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_sub
 complete -c bkops -n "__fish_bkops_using_subcommand scaling; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand terminate" -l profile -d 'AWS profile' -r
@@ -196,7 +196,7 @@ plugin\t''
 native\t'The built-in client'"
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand ssm" -l profile -d 'AWS profile' -r
@@ -212,7 +212,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand why" -l format -r -f -a "tex
 json\t''"
 complete -c bkops -n "__fish_bkops_using_subcommand why" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand why" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand why" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand why" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand why" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand why" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand why" -l profile -d 'AWS profile' -r
@@ -229,7 +229,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l format -r -f -a
 json\t''"
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand timeline" -l profile -d 'AWS profile' -r
@@ -246,7 +246,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand boot" -l format -r -f -a "te
 json\t''"
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand boot" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand boot" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand boot" -l profile -d 'AWS profile' -r
@@ -263,7 +263,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand events" -l format -r -f -a "
 json\t''"
 complete -c bkops -n "__fish_bkops_using_subcommand events" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand events" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand events" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand events" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand events" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand events" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand events" -l profile -d 'AWS profile' -r
@@ -280,7 +280,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand update" -s p -l parameter -d
 complete -c bkops -n "__fish_bkops_using_subcommand update" -l template-url -d 'Deploy this template instead of the stack\'s own (an https URL, as CloudFormation takes)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand update" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand update" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand update" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand update" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand update" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand update" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand update" -l profile -d 'AWS profile' -r
@@ -304,7 +304,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand watch" -l webhook -d 'POST e
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l exec -d 'Run this command (with `sh -c`) for each event, the event\'s JSON on its standard input' -r
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand watch" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand watch" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand watch" -l profile -d 'AWS profile' -r
@@ -321,7 +321,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l format -r -f -a "
 json\t''"
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l profile -d 'AWS profile' -r
@@ -335,7 +335,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand doctor" -l read-only -d 'Mak
 complete -c bkops -n "__fish_bkops_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand completions" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand completions" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand completions" -l profile -d 'AWS profile' -r
@@ -350,7 +350,7 @@ complete -c bkops -n "__fish_bkops_using_subcommand completions" -s h -l help -d
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l dir -d 'Write every page (bkops.1, bkops-status.1, …) to this directory, for packagers' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l demo-speed -d 'Fast-forward the simulated stacks by this factor (with --demo)' -r
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l demo-seed -d 'Seed of the simulated stacks: the same seed gives the same demo (with --demo)' -r
-complete -c bkops -n "__fish_bkops_using_subcommand man" -l stack -d 'The stack to show first (its CloudFormation stack name)' -r
+complete -c bkops -n "__fish_bkops_using_subcommand man" -l stack -d 'The stack to show first (its CloudFormation stack name). `bkops status` and `bkops watch` take it more than once' -r
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l theme -d 'Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path' -r
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l config -d 'Config file (default ~/.config/bkops/config.toml)' -r -F
 complete -c bkops -n "__fish_bkops_using_subcommand man" -l profile -d 'AWS profile' -r

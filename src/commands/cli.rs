@@ -25,9 +25,10 @@ pub struct Cli {
     )]
     pub demo_seed: u64,
 
-    /// The stack to show first (its CloudFormation stack name).
+    /// The stack to show first (its CloudFormation stack name). `bkops status` and
+    /// `bkops watch` take it more than once.
     #[arg(long, global = true, help_heading = "Global options", value_name = "NAME")]
-    pub stack: Option<String>,
+    pub stack: Vec<String>,
 
     /// Theme: dark, light, high-contrast, monochrome, a name in ~/.config/bkops/themes, or a path.
     #[arg(long, global = true, help_heading = "Global options", value_name = "NAME|PATH")]
@@ -73,6 +74,13 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Cmd>,
+}
+
+impl Cli {
+    /// The one stack named, for the commands that take one (`run` refuses several for them).
+    pub fn stack(&self) -> Option<&str> {
+        self.stack.first().map(String::as_str)
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -62,7 +62,7 @@ async fn status_of_all(cli: &Cli, config: &config::Config, format: Format) -> Re
         let b = context_backends(cli, config, &c).await?;
         each.push((c, b));
     }
-    let report = status::collect_all(each, cli.stack.as_deref(), Clock::System.now()).await;
+    let report = status::collect_all(each, &cli.stack, Clock::System.now()).await;
     let _ = match format {
         Format::Json => crate::output::out_json(status::to_json(&report).trim_end()),
         Format::Text => crate::output::out(status::contexts_to_text(&report).trim_end()),
@@ -77,9 +77,9 @@ async fn status_of_all(cli: &Cli, config: &config::Config, format: Format) -> Re
             failed.join(", ")
         )));
     }
-    if let Some(name) = &cli.stack
-        && report.contexts.iter().all(|c| c.stacks.is_empty())
-    {
+    let found =
+        |name: &String| report.contexts.iter().any(|c| c.stacks.iter().any(|s| &s.stack.name == name));
+    if let Some(name) = cli.stack.iter().find(|n| !found(n)) {
         return Err(AppError::Usage(format!("no stack named '{name}' in any context")));
     }
     Ok(())
@@ -162,6 +162,12 @@ pub async fn run(mut cli: Cli) -> Result<(), AppError> {
                 .into(),
         ));
     }
+    if cli.stack.len() > 1 && !matches!(cli.command, Some(Cmd::Status { .. } | Cmd::Watch(_))) {
+        return Err(AppError::Usage(format!(
+            "--stack is given {} times: only `bkops status` and `bkops watch` take several",
+            cli.stack.len()
+        )));
+    }
     match cli.command {
         None => dashboard(&cli, &config, dashboard_contexts).await,
         Some(ref command) => command_run(command, &cli, &config).await,
@@ -209,7 +215,7 @@ fn dashboard_contexts(cli: &mut Cli, config: &config::Config) -> Result<Dashboar
 /// or open a shell do not.
 async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Result<(), AppError> {
     let deadline = config.aws.command_timeout.unwrap_or(config::COMMAND_TIMEOUT_SECS);
-    let stack = cli.stack.as_deref();
+    let stack = cli.stack();
     match *command {
         // The backend is made within the deadline too: a stalled sign-in is bounded as well.
         Cmd::Status { format } if cli.all_contexts => {
@@ -227,7 +233,7 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
             if targets.is_empty() {
                 return Err(AppError::Usage("--all-contexts: no [[contexts]] in config.toml".into()));
             }
-            return commands::watch::run(args, &targets, stack, &config.watch, &watch_reload(cli)).await;
+            return commands::watch::run(args, &targets, &cli.stack, &config.watch, &watch_reload(cli)).await;
         }
         // Printed before anything else was read (in `run`).
         Cmd::Completions { .. } | Cmd::Man { .. } => return Ok(()),
@@ -261,7 +267,7 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
         Cmd::Terminate(args) => commands::operate::terminate(args.clone(), &backends, stack).await,
         Cmd::Watch(args) => {
             let targets = vec![commands::watch::Target { context: None, backends }];
-            commands::watch::run(args, &targets, stack, &config.watch, &watch_reload(cli)).await
+            commands::watch::run(args, &targets, &cli.stack, &config.watch, &watch_reload(cli)).await
         }
         Cmd::Update(args) => {
             let settings = commands::update::Settings {
@@ -282,7 +288,7 @@ fn watch_reload(cli: &Cli) -> impl Fn() -> Result<super::watch_settings::WatchFi
 
 async fn status_of_one(cli: &Cli, config: &config::Config, format: Format) -> Result<(), AppError> {
     let backends = backends(cli, config).await?;
-    let report = status::collect(&backends, cli.stack.as_deref()).await?;
+    let report = status::collect(&backends, &cli.stack).await?;
     // A closed pipe (`| head`) ends the command quietly.
     let _ = match format {
         Format::Json => crate::output::out_json(status::to_json(&report).trim_end()),
@@ -323,10 +329,10 @@ async fn dashboard(cli: &Cli, config: &config::Config, contexts: DashboardContex
     let size = guard.terminal.size().map_err(|e| AppError::Terminal(e.to_string()))?;
     let mut state =
         AppState::new(backends.label.to_string(), backends.clock.now(), (size.width, size.height));
-    state.wanted_stack = cli.stack.clone();
+    state.wanted_stack = cli.stack().map(str::to_string);
     // With more than one context, the first screen is all of them (unless a stack or a
     // context was asked for).
-    if overview.names.len() > 1 && cli.stack.is_none() && cli.context.is_none() {
+    if overview.names.len() > 1 && cli.stack.is_empty() && cli.context.is_none() {
         state.overlay = Some(crate::app::Overlay::Overview);
     }
     state.overview = overview;

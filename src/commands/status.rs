@@ -11,9 +11,9 @@ use crate::domain::{format_age, format_span};
 use crate::snapshot::boot::json::SummaryJson;
 pub use crate::snapshot::{ContextStatus, ContextsReport, StackStatus, StatusReport, collect_all};
 
-/// The snapshot of every stack, or of the one named (an unknown name is said, exit 2).
-pub async fn collect(backends: &Backends, only: Option<&str>) -> Result<StatusReport, AppError> {
-    if let Some(name) = only {
+/// The snapshot of every stack, or of those named (an unknown name is said, exit 2).
+pub async fn collect(backends: &Backends, only: &[String]) -> Result<StatusReport, AppError> {
+    for name in only {
         super::check::check_stack(backends, name).await?;
     }
     Ok(crate::snapshot::collect(backends, only, crate::snapshot::Boots::Read).await?)

@@ -77,21 +77,27 @@ fn named(context: Option<&str>, stack: &str) -> String {
 }
 
 /// Every incident now, and the stacks (or contexts) that could not be read, whose incidents
-/// stand as they were.
+/// stand as they were. A stack asked for by name and found in no context read is an incident
+/// too: deleted, or renamed.
 async fn evaluate(
     targets: &[Target],
-    only: Option<&str>,
+    only: &[String],
     rules: &Rules,
     now: Timestamp,
-) -> (Vec<Incident>, Vec<Unread>) {
-    let reads = targets.iter().map(|t| async move {
-        (t, crate::snapshot::collect(&t.backends, only, crate::snapshot::Boots::Skip).await)
-    });
-    let (mut found, mut unread) = (Vec::new(), Vec::new());
+) -> (Vec<Incident>, Vec<Unread>, Vec<String>) {
+    // Boots are read only for the slow-boots rule: a read of boot lines per stack.
+    let boots = match rules.slow_boot_secs {
+        Some(_) => crate::snapshot::Boots::Read,
+        None => crate::snapshot::Boots::Skip,
+    };
+    let reads =
+        targets.iter().map(|t| async move { (t, crate::snapshot::collect(&t.backends, only, boots).await) });
+    let (mut found, mut unread, mut names) = (Vec::new(), Vec::new(), Vec::new());
     for (t, read) in futures::future::join_all(reads).await {
         let context = t.context.as_deref();
         match read {
             Ok(report) => {
+                names.extend(report.stacks.iter().map(|s| s.stack.name.clone()));
                 found.extend(report.stacks.iter().flat_map(|s| incidents::of(s, rules, now)).map(|mut i| {
                     i.key.stack = named(context, &i.key.stack);
                     i
@@ -105,7 +111,15 @@ async fn evaluate(
             }
         }
     }
-    (found, unread)
+    let missing = match unread.is_empty() {
+        true => only.iter().filter(|n| !names.contains(n)).cloned().collect(),
+        false => Vec::new(),
+    };
+    (found, unread, missing)
+}
+
+fn missing(name: &str) -> Incident {
+    Incident::new(name, "unreadable", "", format!("no stack named '{name}' (deleted, renamed, or misspelt)"))
 }
 
 /// What could not be read.
@@ -117,7 +131,7 @@ enum Unread {
 pub async fn run(
     args: &WatchArgs,
     targets: &[Target],
-    stack: Option<&str>,
+    stacks: &[String],
     file: &super::watch_settings::WatchFile,
     reload: &dyn Fn() -> Result<super::watch_settings::WatchFile, String>,
 ) -> Result<(), AppError> {
@@ -127,14 +141,26 @@ pub async fn run(
     let interval = interval_secs(&args.interval, clock.now())?;
     let mut sinks = sinks(args, file)?;
     let mut tracker = Tracker::default();
+    let mut first = true;
     let mut stop = crate::stop::listen();
     loop {
         let now = clock.now();
         let read = tokio::select! {
             s = stop.next() => match handle(s, args, reload, &mut sinks) { Some(r) => return r, None => continue },
-            read = evaluate(targets, stack, &sinks.rules, now) => read,
+            read = evaluate(targets, stacks, &sinks.rules, now) => read,
         };
-        let (mut seen, failed) = read;
+        let (mut seen, failed, gone) = read;
+        // A name that is not there at the start is a mistake in the command, not an incident.
+        match gone.first() {
+            Some(name) if first => {
+                return Err(AppError::Usage(format!(
+                    "no stack named '{name}' in {}",
+                    targets[0].backends.label
+                )));
+            }
+            _ => seen.extend(gone.iter().map(|n| missing(n))),
+        }
+        first = false;
         // The stacks whose incidents stand: every one of a context (or of all) not read.
         let unread: Vec<String> = tracker
             .stacks()
@@ -147,7 +173,9 @@ pub async fn run(
             })
             .collect();
         if args.once {
-            // One evaluation: a threshold cannot be waited for.
+            // One evaluation: a threshold cannot be waited for, and what only lasting makes an
+            // incident is not one yet.
+            seen.retain(|i| !i.only_over_time);
             seen.iter_mut().for_each(|i| i.hold_secs = 0);
             tracker.observe(now, seen, &unread);
             return once(&tracker, args.format);

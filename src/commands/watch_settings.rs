@@ -14,6 +14,9 @@ pub struct WatchFile {
     pub scaler_silent_minutes: Option<u32>,
     /// A stack paused this many hours (4).
     pub paused_hours: Option<u32>,
+    /// An instance still booting after this many minutes (off unless set: boots are then
+    /// read each evaluation).
+    pub slow_boot_minutes: Option<u32>,
     /// Kinds never said (`["unreadable"]`).
     #[serde(default)]
     pub off: Vec<String>,
@@ -32,6 +35,7 @@ impl WatchFile {
             waiting_secs: mins(self.waiting_minutes, d.waiting_secs),
             scaler_silent_secs: mins(self.scaler_silent_minutes, d.scaler_silent_secs),
             paused_secs: self.paused_hours.map_or(d.paused_secs, |h| i64::from(h.max(1)) * 3600),
+            slow_boot_secs: self.slow_boot_minutes.map(|m| i64::from(m.max(1)) * 60),
             off: self.off.clone(),
         }
     }

@@ -25,6 +25,10 @@ pub struct Incident {
     /// minutes); 0 to say it at once.
     #[serde(skip)]
     pub hold_secs: i64,
+    /// Its hold is what makes it one (a pause whose start is not known: only watching it
+    /// last says it is long), so one look (`--once`) cannot say it.
+    #[serde(skip)]
+    pub only_over_time: bool,
 }
 
 impl Incident {
@@ -34,6 +38,7 @@ impl Incident {
             text,
             evidence: Vec::new(),
             hold_secs: 0,
+            only_over_time: false,
         }
     }
 }

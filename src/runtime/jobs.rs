@@ -123,7 +123,7 @@ pub async fn read(
                 Some(c) if !c.contexts().is_empty() => c.backends(*n).await?,
                 _ => backends.clone(),
             };
-            let report = crate::snapshot::collect(&b, None, crate::snapshot::Boots::Skip).await?;
+            let report = crate::snapshot::collect(&b, &[], crate::snapshot::Boots::Skip).await?;
             Ok(Payload::Lines(report.stacks.iter().map(crate::snapshot::line).collect()))
         }
     }

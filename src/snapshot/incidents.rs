@@ -7,7 +7,7 @@ use crate::domain::incident::Incident;
 use crate::domain::{DiskSignal, Health, Lifecycle, ScalingState, Timestamp};
 
 /// Every kind `bkops watch` knows, in the order the README documents them.
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 13] = [
     "jobs_stuck",
     "at_max_size",
     "scaler_error",
@@ -15,6 +15,7 @@ pub const KINDS: [&str; 12] = [
     "paused_long",
     "disk_full",
     "boot_failed",
+    "boot_slow",
     "unhealthy",
     "stack_failed",
     "stack_rolling_back",
@@ -31,12 +32,21 @@ pub struct Rules {
     pub scaler_silent_secs: i64,
     /// A stack paused this long is an incident (a pause forgotten after an update).
     pub paused_secs: i64,
+    /// A boot still under way this long is an incident; `None`: boots are not read (they
+    /// cost a read of boot lines per stack that launched instances).
+    pub slow_boot_secs: Option<i64>,
     pub off: Vec<String>,
 }
 
 impl Default for Rules {
     fn default() -> Self {
-        Rules { waiting_secs: 5 * 60, scaler_silent_secs: 10 * 60, paused_secs: 4 * 3600, off: Vec::new() }
+        Rules {
+            waiting_secs: 5 * 60,
+            scaler_silent_secs: 10 * 60,
+            paused_secs: 4 * 3600,
+            slow_boot_secs: None,
+            off: Vec::new(),
+        }
     }
 }
 
@@ -79,7 +89,16 @@ pub fn of(s: &StackStatus, rules: &Rules, now: Timestamp) -> Vec<Incident> {
             "paused" => match s.paused_at {
                 Some(at) if now.secs_since(at) < rules.paused_secs => continue,
                 Some(_) => ("paused_long", 0),
-                None => ("paused_long", rules.paused_secs),
+                None => {
+                    let mut i = with(
+                        Incident::new(name, "paused_long", "", w.text.clone()),
+                        Vec::new(),
+                        rules.paused_secs,
+                    );
+                    i.only_over_time = true;
+                    out.push(i);
+                    continue;
+                }
             },
             "at_max_size" => ("at_max_size", rules.waiting_secs),
             "stack_failed" | "stack_rolling_back" | "stack_rolled_back" => (w.code, 0),
@@ -102,6 +121,18 @@ pub fn of(s: &StackStatus, rules: &Rules, now: Timestamp) -> Vec<Incident> {
         if i.boot_failed {
             out.push(Incident::new(name, "boot_failed", &i.id, "its bootstrap failed".to_string()));
         }
+        if let (Some(limit), Some((secs, last))) = (rules.slow_boot_secs, i.booting)
+            && secs >= limit
+        {
+            let age = crate::domain::time::format_age;
+            let text = format!(
+                "still booting after {} (over {}); its last milestone: {last}",
+                age(secs),
+                age(limit)
+            );
+            let evidence = vec![format!("bkops boot --stack {name} shows its phases")];
+            out.push(with(Incident::new(name, "boot_slow", &i.id, text), evidence, 0));
+        }
         if i.health == Health::Unhealthy {
             out.push(Incident::new(name, "unhealthy", &i.id, "Unhealthy, not yet replaced".to_string()));
         }
@@ -113,3 +144,6 @@ pub fn of(s: &StackStatus, rules: &Rules, now: Timestamp) -> Vec<Incident> {
     out.retain(|i| !rules.off.iter().any(|k| k == i.key.kind));
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -187,6 +187,26 @@ pub struct InstanceStatus {
     /// The launch template version it was launched with: another than the group's is an
     /// instance a rollover has yet to replace.
     pub launch_template_version: Option<String>,
+    /// While its boot (when read) is neither ready nor failed: how long since its launch, and
+    /// the last milestone it reached (`bkops watch`'s slow boots).
+    #[serde(skip)]
+    pub booting: Option<(i64, &'static str)>,
+}
+
+/// How long a boot has been under way and its last milestone, while it is under way.
+fn booting(b: &Boot, now: Timestamp) -> Option<(i64, &'static str)> {
+    use crate::domain::boot::Milestone;
+    let launched = b.when(Milestone::Launched)?;
+    let last = [
+        (Milestone::BootstrapDone, "bootstrap_done"),
+        (Milestone::CloudInitFinal, "cloud_init_final"),
+        (Milestone::FirstLine, "first_line"),
+        (Milestone::Launched, "launched"),
+    ]
+    .into_iter()
+    .find(|(m, _)| b.when(*m).is_some())
+    .map_or("launched", |(_, name)| name);
+    crate::analysis::boot::is_booting(b).then(|| (now.secs_since(launched), last))
 }
 
 fn asg_status(f: &Fleet, now: Timestamp, boots: &[Boot]) -> AsgStatus {
@@ -219,21 +239,22 @@ fn asg_status(f: &Fleet, now: Timestamp, boots: &[Boot]) -> AsgStatus {
                 spot_notice: i.spot_notice,
                 boot: boots.iter().find(|b| b.instance == i.id).map(milestones),
                 launch_template_version: i.launch_template_version.clone(),
+                booting: boots.iter().find(|b| b.instance == i.id).and_then(|b| booting(b, now)),
             })
             .collect(),
     }
 }
 
-/// Every stack's snapshot, or with `only` that stack's (none when it is not there).
+/// Every stack's snapshot, or with `only` those stacks' (none of a name that is not there).
 pub async fn collect(
     backends: &Backends,
-    only: Option<&str>,
+    only: &[String],
     boots: Boots,
 ) -> Result<StatusReport, BackendError> {
     let stacks = crate::deadline::within(backends.stacks.stacks()).await?;
     let now = backends.clock.now();
     let wanted: Vec<StackSummary> =
-        stacks.iter().filter(|s| only.is_none_or(|o| s.name == o)).cloned().collect();
+        stacks.iter().filter(|s| only.is_empty() || only.contains(&s.name)).cloned().collect();
     let all = &stacks;
     let names: Vec<String> = wanted.iter().map(|s| s.name.clone()).collect();
     backends.stacks.prepare(&names).await;
@@ -295,15 +316,15 @@ pub struct ContextStatus {
     pub stacks: Vec<StackStatus>,
 }
 
-/// Every context's snapshot, concurrently; with `only`, the stacks of that name in each.
+/// Every context's snapshot, concurrently; with `only`, the stacks of those names in each.
 pub async fn collect_all(
     contexts: Vec<(crate::domain::Context, Backends)>,
-    only: Option<&str>,
+    only: &[String],
     now: Timestamp,
 ) -> ContextsReport {
     // `bkops status --all-contexts` reads what `bkops status` does, boots included.
     let reads = contexts.into_iter().map(|(context, backends)| async move {
-        // With `only`, each context reads that stack alone (none where it is not).
+        // With `only`, each context reads those stacks alone (none where they are not).
         match collect(&backends, only, Boots::Read).await {
             Ok(r) => ContextStatus { context, error: None, stacks: r.stacks },
             Err(e) => ContextStatus { context, error: Some(e.to_string()), stacks: Vec::new() },

@@ -151,8 +151,7 @@ async fn the_panes_under_the_fleet_view_are_not_read_and_the_view_reads_this_bac
 async fn a_stack_whose_reads_failed_leads_the_fleet() {
     // The rows come from the snapshot the fleet view is built from, by the code's own rules.
     let (_, b, _) = loaded((80, 24)).await;
-    let mut report =
-        crate::snapshot::collect(&b, None, crate::snapshot::Boots::Skip).await.expect("snapshot");
+    let mut report = crate::snapshot::collect(&b, &[], crate::snapshot::Boots::Skip).await.expect("snapshot");
     let rows = |report: &crate::snapshot::StatusReport| {
         let mut overview = Overview::new(vec!["here".into()], Some(0));
         let lines: Vec<StackLine> = report.stacks.iter().map(crate::snapshot::line).collect();
