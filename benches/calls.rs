@@ -5,7 +5,8 @@
 //! which the tests check against the server's). Prints figures; asserts nothing.
 //!
 //! BKOPS_BENCH_CALLS_SECS sets the idle period (default 60), BKOPS_BENCH_CALLS_STACKS the
-//! stack counts (default `2,50`). Needs the venv
+//! stack counts (default `2,50`); BKOPS_BENCH_CALLS_INCIDENTS=off turns off the background read
+//! of every stack for its incidents (`[watch] dashboard = false`; on by default, as in bkops). Needs the venv
 //! `tests/aws/setup-moto.sh` makes.
 
 #[path = "../tests/support/buildkite.rs"]
@@ -105,6 +106,7 @@ async fn measure(stacks: usize, secs: u64) {
     let _ = std::fs::remove_file(&kept);
 
     let mut state = AppState::new("bench", Clock::System.now(), (160, 48));
+    state.settings.incidents = std::env::var("BKOPS_BENCH_CALLS_INCIDENTS").as_deref() != Ok("off");
     settle(&mut state, &backends, Msg::Tick(Clock::System.now())).await;
     let before = calls.snapshot();
     let start = Instant::now();
@@ -164,7 +166,11 @@ async fn measure(stacks: usize, secs: u64) {
         "  first stack list, stacks' resources kept on disk from a run before: {:.2} s, {warm_calls} calls",
         warm_first.as_secs_f64()
     );
-    println!("  idle dashboard, {secs} s: {:.1} calls a minute", per_minute(total));
+    let background = if state.settings.incidents { "on" } else { "off" };
+    println!(
+        "  idle dashboard, {secs} s (every stack's incidents read in the background: {background}): {:.1} calls a minute",
+        per_minute(total)
+    );
     for (op, n) in by_op {
         println!("    {op:<40} {:>6.1}", per_minute(n));
     }

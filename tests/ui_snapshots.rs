@@ -816,3 +816,26 @@ async fn the_events_window_small() {
     h.keys(":events\n").await;
     snap!("events_80x24", h);
 }
+
+/// Incidents of stacks not on screen, from the demo read in the background by the dashboard's
+/// own rules: the status bar says them (the key that goes there kept in view at 80 columns),
+/// the fleet view gives each stack's and how long they have been open, and `I` goes there.
+#[tokio::test]
+async fn incidents_elsewhere_on_the_status_bar_in_the_fleet_and_i_goes_there() {
+    let mut h = Harness::new((80, 24)).await;
+    h.state.settings.incidents = true;
+    assert_eq!(h.state.stack.as_deref(), Some("ci-linux"));
+    // Jobs wait on ci-arm64 (paused): an incident once they have waited 5 minutes.
+    h.run_for(4 * 60).await;
+    assert!(!status_line(&h.draw()).contains("new:"), "held: {}", status_line(&h.draw()));
+    h.run_for(2 * 60).await;
+    let line = status_line(&h.draw());
+    assert!(line.contains("1 new: ci-arm64 jobs stuck · I go"), "{line}");
+    assert!(!line.contains("ci-linux disk"), "the stack on screen is not news: {line}");
+    h.keys("0").await;
+    snap!("fleet_incidents_80x24", h);
+    h.keys("\x1bI").await;
+    assert_eq!(h.state.stack.as_deref(), Some("ci-arm64"));
+    let line = status_line(&h.draw());
+    assert!(!line.contains("new:"), "seen: {line}");
+}

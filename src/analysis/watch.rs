@@ -92,6 +92,11 @@ impl Tracker {
         all
     }
 
+    /// The incidents open on one stack, oldest first, with when each was first seen.
+    pub fn open_on(&self, stack: &str) -> Vec<(&Incident, Timestamp)> {
+        self.open().into_iter().filter(|(i, _)| i.key.stack == stack).collect()
+    }
+
     /// The incidents open now, oldest first, with when each was first seen.
     pub fn open(&self) -> Vec<(&Incident, Timestamp)> {
         let mut all: Vec<(&Incident, Timestamp)> =

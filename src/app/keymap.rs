@@ -51,6 +51,8 @@ pub enum Action {
     ShowFleet,
     ShowDoctor,
     ShowEvents,
+    /// To the stack of the oldest incident the status bar says opened elsewhere.
+    GoToIncident,
     PromptAccept,
     PromptCancel,
     PromptBackspace,
@@ -133,6 +135,12 @@ pub static BINDINGS: &[Binding] = &[
     bind(S::Global, &[ch('E')], A::ShowErrors, "Show every error in full (also :errors)"),
     bind(S::Global, &[ch('W')], A::ShowWhy, "Why jobs wait: every reason, with its evidence (also :why)"),
     bind(S::Global, &[ch('!')], A::NextProblem, "Next problem: instance with trouble, failed activity"),
+    bind(
+        S::Global,
+        &[ch('I')],
+        A::GoToIncident,
+        "Go to the stack of a new incident elsewhere (the status bar says which)",
+    ),
     bind(S::Global, &[ch('z')], A::ToggleZoom, "Zoom the focused pane to the whole screen, or back"),
     bind(S::Queue, &[code(KeyCode::Enter)], A::ShowWhy, "Why jobs wait (the reasons under the chart)"),
     bind(S::Global, &[ch('T')], A::ShowTimeline, "What happened, newest first (also :timeline)"),

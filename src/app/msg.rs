@@ -80,8 +80,12 @@ pub enum Payload {
     Activities(Vec<ScalingActivity>),
     Scaler(crate::domain::scaler_log::ScalerRead),
     Timeline(crate::analysis::timeline::Timeline),
-    /// A context's stacks, a line each (the fleet view).
-    Lines(Vec<crate::analysis::overview::StackLine>),
+    /// A context's stacks, a line each (the fleet view), and their incidents now (by
+    /// `[watch]`'s thresholds), as `bkops watch` finds them.
+    Context {
+        lines: Vec<crate::analysis::overview::StackLine>,
+        incidents: Vec<crate::domain::incident::Incident>,
+    },
     LogGroups(Vec<crate::domain::groups::LogGroup>),
     /// The boots of the stack's instances launched in the last hours.
     Boots(Vec<crate::domain::boot::Boot>),
@@ -132,4 +136,6 @@ pub enum Effect {
     SwitchContext(usize),
     /// Stop connecting: what is shown stays, and a connection that comes after is dropped.
     CancelSwitch,
+    /// Ring the terminal's bell: an incident opened on a stack not on screen (`[watch] bell`).
+    Bell,
 }

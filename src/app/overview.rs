@@ -1,11 +1,15 @@
 //! The fleet view's state: every stack of every context (`[[contexts]]`), a line each, read
-//! while the view shows, with the jobs waiting on each over the reads (its sparkline), and
-//! where the cursor is, by the row's identity.
+//! while the view shows (and in the background for their incidents), with the jobs waiting on
+//! each over the reads (its sparkline), each context's incidents as `bkops watch` follows
+//! them, and where the cursor is, by the row's identity.
 
 use std::collections::{HashMap, VecDeque};
 
 use super::resource::Loadable;
 use crate::analysis::overview::StackLine;
+use crate::analysis::watch::Tracker;
+use crate::domain::Timestamp;
+use crate::domain::incident::{Incident, IncidentKey};
 
 /// Samples of jobs waiting kept per stack (one per read).
 pub const SAMPLES: usize = 60;
@@ -30,7 +34,22 @@ pub struct Overview {
     pub current: Option<usize>,
     /// The row under the cursor.
     pub cursor: Option<RowId>,
+    /// Each context's incidents, followed over its reads.
+    pub incidents: Vec<Tracker>,
+    /// Incidents that opened on a stack or context not on screen, oldest first, until the
+    /// operator goes there or they resolve: the status bar says them.
+    pub news: Vec<News>,
 }
+
+/// An incident of the `context`-th context not seen on screen yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct News {
+    pub context: usize,
+    pub key: IncidentKey,
+}
+
+/// The stack an incident of a whole context is filed under (it could not be read).
+pub const WHOLE_CONTEXT: &str = "*";
 
 impl Overview {
     pub fn new(names: Vec<String>, current: Option<usize>) -> Self {
@@ -76,6 +95,42 @@ impl Overview {
             .chain(stacks.into_iter().map(|(l, n)| RowId::Stack(n, l.stack.clone())))
             .chain(quiet)
             .collect()
+    }
+
+    /// The context's incidents, made room for.
+    pub fn tracker_mut(&mut self, context: usize) -> &mut Tracker {
+        if context >= self.incidents.len() {
+            self.incidents.resize_with(context + 1, Tracker::default);
+        }
+        &mut self.incidents[context]
+    }
+
+    /// The incidents open on a stack, oldest first, with when each was first seen.
+    pub fn open_on(&self, context: usize, stack: &str) -> Vec<(&Incident, Timestamp)> {
+        self.incidents.get(context).map(|t| t.open_on(stack)).unwrap_or_default()
+    }
+
+    /// How the status bar names where an incident is: the stack, after its context's name
+    /// when there are contexts (the context alone for one that could not be read).
+    pub fn place(&self, news: &News) -> String {
+        match (self.name(news.context), news.key.stack.as_str()) {
+            (Some(c), WHOLE_CONTEXT) => c.to_string(),
+            (None, WHOLE_CONTEXT) => "this account".to_string(),
+            (Some(c), stack) if self.current != Some(news.context) => format!("{c}/{stack}"),
+            (_, stack) => stack.to_string(),
+        }
+    }
+
+    /// Whether the stack is `shown` (the one the panes show), in the context shown.
+    pub fn on_screen(&self, context: usize, stack: &str, shown: Option<&str>) -> bool {
+        let here = self.names.is_empty() || self.current == Some(context);
+        here && shown == Some(stack)
+    }
+
+    /// What the status bar says: the incidents that opened elsewhere than on the stack
+    /// `shown`, not gone to yet.
+    pub fn news(&self, shown: Option<&str>) -> Vec<&News> {
+        self.news.iter().filter(|n| !self.on_screen(n.context, &n.key.stack, shown)).collect()
     }
 
     /// A stack's line, by context and name.

@@ -40,6 +40,11 @@ pub struct Settings {
     pub theme_asked: String,
     /// A few of the focused pane's keys on the status bar (`hints = false` turns them off).
     pub hints: bool,
+    /// Every context is read in the background (each minute) for the incidents of stacks not
+    /// on screen (`[watch] dashboard`, on unless turned off).
+    pub incidents: bool,
+    /// The terminal's bell rings when one opens (`[watch] bell`).
+    pub bell: bool,
 }
 
 impl Default for Settings {
@@ -59,6 +64,8 @@ impl Default for Settings {
             base_theme: "dark".into(),
             theme_asked: "dark".into(),
             hints: true,
+            incidents: false,
+            bell: false,
         }
     }
 }

@@ -347,7 +347,8 @@ async fn dashboard(cli: &Cli, config: &config::Config, contexts: DashboardContex
         choice: config.ssm.client.unwrap_or(crate::ssm::session::ClientChoice::Auto),
         plugin: config.ssm.plugin.clone(),
     };
-    let dashboard = Dashboard { backends, theme, themes_dir, reconnect, ssm };
+    let watch = config.watch.rules();
+    let dashboard = Dashboard { backends, theme, themes_dir, reconnect, ssm, watch };
     let result = runtime::run(dashboard, state, &mut guard.terminal).await;
     // The terminal is the login shell's again before anything is said.
     drop(guard);
@@ -377,6 +378,8 @@ fn settle_settings(state: &mut AppState, cli: &Cli, config: &config::Config, the
     s.read_only = cli.read_only;
     s.keymap = std::sync::Arc::new(config.keymap.clone());
     s.hints = config.hints.unwrap_or(true);
+    s.incidents = config.watch.dashboard.unwrap_or(true);
+    s.bell = config.watch.bell;
     // Local time unless asked for UTC; the zone is named on the status bar.
     s.zone = if utc_asked(cli, config) { jiff::tz::TimeZone::UTC } else { jiff::tz::TimeZone::system() };
 }

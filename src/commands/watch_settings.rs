@@ -25,6 +25,12 @@ pub struct WatchFile {
     pub webhooks: Vec<String>,
     /// A command run with each event on its standard input, unless `--exec` names another.
     pub exec: Option<String>,
+    /// The dashboard reads every context in the background each minute, for the incidents of
+    /// stacks not on screen (true).
+    pub dashboard: Option<bool>,
+    /// The dashboard rings the terminal's bell when one opens (false).
+    #[serde(default)]
+    pub bell: bool,
 }
 
 impl WatchFile {

@@ -100,11 +100,18 @@ impl Executor {
         self
     }
 
+    /// `[watch]`'s thresholds, for the incidents of each context's read.
+    pub fn with_watch_rules(mut self, rules: crate::snapshot::incidents::Rules) -> Self {
+        self.jobs.rules = std::sync::Arc::new(rules);
+        self
+    }
+
     pub fn backends(&self) -> &Backends {
         &self.backends
     }
 
-    /// Runs one effect; the one that needs the theme (`SetTheme`) is given back.
+    /// Runs one effect; those that need the terminal or the theme (`SetTheme`, `Bell`) are
+    /// given back.
     pub fn run(&mut self, effect: Effect) -> Option<Effect> {
         // What a task takes with it; a read, the commonest effect, needs neither.
         let task = |me: &Self| (me.backends.clone(), me.tx.clone());
@@ -184,7 +191,7 @@ impl Executor {
                 }
             }
             Effect::CancelSwitch => self.switcher.cancel(),
-            e @ Effect::SetTheme(_) => return Some(e),
+            e @ (Effect::SetTheme(_) | Effect::Bell) => return Some(e),
         }
         None
     }

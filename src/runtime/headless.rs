@@ -34,6 +34,7 @@ pub async fn settle(state: &mut AppState, backends: &Backends, msg: Msg) -> Vec<
                 | Effect::CancelShell
                 | Effect::SaveLogs { .. }
                 | Effect::SetTheme(_)
+                | Effect::Bell
                 | Effect::SwitchAws { .. }
                 | Effect::SwitchContext(_)
                 | Effect::CancelSwitch) => other.push(e),

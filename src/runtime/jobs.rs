@@ -17,6 +17,8 @@ pub struct Jobs {
     started: u64,
     /// The boots already over, kept across reads so their lines are read once.
     boots: crate::snapshot::boot::Known,
+    /// `[watch]`'s thresholds: a context's read gives its incidents by them.
+    pub rules: std::sync::Arc<crate::snapshot::incidents::Rules>,
 }
 
 impl Jobs {
@@ -29,12 +31,13 @@ impl Jobs {
         self.in_flight.insert(resource.clone(), token.clone());
         self.started += 1;
         let (backends, tx, known) = (backends.clone(), tx.clone(), self.boots.clone());
+        let rules = self.rules.clone();
         tokio::spawn(async move {
             tokio::select! {
                 // Cancellation wins when both are ready: a cancelled read never reports.
                 biased;
                 _ = token.cancelled() => {}
-                result = read(&backends, &resource, &known) => {
+                result = read(&backends, &resource, &known, &rules) => {
                     let at = backends.clock.now();
                     let _ = tx.send(Msg::Loaded { resource, result, at });
                 }
@@ -80,6 +83,7 @@ pub async fn read(
     backends: &Backends,
     resource: &Resource,
     known: &crate::snapshot::boot::Known,
+    rules: &crate::snapshot::incidents::Rules,
 ) -> Result<Payload, BackendError> {
     match resource {
         Resource::Stacks => backends.stacks.stacks().await.map(Payload::Stacks),
@@ -123,8 +127,19 @@ pub async fn read(
                 Some(c) if !c.contexts().is_empty() => c.backends(*n).await?,
                 _ => backends.clone(),
             };
+            // The fleet view's reads, without the boots: `[watch] slow_boot_minutes` is for
+            // `bkops watch` alone.
             let report = crate::snapshot::collect(&b, &[], crate::snapshot::Boots::Skip).await?;
-            Ok(Payload::Lines(report.stacks.iter().map(crate::snapshot::line).collect()))
+            let now = b.clock.now();
+            let rules = crate::snapshot::incidents::Rules { slow_boot_secs: None, ..rules.clone() };
+            Ok(Payload::Context {
+                lines: report.stacks.iter().map(crate::snapshot::line).collect(),
+                incidents: report
+                    .stacks
+                    .iter()
+                    .flat_map(|s| crate::snapshot::incidents::of(s, &rules, now))
+                    .collect(),
+            })
         }
     }
 }

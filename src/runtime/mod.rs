@@ -69,6 +69,8 @@ pub struct Dashboard {
     pub reconnect: Option<Reconnect>,
     /// How sessions on instances are opened.
     pub ssm: crate::ssm::session::ClientSettings,
+    /// `[watch]`'s thresholds, for the incidents of stacks not on screen.
+    pub watch: crate::snapshot::incidents::Rules,
 }
 
 /// Runs the dashboard until the operator quits.
@@ -77,7 +79,7 @@ pub async fn run(
     mut state: AppState,
     tui: &mut terminal::Tui,
 ) -> std::io::Result<Ending> {
-    let Dashboard { backends, mut theme, themes_dir, reconnect, ssm } = dashboard;
+    let Dashboard { backends, mut theme, themes_dir, reconnect, ssm, watch } = dashboard;
     let (tx, mut rx) = unbounded_channel();
     let mut input = input::Input::started(tx.clone());
     spawn_signals(tx.clone());
@@ -85,7 +87,8 @@ pub async fn run(
     if reconnect.is_some() {
         switch::learn_account(&backends, &tx);
     }
-    let mut executor = Executor::new(backends, tx.clone(), ssm).with_reconnect(reconnect);
+    let mut executor =
+        Executor::new(backends, tx.clone(), ssm).with_reconnect(reconnect).with_watch_rules(watch);
     let mut tick = interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut next_frame = Instant::now();
@@ -141,23 +144,9 @@ pub async fn run(
             stopped_by = Some(*signal);
         }
         for effect in update_at(&mut state, msg, Clock::System.now()) {
-            // Only the theme, which the drawing holds, is not the executor's to change.
-            match executor.run(effect) {
-                None => {}
-                Some(Effect::SetTheme(name)) => {
-                    match theme::load_for_terminal(&name, themes_dir.as_deref()) {
-                        Ok(t) => {
-                            state.settings.theme = t.name.clone();
-                            theme = t;
-                            state.dirty = true;
-                        }
-                        Err(e) => {
-                            tracing::warn!("theme: {e}");
-                            let _ = tx.send(Msg::Notice { text: e.to_string(), is_error: true });
-                        }
-                    }
-                }
-                Some(other) => tracing::warn!(?other, "an effect nobody runs"),
+            // Only what the drawing and the terminal hold is not the executor's to do.
+            if let Some(effect) = executor.run(effect) {
+                terminal_effect(effect, &mut state, &mut theme, themes_dir.as_deref(), &tx);
             }
         }
         if state.exit.is_quit() {
@@ -171,6 +160,36 @@ pub async fn run(
     let left = executor.shut_down(why).await;
     tracing::info!(draws, reads, "dashboard closed");
     Ok(Ending { left, stopped_by })
+}
+
+/// An effect on what the dashboard itself holds: the theme, or the terminal's bell.
+fn terminal_effect(
+    effect: Effect,
+    state: &mut AppState,
+    theme: &mut Theme,
+    themes_dir: Option<&std::path::Path>,
+    tx: &UnboundedSender<Msg>,
+) {
+    match effect {
+        // An incident opened elsewhere (`[watch] bell`).
+        Effect::Bell => {
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+        }
+        Effect::SetTheme(name) => match theme::load_for_terminal(&name, themes_dir) {
+            Ok(t) => {
+                state.settings.theme = t.name.clone();
+                *theme = t;
+                state.dirty = true;
+            }
+            Err(e) => {
+                tracing::warn!("theme: {e}");
+                let _ = tx.send(Msg::Notice { text: e.to_string(), is_error: true });
+            }
+        },
+        other => tracing::warn!(?other, "an effect nobody runs"),
+    }
 }
 
 /// The terminal cannot be drawn on: it is gone. Ended as a hang-up is (what is under way

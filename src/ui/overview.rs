@@ -15,6 +15,20 @@ use crate::theme::{Role, Theme};
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
+/// The OPEN column: how many incidents are open on the stack, and for how long the oldest
+/// has been (`2 1h5m`).
+const OPEN: usize = 7;
+
+fn open_text(
+    open: &[(&crate::domain::incident::Incident, crate::domain::Timestamp)],
+    now: crate::domain::Timestamp,
+) -> String {
+    match open.first() {
+        Some((_, since)) => format!("{} {}", open.len(), format_age(now.secs_since(*since))),
+        None => String::new(),
+    }
+}
+
 /// The columns that fit the width, beside the mark and the stack.
 struct Columns {
     context: usize,
@@ -23,6 +37,8 @@ struct Columns {
     sizes: bool,
     scaling: bool,
     queue: usize,
+    /// The OPEN column, while any stack has an incident open.
+    open: usize,
     /// The most jobs any stack had waiting: the trends' one scale.
     top: u32,
 }
@@ -51,11 +67,12 @@ impl Columns {
             sizes: width >= 110,
             scaling: width >= 125,
             queue: if width >= 150 { 14 } else { 0 },
+            open: if o.incidents.iter().any(|t| !t.open().is_empty()) { OPEN } else { 0 },
             top: o.waiting.values().flatten().copied().max().unwrap_or(0),
         }
     }
 
-    fn head(&self, context: &str, stack: &str, line: Option<&StackLine>, trend: &str) -> String {
+    fn head(&self, context: &str, stack: &str, line: Option<&StackLine>, trend: &str, open: &str) -> String {
         let mut s = String::new();
         if self.context > 0 {
             s.push_str(&format!("{:<w$} ", truncate(context, self.context), w = self.context));
@@ -69,6 +86,9 @@ impl Columns {
             None => (String::new(), String::new()),
         };
         s.push_str(&format!("{wait:>4} {agents:>7} "));
+        if self.open > 0 {
+            s.push_str(&format!("{open:<w$} ", w = self.open));
+        }
         if self.trend > 0 {
             s.push_str(&format!("{trend:<w$} ", w = self.trend));
         }
@@ -177,6 +197,9 @@ fn header_line(cols: &Columns) -> String {
     }
     s.push_str(&format!("{:<w$} ", "STACK", w = cols.stack));
     s.push_str(&format!("{:>4} {:>7} ", "WAIT", "IDL/BSY"));
+    if cols.open > 0 {
+        s.push_str(&format!("{:<w$} ", "OPEN", w = cols.open));
+    }
     if cols.trend > 0 {
         s.push_str(&format!("{:<w$} ", "TREND", w = cols.trend));
     }
@@ -222,14 +245,15 @@ fn row_line(
             let Some(line) = o.line(*n, stack) else { return Line::from("") };
             let trend = sparkline(o.waiting.get(&(*n, stack.clone())), cols.trend, cols.top);
             let name = o.name(*n).map(sanitize).unwrap_or_default();
-            let head = cols.head(&name, &sanitize(stack), Some(line), &trend);
+            let open = o.open_on(*n, stack);
+            let head = cols.head(&name, &sanitize(stack), Some(line), &trend, &open_text(&open, state.now));
             let mut tail = sanitize(&line.tail_at(state.now)).into_owned();
             for w in &line.warnings {
                 tail.push_str(" · ");
                 tail.push_str(&sanitize(w));
             }
-            let role = if line.problem { Role::warn } else { Role::base };
-            (if line.problem { "✗" } else { " " }, format!("{head}{tail}"), role)
+            let role = if line.problem || !open.is_empty() { Role::warn } else { Role::base };
+            (if line.problem || !open.is_empty() { "✗" } else { " " }, format!("{head}{tail}"), role)
         }
     };
     let text = truncate(&format!("{mark} {body}"), width).into_owned();

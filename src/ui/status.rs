@@ -115,8 +115,9 @@ fn draw_prompt(frame: &mut Frame, area: Rect, state: &AppState, prompt: &Prompt,
 /// the other.
 const GAP: usize = 3;
 
-/// The left end's fields, each with its rank (how much the operator needs it).
-fn left_fields(state: &AppState, theme: &Theme) -> Vec<Field<'static>> {
+/// The left end's fields, each with its rank (how much the operator needs it); the news of
+/// other stacks' incidents in at most `news_room` characters.
+fn left_fields(state: &AppState, theme: &Theme, news_room: usize) -> Vec<Field<'static>> {
     let bar = theme.style(Role::status_bar);
     let sep = Span::styled(" │ ", bar);
     let mut left: Vec<Field> = vec![Field::new(100, vec![Span::styled(" bkops", bar)])];
@@ -139,6 +140,9 @@ fn left_fields(state: &AppState, theme: &Theme) -> Vec<Field<'static>> {
         }
         left.push(Field::new(90, spans));
     }
+    if let Some(text) = news(state, news_room.saturating_sub(3)) {
+        left.push(Field::new(NEWS_RANK, vec![sep.clone(), Span::styled(text, theme.style(Role::warn))]));
+    }
     // The panes are not read while something covers them: their age would say nothing.
     if !state.panes_covered() {
         let age = match state.data_age_secs() {
@@ -152,6 +156,42 @@ fn left_fields(state: &AppState, theme: &Theme) -> Vec<Field<'static>> {
     }
     left
 }
+
+/// The incidents that opened on stacks not on screen ("2 new: ci-arm64 scaler error,
+/// prod-eu/ci-linux disk full · I go") in `room`, the key that goes there kept in view.
+fn news(state: &AppState, room: usize) -> Option<String> {
+    use crate::app::keymap::{Action, Scope};
+    let news = state.overview.news(state.stack.as_deref());
+    if news.is_empty() || room < NEWS_LEAST {
+        return None;
+    }
+    let go = match state.settings.keymap.key_for(Scope::Global, Action::GoToIncident) {
+        Some(key) => format!(" · {key} go"),
+        None => String::new(),
+    };
+    let room = room.min(NEWS_WIDTH).saturating_sub(go.chars().count());
+    // Whole incidents while they fit, then how many more (the fleet view lists them all).
+    let mut list = format!("{} new:", news.len());
+    for (shown, n) in news.iter().enumerate() {
+        let item = format!(" {} {}", sanitize(&state.overview.place(n)), n.key.kind.replace('_', " "));
+        let more = news.len() - shown - 1;
+        let tail = if more > 0 { format!(", +{more} more") } else { String::new() };
+        let sep = if shown > 0 { "," } else { "" };
+        if list.chars().count() + sep.len() + item.chars().count() + tail.chars().count() > room {
+            list.push_str(&format!("{sep} +{} more", more + 1));
+            break;
+        }
+        list.push_str(sep);
+        list.push_str(&item);
+    }
+    Some(format!("{}{go}", truncate(&list, room)))
+}
+
+/// The most the incidents of other stacks take of the status bar, and the least worth giving.
+const NEWS_WIDTH: usize = 80;
+const NEWS_LEAST: usize = 16;
+/// Below the stack shown and READ-ONLY, above everything else.
+const NEWS_RANK: u8 = 85;
 
 /// The right end's fields, ranked: the focused pane's main keys, as bound now (none while an
 /// error is shown); then the zone the times are in, named once; then where help is (with
@@ -177,9 +217,13 @@ fn draw_fields(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let bar = theme.style(Role::status_bar);
     let sep = Span::styled(" │ ", bar);
     let errors = state.errors();
-    let mut left = left_fields(state, theme);
     let mut right = right_fields(state, errors.len());
     let width = usize::from(area.width);
+    // The incidents elsewhere get what the fields they outrank would have, cut to fit.
+    let kept: usize =
+        left_fields(state, theme, 0).iter().filter(|f| f.rank > NEWS_RANK).map(Field::width).sum();
+    let help: usize = right.iter().filter(|(r, _)| *r == 100).map(|(_, t)| t.chars().count() + 3).sum();
+    let mut left = left_fields(state, theme, width.saturating_sub(kept + help + GAP));
     let right_text = |right: &[(u8, String)]| {
         let parts: Vec<&str> = right.iter().map(|(_, t)| t.as_str()).collect();
         format!("{} ", parts.join(" · "))

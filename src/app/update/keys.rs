@@ -95,6 +95,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
         Action::ToggleZoom => state.zoom = !state.zoom,
         Action::ShowTimeline => loads::show_timeline(state, crate::app::command::TIMELINE_SECS, fx),
         Action::ShowFleet => super::overview::show(state, fx),
+        Action::GoToIncident => super::overview::go_to_incident(state, fx),
         Action::ShowDoctor => state.overlay = Some(Overlay::Doctor { scroll: 0 }),
         Action::ShowEvents => loads::show_events(state, fx),
         Action::NextPane => state.focus = focus.next(),

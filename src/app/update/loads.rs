@@ -21,8 +21,8 @@ pub fn watched(state: &AppState) -> Vec<Resource> {
     }
     r.extend(timeline(state));
     r.extend(stack_events(state));
-    // Every context, while the fleet view shows.
-    if state.overlay == Some(Overlay::Overview) {
+    // Every context, while the fleet view shows, and in the background for their incidents.
+    if state.overlay == Some(Overlay::Overview) || state.settings.incidents {
         r.extend((0..state.overview.reads.len()).map(Resource::Context));
     }
     r
@@ -150,16 +150,23 @@ pub fn on_loaded(
         Ok(Payload::Boots(v)) => state.reads.boots.set(Ok(v), at, interval),
         Ok(Payload::StackEvents(v)) => state.reads.events.set(Ok(v), at, interval),
         Ok(Payload::Latest(v)) => state.latest.set(Ok(v), at, interval),
-        Ok(Payload::Lines(v)) => {
+        Ok(Payload::Context { lines, incidents }) => {
             if let Resource::Context(n) = resource {
-                state.overview.record(n, &v);
+                state.overview.record(n, &lines);
                 // Its read was started through `tracked_mut`, which made room for it.
                 if let Some(read) = state.overview.reads.get_mut(n) {
-                    read.set(Ok(v), at, interval);
+                    let first = read.fetched_at.is_none();
+                    read.set(Ok(lines), at, interval);
+                    super::incidents::observe(state, n, incidents, at, first, fx);
                 }
             }
         }
-        Err(e) => state.tracked_mut(&resource).fail(e, at, interval),
+        Err(e) => {
+            if let Resource::Context(n) = resource {
+                super::incidents::unreadable(state, n, &e, at, fx);
+            }
+            state.tracked_mut(&resource).fail(e, at, interval)
+        }
     }
     // The stack shown is no longer there (deleted, or renamed): its panes are emptied rather
     // than left showing what it was, and the first stack is shown instead.

@@ -1,6 +1,7 @@
 //! `update`: the only place the dashboard's state changes. It returns the work to do
 //! (fetches, cancellations, quitting) as data for the runtime.
 
+mod incidents;
 mod keys;
 mod lists;
 mod loads;

@@ -3,7 +3,7 @@
 
 use crate::app::keymap::Action;
 use crate::app::msg::Effect;
-use crate::app::overview::RowId;
+use crate::app::overview::{RowId, WHOLE_CONTEXT};
 use crate::app::panes::Overlay;
 use crate::app::state::AppState;
 
@@ -41,7 +41,7 @@ pub fn act(state: &mut AppState, action: Action, fx: &mut Vec<Effect>) {
 
 /// Enter: the stack in its own context (switching to it when it is another), or what is
 /// wrong with a context that could not be read.
-fn open(state: &mut AppState, row: RowId, fx: &mut Vec<Effect>) {
+pub fn open(state: &mut AppState, row: RowId, fx: &mut Vec<Effect>) {
     match row {
         RowId::Context(n) => {
             let name = state.overview.name(n).unwrap_or(&state.backend).to_string();
@@ -64,4 +64,20 @@ fn open(state: &mut AppState, row: RowId, fx: &mut Vec<Effect>) {
             }
         }
     }
+}
+
+/// `I`: to the stack of the oldest incident not yet seen, in its context; a context that could
+/// not be read is shown in the fleet view, with why.
+pub fn go_to_incident(state: &mut AppState, fx: &mut Vec<Effect>) {
+    super::incidents::forget_shown(state);
+    let Some(news) = state.overview.news.first().cloned() else {
+        state.flash("no new incident elsewhere", false);
+        return;
+    };
+    state.overview.news.retain(|n| !(n.context == news.context && n.key.stack == news.key.stack));
+    if news.key.stack == WHOLE_CONTEXT {
+        state.overview.cursor = Some(RowId::Context(news.context));
+        return show(state, fx);
+    }
+    open(state, RowId::Stack(news.context, news.key.stack), fx);
 }

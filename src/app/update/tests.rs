@@ -13,6 +13,7 @@ use crate::runtime::settle;
 mod cost;
 mod doctor;
 mod events;
+mod incidents;
 mod logs;
 mod overview;
 mod problems;

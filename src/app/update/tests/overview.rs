@@ -27,7 +27,8 @@ fn line(stack: &str, waiting: u32) -> StackLine {
 
 fn lines(state: &mut AppState, context: usize, v: Vec<StackLine>) {
     let at = state.now;
-    update(state, Msg::Loaded { resource: Resource::Context(context), result: Ok(Payload::Lines(v)), at });
+    let result = Ok(Payload::Context { lines: v, incidents: Vec::new() });
+    update(state, Msg::Loaded { resource: Resource::Context(context), result, at });
 }
 
 #[test]
