@@ -839,3 +839,29 @@ async fn incidents_elsewhere_on_the_status_bar_in_the_fleet_and_i_goes_there() {
     let line = status_line(&h.draw());
     assert!(!line.contains("new:"), "seen: {line}");
 }
+
+/// However many incidents elsewhere and however long their names, the status bar says the
+/// first (cut to fit), counts the rest, keeps the key that goes there, and still ends with help.
+#[tokio::test]
+async fn incidents_elsewhere_are_cut_to_the_room_and_counted() {
+    use bkops::app::overview::News;
+    use bkops::domain::incident::IncidentKey;
+    let mut h = Harness::new((80, 24)).await;
+    let key = |stack: &str, kind| IncidentKey { stack: stack.into(), kind, subject: String::new() };
+    h.state.overview.news = vec![
+        News { context: 0, key: key("platform-build-linux-x86-large-spot", "stack_rolling_back") },
+        News { context: 0, key: key("ci-arm64", "jobs_stuck") },
+        News { context: 0, key: key("ci-windows", "scaler_error") },
+    ];
+    let line = status_line(&h.draw());
+    assert!(line.contains("│ 3 new: platform-build-linux"), "{line}");
+    assert!(line.contains("…, +2 more · I go"), "{line}");
+    assert!(line.trim_end().ends_with("? help"), "{line}");
+    // Wide: every one, whole.
+    h.state.size = (200, 50);
+    let line = status_line(&h.draw());
+    assert!(
+        line.contains("stack rolling back, ci-arm64 jobs stuck, ci-windows scaler error · I go"),
+        "{line}"
+    );
+}

@@ -224,6 +224,12 @@ pub static BINDINGS: &[Binding] = &[
         A::Open,
         "Timeline: the event's logs at that moment; fleet: open the stack in its context",
     ),
+    bind(
+        S::Overlay,
+        &[ch('I')],
+        A::GoToIncident,
+        "Go to the stack of a new incident elsewhere (the status bar says which)",
+    ),
     bind(S::Prompt, &[code(KeyCode::Enter)], A::PromptAccept, "Apply"),
     bind(S::Prompt, &[code(KeyCode::Esc)], A::PromptCancel, "Cancel"),
     bind(S::Prompt, &[code(KeyCode::Backspace)], A::PromptBackspace, "Delete a character"),

@@ -160,12 +160,14 @@ fn left_fields(state: &AppState, theme: &Theme, news_room: usize) -> Vec<Field<'
 /// The incidents that opened on stacks not on screen ("2 new: ci-arm64 scaler error,
 /// prod-eu/ci-linux disk full · I go") in `room`, the key that goes there kept in view.
 fn news(state: &AppState, room: usize) -> Option<String> {
-    use crate::app::keymap::{Action, Scope};
+    use crate::app::keymap::Action;
     let news = state.overview.news(state.stack.as_deref());
     if news.is_empty() || room < NEWS_LEAST {
         return None;
     }
-    let go = match state.settings.keymap.key_for(Scope::Global, Action::GoToIncident) {
+    // The key, where it works now (not while the log view or a dialog has the keys).
+    let key = state.scopes().into_iter().find_map(|s| state.settings.keymap.key_for(s, Action::GoToIncident));
+    let go = match key {
         Some(key) => format!(" · {key} go"),
         None => String::new(),
     };
@@ -177,7 +179,14 @@ fn news(state: &AppState, room: usize) -> Option<String> {
         let more = news.len() - shown - 1;
         let tail = if more > 0 { format!(", +{more} more") } else { String::new() };
         let sep = if shown > 0 { "," } else { "" };
-        if list.chars().count() + sep.len() + item.chars().count() + tail.chars().count() > room {
+        let left = room.saturating_sub(list.chars().count() + sep.len() + tail.chars().count());
+        // The first is said however short the room (cut); the others whole, or counted.
+        if shown == 0 && item.chars().count() > left {
+            list.push_str(&truncate(&item, left));
+            list.push_str(&tail);
+            break;
+        }
+        if item.chars().count() > left {
             list.push_str(&format!("{sep} +{} more", more + 1));
             break;
         }
@@ -188,7 +197,7 @@ fn news(state: &AppState, room: usize) -> Option<String> {
 }
 
 /// The most the incidents of other stacks take of the status bar, and the least worth giving.
-const NEWS_WIDTH: usize = 80;
+const NEWS_WIDTH: usize = 120;
 const NEWS_LEAST: usize = 16;
 /// Below the stack shown and READ-ONLY, above everything else.
 const NEWS_RANK: u8 = 85;

@@ -160,10 +160,14 @@ fn on_key(state: &mut AppState, key: crossterm::event::KeyEvent, fx: &mut Vec<Ef
 }
 
 /// Another account or region: nothing read so far holds. The fleet view is of every context,
-/// and a stack opened from it is still wanted.
+/// and a stack opened from it is still wanted. Without `[[contexts]]`, the fleet view is of
+/// the backend shown: what it read and the incidents it followed were of the one left.
 fn backend_changed(state: &mut AppState, label: String, fx: &mut Vec<Effect>) {
     let settings = std::mem::take(&mut state.settings);
-    let overview = std::mem::take(&mut state.overview);
+    let mut overview = std::mem::take(&mut state.overview);
+    if overview.names.is_empty() {
+        overview = super::overview::Overview::new(Vec::new(), None);
+    }
     let wanted_stack = state.wanted_stack.take();
     *state =
         AppState { settings, overview, wanted_stack, ..AppState::new(label.clone(), state.now, state.size) };

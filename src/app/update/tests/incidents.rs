@@ -131,3 +131,19 @@ fn a_stack_that_cannot_be_read_keeps_its_incidents_open_and_not_new_again() {
     assert!(!fx.contains(&Effect::Bell), "still the same incident: {fx:?}");
     assert_eq!(news(&state).iter().filter(|n| n.contains("fleet-00")).count(), 1, "{:?}", news(&state));
 }
+
+#[test]
+fn another_region_without_contexts_starts_afresh_and_with_contexts_keeps_them() {
+    let mut state = AppState::new("aws ci-prod us-east-1", START, (80, 24));
+    state.settings.incidents = true;
+    read(&mut state, 0, vec![incident("ci-arm64", "jobs_stuck")], 0);
+    assert_eq!(news(&state), ["ci-arm64 jobs_stuck"]);
+    // `:region eu-west-1`: its stacks are others, whatever their names.
+    update(&mut state, Msg::BackendChanged("aws ci-prod eu-west-1".into()));
+    assert!(news(&state).is_empty() && state.overview.open_on(0, "ci-arm64").is_empty());
+    // Each context's incidents are its own: a switch of context keeps them.
+    let mut state = two_contexts();
+    read(&mut state, 1, vec![incident("fleet-00", "disk_full")], 0);
+    update(&mut state, Msg::BackendChanged("aws ci-prod eu-west-1".into()));
+    assert_eq!(news(&state), ["eu/fleet-00 disk_full"]);
+}
