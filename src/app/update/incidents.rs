@@ -31,13 +31,14 @@ pub fn unreadable(
     context: usize,
     e: &BackendError,
     at: Timestamp,
+    first: bool,
     fx: &mut Vec<Effect>,
 ) {
     let tracker = state.overview.tracker_mut(context);
     let unread = tracker.stacks();
     let seen = vec![Incident::new(WHOLE_CONTEXT, "unreadable", "", format!("cannot read it: {e}"))];
     let events = tracker.observe(at, seen, &unread);
-    take(state, context, events, false, fx);
+    take(state, context, events, first, fx);
 }
 
 fn take(

@@ -163,7 +163,8 @@ pub fn on_loaded(
         }
         Err(e) => {
             if let Resource::Context(n) = resource {
-                super::incidents::unreadable(state, n, &e, at, fx);
+                let first = state.overview.reads.get(n).is_none_or(|r| r.fetched_at.is_none());
+                super::incidents::unreadable(state, n, &e, at, first, fx);
             }
             state.tracked_mut(&resource).fail(e, at, interval)
         }

@@ -112,11 +112,22 @@ fn i_goes_to_the_oldest_in_its_context_and_a_context_that_cannot_be_read_opens_t
     // A context that cannot be read is news; I shows it in the fleet, on its row.
     let at = START.plus_secs(120);
     let denied = BackendError::Credentials { hint: "run `aws sso login --profile ci-us`".into() };
-    update(&mut state, Msg::Loaded { resource: Resource::Context(0), result: Err(denied), at });
+    let fx = update(&mut state, Msg::Loaded { resource: Resource::Context(0), result: Err(denied), at });
     assert_eq!(news(&state), ["us unreadable"]);
+    assert!(fx.contains(&Effect::Bell), "it was read before: {fx:?}");
     update(&mut state, key('I'));
     assert_eq!(state.overlay, Some(Overlay::Overview));
     assert_eq!(state.overview.cursor, Some(RowId::Context(0)));
+}
+
+#[test]
+fn a_context_that_cannot_be_read_from_the_start_is_said_without_the_bell() {
+    let mut state = two_contexts();
+    let denied = BackendError::Credentials { hint: "aws sso login".into() };
+    let fx =
+        update(&mut state, Msg::Loaded { resource: Resource::Context(1), result: Err(denied), at: START });
+    assert_eq!(news(&state), ["eu unreadable"]);
+    assert!(!fx.contains(&Effect::Bell), "{fx:?}");
 }
 
 #[test]
