@@ -329,3 +329,28 @@ async fn every_write_whose_answer_is_lost_is_read_again_and_found_to_have_taken_
         );
     }
 }
+
+/// `bkops watch` against a stalled call: each evaluation ends by the commands' deadline, and
+/// what could not be read is an incident that names it, not a watch gone quiet.
+#[tokio::test]
+async fn a_watch_whose_call_stalls_says_so_by_its_deadline() {
+    let (moto, _sdk) = setup().await;
+    let proxy = FaultProxy::start(&moto.endpoint);
+    proxy.on("DescribeScalingActivities", Fault::StallBefore);
+    let home = home("watch-deadline");
+    std::fs::write(
+        home.join("config/bkops/config.toml"),
+        "[aws]\nread_timeout = 60\noperation_timeout = 120\ncommand_timeout = 3\n",
+    )
+    .expect("config");
+    let args = ["watch", "--once", "--format", "json", "--stack", "ci-linux"];
+    let (out, took) = bkops(&proxy.url, &home, &args);
+    assert!(took < Duration::from_secs(20), "ended by its deadline, not a call's: {took:?}");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let unreadable: Vec<&serde_json::Value> =
+        v["incidents"].as_array().expect("incidents").iter().filter(|i| i["kind"] == "unreadable").collect();
+    assert_eq!(unreadable.len(), 1, "{v}");
+    assert_eq!(unreadable[0]["stack"], "ci-linux");
+    assert!(unreadable[0]["text"].as_str().is_some_and(|t| t.contains("within the command's 3 s")), "{v}");
+}

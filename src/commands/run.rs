@@ -233,7 +233,15 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
             if targets.is_empty() {
                 return Err(AppError::Usage("--all-contexts: no [[contexts]] in config.toml".into()));
             }
-            return commands::watch::run(args, &targets, &cli.stack, &config.watch, &watch_reload(cli)).await;
+            return commands::watch::run(
+                args,
+                &targets,
+                &cli.stack,
+                &config.watch,
+                &watch_reload(cli),
+                deadline,
+            )
+            .await;
         }
         // Printed before anything else was read (in `run`).
         Cmd::Completions { .. } | Cmd::Man { .. } => return Ok(()),
@@ -267,7 +275,8 @@ async fn command_run(command: &Cmd, cli: &Cli, config: &config::Config) -> Resul
         Cmd::Terminate(args) => commands::operate::terminate(args.clone(), &backends, stack).await,
         Cmd::Watch(args) => {
             let targets = vec![commands::watch::Target { context: None, backends }];
-            commands::watch::run(args, &targets, &cli.stack, &config.watch, &watch_reload(cli)).await
+            commands::watch::run(args, &targets, &cli.stack, &config.watch, &watch_reload(cli), deadline)
+                .await
         }
         Cmd::Update(args) => {
             let settings = commands::update::Settings {

@@ -134,6 +134,7 @@ pub async fn run(
     stacks: &[String],
     file: &super::watch_settings::WatchFile,
     reload: &dyn Fn() -> Result<super::watch_settings::WatchFile, String>,
+    deadline: u64,
 ) -> Result<(), AppError> {
     let Some(clock) = targets.first().map(|t| t.backends.clock.clone()) else {
         return Err(AppError::Usage("nothing to watch".into()));
@@ -147,7 +148,9 @@ pub async fn run(
         let now = clock.now();
         let read = tokio::select! {
             s = stop.next() => match handle(s, args, reload, &mut sinks) { Some(r) => return r, None => continue },
-            read = evaluate(targets, stacks, &sinks.rules, now) => read,
+            // Each evaluation has the commands' deadline: a stalled call is a read that
+            // failed (an incident that names it), never a watch that goes quiet.
+            read = crate::deadline::scope(deadline, evaluate(targets, stacks, &sinks.rules, now)) => read,
         };
         let (mut seen, failed, gone) = read;
         // A name that is not there at the start is a mistake in the command, not an incident.
