@@ -33,6 +33,16 @@ async fn an_unhealthy_instance_is_posted_once_opened_and_once_resolved_when_repl
     asg.set_instance_health().instance_id(&sick).health_status("Unhealthy").send().await.expect("health");
 
     let hook = support::hooks::Hook::start(0);
+    // A script that records each event it is given, as a pager's CLI would take it.
+    let dir = std::env::temp_dir().join(format!("bkops-watch-exec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (script, recorded) = (dir.join("record.sh"), dir.join("events.jsonl"));
+    let _ = std::fs::remove_file(&recorded);
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat >> '{}'\necho >> '{}'\n", recorded.display(), recorded.display()),
+    )
+    .expect("script");
     let child = support::moto::bkops(&moto.endpoint, "bkops-watch")
         .args([
             "--region",
@@ -44,6 +54,8 @@ async fn an_unhealthy_instance_is_posted_once_opened_and_once_resolved_when_repl
             "5s",
             "--webhook",
             &hook.url,
+            "--exec",
+            &format!("sh '{}'", script.display()),
         ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -83,6 +95,16 @@ async fn an_unhealthy_instance_is_posted_once_opened_and_once_resolved_when_repl
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains(TOKEN) && stdout.contains("RESOLVED"), "{stdout}");
+    // The script got every event the webhook got, in order, each a JSON document.
+    let given: Vec<serde_json::Value> = std::fs::read_to_string(&recorded)
+        .expect("the script ran")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("one event a line"))
+        .collect();
+    let posted: Vec<serde_json::Value> = bodies.iter().map(|b| b["bkops"].clone()).collect();
+    assert_eq!(given, posted, "--exec and the webhook said the same");
+    assert!(!given.iter().any(|e| e.to_string().contains(TOKEN)));
 }
 
 /// `bkops watch --all-contexts --once`: each context's incidents under `CONTEXT/STACK`, and a
