@@ -135,44 +135,49 @@ async fn preview(
     url: Option<String>,
     params: &upd::ParamPlan,
 ) -> Result<Option<(String, crate::ops::port::ChangeSetView)>, AppError> {
-    let stack = ctx.stack.clone();
+    use crate::ops::change_set::{self, Failure, Preview, Why};
+    let stack = ctx.stack.as_str();
     let name = upd::change_set_name(backends.clock.now());
     let create = Call::CreateChangeSet {
-        stack: stack.clone(),
+        stack: stack.to_string(),
         name: name.clone(),
         template_url: url,
         parameters: params.parameters.clone(),
     };
-    let title = format!("Preview the update of {stack} (a change set: nothing changes until it is executed)");
-    if let Some((_, e)) =
-        run_calls(backends, ctx, &Plan { title, calls: vec![create], warnings: Vec::new() }).await?
-    {
-        // Some endpoints refuse a change set that changes nothing rather than failing it.
-        if upd::says_no_change(&e.to_string()) {
-            return Ok(None);
+    let call = |call: Call| {
+        let title = match &call {
+            Call::CreateChangeSet { .. } => {
+                format!("Preview the update of {stack} (a change set: nothing changes until it is executed)")
+            }
+            _ => format!("Delete the change set {name} of {stack}"),
+        };
+        async move {
+            match run_calls(backends, ctx, &Plan { title, calls: vec![call], warnings: Vec::new() }).await? {
+                None => Ok(()),
+                Some((_, e)) => Err(AppError::Backend(e)),
+            }
         }
-        return Err(AppError::Backend(e));
-    }
+    };
     // A signal while the change set is made cancels, and deletes it.
     let mut stop = crate::stop::listen();
-    let made = tokio::select! {
-        s = stop.next() => Err(AppError::Stopped(s)),
-        v = crate::ops::wait::change_set(backends.ops.as_ref(), &stack, &name) => v.map_err(AppError::Backend),
-    };
-    drop(stop);
-    let view = match made {
-        Ok(v) => v,
-        Err(e) => return Err(cleaned_up(backends, ctx, &name, e).await),
-    };
-    if upd::is_no_change(&view) {
-        delete(backends, ctx, &name).await?;
-        return Ok(None);
+    let cut = async move { AppError::Stopped(stop.next().await) };
+    match change_set::preview(backends.ops.as_ref(), stack, &name, create, call, cut).await {
+        Ok(Preview::NoChange) => Ok(None),
+        Ok(Preview::Ready(view)) => Ok(Some((name, view))),
+        Err(Failure { why, left }) => {
+            let e = match why {
+                Why::Call(e) | Why::Cut(e) => e,
+                Why::Read(e) => AppError::Backend(e),
+                Why::Failed(why) => usage(UpdateError::ChangeSet(why)),
+            };
+            Err(match left {
+                None => e,
+                Some(d) => {
+                    AppError::Usage(format!("{e}; the change set {name} could not be deleted either: {d}"))
+                }
+            })
+        }
     }
-    if view.status != "CREATE_COMPLETE" {
-        let why = view.reason.clone().unwrap_or_else(|| view.status.clone());
-        return Err(cleaned_up(backends, ctx, &name, usage(UpdateError::ChangeSet(why))).await);
-    }
-    Ok(Some((name, view)))
 }
 
 /// Asks for the stack's name. A signal while asking (Ctrl-C) is a no: the change set made for

@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod audit;
 pub mod audit_read;
+pub mod change_set;
 pub mod plan;
 pub mod port;
 pub mod update;

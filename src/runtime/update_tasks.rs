@@ -6,6 +6,7 @@ use crate::app::Msg;
 use crate::app::confirm::{ActionKind, Prepared, UpdatePreview};
 use crate::backend::Backends;
 use crate::domain::BackendError;
+use crate::ops::change_set::{self, Failure, Preview, Why};
 use crate::ops::plan::Agents;
 use crate::ops::update::{self as upd, After};
 use crate::ops::{self, Call, CallContext, Plan};
@@ -39,22 +40,29 @@ async fn preview(backends: &Backends, stack: &str) -> Result<Option<Prepared>, B
         template_url: Some(url),
         parameters: params.parameters.clone(),
     };
-    if let Err(e) = run(backends, &ctx, "Preview the update (a change set)", create).await {
-        return if upd::says_no_change(&e.to_string()) { Ok(None) } else { Err(e) };
-    }
-    let delete = Call::DeleteChangeSet { stack: stack.into(), name: name.clone() };
-    let view = match ops::wait::change_set(op, stack, &name).await {
-        Ok(v) if v.status == "CREATE_COMPLETE" => v,
-        Ok(v) => {
-            run(backends, &ctx, "Delete the change set", delete).await?;
-            return match upd::is_no_change(&v) {
-                true => Ok(None),
-                false => Err(refused(upd::UpdateError::ChangeSet(v.reason.unwrap_or(v.status)))),
+    let call = |call: Call| {
+        let title = match &call {
+            Call::CreateChangeSet { .. } => "Preview the update (a change set)",
+            _ => "Delete the change set",
+        };
+        let ctx = &ctx;
+        async move { run(backends, ctx, title, call).await }
+    };
+    let cut = std::future::pending::<BackendError>();
+    let view = match change_set::preview(op, stack, &name, create, call, cut).await {
+        Ok(Preview::NoChange) => return Ok(None),
+        Ok(Preview::Ready(view)) => view,
+        Err(Failure { why, left }) => {
+            let e = match why {
+                Why::Call(e) | Why::Cut(e) | Why::Read(e) => e,
+                Why::Failed(why) => refused(upd::UpdateError::ChangeSet(why)),
             };
-        }
-        Err(e) => {
-            let _ = run(backends, &ctx, "Delete the change set", delete).await;
-            return Err(e);
+            return Err(match left {
+                None => e,
+                Some(d) => BackendError::Other(format!(
+                    "{e}; the change set {name} could not be deleted either: {d}"
+                )),
+            });
         }
     };
     let target = op.scaling_target(stack).await?;
