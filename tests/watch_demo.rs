@@ -87,7 +87,7 @@ fn incidents_open_and_resolve_once_each_everywhere_and_sigterm_ends_it() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("json"))
         .collect();
-    assert_eq!(exec.len(), events.len(), "the command got every event");
+    assert_eq!(exec, events, "the command got every event, in the order said");
 }
 
 #[test]

@@ -43,7 +43,7 @@ const ALL: &str = "*";
 struct Sinks {
     rules: Rules,
     hooks: Vec<deliver::Hook>,
-    exec: Option<String>,
+    exec: Option<deliver::Exec>,
 }
 
 fn sinks(args: &WatchArgs, file: &super::watch_settings::WatchFile) -> Result<Sinks, AppError> {
@@ -52,7 +52,8 @@ fn sinks(args: &WatchArgs, file: &super::watch_settings::WatchFile) -> Result<Si
         let hook = Webhook::new(url).map_err(|m| AppError::Usage(format!("--webhook: {m}")))?;
         hooks.push(deliver::Hook::start(hook));
     }
-    Ok(Sinks { rules: file.rules(), hooks, exec: args.exec.clone().or_else(|| file.exec.clone()) })
+    let exec = args.exec.clone().or_else(|| file.exec.clone()).map(deliver::Exec::start);
+    Ok(Sinks { rules: file.rules(), hooks, exec })
 }
 
 fn interval_secs(text: &str, now: Timestamp) -> Result<u64, AppError> {
@@ -193,8 +194,8 @@ pub async fn run(
                 return Ok(());
             }
             sinks.hooks.iter().for_each(|h| h.send(render::webhook(&e)));
-            if let Some(cmd) = &sinks.exec {
-                deliver::exec(cmd, &render::json(&e));
+            if let Some(exec) = &sinks.exec {
+                exec.send(&render::json(&e));
             }
         }
         tokio::select! {

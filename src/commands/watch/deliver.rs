@@ -89,37 +89,59 @@ async fn run(hook: Webhook, mut rx: mpsc::UnboundedReceiver<Value>) {
     }
 }
 
-/// Runs `command` (through `sh -c`) with the event on its standard input, on a thread of
-/// its own: a slow or failing command is said on stderr and holds nothing up.
-pub fn exec(command: &str, event: &Value) {
-    let (command, input) = (command.to_string(), format!("{event}\n"));
-    tokio::task::spawn_blocking(move || {
-        use std::io::Write;
-        let child = std::process::Command::new("sh")
-            .args(["-c", &command])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .spawn();
-        let mut child = match child {
-            Ok(c) => c,
-            Err(e) => return output::err(&format!("--exec: cannot run it: {e}")),
-        };
-        if let Some(mut stdin) = child.stdin.take() {
-            let _ = stdin.write_all(input.as_bytes());
-        }
-        let deadline = std::time::Instant::now() + Duration::from_secs(EXEC_SECS);
-        loop {
-            match child.try_wait() {
-                Ok(Some(status)) if status.success() => return,
-                Ok(Some(status)) => return output::err(&format!("--exec: exited with {status}")),
-                Ok(None) if std::time::Instant::now() >= deadline => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return output::err(&format!("--exec: still running after {EXEC_SECS}s: stopped"));
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-                Err(e) => return output::err(&format!("--exec: {e}")),
+/// `--exec`'s sender: each event is given to the command in turn, in the order said (a pager
+/// must see an incident open before it resolves), on a worker of its own, so a slow or
+/// failing command is said on stderr and holds up nothing else. A command taking over
+/// `EXEC_SECS` is stopped, so the events behind it wait at most that long each.
+pub struct Exec {
+    tx: mpsc::UnboundedSender<String>,
+}
+
+impl Exec {
+    pub fn start(command: String) -> Self {
+        let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+        tokio::spawn(async move {
+            while let Some(input) = rx.recv().await {
+                let command = command.clone();
+                let _ = tokio::task::spawn_blocking(move || exec(&command, &input)).await;
             }
+        });
+        Exec { tx }
+    }
+
+    pub fn send(&self, event: &Value) {
+        let _ = self.tx.send(format!("{event}\n"));
+    }
+}
+
+/// Runs `command` (through `sh -c`) with `input` on its standard input, until it ends or
+/// `EXEC_SECS` pass.
+fn exec(command: &str, input: &str) {
+    use std::io::Write;
+    let child = std::process::Command::new("sh")
+        .args(["-c", command])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return output::err(&format!("--exec: cannot run it: {e}")),
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(EXEC_SECS);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return,
+            Ok(Some(status)) => return output::err(&format!("--exec: exited with {status}")),
+            Ok(None) if std::time::Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return output::err(&format!("--exec: still running after {EXEC_SECS}s: stopped"));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => return output::err(&format!("--exec: {e}")),
         }
-    });
+    }
 }
