@@ -148,7 +148,10 @@ pub async fn run(
     loop {
         let now = clock.now();
         let read = tokio::select! {
-            s = stop.next() => match handle(s, args, reload, &mut sinks) { Some(r) => return r, None => continue },
+            s = stop.next() => match handle(s, args, reload, &mut sinks) {
+                Some(r) => return finish(&mut sinks, r).await,
+                None => continue,
+            },
             // Each evaluation has the commands' deadline: a stalled call is a read that
             // failed (an incident that names it), never a watch that goes quiet.
             read = crate::deadline::scope(deadline, evaluate(targets, stacks, &sinks.rules, now)) => read,
@@ -199,10 +202,20 @@ pub async fn run(
             }
         }
         tokio::select! {
-            s = stop.next() => if let Some(r) = handle(s, args, reload, &mut sinks) { return r },
+            s = stop.next() => if let Some(r) = handle(s, args, reload, &mut sinks) {
+                return finish(&mut sinks, r).await;
+            },
             _ = tokio::time::sleep(std::time::Duration::from_secs(interval)) => {}
         }
     }
+}
+
+/// The watch ends: the command is given what it has not been given yet, for a moment.
+async fn finish(sinks: &mut Sinks, r: Result<(), AppError>) -> Result<(), AppError> {
+    if let Some(exec) = sinks.exec.take() {
+        exec.finish().await;
+    }
+    r
 }
 
 /// A signal: SIGTERM and SIGINT end the watch (exit 0); SIGHUP reads `[watch]` again.

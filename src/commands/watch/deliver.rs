@@ -95,18 +95,31 @@ async fn run(hook: Webhook, mut rx: mpsc::UnboundedReceiver<Value>) {
 /// `EXEC_SECS` is stopped, so the events behind it wait at most that long each.
 pub struct Exec {
     tx: mpsc::UnboundedSender<String>,
+    worker: tokio::task::JoinHandle<()>,
 }
+
+/// How long the watch, ending, waits for the command to be given the events it has not had.
+const EXEC_DRAIN: Duration = Duration::from_secs(2);
 
 impl Exec {
     pub fn start(command: String) -> Self {
         let (tx, mut rx) = mpsc::unbounded_channel::<String>();
-        tokio::spawn(async move {
+        let worker = tokio::spawn(async move {
             while let Some(input) = rx.recv().await {
                 let command = command.clone();
                 let _ = tokio::task::spawn_blocking(move || exec(&command, &input)).await;
             }
         });
-        Exec { tx }
+        Exec { tx, worker }
+    }
+
+    /// No more events: those queued are given to the command, for up to `EXEC_DRAIN`.
+    pub async fn finish(self) {
+        let Exec { tx, worker } = self;
+        drop(tx);
+        if tokio::time::timeout(EXEC_DRAIN, worker).await.is_err() {
+            output::err("--exec: the command was not given every event before the end");
+        }
     }
 
     pub fn send(&self, event: &Value) {
