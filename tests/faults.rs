@@ -282,19 +282,6 @@ async fn a_command_prints_what_it_read_by_its_deadline_and_names_what_it_could_n
     assert!(s.to_string().contains("within the command's 3 s"), "what was not is named: {s}");
 }
 
-/// The first instance of ci-linux's group.
-async fn first_instance(sdk: &SdkConfig) -> String {
-    let out =
-        aws_sdk_autoscaling::Client::new(sdk).describe_auto_scaling_groups().send().await.expect("groups");
-    out.auto_scaling_groups()
-        .iter()
-        .find(|g| g.auto_scaling_group_name().is_some_and(|n| n.starts_with("ci-linux")))
-        .and_then(|g| g.instances().first())
-        .and_then(|i| i.instance_id())
-        .expect("an instance")
-        .to_string()
-}
-
 #[tokio::test]
 async fn every_write_whose_answer_is_lost_is_read_again_and_found_to_have_taken_effect() {
     for (op, before, args) in [
@@ -312,7 +299,7 @@ async fn every_write_whose_answer_is_lost_is_read_again_and_found_to_have_taken_
             let (out, _) = bkops(&moto.endpoint, &home, &first);
             assert!(out.status.success(), "{op}: {}", stderr(&out));
         }
-        let id = first_instance(&sdk).await;
+        let id = support::moto::first_instance_of(&sdk, "ci-linux").await;
         let args: Vec<&str> = args.iter().map(|a| if *a == "INSTANCE" { id.as_str() } else { a }).collect();
         let mut all = vec!["--stack", "ci-linux"];
         all.extend(args);

@@ -102,13 +102,7 @@ async fn incidents_of_other_regions_are_news_and_i_goes_there() {
     let eu = moto.sdk("eu-west-1").await;
     support::moto::deploy_many(&moto, &eu, 1).await;
     let asg = aws_sdk_autoscaling::Client::new(&us);
-    let groups = asg.describe_auto_scaling_groups().send().await.expect("groups");
-    let linux = groups
-        .auto_scaling_groups()
-        .iter()
-        .find(|g| g.auto_scaling_group_name().is_some_and(|n| n.starts_with("ci-linux-")))
-        .expect("ci-linux's group");
-    let sick = linux.instances()[0].instance_id().expect("id").to_string();
+    let sick = support::moto::first_instance_of(&us, "ci-linux").await;
 
     let server = moto.clone();
     let connect: Connect = Arc::new(move |c: Context| {

@@ -23,13 +23,7 @@ async fn an_unhealthy_instance_is_posted_once_opened_and_once_resolved_when_repl
     support::moto::deploy(&moto, &sdk, "http://127.0.0.1:9/v3").await;
     support::moto::put_token(&sdk, "/ci-linux/buildkite/agent-token", TOKEN).await;
     let asg = aws_sdk_autoscaling::Client::new(&sdk);
-    let groups = asg.describe_auto_scaling_groups().send().await.expect("groups");
-    let ours = groups
-        .auto_scaling_groups()
-        .iter()
-        .find(|g| g.auto_scaling_group_name().is_some_and(|n| n.starts_with("ci-linux-")))
-        .expect("ci-linux's group");
-    let sick = ours.instances()[0].instance_id().expect("id").to_string();
+    let sick = support::moto::first_instance_of(&sdk, "ci-linux").await;
     asg.set_instance_health().instance_id(&sick).health_status("Unhealthy").send().await.expect("health");
 
     let hook = support::hooks::Hook::start(0);

@@ -94,7 +94,19 @@ impl Tracker {
 
     /// The incidents open on one stack, oldest first, with when each was first seen.
     pub fn open_on(&self, stack: &str) -> Vec<(&Incident, Timestamp)> {
-        self.open().into_iter().filter(|(i, _)| i.key.stack == stack).collect()
+        let mut on: Vec<(&Incident, Timestamp)> = self
+            .open
+            .values()
+            .filter(|o| o.incident.key.stack == stack)
+            .map(|o| (&o.incident, o.since))
+            .collect();
+        on.sort_by_key(|(i, since)| (*since, i.key.clone()));
+        on
+    }
+
+    /// Whether any incident is open.
+    pub fn any_open(&self) -> bool {
+        !self.open.is_empty()
     }
 
     /// The incidents open now, oldest first, with when each was first seen.

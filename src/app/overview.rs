@@ -123,8 +123,12 @@ impl Overview {
 
     /// Whether the stack is `shown` (the one the panes show), in the context shown.
     pub fn on_screen(&self, context: usize, stack: &str, shown: Option<&str>) -> bool {
-        let here = self.names.is_empty() || self.current == Some(context);
-        here && shown == Some(stack)
+        self.is_current(context) && shown == Some(stack)
+    }
+
+    /// Whether the context is the one the dashboard shows (with no contexts, the only one).
+    pub fn is_current(&self, context: usize) -> bool {
+        self.names.is_empty() || self.current == Some(context)
     }
 
     /// What the status bar says: the incidents that opened elsewhere than on the stack

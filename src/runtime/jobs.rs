@@ -127,17 +127,16 @@ pub async fn read(
                 Some(c) if !c.contexts().is_empty() => c.backends(*n).await?,
                 _ => backends.clone(),
             };
-            // The fleet view's reads, without the boots: `[watch] slow_boot_minutes` is for
-            // `bkops watch` alone.
+            // The fleet view's reads, without the boots: with none read, no boot is slow
+            // (`[watch] slow_boot_minutes` is for `bkops watch` alone).
             let report = crate::snapshot::collect(&b, &[], crate::snapshot::Boots::Skip).await?;
             let now = b.clock.now();
-            let rules = crate::snapshot::incidents::Rules { slow_boot_secs: None, ..rules.clone() };
             Ok(Payload::Context {
                 lines: report.stacks.iter().map(crate::snapshot::line).collect(),
                 incidents: report
                     .stacks
                     .iter()
-                    .flat_map(|s| crate::snapshot::incidents::of(s, &rules, now))
+                    .flat_map(|s| crate::snapshot::incidents::of(s, rules, now))
                     .collect(),
             })
         }

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use crate::analysis::overview::StackLine;
+use crate::analysis::watch::Tracker;
 use crate::app::AppState;
 use crate::app::overview::RowId;
 use crate::domain::format_age;
@@ -67,7 +68,7 @@ impl Columns {
             sizes: width >= 110,
             scaling: width >= 125,
             queue: if width >= 150 { 14 } else { 0 },
-            open: if o.incidents.iter().any(|t| !t.open().is_empty()) { OPEN } else { 0 },
+            open: if o.incidents.iter().any(Tracker::any_open) { OPEN } else { 0 },
             top: o.waiting.values().flatten().copied().max().unwrap_or(0),
         }
     }

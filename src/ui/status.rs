@@ -116,8 +116,8 @@ fn draw_prompt(frame: &mut Frame, area: Rect, state: &AppState, prompt: &Prompt,
 const GAP: usize = 3;
 
 /// The left end's fields, each with its rank (how much the operator needs it); the news of
-/// other stacks' incidents in at most `news_room` characters.
-fn left_fields(state: &AppState, theme: &Theme, news_room: usize) -> Vec<Field<'static>> {
+/// other stacks' incidents is put in by `draw_fields`, once it knows the room.
+fn left_fields(state: &AppState, theme: &Theme) -> Vec<Field<'static>> {
     let bar = theme.style(Role::status_bar);
     let sep = Span::styled(" │ ", bar);
     let mut left: Vec<Field> = vec![Field::new(100, vec![Span::styled(" bkops", bar)])];
@@ -140,9 +140,6 @@ fn left_fields(state: &AppState, theme: &Theme, news_room: usize) -> Vec<Field<'
         }
         left.push(Field::new(90, spans));
     }
-    if let Some(text) = news(state, news_room.saturating_sub(3)) {
-        left.push(Field::new(NEWS_RANK, vec![sep.clone(), Span::styled(text, theme.style(Role::warn))]));
-    }
     // The panes are not read while something covers them: their age would say nothing.
     if !state.panes_covered() {
         let age = match state.data_age_secs() {
@@ -152,7 +149,7 @@ fn left_fields(state: &AppState, theme: &Theme, news_room: usize) -> Vec<Field<'
             Some(age) => Span::styled(format!("data {} old", format_age(age)), bar),
             None => Span::styled("no data yet", bar),
         };
-        left.push(Field::new(60, vec![sep, age]));
+        left.push(Field::new(AGE_RANK, vec![sep, age]));
     }
     left
 }
@@ -201,6 +198,8 @@ const NEWS_WIDTH: usize = 120;
 const NEWS_LEAST: usize = 16;
 /// Below the stack shown and READ-ONLY, above everything else.
 const NEWS_RANK: u8 = 85;
+/// The data's age: below everything the bar says about the stack.
+const AGE_RANK: u8 = 60;
 
 /// The right end's fields, ranked: the focused pane's main keys, as bound now (none while an
 /// error is shown); then the zone the times are in, named once; then where help is (with
@@ -228,11 +227,19 @@ fn draw_fields(frame: &mut Frame, area: Rect, state: &AppState, theme: &Theme) {
     let errors = state.errors();
     let mut right = right_fields(state, errors.len());
     let width = usize::from(area.width);
-    // The incidents elsewhere get what the fields they outrank would have, cut to fit.
-    let kept: usize =
-        left_fields(state, theme, 0).iter().filter(|f| f.rank > NEWS_RANK).map(Field::width).sum();
+    let mut left = left_fields(state, theme);
+    // The incidents elsewhere get what the fields they outrank would have, cut to fit, just
+    // before the data's age.
+    let kept: usize = left.iter().filter(|f| f.rank > NEWS_RANK).map(Field::width).sum();
     let help: usize = right.iter().filter(|(r, _)| *r == 100).map(|(_, t)| t.chars().count() + 3).sum();
-    let mut left = left_fields(state, theme, width.saturating_sub(kept + help + GAP));
+    let room = width.saturating_sub(kept + help + GAP + spans_width(std::slice::from_ref(&sep)));
+    if let Some(text) = news(state, room) {
+        let at = left.iter().position(|f| f.rank == AGE_RANK).unwrap_or(left.len());
+        left.insert(
+            at,
+            Field::new(NEWS_RANK, vec![sep.clone(), Span::styled(text, theme.style(Role::warn))]),
+        );
+    }
     let right_text = |right: &[(u8, String)]| {
         let parts: Vec<&str> = right.iter().map(|(_, t)| t.as_str()).collect();
         format!("{} ", parts.join(" · "))

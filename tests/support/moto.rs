@@ -240,6 +240,19 @@ pub async fn scaler_resource(sdk: &SdkConfig, stack: &str, logical: &str) -> Str
         .to_string()
 }
 
+/// The first instance of the stack's Auto Scaling group (named `<stack>-…`).
+pub async fn first_instance_of(sdk: &SdkConfig, stack: &str) -> String {
+    let groups =
+        aws_sdk_autoscaling::Client::new(sdk).describe_auto_scaling_groups().send().await.expect("groups");
+    let prefix = format!("{stack}-");
+    let group = groups
+        .auto_scaling_groups()
+        .iter()
+        .find(|g| g.auto_scaling_group_name().is_some_and(|n| n.starts_with(&prefix)))
+        .expect("the stack's group");
+    group.instances()[0].instance_id().expect("id").to_string()
+}
+
 /// The stack's scaler's log group: `/aws/lambda/<its AutoscalingFunction>`.
 pub async fn scaler_group(sdk: &SdkConfig, stack: &str) -> String {
     format!("/aws/lambda/{}", scaler_resource(sdk, stack, "AutoscalingFunction").await)

@@ -36,7 +36,7 @@ pub fn unreadable(
 ) {
     let tracker = state.overview.tracker_mut(context);
     let unread = tracker.stacks();
-    let seen = vec![Incident::new(WHOLE_CONTEXT, "unreadable", "", format!("cannot read it: {e}"))];
+    let seen = vec![Incident::new(WHOLE_CONTEXT, "unreadable", "", format!("cannot read this context: {e}"))];
     let events = tracker.observe(at, seen, &unread);
     take(state, context, events, first, fx);
 }

@@ -52,8 +52,7 @@ pub fn open(state: &mut AppState, row: RowId, fx: &mut Vec<Effect>) {
         }
         RowId::Stack(n, stack) => {
             state.overlay = None;
-            let here = state.overview.names.is_empty() || state.overview.current == Some(n);
-            if here {
+            if state.overview.is_current(n) {
                 loads::select_stack(state, &stack, fx);
             } else {
                 state.overview.current = Some(n);

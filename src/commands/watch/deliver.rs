@@ -118,7 +118,10 @@ impl Exec {
         let Exec { tx, worker } = self;
         drop(tx);
         if tokio::time::timeout(EXEC_DRAIN, worker).await.is_err() {
-            output::err("--exec: the command was not given every event before the end");
+            output::err(&format!(
+                "--exec: ending before the command was given every event (it had {} s)",
+                EXEC_DRAIN.as_secs()
+            ));
         }
     }
 
