@@ -160,10 +160,11 @@ pub async fn run(
         // A name that is not there at the start is a mistake in the command, not an incident.
         match gone.first() {
             Some(name) if first => {
-                return Err(AppError::Usage(format!(
-                    "no stack named '{name}' in {}",
-                    targets[0].backends.label
-                )));
+                let place = match targets {
+                    [one] => one.backends.label.to_string(),
+                    _ => "any context".to_string(),
+                };
+                return Err(AppError::Usage(format!("no stack named '{name}' in {place}")));
             }
             _ => seen.extend(gone.iter().map(|n| missing(n))),
         }
